@@ -1,0 +1,41 @@
+import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Command } from 'commander';
+import { ensureKeys } from '../../audit/keys.js';
+import { EXAMPLE_CONFIG } from '../../config/example.js';
+import { StoreError } from '../../errors.js';
+import { openStore } from '../../store/db.js';
+import type { CliContext } from '../context.js';
+import type { SetExitCode } from './index.js';
+
+export const initCommand = (ctx: CliContext, _setExitCode: SetExitCode) =>
+  new Command('init')
+    .description('Create LUXERET_HOME, the store, the audit signing key pair and an example config; never overwrites')
+    .addHelpText('after', '\nExample:\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init')
+    .action(() => {
+      const paths = ctx.paths();
+      const lines: string[] = [];
+      try {
+        const homeExisted = existsSync(paths.home);
+        mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+        if (!homeExisted) chmodSync(paths.home, 0o700);
+        lines.push(`${homeExisted ? 'exists ' : 'created'}  ${paths.home}`);
+      } catch (err) {
+        throw new StoreError(`Could not create LUXERET_HOME at ${paths.home}`, { cause: err });
+      }
+      const storeExisted = existsSync(paths.store);
+      openStore(paths.store, { create: true }).close();
+      lines.push(`${storeExisted ? 'exists ' : 'created'}  ${paths.store}`);
+      const keys = ensureKeys(paths);
+      lines.push(`${keys.createdSigningKey ? 'created' : 'exists '}  ${paths.signingKey} (Ed25519, audit log signing)`);
+      lines.push(`${keys.createdSubjectSecret ? 'created' : 'exists '}  ${paths.subjectSecret} (keyed hashes of IPs in the audit log)`);
+      const configPath = ctx.configPath();
+      if (existsSync(configPath)) {
+        lines.push(`exists   ${configPath}`);
+      } else {
+        mkdirSync(dirname(configPath), { recursive: true, mode: 0o700 });
+        writeFileSync(configPath, EXAMPLE_CONFIG, { mode: 0o600, flag: 'wx' });
+        lines.push(`created  ${configPath} (example config: add your zones)`);
+      }
+      ctx.io.stdout(lines.join('\n') + '\n');
+    });

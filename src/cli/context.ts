@@ -1,0 +1,108 @@
+import { hostname, userInfo } from 'node:os';
+import type { Config } from '../config/config.js';
+import { readEnvironment, resolveConfigPath, withDotEnv, type EnvVars, type Environment } from '../config/environment.js';
+import { loadConfigFile } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { openStore, type Db } from '../store/db.js';
+import type { Io } from './io.js';
+import { homePaths, type HomePaths } from './paths.js';
+
+export interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** What commands get: lazily built real dependencies, created once per run. */
+export interface CliContext {
+  readonly io: Io;
+  readonly env: EnvVars;
+  globals(): GlobalOptions;
+  environment(): Environment;
+  configPath(): string;
+  config(): Config;
+  paths(): HomePaths;
+  /** The migrated store; closed when the run ends. */
+  store(): Db;
+  /** The Cloudflare API token, or a usage error naming the variable. */
+  apiToken(): string;
+  /** Who is acting, for audit entries: OS user and host. */
+  actor(): string;
+  now(): Date;
+  /** A progress line on stderr, only when stderr is a TTY and --quiet is off. */
+  progress(line: string): void;
+  /** A warning or note on stderr (suppressed by --quiet). */
+  note(line: string): void;
+  /** Things to release when the run ends (store, lock). */
+  onClose(release: () => void): void;
+  close(): void;
+}
+
+export function createContext(io: Io, getGlobals: () => GlobalOptions): CliContext {
+  const env = withDotEnv(io.env, io.cwd);
+  const closers: (() => void)[] = [];
+  let environment: Environment | undefined;
+  let config: Config | undefined;
+  let db: Db | undefined;
+  let lastProgressLength = 0;
+
+  const ctx: CliContext = {
+    io,
+    env,
+    globals: getGlobals,
+    environment: () => (environment ??= readEnvironment(env)),
+    configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
+    config: () => (config ??= loadConfigFile(ctx.configPath())),
+    paths: () => homePaths(ctx.environment().home),
+    store: () => {
+      if (!db) {
+        const opened = openStore(ctx.paths().store);
+        db = opened;
+        closers.push(() => opened.close());
+      }
+      return db;
+    },
+    apiToken: () => {
+      const token = ctx.environment().apiToken;
+      if (!token) {
+        throw new UsageError('CLOUDFLARE_API_TOKEN is not set', {
+          hint: 'Export CLOUDFLARE_API_TOKEN or put it in a .env file in the working directory (see .env.example).',
+        });
+      }
+      return token;
+    },
+    actor: () => `${safeUser()}@${hostname()}`,
+    now: () => new Date(),
+    progress: (line) => {
+      if (!io.isStderrTty || getGlobals().quiet) return;
+      const padded = line.padEnd(lastProgressLength);
+      lastProgressLength = line.length;
+      io.stderr(`\r${padded}`);
+      if (line === '') io.stderr('\r');
+    },
+    note: (line) => {
+      if (!getGlobals().quiet) io.stderr(`${line}\n`);
+    },
+    onClose: (release) => void closers.push(release),
+    close: () => {
+      for (const release of closers.reverse()) {
+        try {
+          release();
+        } catch {
+          // Closing is best effort; the run's own outcome has already been decided.
+        }
+      }
+      closers.length = 0;
+    },
+  };
+  return ctx;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

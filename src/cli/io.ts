@@ -1,0 +1,22 @@
+import type { EnvVars } from '../config/environment.js';
+
+/** Everything the CLI touches of the outside process, so tests can run it in-process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly isStdoutTty: boolean;
+  readonly isStderrTty: boolean;
+  readonly env: EnvVars;
+  readonly cwd: string;
+}
+
+export function nodeIo(): Io {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isStdoutTty: process.stdout.isTTY === true,
+    isStderrTty: process.stderr.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}

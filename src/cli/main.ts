@@ -1,0 +1,72 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, LuxeretError } from '../errors.js';
+import { createContext, type CliContext, type GlobalOptions } from './context.js';
+import { COMMANDS } from './commands/index.js';
+import type { Io } from './io.js';
+
+export { nodeIo } from './io.js';
+export type { Io } from './io.js';
+
+const require = createRequire(import.meta.url);
+export const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+/** Runs one CLI invocation; the only place that maps outcomes to exit codes. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const program = new Command('luxeret-privacy');
+  const ctx = createContext(io, () => program.opts<GlobalOptions>());
+  program
+    .description("Keeps Luxeret's privacy promise for visitor IP addresses and countries held via Cloudflare")
+    .version(TOOL_VERSION)
+    .option('-c, --config <file>', 'config file (default: $LUXERET_CONFIG, ./luxeret-privacy.yaml, $LUXERET_HOME/config.yaml)')
+    .option('-q, --quiet', 'no progress or notes on stderr')
+    .option('-v, --verbose', 'more detail on stderr')
+    .option('--debug', 'on errors, print the cause chain and stack')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+  let exitCode: number = ExitCode.ok;
+  for (const build of COMMANDS) {
+    program.addCommand(build(ctx, (code) => (exitCode = Math.max(exitCode, code))).exitOverride());
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, ctx);
+  } finally {
+    ctx.close();
+  }
+}
+
+function reportError(err: unknown, ctx: CliContext): number {
+  if (err instanceof CommanderError) {
+    // Help and version are "errors" to commander; they were printed already.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  const debug = ctx.globals().debug === true;
+  if (err instanceof LuxeretError) {
+    ctx.io.stderr(`luxeret-privacy: ${redact(err.message, ctx)}\n`);
+    if (err.hint) ctx.io.stderr(`hint: ${redact(err.hint, ctx)}\n`);
+    if (debug) ctx.io.stderr(redact(describeChain(err), ctx));
+    return err.exitCode;
+  }
+  ctx.io.stderr(`luxeret-privacy: internal error, this is a bug: ${redact(String((err as Error)?.message ?? err), ctx)}\n`);
+  ctx.io.stderr(redact(describeChain(err), ctx));
+  return ExitCode.internal;
+}
+
+function describeChain(err: unknown): string {
+  const lines: string[] = [];
+  for (let cause: unknown = err; cause; cause = (cause as { cause?: unknown }).cause) {
+    lines.push(cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause));
+  }
+  return lines.join('\ncaused by: ') + '\n';
+}
+
+/** Belt and braces: whatever an error says, the token never reaches the terminal. */
+function redact(text: string, ctx: CliContext): string {
+  const token = ctx.environment().apiToken;
+  return token ? text.split(token).join('[redacted]') : text;
+}

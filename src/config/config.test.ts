@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from './config.js';
+
+const ZONE = '023e105f4ecef8ad9ca31a8372d0c353';
+
+describe('buildConfig', () => {
+  it('applies defaults to an empty document', () => {
+    const { config } = buildConfig(null);
+    expect(config?.retention.firewallEvents.ms).toBe(30 * 86_400_000);
+    expect(config?.retention.accessRules.text).toBe('90d');
+    expect(config?.safety.maxDeletes).toBe(500);
+    expect(config?.secureDelete).toBe(true);
+  });
+
+  it('reads every documented key', () => {
+    const { config, problems } = buildConfig({
+      account_id: 'a'.repeat(32),
+      zones: [{ id: ZONE, name: 'luxeret.com' }],
+      retention: { firewall_events: 'P7D', http_analytics: '12h', access_rules: '45m', list_items: '90s' },
+      managed_lists: ['blocked_ips'],
+      statistics: { min_count: 5 },
+      safety: { max_deletes: 20 },
+      fields: ['userAgent'],
+      secure_delete: true,
+    });
+    expect(problems).toEqual([]);
+    expect(config?.zones).toEqual([{ id: ZONE, name: 'luxeret.com' }]);
+    expect(config?.retention.listItems.ms).toBe(90_000);
+    expect(config?.fields).toEqual(['userAgent']);
+  });
+
+  it('reports every problem at once, naming the key path', () => {
+    const { config, problems } = buildConfig({
+      account_id: 'nope',
+      zones: [{ id: ZONE }, { name: 'x' }],
+      retention: { firewall_events: '30x', http_analytic: '1d' },
+      safety: { max_deletes: -1 },
+      fields: ['cookies'],
+      colour: 'blue',
+    });
+    expect(config).toBeUndefined();
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'account_id: "nope" is not a 32-character hex id',
+        'zones[1].id: is missing',
+        expect.stringContaining('retention.firewall_events: "30x" is not a duration'),
+        expect.stringContaining('retention.http_analytic: unknown key'),
+        expect.stringContaining('safety.max_deletes: -1'),
+        expect.stringContaining('fields[0]: "cookies"'),
+        expect.stringContaining('colour: unknown key'),
+      ]),
+    );
+    expect(problems).toHaveLength(7);
+  });
+});

@@ -1,0 +1,182 @@
+import { parseDuration, type Duration } from './duration.js';
+
+export interface ZoneConfig {
+  readonly id: string;
+  readonly name: string | undefined;
+}
+
+export interface RetentionConfig {
+  readonly firewallEvents: Duration;
+  readonly httpAnalytics: Duration;
+  readonly accessRules: Duration;
+  readonly listItems: Duration;
+}
+
+/** The validated configuration file: what is held, for how long, and how carefully it is deleted. */
+export interface Config {
+  readonly accountId: string | undefined;
+  readonly controller: string | undefined;
+  readonly zones: readonly ZoneConfig[];
+  readonly retention: RetentionConfig;
+  readonly managedLists: readonly string[];
+  readonly statistics: { readonly minCount: number };
+  readonly safety: { readonly maxDeletes: number };
+  /** Extra firewall-event fields to keep beyond the minimum (paths, queries, user agents). */
+  readonly fields: readonly string[];
+  readonly secureDelete: boolean;
+}
+
+/** Firewall-event fields that may be opted into with `fields:`; the minimum set is always kept. */
+export const OPTIONAL_FIREWALL_FIELDS = [
+  'clientRequestPath',
+  'clientRequestQuery',
+  'userAgent',
+  'clientRequestHTTPMethodName',
+  'edgeResponseStatus',
+  'clientASNDescription',
+] as const;
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const KNOWN_KEYS = [
+  'account_id',
+  'controller',
+  'zones',
+  'retention',
+  'managed_lists',
+  'statistics',
+  'safety',
+  'fields',
+  'secure_delete',
+];
+const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
+const DEFAULT_RETENTION = '30d';
+const DEFAULT_OBJECT_RETENTION = '90d';
+
+type Problems = string[];
+
+/** Validates a parsed YAML document; returns the Config or every problem found, each naming its key path. */
+export function buildConfig(raw: unknown): { config: Config; problems: [] } | { config: undefined; problems: string[] } {
+  const problems: Problems = [];
+  const doc = isRecord(raw) ? raw : raw == null ? {} : (problems.push('(top level): must be a mapping of keys'), {});
+  for (const key of Object.keys(doc)) {
+    if (!KNOWN_KEYS.includes(key)) problems.push(`${key}: unknown key (known: ${KNOWN_KEYS.join(', ')})`);
+  }
+
+  const accountId = optionalString(doc, 'account_id', problems);
+  if (accountId !== undefined && !HEX32.test(accountId)) problems.push(`account_id: "${accountId}" is not a 32-character hex id`);
+  const controller = optionalString(doc, 'controller', problems);
+  const zones = readZones(doc['zones'], problems);
+  const retention = readRetention(doc['retention'], problems);
+  const managedLists = readStringList(doc['managed_lists'], 'managed_lists', problems);
+  const minCount = readPositiveInt(section(doc, 'statistics', problems)['min_count'], 'statistics.min_count', 10, problems);
+  const maxDeletes = readPositiveInt(section(doc, 'safety', problems)['max_deletes'], 'safety.max_deletes', 500, problems);
+  const fields = readStringList(doc['fields'], 'fields', problems);
+  fields.forEach((field, i) => {
+    if (!(OPTIONAL_FIREWALL_FIELDS as readonly string[]).includes(field)) {
+      problems.push(`fields[${i}]: "${field}" is not an optional firewall-event field (known: ${OPTIONAL_FIREWALL_FIELDS.join(', ')})`);
+    }
+  });
+  const secureDelete = doc['secure_delete'] ?? true;
+  if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
+
+  if (problems.length > 0 || retention === undefined) return { config: undefined, problems };
+  return {
+    config: {
+      accountId,
+      controller,
+      zones,
+      retention,
+      managedLists,
+      statistics: { minCount },
+      safety: { maxDeletes },
+      fields,
+      secureDelete: secureDelete === true,
+    },
+    problems: [],
+  };
+}
+
+function readZones(raw: unknown, problems: Problems): ZoneConfig[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push('zones: must be a list of {id, name}');
+    return [];
+  }
+  return raw.flatMap((zone: unknown, i): ZoneConfig[] => {
+    const path = `zones[${i}]`;
+    if (typeof zone === 'string') zone = { id: zone };
+    if (!isRecord(zone)) {
+      problems.push(`${path}: must be a mapping with an id`);
+      return [];
+    }
+    const id = zone['id'];
+    if (typeof id !== 'string' || !HEX32.test(id)) {
+      problems.push(`${path}.id: ${id === undefined ? 'is missing' : `${JSON.stringify(id)} is not a 32-character hex zone id`}`);
+      return [];
+    }
+    const name = zone['name'];
+    if (name !== undefined && typeof name !== 'string') problems.push(`${path}.name: must be a string`);
+    return [{ id, name: typeof name === 'string' ? name : undefined }];
+  });
+}
+
+function readRetention(raw: unknown, problems: Problems): RetentionConfig | undefined {
+  const doc = raw === undefined ? {} : isRecord(raw) ? raw : (problems.push('retention: must be a mapping'), {});
+  for (const key of Object.keys(doc)) {
+    if (!(RETENTION_KEYS as readonly string[]).includes(key)) problems.push(`retention.${key}: unknown key (known: ${RETENTION_KEYS.join(', ')})`);
+  }
+  const read = (key: (typeof RETENTION_KEYS)[number], fallback: string): Duration | undefined => {
+    const value = doc[key] ?? fallback;
+    const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (parsed === undefined || parsed.ms <= 0) {
+      problems.push(`retention.${key}: ${JSON.stringify(value)} is not a duration (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)`);
+    }
+    return parsed;
+  };
+  const firewallEvents = read('firewall_events', DEFAULT_RETENTION);
+  const httpAnalytics = read('http_analytics', DEFAULT_RETENTION);
+  const accessRules = read('access_rules', DEFAULT_OBJECT_RETENTION);
+  const listItems = read('list_items', DEFAULT_OBJECT_RETENTION);
+  if (!firewallEvents || !httpAnalytics || !accessRules || !listItems) return undefined;
+  return { firewallEvents, httpAnalytics, accessRules, listItems };
+}
+
+function section(doc: Record<string, unknown>, key: string, problems: Problems): Record<string, unknown> {
+  const value = doc[key];
+  if (value === undefined) return {};
+  if (isRecord(value)) return value;
+  problems.push(`${key}: must be a mapping`);
+  return {};
+}
+
+function readStringList(raw: unknown, path: string, problems: Problems): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.some((item) => typeof item !== 'string')) {
+    problems.push(`${path}: must be a list of strings`);
+    return [];
+  }
+  return raw as string[];
+}
+
+function readPositiveInt(raw: unknown, path: string, fallback: number, problems: Problems): number {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
+    problems.push(`${path}: ${JSON.stringify(raw)} is not a whole number of 0 or more`);
+    return fallback;
+  }
+  return raw;
+}
+
+function optionalString(doc: Record<string, unknown>, key: string, problems: Problems): string | undefined {
+  const value = doc[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    problems.push(`${key}: must be a string`);
+    return undefined;
+  }
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

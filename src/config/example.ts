@@ -1,0 +1,41 @@
+/** The commented example config that `init` writes when none exists. */
+export const EXAMPLE_CONFIG = `# luxeret-privacy configuration. Secrets never go here: the API token comes from
+# CLOUDFLARE_API_TOKEN (environment or a .env file in the working directory).
+
+# Optional: the account, for account-level IP Access Rules and IP lists.
+# account_id: "0123456789abcdef0123456789abcdef"
+
+# Optional: the data controller's name, shown in reports.
+# controller: "Luxeret"
+
+# The zones whose security events and request analytics are pulled.
+zones: []
+#  - id: "0123456789abcdef0123456789abcdef"
+#    name: "luxeret.com"
+
+# How long each kind of record serves its purpose (DDoS and hacking defence).
+# Durations: 30d, 12h, 45m, 90s, or ISO-8601 such as P30D.
+retention:
+  firewall_events: 30d   # local security events, counted from the event time
+  http_analytics: 30d    # local per-IP / per-country request analytics
+  access_rules: 90d      # Cloudflare IP Access Rules (block/challenge) with no recent events
+  list_items: 90d        # items of the managed IP lists below
+
+# IP lists whose items this tool may delete when their purpose has ended. Other lists are only reported.
+managed_lists: []
+#  - blocked_ips
+
+# Anonymised statistics: cells with fewer events or IPs than this are suppressed.
+statistics:
+  min_count: 10
+
+# The most Cloudflare-side deletions one purge may make without --force.
+safety:
+  max_deletes: 500
+
+# Extra firewall-event fields to keep beyond the minimum (off by default: not needed for the purpose).
+# fields: [clientRequestPath, clientRequestQuery, userAgent]
+
+# Overwrite deleted records and truncate the WAL so purged data cannot be restored (PIPA Art. 21).
+secure_delete: true
+`;

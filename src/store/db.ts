@@ -1,0 +1,82 @@
+import { chmodSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Opens (creating if asked) the SQLite store in WAL mode with secure_delete on, and migrates it. */
+export function openStore(path: string, options: { create?: boolean; readonly?: boolean } = {}): Db {
+  const isNew = !existsSync(path);
+  if (isNew && !options.create) {
+    throw new StoreError(`No store at ${path}`, { hint: 'Run `luxeret-privacy init` first.' });
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly === true });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // Deleted personal data is overwritten with zeros, not merely unlinked from the b-tree.
+      db.pragma('secure_delete = ON');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new StoreError(`Could not open the store at ${path}`, { cause: err, hint: 'Check that the file is a luxeret-privacy store and is readable.' });
+  }
+  if (isNew) chmodSync(path, 0o600);
+  if (!options.readonly) migrate(db, path);
+  else assertMigrated(db, path);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db, path: string): void {
+  const current = schemaVersion(db);
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(`The store at ${path} has schema version ${current}, newer than this tool knows (${LATEST_SCHEMA_VERSION})`, {
+      hint: 'Upgrade luxeret-privacy.',
+    });
+  }
+  for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+function assertMigrated(db: Db, path: string): void {
+  const current = schemaVersion(db);
+  if (current !== LATEST_SCHEMA_VERSION) {
+    throw new StoreError(`The store at ${path} is at schema version ${current}, expected ${LATEST_SCHEMA_VERSION}`, {
+      hint: 'Run any command that writes (for example `luxeret-privacy init`) to migrate it.',
+    });
+  }
+}
+
+/** Moves everything from the WAL into the main file and truncates the WAL, so deleted bytes survive in no file. */
+export function checkpointAndTruncate(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Reclaims free pages (which secure_delete has zeroed) so the file shrinks to what it holds. */
+export function vacuum(db: Db): void {
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+export function readMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function writeMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,90 @@
+/**
+ * Versioned schema migrations, applied in order; each runs in its own transaction.
+ * Times are unix seconds (UTC). Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      -- Security events from firewallEventsAdaptive, minimised to what DDoS/hacking defence needs.
+      CREATE TABLE firewall_events (
+        id INTEGER PRIMARY KEY,
+        zone_id TEXT NOT NULL,
+        datetime INTEGER NOT NULL,
+        ray_name TEXT NOT NULL,
+        client_ip TEXT NOT NULL,
+        client_country TEXT NOT NULL DEFAULT '',
+        client_asn TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL,
+        source TEXT NOT NULL,
+        rule_id TEXT NOT NULL DEFAULT '',
+        host TEXT NOT NULL DEFAULT '',
+        sample_interval INTEGER NOT NULL DEFAULT 1,
+        extra TEXT
+      );
+      -- Cloudflare has no event id: this is the natural key that makes re-pulling idempotent.
+      CREATE UNIQUE INDEX firewall_events_natural_key
+        ON firewall_events (zone_id, ray_name, datetime, rule_id, source, action);
+      CREATE INDEX firewall_events_datetime ON firewall_events (datetime);
+
+      -- Request counts per hour, client IP and country from httpRequestsAdaptiveGroups.
+      -- client_ip is '' where the zone's plan does not offer clientIP (per-country counts only).
+      CREATE TABLE http_analytics (
+        id INTEGER PRIMARY KEY,
+        zone_id TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        client_ip TEXT NOT NULL DEFAULT '',
+        client_country TEXT NOT NULL DEFAULT '',
+        requests INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX http_analytics_natural_key ON http_analytics (zone_id, hour, client_ip, client_country);
+      CREATE INDEX http_analytics_hour ON http_analytics (hour);
+
+      -- How far each zone's dataset has been pulled without gaps: [covered_from, covered_to).
+      CREATE TABLE pull_state (
+        zone_id TEXT NOT NULL,
+        dataset TEXT NOT NULL,
+        covered_from INTEGER NOT NULL,
+        covered_to INTEGER NOT NULL,
+        last_pull_at INTEGER NOT NULL,
+        PRIMARY KEY (zone_id, dataset)
+      );
+
+      -- Legal holds: lawful requests by investigators that stop deletion.
+      CREATE TABLE holds (
+        id TEXT PRIMARY KEY,
+        network TEXT NOT NULL,
+        country TEXT,
+        from_ts INTEGER,
+        to_ts INTEGER,
+        reason TEXT NOT NULL,
+        reference TEXT,
+        until_ts INTEGER,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        released_at INTEGER,
+        released_by TEXT,
+        release_reason TEXT
+      );
+
+      -- The signed, hash-chained audit log. Holds no raw IP; never purged.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        entry TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      -- The signed head checkpoint (entry count and last hash), so a truncated tail is detectable.
+      CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checkpoint TEXT NOT NULL
+      );
+
+      -- Small facts about runs: last successful pull and purge, and the like.
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
