@@ -17,6 +17,8 @@ export function openStore(path: string, options: { create?: boolean; readonly?: 
   try {
     db = new Database(path, { readonly: options.readonly === true });
     db.pragma('busy_timeout = 5000');
+    // Freed pages go back to the file system on `incremental_vacuum`; must be set before the first table exists.
+    if (isNew) db.pragma('auto_vacuum = INCREMENTAL');
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // Deleted personal data is overwritten with zeros, not merely unlinked from the b-tree.
@@ -61,14 +63,13 @@ function assertMigrated(db: Db, path: string): void {
   }
 }
 
-/** Moves everything from the WAL into the main file and truncates the WAL, so deleted bytes survive in no file. */
-export function checkpointAndTruncate(db: Db): void {
+/**
+ * Makes deleted data unrecoverable from every file: secure_delete has zeroed the cells; this returns the freed pages
+ * to the file system and empties the WAL, whose old frames may still hold page images from before the delete.
+ */
+export function reclaimDeletedSpace(db: Db): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
-}
-
-/** Reclaims free pages (which secure_delete has zeroed) so the file shrinks to what it holds. */
-export function vacuum(db: Db): void {
-  db.exec('VACUUM');
+  db.pragma('incremental_vacuum');
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
