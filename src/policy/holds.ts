@@ -1,0 +1,64 @@
+import { buildNetworkMatcher, parseNetwork, type Network } from './network.js';
+
+/** A legal hold: records it covers are kept whatever their age, until it is released or its `until` passes. */
+export interface Hold {
+  readonly id: string;
+  readonly network: string;
+  readonly country: string | undefined;
+  /** The hold covers records from this time on (inclusive)… */
+  readonly from: Date | undefined;
+  /** …and before this time (exclusive). */
+  readonly to: Date | undefined;
+  readonly until: Date | undefined;
+  readonly releasedAt: Date | undefined;
+  readonly reason: string;
+  readonly reference: string | undefined;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+}
+
+/** What a hold is matched against. */
+export interface HeldCandidate {
+  readonly ip: string;
+  readonly country: string;
+  readonly at: Date;
+}
+
+/** A hold protects while it is not released and its `until` (if any) is still ahead. */
+export function isHoldActive(hold: Hold, now: Date): boolean {
+  if (hold.releasedAt !== undefined && hold.releasedAt.getTime() <= now.getTime()) return false;
+  return hold.until === undefined || hold.until.getTime() > now.getTime();
+}
+
+export function selectActiveHolds(holds: readonly Hold[], now: Date): Hold[] {
+  return holds.filter((hold) => isHoldActive(hold, now));
+}
+
+/** Builds a fast predicate "is this record covered by an active hold", for use on every row of a purge. */
+export function buildHoldMatcher(holds: readonly Hold[], now: Date): (candidate: HeldCandidate) => boolean {
+  const active = selectActiveHolds(holds, now).map((hold) => ({
+    hold,
+    contains: buildNetworkMatcher([parseNetwork(hold.network) as Network]),
+    country: hold.country?.toUpperCase(),
+  }));
+  if (active.length === 0) return () => false;
+  return ({ ip, country, at }) =>
+    active.some(
+      ({ hold, contains, country: holdCountry }) =>
+        (holdCountry === undefined || holdCountry === country.toUpperCase()) &&
+        (hold.from === undefined || at.getTime() >= hold.from.getTime()) &&
+        (hold.to === undefined || at.getTime() < hold.to.getTime()) &&
+        contains(ip),
+    );
+}
+
+/** Holds whose network overlaps the given address or range: a hold on an IP keeps the rules that name it. */
+export function selectHoldsTouching(holds: readonly Hold[], target: Network, now: Date): Hold[] {
+  return selectActiveHolds(holds, now).filter((hold) => {
+    const network = parseNetwork(hold.network);
+    if (!network || network.family !== target.family) return false;
+    const holdContains = buildNetworkMatcher([network]);
+    const targetContains = buildNetworkMatcher([target]);
+    return holdContains(target.address) || targetContains(network.address);
+  });
+}
