@@ -1,0 +1,69 @@
+import type { HeldCandidate } from '../policy/holds.js';
+import type { LocalLocation } from '../policy/retention.js';
+import type { Db } from './db.js';
+
+/** How each local location's rows are dated and who they are about, for retention queries. */
+const TABLES: Record<LocalLocation['id'], { table: string; time: string }> = {
+  'local/firewall-events': { table: 'firewall_events', time: 'datetime' },
+  'local/http-analytics': { table: 'http_analytics', time: 'hour' },
+};
+
+export type HoldPredicate = ((candidate: HeldCandidate) => boolean) | undefined;
+
+export interface ExpiryCounts {
+  /** Past retention and not held: what a purge deletes. */
+  readonly expired: number;
+  /** Past retention but covered by an active hold: kept. */
+  readonly held: number;
+  readonly oldestExpired: Date | undefined;
+  readonly newestExpired: Date | undefined;
+}
+
+/** Counts the rows of a location older than the cut-off, split by whether a hold keeps them. */
+export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): ExpiryCounts {
+  const { table, time } = TABLES[location];
+  const cutoffSeconds = cutoffToSeconds(cutoff);
+  return withHeldFunction(db, isHeld, time, (heldSql) => {
+    const row = db
+      .prepare(
+        `SELECT COALESCE(SUM(CASE WHEN ${heldSql} THEN 0 ELSE 1 END), 0) AS expired,
+                COALESCE(SUM(CASE WHEN ${heldSql} THEN 1 ELSE 0 END), 0) AS held,
+                MIN(CASE WHEN ${heldSql} THEN NULL ELSE ${time} END) AS oldest,
+                MAX(CASE WHEN ${heldSql} THEN NULL ELSE ${time} END) AS newest
+           FROM ${table} WHERE ${time} < ?`,
+      )
+      .get(cutoffSeconds) as { expired: number; held: number; oldest: number | null; newest: number | null };
+    return {
+      expired: row.expired,
+      held: row.held,
+      oldestExpired: row.oldest === null ? undefined : new Date(row.oldest * 1000),
+      newestExpired: row.newest === null ? undefined : new Date(row.newest * 1000),
+    };
+  });
+}
+
+/** Deletes the rows of a location older than the cut-off that no hold covers; returns how many. */
+export function deleteExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): number {
+  const { table, time } = TABLES[location];
+  return withHeldFunction(db, isHeld, time, (heldSql) => {
+    const sql = `DELETE FROM ${table} WHERE ${time} < ?${heldSql === '0' ? '' : ` AND NOT ${heldSql}`}`;
+    return db.prepare(sql).run(cutoffToSeconds(cutoff)).changes;
+  });
+}
+
+// A record is past retention when strictly older than the cut-off; rows hold whole seconds.
+function cutoffToSeconds(cutoff: Date): number {
+  return Math.ceil(cutoff.getTime() / 1000);
+}
+
+/**
+ * Hold matching needs CIDR logic, so it runs as a SQL function calling back into JS; with no active holds the
+ * SQL stays a plain range query (the common case, and the fast one).
+ */
+function withHeldFunction<T>(db: Db, isHeld: HoldPredicate, timeColumn: string, body: (heldSql: string) => T): T {
+  if (!isHeld) return body('0');
+  db.function('lux_is_held', { deterministic: true }, (ip: unknown, country: unknown, seconds: unknown) =>
+    isHeld({ ip: String(ip), country: String(country), at: new Date(Number(seconds) * 1000) }) ? 1 : 0,
+  );
+  return body(`lux_is_held(client_ip, client_country, ${timeColumn})`);
+}
