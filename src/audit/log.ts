@@ -1,0 +1,86 @@
+import { StoreError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { canonicalJson } from './canonical-json.js';
+import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditInput, type AuditSigner } from './entry.js';
+import { findForbiddenContent } from './guard.js';
+
+export type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
+
+/** Raised when a caller tries to log something the log must never hold (a raw IP, non-portable JSON): a bug. */
+export class AuditContentError extends Error {
+  override readonly name = 'AuditContentError';
+}
+
+/**
+ * Appends one signed entry and re-signs the head checkpoint, atomically. Synchronous, so it can run inside the
+ * caller's db.transaction(...) together with the deletion it records: both commit or neither does.
+ */
+export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput): AuditEntry {
+  assertLoggable(input, signer.actor);
+  return db.transaction(() => {
+    const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+    const head = readAuditHead(db);
+    // Never re-sign a head over a log that no longer matches it: that would launder a truncated or edited tail.
+    if ((head?.count ?? 0) !== (last?.seq ?? 0) || (head !== undefined && head.last_hash !== last?.hash)) {
+      throw new StoreError('The audit log does not match its signed head checkpoint; refusing to append', {
+        hint: 'Run `luxeret-privacy audit verify` and restore the store from a backup if the log was truncated or altered.',
+      });
+    }
+    const entry = buildAuditEntry(last, signer, input);
+    db.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)').run(entry.seq, canonicalJson(entry), entry.hash);
+    const newHead = buildAuditHead(entry.seq, entry.hash, signer);
+    db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checkpoint = excluded.checkpoint').run(
+      canonicalJson(newHead),
+    );
+    return entry;
+  })();
+}
+
+/** Every entry, ordered by seq; with `since`, only those at or after that instant. */
+export function readAuditEntries(db: Db, options: { since?: Date } = {}): AuditEntry[] {
+  const rows = db.prepare('SELECT seq, entry FROM audit_log ORDER BY seq').all() as { seq: number; entry: string }[];
+  const entries = rows.map((row) => parseStoredEntry(row.seq, row.entry));
+  const since = options.since;
+  return since ? entries.filter((entry) => Date.parse(entry.time) >= since.getTime()) : entries;
+}
+
+/** The stored rows exactly as written (canonical JSON text), ordered by seq: what `audit export` copies. */
+export function readAuditLines(db: Db): string[] {
+  return (db.prepare('SELECT entry FROM audit_log ORDER BY seq').all() as { entry: string }[]).map((row) => row.entry);
+}
+
+/** The signed head checkpoint, or undefined while the log is empty. */
+export function readAuditHead(db: Db): AuditHead | undefined {
+  const row = db.prepare('SELECT checkpoint FROM audit_head WHERE id = 1').get() as { checkpoint: string } | undefined;
+  if (!row) return undefined;
+  try {
+    return JSON.parse(row.checkpoint) as AuditHead;
+  } catch (err) {
+    throw new StoreError('The audit head checkpoint in the store is not valid JSON', { cause: err });
+  }
+}
+
+/** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id. */
+export function findOpenIntents(db: Db): AuditEntry[] {
+  const lastOfRun = new Map<string, AuditEntry>();
+  for (const entry of readAuditEntries(db)) if (entry.run_id !== null) lastOfRun.set(entry.run_id, entry);
+  return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
+}
+
+function assertLoggable(input: AuditInput, actor: string): void {
+  if (typeof input.event !== 'string' || input.event === '') throw new AuditContentError('audit entry needs an event');
+  if (typeof input.command !== 'string' || input.command === '') throw new AuditContentError('audit entry needs a command');
+  const problem = findForbiddenContent({ ...input, actor }, 'entry');
+  if (problem) throw new AuditContentError(`refusing to write the audit entry: ${problem}`);
+}
+
+function parseStoredEntry(seq: number, text: string): AuditEntry {
+  try {
+    return JSON.parse(text) as AuditEntry;
+  } catch (err) {
+    throw new StoreError(`Audit entry ${seq} in the store is not valid JSON`, {
+      cause: err,
+      hint: 'Run `luxeret-privacy audit verify`; the store may have been altered.',
+    });
+  }
+}
