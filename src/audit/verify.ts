@@ -1,0 +1,188 @@
+import type { KeyObject } from 'node:crypto';
+import { buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, type AuditEntry, type AuditHead } from './entry.js';
+
+/** One problem found: `entry` is the seq the entry claims (or its line when it has none), `line` its 1-based position. */
+export interface AuditVerifyError {
+  entry: number;
+  line: number;
+  reason: string;
+}
+
+export type HeadStatus = 'verified' | 'absent' | 'broken';
+
+export interface AuditVerification {
+  ok: boolean;
+  /** How many entries were checked. */
+  entries: number;
+  /** In log order; the first is the first broken entry. */
+  errors: AuditVerifyError[];
+  /** Whether a signed head checkpoint was checked against the tail. */
+  head: HeadStatus;
+}
+
+export interface VerifyOptions {
+  /** A non-empty log without a head checkpoint cannot rule out a truncated tail: count that as an error. Default true. */
+  requireHead?: boolean;
+}
+
+const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Checks every signature, every hash link and the sequence of an audit log, trusting nothing but `publicKey`,
+ * and compares the tail with the signed head checkpoint (count and last hash) when one is given.
+ */
+export function verifyAuditLog(
+  entries: readonly unknown[],
+  publicKey: KeyObject,
+  head?: unknown,
+  options: VerifyOptions = {},
+): AuditVerification {
+  const errors: AuditVerifyError[] = [];
+  let previousSeq = 0;
+  let previousHash = GENESIS_HASH;
+  entries.forEach((candidate, index) => {
+    const line = index + 1;
+    if (!isRecord(candidate)) {
+      errors.push({ entry: line, line, reason: 'not a JSON object (unreadable line)' });
+      return;
+    }
+    const seq = typeof candidate.seq === 'number' && Number.isSafeInteger(candidate.seq) ? candidate.seq : undefined;
+    const at = seq ?? line;
+    const claimedHash = typeof candidate.hash === 'string' ? candidate.hash : '';
+    const problems = checkEntry(candidate, publicKey);
+    for (const reason of problems) errors.push({ entry: at, line, reason });
+
+    if (seq === undefined) {
+      errors.push({ entry: at, line, reason: 'has no valid seq' });
+    } else if (seq !== previousSeq + 1) {
+      const reason =
+        seq > previousSeq + 1
+          ? `sequence gap: expected seq ${previousSeq + 1}, found ${seq} (${describeRange(previousSeq + 1, seq - 1)} missing: deleted?)`
+          : `out of order: seq ${seq} after seq ${previousSeq} (entries reordered, duplicated or inserted)`;
+      errors.push({ entry: at, line, reason });
+    }
+    if (candidate.prev_hash !== previousHash) {
+      const what = previousSeq === 0 ? 'the genesis value (sha256:000…0) expected of the first entry' : `the hash of the entry before it (seq ${previousSeq})`;
+      errors.push({ entry: at, line, reason: `prev_hash does not match ${what}: the chain is broken here` });
+    }
+    // Carry on from what this entry claims, so one tampering yields one error rather than a cascade.
+    previousSeq = seq ?? previousSeq + 1;
+    previousHash = claimedHash;
+  });
+
+  let headStatus: HeadStatus = 'absent';
+  if (head !== undefined && head !== null) {
+    const headErrors = checkHead(head, publicKey, entries);
+    errors.push(...headErrors);
+    headStatus = headErrors.length === 0 ? 'verified' : 'broken';
+  } else if ((options.requireHead ?? true) && entries.length > 0) {
+    errors.push({
+      entry: previousSeq,
+      line: entries.length,
+      reason: 'no signed head checkpoint: a truncated tail cannot be ruled out',
+    });
+  }
+  return { ok: errors.length === 0, entries: entries.length, errors, head: headStatus };
+}
+
+/**
+ * Checks a head checkpoint lodged elsewhere earlier (email, print, another system): the log may have grown since,
+ * but the entry at seq `count` must still have the hash the head recorded.
+ */
+export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObject, head: unknown): AuditVerifyError[] {
+  if (!isHead(head)) return [{ entry: 0, line: 0, reason: 'the lodged head checkpoint is malformed' }];
+  if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
+    return [{ entry: head.count, line: 0, reason: 'the lodged head checkpoint signature does not verify with this public key' }];
+  }
+  const index = entries.findIndex((entry) => isRecord(entry) && entry.seq === head.count);
+  const atCount = index >= 0 ? (entries[index] as Record<string, unknown>) : undefined;
+  if (atCount === undefined) {
+    return [{ entry: head.count, line: entries.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
+  }
+  if (atCount.hash !== head.last_hash) {
+    return [{ entry: head.count, line: index + 1, reason: `seq ${head.count} does not have the hash recorded by the lodged head (${head.time}): history was rewritten` }];
+  }
+  return [];
+}
+
+function checkEntry(entry: Record<string, unknown>, publicKey: KeyObject): string[] {
+  const shape = describeShapeProblem(entry);
+  if (shape) return [shape];
+  const bytes = buildCanonicalBytes(entry as unknown as AuditEntry);
+  const isHashIntact = hashBytes(bytes) === entry.hash;
+  const isSigned = hasValidSignature(bytes, entry.signature as string, publicKey);
+  if (!isHashIntact && !isSigned) return ['content does not match its hash or its signature: the entry was edited'];
+  if (!isHashIntact) return ['content does not match its hash: the entry or its hash was edited'];
+  if (!isSigned) return ['signature does not verify with this public key: edited, or signed with another key'];
+  return [];
+}
+
+function describeShapeProblem(entry: Record<string, unknown>): string | undefined {
+  if (entry.v !== 1) return `unknown entry version ${JSON.stringify(entry.v)}`;
+  if (typeof entry.hash !== 'string' || !HASH_PATTERN.test(entry.hash)) return 'hash is missing or malformed';
+  if (typeof entry.signature !== 'string') return 'signature is missing';
+  for (const field of ['time', 'actor', 'command', 'event', 'prev_hash'] as const) {
+    if (typeof entry[field] !== 'string') return `${field} is missing or not a string`;
+  }
+  return undefined;
+}
+
+function checkHead(head: unknown, publicKey: KeyObject, entries: readonly unknown[]): AuditVerifyError[] {
+  const count = entries.length;
+  if (!isHead(head)) return [{ entry: count, line: count, reason: 'the head checkpoint is malformed' }];
+  if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
+    return [{ entry: head.count, line: count, reason: 'the head checkpoint signature does not verify with this public key' }];
+  }
+  // The seq checks already name gaps and moves in the middle; here only the tail matters.
+  let maxSeq = 0;
+  let atCount: { line: number; hash: unknown } | undefined;
+  entries.forEach((entry, index) => {
+    if (!isRecord(entry) || typeof entry.seq !== 'number') return;
+    maxSeq = Math.max(maxSeq, entry.seq);
+    if (entry.seq === head.count) atCount = { line: index + 1, hash: entry.hash };
+  });
+  if (head.count > maxSeq) {
+    return [
+      {
+        entry: maxSeq + 1,
+        line: count,
+        reason: `truncated tail: the signed head checkpoint (${head.time}) records ${head.count} entries, the log ends at seq ${maxSeq} (${describeRange(maxSeq + 1, head.count)} missing)`,
+      },
+    ];
+  }
+  if (head.count < maxSeq) {
+    return [{ entry: head.count + 1, line: count, reason: `entries up to seq ${maxSeq} follow the signed head checkpoint, which records ${head.count}` }];
+  }
+  if (atCount === undefined || atCount.hash !== head.last_hash) {
+    return [
+      {
+        entry: head.count,
+        line: atCount?.line ?? count,
+        reason: `seq ${head.count} does not have the hash recorded in the signed head checkpoint: the tail was replaced`,
+      },
+    ];
+  }
+  return [];
+}
+
+function isHead(value: unknown): value is AuditHead {
+  return (
+    isRecord(value) &&
+    value.type === 'head' &&
+    value.v === 1 &&
+    typeof value.count === 'number' &&
+    Number.isSafeInteger(value.count) &&
+    value.count >= 0 &&
+    typeof value.last_hash === 'string' &&
+    typeof value.time === 'string' &&
+    typeof value.signature === 'string'
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeRange(from: number, to: number): string {
+  return from === to ? `seq ${from}` : `seq ${from}–${to}`;
+}
