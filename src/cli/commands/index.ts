@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { holdCommand } from './hold.js';
 import { initCommand } from './init.js';
+import { purgeCommand } from './purge.js';
 
 /** Sets the run's exit code (the highest one asked for wins). */
 export type SetExitCode = (code: number) => void;
 export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand];

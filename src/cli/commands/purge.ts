@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { purgeExpired } from '../../purge/purge.js';
+import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
+import { createSigner } from '../audit-signer.js';
+import type { CliContext } from '../context.js';
+import { lockHome } from '../lock.js';
+import { parseTimeOption } from '../options.js';
+import type { SetExitCode } from './index.js';
+
+interface PurgeFlags {
+  dryRun?: boolean;
+  asOf?: string;
+  json?: boolean;
+}
+
+export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+  new Command('purge')
+    .description('Delete the IP and country records that have outlived their purpose (legal holds are kept)')
+    .option('--dry-run', 'print the plan; change nothing anywhere (store, Cloudflare, audit log)')
+    .option('--as-of <iso>', 'plan as if it were this time (only with --dry-run)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
+    )
+    .action(async (flags: PurgeFlags) => {
+      const asOf = flags.asOf === undefined ? undefined : parseTimeOption('--as-of', flags.asOf);
+      const dryRun = flags.dryRun === true;
+      if (asOf && !dryRun) {
+        throw new UsageError('--as-of is allowed only with --dry-run', { hint: 'Add --dry-run: a real purge always uses the current time.' });
+      }
+      const config = ctx.config();
+      if (!dryRun) lockHome(ctx, 'purge');
+      const result = await purgeExpired(
+        {
+          db: ctx.store(),
+          config,
+          signer: dryRun ? undefined : () => createSigner(ctx),
+          now: ctx.now,
+          onProgress: (progress) =>
+            ctx.progress(progress.phase === 'done' ? '' : `purge ${progress.location}: ${progress.phase}${progress.total ? ` ${progress.total}` : ''}`),
+        },
+        { dryRun, asOf },
+      );
+      ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
+      if (result.locations.some((location) => location.failed > 0)) setExitCode(4);
+    });

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
+import type { Config } from '../config/config.js';
+import { hashPolicy } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { readHolds } from '../store/holds.js';
+import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { countRows, deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
+import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
+
+export interface PurgeDeps {
+  readonly db: Db;
+  readonly config: Config;
+  /** Needed only for a real purge: a dry run writes nothing, not even to the audit log. */
+  readonly signer: (() => AuditSigner) | undefined;
+  readonly now: () => Date;
+  readonly onProgress?: (progress: PurgeProgress) => void;
+}
+
+export interface PurgeOptions {
+  readonly dryRun: boolean;
+  /** Plan as if it were this time (dry runs only): "what will be purged by year end?" */
+  readonly asOf?: Date;
+}
+
+const COMMAND = 'purge';
+
+/** Plans, then (unless a dry run) deletes what has outlived its purpose, recording intent before and outcome after. */
+export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Promise<PurgeResult> {
+  const { db, config } = deps;
+  const now = deps.now();
+  if (options.asOf && !options.dryRun) throw new UsageError('--as-of is allowed only with --dry-run');
+  assertClockIsSane(db, now);
+  const asOf = options.asOf ?? now;
+  const policyHash = hashPolicy(config);
+  const holds = readHolds(db);
+
+  if (options.dryRun) {
+    const plans = planLocalPurge(db, config, holds, asOf);
+    return { dryRun: true, asOf, policyHash, reconciled: 0, locations: plans.map((plan) => describe(plan, 0)) };
+  }
+
+  const signer = requireSigner(deps);
+  const reconciled = reconcileOpenIntents(db, signer, policyHash);
+  const runId = randomUUID();
+  const plans = planLocalPurge(db, config, holds, asOf);
+  const locations: LocationPurge[] = [];
+  for (const plan of plans) {
+    deps.onProgress?.({ location: plan.location.id, phase: 'delete', done: 0, total: plan.counts.expired });
+    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, holds }));
+    deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
+  }
+  if (config.secureDelete) {
+    deps.onProgress?.({ location: 'local', phase: 'reclaim' });
+    // Always, not only when this run deleted: a run killed after its delete committed left this undone.
+    reclaimDeletedSpace(db);
+  }
+  writeMeta(db, 'last_purge_at', now.toISOString());
+  return { dryRun: false, asOf, policyHash, reconciled, locations };
+}
+
+function purgeLocation(
+  deps: PurgeDeps,
+  signer: AuditSigner,
+  plan: LocalPlan,
+  run: { runId: string; policyHash: string; asOf: Date; holds: Parameters<typeof deletePlanned>[2] },
+): LocationPurge {
+  const { db } = deps;
+  const { expired: planned, held } = plan.counts;
+  if (planned === 0) return describe(plan, 0);
+  const common = { command: COMMAND, run_id: run.runId, location: plan.location.id, retention_rule: plan.rule, policy_hash: run.policyHash };
+  appendAuditEntry(db, signer, {
+    ...common,
+    event: 'purge.intent',
+    counts: { planned, held },
+    details: { cutoff: plan.cutoff.toISOString(), ...recordSpan(plan) },
+  });
+  // The deletion and its outcome entry commit together: both happen or neither does.
+  const deleted = db.transaction(() => {
+    const before = countRows(db, plan.location.id);
+    const count = deletePlanned(db, plan, run.holds, run.asOf);
+    appendAuditEntry(db, signer, {
+      ...common,
+      event: 'purge.outcome',
+      counts: { planned, deleted: count, held, failed: 0, before, after: before - count },
+      details: { cutoff: plan.cutoff.toISOString(), method: deps.config.secureDelete ? LOCAL_METHOD : 'SQLite DELETE', ...recordSpan(plan) },
+    });
+    return count;
+  })();
+  return describe(plan, deleted);
+}
+
+/**
+ * An intent with no outcome means its run died before the deletion committed (deletion and outcome are one
+ * transaction), so nothing of it was applied: record that, and let this run's plan do the work.
+ */
+function reconcileOpenIntents(db: Db, signer: AuditSigner, policyHash: string): number {
+  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('local/'));
+  for (const intent of open) {
+    appendAuditEntry(db, signer, {
+      event: 'purge.reconciled',
+      command: COMMAND,
+      run_id: intent.run_id,
+      location: intent.location,
+      counts: { deleted: 0 },
+      retention_rule: intent.retention_rule,
+      policy_hash: policyHash,
+      reason: `run ${intent.run_id ?? '?'} stopped before its deletion committed (intent #${intent.seq}); nothing of it was applied, this run re-plans`,
+    });
+  }
+  return open.length;
+}
+
+/** A purge with a clock behind the data would keep what it should delete, or worse after a jump: refuse. */
+function assertClockIsSane(db: Db, now: Date): void {
+  const row = db.prepare('SELECT MAX(datetime) AS newest FROM firewall_events').get() as { newest: number | null };
+  if (row.newest !== null && row.newest * 1000 > now.getTime() + 60_000) {
+    throw new UsageError(
+      `The system clock (${now.toISOString()}) is earlier than the newest stored event (${new Date(row.newest * 1000).toISOString()}); refusing to purge`,
+      { hint: 'Fix the system clock (NTP) and run again. Nothing was changed.' },
+    );
+  }
+}
+
+function requireSigner(deps: PurgeDeps): AuditSigner {
+  if (!deps.signer) throw new UsageError('A real purge needs the audit signing key');
+  return deps.signer();
+}
+
+function recordSpan(plan: LocalPlan): Record<string, string | null> {
+  return {
+    oldest_record: plan.counts.oldestExpired?.toISOString() ?? null,
+    newest_record: plan.counts.newestExpired?.toISOString() ?? null,
+  };
+}
+
+function describe(plan: LocalPlan, deleted: number): LocationPurge {
+  return {
+    id: plan.location.id,
+    kind: 'local',
+    rule: plan.rule,
+    cutoff: plan.cutoff,
+    planned: plan.counts.expired,
+    deleted,
+    held: plan.counts.held,
+    failed: 0,
+    notes: [],
+  };
+}

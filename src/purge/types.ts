@@ -1,0 +1,30 @@
+/** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
+export interface LocationPurge {
+  readonly id: string;
+  readonly kind: 'local' | 'cloudflare';
+  /** The rule that decided, e.g. `retention.firewall_events=30d`. */
+  readonly rule: string;
+  /** Records dated before this are past retention. */
+  readonly cutoff: Date;
+  readonly planned: number;
+  readonly deleted: number;
+  readonly held: number;
+  readonly failed: number;
+  readonly notes: readonly string[];
+}
+
+export interface PurgeResult {
+  readonly dryRun: boolean;
+  readonly asOf: Date;
+  readonly policyHash: string;
+  readonly locations: readonly LocationPurge[];
+  /** Earlier runs' intents that had no outcome (a crash) and were reconciled by this run. */
+  readonly reconciled: number;
+}
+
+export interface PurgeProgress {
+  readonly location: string;
+  readonly phase: 'plan' | 'delete' | 'reclaim' | 'done';
+  readonly done?: number;
+  readonly total?: number;
+}

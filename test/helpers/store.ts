@@ -1,0 +1,52 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface SeedEvent {
+  zone: string;
+  at: Date;
+  ray: string;
+  ip: string;
+  country: string;
+  ruleId?: string;
+}
+
+/** Inserts firewall events straight into a store file (the real schema, made by `init`). */
+export function insertEvents(storePath: string, events: readonly SeedEvent[]): void {
+  const db = new Database(storePath);
+  const insert = db.prepare(
+    `INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, client_asn, action, source, rule_id, host)
+     VALUES (?, ?, ?, ?, ?, '64500', 'block', 'firewallCustom', ?, 'shop.luxeret.com')`,
+  );
+  db.transaction(() => {
+    for (const e of events) insert.run(e.zone, Math.floor(e.at.getTime() / 1000), e.ray, e.ip, e.country, e.ruleId ?? 'rule-1');
+  })();
+  db.close();
+}
+
+export function insertAnalytics(storePath: string, rows: readonly { zone: string; hour: Date; ip: string; country: string; requests: number }[]): void {
+  const db = new Database(storePath);
+  const insert = db.prepare('INSERT INTO http_analytics (zone_id, hour, client_ip, client_country, requests) VALUES (?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const r of rows) insert.run(r.zone, Math.floor(r.hour.getTime() / 1000), r.ip, r.country, r.requests);
+  })();
+  db.close();
+}
+
+export function queryStore<T>(storePath: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(storePath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export const ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
+
+/** Writes a config with the given retention into LUXERET_HOME/config.yaml and returns its path. */
+export function writeConfig(home: string, extra: string = ''): string {
+  const path = join(home, 'config.yaml');
+  writeFileSync(path, `zones:\n  - id: "${ZONE_ID}"\n    name: luxeret.com\n${extra}`);
+  return path;
+}
