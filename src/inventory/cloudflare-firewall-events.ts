@@ -1,0 +1,123 @@
+import {
+  describeWindow,
+  formatTimestamp,
+  formatWindow,
+  sortCountries,
+  type CloudflareZoneWindow,
+  type DatasetSummary,
+  type InventoryLocation,
+} from './inventory.js';
+
+export const CLOUDFLARE_FIREWALL_EVENTS_ID = 'cloudflare/firewall-events';
+
+/** The meta key under which a pull stores a zone's dataset limits (the GraphQL `settings` node), as JSON. */
+export function zoneSettingsKey(zoneId: string): string {
+  return `zone_settings:${zoneId}`;
+}
+
+export interface ZoneSettingsWindow {
+  /** `settings.firewallEventsAdaptive.notOlderThan`: how far back Cloudflare keeps the zone's events. */
+  readonly windowSeconds: number | undefined;
+  readonly problem: 'missing' | 'malformed' | undefined;
+}
+
+/** Reads the firewall-events look-back window from the stored zone settings JSON. */
+export function parseZoneSettings(text: string | undefined): ZoneSettingsWindow {
+  if (text === undefined) return { windowSeconds: undefined, problem: 'missing' };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { windowSeconds: undefined, problem: 'malformed' };
+  }
+  const dataset = isRecord(doc) ? doc['firewallEventsAdaptive'] : undefined;
+  const seconds = isRecord(dataset) ? dataset['notOlderThan'] : undefined;
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds <= 0) return { windowSeconds: undefined, problem: 'malformed' };
+  return { windowSeconds: seconds, problem: undefined };
+}
+
+/** The first second (unix) still inside Cloudflare's window at `now`: events at or after it are still kept there. */
+export function selectWindowStart(windowSeconds: number, now: Date): number {
+  return Math.ceil(now.getTime() / 1000) - windowSeconds;
+}
+
+export interface ZoneWindowInput {
+  readonly zoneId: string;
+  readonly name: string | undefined;
+  readonly isConfigured: boolean;
+  readonly settings: ZoneSettingsWindow;
+  /** Pulled events still inside the window; undefined when the window is unknown. */
+  readonly span: { readonly records: number; readonly oldest: Date | undefined; readonly newest: Date | undefined } | undefined;
+}
+
+export interface CloudflareFirewallEventsInput {
+  readonly zones: readonly ZoneWindowInput[];
+  /** All zones' pulled events still inside their windows, counted together (distinct IPs across zones). */
+  readonly summary: DatasetSummary;
+}
+
+/**
+ * Security events Cloudflare itself keeps for its look-back window and then ages out. No API deletes them, so
+ * nothing here is past our retention: the location says how long they stay and when the last copy we know of goes.
+ */
+export function buildCloudflareFirewallEventsLocation(input: CloudflareFirewallEventsInput): InventoryLocation {
+  const zones = input.zones.map(buildZoneWindow);
+  const notes: string[] = [];
+  if (zones.length === 0) notes.push('no zones configured');
+  input.zones.forEach((zone, i) => notes.push(...describeZone(zone, zones[i]!)));
+  if (zones.length > 0) notes.push('counts are the events we pulled: Cloudflare may hold more (events never pulled)');
+  const windows = [...new Set(zones.flatMap((zone) => (zone.windowSeconds === undefined ? [] : [zone.windowSeconds])))].sort((a, b) => a - b);
+  const expiries = zones.flatMap((zone) => (zone.expires ? [zone.expires.getTime()] : []));
+  const { summary } = input;
+  return {
+    id: CLOUDFLARE_FIREWALL_EVENTS_ID,
+    kind: 'cloudflare',
+    records: summary.records,
+    distinctIps: summary.distinctIps,
+    countries: sortCountries(summary.countries),
+    oldest: summary.oldest,
+    newest: summary.newest,
+    pastRetention: 0,
+    held: 0,
+    retention: windows.length === 0 ? undefined : windows.map(formatWindow).join('/'),
+    controlledBy: 'cloudflare',
+    expires: expiries.length === 0 ? undefined : new Date(Math.max(...expiries)),
+    status: 'ok',
+    notes,
+    zones,
+  };
+}
+
+function buildZoneWindow(zone: ZoneWindowInput): CloudflareZoneWindow {
+  const windowSeconds = zone.settings.windowSeconds;
+  const span = windowSeconds === undefined ? undefined : zone.span;
+  const newest = span?.newest;
+  return {
+    zoneId: zone.zoneId,
+    name: zone.name,
+    windowSeconds,
+    records: span?.records,
+    oldest: span?.oldest,
+    newest,
+    expires: newest && windowSeconds !== undefined ? new Date(newest.getTime() + windowSeconds * 1000) : undefined,
+  };
+}
+
+function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow): string[] {
+  const label = `zone ${zone.name ? `${zone.name} (${zone.zoneId})` : zone.zoneId}`;
+  const notes: string[] = [];
+  if (!input.isConfigured) notes.push(`${label} is not in the config; its pulled events are still reported`);
+  if (zone.windowSeconds === undefined) {
+    const why = input.settings.problem === 'malformed' ? 'its stored settings are unreadable' : 'window unknown';
+    notes.push(`${label}: ${why}; run pull to learn this zone's window`);
+    return notes;
+  }
+  const kept = `kept by Cloudflare for ${describeWindow(zone.windowSeconds)}; not deletable through the API`;
+  const until = zone.expires ? `the newest pulled copy ages out ${formatTimestamp(zone.expires)}` : 'no pulled event is still inside the window';
+  notes.push(`${label}: ${kept}; ${until}`);
+  return notes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

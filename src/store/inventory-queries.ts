@@ -1,0 +1,148 @@
+import type { CountryCount, DatasetSummary } from '../inventory/inventory.js';
+import type { LocalLocation } from '../policy/retention.js';
+import type { Db } from './db.js';
+import type { HoldPredicate } from './expiry.js';
+
+/** A zone's events from `sinceSeconds` on: the part Cloudflare still keeps. */
+export interface EventSlice {
+  readonly zoneId: string;
+  readonly sinceSeconds: number;
+}
+
+export interface EventSpan {
+  readonly records: number;
+  readonly oldest: Date | undefined;
+  readonly newest: Date | undefined;
+}
+
+interface Where {
+  readonly sql: string;
+  readonly params: readonly (string | number)[];
+}
+
+const ALL: Where = { sql: '1', params: [] };
+const NONE: Where = { sql: '0', params: [] };
+
+function whereZone(zoneId: string | undefined): Where {
+  return zoneId === undefined ? ALL : { sql: 'zone_id = ?', params: [zoneId] };
+}
+
+function whereSlices(slices: readonly EventSlice[]): Where {
+  if (slices.length === 0) return NONE;
+  return {
+    sql: slices.map(() => '(zone_id = ? AND datetime >= ?)').join(' OR '),
+    params: slices.flatMap((slice) => [slice.zoneId, slice.sinceSeconds]),
+  };
+}
+
+// Every aggregate is a single SQL pass (COUNT, COUNT(DISTINCT), MIN/MAX, GROUP BY): no row reaches JavaScript.
+function summarise(db: Db, table: 'firewall_events' | 'http_analytics', time: string, where: Where): DatasetSummary {
+  const row = db
+    .prepare(
+      `SELECT COUNT(*) AS records,
+              COUNT(DISTINCT NULLIF(client_ip, '')) AS distinct_ips,
+              MIN(${time}) AS oldest,
+              MAX(${time}) AS newest
+         FROM ${table} WHERE ${where.sql}`,
+    )
+    .get(...where.params) as { records: number; distinct_ips: number; oldest: number | null; newest: number | null };
+  const countries = db
+    .prepare(`SELECT client_country AS code, COUNT(*) AS count FROM ${table} WHERE ${where.sql} GROUP BY client_country`)
+    .all(...where.params) as CountryCount[];
+  return {
+    records: row.records,
+    distinctIps: row.distinct_ips,
+    countries,
+    oldest: fromSeconds(row.oldest),
+    newest: fromSeconds(row.newest),
+  };
+}
+
+/** Counts, distinct IPs, countries and time span of the locally held security events (optionally one zone). */
+export function readFirewallEventsSummary(db: Db, filter: { zoneId?: string } = {}): DatasetSummary {
+  return summarise(db, 'firewall_events', 'datetime', whereZone(filter.zoneId));
+}
+
+/** The same for request analytics: rows, and distinct IPs ignoring country-only rows ('' IP), plus requests. */
+export function readHttpAnalyticsSummary(
+  db: Db,
+  filter: { zoneId?: string } = {},
+): DatasetSummary & { readonly requests: number; readonly countryOnlyRows: number } {
+  const where = whereZone(filter.zoneId);
+  const summary = summarise(db, 'http_analytics', 'hour', where);
+  const extra = db
+    .prepare(
+      `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(client_ip = ''), 0) AS country_only
+         FROM http_analytics WHERE ${where.sql}`,
+    )
+    .get(...where.params) as { requests: number; country_only: number };
+  return { ...summary, requests: extra.requests, countryOnlyRows: extra.country_only };
+}
+
+/** Security events still inside each zone's Cloudflare window: all zones together, and each zone's span. */
+export function readFirewallEventsInWindows(
+  db: Db,
+  slices: readonly EventSlice[],
+): { summary: DatasetSummary; perZone: ReadonlyMap<string, EventSpan> } {
+  const where = whereSlices(slices);
+  const summary = summarise(db, 'firewall_events', 'datetime', where);
+  const rows = db
+    .prepare(
+      `SELECT zone_id, COUNT(*) AS records, MIN(datetime) AS oldest, MAX(datetime) AS newest
+         FROM firewall_events WHERE ${where.sql} GROUP BY zone_id`,
+    )
+    .all(...where.params) as { zone_id: string; records: number; oldest: number | null; newest: number | null }[];
+  const perZone = new Map<string, EventSpan>(slices.map((slice) => [slice.zoneId, { records: 0, oldest: undefined, newest: undefined }]));
+  for (const row of rows) perZone.set(row.zone_id, { records: row.records, oldest: fromSeconds(row.oldest), newest: fromSeconds(row.newest) });
+  return { summary, perZone };
+}
+
+/** Zones we have pulled, or learnt the settings of, whether or not they are still configured. */
+export function readPulledZoneIds(db: Db): string[] {
+  const rows = db
+    .prepare(
+      `SELECT zone_id FROM pull_state
+       UNION SELECT substr(key, length('zone_settings:') + 1) FROM meta WHERE key LIKE 'zone_settings:%'
+       ORDER BY 1`,
+    )
+    .all() as { zone_id: string }[];
+  return rows.map((row) => row.zone_id);
+}
+
+const TABLES: Record<LocalLocation['id'], { table: string; time: string }> = {
+  'local/firewall-events': { table: 'firewall_events', time: 'datetime' },
+  'local/http-analytics': { table: 'http_analytics', time: 'hour' },
+};
+
+/**
+ * `countExpired` (store/expiry.ts) restricted to one zone, with the very same rules: strictly older than the cut-off
+ * in whole seconds, held when an active hold matches. A test checks that the zones add up to `countExpired`.
+ */
+export function countExpiredInZone(
+  db: Db,
+  location: LocalLocation['id'],
+  cutoff: Date,
+  isHeld: HoldPredicate,
+  zoneId: string,
+): { expired: number; held: number } {
+  const { table, time } = TABLES[location];
+  let heldSql = '0';
+  if (isHeld) {
+    db.function('lux_inventory_is_held', { deterministic: true }, (ip: unknown, country: unknown, seconds: unknown) =>
+      isHeld({ ip: String(ip), country: String(country), at: new Date(Number(seconds) * 1000) }) ? 1 : 0,
+    );
+    heldSql = `lux_inventory_is_held(client_ip, client_country, ${time})`;
+  }
+  const row = db
+    .prepare(
+      `SELECT COALESCE(SUM(CASE WHEN ${heldSql} THEN 0 ELSE 1 END), 0) AS expired,
+              COALESCE(SUM(CASE WHEN ${heldSql} THEN 1 ELSE 0 END), 0) AS held
+         FROM ${table} WHERE ${time} < ? AND zone_id = ?`,
+    )
+    .get(Math.ceil(cutoff.getTime() / 1000), zoneId) as { expired: number; held: number };
+  return row;
+}
+
+function fromSeconds(seconds: number | null): Date | undefined {
+  return seconds === null ? undefined : new Date(seconds * 1000);
+}
