@@ -1,12 +1,9 @@
-import { canonicalJson } from './canonical-json.js';
-import type { AuditHead } from './entry.js';
-
 /**
  * JSON Lines: one self-contained signed entry per line (canonical JSON, exactly as stored), then one final line
  * with `"type":"head"`: the signed head checkpoint.
  */
-export function renderAuditExport(lines: readonly string[], head: AuditHead | undefined): string {
-  const all = head ? [...lines, canonicalJson(head)] : [...lines];
+export function renderAuditExport(lines: readonly string[], headLine: string | undefined): string {
+  const all = headLine === undefined ? [...lines] : [...lines, headLine];
   return all.map((line) => line + '\n').join('');
 }
 

@@ -49,6 +49,12 @@ export function readAuditLines(db: Db): string[] {
   return (db.prepare('SELECT entry FROM audit_log ORDER BY seq').all() as { entry: string }[]).map((row) => row.entry);
 }
 
+/** The stored head checkpoint exactly as written, or undefined while the log is empty. */
+export function readAuditHeadText(db: Db): string | undefined {
+  const row = db.prepare('SELECT checkpoint FROM audit_head WHERE id = 1').get() as { checkpoint: string } | undefined;
+  return row?.checkpoint;
+}
+
 /** The signed head checkpoint, or undefined while the log is empty. */
 export function readAuditHead(db: Db): AuditHead | undefined {
   const row = db.prepare('SELECT checkpoint FROM audit_head WHERE id = 1').get() as { checkpoint: string } | undefined;

@@ -135,7 +135,7 @@ describe('verifyLodgedHead', () => {
 describe('export round trip', () => {
   it('writes one canonical entry per line and the head last', () => {
     const { entries, head } = buildChain(3);
-    const text = renderAuditExport(entries.map((e) => canonicalJson(e)), head);
+    const text = renderAuditExport(entries.map((e) => canonicalJson(e)), canonicalJson(head));
     expect(text.split('\n')).toHaveLength(5);
     expect(text.split('\n')[3]).toMatch(/^\{"count":3,"last_hash":"sha256:[0-9a-f]{64}","signature":".*","time":".*","type":"head","v":1\}$/);
     const parsed = parseAuditExport(text);

@@ -1,0 +1,39 @@
+import Table from 'cli-table3';
+import type { AuditEntry } from './entry.js';
+import type { AuditVerification } from './verify.js';
+
+/** A table of entries for people: one row per entry, counts as `key=value`. */
+export function renderAuditTable(entries: readonly AuditEntry[]): string {
+  if (entries.length === 0) return 'The audit log has no entries in that range.\n';
+  const table = new Table({
+    head: ['seq', 'time (UTC)', 'actor', 'event', 'location', 'counts', 'reason', 'run'],
+    style: { head: [], border: [] },
+  });
+  for (const e of entries) {
+    const counts = e.counts ? Object.entries(e.counts).map(([key, value]) => `${key}=${value}`).join(' ') : '';
+    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, e.reason ?? '', e.run_id ? e.run_id.slice(0, 8) : '']);
+  }
+  return table.toString() + '\n';
+}
+
+/** Entries as a JSON array (keys in canonical order, as stored). */
+export function renderAuditJson(entries: readonly AuditEntry[]): string {
+  return JSON.stringify(entries, null, 2) + '\n';
+}
+
+/** The verdict for people: intact, or the first broken entry and why, then any further problems. */
+export function renderVerification(result: AuditVerification, source: string): string {
+  const headText = {
+    verified: 'the signed head checkpoint matches the tail',
+    absent: 'no head checkpoint was checked',
+    broken: 'the head checkpoint does NOT match',
+  }[result.head];
+  if (result.ok) {
+    return `OK: ${source}: ${result.entries} entries intact (every signature, hash link and sequence number checked; ${headText}).\n`;
+  }
+  const [first, ...rest] = result.errors;
+  const lines = [`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`];
+  if (first) lines.push(`First broken entry: seq ${first.entry} (line ${first.line}): ${first.reason}`);
+  for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
+  return lines.join('\n') + '\n';
+}

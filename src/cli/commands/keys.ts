@@ -1,0 +1,48 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { keyFingerprint, loadPublicKey, loadSigningKey, publicKeyPem } from '../../audit/keys.js';
+import { StoreError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import type { SetExitCode } from './index.js';
+
+interface PublicFlags {
+  output?: string;
+}
+
+export const keysCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
+  const keys = new Command('keys')
+    // Subcommands inherit these when created, and main.ts only configures the top-level command.
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
+    .description('The audit signing key: hand its public half to whoever must be able to verify the audit log')
+    .addHelpText('after', '\nExample:\n  luxeret-privacy keys public --output luxeret-audit-public.pem');
+
+  keys
+    .command('public')
+    .description('Print the PEM public key of the audit log and its fingerprint (SHA-256 of the DER key)')
+    .option('--output <file>', 'write the PEM to this file instead of stdout')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy keys public > audit-public.pem\n  luxeret-privacy keys public --output /srv/share/audit-public.pem\n' +
+        '\nAn auditor checks the fingerprint on their side with:\n  openssl pkey -pubin -in audit-public.pem -outform DER | sha256sum',
+    )
+    .action((flags: PublicFlags) => {
+      const paths = ctx.paths();
+      // The public file is a convenience copy; the signing key is the authority when both exist.
+      const key = existsSync(paths.signingKey) ? loadSigningKey(paths.signingKey) : loadPublicKey(paths.publicKey);
+      const pem = publicKeyPem(key);
+      const fingerprint = keyFingerprint(key);
+      if (flags.output !== undefined) {
+        try {
+          writeFileSync(flags.output, pem, { mode: 0o644 });
+        } catch (err) {
+          throw new StoreError(`Could not write the public key to ${flags.output}`, { cause: err });
+        }
+        ctx.io.stdout(`Wrote ${flags.output}\nFingerprint: ${fingerprint}\n`);
+        return;
+      }
+      // RFC 7468 allows explanatory text before the PEM block; openssl and node skip it, so `> file` is a usable key.
+      ctx.io.stdout(`Fingerprint: ${fingerprint}\n${pem}`);
+    });
+  return keys;
+};
