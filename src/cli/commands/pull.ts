@@ -1,0 +1,65 @@
+import { Command } from 'commander';
+import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
+import type { ZoneConfig } from '../../config/config.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { pullZones } from '../../pull/pull.js';
+import type { PullProgress } from '../../pull/summary.js';
+import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
+import type { CliContext } from '../context.js';
+import { lockHome } from '../lock.js';
+import { parseSinceOption } from '../options.js';
+import type { SetExitCode } from './index.js';
+
+interface PullFlags {
+  zone?: string;
+  since?: string;
+  json?: boolean;
+}
+
+export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+  new Command('pull')
+    .description('Pull security events and request analytics from Cloudflare into the store, resuming where the last pull ended')
+    .option('--zone <id>', 'only this zone (default: every zone in the config)')
+    .option('--since <duration|iso>', 'pull from this far back (30d, 12h) or this time (default: resume, or the whole look-back window)')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nExamples:\n  luxeret-privacy pull\n  luxeret-privacy pull --zone 023e105f4ecef8ad9ca31a8372d0c353 --since 12h --json')
+    .action(async (flags: PullFlags) => {
+      const config = ctx.config();
+      const zones = selectZones(config.zones, flags.zone);
+      const since = flags.since === undefined ? undefined : parseSinceOption('--since', flags.since, ctx.now());
+      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken() });
+      const db = ctx.store();
+      lockHome(ctx, 'pull');
+      const started = Date.now();
+      const summary = await pullZones(
+        { client, db, now: ctx.now },
+        { zones, retention: config.retention, fields: config.fields, since, onProgress: (p) => ctx.progress(progressLine(p, started)) },
+      );
+      ctx.progress('');
+      ctx.io.stdout(flags.json ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));
+      const failed = summary.zones.filter((zone) => zone.status === 'failed');
+      for (const zone of failed) ctx.io.stderr(`luxeret-privacy: zone ${zone.zoneId}: ${zone.error?.message ?? 'failed'}\n`);
+      if (failed.length === 0) return;
+      setExitCode(failed.length === summary.zones.length ? ExitCode.cloudflare : ExitCode.partial);
+      if (failed.some((zone) => zone.error?.status === 401 || zone.error?.status === 403)) {
+        ctx.io.stderr('hint: Check CLOUDFLARE_API_TOKEN: it must be valid and allowed Zone Analytics Read for the configured zones.\n');
+      }
+    });
+
+function selectZones(configured: readonly ZoneConfig[], zoneFlag: string | undefined): readonly ZoneConfig[] {
+  if (zoneFlag !== undefined) {
+    const zone = configured.find((z) => z.id === zoneFlag || z.name === zoneFlag);
+    if (zone) return [zone];
+    if (/^[0-9a-f]{32}$/.test(zoneFlag)) return [{ id: zoneFlag, name: undefined }];
+    throw new UsageError(`--zone: "${zoneFlag}" is neither a configured zone nor a 32-character hex zone id`);
+  }
+  if (configured.length === 0) {
+    throw new UsageError('No zones to pull: the config lists none', { hint: 'Add your zones under `zones:` in the config file.' });
+  }
+  return configured;
+}
+
+function progressLine(p: PullProgress, startedMs: number): string {
+  const seconds = Math.max(0.001, (Date.now() - startedMs) / 1000);
+  return `pull ${p.zoneId.slice(0, 8)}… ${p.dataset}: ${p.rows.toLocaleString('en')} rows · window ${Math.min(p.windowsDone + 1, p.windowsTotal)}/${p.windowsTotal} · ${Math.round(p.rows / seconds).toLocaleString('en')}/s`;
+}

@@ -1,0 +1,82 @@
+import { buildFirewallEventsQuery, parseDatasetRows } from '../cloudflare/queries.js';
+import { CloudflareApiError } from '../errors.js';
+import { createFirewallEventWriter, type FirewallEventRecord } from '../store/firewall-events.js';
+import { readPullState } from '../store/pull-state.js';
+import { lookbackFloor, type DatasetContext } from './dataset-context.js';
+import { selectFirewallFields, toFirewallRecord } from './firewall-fields.js';
+import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
+import { planRange } from './plan-range.js';
+import { runWindows } from './run-windows.js';
+import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
+
+const NODE = 'firewallEventsAdaptive';
+
+/** Pulls a zone's security events into `firewall_events`, exactly once each, from where the last pull ended. */
+export async function pullFirewallEvents(ctx: DatasetContext, extraFields: readonly string[]): Promise<DatasetPullResult> {
+  const result = emptyDatasetResult('firewall_events');
+  if (!ctx.settings.enabled) return { ...result, status: 'disabled' };
+  const selection = selectFirewallFields(ctx.settings, extraFields);
+  if (selection.missingRequired.length > 0) {
+    throw new CloudflareApiError(`${NODE} on zone ${ctx.zoneId} does not offer ${selection.missingRequired.join(', ')}`, { method: 'POST', path: '/graphql' });
+  }
+  const state = readPullState(ctx.db, ctx.zoneId, 'firewall_events');
+  const plan = planRange({
+    nowSeconds: ctx.nowSeconds(),
+    notOlderThan: ctx.settings.notOlderThan,
+    maxDuration: ctx.settings.maxDuration,
+    marginSeconds: ctx.marginSeconds,
+    retentionSeconds: ctx.retentionSeconds,
+    unitSeconds: 1,
+    sinceSeconds: ctx.sinceSeconds,
+    state,
+  });
+  let requests = 0;
+  const spec: PagerSpec = {
+    fetchPage: async (filter, orderBy, limit) => {
+      requests += 1;
+      const { query, variables } = buildFirewallEventsQuery(ctx.zoneId, selection.fields, filter, orderBy, limit);
+      return parseDatasetRows(await ctx.client.graphql(query, variables), ctx.zoneId, NODE);
+    },
+    timeOrderField: 'datetime',
+    timeOf: (row) => parseSeconds(row['datetime']),
+    timeUnitSeconds: 1,
+    keys: selection.keyFields.map((field) => ({ field, valueOf: (row: Row) => (row[field] == null ? '' : String(row[field])) })),
+    limit: Math.max(1, ctx.settings.maxPageSize),
+    floor: () => lookbackFloor(ctx),
+  };
+  const writer = createFirewallEventWriter(ctx.db);
+  const outcome = await runWindows({
+    db: ctx.db,
+    zoneId: ctx.zoneId,
+    dataset: 'firewall_events',
+    plan,
+    spec,
+    nowSeconds: ctx.nowSeconds,
+    onProgress: ctx.onProgress,
+    store: (rows) => {
+      // Retention is counted from the event time: anything already past it is not ingested at all.
+      const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
+      const records: FirewallEventRecord[] = [];
+      for (const row of rows) {
+        const record = toFirewallRecord(ctx.zoneId, row, selection.extraFields);
+        if (record.datetime >= cutoff) records.push(record);
+      }
+      const counts = writer.insert(records);
+      return { ...counts, expired: rows.length - records.length };
+    },
+  });
+  return {
+    ...result,
+    inserted: outcome.inserted,
+    duplicates: outcome.duplicates,
+    expired: outcome.expired,
+    windows: outcome.windows,
+    requests,
+    pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
+    pulledTo: plan.windows.length > 0 ? plan.end : undefined,
+    coveredFrom: outcome.coveredFrom ?? state?.coveredFrom,
+    coveredTo: outcome.coveredTo ?? state?.coveredTo,
+    gaps: [...plan.gaps, ...outcome.gaps],
+    unavailableFields: selection.unavailable,
+  };
+}

@@ -1,0 +1,100 @@
+import { buildHttpGroupsQuery, isFieldAvailable, parseDatasetRows } from '../cloudflare/queries.js';
+import { CloudflareApiError } from '../errors.js';
+import { createHttpAnalyticsWriter, type HttpAnalyticsRecord } from '../store/http-analytics.js';
+import { readPullState } from '../store/pull-state.js';
+import { lookbackFloor, type DatasetContext } from './dataset-context.js';
+import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
+import { planRange } from './plan-range.js';
+import { runWindows } from './run-windows.js';
+import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
+
+const NODE = 'httpRequestsAdaptiveGroups';
+const HOUR = 3600;
+
+/**
+ * Pulls request counts per hour, client IP and country. Only whole hours are asked for, so each group's count is
+ * complete and a re-pull overwrites it with the same number (idempotent). Where the plan does not offer `clientIP`,
+ * per-country counts are stored with client_ip ''.
+ */
+export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPullResult> {
+  const result = emptyDatasetResult('http_analytics');
+  if (!ctx.settings.enabled) return { ...result, status: 'disabled' };
+  for (const required of ['datetimeHour', 'clientCountryName']) {
+    if (!isFieldAvailable(ctx.settings, required)) {
+      throw new CloudflareApiError(`${NODE} on zone ${ctx.zoneId} does not offer ${required}`, { method: 'POST', path: '/graphql' });
+    }
+  }
+  const hasClientIp = isFieldAvailable(ctx.settings, 'clientIP');
+  const dimensions = hasClientIp ? ['datetimeHour', 'clientIP', 'clientCountryName'] : ['datetimeHour', 'clientCountryName'];
+  const state = readPullState(ctx.db, ctx.zoneId, 'http_analytics');
+  const plan = planRange({
+    nowSeconds: ctx.nowSeconds(),
+    notOlderThan: ctx.settings.notOlderThan,
+    maxDuration: ctx.settings.maxDuration,
+    marginSeconds: ctx.marginSeconds,
+    retentionSeconds: ctx.retentionSeconds,
+    unitSeconds: HOUR,
+    sinceSeconds: ctx.sinceSeconds,
+    state,
+  });
+  let requests = 0;
+  const dimension = (row: Row, field: string): string => {
+    const dims = row['dimensions'];
+    const value = typeof dims === 'object' && dims !== null ? (dims as Record<string, unknown>)[field] : undefined;
+    return value == null ? '' : String(value);
+  };
+  const spec: PagerSpec = {
+    fetchPage: async (filter, orderBy, limit) => {
+      requests += 1;
+      const { query, variables } = buildHttpGroupsQuery(ctx.zoneId, dimensions, filter, orderBy, limit);
+      return parseDatasetRows(await ctx.client.graphql(query, variables), ctx.zoneId, NODE);
+    },
+    timeOrderField: 'datetimeHour',
+    timeOf: (row) => parseSeconds(dimension(row, 'datetimeHour')),
+    timeUnitSeconds: HOUR,
+    keys: dimensions.slice(1).map((field) => ({ field, valueOf: (row: Row) => dimension(row, field) })),
+    limit: Math.max(1, ctx.settings.maxPageSize),
+    floor: () => Math.ceil(lookbackFloor(ctx) / HOUR) * HOUR,
+  };
+  const writer = createHttpAnalyticsWriter(ctx.db);
+  const outcome = await runWindows({
+    db: ctx.db,
+    zoneId: ctx.zoneId,
+    dataset: 'http_analytics',
+    plan,
+    spec,
+    nowSeconds: ctx.nowSeconds,
+    onProgress: ctx.onProgress,
+    store: (rows) => {
+      const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
+      const records: HttpAnalyticsRecord[] = [];
+      for (const row of rows) {
+        const hour = parseSeconds(dimension(row, 'datetimeHour'));
+        if (hour < cutoff) continue;
+        records.push({
+          zoneId: ctx.zoneId,
+          hour,
+          clientIp: hasClientIp ? dimension(row, 'clientIP') : '',
+          clientCountry: dimension(row, 'clientCountryName'),
+          requests: Number(row['count']) || 0,
+        });
+      }
+      const counts = writer.upsert(records);
+      return { inserted: counts.inserted, duplicates: counts.updated, expired: rows.length - records.length };
+    },
+  });
+  return {
+    ...result,
+    inserted: outcome.inserted,
+    duplicates: outcome.duplicates,
+    expired: outcome.expired,
+    windows: outcome.windows,
+    requests,
+    pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
+    pulledTo: plan.windows.length > 0 ? plan.end : undefined,
+    coveredFrom: outcome.coveredFrom ?? state?.coveredFrom,
+    coveredTo: outcome.coveredTo ?? state?.coveredTo,
+    gaps: [...plan.gaps, ...outcome.gaps],
+    perCountryOnly: !hasClientIp,
+  };
+}
