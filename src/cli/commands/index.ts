@@ -12,4 +12,4 @@ import { purgeCommand } from './purge.js';
 export type SetExitCode = (code: number) => void;
 export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand];
