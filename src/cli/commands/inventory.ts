@@ -1,0 +1,146 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { Config } from '../../config/config.js';
+import { ExitCode, StoreError, UsageError } from '../../errors.js';
+import {
+  buildCloudflareFirewallEventsLocation,
+  CLOUDFLARE_FIREWALL_EVENTS_ID,
+  parseZoneSettings,
+  selectWindowStart,
+  zoneSettingsKey,
+} from '../../inventory/cloudflare-firewall-events.js';
+import { collectInventory, type Inventory, type LocationBuilder } from '../../inventory/inventory.js';
+import { buildLocalLocation } from '../../inventory/local-location.js';
+import { buildHoldMatcher, selectActiveHolds } from '../../policy/holds.js';
+import { LOCAL_LOCATIONS, retentionCutoff, type LocalLocation } from '../../policy/retention.js';
+import { renderInventoryCsv } from '../../report/csv.js';
+import { renderInventoryJson } from '../../report/json.js';
+import { renderInventoryTable } from '../../report/table.js';
+import { readMeta, type Db } from '../../store/db.js';
+import { countExpired, type HoldPredicate } from '../../store/expiry.js';
+import { readHolds } from '../../store/holds.js';
+import {
+  countExpiredInZone,
+  readFirewallEventsInWindows,
+  readFirewallEventsSummary,
+  readHttpAnalyticsSummary,
+  readPulledZoneIds,
+} from '../../store/inventory-queries.js';
+import type { CliContext } from '../context.js';
+import type { SetExitCode } from './index.js';
+
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface InventoryFlags {
+  format: Format;
+  output?: string;
+  zone?: string;
+}
+
+const ZONE_ID = /^[0-9a-f]{32}$/;
+
+export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+  new Command('inventory')
+    .description('Report where visitor IPs and countries are held (our store, and what Cloudflare keeps), how many, since when')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
+    .option('--zone <id>', 'only this zone (32-character hex zone id)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq \'.locations[] | {id, records, distinct_ips}\'\n  luxeret-privacy inventory --format csv --output inventory.csv',
+    )
+    .action(async (flags: InventoryFlags) => {
+      if (flags.zone !== undefined && !ZONE_ID.test(flags.zone)) {
+        throw new UsageError(`--zone: "${flags.zone}" is not a 32-character hex zone id`);
+      }
+      // The store first: with no store there is nothing to report, and `init` is the fix (exit 7).
+      const db = ctx.store();
+      const config = ctx.config();
+      const now = ctx.now();
+      const { inventory, failed } = await collectInventory(buildLocationBuilders(db, config, now, flags.zone), now);
+      if (failed > 0) setExitCode(ExitCode.partial);
+      const color = flags.output === undefined && ctx.io.isStdoutTty && !ctx.env['NO_COLOR'];
+      const text = renderInventory(inventory, flags.format, color);
+      if (flags.output === undefined) {
+        ctx.io.stdout(text);
+        return;
+      }
+      const path = resolve(ctx.io.cwd, flags.output);
+      writeReport(path, text);
+      ctx.note(`Wrote the inventory (${flags.format}) to ${path}`);
+    });
+
+function renderInventory(inventory: Inventory, format: Format, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderInventoryJson(inventory);
+    case 'csv':
+      return renderInventoryCsv(inventory);
+    case 'table':
+      return renderInventoryTable(inventory, { color });
+  }
+}
+
+function writeReport(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { mode: 0o600 });
+    // `mode` applies only when the file is created; an existing report may have been readable by others.
+    chmodSync(path, 0o600);
+  } catch (err) {
+    throw new StoreError(`Could not write the report to ${path}`, { cause: err, hint: 'Check that the directory exists and is writable.' });
+  }
+}
+
+/** Every location this version knows, each an independent builder; later locations are added to this list. */
+function buildLocationBuilders(db: Db, config: Config, now: Date, zoneId: string | undefined): LocationBuilder[] {
+  const holds = readHolds(db);
+  // With no active hold the expiry count stays a plain indexed range query (as in purge).
+  const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
+  return [
+    ...LOCAL_LOCATIONS.map((location) => localBuilder(db, config, now, isHeld, location, zoneId)),
+    cloudflareFirewallEventsBuilder(db, config, now, zoneId),
+  ];
+}
+
+function localBuilder(db: Db, config: Config, now: Date, isHeld: HoldPredicate, location: LocalLocation, zoneId: string | undefined): LocationBuilder {
+  return {
+    id: location.id,
+    kind: 'local',
+    build: () => {
+      const retention = config.retention[location.retention];
+      const cutoff = retentionCutoff(retention, now);
+      // The same count a purge makes, so "past retention" here is exactly what the next purge deletes.
+      const expiry = zoneId === undefined ? countExpired(db, location.id, cutoff, isHeld) : countExpiredInZone(db, location.id, cutoff, isHeld, zoneId);
+      if (location.id === 'local/firewall-events') {
+        return buildLocalLocation({ id: location.id, summary: readFirewallEventsSummary(db, { zoneId }), expiry, retention });
+      }
+      const summary = readHttpAnalyticsSummary(db, { zoneId });
+      return buildLocalLocation({ id: location.id, summary, expiry, retention, requests: summary.requests, countryOnlyRows: summary.countryOnlyRows });
+    },
+  };
+}
+
+function cloudflareFirewallEventsBuilder(db: Db, config: Config, now: Date, zoneId: string | undefined): LocationBuilder {
+  return {
+    id: CLOUDFLARE_FIREWALL_EVENTS_ID,
+    kind: 'cloudflare',
+    build: () => {
+      const names = new Map(config.zones.map((zone) => [zone.id, zone.name]));
+      // Configured zones, and zones pulled earlier but since removed from the config: Cloudflare still keeps those.
+      const ids = zoneId !== undefined ? [zoneId] : [...new Set([...names.keys(), ...readPulledZoneIds(db)])];
+      const zones = ids.map((id) => ({
+        zoneId: id,
+        name: names.get(id),
+        isConfigured: names.has(id),
+        settings: parseZoneSettings(readMeta(db, zoneSettingsKey(id))),
+      }));
+      const slices = zones.flatMap(({ zoneId: id, settings }) =>
+        settings.windowSeconds === undefined ? [] : [{ zoneId: id, sinceSeconds: selectWindowStart(settings.windowSeconds, now) }],
+      );
+      const { summary, perZone } = readFirewallEventsInWindows(db, slices);
+      return buildCloudflareFirewallEventsLocation({ zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { formatTimestamp, type Inventory } from '../inventory/inventory.js';
+
+export type CsvCell = string | number | null | undefined;
+export type CsvOptions = Record<string, never>;
+
+// Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection"); tab and CR too.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV field: formula-looking text gets a leading `'`, then RFC 4180 quoting when needed. */
+export function renderCsvCell(cell: CsvCell): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') return String(cell);
+  const safe = FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** RFC 4180: a header row, CRLF line breaks (also after the last record). */
+export function renderCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
+  return [header, ...rows].map((row) => row.map(renderCsvCell).join(',') + '\r\n').join('');
+}
+
+export const INVENTORY_CSV_HEADER = [
+  'id',
+  'kind',
+  'records',
+  'distinct_ips',
+  'countries',
+  'oldest',
+  'newest',
+  'past_retention',
+  'held',
+  'retention',
+  'controlled_by',
+  'expires',
+  'status',
+  'notes',
+  'requests',
+] as const;
+
+/** One row per location; countries as `KR:120 US:30`, notes joined with ` | `. */
+export function renderInventoryCsv(inventory: Inventory, _options: CsvOptions = {}): string {
+  const rows = inventory.locations.map((location) => [
+    location.id,
+    location.kind,
+    location.records,
+    location.distinctIps,
+    location.countries.map(({ code, count }) => `${code}:${count}`).join(' '),
+    location.oldest && formatTimestamp(location.oldest),
+    location.newest && formatTimestamp(location.newest),
+    location.pastRetention,
+    location.held,
+    location.retention,
+    location.controlledBy,
+    location.expires && formatTimestamp(location.expires),
+    location.status,
+    location.notes.join(' | '),
+    location.requests,
+  ]);
+  return renderCsv(INVENTORY_CSV_HEADER, rows);
+}
