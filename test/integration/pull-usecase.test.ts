@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import type { FetchLike } from '../../src/cloudflare/http.js';
+import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
+import { parseDuration } from '../../src/config/duration.js';
+import { addFirewallEvents, addToken, addZone, generateFirewallEvents, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { pullZones } from '../../src/pull/pull.js';
+import { openStore, type Db } from '../../src/store/db.js';
+import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
+import { makeTempDir } from '../helpers/cli.js';
+import { eventKey } from './pull-fixture.js';
+
+// The pull use case over real HTTP against the emulator and a real SQLite file, with the clock and sleep injected
+// so retries and the rate budget never make the test wait.
+const TOKEN = 'usecase-token-5e4d3c2b1a0f';
+const HOUR = 3_600_000;
+const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
+
+let emulator: Emulator | undefined;
+let db: Db | undefined;
+let cleanup: (() => void) | undefined;
+afterEach(async () => {
+  db?.close();
+  await emulator?.close();
+  cleanup?.();
+  emulator = db = cleanup = undefined;
+});
+
+async function setup(options: Parameters<typeof startEmulator>[0] = {}) {
+  emulator = await startEmulator(options);
+  addToken(emulator.state, { value: TOKEN, permissions: ['Analytics Read'] });
+  const temp = makeTempDir('luxeret-usecase-');
+  cleanup = temp.cleanup;
+  db = openStore(`${temp.dir}/luxeret.db`, { create: true });
+  return { emulator, db };
+}
+
+function fakeTime() {
+  let offsetMs = 0;
+  const sleeps: number[] = [];
+  return {
+    now: () => Date.now() + offsetMs,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      offsetMs += ms;
+    },
+    sleeps,
+  };
+}
+
+/** Records every GraphQL body sent, then passes the request on unchanged. */
+function recordingFetch(bodies: { query: string; variables: Record<string, unknown> }[]): FetchLike {
+  return async (url, init) => {
+    if (init.body) bodies.push(JSON.parse(init.body) as { query: string; variables: Record<string, unknown> });
+    return fetch(url, init as RequestInit);
+  };
+}
+
+describe('pullZones against the emulator', () => {
+  it('stays exact under 20% 429s and 5% 503s', async () => {
+    const { emulator, db } = await setup({ faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, retryAfterSeconds: 2 } } });
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'faulty.example.com', plan: 'business' });
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
+    const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    const time = fakeTime();
+    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
+
+    const summary = await pullZones({ client, db, now: () => new Date(time.now()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
+
+    expect(summary.zones[0]!.status).toBe('ok');
+    expect(new Set(listFirewallEventKeys(db, zone.id))).toEqual(new Set(events.map(eventKey)));
+    expect(listFirewallEventKeys(db, zone.id)).toHaveLength(events.length);
+    const statuses = emulator.requests.filter((r) => r.kind === 'graphql').map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(3);
+    expect(statuses.filter((s) => s === 503 || s === 500).length).toBeGreaterThan(0);
+    expect(client.stats().retries).toBe(statuses.filter((s) => s !== 200).length);
+    // Every 429 was honoured: its Retry-After (2 s) was waited out through the budget.
+    expect(client.budget.stats().waitedMs).toBeGreaterThanOrEqual(2000 * statuses.filter((s) => s === 429).length);
+  });
+
+  it('pulls a hundred pages at full speed: the rate budget never waits far below the limit', async () => {
+    const { emulator, db } = await setup();
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'busy.example.com', plan: 'pro' });
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100 };
+    const events = generateFirewallEvents({ seed: 9, from: new Date(now - 10 * HOUR), to: new Date(now - 60_000), count: 10_500 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    const time = fakeTime();
+    const budget = createRateBudget({ now: time.now, sleep: time.sleep });
+    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now, budget });
+
+    await pullZones({ client, db, now: () => new Date(time.now()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
+
+    expect(client.stats().requests).toBeGreaterThan(100);
+    expect(budget.stats()).toMatchObject({ waits: 0, waitedMs: 0 });
+    expect(time.sleeps).toEqual([]);
+    expect(listFirewallEventKeys(db, zone.id)).toHaveLength(events.length);
+  });
+
+  it('asks a 24-hour plan for nothing older than its window', async () => {
+    const { emulator, db } = await setup({ behaviour: { graphqlErrorStatus: 'documented' } });
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'free.example.com', plan: 'free' });
+    const events = generateFirewallEvents({ seed: 4, from: new Date(now - 72 * HOUR), to: new Date(now - 60_000), count: 3000 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    const bodies: { query: string; variables: Record<string, unknown> }[] = [];
+    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
+
+    const summary = await pullZones(
+      { client, db, now: () => new Date() },
+      { zones: [{ id: zone.id, name: undefined }], retention, fields: [], since: new Date(now - 72 * HOUR) },
+    );
+
+    const timesOf = (node: string) =>
+      bodies
+        .filter((b) => b.query.includes(node))
+        .flatMap((b) => Object.values(b.variables).filter((v): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)));
+    // Free plan windows: firewall events 24 h, request analytics 7 days (the emulator's settings node says so).
+    expect(timesOf('firewallEventsAdaptive(').length).toBeGreaterThan(0);
+    for (const t of timesOf('firewallEventsAdaptive(')) expect(Date.parse(t)).toBeGreaterThanOrEqual(now - 24 * HOUR);
+    for (const t of timesOf('httpRequestsAdaptiveGroups(')) expect(Date.parse(t)).toBeGreaterThanOrEqual(now - 7 * 24 * HOUR);
+    expect(emulator.requests.filter((r) => r.kind === 'graphql').every((r) => r.status === 200)).toBe(true);
+    const fw = summary.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
+    expect(fw.gaps).toHaveLength(1);
+    expect(fw.gaps[0]!.reason).toMatch(/older than the plan allows/);
+    const inWindow = events.filter((e) => Date.parse(e.datetime) >= fw.pulledFrom! * 1000);
+    expect(new Set(listFirewallEventKeys(db, zone.id))).toEqual(new Set(inWindow.map(eventKey)));
+    // This plan offers no clientIP in httpRequestsAdaptiveGroups: per-country counts only, and the summary says so.
+    expect(summary.zones[0]!.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
+import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
+import { listHttpAnalytics } from '../../src/store/http-analytics.js';
+import { readAllPullStates } from '../../src/store/pull-state.js';
+import { readMeta } from '../../src/store/db.js';
+import { eventKey, groupRequests, startPullFixture, type PullFixture } from './pull-fixture.js';
+
+const HOUR = 3_600_000;
+let fixture: PullFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+describe('luxeret-privacy pull', () => {
+  it('stores every one of >20,000 events exactly once, with a burst of thousands in one second, shared Ray IDs and a small page size', async () => {
+    fixture = await startPullFixture();
+    const { emulator } = fixture;
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 1000, maxDuration: 12 * 3600 };
+    const events = generateFirewallEvents({
+      seed: 7,
+      from: new Date(now - 2 * 24 * HOUR),
+      to: new Date(now - 5 * 60_000),
+      count: 20_000,
+      bursts: [{ at: new Date(now - 30 * HOUR), size: 2500 }],
+      sharedRayIds: 40,
+    });
+    addFirewallEvents(emulator.state, zone.id, events);
+    const samples = generateHttpRequests({ seed: 3, from: new Date(now - 3 * 24 * HOUR), to: new Date(now), clientsPerHour: 30 });
+    addHttpRequests(emulator.state, zone.id, samples);
+    fixture.writeConfig([{ id: zone.id, name: 'shop' }]);
+
+    const result = await fixture.pull(['--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { zones: { status: string; datasets: { dataset: string; new: number; duplicates_skipped: number; windows: number; gaps: unknown[] }[] }[] };
+    const fw = summary.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
+    expect(fw.new).toBe(events.length);
+    expect(fw.windows).toBeGreaterThanOrEqual(6);
+
+    const db = fixture.openDb();
+    try {
+      const stored = listFirewallEventKeys(db, zone.id);
+      expect(stored.length).toBe(events.length);
+      expect(new Set(stored)).toEqual(new Set(events.map(eventKey)));
+
+      // Hourly groups: exactly the whole hours inside the look-back window.
+      const http = listHttpAnalytics(db, zone.id);
+      const hours = http.map((r) => r.hour);
+      const truth = groupRequests(samples, true, Math.min(...hours), Math.max(...hours) + 3600);
+      expect(new Map(http.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
+      expect(readAllPullStates(db).map((s) => s.dataset)).toEqual(['firewall_events', 'http_analytics']);
+      expect(readMeta(db, 'last_pull_at')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    } finally {
+      db.close();
+    }
+
+    // Re-pulling resumes from the cursor: nothing new, nothing stored twice.
+    const again = await fixture.pull(['--json']);
+    expect(again.code).toBe(0);
+    const db2 = fixture.openDb();
+    expect(listFirewallEventKeys(db2, zone.id).length).toBe(events.length);
+    db2.close();
+  });
+});
