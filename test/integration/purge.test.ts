@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toBytes } from '../../src/policy/network.js';
@@ -156,24 +156,46 @@ describe('purge under concurrency and crashes', () => {
     }
   });
 
-  it.each([120, 250, 400, 600, 900])('SIGKILL after %d ms then a re-run ends exact and verifiable', async (delayMs) => {
+  const auditEvents = (): string[] => {
+    try {
+      return queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq').map((r) => (JSON.parse(r.entry) as { event: string }).event);
+    } catch {
+      return []; // the store is mid-write by the child; look again
+    }
+  };
+  const KILL_POINTS: [string, () => boolean][] = [
+    ['once the lock is taken', () => existsSync(join(home, 'luxeret.lock'))],
+    ['after the first intent, during its delete', () => auditEvents().includes('purge.intent')],
+    ['after the first outcome', () => auditEvents().includes('purge.outcome')],
+    ['after the second intent', () => auditEvents().filter((e) => e === 'purge.intent').length >= 2],
+  ];
+
+  it.each(KILL_POINTS)('SIGKILL %s, then a re-run ends exact and verifiable', async (_, isReached) => {
     const now = new Date();
     const events = seed(now, 2000);
     insertEvents(store(), events);
+    insertAnalytics(store(), [{ zone: ZONE_ID, hour: new Date(now.getTime() - 40 * DAY), ip: '198.18.200.1', country: 'KR', requests: 5 }]);
     const survivors = events.filter((e) => e.at.getTime() >= now.getTime() - 30 * DAY).length;
     const first = spawnPurge();
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    let exited = false;
+    void first.done.then(() => (exited = true));
+    for (let i = 0; i < 2000 && !exited && !isReached(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(exited).toBe(false); // the kill lands mid-run, not after the child finished
     first.kill();
     await first.done;
     const rerun = await runCli(['purge', '--json'], { env });
     expect(rerun.code).toBe(0);
     expect(countEvents()).toBe(survivors);
+    expect(queryStore(store(), 'SELECT 1 FROM http_analytics')).toHaveLength(0);
     const verify = await runCli(['audit', 'verify', '--json'], { env });
     expect(JSON.parse(verify.stdout).ok).toBe(true);
     expect(verify.code).toBe(0);
-    const open = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log').map((r) => JSON.parse(r.entry) as { event: string; run_id: string | null });
-    const intents = open.filter((e) => e.event === 'purge.intent');
-    for (const intent of intents) expect(open.some((e) => e.run_id === intent.run_id && e.event !== 'purge.intent')).toBe(true);
+    const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log').map((r) => JSON.parse(r.entry) as { event: string; run_id: string | null });
+    for (const intent of entries.filter((e) => e.event === 'purge.intent')) {
+      expect(entries.some((e) => e.run_id === intent.run_id && e.event !== 'purge.intent')).toBe(true);
+    }
+    // Another run finds nothing left to do.
+    expect(JSON.parse((await runCli(['purge', '--json'], { env })).stdout).locations.map((l: { planned: number }) => l.planned)).toEqual([0, 0]);
   });
 });
 
