@@ -1,0 +1,133 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
+import { readMeta } from '../../src/store/db.js';
+import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/firewall-events.js';
+import { readAllPullStates } from '../../src/store/pull-state.js';
+import { eventKey, startPullFixture, TOKEN, type PullFixture } from './pull-fixture.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HOUR = 3_600_000;
+let fixture: PullFixture | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+/** Every file under a directory, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function newestMtime(dir: string): number {
+  return Math.max(...filesUnder(dir).filter((f) => f.endsWith('.ts')).map((f) => statSync(f).mtimeMs));
+}
+
+async function seededZone(f: PullFixture, count = 4000) {
+  const now = Date.now();
+  const zone = addZone(f.emulator.state, { name: 'shop.example.com', plan: 'business' });
+  zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
+  const events = generateFirewallEvents({ seed: 21, from: new Date(now - 30 * HOUR), to: new Date(now - 60_000), count, bursts: [{ at: new Date(now - 3 * HOUR), size: 700 }], sharedRayIds: 10 });
+  addFirewallEvents(f.emulator.state, zone.id, events);
+  addHttpRequests(f.emulator.state, zone.id, generateHttpRequests({ seed: 2, from: new Date(now - 48 * HOUR), to: new Date(now), clientsPerHour: 10 }));
+  f.writeConfig([{ id: zone.id, name: 'shop' }]);
+  return { zone, events };
+}
+
+describe('luxeret-privacy pull (CLI)', () => {
+  it('exits 2 naming the key when the config is wrong, and asks Cloudflare nothing', async () => {
+    fixture = await startPullFixture();
+    fixture.writeConfig([{ id: 'a'.repeat(32) }], 'retention:\n  firewall_events: 30x');
+    const result = await fixture.pull();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('retention.firewall_events');
+    expect(fixture.emulator.requests).toHaveLength(0);
+  });
+
+  it('exits 3 on a wrong token and stores nothing', async () => {
+    fixture = await startPullFixture();
+    await seededZone(fixture);
+    const result = await fixture.pull(['--json'], 'wrong-token-000000000000');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/refused|not authorized|Unauthorized|Invalid/i);
+    const db = fixture.openDb();
+    expect(countFirewallEvents(db)).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM http_analytics').get()).toEqual({ n: 0 });
+    expect(readAllPullStates(db)).toEqual([]);
+    expect(readMeta(db, 'last_pull_at')).toBeUndefined();
+    db.close();
+  });
+
+  it('never lets the token reach stdout, stderr or any file under LUXERET_HOME', async () => {
+    fixture = await startPullFixture();
+    const { zone } = await seededZone(fixture, 1500);
+    const runs = [
+      await fixture.pull(),
+      await fixture.pull(['--json', '--since', '2h']),
+      await fixture.pull(['--debug', '--zone', zone.id]),
+      await runInvalidZone(fixture),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 3]);
+    for (const run of runs) {
+      expect(run.stdout).not.toContain(TOKEN);
+      expect(run.stderr).not.toContain(TOKEN);
+    }
+    const needle = Buffer.from(TOKEN);
+    const files = filesUnder(fixture.home);
+    expect(files.some((f) => f.endsWith('luxeret.db'))).toBe(true);
+    for (const file of files) expect(readFileSync(file).includes(needle), file).toBe(false);
+  });
+
+  describe('killed half-way', () => {
+    beforeAll(() => {
+      // The child runs the built CLI: rebuild when any source is newer than dist (npm test builds first anyway).
+      const built = join(ROOT, 'dist/cli/main.js');
+      let stale = true;
+      try {
+        stale = statSync(built).mtimeMs < newestMtime(join(ROOT, 'src'));
+      } catch {
+        stale = true;
+      }
+      if (stale) spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    }, 60_000);
+
+    it('resumes with no gap and no duplicate after SIGKILL', async () => {
+      fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 15 } } });
+      const { zone, events } = await seededZone(fixture, 6000);
+      const child = spawn(process.execPath, [join(ROOT, 'bin/luxeret-privacy.js'), 'pull'], {
+        cwd: fixture.home,
+        env: { PATH: process.env['PATH'], HOME: fixture.home, ...fixture.env() },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+      const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
+      while (graphqlSeen() < 12) await new Promise((tick) => setTimeout(tick, 5));
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+
+      const db = fixture.openDb();
+      const partial = countFirewallEvents(db, zone.id);
+      db.close();
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(events.length);
+
+      const result = await fixture.pull(['--json']);
+      expect(result.code).toBe(0);
+      const db2 = fixture.openDb();
+      const stored = listFirewallEventKeys(db2, zone.id);
+      db2.close();
+      expect(stored).toHaveLength(events.length);
+      expect(new Set(stored)).toEqual(new Set(events.map(eventKey)));
+    });
+  });
+});
+
+/** A pull of a zone the token cannot see: a failure whose messages must not carry the token either. */
+async function runInvalidZone(f: PullFixture) {
+  return f.pull(['--debug', '--zone', 'b'.repeat(32)]);
+}
