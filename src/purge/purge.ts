@@ -5,6 +5,7 @@ import { hashPolicy } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import { readHolds } from '../store/holds.js';
 import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { rollUpBeforePurge } from '../stats/rollup.js';
 import { countRows, deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
@@ -78,6 +79,8 @@ function purgeLocation(
   // The deletion and its outcome entry commit together: both happen or neither does.
   const deleted = db.transaction(() => {
     const before = countRows(db, plan.location.id);
+    // Anonymised statistics of the days being purged, from their raw rows, before those rows go.
+    rollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
     const count = deletePlanned(db, plan, run.holds, run.asOf);
     appendAuditEntry(db, signer, {
       ...common,

@@ -87,4 +87,35 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'anonymised statistics',
+    sql: `
+      -- Per UTC day, zone and country: counts that survive the purge of the raw rows. No IP, no Ray ID.
+      -- A cell with fewer than statistics.min_count events or distinct IPs is never stored (suppressed at roll-up).
+      -- dataset 'firewall_events': count = events; 'http_analytics': count = requests.
+      -- distinct_ips is NULL where the raw rows held no IP (country-only analytics).
+      CREATE TABLE stats_daily (
+        dataset TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        zone_id TEXT NOT NULL,
+        country TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        distinct_ips INTEGER,
+        PRIMARY KEY (dataset, day, zone_id, country)
+      );
+      -- Which (dataset, day, zone) units have been rolled up: each is rolled up once, from all its raw rows, so
+      -- a day purged over several runs is neither counted twice nor split (distinct IPs stay exact).
+      CREATE TABLE stats_rollups (
+        dataset TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        zone_id TEXT NOT NULL,
+        rolled_up_at INTEGER NOT NULL,
+        rolled_up_for TEXT NOT NULL,
+        cells INTEGER NOT NULL,
+        suppressed_cells INTEGER NOT NULL,
+        PRIMARY KEY (dataset, day, zone_id)
+      );
+    `,
+  },
 ];

@@ -1,0 +1,98 @@
+import type { LocalLocation } from '../policy/retention.js';
+import type { Db } from '../store/db.js';
+import {
+  countDayCells,
+  DAY_SECONDS,
+  readCoveredTo,
+  selectUnrolledUnitsBefore,
+  selectUnrolledUnitsOfRows,
+  writeRollUp,
+  type RollUpUnit,
+  type StatsDataset,
+} from '../store/stats.js';
+import { selectPublishableCells } from './suppress.js';
+
+export interface RollUpSettings {
+  /** `statistics.min_count`: cells with fewer events or distinct IPs are not stored. */
+  readonly minCount: number;
+  readonly now: Date;
+}
+
+export interface RollUpResult {
+  /** (dataset, day, zone) units rolled up by this call. */
+  readonly units: number;
+  readonly cells: number;
+  readonly suppressedCells: number;
+  /** Units left for later because their day is not complete in the store yet (subject erasure only). */
+  readonly deferredUnits: number;
+}
+
+const DATASET_OF: Record<LocalLocation['id'], StatsDataset> = {
+  'local/firewall-events': 'firewall_events',
+  'local/http-analytics': 'http_analytics',
+};
+
+/**
+ * Before a purge deletes a location's rows older than `cutoff`: rolls up every UTC day (per zone) that holds such
+ * a row and is not rolled up yet, from ALL of that day's rows still present – also those newer than the cut-off,
+ * which later runs delete without counting them again. Synchronous: call it inside the purge's transaction, so
+ * the statistics and the deletion commit together or not at all.
+ */
+export function rollUpBeforePurge(db: Db, settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): RollUpResult {
+  const dataset = DATASET_OF[location];
+  // Same boundary as the deletion: a row is past retention when strictly older than the cut-off, in whole seconds.
+  const units = selectUnrolledUnitsBefore(db, dataset, Math.ceil(cutoff.getTime() / 1000));
+  return rollUpUnits(db, settings, units, 'purge');
+}
+
+/**
+ * Before a subject erasure deletes the given rows (ids per location): rolls up the whole days they belong to, if
+ * those days are complete in the store (pulled past their end); rows of a day still being collected are erased
+ * without being counted, so the day's later roll-up stays exact. Synchronous; call it inside the erasure's
+ * transaction.
+ */
+export function rollUpBeforeErase(
+  db: Db,
+  settings: RollUpSettings,
+  rows: readonly { readonly location: LocalLocation['id']; readonly ids: readonly number[] }[],
+): RollUpResult {
+  const units = rows.flatMap(({ location, ids }) => selectUnrolledUnitsOfRows(db, DATASET_OF[location], ids));
+  const nowSeconds = Math.floor(settings.now.getTime() / 1000);
+  const complete = units.filter((unit) => unit.day + DAY_SECONDS <= (readCoveredTo(db, unit.dataset, unit.zoneId) ?? nowSeconds));
+  const result = rollUpUnits(db, settings, complete, 'subject-erase');
+  return { ...result, deferredUnits: units.length - complete.length };
+}
+
+function rollUpUnits(db: Db, settings: RollUpSettings, units: readonly RollUpUnit[], rolledUpFor: string): RollUpResult {
+  return db.transaction(() => {
+    let done = 0;
+    let cells = 0;
+    let suppressedCells = 0;
+    for (const [key, zones] of groupByDay(units)) {
+      const [dataset, dayText] = key.split('@') as [StatsDataset, string];
+      const day = Number(dayText);
+      // One scan of the day for all its zones; each zone's cells become one unit.
+      const dayCells = countDayCells(db, dataset, day);
+      for (const zoneId of zones) {
+        const { kept, suppressed } = selectPublishableCells(dataset, dayCells.filter((cell) => cell.zoneId === zoneId), settings.minCount);
+        const marker = { dataset, day, zoneId, rolledUpFor, cells: kept.length, suppressedCells: suppressed };
+        if (!writeRollUp(db, marker, kept, settings.now)) continue;
+        done += 1;
+        cells += kept.length;
+        suppressedCells += suppressed;
+      }
+    }
+    return { units: done, cells, suppressedCells, deferredUnits: 0 };
+  })();
+}
+
+function groupByDay(units: readonly RollUpUnit[]): Map<string, Set<string>> {
+  const byDay = new Map<string, Set<string>>();
+  for (const unit of units) {
+    const key = `${unit.dataset}@${unit.day}`;
+    const zones = byDay.get(key) ?? new Set<string>();
+    zones.add(unit.zoneId);
+    byDay.set(key, zones);
+  }
+  return byDay;
+}
