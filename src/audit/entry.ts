@@ -110,10 +110,15 @@ export function buildAuditHead(count: number, lastHash: string, signer: AuditSig
 
 /** Whether `signature` (base64) is a valid Ed25519 signature of `bytes` by `publicKey`. */
 export function hasValidSignature(bytes: Buffer, signature: string, publicKey: KeyObject): boolean {
-  if (!/^[A-Za-z0-9+/]{86}==$/.test(signature)) return false;
+  if (!isSignatureText(signature)) return false;
   try {
     return verify(null, bytes, publicKey, Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }
+}
+
+/** Whether the text has the shape of a base64 Ed25519 signature (64 bytes). */
+export function isSignatureText(signature: string): boolean {
+  return /^[A-Za-z0-9+/]{86}==$/.test(signature);
 }

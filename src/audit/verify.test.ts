@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditSigner } from './entry.js';
 import { parseAuditExport, renderAuditExport } from './export.js';
 import { canonicalJson } from './canonical-json.js';
-import { verifyAuditLog, verifyLodgedHead } from './verify.js';
+import { verifyAuditLog, verifyAuditLogAsync, verifyLodgedHead } from './verify.js';
 
 const keys = generateKeyPairSync('ed25519');
 const otherKeys = generateKeyPairSync('ed25519');
@@ -117,6 +117,29 @@ describe('verifyAuditLog', () => {
     const { entries, head } = buildChain(3);
     const result = verifyAuditLog([entries[0], 'garbage', entries[2]], keys.publicKey, head);
     expect(result.errors[0]).toEqual({ entry: 2, line: 2, reason: 'not a JSON object (unreadable line)' });
+  });
+});
+
+describe('verifyAuditLogAsync', () => {
+  it('reaches the same verdict as verifyAuditLog for intact and tampered logs', async () => {
+    const { entries, head } = buildChain(40);
+    const edited = clone(entries);
+    edited[10]!.reason = 'edited';
+    const forged = buildAuditEntry(entries[19], signerFor(otherKeys.privateKey, 19.5), { event: 'hold.release', command: 'hold release' });
+    const badSignature = clone(entries);
+    badSignature[30]!.signature = 'not base64';
+    const cases: [unknown[], unknown][] = [
+      [entries, head],
+      [edited, head],
+      [[...entries.slice(0, 5), ...entries.slice(6)], head],
+      [[...entries.slice(0, 20), forged, ...entries.slice(20)], head],
+      [entries.slice(0, 35), head],
+      [badSignature, head],
+      [[entries[0], 'garbage', ...entries.slice(2)], undefined],
+    ];
+    for (const [log, logHead] of cases) {
+      expect(await verifyAuditLogAsync(log, keys.publicKey, logHead, { concurrency: 3 })).toEqual(verifyAuditLog(log, keys.publicKey, logHead));
+    }
   });
 });
 

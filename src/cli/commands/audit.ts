@@ -5,7 +5,7 @@ import { parseAuditExport, renderAuditExport } from '../../audit/export.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines } from '../../audit/log.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
-import { verifyAuditLog, verifyLodgedHead } from '../../audit/verify.js';
+import { verifyAuditLogAsync, verifyLodgedHead } from '../../audit/verify.js';
 import { ExitCode, KeyError, StoreError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { parseTimeOption } from '../options.js';
@@ -69,11 +69,11 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       'after',
       '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
     )
-    .action((flags: VerifyFlags) => {
+    .action(async (flags: VerifyFlags) => {
       const source = flags.file ?? ctx.paths().store;
       const parsed = flags.file === undefined ? readStoreExport(ctx) : parseAuditExport(readText(flags.file, 'audit export'));
       const publicKey = flags.publicKey === undefined ? homePublicKey(ctx) : loadPublicKey(flags.publicKey);
-      const result = verifyAuditLog(parsed.entries, publicKey, parsed.head);
+      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head);
       if (flags.head !== undefined) {
         const lodged = parseAuditExport(readText(flags.head, 'head checkpoint'));
         const lodgedErrors = verifyLodgedHead(parsed.entries, publicKey, lodged.head ?? lodged.entries[lodged.entries.length - 1]);
