@@ -1,0 +1,53 @@
+import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { defaultDatasetLimits, defaultHiddenFields, GRAPHQL_DATASETS, type DatasetLimits, type GraphqlDataset } from '../plans.js';
+import type { ZoneState } from '../state.js';
+import { loadCloudflareSchema } from './schema.js';
+
+const ROW_TYPES: Record<GraphqlDataset, string> = {
+  firewallEventsAdaptive: 'ZoneFirewallEventsAdaptive',
+  httpRequestsAdaptiveGroups: 'ZoneHttpRequestsAdaptiveGroups',
+};
+
+export interface EffectiveSettings extends DatasetLimits {
+  availableFields: string[];
+  hiddenFields: ReadonlySet<string>;
+}
+
+const allFieldsCache = new Map<string, string[]>();
+
+/** Every selectable leaf path of a row type (`count`, `dimensions.clientIP`, `sum.visits`, …). */
+function allFields(typeName: string): string[] {
+  let fields = allFieldsCache.get(typeName);
+  if (fields === undefined) {
+    const walk = (type: GraphQLObjectType, prefix: string, depth: number): string[] =>
+      Object.values(type.getFields()).flatMap((field) => {
+        if (field.args.length > 0) return [];
+        const named = getNamedType(field.type);
+        if (isObjectType(named)) return depth < 1 && !String(field.type).startsWith('[') ? walk(named, `${prefix}${field.name}.`, depth + 1) : [];
+        return [prefix + field.name];
+      });
+    fields = walk(loadCloudflareSchema().getType(typeName) as GraphQLObjectType, '', 0);
+    allFieldsCache.set(typeName, fields);
+  }
+  return fields;
+}
+
+/** The zone's limits for a dataset: plan defaults, then the zone's overrides. */
+export function datasetSettings(zone: ZoneState, dataset: GraphqlDataset): EffectiveSettings {
+  const overrides = zone.graphqlOverrides[dataset] ?? {};
+  const { hiddenFields: hiddenOverride, ...limitOverrides } = overrides;
+  const hidden = new Set(hiddenOverride ?? defaultHiddenFields(dataset, zone.plan));
+  return {
+    ...defaultDatasetLimits(dataset, zone.plan),
+    ...limitOverrides,
+    availableFields: allFields(ROW_TYPES[dataset]).filter((field) => !hidden.has(field)),
+    hiddenFields: hidden,
+  };
+}
+
+export function isKnownDataset(name: string): name is GraphqlDataset {
+  return (GRAPHQL_DATASETS as readonly string[]).includes(name);
+}
+
+/** The `settings` value for a dataset node the emulator does not serve: reported as disabled. */
+export const DISABLED_SETTINGS = { enabled: false, availableFields: [], maxDuration: 0, maxNumberOfFields: 0, maxPageSize: 0, notOlderThan: 0 };

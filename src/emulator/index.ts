@@ -1,0 +1,32 @@
+/**
+ * A faithful local Cloudflare API for tests and `luxeret-privacy demo`: the v4 REST envelope and the GraphQL Analytics
+ * API on 127.0.0.1 (port 0 by default). See /work/shared/reference/cloudflare-api.md for the behaviour it copies.
+ *
+ * Usage:
+ * ```ts
+ * import { startEmulator, addZone, addToken, addFirewallEvents, generateFirewallEvents, ALL_PERMISSIONS } from '../src/emulator/index.js';
+ * const emulator = await startEmulator({ now: () => fixedNowMs });       // options: now, limits, faults, behaviour, idSeed, state
+ * const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
+ * addToken(emulator.state, { value: 'test-token', permissions: ['Analytics Read'] });   // kind 'user' | 'account'
+ * addFirewallEvents(emulator.state, zone.id, generateFirewallEvents({ from, to, count: 5000, bursts: [{ at, size: 3000 }] }));
+ * // point clients at emulator.baseUrl (http://127.0.0.1:PORT/client/v4); GraphQL is emulator.graphqlUrl
+ * emulator.requests;      // SeenRequest[]: method, path (below /client/v4), query, status, hasAuth, kind, operationName
+ * emulator.state.limits = { restRequests: 20, graphqlQueries: 20, listItemChanges: 100, windowMs: 5000 };
+ * emulator.state.faults.graphql.serverError = 0.2;  // also rateLimit, latency (+latencyMs), malformed; faults.seed
+ * emulator.state.behaviour.graphqlErrorStatus = 'documented';   // 400/403/429 instead of 200 + errors
+ * zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100, notOlderThan: 3600 };
+ * await emulator.close();
+ * ```
+ * Exports: startEmulator, Emulator, EmulatorOptions, SeenRequest; state helpers (createState, addAccount, addZone,
+ * addToken, addFirewallEvents, addHttpRequests, getZone, getAccount, ALL_PERMISSIONS, CLOUDFLARE_RATE_LIMITS, NO_FAULTS);
+ * models (FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, Lockdown, Ruleset, LogpushJob, PlanId);
+ * plan limits (defaultDatasetLimits, LOCKDOWN_RULE_LIMIT); seeds (generateFirewallEvents, generateHttpRequests, …);
+ * createRng.
+ */
+export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
+export * from './state.js';
+export * from './models.js';
+export * from './plans.js';
+export * from './seed.js';
+export { createRng, type Rng } from './rng.js';
+export { TimeSortedStore, type StoredRow } from './event-store.js';

@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authenticate, canReachAccount, canReachZone, hasAnyPermission } from './auth.js';
+import { apiError, authenticationError, invalidToken, noRoute, rateLimited, type Reply } from './envelope.js';
+import { FaultInjector, truncateBody, type FaultPlan } from './faults.js';
+import { graphqlErrorReply, graphqlUnauthorized, handleGraphql } from './graphql/handler.js';
+import { QueryError } from './graphql/errors.js';
+import { SlidingWindowLimiter, rateLimitHeaders } from './rate-limit.js';
+import { REST_ROUTES } from './rest/index.js';
+import { Router, type HttpMethod } from './router.js';
+import { createState, type EmulatorState, type StateOptions } from './state.js';
+
+export const API_PREFIX = '/client/v4';
+
+/** What the emulator saw: enough for tests to assert on paging and auth, never the token itself. */
+export interface SeenRequest {
+  method: string;
+  /** Path below `/client/v4`. */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  hasAuth: boolean;
+  kind: 'rest' | 'graphql';
+  /** GraphQL `operationName`, when the client sent one. */
+  operationName?: string;
+}
+
+export interface Emulator {
+  /** `http://127.0.0.1:PORT/client/v4`; GraphQL is `${baseUrl}/graphql`. */
+  baseUrl: string;
+  graphqlUrl: string;
+  requests: SeenRequest[];
+  state: EmulatorState;
+  close(): Promise<void>;
+}
+
+export interface EmulatorOptions extends StateOptions {
+  /** Use this state instead of a fresh one (e.g. one built by a seed function). */
+  state?: EmulatorState;
+  /** Default 0: any free port. */
+  port?: number;
+  host?: string;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const state = options.state ?? createState(options);
+  const requests: SeenRequest[] = [];
+  const runtime = new Runtime(state, requests);
+  const server = createServer((req, res) => void runtime.respond(req, res));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, ready);
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://${host}:${port}${API_PREFIX}`;
+  return { baseUrl, graphqlUrl: `${baseUrl}/graphql`, requests, state, close: () => closeServer(server) };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done, fail) => {
+    server.close((error) => (error ? fail(error) : done()));
+    server.closeAllConnections();
+  });
+}
+
+const router = new Router(REST_ROUTES);
+
+class Runtime {
+  private readonly limiter = new SlidingWindowLimiter();
+  private injectors: { seed: number; rest: FaultInjector; graphql: FaultInjector } | undefined;
+
+  constructor(
+    private readonly state: EmulatorState,
+    private readonly requests: SeenRequest[],
+  ) {}
+
+  async respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname;
+    const kind: 'rest' | 'graphql' = path === '/graphql' || path === '/graphql/' ? 'graphql' : 'rest';
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      hasAuth: req.headers.authorization !== undefined,
+      kind,
+    };
+    this.requests.push(seen);
+    let reply: Reply;
+    let malformed = false;
+    let headers: Record<string, string> = {};
+    try {
+      const raw = await readBody(req);
+      const outcome = await this.handle(seen, url, path.replace(/\/$/, '') || '/', req.headers.authorization, raw, url.pathname.startsWith(API_PREFIX));
+      reply = outcome.reply;
+      malformed = outcome.malformed;
+      headers = outcome.headers;
+    } catch (error) {
+      reply = kind === 'graphql'
+        ? graphqlErrorReply(this.state, [new QueryError('Internal server error', 'internal')], 'internal')
+        : apiError(500, 10002, error instanceof Error && error.message === 'body too large' ? 'Request body too large' : 'Internal server error');
+    }
+    seen.status = reply.status;
+    let text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    if (malformed) text = truncateBody(text);
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...headers, ...reply.headers });
+    res.end(text);
+  }
+
+  private async handle(
+    seen: SeenRequest,
+    url: URL,
+    path: string,
+    authorization: string | undefined,
+    raw: string,
+    isApiPath: boolean,
+  ): Promise<{ reply: Reply; malformed: boolean; headers: Record<string, string> }> {
+    const none = { malformed: false, headers: {} };
+    const { state } = this;
+    const method = seen.method.toUpperCase();
+    const match = seen.kind === 'rest' && isApiPath ? router.match(method, path) : undefined;
+    if (!isApiPath || (seen.kind === 'graphql' && method !== 'POST') || (seen.kind === 'rest' && (match === undefined || match === 'method'))) {
+      return { reply: noRoute(), ...none };
+    }
+
+    const auth = authenticate(state, authorization);
+    const limit = seen.kind === 'graphql' ? state.limits.graphqlQueries : state.limits.restRequests;
+    const decision = this.limiter.take(`${seen.kind}:${auth.kind === 'ok' ? auth.token.id : 'anonymous'}`, 1, limit, state.limits.windowMs, state.now());
+    const headers = rateLimitHeaders(decision);
+    if (auth.kind !== 'ok') {
+      const reply = seen.kind === 'graphql'
+        ? graphqlUnauthorized(state)
+        : auth.kind === 'missing'
+          ? apiError(state.behaviour.invalidTokenStatus, 10000, 'Authentication error')
+          : invalidToken(state.behaviour.invalidTokenStatus);
+      return { reply, malformed: false, headers };
+    }
+    if (!decision.allowed) {
+      const reply = seen.kind === 'graphql' ? this.graphqlRateLimited(decision.retryAfterSeconds ?? 1) : rateLimited(decision.retryAfterSeconds ?? 1);
+      return { reply, malformed: false, headers };
+    }
+
+    const fault = this.drawFault(seen.kind);
+    if (fault.latencyMs > 0) await new Promise((resume) => setTimeout(resume, fault.latencyMs));
+    const rates = state.faults[seen.kind];
+    if (fault.rateLimit) {
+      const reply = seen.kind === 'graphql' ? this.graphqlRateLimited(rates.retryAfterSeconds) : rateLimited(rates.retryAfterSeconds);
+      return { reply, malformed: false, headers };
+    }
+    if (fault.serverError) {
+      const reply = seen.kind === 'graphql'
+        ? graphqlErrorReply(state, [new QueryError('unable to execute query, please try again later', 'transient')], 'transient')
+        // No published 5xx envelope code; 10013 is the emulator's choice, the status is what clients act on.
+        : apiError(503, 10013, 'Service temporarily unavailable, please try again later');
+      return { reply, malformed: false, headers };
+    }
+
+    let body: unknown;
+    if (raw.trim() !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        const reply = seen.kind === 'graphql'
+          ? graphqlErrorReply(state, [new QueryError('query contains error, please review it and retry', 'validation')], 'validation')
+          : apiError(400, 6007, 'Malformed JSON in request body');
+        return { reply, malformed: false, headers };
+      }
+    }
+
+    let reply: Reply;
+    if (seen.kind === 'graphql') {
+      const operationName = (body as { operationName?: unknown } | undefined)?.operationName;
+      if (typeof operationName === 'string') seen.operationName = operationName;
+      reply = handleGraphql(state, auth.token, body);
+    } else {
+      const { route, params } = match as Exclude<typeof match, 'method' | undefined>;
+      reply = this.checkScope(auth.token, params, path) ?? (hasAnyPermission(auth.token, route.permissions)
+        ? await route.handle({ state, method: method as HttpMethod, path, params, query: url.searchParams, body, token: auth.token })
+        : authenticationError());
+    }
+    return { reply, malformed: fault.malformed, headers };
+  }
+
+  /** Zone and account ids in the path must exist and be within the token's resources. */
+  private checkScope(token: Parameters<typeof canReachZone>[1], params: Record<string, string>, path: string): Reply | undefined {
+    const { state } = this;
+    for (const [name, id, exists, reachable] of [
+      ['zone_id', params['zone_id'], (x: string) => state.zones.has(x), (x: string) => canReachZone(state, token, x)],
+      ['account_id', params['account_id'], (x: string) => state.accounts.has(x), (x: string) => canReachAccount(state, token, x)],
+    ] as const) {
+      if (id === undefined) continue;
+      // Cloudflare's answer for an identifier it cannot resolve (observed, status 400).
+      if (!exists(id)) return apiError(400, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+      if (!reachable(id)) return authenticationError();
+      void name;
+    }
+    return undefined;
+  }
+
+  private graphqlRateLimited(retryAfterSeconds: number): Reply {
+    const reply = graphqlErrorReply(this.state, [new QueryError('rate limiter budget depleted, try again after 5 minutes', 'rate')], 'rate');
+    return { ...reply, status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } };
+  }
+
+  private drawFault(kind: 'rest' | 'graphql'): FaultPlan {
+    const seed = this.state.faults.seed;
+    if (this.injectors === undefined || this.injectors.seed !== seed) {
+      this.injectors = { seed, rest: new FaultInjector(seed), graphql: new FaultInjector(seed + 1) };
+    }
+    return this.injectors[kind].draw(this.state.faults[kind]);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        fail(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', fail);
+  });
+}

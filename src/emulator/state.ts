@@ -1,0 +1,264 @@
+import { TimeSortedStore } from './event-store.js';
+import type {
+  AccessRule,
+  BulkOperation,
+  FirewallEvent,
+  HttpRequestSample,
+  IpList,
+  Lockdown,
+  LogpushJob,
+  PlanId,
+  Ruleset,
+  TokenKind,
+  TokenStatus,
+} from './models.js';
+import type { DatasetLimits, GraphqlDataset } from './plans.js';
+
+/** Sliding-window sizes. Cloudflare: REST 1200, GraphQL 300, list-item changes 10,000, all per 5 minutes. */
+export interface RateLimitSettings {
+  restRequests: number;
+  graphqlQueries: number;
+  listItemChanges: number;
+  windowMs: number;
+}
+
+/** Probabilities (0–1) of each injected fault, drawn per request from a seeded RNG. */
+export interface FaultRates {
+  rateLimit: number;
+  serverError: number;
+  latency: number;
+  latencyMs: number;
+  malformed: number;
+  /** `Retry-After` seconds sent with an injected 429. */
+  retryAfterSeconds: number;
+}
+
+export interface FaultSettings {
+  seed: number;
+  rest: FaultRates;
+  graphql: FaultRates;
+}
+
+export interface BehaviourSettings {
+  /**
+   * 'ok': GraphQL validation and limit errors come back as HTTP 200 with `data: null` (what third-party clients report);
+   * 'documented': the statuses the errors page lists (400, 403, 429).
+   */
+  graphqlErrorStatus: 'ok' | 'documented';
+  /** Status for a missing or unknown REST token: reports say 400 and 401 both occur. */
+  invalidTokenStatus: 400 | 401;
+  /** A bulk list operation moves one step (pending → running → completed) per this many polls or this much time. */
+  bulkOperationStepPolls: number;
+  bulkOperationStepMs: number;
+  /** Maximum list items per account (Cloudflare: 10,000; Enterprise 500,000). */
+  maxListItemsPerAccount: number;
+}
+
+export interface TokenState {
+  id: string;
+  /** The secret bearer value. Never recorded or echoed. */
+  value: string;
+  kind: TokenKind;
+  /** Owning account of an account-owned token. */
+  accountId?: string;
+  permissions: string[];
+  status: TokenStatus;
+  /** Restricts the token to these zones / accounts; absent means all. */
+  zoneIds?: string[];
+  accountIds?: string[];
+  notBefore?: string;
+  expiresOn?: string;
+}
+
+/** Per-zone overrides of the plan's GraphQL limits; `hiddenFields` are `availableFields` paths the zone may not select. */
+export type DatasetOverrides = Partial<DatasetLimits> & { hiddenFields?: string[] };
+
+export interface ZoneState {
+  id: string;
+  name: string;
+  accountId: string;
+  plan: PlanId;
+  createdOn: string;
+  firewallEvents: TimeSortedStore<FirewallEvent>;
+  httpRequests: TimeSortedStore<HttpRequestSample>;
+  accessRules: Map<string, AccessRule>;
+  lockdowns: Map<string, Lockdown>;
+  rulesets: Map<string, Ruleset>;
+  logRetention: boolean;
+  logpushJobs: Map<number, LogpushJob>;
+  graphqlOverrides: Partial<Record<GraphqlDataset, DatasetOverrides>>;
+}
+
+export interface AccountState {
+  id: string;
+  name: string;
+  plan: PlanId;
+  accessRules: Map<string, AccessRule>;
+  lists: Map<string, IpList>;
+  bulkOperations: Map<string, BulkOperation>;
+  logpushJobs: Map<number, LogpushJob>;
+  rulesets: Map<string, Ruleset>;
+}
+
+export interface EmulatorState {
+  accounts: Map<string, AccountState>;
+  zones: Map<string, ZoneState>;
+  /** Keyed by token value. */
+  tokens: Map<string, TokenState>;
+  limits: RateLimitSettings;
+  faults: FaultSettings;
+  behaviour: BehaviourSettings;
+  /** The emulator's clock in ms since epoch (GraphQL retention windows, created_on, rate windows). */
+  now: () => number;
+  /** Deterministic id source for created objects. */
+  nextId: () => string;
+  nextJobId: () => number;
+}
+
+export const NO_FAULTS: FaultRates = { rateLimit: 0, serverError: 0, latency: 0, latencyMs: 0, malformed: 0, retryAfterSeconds: 1 };
+
+export const CLOUDFLARE_RATE_LIMITS: RateLimitSettings = {
+  restRequests: 1200,
+  graphqlQueries: 300,
+  listItemChanges: 10_000,
+  windowMs: 5 * 60_000,
+};
+
+export interface StateOptions {
+  now?: () => number;
+  limits?: Partial<RateLimitSettings>;
+  faults?: { seed?: number; rest?: Partial<FaultRates>; graphql?: Partial<FaultRates> };
+  behaviour?: Partial<BehaviourSettings>;
+  /** Seed for generated ids (default 1). */
+  idSeed?: number;
+}
+
+export function createState(options: StateOptions = {}): EmulatorState {
+  let idCounter = options.idSeed ?? 1;
+  let jobCounter = 0;
+  return {
+    accounts: new Map(),
+    zones: new Map(),
+    tokens: new Map(),
+    limits: { ...CLOUDFLARE_RATE_LIMITS, ...options.limits },
+    faults: {
+      seed: options.faults?.seed ?? 1,
+      rest: { ...NO_FAULTS, ...options.faults?.rest },
+      graphql: { ...NO_FAULTS, ...options.faults?.graphql },
+    },
+    behaviour: {
+      graphqlErrorStatus: 'ok',
+      invalidTokenStatus: 401,
+      bulkOperationStepPolls: 1,
+      bulkOperationStepMs: 200,
+      maxListItemsPerAccount: 10_000,
+      ...options.behaviour,
+    },
+    now: options.now ?? (() => Date.now()),
+    // 32 hex chars like Cloudflare ids; a counter mixed through a hash keeps them unique and reproducible.
+    nextId: () => idFromCounter(idCounter++),
+    nextJobId: () => ++jobCounter,
+  };
+}
+
+function idFromCounter(counter: number): string {
+  let out = '';
+  let h = counter >>> 0;
+  for (let i = 0; i < 4; i++) {
+    h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+    h = (h ^ (h >>> 16) ^ (counter * (i + 1))) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out;
+}
+
+export function addAccount(state: EmulatorState, input: { id?: string; name?: string; plan?: PlanId } = {}): AccountState {
+  const id = input.id ?? state.nextId();
+  const account: AccountState = {
+    id,
+    name: input.name ?? `Account ${id.slice(0, 6)}`,
+    plan: input.plan ?? 'enterprise',
+    accessRules: new Map(),
+    lists: new Map(),
+    bulkOperations: new Map(),
+    logpushJobs: new Map(),
+    rulesets: new Map(),
+  };
+  state.accounts.set(id, account);
+  return account;
+}
+
+export function addZone(
+  state: EmulatorState,
+  input: { id?: string; name: string; accountId?: string; plan?: PlanId; createdOn?: string; logRetention?: boolean },
+): ZoneState {
+  const accountId = input.accountId ?? [...state.accounts.keys()][0] ?? addAccount(state).id;
+  if (!state.accounts.has(accountId)) addAccount(state, { id: accountId });
+  const id = input.id ?? state.nextId();
+  const zone: ZoneState = {
+    id,
+    name: input.name,
+    accountId,
+    plan: input.plan ?? 'free',
+    createdOn: input.createdOn ?? new Date(state.now()).toISOString(),
+    firewallEvents: new TimeSortedStore<FirewallEvent>((event) => event.rayName),
+    httpRequests: new TimeSortedStore<HttpRequestSample>(),
+    accessRules: new Map(),
+    lockdowns: new Map(),
+    rulesets: new Map(),
+    logRetention: input.logRetention ?? false,
+    logpushJobs: new Map(),
+    graphqlOverrides: {},
+  };
+  state.zones.set(id, zone);
+  return zone;
+}
+
+export function addToken(
+  state: EmulatorState,
+  input: Omit<TokenState, 'id' | 'status' | 'kind'> & { id?: string; status?: TokenStatus; kind?: TokenKind },
+): TokenState {
+  const token: TokenState = { ...input, id: input.id ?? state.nextId(), status: input.status ?? 'active', kind: input.kind ?? 'user' };
+  state.tokens.set(token.value, token);
+  return token;
+}
+
+export function getZone(state: EmulatorState, zoneId: string): ZoneState {
+  const zone = state.zones.get(zoneId);
+  if (zone === undefined) throw new Error(`no zone ${zoneId} in the emulator`);
+  return zone;
+}
+
+export function getAccount(state: EmulatorState, accountId: string): AccountState {
+  const account = state.accounts.get(accountId);
+  if (account === undefined) throw new Error(`no account ${accountId} in the emulator`);
+  return account;
+}
+
+export function addFirewallEvents(state: EmulatorState, zoneId: string, events: Iterable<FirewallEvent>): void {
+  getZone(state, zoneId).firewallEvents.add(events);
+}
+
+export function addHttpRequests(state: EmulatorState, zoneId: string, samples: Iterable<HttpRequestSample>): void {
+  getZone(state, zoneId).httpRequests.add(samples);
+}
+
+/** Every permission name the emulator checks, for a token that may do everything. */
+export const ALL_PERMISSIONS: readonly string[] = [
+  'Analytics Read',
+  'Account Analytics Read',
+  'Account Firewall Access Rules Read',
+  'Account Firewall Access Rules Write',
+  'Firewall Services Read',
+  'Firewall Services Write',
+  'Account Filter Lists Read',
+  'Account Filter Lists Edit',
+  'Zone WAF Read',
+  'Zone WAF Write',
+  'Account Rulesets Read',
+  'Account Rulesets Write',
+  'Logs Read',
+  'Logs Write',
+  'Zone Read',
+];

@@ -1,0 +1,152 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addFirewallEvents, addHttpRequests, addToken, addZone, type Emulator, type FirewallEvent, type ZoneState } from '../../src/emulator/index.js';
+import { graphqlQuery, startTestEmulator } from '../helpers/emulator.js';
+
+const NOW = Date.parse('2026-10-20T12:00:00Z');
+const FIELDS = 'datetime rayName action source ruleId clientIP clientCountryName clientAsn edgeResponseStatus';
+const EVENTS_QUERY = `query FwEvents($zoneTag: string, $from: Time, $to: Time, $limit: uint64!) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+  firewallEventsAdaptive(filter: {datetime_geq: $from, datetime_lt: $to}, limit: $limit, orderBy: [datetime_ASC, rayName_ASC]) { ${FIELDS} } } } }`;
+
+function event(datetime: string, rayName: string, extra: Partial<FirewallEvent> = {}): FirewallEvent {
+  return { datetime, rayName, action: 'block', source: 'ip', clientIP: '203.0.113.7', clientCountryName: 'GB', ...extra };
+}
+
+type Rows = Record<string, unknown>[];
+function rowsOf(body: unknown, dataset = 'firewallEventsAdaptive'): Rows {
+  const data = (body as { data: { viewer: { zones: Record<string, Rows>[] } } }).data;
+  return data.viewer.zones[0]?.[dataset] ?? [];
+}
+function errorsOf(body: unknown): { message: string; path?: string[] }[] {
+  return (body as { errors: { message: string; path?: string[] }[] }).errors;
+}
+
+describe('GraphQL Analytics', () => {
+  let emulator: Emulator;
+  let zone: ZoneState;
+
+  beforeEach(async () => {
+    emulator = await startTestEmulator({ now: () => NOW });
+    zone = addZone(emulator.state, { id: '023e105f4ecef8ad9ca31a8372d0c353', name: 'shop.example.com', plan: 'business' });
+    addFirewallEvents(emulator.state, zone.id, [
+      event('2026-10-20T10:00:05Z', 'bbbb000000000002'),
+      event('2026-10-20T10:00:05Z', 'aaaa000000000001', { ruleId: 'r1' }),
+      event('2026-10-20T10:00:05Z', 'aaaa000000000001', { ruleId: 'r2', source: 'waf' }),
+      event('2026-10-20T09:59:59Z', 'cccc000000000003', { clientIP: '2001:db8::1', clientCountryName: 'DE' }),
+      event('2026-10-20T11:30:00Z', 'dddd000000000004'),
+    ]);
+  });
+  afterEach(() => emulator.close());
+
+  it('returns rows in (datetime, rayName) order with the primary key as stable tie-break', async () => {
+    const response = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T11:00:00Z', limit: 100 });
+    expect(response.status).toBe(200);
+    expect((response.body as { errors: unknown }).errors).toBeNull();
+    const rows = rowsOf(response.body);
+    expect(rows.map((r) => [r['rayName'], r['ruleId']])).toEqual([
+      ['aaaa000000000001', 'r1'],
+      ['aaaa000000000001', 'r2'],
+      ['bbbb000000000002', ''],
+    ]);
+    expect(rows[0]).toMatchObject({ datetime: '2026-10-20T10:00:05Z', clientAsn: '', edgeResponseStatus: 0 });
+    expect(emulator.requests.at(-1)).toMatchObject({ kind: 'graphql', method: 'POST', path: '/graphql', status: 200, hasAuth: true });
+  });
+
+  it('accepts standard String/Int variable types where the schema says Time and uint64', async () => {
+    const query = EVENTS_QUERY.replace('$zoneTag: string, $from: Time, $to: Time, $limit: uint64!', '$zoneTag: String!, $from: String!, $to: String!, $limit: Int!');
+    const response = await graphqlQuery(emulator, query, { zoneTag: zone.id, from: '2026-10-20T09:00:00Z', to: '2026-10-20T12:00:00Z', limit: 2 });
+    expect(errorsOf(response.body)).toBeNull();
+    expect(rowsOf(response.body).map((r) => r['rayName'])).toEqual(['cccc000000000003', 'aaaa000000000001']);
+  });
+
+  it('supports rayName_gt, _in, _neq and OR filters', async () => {
+    const query = `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptive(limit: 10, orderBy: [datetime_DESC],
+      filter: { datetime_geq: "2026-10-20T09:00:00Z", datetime_leq: "2026-10-20T12:00:00Z", OR: [{rayName_gt: "bbbb"}, {clientCountryName_in: ["DE"]}], source_neq: "waf" }) { rayName } } } }`;
+    const response = await graphqlQuery(emulator, query);
+    expect(rowsOf(response.body).map((r) => r['rayName'])).toEqual(['dddd000000000004', 'bbbb000000000002', 'cccc000000000003']);
+  });
+
+  it('fails a misspelt field and a wrong argument with HTTP 200, data null and errors', async () => {
+    const misspelt = await graphqlQuery(emulator, EVENTS_QUERY.replace('clientCountryName', 'clientCountry'), { zoneTag: zone.id, limit: 1 });
+    expect(misspelt.status).toBe(200);
+    expect(misspelt.body).toMatchObject({ data: null });
+    expect(errorsOf(misspelt.body)[0]?.message).toContain('Cannot query field "clientCountry"');
+    const wrongArg = await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptive(filter: {datetime_geq: "2026-10-20T10:00:00Z"}, limit: 10, first: 3) { rayName } } } }`);
+    expect(wrongArg.status).toBe(200);
+    expect(errorsOf(wrongArg.body)[0]?.message).toContain('Unknown argument "first"');
+    emulator.state.behaviour.graphqlErrorStatus = 'documented';
+    expect((await graphqlQuery(emulator, EVENTS_QUERY.replace('rayName action', 'rayNam action'), { limit: 1 })).status).toBe(400);
+  });
+
+  it('enforces notOlderThan, maxDuration and maxPageSize with the exact messages', async () => {
+    const old = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-16T00:00:00Z', to: '2026-10-16T01:00:00Z', limit: 10 });
+    expect(old.body).toMatchObject({ data: null, errors: [{ message: 'cannot request data older than 259200s', path: ['viewer', 'zones', '0', 'firewallEventsAdaptive'] }] });
+    const wide = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-18T00:00:00Z', to: '2026-10-21T00:00:32Z', limit: 10 });
+    expect(errorsOf(wide.body)[0]?.message).toBe(
+      `query time range is too large for zone "${zone.id}". Time range can't be wider than 259200s, but it's 259232s`,
+    );
+    const big = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T11:00:00Z', limit: 10001 });
+    expect(errorsOf(big.body)[0]?.message).toBe('limit must be positive number and not greater than 10000');
+    zone.plan = 'free';
+    const freeOld = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-19T11:00:00Z', to: '2026-10-19T12:00:00Z', limit: 10 });
+    expect(errorsOf(freeOld.body)[0]?.message).toBe('cannot request data older than 86400s');
+  });
+
+  it('caps the number of selected fields at maxNumberOfFields', async () => {
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxNumberOfFields: 3 };
+    const response = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T11:00:00Z', limit: 10 });
+    expect(errorsOf(response.body)[0]?.message).toBe("number of fields can't be more than 3");
+  });
+
+  it('reports per-plan limits in the settings node', async () => {
+    const query = `query Limits($zoneTag: string) { viewer { zones(filter: {zoneTag: $zoneTag}) { settings {
+      firewallEventsAdaptive { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields }
+      httpRequestsAdaptiveGroups { enabled maxDuration maxPageSize notOlderThan availableFields } } } } }`;
+    const settingsOf = async () =>
+      ((await graphqlQuery(emulator, query, { zoneTag: zone.id })).body as { data: { viewer: { zones: { settings: Record<string, Record<string, unknown>> }[] } } })
+        .data.viewer.zones[0]?.settings;
+    const business = await settingsOf();
+    expect(business?.['firewallEventsAdaptive']).toMatchObject({ enabled: true, maxDuration: 259200, maxNumberOfFields: 30, maxPageSize: 10000, notOlderThan: 259200 });
+    expect(business?.['firewallEventsAdaptive']?.['availableFields']).toContain('rayName');
+    expect(business?.['httpRequestsAdaptiveGroups']?.['availableFields']).toContain('dimensions.clientIP');
+    zone.plan = 'free';
+    const free = await settingsOf();
+    expect(free?.['firewallEventsAdaptive']).toMatchObject({ notOlderThan: 86400, maxDuration: 86400 });
+    expect(free?.['httpRequestsAdaptiveGroups']?.['availableFields']).not.toContain('dimensions.clientIP');
+    zone.plan = 'enterprise';
+    expect((await settingsOf())?.['firewallEventsAdaptive']).toMatchObject({ notOlderThan: 2678400, maxDuration: 259200 });
+  });
+
+  it('groups httpRequestsAdaptiveGroups by hour, IP and country, and hides clientIP on Free', async () => {
+    addHttpRequests(emulator.state, zone.id, [
+      { datetime: '2026-10-20T10:05:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB', count: 3 },
+      { datetime: '2026-10-20T10:45:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB', count: 2 },
+      { datetime: '2026-10-20T10:50:00Z', clientIP: '198.51.100.2', clientCountryName: 'FR' },
+      { datetime: '2026-10-20T11:10:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB', count: 7 },
+    ]);
+    const query = `query Req($zoneTag: string, $from: Time, $to: Time) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+      httpRequestsAdaptiveGroups(filter: {datetime_geq: $from, datetime_lt: $to}, limit: 100, orderBy: [datetimeHour_ASC, count_DESC]) {
+        count dimensions { datetimeHour clientIP clientCountryName } } } } }`;
+    const vars = { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T12:00:00Z' };
+    const response = await graphqlQuery(emulator, query, vars);
+    expect(rowsOf(response.body, 'httpRequestsAdaptiveGroups')).toEqual([
+      { count: 5, dimensions: { datetimeHour: '2026-10-20T10:00:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB' } },
+      { count: 1, dimensions: { datetimeHour: '2026-10-20T10:00:00Z', clientIP: '198.51.100.2', clientCountryName: 'FR' } },
+      { count: 7, dimensions: { datetimeHour: '2026-10-20T11:00:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB' } },
+    ]);
+    zone.plan = 'free';
+    const free = await graphqlQuery(emulator, query, { ...vars, from: '2026-10-20T11:00:00Z' });
+    expect(errorsOf(free.body)[0]?.message).toBe(`zone "${zone.id}" does not have access to the path "dimensions.clientIP"`);
+  });
+
+  it('answers 401 Unauthorized without a valid token, and refuses zones the token cannot read', async () => {
+    const missing = await graphqlQuery(emulator, EVENTS_QUERY, {}, null);
+    expect(missing.status).toBe(401);
+    expect(missing.body).toMatchObject({ data: null, errors: [{ message: 'Unauthorized' }] });
+    expect((await graphqlQuery(emulator, EVENTS_QUERY, {}, 'wrong')).status).toBe(401);
+    addToken(emulator.state, { value: 'logs-only', permissions: ['Logs Read'] });
+    const refused = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', limit: 1 }, 'logs-only');
+    expect(refused.status).toBe(200);
+    expect(errorsOf(refused.body)[0]?.message).toBe(`zones [${zone.id}] are not authorized`);
+    expect(JSON.stringify(emulator.requests)).not.toContain('logs-only');
+  });
+});
