@@ -118,4 +118,25 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'cloudflare object activity',
+    sql: `
+      -- Evidence for the purpose rule of Cloudflare IP objects (access rules, managed list items), kept past the
+      -- purge of the local firewall events it comes from: those are purged after retention.firewall_events (30d),
+      -- but "no event within retention.access_rules (90d)" needs 90 days of evidence. Keyed by the Cloudflare
+      -- object id, with no IP (the object in Cloudflare already holds it); the row is dropped with the object.
+      -- last_seen_at: newest security event from the object's address/range or hitting the rule (NULL: none seen).
+      -- evidence_from: every event from then on has been considered; folded_to: pulled events reached this far
+      -- when the row was last folded (a later local purge past it without a fold breaks continuity).
+      CREATE TABLE cloudflare_object_activity (
+        object_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        last_seen_at INTEGER,
+        evidence_from INTEGER NOT NULL,
+        folded_to INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
