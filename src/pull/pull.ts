@@ -2,6 +2,7 @@ import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import type { RetentionConfig, ZoneConfig } from '../config/config.js';
 import { CloudflareApiError, LuxeretError } from '../errors.js';
+import { zoneSettingsKey } from '../inventory/cloudflare-firewall-events.js';
 import { writeMeta, type Db } from '../store/db.js';
 import type { DatasetContext } from './dataset-context.js';
 import { pullFirewallEvents } from './pull-firewall-events.js';
@@ -47,6 +48,8 @@ async function pullZone(deps: PullDeps, options: PullOptions, zone: ZoneConfig, 
   } catch (err) {
     return { zoneId: zone.id, zoneName: zone.name, status: 'failed', datasets: [], error: describe(err) };
   }
+  // The inventory reports how long Cloudflare itself keeps this zone's data, without asking the API again.
+  writeMeta(deps.db, zoneSettingsKey(zone.id), JSON.stringify(settings));
   const base = {
     client: deps.client,
     db: deps.db,
