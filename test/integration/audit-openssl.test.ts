@@ -44,13 +44,22 @@ beforeAll(async () => {
   });
   appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add', reason: 'plain' });
   db.close();
+  expect((await runCli(['hold', 'add', '--ip', '203.0.113.5', '--reason', 'Police request'], { env })).code).toBe(0);
   expect((await runCli(['audit', 'export', '--output', exportPath], { env })).code).toBe(0);
   expect((await runCli(['keys', 'public', '--output', pemPath], { env })).code).toBe(0);
   lines = readFileSync(exportPath, 'utf8').trimEnd().split('\n');
 });
 afterAll(() => work.cleanup());
 
-const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8' });
+const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8', env: { ...process.env, LUXERET_HOME: home } });
+
+/** The shell block that follows `<!-- test: name -->` in docs/audit.md: the doc's commands are the ones tested. */
+function docBlock(name: string): string {
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'audit.md'), 'utf8');
+  const match = new RegExp(`<!-- test: ${name} -->\\n\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\n`).exec(doc);
+  if (!match) throw new Error(`docs/audit.md has no block "${name}"`);
+  return match[1]!;
+}
 
 describe.skipIf(!hasJq)('jq rebuilds the signed bytes', () => {
   it('equals RFC 8785 for every entry and the head', () => {
@@ -95,6 +104,33 @@ describe.skipIf(!hasJq || !hasOpenssl)('openssl verifies a single entry with the
       openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in canonical.bin -sigfile sig.bin || true
     `);
     expect(out).toContain('Signature Verification Failure');
+  });
+});
+
+describe.skipIf(!hasJq || !hasOpenssl)('the commands in docs/audit.md', () => {
+  it('single entry: verifies seq 1 and prints matching hashes', () => {
+    writeFileSync(join(work.dir, 'audit-public.pem'), readFileSync(pemPath));
+    const out = sh(docBlock('single-entry').replaceAll('seq == 42', 'seq == 1')).trim().split('\n');
+    expect(out[0]).toBe('Signature Verified Successfully');
+    expect(out[1]).toBe(out[2]);
+  });
+
+  it('verify-all: passes the untouched export and fails a tampered one', () => {
+    writeFileSync(join(work.dir, 'verify-audit-export.sh'), docBlock('verify-all'));
+    expect(sh('sh verify-audit-export.sh audit.jsonl pub.pem')).toBe(`OK: ${lines.length} lines verified\n`);
+    writeFileSync(join(work.dir, 'tampered.jsonl'), [lines[1], lines[0], ...lines.slice(2)].join('\n') + '\n');
+    const out = sh('sh verify-audit-export.sh tampered.jsonl pub.pem || echo "exit $?"');
+    expect(out).toContain('line 1: prev_hash breaks the chain');
+    expect(out).toContain('line 1: expected seq 1');
+    expect(out.trim().endsWith('BROKEN\nexit 1')).toBe(true);
+    writeFileSync(join(work.dir, 'truncated.jsonl'), [...lines.slice(0, 1), lines[lines.length - 1]].join('\n') + '\n');
+    expect(sh('sh verify-audit-export.sh truncated.jsonl pub.pem || true')).toContain('the head checkpoint does not match the end of the log');
+  });
+
+  it('subject hash: finds the hold on 203.0.113.5 by its keyed hash', () => {
+    const out = sh(docBlock('subject-hash'));
+    expect(out.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(out)).toMatchObject({ event: 'hold.add' });
   });
 });
 
