@@ -135,3 +135,17 @@ describe('findOpenIntents', () => {
     expect(findOpenIntents(db)).toEqual([]);
   });
 });
+
+describe('appendAuditEntry across connections', () => {
+  it('serialises two writers on the same store file', () => {
+    const other = openStore(join(dir, 'luxeret.db'));
+    try {
+      for (let i = 0; i < 10; i++) {
+        appendAuditEntry(i % 2 === 0 ? db : other, signer, { event: 'hold.add', command: 'hold add' });
+      }
+      expect(readAuditEntries(other).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    } finally {
+      other.close();
+    }
+  });
+});

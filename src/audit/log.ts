@@ -33,7 +33,7 @@ export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput)
       canonicalJson(newHead),
     );
     return entry;
-  })();
+  }).immediate(); // Take the write lock before reading the tail, so two processes cannot both append seq N+1.
 }
 
 /** Every entry, ordered by seq; with `since`, only those at or after that instant. */
