@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostileInventory } from '../../test/helpers/inventory-fixture.js';
-import { formatCountries, renderInventoryTable, sanitiseCell } from './table.js';
+import { formatCount, formatCountries, renderInventoryTable, sanitiseCell } from './table.js';
 
 describe('renderInventoryTable', () => {
   it('shows one row per location, countries abbreviated, notes below, control characters escaped', () => {
@@ -9,7 +9,7 @@ describe('renderInventoryTable', () => {
       ┌──────────────────────────────────────┬─────────┬──────────────┬────────────────────────────────┬──────────────────┬──────────────────┬────────────────┬──────┬────────────────┬──────────────────┐
       │ Location                             │ Records │ Distinct IPs │ Countries                      │ Oldest (UTC)     │ Newest (UTC)     │ Past retention │ Held │ Controlled by  │ Expires (UTC)    │
       ├──────────────────────────────────────┼─────────┼──────────────┼────────────────────────────────┼──────────────────┼──────────────────┼────────────────┼──────┼────────────────┼──────────────────┤
-      │ local/firewall-events                │    1200 │          310 │ KR 700, US 300, JP 100, … (+4) │ 2025-01-02 03:04 │ 2025-02-28 23:59 │             40 │    2 │ us, 30d        │ -                │
+      │ local/firewall-events                │   1,200 │          310 │ KR 700, US 300, JP 100, … (+4) │ 2025-01-02 03:04 │ 2025-02-28 23:59 │             40 │    2 │ us, 30d        │ -                │
       ├──────────────────────────────────────┼─────────┼──────────────┼────────────────────────────────┼──────────────────┼──────────────────┼────────────────┼──────┼────────────────┼──────────────────┤
       │ local/http-analytics                 │       0 │            0 │ -                              │ -                │ -                │              0 │    0 │ us, 30d        │ -                │
       ├──────────────────────────────────────┼─────────┼──────────────┼────────────────────────────────┼──────────────────┼──────────────────┼────────────────┼──────┼────────────────┼──────────────────┤
@@ -58,5 +58,16 @@ describe('formatCountries', () => {
 describe('sanitiseCell', () => {
   it('escapes C0 and C1 control characters', () => {
     expect(sanitiseCell('a\u001b[2Jb\u0007\u009bc')).toBe('a\\u001b[2Jb\\u0007\\u009bc');
+  });
+});
+
+describe('formatCount', () => {
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [1234567, '1,234,567'],
+  ])('%i → %s', (count, expected) => {
+    expect(formatCount(count)).toBe(expected);
   });
 });

@@ -42,13 +42,13 @@ export function renderInventoryTable(inventory: Inventory, options: TableOptions
   const head = ['Location', 'Records', 'Distinct IPs', 'Countries', 'Oldest (UTC)', 'Newest (UTC)', 'Past retention', 'Held', 'Controlled by', 'Expires (UTC)'];
   const rows = inventory.locations.map((location) => [
     location.status === 'ok' ? location.id : `${location.id} (${STATUS_LABEL[location.status]})`,
-    location.records,
-    location.distinctIps,
+    formatCount(location.records),
+    formatCount(location.distinctIps),
     formatCountries(location.countries, maxCountries),
     formatMinute(location.oldest),
     formatMinute(location.newest),
-    location.pastRetention,
-    location.held,
+    formatCount(location.pastRetention),
+    formatCount(location.held),
     formatControl(location),
     formatMinute(location.expires),
   ]);
@@ -63,9 +63,14 @@ export function renderInventoryTable(inventory: Inventory, options: TableOptions
 /** `KR 120, US 30, JP 7, … (+4)`: the largest countries first, then how many more. */
 export function formatCountries(countries: readonly CountryCount[], max: number): string {
   if (countries.length === 0) return '-';
-  const shown = countries.slice(0, max).map(({ code, count }) => `${code} ${count}`);
+  const shown = countries.slice(0, max).map(({ code, count }) => `${code} ${formatCount(count)}`);
   const rest = countries.length - shown.length;
   return rest > 0 ? `${shown.join(', ')}, … (+${rest})` : shown.join(', ');
+}
+
+/** `1,234,567`: grouped the same way on every machine, whatever its locale. */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function formatControl(location: InventoryLocation): string {

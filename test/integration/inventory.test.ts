@@ -269,7 +269,7 @@ describe('inventory', () => {
     const result = await runCli(['inventory'], { env, cwd });
     expect(result.code).toBe(0);
     for (const id of ['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events']) expect(result.stdout).toContain(id);
-    expect(result.stdout).toMatch(/[A-Z]{2} \d+, [A-Z]{2} \d+, [A-Z]{2} \d+, … \(\+\d+\)/);
+    expect(result.stdout).toMatch(/[A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, … \(\+\d+\)/);
     expect(result.stdout).not.toContain('\u001b');
   });
 
