@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import type Cloudflare from 'cloudflare';
+import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
+import type { ReadStatus } from '../cloudflare/objects/types.js';
+import { parseZoneSettings, ZONE_SETTINGS_QUERY } from '../cloudflare/queries.js';
+import type { Config } from '../config/config.js';
+import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
+import { LuxeretError } from '../errors.js';
+import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+export interface Check {
+  readonly name: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly hint: string | undefined;
+}
+
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+}
+
+export interface DoctorDeps {
+  readonly config: () => Config;
+  readonly store: () => Db;
+  readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
+  /** Undefined when no API token is set. */
+  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient } | undefined;
+  readonly now: () => Date;
+}
+
+const HOUR_MS = 3_600_000;
+/** The clock may be this far from Cloudflare's before purges are refused. */
+export const MAX_CLOCK_SKEW_MS = 2 * 60_000;
+/** Cron runs pull hourly and purge daily (README): a day and a bit without one means cron is not running it. */
+const CRON_GRACE_MS = 26 * HOUR_MS;
+/** The policy promises destruction without delay: a purge older than this is drift, not a warning. */
+const PURGE_OVERDUE_MS = 5 * 24 * HOUR_MS;
+
+const check = (name: string, status: CheckStatus, detail: string, hint?: string): Check => ({ name, status, detail, hint });
+
+/** Runs every check; one failing never stops the others. `ok` is false when any check failed. */
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
+  const checks: Check[] = [];
+  const config = attempt(() => deps.config());
+  checks.push(
+    config.value
+      ? check('config', 'pass', `valid: ${config.value.zones.length} zone(s)${config.value.accountId ? ', account set' : ''}`)
+      : check('config', 'fail', String((config.error as Error)?.message ?? config.error).replace(/\n\s*/g, '; '), hintOf(config.error)),
+  );
+  const db = attempt(() => deps.store());
+  checks.push(storeCheck(db.value, db.error));
+  checks.push(...keyChecks(deps.keyPaths));
+  if (!deps.cloudflare) {
+    checks.push(check('token', 'fail', 'CLOUDFLARE_API_TOKEN is not set', 'Export it or put it in ./.env (see .env.example).'));
+  } else if (config.value) {
+    checks.push(...(await cloudflareChecks(deps.cloudflare, config.value, deps.now())));
+  }
+  if (db.value) checks.push(...scheduleChecks(db.value, deps.now()));
+  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}
+
+function storeCheck(db: Db | undefined, error: unknown): Check {
+  if (!db) return check('store', 'fail', describe(error), hintOf(error) ?? 'Run `luxeret-privacy init`.');
+  const version = schemaVersion(db);
+  const events = (db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get() as { n: number }).n;
+  return version === LATEST_SCHEMA_VERSION
+    ? check('store', 'pass', `readable, schema version ${version}, ${events} firewall event(s)`)
+    : check('store', 'fail', `schema version ${version}, expected ${LATEST_SCHEMA_VERSION}`, 'Run `luxeret-privacy init` to migrate.');
+}
+
+function keyChecks(paths: DoctorDeps['keyPaths']): Check[] {
+  const checks: Check[] = [];
+  if (!existsSync(paths.signingKey)) {
+    checks.push(check('signing key', 'fail', `missing: ${paths.signingKey}`, 'Run `luxeret-privacy init` to create it.'));
+  } else {
+    const key = attempt(() => loadSigningKey(paths.signingKey));
+    if (!key.value) checks.push(check('signing key', 'fail', describe(key.error), hintOf(key.error)));
+    else if (!isPrivateKeyProtected(paths.signingKey)) {
+      checks.push(check('signing key', 'fail', `${paths.signingKey} is readable by others`, `chmod 600 ${paths.signingKey}`));
+    } else checks.push(check('signing key', 'pass', `present, mode 0600, ${keyFingerprint(key.value)}`));
+  }
+  if (!existsSync(paths.subjectSecret)) {
+    checks.push(check('subject-hash secret', 'fail', `missing: ${paths.subjectSecret}`, 'Run `luxeret-privacy init` to create it.'));
+  } else if (!isPrivateKeyProtected(paths.subjectSecret)) {
+    checks.push(check('subject-hash secret', 'fail', `${paths.subjectSecret} is readable by others`, `chmod 600 ${paths.subjectSecret}`));
+  } else checks.push(check('subject-hash secret', 'pass', 'present, mode 0600'));
+  return checks;
+}
+
+async function cloudflareChecks(cloudflare: NonNullable<DoctorDeps['cloudflare']>, config: Config, now: Date): Promise<Check[]> {
+  const checks: Check[] = [];
+  const verified = await verifyToken(cloudflare.sdk, config.accountId);
+  checks.push(verified.check);
+  if (verified.check.status === 'fail') return checks;
+  if (verified.serverDate) {
+    const skewMs = now.getTime() - verified.serverDate.getTime();
+    checks.push(
+      Math.abs(skewMs) <= MAX_CLOCK_SKEW_MS
+        ? check('clock', 'pass', `within ${Math.ceil(Math.abs(skewMs) / 1000)} s of Cloudflare's Date header`)
+        : check('clock', 'fail', `${Math.round(skewMs / 1000)} s off Cloudflare's Date header (allowed ±${MAX_CLOCK_SKEW_MS / 1000} s)`, 'Fix the system clock (NTP); purge refuses to run meanwhile.'),
+    );
+  }
+  for (const zone of config.zones) {
+    const label = zone.name ?? zone.id;
+    try {
+      const settings = parseZoneSettings(await cloudflare.graphql.graphql(ZONE_SETTINGS_QUERY, { zoneTag: zone.id }), zone.id);
+      const fw = settings.firewallEventsAdaptive;
+      const http = settings.httpRequestsAdaptiveGroups;
+      const ipNote = http.availableFields.some((f) => f.endsWith('clientIP')) ? '' : '; request analytics without clientIP (per-country only)';
+      checks.push(check(`analytics ${label}`, 'pass', `security events kept ${days(fw.notOlderThan)}, queries up to ${days(fw.maxDuration)} wide, pages of ${fw.maxPageSize}; request analytics kept ${days(http.notOlderThan)}${ipNote}`));
+    } catch (err) {
+      const denied = err instanceof LuxeretError && /\b40[13]\b|authori[sz]ed|Unauthorized/i.test(err.message);
+      checks.push(check(`analytics ${label}`, 'fail', describe(err), denied ? 'The token needs Zone > Analytics > Read for this zone.' : hintOf(err)));
+    }
+  }
+  const objects = await fetchCloudflareObjects({ sdk: cloudflare.sdk }, config);
+  for (const status of objects.statuses) checks.push(readCheck(status));
+  checks.push(
+    check(
+      'write permissions',
+      'skip',
+      'not tested: no harmless write exists',
+      'purge needs Account Firewall Access Rules Write / Firewall Services Write (access rules) and Account Filter Lists Edit (list items); per-object failures are reported by purge (exit 4).',
+    ),
+  );
+  return checks;
+}
+
+/** Account-owned tokens verify only at the account endpoint, user tokens only at the user one (reference §7): try both. */
+async function verifyToken(sdk: Cloudflare, accountId: string | undefined): Promise<{ check: Check; serverDate: Date | undefined }> {
+  const attempts: [string, () => Promise<{ data: unknown; response: Response }>][] = [
+    ...(accountId ? [[`/accounts/${accountId}/tokens/verify`, () => sdk.accounts.tokens.verify({ account_id: accountId }).withResponse()] as [string, () => Promise<{ data: unknown; response: Response }>]] : []),
+    ['/user/tokens/verify', () => sdk.user.tokens.verify().withResponse()],
+  ];
+  let lastError: unknown;
+  for (const [endpoint, verify] of attempts) {
+    try {
+      const { data, response } = await verify();
+      const date = response.headers.get('date');
+      const serverDate = date ? new Date(date) : undefined;
+      const status = (data as { status?: string } | null)?.status ?? 'unknown';
+      return {
+        check:
+          status === 'active'
+            ? check('token', 'pass', `valid and active (${endpoint})`)
+            : check('token', 'fail', `token status is ${status} (${endpoint})`, 'Create a new token (README: Token permissions).'),
+        serverDate: serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined,
+      };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  const message = lastError instanceof Error ? lastError.message : String(lastError);
+  return { check: check('token', 'fail', `not valid: ${firstLine(message)}`, 'Check CLOUDFLARE_API_TOKEN: it must be an active API token (README: Token permissions).'), serverDate: undefined };
+}
+
+function readCheck(status: ReadStatus): Check {
+  const name = `read ${status.part} (${status.scope.type} ${status.scope.id.slice(0, 8)}…)`;
+  switch (status.state) {
+    case 'ok':
+      return check(name, 'pass', 'readable');
+    case 'not_available':
+      return check(name, 'pass', status.message ?? 'not available on this plan');
+    case 'not_readable':
+      return check(name, 'fail', status.message ?? 'not readable with this token', `Add the permission${status.permission ? ` "${status.permission}"` : ''} to the token (README: Token permissions).`);
+    default:
+      return check(name, 'fail', status.message ?? 'failed', 'Re-run; if it persists, check Cloudflare status and the token.');
+  }
+}
+
+function scheduleChecks(db: Db, now: Date): Check[] {
+  const lastPull = readMeta(db, 'last_pull_at');
+  const lastPurge = readMeta(db, 'last_purge_at');
+  const age = (iso: string) => now.getTime() - new Date(iso).getTime();
+  const pull = !lastPull
+    ? check('last pull', 'warn', 'no successful pull recorded', 'Schedule `luxeret-privacy pull` (README: Running from cron or systemd).')
+    : age(lastPull) > CRON_GRACE_MS
+      ? check('last pull', 'warn', `last successful pull ${lastPull}: cron does not seem to be running it`, 'Check the crontab or systemd timer.')
+      : check('last pull', 'pass', `last successful pull ${lastPull}`);
+  const purge = !lastPurge
+    ? check('last purge', 'warn', 'no purge recorded', 'Schedule `luxeret-privacy purge` daily (README: Running from cron or systemd).')
+    : age(lastPurge) > PURGE_OVERDUE_MS
+      ? check('last purge', 'fail', `last purge ${lastPurge}, over 5 days ago: the policy promises destruction without delay`, 'Run `luxeret-privacy purge` and check the schedule.')
+      : age(lastPurge) > CRON_GRACE_MS
+        ? check('last purge', 'warn', `last purge ${lastPurge}: cron does not seem to be running it daily`, 'Check the crontab or systemd timer.')
+        : check('last purge', 'pass', `last purge ${lastPurge}`);
+  return [pull, purge];
+}
+
+function attempt<T>(run: () => T): { value: T | undefined; error: unknown } {
+  try {
+    return { value: run(), error: undefined };
+  } catch (error) {
+    return { value: undefined, error };
+  }
+}
+
+function describe(err: unknown): string {
+  return firstLine(err instanceof Error ? err.message : String(err));
+}
+
+function hintOf(err: unknown): string | undefined {
+  return err instanceof LuxeretError ? err.hint : undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function days(seconds: number): string {
+  return seconds % 86_400 === 0 ? `${seconds / 86_400} day(s)` : `${Math.round(seconds / 3600)} h`;
+}
