@@ -2,11 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import { UsageError } from '../errors.js';
+import { SafetyLimitError, UsageError } from '../errors.js';
+import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
 import { readHolds } from '../store/holds.js';
 import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
 import { rollUpBeforePurge } from '../stats/rollup.js';
 import { countRows, deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
+import {
+  checkServerClock,
+  describeCloudflareLocation,
+  executeCloudflarePurge,
+  fetchPurgeSnapshot,
+  planCloudflarePurge,
+  reconcileCloudflareIntents,
+  writeFoldedActivity,
+  type CloudflarePlan,
+  type CloudflarePurgeDeps,
+} from './cloudflare.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
@@ -16,12 +28,16 @@ export interface PurgeDeps {
   readonly signer: (() => AuditSigner) | undefined;
   readonly now: () => Date;
   readonly onProgress?: (progress: PurgeProgress) => void;
+  /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
+  readonly cloudflare?: CloudflarePurgeDeps | undefined;
 }
 
 export interface PurgeOptions {
   readonly dryRun: boolean;
   /** Plan as if it were this time (dry runs only): "what will be purged by year end?" */
   readonly asOf?: Date;
+  /** Go ahead even when the Cloudflare part plans more deletions than `safety.max_deletes`. */
+  readonly force?: boolean;
 }
 
 const COMMAND = 'purge';
@@ -38,18 +54,46 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
 
   if (options.dryRun) {
     const plans = planLocalPurge(db, config, holds, asOf);
-    return { dryRun: true, asOf, policyHash, reconciled: 0, locations: plans.map((plan) => describe(plan, 0)) };
+    const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
+    const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
+    return { dryRun: true, asOf, policyHash, reconciled: 0, locations: [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations] };
   }
 
   const signer = requireSigner(deps);
-  const reconciled = reconcileOpenIntents(db, signer, policyHash);
+  let reconciled = reconcileOpenIntents(db, signer, policyHash);
   const runId = randomUUID();
+  let cloudflare: CloudflarePlan | undefined;
+  if (deps.cloudflare) {
+    reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, db, signer, policyHash);
+    cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
+    const clockProblem = checkServerClock(deps.cloudflare.serverClock());
+    if (clockProblem) throw new UsageError(clockProblem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });
+    const maxDeletes = config.safety.maxDeletes;
+    if (cloudflare.total > maxDeletes && options.force !== true) {
+      throw new SafetyLimitError(
+        `The plan would delete ${cloudflare.total} Cloudflare objects (${cloudflare.rules.toDelete.length} access rules, ${cloudflare.items.toDelete.length} list items), more than safety.max_deletes=${maxDeletes}; refusing, nothing was deleted`,
+        { hint: 'Check the plan with `luxeret-privacy purge --dry-run`, then raise safety.max_deletes or run with --force.' },
+      );
+    }
+  }
   const plans = planLocalPurge(db, config, holds, asOf);
   const locations: LocationPurge[] = [];
   for (const plan of plans) {
     deps.onProgress?.({ location: plan.location.id, phase: 'delete', done: 0, total: plan.counts.expired });
-    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, holds }));
+    // Evidence for the Cloudflare purpose rule is folded out of the events before they go (see cloudflare-purpose.ts).
+    const beforeDelete =
+      plan.location.id === 'local/firewall-events'
+        ? () => {
+            if (cloudflare) writeFoldedActivity(db, cloudflare, now);
+            recordEventsPurgedBefore(db, plan.cutoff);
+          }
+        : undefined;
+    if (beforeDelete && plan.counts.expired === 0 && cloudflare) db.transaction(() => writeFoldedActivity(db, cloudflare, now))();
+    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, holds, beforeDelete }));
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
+  }
+  if (deps.cloudflare && cloudflare) {
+    locations.push(...(await executeCloudflarePurge(deps.cloudflare, { db, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)));
   }
   if (config.secureDelete) {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
@@ -64,7 +108,7 @@ function purgeLocation(
   deps: PurgeDeps,
   signer: AuditSigner,
   plan: LocalPlan,
-  run: { runId: string; policyHash: string; asOf: Date; holds: Parameters<typeof deletePlanned>[2] },
+  run: { runId: string; policyHash: string; asOf: Date; holds: Parameters<typeof deletePlanned>[2]; beforeDelete: (() => void) | undefined },
 ): LocationPurge {
   const { db } = deps;
   const { expired: planned, held } = plan.counts;
@@ -78,6 +122,7 @@ function purgeLocation(
   });
   // The deletion and its outcome entry commit together: both happen or neither does.
   const deleted = db.transaction(() => {
+    run.beforeDelete?.();
     const before = countRows(db, plan.location.id);
     // Anonymised statistics of the days being purged, from their raw rows, before those rows go.
     rollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
@@ -123,6 +168,12 @@ function assertClockIsSane(db: Db, now: Date): void {
       { hint: 'Fix the system clock (NTP) and run again. Nothing was changed.' },
     );
   }
+}
+
+async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflarePurgeDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
+  deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
+  const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
+  return planCloudflarePurge(deps.db, deps.config, objects, holds, at);
 }
 
 function requireSigner(deps: PurgeDeps): AuditSigner {

@@ -10,6 +10,8 @@ export interface LocationPurge {
   readonly deleted: number;
   readonly held: number;
   readonly failed: number;
+  /** Cloudflare locations: objects kept because the pulled events do not cover their whole retention period. */
+  readonly undetermined?: number;
   readonly notes: readonly string[];
 }
 

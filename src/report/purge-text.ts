@@ -39,6 +39,7 @@ export function buildPurgeJson(result: PurgeResult): object {
       deleted: location.deleted,
       held: location.held,
       failed: location.failed,
+      ...(location.undetermined !== undefined ? { undetermined: location.undetermined } : {}),
       kind: location.kind,
       rule: location.rule,
       cutoff: location.cutoff.toISOString(),

@@ -1,0 +1,273 @@
+import type Cloudflare from 'cloudflare';
+import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
+import { fetchAccessRules } from '../cloudflare/objects/access-rules.js';
+import { LIST_ITEMS_PER_PAGE } from '../cloudflare/objects/lists.js';
+import type { ObjectScope } from '../cloudflare/objects/types.js';
+
+/**
+ * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
+ * Access rules go one by one (bounded concurrency; the client's pacer keeps the REST budget). List items go through
+ * the asynchronous bulk endpoint in large batches, one operation at a time per account (Cloudflare rejects a second
+ * pending operation with HTTP 429), within the list-item change budget (10,000 changes / 5 min, reference §1.3).
+ */
+
+export interface RuleTarget {
+  readonly id: string;
+  readonly scope: ObjectScope;
+}
+
+export interface ItemTarget {
+  readonly id: string;
+  readonly listId: string;
+  readonly accountId: string;
+}
+
+export interface ChangeBudget {
+  readonly capacity: number;
+  readonly windowMs: number;
+}
+
+/** Cloudflare: 10,000 list-item changes (create or delete) per 5 minutes. */
+export const LIST_ITEM_CHANGE_BUDGET: ChangeBudget = { capacity: 10_000, windowMs: 300_000 };
+/** Items per bulk delete: large, so a 20,000-item purge costs a handful of requests (target ≤ 0.01 per item). */
+export const MAX_ITEMS_PER_BATCH = 10_000;
+
+export interface DeleteOptions {
+  readonly concurrency: number;
+  readonly itemBudget: ChangeBudget;
+  readonly maxItemsPerBatch?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly onProgress?: (progress: { kind: 'access_rule' | 'list_item'; done: number; total: number }) => void;
+}
+
+export interface DeleteFailure {
+  readonly id: string;
+  readonly message: string;
+}
+
+export interface DeleteReport {
+  /** Ids the API accepted as deleted (or already gone). */
+  readonly accepted: readonly string[];
+  readonly failures: readonly DeleteFailure[];
+  /** Requests this step sent (deletes, polls), for the requests-per-item figure. */
+  readonly requests: number;
+}
+
+export interface RequeryReport {
+  /** Of the ids checked, those still present in Cloudflare. */
+  readonly stillPresent: ReadonlySet<string>;
+  readonly checked: number;
+  /** Scopes or lists that could not be re-read: their ids are unverified (counted as still present). */
+  readonly unreadable: readonly string[];
+}
+
+/** Deletes access rules one by one with `concurrency` workers; a failure of one rule does not stop the others. */
+export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTarget[], options: DeleteOptions): Promise<DeleteReport> {
+  const accepted: string[] = [];
+  const failures: DeleteFailure[] = [];
+  let next = 0;
+  let requests = 0;
+  const worker = async (): Promise<void> => {
+    while (next < rules.length) {
+      const rule = rules[next++]!;
+      requests += 1;
+      try {
+        await sdk.firewall.accessRules.delete(rule.id, rule.scope.type === 'zone' ? { zone_id: rule.scope.id } : { account_id: rule.scope.id });
+        accepted.push(rule.id);
+      } catch (err) {
+        // Already gone (an earlier, interrupted run got there first): the re-query check confirms it.
+        if (err instanceof NotFoundError) accepted.push(rule.id);
+        else failures.push({ id: rule.id, message: describeError(err) });
+      }
+      options.onProgress?.({ kind: 'access_rule', done: accepted.length + failures.length, total: rules.length });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, rules.length)) }, worker));
+  return { accepted, failures, requests };
+}
+
+/**
+ * Deletes list items through `DELETE /accounts/{a}/rules/lists/{l}/items` in batches, polling each bulk operation to
+ * a terminal state before the next (one pending operation per account). A failed operation is split in halves and
+ * retried, so one bad item fails alone and the rest of its batch still goes.
+ */
+export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarget[], options: DeleteOptions): Promise<DeleteReport> {
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const maxBatch = Math.max(1, Math.min(options.maxItemsPerBatch ?? MAX_ITEMS_PER_BATCH, options.itemBudget.capacity));
+  const window = createChangeWindow(options.itemBudget, now, sleep);
+  const accepted: string[] = [];
+  const failures: DeleteFailure[] = [];
+  let requests = 0;
+
+  const byList = new Map<string, { accountId: string; listId: string; ids: string[] }>();
+  for (const item of items) {
+    const key = `${item.accountId}/${item.listId}`;
+    const entry = byList.get(key) ?? { accountId: item.accountId, listId: item.listId, ids: [] };
+    entry.ids.push(item.id);
+    byList.set(key, entry);
+  }
+  // Lists of one account run one after another: Cloudflare allows one pending bulk operation per account.
+  for (const { accountId, listId, ids } of byList.values()) {
+    const queue: string[][] = [];
+    for (let i = 0; i < ids.length; i += maxBatch) queue.push(ids.slice(i, i + maxBatch));
+    while (queue.length > 0) {
+      const batch = queue.shift()!;
+      await window.take(batch.length);
+      const outcome = await runBulkDelete(sdk, accountId, listId, batch, { sleep, random, countRequest: () => void (requests += 1) });
+      if (outcome.kind === 'completed') {
+        accepted.push(...batch);
+      } else if (batch.length > 1 && outcome.kind === 'failed') {
+        const half = Math.ceil(batch.length / 2);
+        queue.unshift(batch.slice(0, half), batch.slice(half));
+      } else {
+        for (const id of batch) failures.push({ id, message: outcome.message });
+      }
+      options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length, total: items.length });
+    }
+  }
+  return { accepted, failures, requests };
+}
+
+type BulkOutcome = { kind: 'completed' } | { kind: 'failed'; message: string } | { kind: 'error'; message: string };
+
+/** Poll backoff: soon at first (small operations finish fast), then slower, never past 5 s. */
+const POLL_FIRST_MS = 150;
+const POLL_FACTOR = 1.6;
+const POLL_MAX_MS = 5_000;
+/** How long to keep polling one operation before giving up on it (its items are then re-checked by the re-query). */
+const POLL_GIVE_UP_MS = 10 * 60_000;
+/** Attempts at submitting a batch while another operation is pending or the budget is spent. */
+const SUBMIT_ATTEMPTS = 12;
+
+async function runBulkDelete(
+  sdk: Cloudflare,
+  accountId: string,
+  listId: string,
+  ids: readonly string[],
+  deps: { sleep: (ms: number) => Promise<void>; random: () => number; countRequest: () => void },
+): Promise<BulkOutcome> {
+  let operationId: string | undefined;
+  for (let attempt = 1; operationId === undefined; attempt++) {
+    deps.countRequest();
+    try {
+      // No SDK retry here: a 429 on a list write usually means "an operation is still pending", handled below.
+      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { maxRetries: 0 });
+      operationId = result.operation_id;
+    } catch (err) {
+      const isRetryable = err instanceof RateLimitError || (err instanceof APIError && (err.status ?? 0) >= 500);
+      if (!isRetryable || attempt >= SUBMIT_ATTEMPTS) return { kind: 'error', message: describeError(err) };
+      const retryAfterMs = readRetryAfterMs(err);
+      const backoff = Math.min(POLL_MAX_MS * 2, POLL_FIRST_MS * 2 ** attempt) * (0.5 + deps.random() / 2);
+      await deps.sleep(Math.max(retryAfterMs ?? 0, backoff));
+    }
+  }
+  let delayMs = POLL_FIRST_MS;
+  let waitedMs = 0;
+  for (;;) {
+    await deps.sleep(delayMs);
+    waitedMs += delayMs;
+    deps.countRequest();
+    try {
+      const operation = await sdk.rules.lists.bulkOperations.get(operationId, { account_id: accountId });
+      if (operation.status === 'completed') return { kind: 'completed' };
+      if (operation.status === 'failed') return { kind: 'failed', message: `bulk operation ${operationId} failed: ${operation.error}` };
+    } catch (err) {
+      if (!(err instanceof APIError) || err instanceof NotFoundError || (err.status !== undefined && err.status < 500 && err.status !== 429)) {
+        return { kind: 'error', message: `bulk operation ${operationId}: ${describeError(err)}` };
+      }
+    }
+    if (waitedMs > POLL_GIVE_UP_MS) return { kind: 'error', message: `bulk operation ${operationId} not finished after ${POLL_GIVE_UP_MS / 60_000} min` };
+    delayMs = Math.min(POLL_MAX_MS, Math.round(delayMs * POLL_FACTOR));
+  }
+}
+
+/** Re-reads each scope that had rules deleted; returns which of `ids` are still there. */
+export async function requeryAccessRules(sdk: Cloudflare, rules: readonly RuleTarget[]): Promise<RequeryReport> {
+  const stillPresent = new Set<string>();
+  const unreadable: string[] = [];
+  const scopes = new Map<string, { scope: ObjectScope; ids: Set<string> }>();
+  for (const rule of rules) {
+    const key = `${rule.scope.type}:${rule.scope.id}`;
+    const entry = scopes.get(key) ?? { scope: rule.scope, ids: new Set<string>() };
+    entry.ids.add(rule.id);
+    scopes.set(key, entry);
+  }
+  for (const [key, { scope, ids }] of scopes) {
+    try {
+      for (const rule of await fetchAccessRules(sdk, scope)) if (ids.has(rule.id)) stillPresent.add(rule.id);
+    } catch {
+      unreadable.push(key);
+      for (const id of ids) stillPresent.add(id);
+    }
+  }
+  return { stillPresent, checked: rules.length, unreadable };
+}
+
+/** Re-reads each list that had items deleted (cursor pages of 500); returns which of the items are still there. */
+export async function requeryListItems(sdk: Cloudflare, items: readonly ItemTarget[]): Promise<RequeryReport> {
+  const stillPresent = new Set<string>();
+  const unreadable: string[] = [];
+  const lists = new Map<string, { accountId: string; listId: string; ids: Set<string> }>();
+  for (const item of items) {
+    const entry = lists.get(item.listId) ?? { accountId: item.accountId, listId: item.listId, ids: new Set<string>() };
+    entry.ids.add(item.id);
+    lists.set(item.listId, entry);
+  }
+  for (const { accountId, listId, ids } of lists.values()) {
+    try {
+      for await (const raw of sdk.rules.lists.items.list(listId, { account_id: accountId, per_page: LIST_ITEMS_PER_PAGE })) {
+        const id = (raw as { id?: unknown }).id;
+        if (typeof id === 'string' && ids.has(id)) stillPresent.add(id);
+      }
+    } catch (err) {
+      // A list that is gone holds none of its items any more.
+      if (err instanceof NotFoundError) continue;
+      unreadable.push(`list ${listId}`);
+      for (const id of ids) stillPresent.add(id);
+    }
+  }
+  return { stillPresent, checked: items.length, unreadable };
+}
+
+/** A sliding log of list-item changes, so batches never exceed the change budget within any window. */
+function createChangeWindow(budget: ChangeBudget, now: () => number, sleep: (ms: number) => Promise<void>) {
+  const log: { at: number; n: number }[] = [];
+  return {
+    async take(n: number): Promise<void> {
+      for (;;) {
+        const t = now();
+        while (log.length > 0 && log[0]!.at <= t - budget.windowMs) log.shift();
+        const used = log.reduce((sum, entry) => sum + entry.n, 0);
+        if (used + n <= budget.capacity || log.length === 0) break;
+        await sleep(Math.max(1, log[0]!.at + budget.windowMs - t));
+      }
+      log.push({ at: now(), n });
+    },
+  };
+}
+
+function readRetryAfterMs(err: unknown): number | undefined {
+  if (!(err instanceof APIError)) return undefined;
+  const value = err.headers?.get?.('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** Status and Cloudflare codes, never headers or the token. */
+export function describeError(err: unknown): string {
+  if (err instanceof APIError) {
+    const errors = Array.isArray((err as { errors?: unknown }).errors) ? ((err as { errors: { code?: unknown; message?: unknown }[] }).errors) : [];
+    const detail = errors.map((e) => `${String(e.code ?? '?')} ${String(e.message ?? '')}`.trim()).join('; ');
+    return `HTTP ${err.status ?? '?'}${detail ? `: ${detail}` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

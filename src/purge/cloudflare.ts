@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { appendAuditEntry, findOpenIntents, type AuditEntry, type AuditSigner } from '../audit/log.js';
+import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
+import type { AccessRule, CloudflareObjects, ListItem } from '../cloudflare/objects/types.js';
+import type { RestClient } from '../cloudflare/rest-client.js';
+import type { Config } from '../config/config.js';
+import type { Duration } from '../config/duration.js';
+import {
+  buildObjectActivity,
+  DEFAULT_MAX_STALENESS_MS,
+  judgeCloudflareObject,
+  type ObjectActivity,
+  type PurposeCandidate,
+  type PurposeContext,
+} from '../policy/cloudflare-purpose.js';
+import type { Hold } from '../policy/holds.js';
+import {
+  deleteObjectActivity,
+  readEventGroups,
+  readObjectActivity,
+  readZoneEvidence,
+  writeObjectActivity,
+} from '../store/cloudflare-activity.js';
+import type { Db } from '../store/db.js';
+import {
+  deleteAccessRules,
+  deleteListItems,
+  requeryAccessRules,
+  requeryListItems,
+  type ChangeBudget,
+  type DeleteReport,
+  type ItemTarget,
+  type RequeryReport,
+  type RuleTarget,
+} from './cloudflare-delete.js';
+import type { LocationPurge, PurgeProgress } from './types.js';
+
+export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';
+export const LIST_ITEMS_LOCATION = 'cloudflare/list-items';
+const COMMAND = 'purge';
+
+/** What the purge needs to reach Cloudflare; absent when there is no token or nothing configured to reach. */
+export interface CloudflarePurgeDeps {
+  readonly client: RestClient;
+  readonly itemBudget: ChangeBudget;
+  readonly concurrency: number;
+  /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
+  readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CloudflareLocationPlan<T> {
+  readonly location: typeof ACCESS_RULES_LOCATION | typeof LIST_ITEMS_LOCATION;
+  readonly rule: string;
+  readonly cutoff: Date;
+  readonly toDelete: readonly T[];
+  readonly held: number;
+  readonly undetermined: number;
+  readonly notes: readonly string[];
+}
+
+export interface CloudflarePlan {
+  readonly objects: CloudflareObjects;
+  /** Activity records after folding in the events held now (written only by a real run). */
+  readonly activity: ReadonlyMap<string, ObjectActivity>;
+  readonly rules: CloudflareLocationPlan<AccessRule>;
+  readonly items: CloudflareLocationPlan<ListItem>;
+  readonly total: number;
+}
+
+/** Reads the access rules and lists of the configured zones and account; failures of a part become notes. */
+export async function fetchPurgeSnapshot(client: RestClient, config: Config, now: () => Date): Promise<CloudflareObjects> {
+  return fetchCloudflareObjects(client, config, { parts: ['zone', 'access-rules', 'list-items'], now });
+}
+
+/** Builds the Cloudflare part of the plan: which rules and items have served their purpose at `now`. Reads only. */
+export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareObjects, holds: readonly Hold[], now: Date): CloudflarePlan {
+  const configuredZones = config.zones.map((zone) => zone.id);
+  const ruleCandidates = objects.accessRules.map((rule): PurposeCandidate => ({
+    id: rule.id,
+    kind: 'access_rule',
+    mode: rule.mode,
+    target: rule.target,
+    value: rule.value,
+    createdOn: rule.createdOn,
+    zoneIds: rule.scope.type === 'zone' ? [rule.scope.id] : configuredZones,
+  }));
+  const itemCandidates = objects.listItems.map((item): PurposeCandidate => ({
+    id: item.id,
+    kind: 'list_item',
+    value: item.ip ?? '',
+    createdOn: item.createdOn,
+    zoneIds: configuredZones,
+    isManagedList: item.isManaged,
+  }));
+  const zones = readZoneEvidence(db);
+  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], readObjectActivity(db), readEventGroups(db), zones);
+  const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
+  const readNotes = objects.statuses
+    .filter((status) => status.state !== 'ok')
+    .map((status) => ({ part: status.part, text: `${status.scope.type} ${status.scope.id}: ${status.part} ${status.message ?? status.state}; not purged` }));
+  const rules = judgeAll(
+    ACCESS_RULES_LOCATION,
+    'access_rules',
+    config.retention.accessRules,
+    objects.accessRules,
+    ruleCandidates,
+    activity,
+    base,
+    readNotes.filter((n) => n.part === 'access-rules' || n.part === 'zone').map((n) => n.text),
+  );
+  const items = judgeAll(
+    LIST_ITEMS_LOCATION,
+    'list_items',
+    config.retention.listItems,
+    objects.listItems,
+    itemCandidates,
+    activity,
+    base,
+    readNotes.filter((n) => n.part === 'list-items').map((n) => n.text),
+  );
+  const unmanaged = objects.lists.filter((list) => !list.isManaged).map((list) => list.name);
+  const itemNotes = unmanaged.length > 0 ? [...items.notes, `lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`] : items.notes;
+  return { objects, activity, rules, items: { ...items, notes: itemNotes }, total: rules.toDelete.length + items.toDelete.length };
+}
+
+function judgeAll<T extends { id: string }>(
+  location: CloudflareLocationPlan<T>['location'],
+  ruleKey: string,
+  retention: Duration,
+  objects: readonly T[],
+  candidates: readonly PurposeCandidate[],
+  activity: ReadonlyMap<string, ObjectActivity>,
+  base: Omit<PurposeContext, 'retention'>,
+  notes: string[],
+): CloudflareLocationPlan<T> {
+  const ctx: PurposeContext = { ...base, retention };
+  const toDelete: T[] = [];
+  let held = 0;
+  const undetermined = new Map<string, number>();
+  candidates.forEach((candidate, i) => {
+    const decision = judgeCloudflareObject(candidate, activity.get(candidate.id), ctx);
+    if (decision.verdict === 'delete') toDelete.push(objects[i]!);
+    else if (decision.verdict === 'held') held += 1;
+    else if (decision.verdict === 'undetermined') undetermined.set(decision.reason, (undetermined.get(decision.reason) ?? 0) + 1);
+  });
+  const undeterminedCount = [...undetermined.values()].reduce((a, b) => a + b, 0);
+  const undeterminedNotes = [...undetermined].map(([reason, n]) => `${n} kept as ${reason}`);
+  return {
+    location,
+    rule: `retention.${ruleKey}=${retention.text}`,
+    cutoff: new Date(base.now.getTime() - retention.ms),
+    toDelete,
+    held,
+    undetermined: undeterminedCount,
+    notes: [...notes, ...undeterminedNotes],
+  };
+}
+
+/** The plan of one Cloudflare location as the purge result shows it. */
+export function describeCloudflareLocation(plan: CloudflareLocationPlan<unknown>, outcome?: { deleted: number; failed: number; notes: readonly string[] }): LocationPurge {
+  return {
+    id: plan.location,
+    kind: 'cloudflare',
+    rule: plan.rule,
+    cutoff: plan.cutoff,
+    planned: plan.toDelete.length,
+    deleted: outcome?.deleted ?? 0,
+    held: plan.held,
+    failed: outcome?.failed ?? 0,
+    undetermined: plan.undetermined,
+    notes: [...plan.notes, ...(outcome?.notes ?? [])],
+  };
+}
+
+export interface CloudflareRun {
+  readonly db: Db;
+  readonly signer: AuditSigner;
+  readonly policyHash: string;
+  readonly purgeRunId: string;
+  readonly now: Date;
+  readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
+}
+
+/** Deletes what the plan selected, location by location, each between an intent and an outcome audit entry. */
+export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: CloudflareRun, plan: CloudflarePlan): Promise<LocationPurge[]> {
+  const { sdk } = deps.client;
+  const options = {
+    concurrency: deps.concurrency,
+    itemBudget: deps.itemBudget,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    onProgress: (p: { kind: string; done: number; total: number }) =>
+      run.onProgress?.({ location: p.kind === 'access_rule' ? ACCESS_RULES_LOCATION : LIST_ITEMS_LOCATION, phase: 'delete', done: p.done, total: p.total }),
+  };
+  const ruleTargets = plan.rules.toDelete.map((rule): RuleTarget => ({ id: rule.id, scope: rule.scope }));
+  const itemTargets = plan.items.toDelete.map((item): ItemTarget => ({ id: item.id, listId: item.listId, accountId: item.accountId }));
+  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), 'DELETE /{zones|accounts}/{id}/firewall/access_rules/rules/{rule_id}, one request per rule', () =>
+    deleteAccessRules(sdk, ruleTargets, options),
+    () => requeryAccessRules(sdk, ruleTargets),
+    ruleTargets.map((t) => t.id),
+  );
+  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), 'DELETE /accounts/{id}/rules/lists/{list_id}/items (asynchronous bulk operation), polled to completion', () =>
+    deleteListItems(sdk, itemTargets, options),
+    () => requeryListItems(sdk, itemTargets),
+    itemTargets.map((t) => t.id),
+  );
+  return [rules, items];
+}
+
+async function purgeLocation(
+  run: CloudflareRun,
+  plan: CloudflareLocationPlan<unknown>,
+  targets: Record<string, string[]>,
+  method: string,
+  remove: () => Promise<DeleteReport>,
+  requery: () => Promise<RequeryReport>,
+  ids: readonly string[],
+): Promise<LocationPurge> {
+  if (ids.length === 0) return describeCloudflareLocation(plan);
+  const { db, signer } = run;
+  const runId = randomUUID();
+  const common = { command: COMMAND, run_id: runId, location: plan.location, retention_rule: plan.rule, policy_hash: run.policyHash };
+  appendAuditEntry(db, signer, {
+    ...common,
+    event: 'cloudflare.delete.intent',
+    counts: { planned: ids.length, held: plan.held, undetermined: plan.undetermined },
+    details: { purge_run_id: run.purgeRunId, cutoff: plan.cutoff.toISOString(), method, targets },
+  });
+  const report = await remove();
+  run.onProgress?.({ location: plan.location, phase: 'delete', done: ids.length, total: ids.length });
+  // The re-query check: what is true in Cloudflare afterwards decides the counts, not what the API said.
+  const check = await requery();
+  const gone = ids.filter((id) => !check.stillPresent.has(id));
+  const failedIds = ids.filter((id) => check.stillPresent.has(id));
+  const messages = new Map(report.failures.map((f) => [f.id, f.message]));
+  const failureReasons = summarise(failedIds.map((id) => messages.get(id) ?? 'still present after the API accepted the deletion'));
+  db.transaction(() => {
+    deleteObjectActivity(db, gone);
+    appendAuditEntry(db, signer, {
+      ...common,
+      event: 'cloudflare.delete.outcome',
+      counts: { planned: ids.length, deleted: gone.length, held: plan.held, failed: failedIds.length, undetermined: plan.undetermined, requests: report.requests },
+      details: {
+        purge_run_id: run.purgeRunId,
+        method,
+        requery: { checked: check.checked, still_present: failedIds.length, unreadable: check.unreadable, passed: failedIds.length === 0 },
+        failed_ids: failedIds,
+        failure_reasons: failureReasons,
+      },
+    });
+  })();
+  const notes = failedIds.length > 0 ? [`${failedIds.length} failed: ${Object.entries(failureReasons).map(([m, n]) => `${n}× ${m}`).join('; ')}`] : [];
+  return describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes });
+}
+
+/**
+ * An intent without an outcome: the run died between announcing and recording. Whatever it managed to delete is
+ * found by re-reading Cloudflare; that is recorded, and this run's fresh plan deletes what is left.
+ */
+export async function reconcileCloudflareIntents(client: RestClient, db: Db, signer: AuditSigner, policyHash: string): Promise<number> {
+  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('cloudflare/'));
+  for (const intent of open) {
+    const targets = readTargets(intent);
+    const check =
+      intent.location === ACCESS_RULES_LOCATION
+        ? await requeryAccessRules(
+            client.sdk,
+            Object.entries(targets).flatMap(([scope, ids]) => {
+              const [type, id] = scope.split(':') as ['zone' | 'account', string];
+              return ids.map((ruleId) => ({ id: ruleId, scope: { type, id } }));
+            }),
+          )
+        : await requeryListItems(
+            client.sdk,
+            Object.entries(targets).flatMap(([key, ids]) => {
+              const [accountId, listId] = key.split('/') as [string, string];
+              return ids.map((id) => ({ id, accountId, listId }));
+            }),
+          );
+    const planned = Object.values(targets).reduce((n, ids) => n + ids.length, 0);
+    const gone = Object.values(targets)
+      .flat()
+      .filter((id) => !check.stillPresent.has(id));
+    db.transaction(() => {
+      deleteObjectActivity(db, gone);
+      appendAuditEntry(db, signer, {
+        event: 'cloudflare.delete.reconciled',
+        command: COMMAND,
+        run_id: intent.run_id,
+        location: intent.location,
+        counts: { planned, deleted: gone.length, still_present: planned - gone.length },
+        retention_rule: intent.retention_rule,
+        policy_hash: policyHash,
+        reason: `run ${intent.run_id ?? '?'} stopped before its outcome (intent #${intent.seq}); re-query: ${gone.length} of ${planned} are gone, this run re-plans the rest`,
+        details: { requery: { checked: check.checked, still_present: planned - gone.length, unreadable: check.unreadable } },
+      });
+    })();
+  }
+  return open.length;
+}
+
+/** Folds the events held now into the activity records; call in the transaction that purges those events. */
+export function writeFoldedActivity(db: Db, plan: CloudflarePlan, at: Date): void {
+  writeObjectActivity(db, plan.activity.values(), at);
+}
+
+function readTargets(intent: AuditEntry): Record<string, string[]> {
+  const targets = (intent.details as { targets?: unknown } | null)?.targets;
+  if (typeof targets !== 'object' || targets === null) return {};
+  return Object.fromEntries(
+    Object.entries(targets as Record<string, unknown>).map(([key, ids]) => [key, Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : []]),
+  );
+}
+
+function ruleDetails(targets: readonly RuleTarget[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of targets) (out[`${t.scope.type}:${t.scope.id}`] ??= []).push(t.id);
+  return out;
+}
+
+function itemDetails(targets: readonly ItemTarget[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of targets) (out[`${t.accountId}/${t.listId}`] ??= []).push(t.id);
+  return out;
+}
+
+function summarise(messages: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of messages) out[m] = (out[m] ?? 0) + 1;
+  return out;
+}
+
+/** How far our clock may be from Cloudflare's before a purge is refused (see assertClockMatchesServer). */
+export const MAX_CLOCK_SKEW_MS = 120_000;
+
+/**
+ * Refuses a purge when our clock is more than 2 minutes from the `Date` of a Cloudflare response. Cloudflare's
+ * edges keep NTP time; `Date` has one-second resolution and a response may take seconds, so 2 minutes leaves room
+ * for both while still catching a clock that is clearly wrong (a wrong clock moves every retention cut-off).
+ */
+export function checkServerClock(sample: { serverMs: number; localMs: number } | undefined): string | undefined {
+  if (sample === undefined) return undefined;
+  const skewMs = sample.localMs - sample.serverMs;
+  if (Math.abs(skewMs) <= MAX_CLOCK_SKEW_MS) return undefined;
+  return `The system clock (${new Date(sample.localMs).toISOString()}) is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'ahead of' : 'behind'} Cloudflare's (${new Date(sample.serverMs).toISOString()}); refusing to purge`;
+}
