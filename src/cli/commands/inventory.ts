@@ -29,13 +29,16 @@ import {
 } from '../../store/inventory-queries.js';
 import { buildCloudflareObjectBuilders } from '../cloudflare-inventory.js';
 import type { CliContext } from '../context.js';
+import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS } from '../inventory-report.js';
+import { LANGS, type Lang } from '../../report/i18n.js';
 import type { SetExitCode } from './index.js';
 
-const FORMATS = ['table', 'json', 'csv'] as const;
+const FORMATS = ['table', 'json', 'csv', ...REPORT_FORMATS] as const;
 type Format = (typeof FORMATS)[number];
 
 interface InventoryFlags {
   format: Format;
+  lang: Lang;
   output?: string;
   zone?: string;
   localOnly?: boolean;
@@ -50,11 +53,12 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
+    .addOption(new Option('--lang <lang>', 'labels of the html and md reports (English by default; ko: Korean)').choices(LANGS).default('en'))
     // A command added with addCommand does not inherit the program's output; help must reach the injected io.
     .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq \'.locations[] | {id, records, distinct_ips}\'\n  luxeret-privacy inventory --format csv --output inventory.csv',
+      '\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq \'.locations[] | {id, records, distinct_ips}\'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html',
     )
     .action(async (flags: InventoryFlags) => {
       if (flags.zone !== undefined && !ZONE_ID.test(flags.zone)) {
@@ -72,7 +76,9 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       // A location that could not be read completely is partial (4); plan gating and missing permissions are not.
       if (failed > 0 || inventory.locations.some((location) => location.status === 'error')) setExitCode(ExitCode.partial);
       const color = flags.output === undefined && ctx.io.isStdoutTty && !ctx.env['NO_COLOR'];
-      const text = renderInventory(inventory, flags.format, color);
+      const text = isReportFormat(flags.format)
+        ? renderInventoryReport(readInventoryReportData(db, config, inventory, { zoneId: flags.zone }), flags.format, flags.lang)
+        : renderInventory(inventory, flags.format, color);
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
@@ -82,7 +88,7 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       ctx.note(`Wrote the inventory (${flags.format}) to ${path}`);
     });
 
-function renderInventory(inventory: Inventory, format: Format, color: boolean): string {
+function renderInventory(inventory: Inventory, format: Exclude<Format, (typeof REPORT_FORMATS)[number]>, color: boolean): string {
   switch (format) {
     case 'json':
       return renderInventoryJson(inventory);

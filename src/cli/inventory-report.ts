@@ -1,0 +1,83 @@
+import type { Config } from '../config/config.js';
+import { hashPolicy } from '../config/load.js';
+import type { Inventory } from '../inventory/inventory.js';
+import { buildHoldMatcher, selectActiveHolds } from '../policy/holds.js';
+import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
+import type { Lang } from '../report/i18n.js';
+import { renderInventoryHtml } from '../report/inventory-html.js';
+import { renderInventoryMarkdown } from '../report/inventory-md.js';
+import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';
+import { buildPolicyDrift, DRIFT_GRACE_DAYS, type LogSettingsFacts, type OverdueFact } from '../report/policy-drift.js';
+import { readMeta, type Db } from '../store/db.js';
+import { countExpired, type HoldPredicate } from '../store/expiry.js';
+import { readHolds } from '../store/holds.js';
+import { countExpiredInZone } from '../store/inventory-queries.js';
+import { readAgeHistogram, readTopHosts } from '../store/report-queries.js';
+import { TOOL_VERSION } from './main.js';
+
+/** The human-readable inventory formats: built from the inventory plus what `readInventoryReportData` gathers. */
+export const REPORT_FORMATS = ['html', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function isReportFormat(format: string): format is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(format);
+}
+
+const DAY_MS = 86_400_000;
+const MIN_HISTOGRAM_DAYS = 60;
+const MAX_HISTOGRAM_DAYS = 400;
+const TOP_HOSTS = 10;
+
+export interface ReportReadOptions {
+  readonly zoneId?: string | undefined;
+  /** Cloudflare's log settings, when this run read them (the objects snapshot); undefined: not checked. */
+  readonly logSettings?: LogSettingsFacts | undefined;
+}
+
+/** Reads what the report shows beyond the inventory: meta, age histogram, hosts, overdue counts; decides drift. */
+export function readInventoryReportData(db: Db, config: Config, inventory: Inventory, options: ReportReadOptions = {}): InventoryReportData {
+  const now = inventory.generatedAt;
+  const filter = options.zoneId === undefined ? {} : { zoneId: options.zoneId };
+  const holds = readHolds(db);
+  const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
+  const longestDays = Math.max(...LOCAL_LOCATIONS.map((location) => config.retention[location.retention].ms / DAY_MS));
+  // Wide enough to show the retention line, the grace line and some days beyond them.
+  const days = Math.min(MAX_HISTOGRAM_DAYS, Math.max(MIN_HISTOGRAM_DAYS, Math.ceil(longestDays) + DRIFT_GRACE_DAYS + 10));
+  const series: AgeSeries[] = [];
+  const overdue: OverdueFact[] = [];
+  for (const location of LOCAL_LOCATIONS) {
+    const retention = config.retention[location.retention];
+    series.push({
+      locationId: location.id,
+      retention: retention.text,
+      retentionSeconds: retention.ms / 1000,
+      counts: readAgeHistogram(db, location.id, now, days, filter),
+    });
+    const lateCutoff = new Date(retentionCutoff(retention, now).getTime() - DRIFT_GRACE_DAYS * DAY_MS);
+    const late = options.zoneId === undefined ? countExpired(db, location.id, lateCutoff, isHeld) : countExpiredInZone(db, location.id, lateCutoff, isHeld, options.zoneId);
+    overdue.push({ locationId: location.id, retention: retention.text, count: late.expired });
+  }
+  const lastPurgeAt = parseMetaTime(readMeta(db, 'last_purge_at'));
+  return {
+    inventory,
+    controller: config.controller,
+    toolVersion: TOOL_VERSION,
+    policyHash: hashPolicy(config),
+    lastPullAt: parseMetaTime(readMeta(db, 'last_pull_at')),
+    lastPurgeAt,
+    ageHistogram: { days, series },
+    topHosts: readTopHosts(db, TOP_HOSTS, filter),
+    keptFields: config.fields,
+    drift: buildPolicyDrift({ now, lastPurgeAt, overdue, logSettings: options.logSettings }),
+  };
+}
+
+export function renderInventoryReport(data: InventoryReportData, format: ReportFormat, lang: Lang): string {
+  return format === 'html' ? renderInventoryHtml(data, { lang }) : renderInventoryMarkdown(data, { lang });
+}
+
+function parseMetaTime(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(/^\d+$/.test(value) ? Number(value) * 1000 : value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

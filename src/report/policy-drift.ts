@@ -1,0 +1,142 @@
+import type { DriftRuleKey } from './i18n.js';
+
+/**
+ * Where what is held or configured contradicts Luxeret's privacy policy (룩세렛 개인정보 처리방침, 2024-08-04). Pure:
+ * the CLI gathers the facts (store counts, meta, Cloudflare log settings) and this decides.
+ */
+
+/** Days of slack before late deletion counts as a contradiction: a missed daily cron run is not yet a breach. */
+export const DRIFT_GRACE_DAYS = 5;
+
+const DAY_MS = 86_400_000;
+
+/** The clauses each check holds the facts against, quoted from the policy as published. */
+export const POLICY_CLAUSES: Record<DriftRuleKey, { readonly section: string; readonly text: string }> = {
+  logpullRetention: {
+    section: '■ 수집하는 개인정보 항목',
+    text: '수집항목: 접속 국가, 접속 IP 정보 / 홈페이지(디도스,해킹)피해 방지를 위해 사용됩니다.',
+  },
+  logpushClientIp: {
+    section: '[위탁업무 내용 및 수탁자]',
+    text: '웹사이트 보안 및 해킹방지: Cloudflare(클라우드플레어) / ※ 수탁자에 공유되는 정보는 당해 목적을 달성하기 위하여 필요한 최소한 의 정보에 국한됩니다.',
+  },
+  overdueData: {
+    section: '■ 개인정보의 보유 및 이용기간',
+    text: '회사는 개인정보 수집 및 이용목적이 달성된 후에는 예외 없이 해당 정보를 지체 없이 파기합니다.',
+  },
+  purgeStale: {
+    section: '■ 개인정보의 파기절차 및 방법',
+    text: '회사는 원칙적으로 개인정보 수집 및 이용목적이 달성된 후에는 해당 정보를 지체없이 파기합니다.',
+  },
+};
+
+/** A local location's records older than its retention plus the grace period, legal holds excluded. */
+export interface OverdueFact {
+  readonly locationId: string;
+  /** The retention rule as written (`30d`). */
+  readonly retention: string;
+  readonly count: number;
+}
+
+/** Structurally the `LogRetention` of a Cloudflare objects snapshot, plus the zone's name when known. */
+export interface LogRetentionFact {
+  readonly zoneId: string;
+  readonly zoneName?: string | undefined;
+  readonly flag: boolean;
+}
+
+/** Structurally a `LogpushJob` of a Cloudflare objects snapshot (destination already redacted). */
+export interface LogpushJobFact {
+  readonly id: number | string;
+  readonly name: string;
+  readonly dataset: string;
+  readonly enabled: boolean;
+  readonly destination: string;
+  readonly fields: readonly string[];
+  readonly shipsClientIp: boolean;
+}
+
+/** Cloudflare's log settings as read; `*Unreadable` are the reasons for scopes that could not be read. */
+export interface LogSettingsFacts {
+  readonly retention: readonly LogRetentionFact[];
+  readonly logpushJobs: readonly LogpushJobFact[];
+  readonly retentionUnreadable: readonly string[];
+  readonly logpushUnreadable: readonly string[];
+}
+
+export interface PolicyDriftInput {
+  readonly now: Date;
+  readonly lastPurgeAt: Date | undefined;
+  readonly overdue: readonly OverdueFact[];
+  /** Undefined when this run did not read Cloudflare's log settings at all. */
+  readonly logSettings: LogSettingsFacts | undefined;
+}
+
+export type DriftFinding =
+  | { readonly kind: 'logpull_on'; readonly zoneId: string; readonly zoneName: string | undefined }
+  | { readonly kind: 'logpush_client_ip'; readonly job: LogpushJobFact }
+  | { readonly kind: 'overdue'; readonly locationId: string; readonly retention: string; readonly count: number }
+  | { readonly kind: 'purge_never' }
+  | { readonly kind: 'purge_stale'; readonly lastPurgeAt: Date; readonly days: number }
+  | { readonly kind: 'purge_recent'; readonly lastPurgeAt: Date; readonly days: number }
+  | { readonly kind: 'not_read'; readonly reason: string | undefined };
+
+export type DriftState = 'ok' | 'drift' | 'unknown';
+
+export interface DriftCheck {
+  readonly rule: DriftRuleKey;
+  readonly state: DriftState;
+  /** The contradictions for `drift`; what is known for `ok`/`unknown`. */
+  readonly findings: readonly DriftFinding[];
+}
+
+/** The four checks, always in the same order, each `ok`, `drift` or `unknown`. */
+export function buildPolicyDrift(input: PolicyDriftInput): DriftCheck[] {
+  return [checkLogpull(input.logSettings), checkLogpush(input.logSettings), checkOverdue(input.overdue), checkPurge(input.lastPurgeAt, input.now)];
+}
+
+/** How many contradictions (findings of checks in `drift`) there are. */
+export function countContradictions(checks: readonly DriftCheck[]): number {
+  return checks.reduce((sum, check) => sum + (check.state === 'drift' ? check.findings.length : 0), 0);
+}
+
+function checkLogpull(settings: LogSettingsFacts | undefined): DriftCheck {
+  const rule = 'logpullRetention';
+  if (settings === undefined) return { rule, state: 'unknown', findings: [{ kind: 'not_read', reason: undefined }] };
+  const on = settings.retention.filter((fact) => fact.flag);
+  if (on.length > 0) return { rule, state: 'drift', findings: on.map((fact) => ({ kind: 'logpull_on', zoneId: fact.zoneId, zoneName: fact.zoneName })) };
+  if (settings.retentionUnreadable.length > 0) {
+    return { rule, state: 'unknown', findings: settings.retentionUnreadable.map((reason) => ({ kind: 'not_read', reason })) };
+  }
+  return { rule, state: 'ok', findings: [] };
+}
+
+function checkLogpush(settings: LogSettingsFacts | undefined): DriftCheck {
+  const rule = 'logpushClientIp';
+  if (settings === undefined) return { rule, state: 'unknown', findings: [{ kind: 'not_read', reason: undefined }] };
+  // A disabled job ships nothing today, but it is one toggle away and still names ClientIP: listed all the same.
+  const shipping = settings.logpushJobs.filter((job) => job.shipsClientIp);
+  if (shipping.length > 0) return { rule, state: 'drift', findings: shipping.map((job) => ({ kind: 'logpush_client_ip', job })) };
+  if (settings.logpushUnreadable.length > 0) {
+    return { rule, state: 'unknown', findings: settings.logpushUnreadable.map((reason) => ({ kind: 'not_read', reason })) };
+  }
+  return { rule, state: 'ok', findings: [] };
+}
+
+function checkOverdue(overdue: readonly OverdueFact[]): DriftCheck {
+  const late = overdue.filter((fact) => fact.count > 0);
+  return {
+    rule: 'overdueData',
+    state: late.length > 0 ? 'drift' : 'ok',
+    findings: late.map((fact) => ({ kind: 'overdue', locationId: fact.locationId, retention: fact.retention, count: fact.count })),
+  };
+}
+
+function checkPurge(lastPurgeAt: Date | undefined, now: Date): DriftCheck {
+  const rule = 'purgeStale';
+  if (lastPurgeAt === undefined) return { rule, state: 'drift', findings: [{ kind: 'purge_never' }] };
+  const ageMs = now.getTime() - lastPurgeAt.getTime();
+  const days = Math.floor(Math.max(0, ageMs) / DAY_MS);
+  if (ageMs > DRIFT_GRACE_DAYS * DAY_MS) return { rule, state: 'drift', findings: [{ kind: 'purge_stale', lastPurgeAt, days }] };
+  return { rule, state: 'ok', findings: [{ kind: 'purge_recent', lastPurgeAt, days }] };
+}
