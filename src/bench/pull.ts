@@ -1,0 +1,122 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCloudflareClient } from '../cloudflare/graphql-client.js';
+import { parseDuration } from '../config/duration.js';
+import { pullZones } from '../pull/pull.js';
+import { openStore } from '../store/db.js';
+import type { PullEmulatorReady } from './pull-emulator.js';
+
+export interface PullBenchResult {
+  readonly name: string;
+  readonly events: number;
+  readonly stored: number;
+  readonly requests: number;
+  readonly pullSeconds: number;
+  readonly pullEventsPerSecond: number;
+  /** The same rows, inserted by one plain prepared statement in one transaction into the same schema. */
+  readonly baselineSeconds: number;
+  readonly baselineEventsPerSecond: number;
+  /** pullSeconds / baselineSeconds: the figure; target ≤ 2. */
+  readonly ratio: number;
+  readonly targetRatio: number;
+  /** Peak resident set of the pulling process during the pull (the emulator runs in another process). */
+  readonly peakRssMb: number;
+  readonly targetPeakRssMb: number;
+  readonly ok: boolean;
+}
+
+const COLUMNS = 'zone_id, datetime, ray_name, client_ip, client_country, client_asn, action, source, rule_id, host, sample_interval, extra';
+
+/** Pull ingest throughput from an emulator in a child process into the store, beside a plain-insert baseline. */
+export async function benchPull(options: { events?: number; onProgress?: (line: string) => void } = {}): Promise<PullBenchResult> {
+  const count = options.events ?? 1_000_000;
+  const say = options.onProgress ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'luxeret-bench-pull-'));
+  say(`pull bench: seeding ${count.toLocaleString('en')} events in the emulator process`);
+  const child = fork(new URL('./pull-emulator.js', import.meta.url), [String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const ready = await new Promise<PullEmulatorReady>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as PullEmulatorReady));
+      child.once('exit', (code) => reject(new Error(`bench emulator exited with ${code}`)));
+    });
+    global.gc?.();
+
+    say('pull bench: pulling');
+    const db = openStore(join(dir, 'pull.db'), { create: true });
+    const client = createCloudflareClient({ baseUrl: ready.baseUrl, token: ready.token });
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+    const started = performance.now();
+    const summary = await pullZones(
+      { client, db, now: () => new Date() },
+      {
+        zones: [{ id: ready.zoneId, name: undefined }],
+        retention: { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! },
+        fields: [],
+        onProgress: (p) => say(`pull bench: ${p.rows.toLocaleString('en')} rows`),
+      },
+    );
+    const pullSeconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const zone = summary.zones[0];
+    if (zone?.status !== 'ok') throw new Error(`bench pull failed: ${zone?.error?.message ?? 'no zone'}`);
+    const stored = (db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get() as { n: number }).n;
+
+    say('pull bench: baseline (plain prepared INSERT, one transaction)');
+    const rows = db.prepare(`SELECT ${COLUMNS} FROM firewall_events`).raw().all() as unknown[][];
+    db.close();
+    const baselineDb = openStore(join(dir, 'baseline.db'), { create: true });
+    const insert = baselineDb.prepare(`INSERT INTO firewall_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const baselineStarted = performance.now();
+    baselineDb.transaction(() => {
+      for (const row of rows) insert.run(row);
+    })();
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    baselineDb.close();
+
+    const ratio = pullSeconds / baselineSeconds;
+    const peakRssMb = Math.round(peakRss / 1024 / 1024);
+    return {
+      name: `pull ${count.toLocaleString('en')} firewall events`,
+      events: count,
+      stored,
+      requests: client.stats().requests,
+      pullSeconds: round(pullSeconds),
+      pullEventsPerSecond: Math.round(stored / pullSeconds),
+      baselineSeconds: round(baselineSeconds),
+      baselineEventsPerSecond: Math.round(rows.length / baselineSeconds),
+      ratio: round(ratio),
+      targetRatio: 2,
+      peakRssMb,
+      targetPeakRssMb: 250,
+      ok: stored === count && ratio <= 2 && peakRssMb < 250,
+    };
+  } finally {
+    child.disconnect();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** A readable table of the result. */
+export function renderPullBench(r: PullBenchResult): string {
+  const lines = [
+    ['bench', r.name],
+    ['stored / seeded', `${r.stored.toLocaleString('en')} / ${r.events.toLocaleString('en')}`],
+    ['GraphQL requests', String(r.requests)],
+    ['pull (emulator → store)', `${r.pullSeconds} s  ${r.pullEventsPerSecond.toLocaleString('en')} events/s`],
+    ['baseline (plain INSERT)', `${r.baselineSeconds} s  ${r.baselineEventsPerSecond.toLocaleString('en')} events/s`],
+    ['ratio pull / baseline', `${r.ratio}×  (target ≤ ${r.targetRatio}×)`],
+    ['peak RSS (pulling side)', `${r.peakRssMb} MB  (target < ${r.targetPeakRssMb} MB)`],
+    ['result', r.ok ? 'OK' : 'MISSED TARGET'],
+  ];
+  const width = Math.max(...lines.map(([k]) => k!.length));
+  return lines.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n') + '\n';
+}

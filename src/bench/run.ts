@@ -1,0 +1,45 @@
+/**
+ * `npm run bench [-- name…]`: runs each bench module (all by default), prints a readable result and writes
+ * bench-results/<name>.json. Each module exports one function returning a plain result object; add a line below.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
+
+interface Bench {
+  readonly name: string;
+  readonly run: (say: (line: string) => void) => Promise<object>;
+  readonly render?: (result: never) => string;
+}
+
+const BENCHES: readonly Bench[] = [
+  { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
+];
+
+function renderGeneric(result: object): string {
+  const entries = Object.entries(result);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  return entries.map(([k, v]) => `${k.padEnd(width)}  ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n') + '\n';
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const selected = wanted.length > 0 ? BENCHES.filter((b) => wanted.includes(b.name)) : BENCHES;
+  const say = (line: string) => void process.stderr.write(process.stderr.isTTY ? `\r${line.padEnd(70)}` : '');
+  mkdirSync('bench-results', { recursive: true });
+  let failed = 0;
+  for (const bench of selected) {
+    try {
+      const result = await bench.run(say);
+      if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(72) + '\r');
+      process.stdout.write(`\n== ${bench.name} ==\n${bench.render ? bench.render(result as never) : renderGeneric(result)}`);
+      writeFileSync(`bench-results/${bench.name}.json`, JSON.stringify(result, null, 2) + '\n');
+      if ('ok' in result && result.ok === false) failed += 1;
+    } catch (err) {
+      failed += 1;
+      process.stderr.write(`\nbench ${bench.name} failed: ${(err as Error).stack ?? String(err)}\n`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
