@@ -52,3 +52,13 @@ export function paginate<T>(items: readonly T[], page: number, perPage: number):
     total_pages: Math.max(1, Math.ceil(items.length / perPage)),
   });
 }
+
+/**
+ * A feature the zone's (or account's) plan does not include. Cloudflare documents the gates (Lockdown not on Free;
+ * Logpull, Logpush and country block rules Enterprise-only) but not the error body. The emulator answers 403 with
+ * code 10020 and a message naming the feature and plan: 403 because the request is well-formed but not allowed for
+ * this customer; clients should key on status + message, the code is the emulator's choice.
+ */
+export function notEntitled(feature: string, planName: string): Reply {
+  return apiError(403, 10020, `${feature} is not available on the ${planName} plan`);
+}

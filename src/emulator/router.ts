@@ -1,4 +1,5 @@
 import type { Reply } from './envelope.js';
+import type { LimitDecision } from './rate-limit.js';
 import type { EmulatorState, TokenState } from './state.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -13,6 +14,8 @@ export interface RestRequest {
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   token: TokenState;
+  /** Counts list-item changes (created or deleted items) against the account's 10,000 per window. */
+  takeListItemChanges: (accountId: string, count: number) => LimitDecision;
 }
 
 export interface Route {

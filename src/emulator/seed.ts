@@ -2,7 +2,7 @@
  * Deterministic data generators (seeded RNG): the same options always produce the same rows, and the rows are the
  * ground truth a test compares a pull against. Add them to a zone with `addFirewallEvents` / `addHttpRequests`.
  */
-import type { FirewallEvent, HttpRequestSample } from './models.js';
+import type { AccessRule, AccessRuleMode, AccessRuleTarget, FirewallEvent, HttpRequestSample, IpList, ListItem, Lockdown, LogpushJob, Ruleset, RulesetRule } from './models.js';
 import { createRng, type Rng } from './rng.js';
 
 export const SEED_COUNTRIES: readonly string[] = [
@@ -173,4 +173,165 @@ export function generateHttpRequests(options: HttpRequestSeed): HttpRequestSampl
     }
   }
   return samples.sort((a, b) => (a.datetime < b.datetime ? -1 : a.datetime > b.datetime ? 1 : 0));
+}
+
+const DAY_MS = 86_400_000;
+
+function isoMs(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export interface AccessRuleSeed {
+  seed?: number;
+  now: Date;
+  count: number;
+  scope: AccessRule['scope'];
+  /** Share of rules older than a year (default 0.5). */
+  oldShare?: number;
+  /** Allow `block` on country targets (Enterprise only; default false: country rules challenge). */
+  allowCountryBlock?: boolean;
+}
+
+/** IP Access Rules: old and new; block / whitelist / challenge; ip, ip6, ip_range, asn and country targets; unique configurations. */
+export function generateAccessRules(options: AccessRuleSeed): AccessRule[] {
+  const rng = createRng(options.seed ?? 3);
+  const rules: AccessRule[] = [];
+  const seen = new Set<string>();
+  const nowMs = options.now.getTime();
+  const targets: AccessRuleTarget[] = ['ip', 'ip', 'ip', 'ip6', 'ip_range', 'asn', 'country'];
+  while (rules.length < options.count) {
+    const target = rng.pick(targets);
+    const value =
+      target === 'ip' ? randomIPv4(rng)
+        : target === 'ip6' ? randomIPv6(rng)
+          : target === 'ip_range' ? (rng.next() < 0.5 ? `${rng.int(1, 223)}.${rng.int(0, 255)}.0.0/16` : `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24`)
+            : target === 'asn' ? `AS${rng.pick(ASNS)[0]}${rules.length}`
+              : rng.pick(SEED_COUNTRIES.filter((c) => c.length === 2 && c !== 'XX' && c !== 'T1'));
+    if (seen.has(`${target}:${value}`)) continue;
+    seen.add(`${target}:${value}`);
+    const isOld = rng.next() < (options.oldShare ?? 0.5);
+    const createdMs = nowMs - (isOld ? rng.int(366, 1200) : rng.int(1, 60)) * DAY_MS - rng.int(0, 86_399) * 1000;
+    let mode: AccessRuleMode = rng.pick(['block', 'block', 'block', 'whitelist', 'challenge', 'managed_challenge', 'js_challenge'] as const);
+    if (target === 'country' && mode === 'block' && options.allowCountryBlock !== true) mode = 'managed_challenge';
+    const notes = rng.pick([
+      '',
+      `abuse case ${rng.int(100, 999)}`,
+      `retention-until=${isoMs(createdMs + 180 * DAY_MS).slice(0, 10)} purpose=abuse-case-${rng.int(100, 999)}`,
+      'office egress',
+      'credential stuffing',
+    ]);
+    rules.push({
+      id: rng.hex(32),
+      mode,
+      allowed_modes: ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'],
+      configuration: { target, value },
+      notes,
+      created_on: isoMs(createdMs),
+      modified_on: isoMs(createdMs + (rng.next() < 0.3 ? rng.int(0, 30) * DAY_MS : 0)),
+      scope: options.scope,
+    });
+  }
+  return rules;
+}
+
+export interface IpListSeed {
+  seed?: number;
+  now: Date;
+  name: string;
+  description?: string;
+  items: number;
+}
+
+/** An account IP list with IPv4 addresses, IPv4 CIDRs and IPv6 /64s (how single IPv6 addresses are stored). */
+export function generateIpList(options: IpListSeed): IpList {
+  const rng = createRng(options.seed ?? 4);
+  const nowMs = options.now.getTime();
+  const items = new Map<string, ListItem>();
+  const seen = new Set<string>();
+  while (items.size < options.items) {
+    const roll = rng.next();
+    const ip = roll < 0.6 ? randomIPv4(rng) : roll < 0.8 ? `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24` : `${randomIPv6(rng).split('::')[0]}::/64`;
+    if (seen.has(ip)) continue;
+    seen.add(ip);
+    const created = isoMs(nowMs - rng.int(0, 700) * DAY_MS);
+    const id = rng.hex(32);
+    items.set(id, { id, ip, ...(rng.next() < 0.5 ? { comment: `case ${rng.int(100, 999)}` } : {}), created_on: created, modified_on: created });
+  }
+  const created = isoMs(nowMs - 800 * DAY_MS);
+  return {
+    id: rng.hex(32),
+    name: options.name,
+    description: options.description ?? 'IPs blocked after abuse reports',
+    kind: 'ip',
+    created_on: created,
+    modified_on: isoMs(nowMs),
+    num_referencing_filters: 0,
+    items,
+  };
+}
+
+/** Zone Lockdown rules that restrict admin paths to a few IPs and ranges. */
+export function generateLockdowns(options: { seed?: number; now: Date; count: number; host?: string }): Lockdown[] {
+  const rng = createRng(options.seed ?? 5);
+  return Array.from({ length: options.count }, (_, index) => {
+    const created = isoMs(options.now.getTime() - rng.int(1, 900) * DAY_MS);
+    return {
+      id: rng.hex(32),
+      description: `Restrict ${index === 0 ? 'admin' : `area ${index}`} to office`,
+      paused: false,
+      urls: [`${options.host ?? 'shop.example.com'}/${index === 0 ? 'admin' : `area${index}`}*`],
+      configurations: [
+        { target: 'ip' as const, value: randomIPv4(rng) },
+        { target: 'ip_range' as const, value: `${rng.int(1, 223)}.${rng.int(0, 255)}.0.0/16` },
+      ],
+      created_on: created,
+      modified_on: created,
+    };
+  });
+}
+
+/** The zone's `http_request_firewall_custom` entrypoint with rules that embed IPs, CIDRs and countries. */
+export function generateCustomRuleset(options: { seed?: number; now: Date; rules: number; listName?: string }): Ruleset {
+  const rng = createRng(options.seed ?? 6);
+  const at = isoMs(options.now.getTime() - rng.int(1, 400) * DAY_MS);
+  const rules: RulesetRule[] = Array.from({ length: options.rules }, (_, index) => {
+    const id = rng.hex(32);
+    const ips = [randomIPv4(rng), `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24`, `${randomIPv6(rng).split('::')[0]}::/64`];
+    const parts = [`(ip.src in {${ips.join(' ')}})`];
+    if (index % 2 === 1) parts.push(`(ip.src.country in {"RU" "KP"})`);
+    if (index === 0 && options.listName !== undefined) parts.push(`(ip.src in $${options.listName})`);
+    return {
+      id,
+      version: '1',
+      action: rng.pick(['block', 'managed_challenge', 'log']),
+      expression: parts.join(' or '),
+      description: `abuse case ${rng.int(100, 999)}`,
+      enabled: true,
+      ref: id,
+      last_updated: at,
+    };
+  });
+  return { id: rng.hex(32), name: 'default', description: '', kind: 'zone', version: '1', phase: 'http_request_firewall_custom', last_updated: at, rules };
+}
+
+/** Logpush jobs whose `destination_conf` carries R2 secrets (clients must redact them). */
+export function generateLogpushJobs(options: { seed?: number; count: number; accountId: string; firstId?: number }): LogpushJob[] {
+  const rng = createRng(options.seed ?? 7);
+  return Array.from({ length: options.count }, (_, index) => ({
+    id: (options.firstId ?? 100) + index,
+    name: `logs-${index}`,
+    dataset: index % 2 === 0 ? 'firewall_events' : 'http_requests',
+    enabled: true,
+    kind: '',
+    destination_conf: `r2://cf-logs/${index % 2 === 0 ? 'firewall' : 'http'}/{DATE}?account-id=${options.accountId}&access-key-id=${rng.hex(32)}&secret-access-key=${rng.hex(64)}`,
+    output_options: { field_names: ['ClientIP', 'ClientCountry', 'Datetime', 'RayID'], timestamp_format: 'rfc3339', output_type: 'ndjson' },
+    last_complete: null,
+    last_error: null,
+    error_message: null,
+    frequency: null,
+    max_upload_bytes: null,
+    max_upload_interval_seconds: null,
+    max_upload_records: null,
+    logpull_options: null,
+  }));
 }

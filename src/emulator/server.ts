@@ -179,7 +179,17 @@ class Runtime {
     } else {
       const { route, params } = match as Exclude<typeof match, 'method' | undefined>;
       reply = this.checkScope(auth.token, params, path) ?? (hasAnyPermission(auth.token, route.permissions)
-        ? await route.handle({ state, method: method as HttpMethod, path, params, query: url.searchParams, body, token: auth.token })
+        ? await route.handle({
+            state,
+            method: method as HttpMethod,
+            path,
+            params,
+            query: url.searchParams,
+            body,
+            token: auth.token,
+            takeListItemChanges: (accountId, count) =>
+              this.limiter.take(`list-items:${accountId}`, count, state.limits.listItemChanges, state.limits.windowMs, state.now()),
+          })
         : authenticationError());
     }
     return { reply, malformed: fault.malformed, headers };

@@ -262,3 +262,35 @@ export const ALL_PERMISSIONS: readonly string[] = [
   'Logs Write',
   'Zone Read',
 ];
+
+/** Where a zone-or-account resource lives. */
+export type ResourceOwner = { zoneId: string } | { accountId: string };
+
+function ownerOf(state: EmulatorState, owner: ResourceOwner): ZoneState | AccountState {
+  return 'zoneId' in owner ? getZone(state, owner.zoneId) : getAccount(state, owner.accountId);
+}
+
+export function addAccessRules(state: EmulatorState, owner: ResourceOwner, rules: Iterable<AccessRule>): void {
+  const target = ownerOf(state, owner).accessRules;
+  for (const rule of rules) target.set(rule.id, rule);
+}
+
+export function addIpList(state: EmulatorState, accountId: string, list: IpList): IpList {
+  getAccount(state, accountId).lists.set(list.id, list);
+  return list;
+}
+
+export function addLockdowns(state: EmulatorState, zoneId: string, lockdowns: Iterable<Lockdown>): void {
+  const target = getZone(state, zoneId).lockdowns;
+  for (const lockdown of lockdowns) target.set(lockdown.id, lockdown);
+}
+
+export function addRuleset(state: EmulatorState, owner: ResourceOwner, ruleset: Ruleset): Ruleset {
+  ownerOf(state, owner).rulesets.set(ruleset.id, ruleset);
+  return ruleset;
+}
+
+export function addLogpushJobs(state: EmulatorState, owner: ResourceOwner, jobs: Iterable<LogpushJob>): void {
+  const target = ownerOf(state, owner).logpushJobs;
+  for (const job of jobs) target.set(job.id, job);
+}
