@@ -116,8 +116,8 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
     for (let i = 0; i < ids.length; i += maxBatch) queue.push(ids.slice(i, i + maxBatch));
     while (queue.length > 0) {
       const batch = queue.shift()!;
-      await window.take(batch.length);
-      const outcome = await runBulkDelete(sdk, accountId, listId, batch, { sleep, random, countRequest: () => void (requests += 1) });
+      const stamp = await window.take(batch.length);
+      const outcome = await runBulkDelete(sdk, accountId, listId, batch, { sleep, random, countRequest: () => void (requests += 1), onSubmitted: stamp });
       if (outcome.kind === 'completed') {
         accepted.push(...batch);
       } else if (batch.length > 1 && outcome.kind === 'failed') {
@@ -148,7 +148,7 @@ async function runBulkDelete(
   accountId: string,
   listId: string,
   ids: readonly string[],
-  deps: { sleep: (ms: number) => Promise<void>; random: () => number; countRequest: () => void },
+  deps: { sleep: (ms: number) => Promise<void>; random: () => number; countRequest: () => void; onSubmitted: () => void },
 ): Promise<BulkOutcome> {
   let operationId: string | undefined;
   for (let attempt = 1; operationId === undefined; attempt++) {
@@ -157,7 +157,9 @@ async function runBulkDelete(
       // No SDK retry here: a 429 on a list write usually means "an operation is still pending", handled below.
       const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { maxRetries: 0 });
       operationId = result.operation_id;
+      deps.onSubmitted();
     } catch (err) {
+      deps.onSubmitted();
       const isRetryable = err instanceof RateLimitError || (err instanceof APIError && (err.status ?? 0) >= 500);
       if (!isRetryable || attempt >= SUBMIT_ATTEMPTS) return { kind: 'error', message: describeError(err) };
       const retryAfterMs = readRetryAfterMs(err);
@@ -233,19 +235,29 @@ export async function requeryListItems(sdk: Cloudflare, items: readonly ItemTarg
   return { stillPresent, checked: items.length, unreadable };
 }
 
-/** A sliding log of list-item changes, so batches never exceed the change budget within any window. */
+/**
+ * A sliding log of list-item changes, so batches never exceed the change budget within any window. `take` returns a
+ * stamp to call when the server has answered: the server counted the change at or before that moment, so counting
+ * it from then on keeps our window no shorter than the server's.
+ */
 function createChangeWindow(budget: ChangeBudget, now: () => number, sleep: (ms: number) => Promise<void>) {
   const log: { at: number; n: number }[] = [];
   return {
-    async take(n: number): Promise<void> {
+    async take(n: number): Promise<() => void> {
       for (;;) {
         const t = now();
-        while (log.length > 0 && log[0]!.at <= t - budget.windowMs) log.shift();
+        while (log.length > 0 && log[0]!.at + budget.windowMs <= t) log.shift();
         const used = log.reduce((sum, entry) => sum + entry.n, 0);
         if (used + n <= budget.capacity || log.length === 0) break;
         await sleep(Math.max(1, log[0]!.at + budget.windowMs - t));
       }
-      log.push({ at: now(), n });
+      const entry = { at: Number.POSITIVE_INFINITY, n };
+      log.push(entry);
+      return () => {
+        log.splice(log.indexOf(entry), 1);
+        entry.at = now();
+        log.push(entry);
+      };
     },
   };
 }

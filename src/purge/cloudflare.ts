@@ -76,6 +76,11 @@ export async function fetchPurgeSnapshot(client: RestClient, config: Config, now
 /** Builds the Cloudflare part of the plan: which rules and items have served their purpose at `now`. Reads only. */
 export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareObjects, holds: readonly Hold[], now: Date): CloudflarePlan {
   const configuredZones = config.zones.map((zone) => zone.id);
+  // An account-level object acts on the account's zones: their events are its evidence.
+  const zonesOfAccount = (accountId: string): readonly string[] => {
+    const own = objects.zones.filter((zone) => zone.accountId === accountId).map((zone) => zone.id);
+    return own.length > 0 ? own : configuredZones;
+  };
   const ruleCandidates = objects.accessRules.map((rule): PurposeCandidate => ({
     id: rule.id,
     kind: 'access_rule',
@@ -83,14 +88,14 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     target: rule.target,
     value: rule.value,
     createdOn: rule.createdOn,
-    zoneIds: rule.scope.type === 'zone' ? [rule.scope.id] : configuredZones,
+    zoneIds: rule.scope.type === 'zone' ? [rule.scope.id] : zonesOfAccount(rule.scope.id),
   }));
   const itemCandidates = objects.listItems.map((item): PurposeCandidate => ({
     id: item.id,
     kind: 'list_item',
     value: item.ip ?? '',
     createdOn: item.createdOn,
-    zoneIds: configuredZones,
+    zoneIds: zonesOfAccount(item.accountId),
     isManagedList: item.isManaged,
   }));
   const zones = readZoneEvidence(db);

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addToken, ALL_PERMISSIONS, type Emulator } from '../../src/emulator/index.js';
+import { makeTempDir, runCli } from '../helpers/cli.js';
+import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { queryStore } from '../helpers/store.js';
+import { emulatorObjectIds, seedCloudflare, writeCloudflareConfig, type Fixture } from './purge-cloudflare-fixture.js';
+
+let home: string;
+let cleanup: () => void;
+let env: Record<string, string>;
+let emulator: Emulator;
+let fixture: Fixture;
+
+beforeEach(async () => {
+  const temp = makeTempDir();
+  cleanup = temp.cleanup;
+  home = join(temp.dir, 'home');
+  emulator = await startTestEmulator();
+  env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
+  expect((await runCli(['init'], { env })).code).toBe(0);
+  writeCloudflareConfig(home, 500);
+  fixture = seedCloudflare(emulator, store(), new Date());
+  for (const ip of fixture.heldIps) {
+    expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request', '--reference', 'KNPA-7'], { env })).code).toBe(0);
+  }
+});
+afterEach(async () => {
+  await emulator.close();
+  cleanup();
+});
+
+const store = () => join(home, 'luxeret.db');
+type JsonLocation = { id: string; planned: number; deleted: number; held: number; failed: number; undetermined?: number; notes: string[] };
+const location = (json: { locations: JsonLocation[] }, id: string) => json.locations.find((l) => l.id === id)!;
+const without = (all: string[], removed: readonly string[]) => all.filter((id) => !removed.includes(id)).sort();
+const writes = () => emulator.requests.filter((r) => r.method !== 'GET');
+
+describe('purge of Cloudflare-held access rules and list items', () => {
+  it('dry run plans exactly the expected objects and changes nothing in Cloudflare or the store', async () => {
+    const before = emulatorObjectIds(emulator);
+    const auditBefore = queryStore(store(), 'SELECT seq FROM audit_log').length;
+    const dry = await runCli(['purge', '--dry-run', '--json'], { env });
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(location(plan, 'cloudflare/access-rules')).toMatchObject({ planned: 5, held: 1, deleted: 0, failed: 0, undetermined: 1 });
+    expect(location(plan, 'cloudflare/list-items')).toMatchObject({ planned: 3, held: 1, deleted: 0, failed: 0, undetermined: 0 });
+    expect(location(plan, 'cloudflare/access-rules').notes.join('\n')).toContain(`undetermined: events cover only since`);
+    expect(location(plan, 'cloudflare/list-items').notes.join('\n')).toContain('office_allow');
+    expect(writes()).toEqual([]);
+    expect(emulatorObjectIds(emulator)).toEqual(before);
+    expect(queryStore(store(), 'SELECT seq FROM audit_log')).toHaveLength(auditBefore);
+    expect(queryStore(store(), 'SELECT * FROM cloudflare_object_activity')).toHaveLength(0);
+  });
+
+  it('deletes exactly the planned objects, verifies by re-query, audits without IPs, and keeps its evidence for the next run', async () => {
+    const before = emulatorObjectIds(emulator);
+    const result = await runCli(['purge', '--json'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, held: 1, failed: 0 });
+    expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 3, deleted: 3, held: 1, failed: 0 });
+    const after = emulatorObjectIds(emulator);
+    expect(after.rules).toEqual(without(before.rules, fixture.expectedRuleDeletes));
+    expect(after.items).toEqual(without(before.items, fixture.expectedItemDeletes));
+    // One bulk delete for the list items.
+    expect(writes().filter((r) => r.path.endsWith('/items'))).toHaveLength(1);
+
+    const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq').map((r) => r.entry);
+    const parsed = entries.map((e) => JSON.parse(e) as { event: string; location: string; counts: Record<string, number>; details: Record<string, unknown> });
+    const outcome = parsed.find((e) => e.event === 'cloudflare.delete.outcome' && e.location === 'cloudflare/list-items')!;
+    expect(outcome.counts).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
+    expect(outcome.details['requery']).toMatchObject({ checked: 3, still_present: 0, passed: true });
+    for (const text of entries) for (const ip of ['203.0.113.10', '198.18.1.1', '2001:db8::10', '198.51.100.0', '192.0.2.50']) expect(text).not.toContain(ip);
+    const verify = await runCli(['audit', 'verify', '--json'], { env });
+    expect(JSON.parse(verify.stdout).ok).toBe(true);
+
+    // Local events older than 30 days are gone, but their evidence stays: nothing more is planned.
+    expect(queryStore(store(), "SELECT 1 FROM firewall_events WHERE client_ip = '198.51.101.7'")).toHaveLength(0);
+    const again = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
+    expect(location(again, 'cloudflare/access-rules').planned).toBe(0);
+    expect(location(again, 'cloudflare/list-items').planned).toBe(0);
+    expect(queryStore(store(), 'SELECT object_id FROM cloudflare_object_activity WHERE last_seen_at IS NOT NULL').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses a plan above safety.max_deletes with exit 5 and changes nothing; --force then succeeds', async () => {
+    writeCloudflareConfig(home, 7);
+    const before = emulatorObjectIds(emulator);
+    const refused = await runCli(['purge'], { env });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('max_deletes=7');
+    expect(writes()).toEqual([]);
+    expect(emulatorObjectIds(emulator)).toEqual(before);
+    const forced = await runCli(['purge', '--force', '--json'], { env });
+    expect(forced.code).toBe(0);
+    expect(emulatorObjectIds(emulator).rules).toEqual(without(before.rules, fixture.expectedRuleDeletes));
+  });
+
+  it('isolates per-object failures: the rest is deleted, the failure counted and audited, exit 4', async () => {
+    // A token that may delete zone rules but not account rules: one rule of the plan fails, the others go.
+    addToken(emulator.state, { value: 'no-account-write', permissions: ALL_PERMISSIONS.filter((p) => p !== 'Account Firewall Access Rules Write') });
+    const result = await runCli(['purge', '--json'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'no-account-write' } });
+    expect(result.code).toBe(4);
+    const json = JSON.parse(result.stdout);
+    expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 4, failed: 1 });
+    expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
+    expect(emulatorObjectIds(emulator).rules).toContain(fixture.ids['account_old_block']);
+    const outcome = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq')
+      .map((r) => JSON.parse(r.entry) as { event: string; location: string; details: { failed_ids: string[] } })
+      .find((e) => e.event === 'cloudflare.delete.outcome' && e.location === 'cloudflare/access-rules')!;
+    expect(outcome.details.failed_ids).toEqual([fixture.ids['account_old_block']]);
+    // A re-run with a token that may retries just the one left.
+    const rerun = JSON.parse((await runCli(['purge', '--json'], { env })).stdout);
+    expect(location(rerun, 'cloudflare/access-rules')).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
+  });
+
+  it('skips the Cloudflare part with a note when there is no token; the local purge still runs', async () => {
+    const result = await runCli(['purge', '--json'], { env: { LUXERET_HOME: home } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('CLOUDFLARE_API_TOKEN is not set');
+    expect(JSON.parse(result.stdout).locations.map((l: JsonLocation) => l.id)).toEqual(['local/firewall-events', 'local/http-analytics']);
+    expect(emulator.requests).toEqual([]);
+  });
+});
