@@ -7,6 +7,8 @@ import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from '../i
 import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from '../inventory/cloudflare-lockdowns.js';
 import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from '../inventory/cloudflare-logpull.js';
 import type { InventoryLocation, LocationBuilder } from '../inventory/inventory.js';
+import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
+import { readHolds } from '../store/holds.js';
 import { hasApiToken, openRestClient } from './cloudflare-rest.js';
 import type { CliContext } from './context.js';
 
@@ -15,6 +17,8 @@ export interface CloudflareInventoryOptions {
   readonly zoneId?: string | undefined;
   /** `--local-only`: do not ask Cloudflare. */
   readonly isLocalOnly: boolean;
+  /** Called with the snapshot once read (the HTML/Markdown report checks its log settings against the policy). */
+  readonly onSnapshot?: ((objects: CloudflareObjects) => void) | undefined;
 }
 
 /**
@@ -28,26 +32,40 @@ export function buildCloudflareObjectBuilders(ctx: CliContext, config: Config, o
     ctx.note('CLOUDFLARE_API_TOKEN is not set: objects held in Cloudflare (access rules, lists, lockdowns, custom rules, log settings) are not inventoried; pass --local-only to skip them quietly');
     return [];
   }
-  let snapshot: Promise<CloudflareObjects> | undefined;
-  const objects = (): Promise<CloudflareObjects> =>
+  let snapshot: Promise<{ objects: CloudflareObjects; plan: CloudflarePlan }> | undefined;
+  // One read of Cloudflare, judged once by the purge's own purpose rule, so "past retention" here is exactly what
+  // the next purge would delete.
+  const judged = (): Promise<{ objects: CloudflareObjects; plan: CloudflarePlan }> =>
     (snapshot ??= fetchCloudflareObjects(openRestClient(ctx), config, {
       ...(options.zoneId === undefined ? {} : { zoneIds: [options.zoneId] }),
       now: () => ctx.now(),
       onProgress: (status) => ctx.progress(`Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
-    }).finally(() => ctx.progress('')));
-  const builder = (id: string, build: (snapshot: CloudflareObjects) => InventoryLocation): LocationBuilder => ({
+    })
+      .finally(() => ctx.progress(''))
+      .then((objects) => {
+        const db = ctx.store();
+        return { objects, plan: planCloudflarePurge(db, config, objects, readHolds(db), ctx.now()) };
+      }));
+  const builder = (id: string, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
     id,
     kind: 'cloudflare',
-    build: async () => build(await objects()),
+    build: async () => build(await judged()),
+  });
+  const expiryOf = (part: CloudflarePlan['rules'] | CloudflarePlan['items']) => ({
+    expired: part.toDelete.length,
+    held: part.held,
+    undetermined: part.undetermined,
+    undeterminedNotes: part.notes.filter((note) => note.includes('kept as undetermined')),
   });
   return [
-    // TODO(#4): past_retention from the purpose rule (src/policy/cloudflare-purpose.ts) once the purge exposes its judgement.
-    builder(CLOUDFLARE_ACCESS_RULES_ID, (snap) => buildCloudflareAccessRulesLocation({ objects: snap, retention: config.retention.accessRules, expiry: undefined })),
-    builder(CLOUDFLARE_LIST_ITEMS_ID, (snap) =>
-      buildCloudflareListItemsLocation({ objects: snap, retention: config.retention.listItems, managedLists: config.managedLists, expiry: undefined }),
+    builder(CLOUDFLARE_ACCESS_RULES_ID, ({ objects, plan }) =>
+      buildCloudflareAccessRulesLocation({ objects, retention: config.retention.accessRules, expiry: expiryOf(plan.rules) }),
     ),
-    builder(CLOUDFLARE_LOCKDOWNS_ID, buildCloudflareLockdownsLocation),
-    builder(CLOUDFLARE_CUSTOM_RULES_ID, buildCloudflareCustomRulesLocation),
-    builder(CLOUDFLARE_LOGPULL_ID, buildCloudflareLogpullLocation),
+    builder(CLOUDFLARE_LIST_ITEMS_ID, ({ objects, plan }) =>
+      buildCloudflareListItemsLocation({ objects, retention: config.retention.listItems, managedLists: config.managedLists, expiry: expiryOf(plan.items) }),
+    ),
+    builder(CLOUDFLARE_LOCKDOWNS_ID, ({ objects }) => buildCloudflareLockdownsLocation(objects)),
+    builder(CLOUDFLARE_CUSTOM_RULES_ID, ({ objects }) => buildCloudflareCustomRulesLocation(objects)),
+    builder(CLOUDFLARE_LOGPULL_ID, ({ objects }) => buildCloudflareLogpullLocation(objects)),
   ];
 }

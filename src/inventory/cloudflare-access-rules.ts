@@ -1,6 +1,6 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import type { Duration } from '../config/duration.js';
-import { buildObjectStatus, selectOldestNewest } from './cloudflare-object-status.js';
+import { buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
 import { sortCountries, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_ACCESS_RULES_ID = 'cloudflare/access-rules';
@@ -9,7 +9,7 @@ export interface AccessRulesLocationInput {
   readonly objects: CloudflareObjects;
   readonly retention: Duration;
   /** From the purpose rule: rules whose purpose has ended, and those a hold keeps; undefined when not judged. */
-  readonly expiry: { readonly expired: number; readonly held: number; readonly undetermined: number } | undefined;
+  readonly expiry: ObjectExpiry | undefined;
 }
 
 /** Zone and account IP Access Rules: every rule, the addresses and countries they name, and which have served their purpose. */
@@ -32,7 +32,7 @@ export function buildCloudflareAccessRulesLocation(input: AccessRulesLocationInp
   } else {
     if (expiry.expired > 0) notes.push(`${expiry.expired} rule(s) have served their purpose (older than ${input.retention.text}, no recent events): the next purge deletes them`);
     if (expiry.held > 0) notes.push(`${expiry.held} rule(s) past their purpose are kept by active legal holds`);
-    if (expiry.undetermined > 0) notes.push(`${expiry.undetermined} rule(s) undetermined: the pulled events do not cover the whole retention period; kept`);
+    if (expiry.undetermined > 0) notes.push(...(expiry.undeterminedNotes.length > 0 ? expiry.undeterminedNotes : [`${expiry.undetermined} rule(s) undetermined: the pulled events do not cover the whole retention period; kept`]));
   }
   return {
     id: CLOUDFLARE_ACCESS_RULES_ID,

@@ -1,6 +1,6 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import type { Duration } from '../config/duration.js';
-import { buildObjectStatus, selectOldestNewest } from './cloudflare-object-status.js';
+import { buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
 import type { InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_LIST_ITEMS_ID = 'cloudflare/list-items';
@@ -10,7 +10,7 @@ export interface ListItemsLocationInput {
   readonly retention: Duration;
   /** `managed_lists` from the config, by list name. */
   readonly managedLists: readonly string[];
-  readonly expiry: { readonly expired: number; readonly held: number; readonly undetermined: number } | undefined;
+  readonly expiry: ObjectExpiry | undefined;
 }
 
 /** Items of every account IP list; only lists named in `managed_lists` are ever purged, the rest are reported. */
@@ -35,7 +35,7 @@ export function buildCloudflareListItemsLocation(input: ListItemsLocationInput):
   } else {
     if (expiry.expired > 0) notes.push(`${expiry.expired} managed item(s) have served their purpose (older than ${input.retention.text}, no recent events): the next purge deletes them`);
     if (expiry.held > 0) notes.push(`${expiry.held} item(s) past their purpose are kept by active legal holds`);
-    if (expiry.undetermined > 0) notes.push(`${expiry.undetermined} item(s) undetermined: the pulled events do not cover the whole retention period; kept`);
+    if (expiry.undetermined > 0) notes.push(...(expiry.undeterminedNotes.length > 0 ? expiry.undeterminedNotes : [`${expiry.undetermined} item(s) undetermined: the pulled events do not cover the whole retention period; kept`]));
   }
   return {
     id: CLOUDFLARE_LIST_ITEMS_ID,

@@ -32,3 +32,12 @@ export function selectOldestNewest(dates: readonly Date[]): { oldest: Date | und
   const times = dates.map((date) => date.getTime());
   return { oldest: new Date(Math.min(...times)), newest: new Date(Math.max(...times)) };
 }
+
+/** What the purpose rule decided for a location's objects (from the purge plan, so both always agree). */
+export interface ObjectExpiry {
+  readonly expired: number;
+  readonly held: number;
+  readonly undetermined: number;
+  /** Why objects were undetermined, e.g. "3 kept as undetermined: events cover only since …". */
+  readonly undeterminedNotes: readonly string[];
+}

@@ -61,7 +61,10 @@ describe('inventory of Cloudflare-held objects', () => {
       oldest: truth.accessRules.oldest,
       newest: truth.accessRules.newest,
       status: 'ok',
+      // Judged by the purge's purpose rule: with no events pulled, nothing may be called idle.
+      past_retention: 0,
     });
+    expect(result.get('cloudflare/access-rules').notes.some((note) => /kept as undetermined: no security events have been pulled/.test(note))).toBe(true);
     const items = result.get('cloudflare/list-items');
     expect(items).toMatchObject({ records: truth.listItems.records, distinct_ips: truth.listItems.distinctIps, status: 'ok' });
     expect(items.notes).toContain('list blocked_ips (managed: items past retention are purged): 1203 item(s)');
