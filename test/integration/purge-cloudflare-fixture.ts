@@ -29,7 +29,7 @@ export interface Fixture {
 let counter = 0;
 const hexId = (prefix: string) => `${prefix}${(++counter).toString(16).padStart(32 - prefix.length, '0')}`;
 
-export function seedCloudflare(emulator: Emulator, storePath: string, now: Date, options: { bulkItems?: number } = {}): Fixture {
+export function seedCloudflare(emulator: Emulator, storePath: string, now: Date, options: { bulkItems?: number; bulkRules?: number } = {}): Fixture {
   const { state } = emulator;
   addAccount(state, { id: ACCOUNT_A, name: 'Luxeret', plan: 'enterprise' });
   addAccount(state, { id: ACCOUNT_B, name: 'Luxeret B', plan: 'enterprise' });
@@ -66,6 +66,16 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
     rule('rule_hit', z, 'block', 'ip', '203.0.113.14', 120),
     rule('held', z, 'block', 'ip', '203.0.113.15', 120),
   ]);
+  const bulkRules: string[] = [];
+  addAccessRules(
+    state,
+    { zoneId: ZONE_Z },
+    Array.from({ length: options.bulkRules ?? 0 }, (_, i) => {
+      const made = rule(`bulk_rule_${i}`, z, 'block', 'ip', `100.127.${(i >> 8) & 255}.${i & 255}`, 95 + (i % 30));
+      bulkRules.push(made.id);
+      return made;
+    }),
+  );
   addAccessRules(state, { accountId: ACCOUNT_A }, [rule('account_old_block', { type: 'account', id: ACCOUNT_A }, 'block', 'ip', '192.0.2.50', 200)]);
   addAccessRules(state, { zoneId: ZONE_Z2 }, [rule('undetermined', { type: 'zone', id: ZONE_Z2 }, 'block', 'ip', '203.0.113.20', 120)]);
 
@@ -123,7 +133,7 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
   insertEvents(storePath, events);
   return {
     ids,
-    expectedRuleDeletes: ['old_block', 'old_challenge_v6', 'old_range', 'old_event_outside_window', 'account_old_block'].map((n) => ids[n]!),
+    expectedRuleDeletes: [...['old_block', 'old_challenge_v6', 'old_range', 'old_event_outside_window', 'account_old_block'].map((n) => ids[n]!), ...bulkRules],
     expectedItemDeletes: [...['item_old', 'item_old_range', 'item_old_v6'].map((n) => ids[n]!), ...bulkItems],
     heldIps: ['203.0.113.15', '198.18.5.0/24'],
     bulkItems,
