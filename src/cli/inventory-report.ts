@@ -1,3 +1,4 @@
+import type { CloudflareObjects, ObjectPart, ReadStatus } from '../cloudflare/objects/types.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -74,6 +75,27 @@ export function readInventoryReportData(db: Db, config: Config, inventory: Inven
 
 export function renderInventoryReport(data: InventoryReportData, format: ReportFormat, lang: Lang): string {
   return format === 'html' ? renderInventoryHtml(data, { lang }) : renderInventoryMarkdown(data, { lang });
+}
+
+/** The log settings of a Cloudflare objects snapshot, as the policy-drift checks take them. */
+export function selectLogSettings(objects: CloudflareObjects): LogSettingsFacts {
+  const names = new Map(objects.zones.map((zone) => [zone.id, zone.name]));
+  const describe = (status: ReadStatus) => {
+    const name = status.scope.type === 'zone' ? names.get(status.scope.id) : undefined;
+    return `${status.scope.type} ${name ? `${name} (${status.scope.id})` : status.scope.id}`;
+  };
+  const select = (part: ObjectPart, state: 'not_available' | 'unreadable') =>
+    objects.statuses
+      .filter((status) => status.part === part && (state === 'not_available' ? status.state === 'not_available' : status.state === 'not_readable' || status.state === 'error'))
+      .map((status) => (state === 'not_available' ? describe(status) : `${describe(status)}: ${status.message ?? status.state}`));
+  return {
+    retention: objects.logRetention.map((fact) => ({ zoneId: fact.zoneId, zoneName: names.get(fact.zoneId), flag: fact.flag })),
+    logpushJobs: objects.logpushJobs,
+    retentionUnreadable: select('logpull-retention', 'unreadable'),
+    logpushUnreadable: select('logpush', 'unreadable'),
+    retentionNotAvailable: select('logpull-retention', 'not_available'),
+    logpushNotAvailable: select('logpush', 'not_available'),
+  };
 }
 
 function parseMetaTime(value: string | undefined): Date | undefined {

@@ -74,6 +74,10 @@ export interface Labels {
   readonly driftUnknownLogs: string;
   readonly logpullOn: (zone: string) => string;
   readonly logpullOff: (zone: string) => string;
+  readonly logsNotAvailable: (scope: string) => string;
+  readonly pastRetention: string;
+  readonly privacyPolicy: string;
+  readonly privacyPolicyName: string;
   readonly logpushShips: (job: string, dataset: string, destination: string, fields: string, enabled: boolean) => string;
   readonly overdue: (location: string, count: number, retention: string, graceDays: number) => string;
   readonly purgeNever: string;
@@ -158,10 +162,10 @@ const EN: Labels = {
   driftIntro: 'Each check compares what is actually held or configured with what the privacy policy (개인정보 처리방침) promises.',
   driftState: { ok: 'OK', drift: 'Contradiction', unknown: 'Not checked' },
   driftRule: {
-    logpullRetention: 'Logpull log retention is off',
-    logpushClientIp: 'No Logpush job ships client IPs elsewhere',
-    overdueData: 'No data older than retention + grace period',
-    purgeStale: 'The purge runs regularly',
+    logpullRetention: 'Logpull log retention (raw request logs at Cloudflare)',
+    logpushClientIp: 'Logpush jobs shipping client IPs',
+    overdueData: 'Data older than its retention + 5 days',
+    purgeStale: 'Purge not run for more than 5 days',
   },
   policySays: 'The policy says',
   policyQuoteTranslation: {
@@ -176,9 +180,14 @@ const EN: Labels = {
     overdueData: 'Nothing we hold is older than its retention plus the grace period.',
     purgeStale: 'The purge ran within the grace period.',
   },
-  driftUnknownLogs: 'Cloudflare log settings were not read by this inventory (Enterprise only; the token needs Logs Read/Write).',
+  driftUnknownLogs:
+    'Cloudflare log settings were not read by this run (it needs CLOUDFLARE_API_TOKEN and no --local-only; Logpull and Logpush are Enterprise features, read with Logs Read/Write).',
   logpullOn: (zone) => `Zone ${zone}: Log retention is ON — Cloudflare keeps every request's ClientIP, URI and user agent for days, beyond the items the policy names.`,
   logpullOff: (zone) => `Zone ${zone}: log retention is off.`,
+  logsNotAvailable: (scope) => `${scope}: not available on this plan (Enterprise only), so Cloudflare keeps and ships no such logs.`,
+  pastRetention: 'past retention',
+  privacyPolicy: 'Privacy policy checked against',
+  privacyPolicyName: '룩세렛 개인정보 처리방침 (Luxeret privacy policy), 2024-08-04',
   logpushShips: (job, dataset, destination, fields, enabled) =>
     `Logpush job ${job} (${dataset}, ${enabled ? 'enabled' : 'disabled'}) ships ${fields} to ${destination}, a destination the policy does not name.`,
   overdue: (location, count, retention, graceDays) =>
@@ -294,10 +303,10 @@ const KO: Labels = {
   driftIntro: '실제로 보관하거나 설정된 내용을 개인정보 처리방침의 약속과 항목별로 비교합니다.',
   driftState: { ok: '적합', drift: '불일치', unknown: '점검 못 함' },
   driftRule: {
-    logpullRetention: 'Logpull 로그 보존 꺼짐',
-    logpushClientIp: 'Logpush 작업이 IP를 외부로 보내지 않음',
-    overdueData: '보존기간 + 유예기간을 넘긴 자료 없음',
-    purgeStale: '파기가 정기적으로 실행됨',
+    logpullRetention: 'Logpull 로그 보존 (Cloudflare의 원본 요청 로그)',
+    logpushClientIp: '접속 IP를 내보내는 Logpush 작업',
+    overdueData: '보존기간 + 5일을 넘긴 자료',
+    purgeStale: '5일 넘게 실행되지 않은 파기',
   },
   policySays: '처리방침',
   policyQuoteTranslation: { logpullRetention: undefined, logpushClientIp: undefined, overdueData: undefined, purgeStale: undefined },
@@ -307,9 +316,14 @@ const KO: Labels = {
     overdueData: '보존기간과 유예기간을 넘긴 보유 자료가 없습니다.',
     purgeStale: '유예기간 안에 파기가 실행되었습니다.',
   },
-  driftUnknownLogs: '이번 점검에서 Cloudflare 로그 설정을 읽지 않았습니다 (Enterprise 전용, 토큰에 Logs Read/Write 권한 필요).',
+  driftUnknownLogs:
+    '이번 실행에서 Cloudflare 로그 설정을 읽지 않았습니다 (CLOUDFLARE_API_TOKEN 필요, --local-only 없이 실행; Logpull·Logpush는 Enterprise 기능이며 Logs Read/Write 권한으로 읽음).',
   logpullOn: (zone) => `존 ${zone}: 로그 보존이 켜져 있음 — Cloudflare가 모든 요청의 ClientIP, URI, 사용자 에이전트를 며칠간 보관하며, 이는 처리방침의 수집항목을 넘습니다.`,
   logpullOff: (zone) => `존 ${zone}: 로그 보존 꺼짐.`,
+  logsNotAvailable: (scope) => `${scope}: 요금제에서 제공되지 않음 (Enterprise 전용) — Cloudflare가 해당 로그를 보관하거나 전송하지 않습니다.`,
+  pastRetention: '보존기간 경과',
+  privacyPolicy: '점검 기준 처리방침',
+  privacyPolicyName: '룩세렛 개인정보 처리방침 (2024-08-04 작성)',
   logpushShips: (job, dataset, destination, fields, enabled) =>
     `Logpush 작업 ${job} (${dataset}, ${enabled ? '사용 중' : '사용 중지'})이 ${fields}을(를) 처리방침에 없는 대상 ${destination}(으)로 보냅니다.`,
   overdue: (location, count, retention, graceDays) =>

@@ -6,6 +6,7 @@ import {
   buildTotals,
   describeCheck,
   describeControl,
+  describeCountry,
   describeLocation,
   formatCountryList,
   formatKst,
@@ -17,11 +18,15 @@ import {
   type InventoryReportData,
   type ReportOptions,
 } from './inventory-report.js';
-import { DRIFT_GRACE_DAYS, POLICY_CLAUSES, type DriftCheck } from './policy-drift.js';
+import { DRIFT_GRACE_DAYS, POLICY_CLAUSES, sortChecks, type DriftCheck } from './policy-drift.js';
 import { formatCount, renderBarChartSvg, renderHistogramSvg, type ChartSeries, type HistogramMarker } from './svg-charts.js';
 
 /** Series colours of the local locations, in inventory order (firewall events, then request analytics). */
 const SERIES_COLORS = ['#2563eb', '#0d9488', '#9333ea', '#ea580c'];
+/** The same series past their retention: reds, so what the next purge deletes stands out. */
+const PAST_COLORS = ['#dc2626', '#f87171', '#b91c1c', '#fca5a5'];
+/** Retention and grace lines, a darker shade of their series' colour. */
+const MARKER_COLORS = ['#1e3a8a', '#115e59', '#581c87', '#7c2d12'];
 
 // Only what is written below may run or load: even a value that slipped through escaping could not run a script
 // or fetch anything (the report is opened from disk by people who may not expect it to reach out).
@@ -70,6 +75,7 @@ function renderHeader(data: InventoryReportData, labels: Labels): string {
     [labels.policyHash, data.policyHash, 'mono'],
     [labels.lastPull, data.lastPullAt ? formatUtc(data.lastPullAt) : labels.never],
     [labels.lastPurge, data.lastPurgeAt ? formatUtc(data.lastPurgeAt) : labels.never],
+    [labels.privacyPolicy, labels.privacyPolicyName],
   ];
   const meta = rows.map(([term, value, cls]) => `<div><dt>${escapeHtml(term)}</dt><dd${cls ? ` class="${cls}"` : ''}>${escapeHtml(value)}</dd></div>`);
   return [
@@ -98,7 +104,7 @@ function renderCards(data: InventoryReportData, labels: Labels): string {
 }
 
 function renderDrift(checks: readonly DriftCheck[], labels: Labels): string {
-  const items = checks.map((check) => {
+  const items = sortChecks(checks).map((check) => {
     const clause = POLICY_CLAUSES[check.rule];
     const translation = labels.policyQuoteTranslation[check.rule];
     const lines = describeCheck(labels, check).map((line) => `<li>${escapeHtml(line)}</li>`);
@@ -169,13 +175,13 @@ function renderLocationDetail(location: InventoryLocation, data: InventoryReport
     [labels.colPastRetention, formatCount(location.pastRetention)],
     [labels.colHeld, formatCount(location.held)],
     [labels.colExpires, formatMinute(location.expires)],
-    [labels.colCountries, formatCountryList(labels, location.countries)],
+    [labels.colCountries, formatCountryList(labels, location.countries, 12)],
   ];
   if (location.requests !== undefined) facts.splice(4, 0, [labels.colRequests, formatCount(location.requests)]);
   const parts = [
     `<article class="location kind-${location.kind}" id="${escapeHtml(anchor(location.id))}">`,
     `<div class="location-head"><h3>${escapeHtml(describeLocation(labels, location.id))}</h3><code>${escapeHtml(location.id)}</code>${renderStatus(location, labels)}</div>`,
-    `<dl class="facts">${facts.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
+    `<dl class="facts">${facts.map(([term, value]) => `<div${term === labels.colCountries ? ' class="wide"' : ''}><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
   ];
   if (location.zones !== undefined && location.zones.length > 0) parts.push(renderZones(location.zones, labels));
   if (location.notes.length > 0) {
@@ -215,7 +221,9 @@ function renderCharts(data: InventoryReportData, labels: Labels): string {
   const countryChart =
     countryRows.length === 0
       ? `<p class="empty">${escapeHtml(labels.noLocalRecords)}</p>`
-      : renderBarChartSvg({ title: labels.countryChartTitle, series, rows: countryRows.map((row) => ({ label: row.code, values: row.values })) });
+      : renderBarChartSvg({ title: labels.countryChartTitle, series, rows: countryRows.map((row) => ({ label: row.isOther ? row.code : describeCountry(labels, row.code), values: row.values, isMuted: row.isOther })),
+          width: 1100,
+        });
   return [
     '<section id="charts">',
     `<h2>${escapeHtml(labels.chartsTitle)}</h2>`,
@@ -236,32 +244,33 @@ function renderAgeChart(data: InventoryReportData, labels: Labels, localIds: rea
   const ordered = localIds.map((id) => byId.get(id));
   const counts = ordered.map((s) => s?.counts ?? []);
   if (counts.every((c) => c.every((n) => n === 0))) return `<p class="empty">${escapeHtml(labels.noLocalRecords)}</p>`;
-  const retentions = new Map<number, { text: string; ids: string[] }>();
-  ordered.forEach((s, i) => {
-    if (s === undefined) return;
-    const entry = retentions.get(s.retentionSeconds) ?? { text: s.retention, ids: [] };
-    entry.ids.push(localIds[i]!);
-    retentions.set(s.retentionSeconds, entry);
-  });
-  const isShared = retentions.size === 1;
+  const isShared = new Set(ordered.map((s) => s?.retentionSeconds)).size === 1;
   const markers: HistogramMarker[] = [];
-  for (const [seconds, { text, ids }] of [...retentions].sort(([a], [b]) => a - b)) {
-    const at = seconds / 86_400;
-    const who = isShared ? undefined : ids.map((id) => describeLocation(labels, id)).join(', ');
-    markers.push({ at, label: labels.retentionLine(text, who), color: '#dc2626' });
-    markers.push({ at: at + DRIFT_GRACE_DAYS, label: labels.graceLine(DRIFT_GRACE_DAYS), color: '#9a3412', isDashed: true });
-  }
-  const shadeFrom = retentions.size === 0 ? undefined : Math.min(...retentions.keys()) / 86_400;
+  const seen = new Set<number>();
+  ordered.forEach((s, i) => {
+    if (s === undefined || seen.has(s.retentionSeconds)) return;
+    seen.add(s.retentionSeconds);
+    const at = s.retentionSeconds / 86_400;
+    const color = isShared ? '#991b1b' : MARKER_COLORS[i % MARKER_COLORS.length]!;
+    markers.push({ at, label: labels.retentionLine(s.retention), color });
+    markers.push({ at: at + DRIFT_GRACE_DAYS, label: labels.graceLine(DRIFT_GRACE_DAYS), color, isDashed: true });
+  });
+  // A bucket of whole days [b, b+1) is past retention once b reaches the retention (in days, rounded up).
+  const histogramSeries = series.map((s, i) => {
+    const fact = ordered[i];
+    return fact === undefined ? s : { ...s, pastColor: PAST_COLORS[i % PAST_COLORS.length]!, pastFrom: Math.ceil(fact.retentionSeconds / 86_400) };
+  });
   return renderHistogramSvg({
     title: labels.ageChartTitle,
-    series,
+    series: histogramSeries,
+    legend: [...series, { name: labels.pastRetention, color: PAST_COLORS[0]! }],
     counts,
     buckets: days,
     markers,
     xLabel: labels.ageAxis,
     yLabel: labels.countAxis,
     overflowLabel: labels.olderBucket(days),
-    ...(shadeFrom === undefined ? {} : { shadeFrom }),
+    width: 1100,
   });
 }
 
@@ -328,7 +337,7 @@ table{border-collapse:collapse;width:100%;font-size:13.5px}
 th,td{padding:8px 10px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
 th{background:#f3f4f6;font-size:12px;color:#374151;font-weight:600}
 tbody tr:last-child td{border-bottom:0}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word;word-break:break-word}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .num-warn{color:var(--warn);font-weight:700}.num-info{color:var(--info);font-weight:700}
 .id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted)}
@@ -340,7 +349,7 @@ a{color:var(--accent);text-decoration:none}
 .location-head{display:flex;align-items:center;gap:12px;flex-wrap:wrap}
 .location-head code{color:var(--muted)}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px 20px;margin:12px 0 0}
-.facts div:first-child,.facts div:nth-child(2){grid-column:1/-1}
+.facts div:first-child,.facts div:nth-child(2),.facts div.wide{grid-column:1/-1}
 .facts dt{font-size:12px;color:var(--muted)}
 .facts dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 .notes ul{margin:0;padding-left:20px;font-size:13.5px;color:#374151}

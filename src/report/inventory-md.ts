@@ -5,6 +5,7 @@ import {
   buildTotals,
   describeCheck,
   describeControl,
+  describeCountry,
   describeLocation,
   formatCountryList,
   formatKst,
@@ -16,7 +17,7 @@ import {
   type InventoryReportData,
   type ReportOptions,
 } from './inventory-report.js';
-import { DRIFT_GRACE_DAYS, POLICY_CLAUSES } from './policy-drift.js';
+import { DRIFT_GRACE_DAYS, POLICY_CLAUSES, sortChecks } from './policy-drift.js';
 import { formatCount } from './svg-charts.js';
 
 type Align = 'left' | 'right';
@@ -54,6 +55,7 @@ function renderHeader(data: InventoryReportData, labels: Labels): string {
     [labels.policyHash, data.policyHash],
     [labels.lastPull, data.lastPullAt ? formatUtc(data.lastPullAt) : labels.never],
     [labels.lastPurge, data.lastPurgeAt ? formatUtc(data.lastPurgeAt) : labels.never],
+    [labels.privacyPolicy, labels.privacyPolicyName],
   ];
   return `# ${escapeMarkdown(labels.title)}\n\n${escapeMarkdown(labels.subtitle)}\n\n${renderMarkdownTable(['', ''], rows)}`;
 }
@@ -71,7 +73,7 @@ function renderSummary(data: InventoryReportData, labels: Labels): string {
 }
 
 function renderDrift(data: InventoryReportData, labels: Labels): string {
-  const rows = data.drift.map((check) => {
+  const rows = sortChecks(data.drift).map((check) => {
     const clause = POLICY_CLAUSES[check.rule];
     const translation = labels.policyQuoteTranslation[check.rule];
     const policy = `${clause.section}: ${clause.text}${translation === undefined ? '' : `\n(${translation})`}`;
@@ -148,7 +150,7 @@ function renderCountries(data: InventoryReportData, labels: Labels): string {
   const title = `## ${escapeMarkdown(labels.countryChartTitle)}\n\n${escapeMarkdown(labels.countryChartCaption)}\n\n`;
   if (rows.length === 0) return `${title}${escapeMarkdown(labels.noLocalRecords)}\n`;
   const head = [labels.colCountry, ...locals.map((location) => describeLocation(labels, location.id)), labels.colRecords];
-  const body = rows.map((row) => [row.code, ...row.values.map(formatCount), formatCount(row.values.reduce((a, b) => a + b, 0))]);
+  const body = rows.map((row) => [row.isOther ? row.code : describeCountry(labels, row.code), ...row.values.map(formatCount), formatCount(row.values.reduce((a, b) => a + b, 0))]);
   return title + renderMarkdownTable(head, body, ['left', ...locals.map((): Align => 'right'), 'right']);
 }
 
@@ -164,7 +166,7 @@ function renderAges(data: InventoryReportData, labels: Labels): string {
     const marks = series.flatMap((s) => {
       const retentionDays = s.retentionSeconds / 86_400;
       const out: string[] = [];
-      if (retentionDays >= from && retentionDays < to) out.push(labels.retentionLine(s.retention, describeLocation(labels, s.locationId)));
+      if (retentionDays >= from && retentionDays < to) out.push(`${describeLocation(labels, s.locationId)}: ${labels.retentionLine(s.retention)}`);
       if (retentionDays + DRIFT_GRACE_DAYS >= from && retentionDays + DRIFT_GRACE_DAYS < to) out.push(labels.graceLine(DRIFT_GRACE_DAYS));
       return out;
     });

@@ -1,6 +1,6 @@
-import { formatTimestamp, type CountryCount, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
+import { formatTimestamp, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
 import { selectLabels, type ItemKey, type Labels, type Lang, type LocationKey } from './i18n.js';
-import { DRIFT_GRACE_DAYS, type DriftCheck, type DriftFinding } from './policy-drift.js';
+import { countContradictions, DRIFT_GRACE_DAYS, type DriftCheck, type DriftFinding } from './policy-drift.js';
 
 /**
  * Everything the human-readable inventory reports (HTML, Markdown) show: the inventory itself plus what the CLI
@@ -127,6 +127,8 @@ export function formatKst(date: Date): string {
 
 export interface CountryChartRow {
   readonly code: string;
+  /** The `other` row: every country below the top ones. */
+  readonly isOther: boolean;
   /** One count per local location, in the order of `localLocations`. */
   readonly values: readonly number[];
 }
@@ -148,12 +150,17 @@ export function buildCountryRows(locations: readonly InventoryLocation[], otherL
   });
   const total = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
   const sorted = [...perCode].sort(([a, va], [b, vb]) => total(vb) - total(va) || (a < b ? -1 : a > b ? 1 : 0));
-  const rows: CountryChartRow[] = sorted.slice(0, top).map(([code, values]) => ({ code, values }));
+  const rows: CountryChartRow[] = sorted.slice(0, top).map(([code, values]) => ({ code, values, isOther: false }));
   const rest = sorted.slice(top);
   if (rest.length > 0) {
-    rows.push({ code: otherLabel, values: locations.map((_, i) => rest.reduce((sum, [, values]) => sum + (values[i] ?? 0), 0)) });
+    rows.push({ code: otherLabel, values: locations.map((_, i) => rest.reduce((sum, [, values]) => sum + (values[i] ?? 0), 0)), isOther: true });
   }
   return rows;
+}
+
+/** A country code for people: Cloudflare's `XX` (unknown) says so. */
+export function describeCountry(labels: Labels, code: string): string {
+  return code === UNKNOWN_COUNTRY ? `${code} (${labels.unknown})` : code;
 }
 
 /** `KR 120, US 30, … and 4 more`. */
@@ -169,6 +176,10 @@ export function describeFinding(labels: Labels, finding: DriftFinding): string {
   switch (finding.kind) {
     case 'logpull_on':
       return labels.logpullOn(finding.zoneName ? `${finding.zoneName} (${finding.zoneId})` : finding.zoneId);
+    case 'logpull_off':
+      return labels.logpullOff(finding.zoneName ? `${finding.zoneName} (${finding.zoneId})` : finding.zoneId);
+    case 'not_available':
+      return labels.logsNotAvailable(finding.scope);
     case 'logpush_client_ip': {
       const { job } = finding;
       const name = job.name ? `${job.name} (#${job.id})` : `#${job.id}`;
@@ -190,8 +201,8 @@ export function describeFinding(labels: Labels, finding: DriftFinding): string {
 
 /** The lines shown under a check: its findings, or the "all is well" sentence for an `ok` check without any. */
 export function describeCheck(labels: Labels, check: DriftCheck): string[] {
-  if (check.state === 'ok' && check.findings.length === 0) return [labels.driftOk[check.rule]];
-  return check.findings.map((finding) => describeFinding(labels, finding));
+  const lines = check.findings.map((finding) => describeFinding(labels, finding));
+  return check.state === 'ok' ? [labels.driftOk[check.rule], ...lines] : lines;
 }
 
 export interface ReportTotals {
@@ -212,7 +223,7 @@ export function buildTotals(data: InventoryReportData): ReportTotals {
     recordsCloudflare: add((l) => l.records, (l) => l.kind === 'cloudflare'),
     pastRetention: add((l) => l.pastRetention, () => true),
     held: add((l) => l.held, () => true),
-    contradictions: data.drift.reduce((sum, check) => sum + (check.state === 'drift' ? check.findings.length : 0), 0),
+    contradictions: countContradictions(data.drift),
   };
 }
 

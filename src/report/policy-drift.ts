@@ -56,12 +56,17 @@ export interface LogpushJobFact {
   readonly shipsClientIp: boolean;
 }
 
-/** Cloudflare's log settings as read; `*Unreadable` are the reasons for scopes that could not be read. */
+/**
+ * Cloudflare's log settings as read. `*Unreadable`: why a scope could not be read (token, failure);
+ * `*NotAvailable`: scopes whose plan lacks the feature (below Enterprise), so nothing is kept or shipped there.
+ */
 export interface LogSettingsFacts {
   readonly retention: readonly LogRetentionFact[];
   readonly logpushJobs: readonly LogpushJobFact[];
   readonly retentionUnreadable: readonly string[];
   readonly logpushUnreadable: readonly string[];
+  readonly retentionNotAvailable: readonly string[];
+  readonly logpushNotAvailable: readonly string[];
 }
 
 export interface PolicyDriftInput {
@@ -74,6 +79,8 @@ export interface PolicyDriftInput {
 
 export type DriftFinding =
   | { readonly kind: 'logpull_on'; readonly zoneId: string; readonly zoneName: string | undefined }
+  | { readonly kind: 'logpull_off'; readonly zoneId: string; readonly zoneName: string | undefined }
+  | { readonly kind: 'not_available'; readonly scope: string }
   | { readonly kind: 'logpush_client_ip'; readonly job: LogpushJobFact }
   | { readonly kind: 'overdue'; readonly locationId: string; readonly retention: string; readonly count: number }
   | { readonly kind: 'purge_never' }
@@ -100,15 +107,26 @@ export function countContradictions(checks: readonly DriftCheck[]): number {
   return checks.reduce((sum, check) => sum + (check.state === 'drift' ? check.findings.length : 0), 0);
 }
 
+const STATE_ORDER: Record<DriftState, number> = { drift: 0, unknown: 1, ok: 2 };
+
+/** Contradictions first, then what could not be checked, then what is in order; the check order within each. */
+export function sortChecks(checks: readonly DriftCheck[]): DriftCheck[] {
+  return checks.map((check, i) => ({ check, i })).sort((a, b) => STATE_ORDER[a.check.state] - STATE_ORDER[b.check.state] || a.i - b.i).map(({ check }) => check);
+}
+
 function checkLogpull(settings: LogSettingsFacts | undefined): DriftCheck {
   const rule = 'logpullRetention';
   if (settings === undefined) return { rule, state: 'unknown', findings: [{ kind: 'not_read', reason: undefined }] };
   const on = settings.retention.filter((fact) => fact.flag);
   if (on.length > 0) return { rule, state: 'drift', findings: on.map((fact) => ({ kind: 'logpull_on', zoneId: fact.zoneId, zoneName: fact.zoneName })) };
+  const known: DriftFinding[] = [
+    ...settings.retention.map((fact): DriftFinding => ({ kind: 'logpull_off', zoneId: fact.zoneId, zoneName: fact.zoneName })),
+    ...settings.retentionNotAvailable.map((scope): DriftFinding => ({ kind: 'not_available', scope })),
+  ];
   if (settings.retentionUnreadable.length > 0) {
-    return { rule, state: 'unknown', findings: settings.retentionUnreadable.map((reason) => ({ kind: 'not_read', reason })) };
+    return { rule, state: 'unknown', findings: [...settings.retentionUnreadable.map((reason): DriftFinding => ({ kind: 'not_read', reason })), ...known] };
   }
-  return { rule, state: 'ok', findings: [] };
+  return { rule, state: 'ok', findings: known };
 }
 
 function checkLogpush(settings: LogSettingsFacts | undefined): DriftCheck {
@@ -117,10 +135,11 @@ function checkLogpush(settings: LogSettingsFacts | undefined): DriftCheck {
   // A disabled job ships nothing today, but it is one toggle away and still names ClientIP: listed all the same.
   const shipping = settings.logpushJobs.filter((job) => job.shipsClientIp);
   if (shipping.length > 0) return { rule, state: 'drift', findings: shipping.map((job) => ({ kind: 'logpush_client_ip', job })) };
+  const known = settings.logpushNotAvailable.map((scope): DriftFinding => ({ kind: 'not_available', scope }));
   if (settings.logpushUnreadable.length > 0) {
-    return { rule, state: 'unknown', findings: settings.logpushUnreadable.map((reason) => ({ kind: 'not_read', reason })) };
+    return { rule, state: 'unknown', findings: [...settings.logpushUnreadable.map((reason): DriftFinding => ({ kind: 'not_read', reason })), ...known] };
   }
-  return { rule, state: 'ok', findings: [] };
+  return { rule, state: 'ok', findings: known };
 }
 
 function checkOverdue(overdue: readonly OverdueFact[]): DriftCheck {

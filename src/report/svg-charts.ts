@@ -9,11 +9,21 @@ export interface ChartSeries {
   readonly color: string;
 }
 
+/** A histogram series whose buckets from `pastFrom` on are drawn in `pastColor` (past its retention). */
+export interface HistogramSeries extends ChartSeries {
+  readonly pastColor?: string;
+  readonly pastFrom?: number;
+}
+
 export interface BarRow {
   readonly label: string;
   /** One value per series, stacked left to right. */
   readonly values: readonly number[];
+  /** Drawn in grey: a catch-all row such as "other". */
+  readonly isMuted?: boolean;
 }
+
+const MUTED_COLORS = ['#94a3b8', '#cbd5e1', '#64748b', '#e2e8f0'];
 
 export interface BarChartSpec {
   readonly title: string;
@@ -55,7 +65,7 @@ export function renderBarChartSvg(spec: BarChartSpec): string {
       const series = spec.series[s];
       const tip = `${row.label} — ${series?.name ?? ''}: ${formatCount(value)}`;
       parts.push(
-        `<rect class="bar" x="${fixed(x)}" y="${y + 5}" width="${fixed(w)}" height="${rowHeight - 10}" rx="2" fill="${escapeHtml(series?.color ?? '#64748b')}"><title>${escapeHtml(tip)}</title></rect>`,
+        `<rect class="bar" x="${fixed(x)}" y="${y + 5}" width="${fixed(w)}" height="${rowHeight - 10}" rx="2" fill="${escapeHtml(row.isMuted ? MUTED_COLORS[s % MUTED_COLORS.length]! : (series?.color ?? '#64748b'))}"><title>${escapeHtml(tip)}</title></rect>`,
       );
       x += w;
     });
@@ -74,7 +84,9 @@ export interface HistogramMarker {
 
 export interface HistogramSpec {
   readonly title: string;
-  readonly series: readonly ChartSeries[];
+  readonly series: readonly HistogramSeries[];
+  /** The legend's entries; by default one per series. */
+  readonly legend?: readonly ChartSeries[];
   /** Per series: counts for buckets 0..buckets-1, then one overflow bucket (everything older). */
   readonly counts: readonly (readonly number[])[];
   readonly buckets: number;
@@ -92,7 +104,7 @@ export interface HistogramSpec {
 export function renderHistogramSvg(spec: HistogramSpec): string {
   const width = spec.width ?? 900;
   const height = spec.height ?? 320;
-  const legendHeight = spec.series.length > 1 ? 26 : 0;
+  const legendHeight = (spec.legend ?? spec.series).length > 1 ? 26 : 0;
   const margin = { left: 64, right: 16, top: legendHeight + 34, bottom: 46 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
@@ -104,7 +116,7 @@ export function renderHistogramSvg(spec: HistogramSpec): string {
   const yMax = 4 * niceStep(Math.max(1, ...totals) / 4);
   const yOf = (value: number) => margin.top + plotH - (value / yMax) * plotH;
   const parts: string[] = [];
-  parts.push(...renderLegend(spec.series, margin.left, 16));
+  parts.push(...renderLegend(spec.legend ?? spec.series, margin.left, 16));
 
   if (spec.shadeFrom !== undefined && spec.shadeFrom < columns) {
     const x = xOf(Math.max(0, spec.shadeFrom));
@@ -125,8 +137,10 @@ export function renderHistogramSvg(spec: HistogramSpec): string {
       const h = Math.max(1, yOf(base) - y1);
       const series = spec.series[s];
       const range = b >= spec.buckets ? spec.overflowLabel : `${b}–${b + 1}d`;
+      const isPast = series?.pastColor !== undefined && series.pastFrom !== undefined && b >= series.pastFrom;
+      const color = (isPast ? series.pastColor : series?.color) ?? '#64748b';
       parts.push(
-        `<rect class="bar" x="${fixed(xOf(b) + 0.5)}" y="${fixed(y1)}" width="${fixed(Math.max(1, step - 1))}" height="${fixed(h)}" fill="${escapeHtml(series?.color ?? '#64748b')}"><title>${escapeHtml(`${series?.name ?? ''} ${range}: ${formatCount(value)}`)}</title></rect>`,
+        `<rect class="bar${isPast ? ' past' : ''}" x="${fixed(xOf(b) + 0.5)}" y="${fixed(y1)}" width="${fixed(Math.max(1, step - 1))}" height="${fixed(h)}" fill="${escapeHtml(color)}"><title>${escapeHtml(`${series?.name ?? ''} ${range}: ${formatCount(value)}`)}</title></rect>`,
       );
       base += value;
     });
@@ -169,7 +183,7 @@ function renderLegend(series: readonly ChartSeries[], x0: number, y: number): st
   for (const s of series) {
     parts.push(`<rect x="${fixed(x)}" y="${y - 10}" width="12" height="12" rx="2" fill="${escapeHtml(s.color)}"/>`);
     parts.push(`<text x="${fixed(x + 17)}" y="${y}" font-size="12" fill="#374151">${escapeHtml(s.name)}</text>`);
-    x += 30 + s.name.length * 7.2;
+    x += 30 + measureText(s.name, 7.2);
   }
   return parts;
 }
@@ -191,6 +205,11 @@ function niceStep(value: number): number {
     if (factor * power >= value) return factor * power;
   }
   return 10 * power;
+}
+
+/** Roughly how wide a label is at 12px: Hangul and other wide characters take about twice a Latin letter. */
+function measureText(text: string, latinWidth: number): number {
+  return [...text].reduce((width, ch) => width + (/[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]/.test(ch) ? latinWidth * 1.7 : latinWidth), 0);
 }
 
 function truncate(text: string, max: number): string {

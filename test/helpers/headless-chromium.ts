@@ -29,8 +29,8 @@ export interface Page {
   readonly problems: PageProblems;
   /** Evaluates an expression in the page (DevTools evaluation is not subject to the page's CSP); returns its JSON value. */
   evaluate<T>(expression: string): Promise<T>;
-  /** A PNG of the whole page, however tall. */
-  screenshot(): Promise<Buffer>;
+  /** A PNG of the whole page, however tall, or of one region of it. */
+  screenshot(region?: { x: number; y: number; width: number; height: number }): Promise<Buffer>;
 }
 
 /** Throws a clear error when Chromium is missing: CI installs it (.ci/run), so a missing browser is a failure. */
@@ -223,10 +223,10 @@ async function openPage(cdp: Cdp, url: string, viewport: { width: number; height
       if (result.exceptionDetails) throw new Error(`evaluate failed: ${JSON.stringify(result.exceptionDetails)}`);
       return result.result.value as T;
     },
-    screenshot: async () => {
+    screenshot: async (region) => {
       const metrics = (await send('Page.getLayoutMetrics')) as { cssContentSize: { width: number; height: number } };
       const { width, height } = metrics.cssContentSize;
-      const clip = { x: 0, y: 0, width: Math.ceil(width), height: Math.ceil(height), scale: 1 };
+      const clip = { ...(region ?? { x: 0, y: 0, width: Math.ceil(width), height: Math.ceil(height) }), scale: 1 };
       const { data } = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip })) as { data: string };
       return Buffer.from(data, 'base64');
     },

@@ -194,6 +194,7 @@ describe('inventory --format html', () => {
   it('labels the report in Korean with --lang ko', async () => {
     const out = join(temp.dir, 'report-ko.html');
     expect((await runCli(['inventory', '--format', 'html', '--lang', 'ko', '--output', out], { env, cwd: temp.dir })).code).toBe(0);
+    writeFileSync(join(OUTPUT, 'report-ko.html'), readFileSync(out));
     const page = await browser!.open(pathToFileURL(out).href, { width: 1280, height: 2400 });
     const dom = await page.evaluate<{ lang: string; heading: string; text: string }>(
       `({ lang: document.documentElement.lang, heading: document.querySelector('h1').textContent, text: document.body.innerText })`,
@@ -231,7 +232,7 @@ describe('inventory --format md', () => {
       expect(new Set(widths).size).toBe(1);
     }
     expect(md).toContain('## Policy drift');
-    expect(md).toContain('Security events (our store): 30d');
+    expect(md).toContain('Security events (our store): retention 30d');
   });
 
   it('uses Korean labels with --lang ko', async () => {
