@@ -30,3 +30,4 @@ export * from './plans.js';
 export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';
+export { seedDemoData, type DemoSummary, type DemoZoneSummary } from './demo.js';

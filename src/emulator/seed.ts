@@ -123,7 +123,7 @@ export function generateFirewallEvents(options: FirewallEventSeed): FirewallEven
   for (const burst of options.bursts ?? []) {
     const datetime = isoSecond(burst.at.getTime());
     const attackers = Array.from({ length: 20 }, () => randomIPv4(rng));
-    const burstOptions = { ...options, ipPool: attackers };
+    const burstOptions = { ...options, ipPool: options.ipPool ?? attackers };
     for (let i = 0; i < burst.size; i++) events.push(makeEvent(rng, datetime, burstOptions, rules));
   }
   const shared = Math.min(options.sharedRayIds ?? 0, events.length);
