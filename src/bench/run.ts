@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
+import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './verify.js';
 
 interface Bench {
   readonly name: string;
@@ -13,6 +14,7 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
+  { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
 ];
 
 function renderGeneric(result: object): string {
