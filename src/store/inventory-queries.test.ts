@@ -106,6 +106,42 @@ describe('readFirewallEventsInWindows', () => {
   });
 });
 
+describe('readFirewallEventsInWindows with the whole-store summary at hand', () => {
+  const slices = [
+    { zoneId: ZONE_A, sinceSeconds: NOW_S - 31 * DAY },
+    { zoneId: ZONE_B, sinceSeconds: NOW_S - DAY },
+  ];
+
+  it('reuses it when every event is inside a window, and the answer is the same', () => {
+    event(ZONE_A, 10 * DAY, '192.0.2.1', 'KR');
+    event(ZONE_B, 10, '2001:db8::1', 'US');
+    let calls = 0;
+    const readWhole = () => (calls++, readFirewallEventsSummary(db));
+    const reused = readFirewallEventsInWindows(db, slices, { readWhole });
+    expect(calls).toBe(1);
+    expect(reused.summary).toEqual(readFirewallEventsInWindows(db, slices).summary);
+  });
+
+  it('computes the windows itself when some event is outside them', () => {
+    event(ZONE_A, 10 * DAY, '192.0.2.1', 'KR');
+    event(ZONE_B, 2 * DAY, '2001:db8::1', 'US');
+    let calls = 0;
+    const { summary } = readFirewallEventsInWindows(db, slices, { readWhole: () => (calls++, readFirewallEventsSummary(db)) });
+    expect(calls).toBe(0);
+    expect(summary.records).toBe(1);
+  });
+
+  it('compares against the zone in scope only', () => {
+    event(ZONE_A, 10 * DAY, '192.0.2.1', 'KR');
+    event(ZONE_B, 2 * DAY, '2001:db8::1', 'US');
+    let calls = 0;
+    const readWhole = () => (calls++, readFirewallEventsSummary(db, { zoneId: ZONE_A }));
+    const { summary } = readFirewallEventsInWindows(db, [slices[0]!], { zoneId: ZONE_A, readWhole });
+    expect(calls).toBe(1);
+    expect(summary.records).toBe(1);
+  });
+});
+
 describe('readPulledZoneIds', () => {
   it('lists zones from pull state and stored zone settings, once each', () => {
     db.prepare('INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, last_pull_at) VALUES (?, ?, 0, 1, 1)').run(ZONE_B, 'firewall_events');

@@ -36,56 +36,49 @@ function whereSlices(slices: readonly EventSlice[]): Where {
 }
 
 // Every aggregate is a single SQL pass (COUNT, COUNT(DISTINCT), MIN/MAX, GROUP BY): no row reaches JavaScript.
-function summarise(db: Db, table: 'firewall_events' | 'http_analytics', time: string, where: Where): DatasetSummary {
-  const row = db
+function summarise(db: Db, table: 'firewall_events' | 'http_analytics', time: string, where: Where, extraColumns = ''): DatasetSummary & { extra: Record<string, number> } {
+  const { records, distinct_ips, oldest, newest, ...extra } = db
     .prepare(
       `SELECT COUNT(*) AS records,
               COUNT(DISTINCT NULLIF(client_ip, '')) AS distinct_ips,
               MIN(${time}) AS oldest,
-              MAX(${time}) AS newest
+              MAX(${time}) AS newest${extraColumns}
          FROM ${table} WHERE ${where.sql}`,
     )
-    .get(...where.params) as { records: number; distinct_ips: number; oldest: number | null; newest: number | null };
+    .get(...where.params) as { records: number; distinct_ips: number; oldest: number | null; newest: number | null } & Record<string, number>;
   const countries = db
     .prepare(`SELECT client_country AS code, COUNT(*) AS count FROM ${table} WHERE ${where.sql} GROUP BY client_country`)
     .all(...where.params) as CountryCount[];
-  return {
-    records: row.records,
-    distinctIps: row.distinct_ips,
-    countries,
-    oldest: fromSeconds(row.oldest),
-    newest: fromSeconds(row.newest),
-  };
+  return { records, distinctIps: distinct_ips, countries, oldest: fromSeconds(oldest), newest: fromSeconds(newest), extra };
 }
 
 /** Counts, distinct IPs, countries and time span of the locally held security events (optionally one zone). */
-export function readFirewallEventsSummary(db: Db, filter: { zoneId?: string } = {}): DatasetSummary {
-  return summarise(db, 'firewall_events', 'datetime', whereZone(filter.zoneId));
+export function readFirewallEventsSummary(db: Db, filter: { zoneId?: string | undefined } = {}): DatasetSummary {
+  const { extra: _, ...summary } = summarise(db, 'firewall_events', 'datetime', whereZone(filter.zoneId));
+  return summary;
 }
 
 /** The same for request analytics: rows, and distinct IPs ignoring country-only rows ('' IP), plus requests. */
 export function readHttpAnalyticsSummary(
   db: Db,
-  filter: { zoneId?: string } = {},
+  filter: { zoneId?: string | undefined } = {},
 ): DatasetSummary & { readonly requests: number; readonly countryOnlyRows: number } {
-  const where = whereZone(filter.zoneId);
-  const summary = summarise(db, 'http_analytics', 'hour', where);
-  const extra = db
-    .prepare(
-      `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(client_ip = ''), 0) AS country_only
-         FROM http_analytics WHERE ${where.sql}`,
-    )
-    .get(...where.params) as { requests: number; country_only: number };
-  return { ...summary, requests: extra.requests, countryOnlyRows: extra.country_only };
+  const columns = `, COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(client_ip = ''), 0) AS country_only`;
+  const { extra, ...summary } = summarise(db, 'http_analytics', 'hour', whereZone(filter.zoneId), columns);
+  return { ...summary, requests: extra['requests'] ?? 0, countryOnlyRows: extra['country_only'] ?? 0 };
 }
 
-/** Security events still inside each zone's Cloudflare window: all zones together, and each zone's span. */
+/**
+ * Security events still inside each zone's Cloudflare window: all zones together, and each zone's span.
+ * When the windows hold every event in scope (the usual case once purges keep us inside a long window), the
+ * already-computed whole-store summary is the answer, so the expensive distinct-IP pass runs once, not twice.
+ */
 export function readFirewallEventsInWindows(
   db: Db,
   slices: readonly EventSlice[],
+  options: { zoneId?: string | undefined; readWhole?: () => DatasetSummary } = {},
 ): { summary: DatasetSummary; perZone: ReadonlyMap<string, EventSpan> } {
   const where = whereSlices(slices);
-  const summary = summarise(db, 'firewall_events', 'datetime', where);
   const rows = db
     .prepare(
       `SELECT zone_id, COUNT(*) AS records, MIN(datetime) AS oldest, MAX(datetime) AS newest
@@ -94,7 +87,17 @@ export function readFirewallEventsInWindows(
     .all(...where.params) as { zone_id: string; records: number; oldest: number | null; newest: number | null }[];
   const perZone = new Map<string, EventSpan>(slices.map((slice) => [slice.zoneId, { records: 0, oldest: undefined, newest: undefined }]));
   for (const row of rows) perZone.set(row.zone_id, { records: row.records, oldest: fromSeconds(row.oldest), newest: fromSeconds(row.newest) });
+  const inWindows = rows.reduce((sum, row) => sum + row.records, 0);
+  if (options.readWhole && inWindows > 0 && inWindows === countFirewallEvents(db, options.zoneId)) {
+    return { summary: options.readWhole(), perZone };
+  }
+  const { extra: _, ...summary } = summarise(db, 'firewall_events', 'datetime', where);
   return { summary, perZone };
+}
+
+function countFirewallEvents(db: Db, zoneId: string | undefined): number {
+  const where = whereZone(zoneId);
+  return (db.prepare(`SELECT COUNT(*) AS n FROM firewall_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
 }
 
 /** Zones we have pulled, or learnt the settings of, whether or not they are still configured. */

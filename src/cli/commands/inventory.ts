@@ -10,7 +10,7 @@ import {
   selectWindowStart,
   zoneSettingsKey,
 } from '../../inventory/cloudflare-firewall-events.js';
-import { collectInventory, type Inventory, type LocationBuilder } from '../../inventory/inventory.js';
+import { collectInventory, type DatasetSummary, type Inventory, type LocationBuilder } from '../../inventory/inventory.js';
 import { buildLocalLocation } from '../../inventory/local-location.js';
 import { buildHoldMatcher, selectActiveHolds } from '../../policy/holds.js';
 import { LOCAL_LOCATIONS, retentionCutoff, type LocalLocation } from '../../policy/retention.js';
@@ -123,13 +123,24 @@ function buildLocationBuilders({ db, config, now }: InventoryDeps, zoneId: strin
   const holds = readHolds(db);
   // With no active hold the expiry count stays a plain indexed range query (as in purge).
   const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
+  // Read once, used twice: the Cloudflare window often holds every local event, and then the summaries are the same.
+  let firewallSummary: DatasetSummary | undefined;
+  const readFirewallSummary = () => (firewallSummary ??= readFirewallEventsSummary(db, { zoneId }));
   return [
-    ...LOCAL_LOCATIONS.map((location) => localBuilder(db, config, now, isHeld, location, zoneId)),
-    cloudflareFirewallEventsBuilder(db, config, now, zoneId),
+    ...LOCAL_LOCATIONS.map((location) => localBuilder(db, config, now, isHeld, location, zoneId, readFirewallSummary)),
+    cloudflareFirewallEventsBuilder(db, config, now, zoneId, readFirewallSummary),
   ];
 }
 
-function localBuilder(db: Db, config: Config, now: Date, isHeld: HoldPredicate, location: LocalLocation, zoneId: string | undefined): LocationBuilder {
+function localBuilder(
+  db: Db,
+  config: Config,
+  now: Date,
+  isHeld: HoldPredicate,
+  location: LocalLocation,
+  zoneId: string | undefined,
+  readFirewallSummary: () => DatasetSummary,
+): LocationBuilder {
   return {
     id: location.id,
     kind: 'local',
@@ -139,7 +150,7 @@ function localBuilder(db: Db, config: Config, now: Date, isHeld: HoldPredicate, 
       // The same count a purge makes, so "past retention" here is exactly what the next purge deletes.
       const expiry = zoneId === undefined ? countExpired(db, location.id, cutoff, isHeld) : countExpiredInZone(db, location.id, cutoff, isHeld, zoneId);
       if (location.id === 'local/firewall-events') {
-        return buildLocalLocation({ id: location.id, summary: readFirewallEventsSummary(db, { zoneId }), expiry, retention });
+        return buildLocalLocation({ id: location.id, summary: readFirewallSummary(), expiry, retention });
       }
       const summary = readHttpAnalyticsSummary(db, { zoneId });
       return buildLocalLocation({ id: location.id, summary, expiry, retention, requests: summary.requests, countryOnlyRows: summary.countryOnlyRows });
@@ -147,7 +158,13 @@ function localBuilder(db: Db, config: Config, now: Date, isHeld: HoldPredicate, 
   };
 }
 
-function cloudflareFirewallEventsBuilder(db: Db, config: Config, now: Date, zoneId: string | undefined): LocationBuilder {
+function cloudflareFirewallEventsBuilder(
+  db: Db,
+  config: Config,
+  now: Date,
+  zoneId: string | undefined,
+  readFirewallSummary: () => DatasetSummary,
+): LocationBuilder {
   return {
     id: CLOUDFLARE_FIREWALL_EVENTS_ID,
     kind: 'cloudflare',
@@ -164,7 +181,7 @@ function cloudflareFirewallEventsBuilder(db: Db, config: Config, now: Date, zone
       const slices = zones.flatMap(({ zoneId: id, settings }) =>
         settings.windowSeconds === undefined ? [] : [{ zoneId: id, sinceSeconds: selectWindowStart(settings.windowSeconds, now) }],
       );
-      const { summary, perZone } = readFirewallEventsInWindows(db, slices);
+      const { summary, perZone } = readFirewallEventsInWindows(db, slices, { zoneId, readWhole: readFirewallSummary });
       return buildCloudflareFirewallEventsLocation({ zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
     },
   };
