@@ -6,6 +6,7 @@ import { holdCommand } from './hold.js';
 import { initCommand } from './init.js';
 import { inventoryCommand } from './inventory.js';
 import { keysCommand } from './keys.js';
+import { ledgerCommand } from './ledger.js';
 import { pullCommand } from './pull.js';
 import { purgeCommand } from './purge.js';
 import { statsCommand } from './stats.js';
@@ -14,4 +15,4 @@ import { statsCommand } from './stats.js';
 export type SetExitCode = (code: number) => void;
 export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, doctorCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand];

@@ -19,6 +19,7 @@ interface StatsFlags {
 
 export const statsCommand = (ctx: CliContext) =>
   new Command('stats')
+    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .description(
       'Show the anonymised statistics kept after raw rows are purged: per UTC day, zone and country, events (or requests) and distinct IPs; no IP is stored, and cells below statistics.min_count are never stored',
     )

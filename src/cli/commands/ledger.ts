@@ -1,0 +1,89 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { readAuditEntries } from '../../audit/log.js';
+import { StoreError, UsageError } from '../../errors.js';
+import { buildLedger, type Ledger } from '../../ledger/ledger.js';
+import { renderLedgerCsv } from '../../report/ledger-csv.js';
+import { renderLedgerHtml } from '../../report/ledger-html.js';
+import { renderLedgerJson } from '../../report/ledger-json.js';
+import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-labels.js';
+import { renderLedgerMarkdown } from '../../report/ledger-md.js';
+import type { CliContext } from '../context.js';
+import { parseTimeOption } from '../options.js';
+
+const FORMATS = ['csv', 'json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface LedgerFlags {
+  from?: string;
+  to?: string;
+  format: Format;
+  lang: LedgerLang;
+  output?: string;
+}
+
+export const ledgerCommand = (ctx: CliContext) =>
+  new Command('ledger')
+    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
+    .description(
+      'Print the destruction ledger (개인정보파일 파기 관리대장) from the signed audit log: one row per destruction (each purge of a location, each Cloudflare deletion, each subject erasure), with the audit entry number and hash to check it against the log',
+    )
+    .option('--from <iso>', 'only destructions at or after this time (ISO-8601)')
+    .option('--to <iso>', 'only destructions before this time (ISO-8601)')
+    .addOption(new Option('--format <format>', 'csv (UTF-8 with a BOM, so Excel shows Korean correctly), json, md or html (printable, A4 landscape)').choices(FORMATS).default('md'))
+    .addOption(new Option('--lang <lang>', 'language of headers and labels').choices(LEDGER_LANGS).default('ko'))
+    .option('--output <file>', 'write the ledger to FILE (mode 0600) instead of stdout')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Columns: 번호, 개인정보 파일명, 자료의 종류, 생성일, 폐기일, 폐기사유, 처리담당자, 처리부서장 (left blank for a signature),',
+        'then kind, records destroyed/before/after, method, and the audit entry number and hash.',
+        'CSV starts with a UTF-8 byte order mark so Excel opens the Korean headers correctly; cells starting with = + - @ get a leading \'.',
+        '',
+        'Examples:',
+        '  luxeret-privacy ledger --format html --output ledger.html',
+        '  luxeret-privacy ledger --from 2026-01-01T00:00:00Z --to 2027-01-01T00:00:00Z --format csv --output ledger-2026.csv',
+        '  luxeret-privacy ledger --format md --lang en',
+      ].join('\n'),
+    )
+    .action((flags: LedgerFlags) => {
+      const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
+      const to = flags.to === undefined ? undefined : parseTimeOption('--to', flags.to);
+      if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
+      const db = ctx.store();
+      const controller = ctx.config().controller;
+      const ledger = buildLedger(readAuditEntries(db), { from, to, generatedAt: ctx.now(), ...(controller === undefined ? {} : { controller }) });
+      const text = renderLedger(ledger, flags.format, flags.lang);
+      if (flags.output === undefined) {
+        ctx.io.stdout(text);
+        return;
+      }
+      const path = resolve(ctx.io.cwd, flags.output);
+      writeLedger(path, text);
+      ctx.note(`Wrote the ledger (${flags.format}, ${ledger.rows.length} destructions) to ${path}`);
+    });
+
+function renderLedger(ledger: Ledger, format: Format, lang: LedgerLang): string {
+  switch (format) {
+    case 'csv':
+      return renderLedgerCsv(ledger, { lang });
+    case 'json':
+      return renderLedgerJson(ledger, { lang });
+    case 'md':
+      return renderLedgerMarkdown(ledger, { lang });
+    case 'html':
+      return renderLedgerHtml(ledger, { lang });
+  }
+}
+
+function writeLedger(path: string, text: string): void {
+  try {
+    writeFileSync(path, text, { mode: 0o600 });
+    // `mode` applies only when the file is created.
+    chmodSync(path, 0o600);
+  } catch (err) {
+    throw new StoreError(`Could not write the ledger to ${path}`, { cause: err, hint: 'Check that the directory exists and is writable.' });
+  }
+}

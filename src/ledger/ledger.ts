@@ -1,0 +1,128 @@
+import type { AuditEntry } from '../audit/log.js';
+
+/** Why something was destroyed: its retention ended, a data subject asked, or something else the log names. */
+export type DestructionKind = 'retention' | 'subject_request' | 'other';
+/** Where the destroyed copy was held. */
+export type DestructionScope = 'local' | 'cloudflare' | 'other';
+
+/** One row of the destruction ledger (개인정보파일 파기 관리대장): one destruction recorded in the audit log. */
+export interface LedgerRow {
+  /** 번호: 1, 2, … in the order of the audit log. */
+  readonly no: number;
+  /** 개인정보 파일명: the location, e.g. `local/firewall-events`, `cloudflare/access-rules`. */
+  readonly location: string;
+  /** 자료의 종류: item ids (`ip_address`, `country`, …); labels are the formatter's job. */
+  readonly items: readonly string[];
+  /** 생성일: the oldest destroyed record, when the entry says. */
+  readonly createdAt: Date | undefined;
+  /** 폐기일: when the destruction was recorded (committed together with it, for local data). */
+  readonly destroyedAt: Date;
+  readonly kind: DestructionKind;
+  readonly scope: DestructionScope;
+  /** 폐기사유: the retention rule (`retention.firewall_events=30d`) or, for a request, its stated reason. */
+  readonly retentionRule: string | null;
+  readonly reason: string | null;
+  /** 처리담당자 */
+  readonly actor: string;
+  readonly deleted: number;
+  readonly before: number | null;
+  readonly after: number | null;
+  readonly method: string | null;
+  readonly event: string;
+  /** The audit entry this row is built from: check it against the signed log. */
+  readonly auditSeq: number;
+  readonly auditHash: string;
+}
+
+export interface Ledger {
+  readonly generatedAt: Date;
+  readonly from: Date | undefined;
+  readonly to: Date | undefined;
+  readonly controller: string | undefined;
+  readonly rows: readonly LedgerRow[];
+}
+
+/** What each known location holds; an entry may name its own with `details.items`. */
+const ITEMS_BY_LOCATION: Record<string, readonly string[]> = {
+  'local/firewall-events': ['ip_address', 'country', 'asn', 'time', 'ray_id', 'host', 'action', 'rule'],
+  'local/http-analytics': ['ip_address', 'country', 'time', 'request_count'],
+  'cloudflare/access-rules': ['ip_address', 'country', 'note'],
+  'cloudflare/list-items': ['ip_address', 'comment'],
+};
+
+/**
+ * The ledger from the audit log (pure): every `*.outcome` entry that destroyed something (`counts.deleted > 0`) in
+ * `[from, to)` – local purges, Cloudflare deletions and subject erasures alike, so new kinds of destruction appear
+ * without changes here. Entries that destroyed nothing (a run with nothing due, a reconciliation) are not rows.
+ */
+export function buildLedger(
+  entries: readonly AuditEntry[],
+  options: { from?: Date; to?: Date; generatedAt: Date; controller?: string },
+): Ledger {
+  const destructions = entries.filter((entry) => isDestruction(entry) && isInRange(entry, options.from, options.to));
+  return {
+    generatedAt: options.generatedAt,
+    from: options.from,
+    to: options.to,
+    controller: options.controller,
+    rows: destructions.map((entry, i) => buildRow(entry, i + 1)),
+  };
+}
+
+export function isDestruction(entry: AuditEntry): boolean {
+  const deleted = entry.counts?.['deleted'];
+  return entry.event.endsWith('.outcome') && typeof deleted === 'number' && deleted > 0;
+}
+
+function isInRange(entry: AuditEntry, from: Date | undefined, to: Date | undefined): boolean {
+  const at = Date.parse(entry.time);
+  return (from === undefined || at >= from.getTime()) && (to === undefined || at < to.getTime());
+}
+
+function buildRow(entry: AuditEntry, no: number): LedgerRow {
+  const details = entry.details ?? {};
+  const counts = entry.counts ?? {};
+  const location = entry.location ?? stringList(details['locations'])?.join(', ') ?? '';
+  return {
+    no,
+    location,
+    items: stringList(details['items']) ?? selectItems(location),
+    createdAt: parseTime(details['oldest_record']),
+    destroyedAt: new Date(entry.time),
+    kind: selectKind(entry),
+    scope: location.startsWith('local/') ? 'local' : location.startsWith('cloudflare/') ? 'cloudflare' : 'other',
+    retentionRule: entry.retention_rule,
+    reason: entry.reason,
+    actor: entry.actor,
+    deleted: counts['deleted'] ?? 0,
+    before: counts['before'] ?? null,
+    after: counts['after'] ?? null,
+    method: typeof details['method'] === 'string' ? details['method'] : null,
+    event: entry.event,
+    auditSeq: entry.seq,
+    auditHash: entry.hash,
+  };
+}
+
+function selectKind(entry: AuditEntry): DestructionKind {
+  if (entry.event.startsWith('subject.')) return 'subject_request';
+  if (entry.retention_rule !== null || entry.event.startsWith('purge.')) return 'retention';
+  return 'other';
+}
+
+function selectItems(location: string): readonly string[] {
+  const known = ITEMS_BY_LOCATION[location];
+  if (known) return known;
+  // Every location this tool destroys holds visitor addresses; anything more is named by the entry itself.
+  return location === '' ? [] : ['ip_address'];
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') && value.length > 0 ? value : undefined;
+}
+
+function parseTime(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : new Date(at);
+}

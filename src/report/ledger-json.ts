@@ -1,0 +1,43 @@
+import { formatTimestamp } from '../inventory/inventory.js';
+import type { Ledger, LedgerRow } from '../ledger/ledger.js';
+import { LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+
+/** `ledger --format json`: stable key order, ISO-8601 UTC, snake_case keys, item ids (not labels) for machines. */
+export function renderLedgerJson(ledger: Ledger, options: { lang: LedgerLang }): string {
+  return JSON.stringify(buildLedgerJson(ledger, options.lang), null, 2) + '\n';
+}
+
+export function buildLedgerJson(ledger: Ledger, lang: LedgerLang): Record<string, unknown> {
+  return {
+    title: LEDGER_LABELS[lang].title,
+    controller: ledger.controller ?? null,
+    generated_at: formatTimestamp(ledger.generatedAt),
+    from: ledger.from ? formatTimestamp(ledger.from) : null,
+    to: ledger.to ? formatTimestamp(ledger.to) : null,
+    rows: ledger.rows.map(buildRowJson),
+  };
+}
+
+function buildRowJson(row: LedgerRow): Record<string, unknown> {
+  return {
+    no: row.no,
+    location: row.location,
+    items: [...row.items],
+    created: row.createdAt ? formatTimestamp(row.createdAt) : null,
+    destroyed_at: formatTimestamp(row.destroyedAt),
+    kind: row.kind,
+    scope: row.scope,
+    retention_rule: row.retentionRule,
+    reason: row.reason,
+    actor: row.actor,
+    // 처리부서장: signed on paper, never filled in by the tool.
+    approver: null,
+    deleted: row.deleted,
+    before: row.before,
+    after: row.after,
+    method: row.method,
+    event: row.event,
+    audit_seq: row.auditSeq,
+    audit_hash: row.auditHash,
+  };
+}

@@ -1,0 +1,29 @@
+import { formatTimestamp } from '../inventory/inventory.js';
+import type { Ledger } from '../ledger/ledger.js';
+import { escapeMarkdown } from './escape.js';
+import { buildLedgerCells, buildLedgerHeader, describePeriod, LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+
+/** `ledger --format md`: a title, the period, one table row per destruction (every cell escaped), a signature line. */
+export function renderLedgerMarkdown(ledger: Ledger, options: { lang: LedgerLang }): string {
+  const labels = LEDGER_LABELS[options.lang];
+  const lines = [`# ${escapeMarkdown(labels.title)}`, ''];
+  if (ledger.controller !== undefined) lines.push(`- ${labels.controller}: ${escapeMarkdown(ledger.controller)}`);
+  lines.push(`- ${labels.period}: ${escapeMarkdown(describePeriod(ledger, options.lang))}`);
+  lines.push(`- ${labels.generated}: ${formatTimestamp(ledger.generatedAt)}`);
+  lines.push(`- ${labels.rows}: ${ledger.rows.length}`, '');
+  if (ledger.rows.length === 0) {
+    lines.push(labels.none, '');
+  } else {
+    const header = buildLedgerHeader(options.lang);
+    lines.push(renderRow(header), renderRow(header.map(() => '---')));
+    for (const row of ledger.rows) lines.push(renderRow(buildLedgerCells(row, options.lang).map((cell) => (cell === null ? '' : escapeMarkdown(cell)))));
+    lines.push('');
+  }
+  lines.push(escapeMarkdown(labels.verify), '');
+  lines.push(`${labels.signatureHandler}: ____________________ ${labels.signHere}    ${labels.signatureHead}: ____________________ ${labels.signHere}    ${labels.signatureDate}: ____________`);
+  return lines.join('\n') + '\n';
+}
+
+function renderRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
