@@ -20,11 +20,13 @@ const MARKDOWN_BLOCK_START = /^(\s*)(#|[+\-=](?=\s|$)|\d+[.)](?=\s|$))/;
  * Markdown punctuation and `|` are backslash-escaped, and line breaks become `<br>` so a value stays in its cell.
  */
 export function escapeMarkdown(value: string | number): string {
-  return showControls(String(value), true)
+  // Control characters last: their `\u0000` form must not be escaped again (a backslash before a letter is literal).
+  const escaped = String(value)
     .replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]!)
     .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`)
     .replace(MARKDOWN_BLOCK_START, (_all, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`)
     .replace(/\r\n|\r|\n/g, '<br>');
+  return showControls(escaped, true);
 }
 
 // eslint-disable-next-line no-control-regex

@@ -167,7 +167,9 @@ function renderAges(data: InventoryReportData, labels: Labels): string {
       const retentionDays = s.retentionSeconds / 86_400;
       const out: string[] = [];
       if (retentionDays >= from && retentionDays < to) out.push(`${describeLocation(labels, s.locationId)}: ${labels.retentionLine(s.retention)}`);
-      if (retentionDays + DRIFT_GRACE_DAYS >= from && retentionDays + DRIFT_GRACE_DAYS < to) out.push(labels.graceLine(DRIFT_GRACE_DAYS));
+      if (retentionDays + DRIFT_GRACE_DAYS >= from && retentionDays + DRIFT_GRACE_DAYS < to) {
+        out.push(`${describeLocation(labels, s.locationId)}: ${labels.graceLine(DRIFT_GRACE_DAYS)}`);
+      }
       return out;
     });
     rows.push([`${from}–${to}d`, ...series.map((s) => formatCount(s.counts.slice(from, to).reduce((a, b) => a + b, 0))), [...new Set(marks)].join('; ')]);

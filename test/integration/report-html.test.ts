@@ -226,9 +226,9 @@ describe('inventory --format md', () => {
       expect(cells).toBeGreaterThan(2);
     }
     // Every table row of a table has as many cells as its header.
-    const tables = md.split(/\n(?!\|)/).filter((block) => block.startsWith('|'));
+    const tables = md.match(/(?:^\|.*\n)+/gm) ?? [];
     for (const table of tables) {
-      const widths = table.split('\n').map((row) => row.replace(/\\\|/g, '').split('|').length);
+      const widths = table.trimEnd().split('\n').map((row) => row.replace(/\\\|/g, '').split('|').length);
       expect(new Set(widths).size).toBe(1);
     }
     expect(md).toContain('## Policy drift');
