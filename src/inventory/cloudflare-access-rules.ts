@@ -19,6 +19,7 @@ export function buildCloudflareAccessRulesLocation(input: AccessRulesLocationInp
   const { status, notes } = buildObjectStatus(objects, ['access-rules']);
   const ips = new Set(rules.flatMap((rule) => (rule.network ? [rule.network.text] : [])));
   const countries = rules.filter((rule) => rule.target === 'country').map((rule) => ({ code: rule.value.toUpperCase(), count: 1 }));
+  if (objects.accountIds.length === 0) notes.push('no account known (set account_id in the config): account-level rules were not read');
   const modes = new Map<string, number>();
   for (const rule of rules) modes.set(rule.mode, (modes.get(rule.mode) ?? 0) + 1);
   if (rules.length > 0) {

@@ -24,6 +24,7 @@ export function buildCloudflareListItemsLocation(input: ListItemsLocationInput):
     const how = list.isManaged ? 'managed: items past retention are purged' : 'reported only: not in managed_lists';
     notes.push(`list ${list.name} (${how}): ${counts.get(list.id) ?? 0} item(s)`);
   }
+  if (objects.accountIds.length === 0) notes.push("no account known (set account_id in the config): the account's IP lists were not read");
   const readAccounts = objects.statuses.some((s) => s.part === 'list-items' && s.state === 'ok');
   if (readAccounts) {
     const found = new Set(objects.lists.map((list) => list.name));

@@ -36,7 +36,8 @@ export interface Truth {
 const BASE_MS = Date.parse('2026-06-01T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 let counter = 0;
-const hexId = () => (++counter).toString(16).padStart(32, 'c');
+// Zero-padded: unique because a counter in hex has no leading zeros.
+const hexId = () => (++counter).toString(16).padStart(32, '0');
 
 function rule(zoneOrAccount: { id: string; type: 'zone' | 'account' }, mode: AccessRule['mode'], target: AccessRule['configuration']['target'], value: string, ageDays: number): AccessRule {
   const at = iso(BASE_MS - ageDays * 86_400_000);
@@ -208,4 +209,23 @@ export async function startSeededEmulator(options: { permissions?: readonly stri
 export function writeConfig(home: string, zoneIds: readonly string[], extra = ''): void {
   const zones = zoneIds.map((id) => `  - id: "${id}"\n`).join('');
   writeFileSync(join(home, 'config.yaml'), `account_id: "${ACCOUNT}"\nzones:\n${zones}managed_lists:\n  - blocked_ips\n${extra}`);
+}
+
+/** Adds `rules` block rules to the Enterprise zone and `items` items to the managed list, for scale tests. */
+export function addScale(emulator: Emulator, counts: { rules: number; items: number }): { rules: number; items: number } {
+  const { state } = emulator;
+  const zone = state.zones.get(ZONE_ENT)!;
+  const account = state.accounts.get(ACCOUNT)!;
+  const scope = { id: ZONE_ENT, type: 'zone' as const };
+  for (let i = 0; i < counts.rules; i++) {
+    const r = rule(scope, 'block', 'ip', `172.16.${(i >> 8) & 255}.${i & 255}`, 100 + (i % 300));
+    zone.accessRules.set(r.id, r);
+  }
+  const blocked = [...account.lists.values()].find((l) => l.name === 'blocked_ips')!;
+  for (let i = 0; i < counts.items; i++) {
+    const id = hexId();
+    const at = iso(BASE_MS - (i % 300) * 86_400_000);
+    blocked.items.set(id, { id, ip: `172.20.${(i >> 8) & 255}.${i & 255}`, comment: '', created_on: at, modified_on: at });
+  }
+  return counts;
 }

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { makeTempDir, runCli } from '../helpers/cli.js';
+import { addScale, startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO } from './cloudflare-inventory-fixture.js';
+
+let emulator: Emulator;
+let cleanup: () => void;
+let cwd: string;
+let home: string;
+
+beforeEach(() => {
+  const temp = makeTempDir();
+  cleanup = temp.cleanup;
+  cwd = temp.dir;
+  home = join(temp.dir, 'home');
+});
+afterEach(async () => {
+  await emulator?.close();
+  cleanup();
+});
+
+describe('inventory of a large account', () => {
+  it('reads 2,000+ access rules and 20,000+ list items in few requests, well inside the REST budget', async () => {
+    const seeded = await startSeededEmulator();
+    emulator = seeded.emulator;
+    const added = addScale(emulator, { rules: 2_000, items: 20_000 });
+    const env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
+    expect((await runCli(['init'], { env, cwd })).code).toBe(0);
+    writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
+    const started = performance.now();
+    const result = await runCli(['inventory', '--format', 'json'], { env, cwd });
+    const elapsedMs = performance.now() - started;
+    expect(result.code).toBe(0);
+    const locations = (JSON.parse(result.stdout) as { locations: { id: string; records: number }[] }).locations;
+    const records = (id: string) => locations.find((l) => l.id === id)?.records;
+    expect(records("cloudflare/access-rules")).toBe(seeded.truth.accessRules.records + added.rules);
+    expect(records('cloudflare/list-items')).toBe(seeded.truth.listItems.records + added.items);
+    const rest = emulator.requests.filter((r) => r.kind === 'rest');
+    // Pages of 100 rules and 500 items (plus the empty page past the end for page-based lists).
+    expect(rest.length).toBeLessThan(110);
+    expect(rest.filter((r) => r.status !== 200 && r.status !== 404)).toHaveLength(0);
+    // Measured: 87 requests, about 4 s on the 2-core machine (SDK paging, emulator, purpose-rule plan).
+    expect(elapsedMs).toBeLessThan(30_000);
+  }, 60_000);
+});
