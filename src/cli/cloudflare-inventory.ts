@@ -43,6 +43,7 @@ export function buildCloudflareObjectBuilders(ctx: CliContext, config: Config, o
     })
       .finally(() => ctx.progress(''))
       .then((objects) => {
+        options.onSnapshot?.(objects);
         const db = ctx.store();
         return { objects, plan: planCloudflarePurge(db, config, objects, readHolds(db), ctx.now()) };
       }));
