@@ -69,8 +69,8 @@ describe('buildCloudflareFirewallEventsLocation', () => {
       { zoneId: ZONE_B, name: undefined, windowSeconds: 2_678_400, records: 3, oldest: zoneB.span!.oldest, newest: zoneB.span!.newest, expires: new Date('2025-03-13T00:00:00Z') },
     ]);
     expect(location.notes).toEqual([
-      `zone luxeret.com (${ZONE_A}): kept by Cloudflare for 1 day; not deletable through the API; the newest pulled copy ages out 2025-03-01T20:00:00Z`,
-      `zone ${ZONE_B}: kept by Cloudflare for 31 days; not deletable through the API; the newest pulled copy ages out 2025-03-13T00:00:00Z`,
+      `zone luxeret.com (${ZONE_A}): kept by Cloudflare for 1 day; not deletable through the API; the pulled copies age out from 2025-03-01T01:00:00Z to 2025-03-01T20:00:00Z`,
+      `zone ${ZONE_B}: kept by Cloudflare for 31 days; not deletable through the API; the pulled copies age out from 2025-03-04T00:00:00Z to 2025-03-13T00:00:00Z`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
   });

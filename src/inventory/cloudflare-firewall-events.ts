@@ -113,7 +113,10 @@ function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow): strin
     return notes;
   }
   const kept = `kept by Cloudflare for ${describeWindow(zone.windowSeconds)}; not deletable through the API`;
-  const until = zone.expires ? `the newest pulled copy ages out ${formatTimestamp(zone.expires)}` : 'no pulled event is still inside the window';
+  const until =
+    zone.expires && zone.oldest
+      ? `the pulled copies age out from ${formatTimestamp(new Date(zone.oldest.getTime() + zone.windowSeconds * 1000))} to ${formatTimestamp(zone.expires)}`
+      : 'no pulled event is still inside the window';
   notes.push(`${label}: ${kept}; ${until}`);
   return notes;
 }

@@ -136,11 +136,11 @@ export function countExpiredInZone(
     );
     heldSql = `lux_inventory_is_held(client_ip, client_country, ${time})`;
   }
+  // The hold predicate runs once per row (in the inner query), not once per aggregate.
   const row = db
     .prepare(
-      `SELECT COALESCE(SUM(CASE WHEN ${heldSql} THEN 0 ELSE 1 END), 0) AS expired,
-              COALESCE(SUM(CASE WHEN ${heldSql} THEN 1 ELSE 0 END), 0) AS held
-         FROM ${table} WHERE ${time} < ? AND zone_id = ?`,
+      `SELECT COALESCE(SUM(held = 0), 0) AS expired, COALESCE(SUM(held), 0) AS held
+         FROM (SELECT ${heldSql} AS held FROM ${table} WHERE ${time} < ? AND zone_id = ?)`,
     )
     .get(Math.ceil(cutoff.getTime() / 1000), zoneId) as { expired: number; held: number };
   return row;

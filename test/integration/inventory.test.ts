@@ -227,7 +227,7 @@ describe('inventory', () => {
       { zone_id: ZONE_B, name: null, window_seconds: null, records: null, oldest: null, newest: null, expires: null },
     ]);
     expect(cloudflare.notes).toContain(
-      `zone shop.luxeret.com (${ZONE_A}): kept by Cloudflare for 3 days; not deletable through the API; the newest pulled copy ages out ${iso(newestA + ZONE_A_WINDOW_S)}`,
+      `zone shop.luxeret.com (${ZONE_A}): kept by Cloudflare for 3 days; not deletable through the API; the pulled copies age out from ${iso(Math.min(...inWindow.map((e) => e.at)) + ZONE_A_WINDOW_S)} to ${iso(newestA + ZONE_A_WINDOW_S)}`,
     );
     expect(cloudflare.notes).toContain(`zone ${ZONE_B}: window unknown; run pull to learn this zone's window`);
   });
