@@ -30,9 +30,9 @@ export function randomIPv4(rng: Rng): string {
   return `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
 }
 
+/** An address in the documentation prefix 2001:db8::/32, in canonical (RFC 5952) text. */
 export function randomIPv6(rng: Rng): string {
-  const groups = ['2001', 'db8', rng.hex(4).replace(/^0+(?=.)/, ''), rng.hex(4).replace(/^0+(?=.)/, '')];
-  return `${groups.join(':')}::${rng.hex(4).replace(/^0+(?=.)/, '')}`;
+  return `2001:db8:${rng.int(1, 0xffff).toString(16)}:${rng.int(1, 0xffff).toString(16)}::${rng.int(1, 0xffff).toString(16)}`;
 }
 
 export interface FirewallEventSeed {

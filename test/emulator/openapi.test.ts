@@ -159,6 +159,7 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['GET', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}`],
     ['PATCH', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule']}`, { action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'd', enabled: true }],
     ['GET', (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`],
+    ['GET', (i) => `/zones/${i['zone']}/logs/received/fields`],
     ['GET', (i) => `/zones/${i['zone']}/logs/control/retention/flag`],
     ['POST', (i) => `/zones/${i['zone']}/logs/control/retention/flag`, { flag: false }],
     ['GET', (i) => `/zones/${i['zone']}/logpush/jobs`],

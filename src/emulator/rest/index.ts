@@ -3,6 +3,7 @@ import { ACCESS_RULE_ROUTES } from './access-rules.js';
 import { LIST_ROUTES } from './lists.js';
 import { LOCKDOWN_ROUTES } from './lockdowns.js';
 import { LOG_ROUTES } from './logs.js';
+import { LOGPULL_ROUTES } from './logpull.js';
 import { RULESET_ROUTES } from './rulesets.js';
 import { TOKEN_ROUTES } from './tokens.js';
 import { ZONE_ROUTES } from './zones.js';
@@ -16,4 +17,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...LOCKDOWN_ROUTES,
   ...RULESET_ROUTES,
   ...LOG_ROUTES,
+  ...LOGPULL_ROUTES,
 ];

@@ -1,0 +1,103 @@
+import Cloudflare from 'cloudflare';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  addHttpRequests,
+  addLogpushJobs,
+  addRuleset,
+  addZone,
+  generateCustomRuleset,
+  generateLogpushJobs,
+  type Emulator,
+} from '../../src/emulator/index.js';
+import { TEST_TOKEN, callEmulator, startTestEmulator } from '../helpers/emulator.js';
+
+const NOW = Date.parse('2026-10-20T12:00:00Z');
+
+describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
+  let emulator: Emulator;
+  let client: Cloudflare;
+
+  beforeEach(async () => {
+    emulator = await startTestEmulator({ now: () => NOW });
+    client = new Cloudflare({ apiToken: TEST_TOKEN, baseURL: emulator.baseUrl, maxRetries: 0 });
+  });
+  afterEach(() => emulator.close());
+
+  it('gates Zone Lockdown off Free and caps rules per plan', async () => {
+    const free = addZone(emulator.state, { name: 'free.example', plan: 'free' });
+    const response = await callEmulator(emulator, 'GET', `/zones/${free.id}/firewall/lockdowns`);
+    expect(response.status).toBe(403);
+    expect(response.body).toMatchObject({ success: false, errors: [{ code: 10020, message: 'Zone Lockdown is not available on the Free Website plan' }] });
+    const pro = addZone(emulator.state, { name: 'pro.example', plan: 'pro' });
+    const body = { urls: ['pro.example/admin*'], configurations: [{ target: 'ip', value: '198.51.100.4' }] };
+    for (let i = 0; i < 3; i++) await client.firewall.lockdowns.create({ zone_id: pro.id, ...body } as Parameters<typeof client.firewall.lockdowns.create>[0]);
+    expect((await callEmulator(emulator, 'POST', `/zones/${pro.id}/firewall/lockdowns`, { body })).status).toBe(400);
+    const ids = [];
+    for await (const rule of client.firewall.lockdowns.list({ zone_id: pro.id, per_page: 2 })) ids.push(rule.id);
+    expect(ids).toHaveLength(3);
+  });
+
+  it('serves the custom-rules entrypoint (404 when absent), edits rules and bumps versions', async () => {
+    const zone = addZone(emulator.state, { name: 'shop.example', plan: 'business' });
+    await expect(client.rulesets.phases.get('http_request_firewall_custom', { zone_id: zone.id })).rejects.toMatchObject({
+      status: 404,
+      errors: [{ code: 10003, message: 'could not find entrypoint ruleset in the http_request_firewall_custom phase' }],
+    });
+    const ruleset = addRuleset(emulator.state, { zoneId: zone.id }, generateCustomRuleset({ now: new Date(NOW), rules: 2 }));
+    const entry = await client.rulesets.phases.get('http_request_firewall_custom', { zone_id: zone.id });
+    expect(entry.rules[0]?.expression).toMatch(/^\(ip\.src in \{[^}]+\}\)/);
+    const rule = ruleset.rules[0];
+    const edited = await client.rulesets.rules.edit(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id, action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'trimmed', enabled: true });
+    expect(edited).toMatchObject({ version: '2', rules: [{ id: rule?.id, version: '2', expression: '(ip.src in {192.0.2.1})' }, {}] });
+    const afterDelete = await client.rulesets.rules.delete(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id });
+    expect(afterDelete.rules).toHaveLength(1);
+    const listed = [];
+    for await (const item of client.rulesets.list({ zone_id: zone.id })) listed.push(item);
+    expect(listed).toMatchObject([{ id: ruleset.id, phase: 'http_request_firewall_custom' }]);
+    expect(listed[0]).not.toHaveProperty('rules');
+  });
+
+  it('toggles the retention flag and serves Logpull NDJSON on Enterprise only', async () => {
+    const business = addZone(emulator.state, { name: 'biz.example', plan: 'business' });
+    await expect(client.logs.control.retention.get({ zone_id: business.id })).rejects.toMatchObject({ status: 403 });
+    const zone = addZone(emulator.state, { name: 'ent.example', plan: 'enterprise' });
+    expect(await client.logs.control.retention.get({ zone_id: zone.id })).toEqual({ flag: false });
+    addHttpRequests(emulator.state, zone.id, [{ datetime: '2026-10-20T10:00:30Z', clientIP: '198.51.100.9', clientCountryName: 'DE', count: 2 }]);
+    const path = `/zones/${zone.id}/logs/received?start=2026-10-20T10:00:00Z&end=2026-10-20T10:01:00Z&fields=ClientIP,ClientCountry,RayID&timestamps=rfc3339`;
+    expect((await callEmulator(emulator, 'GET', path)).status).toBe(400);
+    expect(await client.logs.control.retention.create({ zone_id: zone.id, flag: true })).toEqual({ flag: true });
+    const response = await client.logs.received.get({ zone_id: zone.id, start: '2026-10-20T10:00:00Z', end: '2026-10-20T10:01:00Z', fields: 'ClientIP,ClientCountry,RayID' }).asResponse();
+    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ ClientIP: '198.51.100.9', ClientCountry: 'de' });
+    expect((await callEmulator(emulator, 'GET', path.replace('10:01:00Z', '11:00:01Z'))).status).toBe(400);
+    const empty = await callEmulator(emulator, 'GET', path.replace(/10:0/g, '09:0'));
+    expect(empty.status).toBe(200);
+    expect(empty.text).toBe('');
+  });
+
+  it('lists and deletes Logpush jobs with integer ids, and gates them to Enterprise', async () => {
+    const zone = addZone(emulator.state, { name: 'ent.example', plan: 'enterprise' });
+    addLogpushJobs(emulator.state, { zoneId: zone.id }, generateLogpushJobs({ count: 2, accountId: zone.accountId }));
+    const jobs = [];
+    for await (const job of client.logpush.jobs.list({ zone_id: zone.id })) jobs.push(job);
+    expect(jobs.map((job) => job?.id)).toEqual([100, 101]);
+    expect(jobs[0]?.destination_conf).toContain('secret-access-key=');
+    expect(await client.logpush.jobs.delete(100, { zone_id: zone.id })).toEqual({ id: 100 });
+    await expect(client.logpush.jobs.get(100, { zone_id: zone.id })).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+    zone.plan = 'pro';
+    await expect(client.logpush.jobs.get(101, { zone_id: zone.id })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('counts list-item changes against their own budget', async () => {
+    emulator.state.limits = { ...emulator.state.limits, listItemChanges: 3 };
+    const zone = addZone(emulator.state, { name: 'a.example', plan: 'enterprise' });
+    const list = await client.rules.lists.create({ account_id: zone.accountId, name: 'abuse_ips', kind: 'ip' });
+    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, { account_id: zone.accountId, body: [{ ip: '192.0.2.1' }, { ip: '192.0.2.2' }] });
+    await client.rules.lists.bulkOperations.get(operationId, { account_id: zone.accountId });
+    expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: zone.accountId })).toMatchObject({ status: 'completed' });
+    const refused = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.3' }, { ip: '192.0.2.4' }] });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('300');
+  });
+});
