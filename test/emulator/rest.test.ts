@@ -50,7 +50,7 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     const edited = await client.rulesets.rules.edit(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id, action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'trimmed', enabled: true });
     expect(edited).toMatchObject({ version: '2', rules: [{ id: rule?.id, version: '2', expression: '(ip.src in {192.0.2.1})' }, {}] });
     const afterDelete = await client.rulesets.rules.delete(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id });
-    expect(afterDelete.rules).toHaveLength(1);
+    expect((afterDelete as { rules: unknown[] }).rules).toHaveLength(1);
     const listed = [];
     for await (const item of client.rulesets.list({ zone_id: zone.id })) listed.push(item);
     expect(listed).toMatchObject([{ id: ruleset.id, phase: 'http_request_firewall_custom' }]);
