@@ -23,6 +23,7 @@ export type ItemKey =
   | 'requests'
   | 'asName'
   | 'ruleNote'
+  | 'comment'
   | 'expression'
   | 'requestLog'
   | 'jobFields';
@@ -247,13 +248,14 @@ const EN: Labels = {
     requests: 'request count',
     asName: 'AS name',
     ruleNote: 'rule note',
+    comment: 'item comment',
     expression: 'rule expression',
     requestLog: 'full request log',
     jobFields: 'the fields each job lists',
   },
   genericItems: 'IP addresses and/or countries',
   controlledByUs: 'Us',
-  controlledByUsDetail: (retention) => (retention === undefined ? 'Us' : `Us — purged after ${retention}`),
+  controlledByUsDetail: (retention) => (retention === undefined ? 'Us — by hand (the purge does not delete these)' : `Us — purged after ${retention}`),
   controlledByCloudflare: 'Cloudflare',
   controlledByCloudflareUntil: (date) => `Cloudflare — ages out by ${date}; no API deletes it`,
   statusLabel: { ok: 'OK', not_available: 'not available on this plan', not_readable: 'not readable with this token', error: 'failed' },
@@ -383,13 +385,14 @@ const KO: Labels = {
     requests: '요청 수',
     asName: 'AS 이름',
     ruleNote: '규칙 메모',
+    comment: '항목 메모',
     expression: '규칙 표현식',
     requestLog: '전체 요청 로그',
     jobFields: '작업별 지정 필드',
   },
   genericItems: 'IP 주소 및/또는 접속 국가',
   controlledByUs: '당사',
-  controlledByUsDetail: (retention) => (retention === undefined ? '당사' : `당사 — ${retention} 경과 후 파기`),
+  controlledByUsDetail: (retention) => (retention === undefined ? '당사 — 수동 삭제 (자동 파기 대상 아님)' : `당사 — ${retention} 경과 후 파기`),
   controlledByCloudflare: 'Cloudflare',
   controlledByCloudflareUntil: (date) => `Cloudflare — ${date}까지 보관 후 자동 삭제 (API로 삭제 불가)`,
   statusLabel: { ok: '정상', not_available: '요금제에서 제공되지 않음', not_readable: '토큰 권한 부족으로 읽지 못함', error: '실패' },

@@ -82,7 +82,7 @@ const ITEMS: Record<LocationKey, readonly ItemKey[]> = {
   localHttpAnalytics: ['ip', 'country', 'hour', 'requests'],
   cloudflareFirewallEvents: ['ip', 'country', 'asn', 'host', 'path', 'query', 'userAgent', 'time', 'action', 'rule', 'rayId'],
   accessRules: ['ipOrRange', 'country', 'ruleNote'],
-  listItems: ['ipOrRange', 'ruleNote'],
+  listItems: ['ipOrRange', 'comment'],
   lockdowns: ['ipOrRange'],
   customRules: ['ipOrRange', 'country', 'expression'],
   logpull: ['requestLog', 'ip', 'country', 'host', 'path', 'userAgent'],
