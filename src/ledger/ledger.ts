@@ -3,7 +3,7 @@ import type { AuditEntry } from '../audit/log.js';
 /** Why something was destroyed: its retention ended, a data subject asked, or something else the log names. */
 export type DestructionKind = 'retention' | 'subject_request' | 'other';
 /** Where the destroyed copy was held. */
-export type DestructionScope = 'local' | 'cloudflare' | 'other';
+export type DestructionScope = 'local' | 'cloudflare' | 'mixed' | 'other';
 
 /** One row of the destruction ledger (개인정보파일 파기 관리대장): one destruction recorded in the audit log. */
 export interface LedgerRow {
@@ -60,18 +60,23 @@ export function buildLedger(
   options: { from?: Date; to?: Date; generatedAt: Date; controller?: string },
 ): Ledger {
   const destructions = entries.filter((entry) => isDestruction(entry) && isInRange(entry, options.from, options.to));
+  const intents = new Map(entries.filter((entry) => entry.event.endsWith('.intent') && entry.run_id !== null).map((entry) => [entry.run_id, entry]));
   return {
     generatedAt: options.generatedAt,
     from: options.from,
     to: options.to,
     controller: options.controller,
-    rows: destructions.map((entry, i) => buildRow(entry, i + 1)),
+    rows: destructions.map((entry, i) => buildRow(entry, i + 1, entry.run_id === null ? undefined : intents.get(entry.run_id))),
   };
 }
 
+/**
+ * An outcome that destroyed something, or a reconciliation that found a crashed run's deletions done (Cloudflare
+ * deletions happen before their outcome can be written; the reconciliation is then their only record).
+ */
 export function isDestruction(entry: AuditEntry): boolean {
   const deleted = entry.counts?.['deleted'];
-  return entry.event.endsWith('.outcome') && typeof deleted === 'number' && deleted > 0;
+  return (entry.event.endsWith('.outcome') || entry.event.endsWith('.reconciled')) && typeof deleted === 'number' && deleted > 0;
 }
 
 function isInRange(entry: AuditEntry, from: Date | undefined, to: Date | undefined): boolean {
@@ -79,18 +84,20 @@ function isInRange(entry: AuditEntry, from: Date | undefined, to: Date | undefin
   return (from === undefined || at >= from.getTime()) && (to === undefined || at < to.getTime());
 }
 
-function buildRow(entry: AuditEntry, no: number): LedgerRow {
-  const details = entry.details ?? {};
+function buildRow(entry: AuditEntry, no: number, intent: AuditEntry | undefined): LedgerRow {
+  // The run's intent announced the method and the span of records; an outcome may not repeat them.
+  const details = { ...(intent?.details ?? {}), ...(entry.details ?? {}) };
   const counts = entry.counts ?? {};
-  const location = entry.location ?? stringList(details['locations'])?.join(', ') ?? '';
+  // A subject erasure may record one entry for several locations.
+  const locations = entry.location !== null ? [entry.location] : (stringList(details['locations']) ?? []);
   return {
     no,
-    location,
-    items: stringList(details['items']) ?? selectItems(location),
+    location: locations.join(', '),
+    items: stringList(details['items']) ?? [...new Set(locations.flatMap(selectItems))],
     createdAt: parseTime(details['oldest_record']),
     destroyedAt: new Date(entry.time),
     kind: selectKind(entry),
-    scope: location.startsWith('local/') ? 'local' : location.startsWith('cloudflare/') ? 'cloudflare' : 'other',
+    scope: selectScope(locations),
     retentionRule: entry.retention_rule,
     reason: entry.reason,
     actor: entry.actor,
@@ -111,10 +118,14 @@ function selectKind(entry: AuditEntry): DestructionKind {
 }
 
 function selectItems(location: string): readonly string[] {
-  const known = ITEMS_BY_LOCATION[location];
-  if (known) return known;
   // Every location this tool destroys holds visitor addresses; anything more is named by the entry itself.
-  return location === '' ? [] : ['ip_address'];
+  return ITEMS_BY_LOCATION[location] ?? ['ip_address'];
+}
+
+function selectScope(locations: readonly string[]): DestructionScope {
+  const scopes = new Set(locations.map((location) => (location.startsWith('local/') ? 'local' : location.startsWith('cloudflare/') ? 'cloudflare' : 'other')));
+  if (scopes.size === 1) return [...scopes][0]!;
+  return scopes.size === 2 && scopes.has('local') && scopes.has('cloudflare') ? 'mixed' : 'other';
 }
 
 function stringList(value: unknown): string[] | undefined {

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { Ledger } from '../ledger/ledger.js';
+import { renderLedgerCsv } from './ledger-csv.js';
+import { renderLedgerHtml } from './ledger-html.js';
+import { renderLedgerJson } from './ledger-json.js';
+import { renderLedgerMarkdown } from './ledger-md.js';
+
+/** Values as hostile as an audit entry can carry: formulas, quotes, commas, newlines, pipes, markup. */
+function hostileLedger(): Ledger {
+  return {
+    generatedAt: new Date('2025-03-01T00:00:00Z'),
+    from: new Date('2025-01-01T00:00:00Z'),
+    to: undefined,
+    controller: 'Luxeret <b>Co.</b>, "Ltd."',
+    rows: [
+      {
+        no: 1,
+        location: 'local/firewall-events',
+        items: ['ip_address', 'country'],
+        createdAt: new Date('2024-12-01T10:00:00.000Z'),
+        destroyedAt: new Date('2025-01-31T23:59:59.999Z'),
+        kind: 'retention',
+        scope: 'local',
+        retentionRule: 'retention.firewall_events=30d',
+        reason: null,
+        actor: '=cmd|\' /C calc\'!A0',
+        deleted: 10,
+        before: 50,
+        after: 40,
+        method: 'SQLite DELETE, then "vacuum"',
+        event: 'purge.outcome',
+        auditSeq: 7,
+        auditHash: 'sha256:' + 'a'.repeat(64),
+      },
+      {
+        no: 2,
+        location: 'cloudflare/list-items',
+        items: ['ip_address', 'mystery'],
+        createdAt: undefined,
+        destroyedAt: new Date('2025-02-15T00:00:00Z'),
+        kind: 'subject_request',
+        scope: 'cloudflare',
+        retentionRule: null,
+        reason: 'two\nlines | <script>alert(1)</script> @SUM(1)',
+        actor: '-ops@web1',
+        deleted: 1,
+        before: null,
+        after: null,
+        method: null,
+        event: 'subject.erase.outcome',
+        auditSeq: 9,
+        auditHash: 'sha256:' + 'b'.repeat(64),
+      },
+    ],
+  };
+}
+
+describe('ledger CSV', () => {
+  it('starts with a BOM, has Korean headers, quotes per RFC 4180 and defuses formulas', () => {
+    const csv = renderLedgerCsv(hostileLedger(), { lang: 'ko' });
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.slice(1)).toMatchInlineSnapshot(`
+      "번호,개인정보 파일명,자료의 종류,생성일,폐기일,폐기사유,처리담당자,처리부서장,파기 구분,파기 건수,파기 전 건수,파기 후 건수,파기 방법,감사 로그 번호,감사 로그 해시
+      1,local/firewall-events,"IP 주소, 국가",2024-12-01T10:00:00Z,2025-01-31T23:59:59Z,보유기간 경과 (retention.firewall_events=30d),'=cmd|' /C calc'!A0,,보유기간 경과 (자체 저장소),10,50,40,"SQLite DELETE, then ""vacuum""",7,sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+      2,cloudflare/list-items,"IP 주소, mystery",,2025-02-15T00:00:00Z,"정보주체의 삭제 요구 (개인정보 보호법 제36조): two
+      lines | <script>alert(1)</script> @SUM(1)",'-ops@web1,,정보주체 삭제 요구 (Cloudflare),1,,,,9,sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+      "
+    `);
+  });
+
+  it('has English headers with --lang en', () => {
+    expect(renderLedgerCsv(hostileLedger(), { lang: 'en' }).split('\r\n')[0]).toBe(
+      '\uFEFFNo.,Personal data file,Data items,Created (oldest record),Destroyed,Reason,Handled by,Head of department,Kind,Records destroyed,Records before,Records after,Method,Audit entry,Audit entry hash',
+    );
+  });
+});
+
+describe('ledger Markdown', () => {
+  it('escapes pipes, markup and line breaks so each row stays one table row', () => {
+    expect(renderLedgerMarkdown(hostileLedger(), { lang: 'en' })).toMatchInlineSnapshot(`
+      "# Personal data destruction ledger
+
+      - Controller: Luxeret &lt;b&gt;Co.&lt;/b&gt;, "Ltd."
+      - Period: 2025-01-01T00:00:00Z – now
+      - Generated: 2025-03-01T00:00:00Z
+      - Destructions: 2
+
+      | No. | Personal data file | Data items | Created (oldest record) | Destroyed | Reason | Handled by | Head of department | Kind | Records destroyed | Records before | Records after | Method | Audit entry | Audit entry hash |
+      | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+      | 1 | local/firewall-events | IP address, country | 2024-12-01T10:00:00Z | 2025-01-31T23:59:59Z | Retention period ended (retention.firewall\\_events=30d) | =cmd\\|' /C calc'!A0 |  | retention ended (own store) | 10 | 50 | 40 | SQLite DELETE, then "vacuum" | 7 | sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa |
+      | 2 | cloudflare/list-items | IP address, mystery |  | 2025-02-15T00:00:00Z | Erasure requested by the data subject (PIPA Art. 36): two<br>lines \\| &lt;script&gt;alert(1)&lt;/script&gt; @SUM(1) | -ops@web1 |  | data subject request (Cloudflare) | 1 |  |  |  | 9 | sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb |
+
+      Each row's audit entry number and hash must match the signed audit log: luxeret-privacy audit verify
+
+      Handled by: ____________________ (signature)    Head of department: ____________________ (signature)    Date: ____________
+      "
+    `);
+  });
+});
+
+describe('ledger HTML', () => {
+  const html = renderLedgerHtml(hostileLedger(), { lang: 'ko' });
+
+  it('is self-contained and printable on A4 landscape, with a signature line', () => {
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="ko">/);
+    expect(html).toContain('@page { size: A4 landscape;');
+    expect(html).toContain('default-src &#39;none&#39;');
+    expect(html).not.toMatch(/<script|<link|<img|\b(?:src|href)=/i);
+    expect(html).toContain('<h1>개인정보파일 파기 관리대장</h1>');
+    expect(html).toContain('<div class="signatures"><div>처리담당자<span class="line"></span>(서명)</div><div>처리부서장<span class="line"></span>(서명)</div>');
+  });
+
+  it('escapes every value', () => {
+    expect(html).toContain('two\nlines | &lt;script&gt;alert(1)&lt;/script&gt; @SUM(1)');
+    expect(html).toContain('Luxeret &lt;b&gt;Co.&lt;/b&gt;, &quot;Ltd.&quot;');
+    expect(html).toContain('<td>=cmd|&#39; /C calc&#39;!A0</td>');
+    expect(html.match(/<tr>/g)).toHaveLength(3);
+    expect(html).toContain('<td class="sign"></td>');
+  });
+
+  it('says so when nothing was destroyed', () => {
+    expect(renderLedgerHtml({ ...hostileLedger(), rows: [] }, { lang: 'en' })).toContain('<p>No destruction was recorded in this period.</p>');
+  });
+});
+
+describe('ledger JSON', () => {
+  it('keeps a stable key order with ISO-8601 UTC times and item ids', () => {
+    const json = JSON.parse(renderLedgerJson(hostileLedger(), { lang: 'en' }));
+    expect(Object.keys(json)).toEqual(['title', 'controller', 'generated_at', 'from', 'to', 'rows']);
+    expect(json.rows[0]).toEqual({
+      no: 1,
+      location: 'local/firewall-events',
+      items: ['ip_address', 'country'],
+      created: '2024-12-01T10:00:00Z',
+      destroyed_at: '2025-01-31T23:59:59Z',
+      kind: 'retention',
+      scope: 'local',
+      retention_rule: 'retention.firewall_events=30d',
+      reason: null,
+      actor: "=cmd|' /C calc'!A0",
+      approver: null,
+      deleted: 10,
+      before: 50,
+      after: 40,
+      method: 'SQLite DELETE, then "vacuum"',
+      event: 'purge.outcome',
+      audit_seq: 7,
+      audit_hash: 'sha256:' + 'a'.repeat(64),
+    });
+  });
+});
