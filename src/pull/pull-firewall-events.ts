@@ -6,7 +6,7 @@ import { lookbackFloor, type DatasetContext } from './dataset-context.js';
 import { selectFirewallFields, toFirewallRecord } from './firewall-fields.js';
 import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
-import { runWindows } from './run-windows.js';
+import { runDatasetWindows } from './run-windows.js';
 import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
 
 const NODE = 'firewallEventsAdaptive';
@@ -45,38 +45,29 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
     floor: () => lookbackFloor(ctx),
   };
   const writer = createFirewallEventWriter(ctx.db);
-  const outcome = await runWindows({
-    db: ctx.db,
-    zoneId: ctx.zoneId,
-    dataset: 'firewall_events',
-    plan,
-    spec,
-    nowSeconds: ctx.nowSeconds,
-    onProgress: ctx.onProgress,
-    store: (rows) => {
-      // Retention is counted from the event time: anything already past it is not ingested at all.
-      const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
-      const records: FirewallEventRecord[] = [];
-      for (const row of rows) {
-        const record = toFirewallRecord(ctx.zoneId, row, selection.extraFields);
-        if (record.datetime >= cutoff) records.push(record);
-      }
-      const counts = writer.insert(records);
-      return { ...counts, expired: rows.length - records.length };
+  return runDatasetWindows(
+    {
+      db: ctx.db,
+      zoneId: ctx.zoneId,
+      dataset: 'firewall_events',
+      plan,
+      spec,
+      nowSeconds: ctx.nowSeconds,
+      onProgress: ctx.onProgress,
+      store: (rows) => {
+        // Retention is counted from the event time: anything already past it is not ingested at all.
+        const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
+        const records: FirewallEventRecord[] = [];
+        for (const row of rows) {
+          const record = toFirewallRecord(ctx.zoneId, row, selection.extraFields);
+          if (record.datetime >= cutoff) records.push(record);
+        }
+        const counts = writer.insert(records);
+        return { ...counts, expired: rows.length - records.length };
+      },
     },
-  });
-  return {
-    ...result,
-    inserted: outcome.inserted,
-    duplicates: outcome.duplicates,
-    expired: outcome.expired,
-    windows: outcome.windows,
-    requests,
-    pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
-    pulledTo: plan.windows.length > 0 ? plan.end : undefined,
-    coveredFrom: outcome.coveredFrom ?? state?.coveredFrom,
-    coveredTo: outcome.coveredTo ?? state?.coveredTo,
-    gaps: [...plan.gaps, ...outcome.gaps],
-    unavailableFields: selection.unavailable,
-  };
+    { ...result, unavailableFields: selection.unavailable },
+    state,
+    () => requests,
+  );
 }

@@ -5,7 +5,7 @@ import { readPullState } from '../store/pull-state.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
 import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
-import { runWindows } from './run-windows.js';
+import { runDatasetWindows } from './run-windows.js';
 import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
 
 const NODE = 'httpRequestsAdaptiveGroups';
@@ -57,44 +57,35 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
     floor: () => Math.ceil(lookbackFloor(ctx) / HOUR) * HOUR,
   };
   const writer = createHttpAnalyticsWriter(ctx.db);
-  const outcome = await runWindows({
-    db: ctx.db,
-    zoneId: ctx.zoneId,
-    dataset: 'http_analytics',
-    plan,
-    spec,
-    nowSeconds: ctx.nowSeconds,
-    onProgress: ctx.onProgress,
-    store: (rows) => {
-      const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
-      const records: HttpAnalyticsRecord[] = [];
-      for (const row of rows) {
-        const hour = parseSeconds(dimension(row, 'datetimeHour'));
-        if (hour < cutoff) continue;
-        records.push({
-          zoneId: ctx.zoneId,
-          hour,
-          clientIp: hasClientIp ? dimension(row, 'clientIP') : '',
-          clientCountry: dimension(row, 'clientCountryName'),
-          requests: Number(row['count']) || 0,
-        });
-      }
-      const counts = writer.upsert(records);
-      return { inserted: counts.inserted, duplicates: counts.updated, expired: rows.length - records.length };
+  return runDatasetWindows(
+    {
+      db: ctx.db,
+      zoneId: ctx.zoneId,
+      dataset: 'http_analytics',
+      plan,
+      spec,
+      nowSeconds: ctx.nowSeconds,
+      onProgress: ctx.onProgress,
+      store: (rows) => {
+        const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
+        const records: HttpAnalyticsRecord[] = [];
+        for (const row of rows) {
+          const hour = parseSeconds(dimension(row, 'datetimeHour'));
+          if (hour < cutoff) continue;
+          records.push({
+            zoneId: ctx.zoneId,
+            hour,
+            clientIp: hasClientIp ? dimension(row, 'clientIP') : '',
+            clientCountry: dimension(row, 'clientCountryName'),
+            requests: Number(row['count']) || 0,
+          });
+        }
+        const counts = writer.upsert(records);
+        return { inserted: counts.inserted, duplicates: counts.updated, expired: rows.length - records.length };
+      },
     },
-  });
-  return {
-    ...result,
-    inserted: outcome.inserted,
-    duplicates: outcome.duplicates,
-    expired: outcome.expired,
-    windows: outcome.windows,
-    requests,
-    pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
-    pulledTo: plan.windows.length > 0 ? plan.end : undefined,
-    coveredFrom: outcome.coveredFrom ?? state?.coveredFrom,
-    coveredTo: outcome.coveredTo ?? state?.coveredTo,
-    gaps: [...plan.gaps, ...outcome.gaps],
-    perCountryOnly: !hasClientIp,
-  };
+    { ...result, perCountryOnly: !hasClientIp },
+    state,
+    () => requests,
+  );
 }

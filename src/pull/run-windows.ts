@@ -1,8 +1,9 @@
+import { CloudflareApiError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { writePullState, type PullDataset } from '../store/pull-state.js';
 import { pageWindow, type PagerSpec, type Row } from './key-pager.js';
 import type { CoverageGap, RangePlan } from './plan-range.js';
-import type { PullProgress } from './summary.js';
+import type { DatasetPullResult, PullProgress } from './summary.js';
 
 export interface BatchCounts {
   readonly inserted: number;
@@ -29,6 +30,16 @@ export interface WindowRunResult extends BatchCounts {
   readonly gaps: readonly CoverageGap[];
 }
 
+/** A pull that failed part-way: what it had stored (and recorded in pull_state) before the failure. */
+export class WindowRunError extends Error {
+  constructor(
+    readonly partial: WindowRunResult,
+    readonly failure: unknown,
+  ) {
+    super('pull failed part-way', { cause: failure });
+  }
+}
+
 /**
  * Walks the plan's windows page by page. Each batch is stored in one transaction together with the cursor it
  * closes out, so a pull killed at any instant resumes exactly where the store's rows end: no gap, no duplicate.
@@ -51,27 +62,81 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
     return counts;
   });
 
-  for (const [from, to] of plan.windows) {
-    let position = from;
-    for await (const batch of pageWindow(run.spec, from, to)) {
-      if (batch.gapTo !== undefined) {
-        gaps.push({ from: position, to: batch.gapTo, reason: 'fell out of the look-back window while pulling' });
-        coveredFrom = batch.gapTo;
-        position = batch.gapTo;
-        continue;
-      }
-      const counts = ingest(batch.rows, batch.closedThrough);
-      inserted += counts.inserted;
-      duplicates += counts.duplicates;
-      expired += counts.expired;
-      rows += batch.rows.length;
-      if (batch.closedThrough !== undefined) {
-        coveredTo = batch.closedThrough;
-        position = batch.closedThrough;
-      }
-      run.onProgress?.({ zoneId: run.zoneId, dataset: run.dataset, rows, windowsDone, windowsTotal: plan.windows.length });
-    }
-    windowsDone += 1;
+  const snapshot = (): WindowRunResult => ({
+    inserted,
+    duplicates,
+    expired,
+    windows: windowsDone,
+    coveredFrom: coveredTo === undefined ? undefined : coveredFrom,
+    coveredTo,
+    gaps,
+  });
+  try {
+    await walk();
+  } catch (err) {
+    throw new WindowRunError(snapshot(), err);
   }
-  return { inserted, duplicates, expired, windows: windowsDone, coveredFrom: coveredTo === undefined ? undefined : coveredFrom, coveredTo, gaps };
+  return snapshot();
+
+  async function walk(): Promise<void> {
+    for (const [from, to] of plan.windows) {
+      let position = from;
+      for await (const batch of pageWindow(run.spec, from, to)) {
+        if (batch.gapTo !== undefined) {
+          gaps.push({ from: position, to: batch.gapTo, reason: 'fell out of the look-back window while pulling' });
+          coveredFrom = batch.gapTo;
+          position = batch.gapTo;
+          continue;
+        }
+        const counts = ingest(batch.rows, batch.closedThrough);
+        inserted += counts.inserted;
+        duplicates += counts.duplicates;
+        expired += counts.expired;
+        rows += batch.rows.length;
+        if (batch.closedThrough !== undefined) {
+          coveredTo = batch.closedThrough;
+          position = batch.closedThrough;
+        }
+        run.onProgress?.({ zoneId: run.zoneId, dataset: run.dataset, rows, windowsDone, windowsTotal: plan.windows.length });
+      }
+      windowsDone += 1;
+    }
+  }
+}
+
+/**
+ * Runs the windows and folds the outcome into the dataset result. A Cloudflare failure part-way becomes a failed
+ * result that still counts what was stored before it (and the coverage pull_state now records); anything else is
+ * a bug and propagates.
+ */
+export async function runDatasetWindows(
+  run: WindowRun,
+  base: DatasetPullResult,
+  previous: { readonly coveredFrom: number; readonly coveredTo: number } | undefined,
+  requests: () => number,
+): Promise<DatasetPullResult> {
+  let outcome: WindowRunResult;
+  let error: DatasetPullResult['error'];
+  try {
+    outcome = await runWindows(run);
+  } catch (err) {
+    if (!(err instanceof WindowRunError) || !(err.failure instanceof CloudflareApiError)) throw err instanceof WindowRunError ? err.failure : err;
+    outcome = err.partial;
+    error = { message: err.failure.message, status: err.failure.status };
+  }
+  const { plan } = run;
+  const result: DatasetPullResult = {
+    ...base,
+    inserted: outcome.inserted,
+    duplicates: outcome.duplicates,
+    expired: outcome.expired,
+    windows: outcome.windows,
+    requests: requests(),
+    pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
+    pulledTo: plan.windows.length > 0 ? plan.end : undefined,
+    coveredFrom: outcome.coveredFrom ?? previous?.coveredFrom,
+    coveredTo: outcome.coveredTo ?? previous?.coveredTo,
+    gaps: [...plan.gaps, ...outcome.gaps],
+  };
+  return error ? { ...result, status: 'failed', error } : result;
 }

@@ -6,6 +6,7 @@ import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, ge
 import { readMeta } from '../../src/store/db.js';
 import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { readAllPullStates } from '../../src/store/pull-state.js';
+import { runCli } from '../helpers/cli.js';
 import { eventKey, startPullFixture, TOKEN, type PullFixture } from './pull-fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,7 +26,7 @@ function filesUnder(dir: string): string[] {
 }
 
 function newestMtime(dir: string): number {
-  return Math.max(...filesUnder(dir).filter((f) => f.endsWith('.ts')).map((f) => statSync(f).mtimeMs));
+  return Math.max(...filesUnder(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => statSync(f).mtimeMs));
 }
 
 async function seededZone(f: PullFixture, count = 4000) {
@@ -81,6 +82,32 @@ describe('luxeret-privacy pull (CLI)', () => {
     const files = filesUnder(fixture.home);
     expect(files.some((f) => f.endsWith('luxeret.db'))).toBe(true);
     for (const file of files) expect(readFileSync(file).includes(needle), file).toBe(false);
+  });
+
+  it('exits 4 when some zones fail, after pulling the others; progress only on a TTY', async () => {
+    fixture = await startPullFixture();
+    const { zone } = await seededZone(fixture, 800);
+    const other = addZone(fixture.emulator.state, { name: 'other.example.com', plan: 'pro' });
+    fixture.emulator.state.tokens.get(TOKEN)!.zoneIds = [zone.id];
+    fixture.writeConfig([{ id: zone.id, name: 'shop' }, { id: other.id, name: 'other' }]);
+    const result = await runCli(['pull'], { env: fixture.env(), cwd: fixture.home, tty: true });
+    expect(result.code).toBe(4);
+    expect(result.stdout).toMatch(/shop .*firewall_events .*ok/);
+    expect(result.stdout).toMatch(/other .*failed/);
+    expect(result.stderr).toContain(`zone ${other.id}`);
+    expect(result.stderr).toMatch(/rows · window \d+\/\d+/);
+    const db = fixture.openDb();
+    expect(countFirewallEvents(db, zone.id)).toBeGreaterThan(0);
+    db.close();
+  });
+
+  it('exits 2 for an unknown --zone or an unreadable --since', async () => {
+    fixture = await startPullFixture();
+    await seededZone(fixture, 10);
+    expect((await fixture.pull(['--zone', 'nope'])).code).toBe(2);
+    const since = await fixture.pull(['--since', 'yesterday-ish']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain('--since');
   });
 
   describe('killed half-way', () => {

@@ -130,4 +130,59 @@ describe('pullZones against the emulator', () => {
     // This plan offers no clientIP in httpRequestsAdaptiveGroups: per-country counts only, and the summary says so.
     expect(summary.zones[0]!.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly).toBe(true);
   });
+
+  it('counts what a zone stored before Cloudflare failed part-way, and the next pull completes it exactly', async () => {
+    const { emulator, db } = await setup();
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'flaky.example.com', plan: 'business' });
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
+    const events = generateFirewallEvents({ seed: 13, from: new Date(now - 10 * HOUR), to: new Date(now - 60_000), count: 3000 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    let calls = 0;
+    // After six answers the token is refused: a final error, not retried.
+    const failing: FetchLike = async (url, init) =>
+      ++calls > 6 ? new Response(JSON.stringify({ data: null, errors: [{ message: 'Unauthorized' }] }), { status: 401 }) : fetch(url, init as RequestInit);
+    const first = await pullZones(
+      { client: createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: failing }), db, now: () => new Date() },
+      { zones: [{ id: zone.id, name: undefined }], retention, fields: [] },
+    );
+    const fw = first.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
+    expect(first.zones[0]!.status).toBe('failed');
+    expect(fw.status).toBe('failed');
+    expect(fw.inserted).toBeGreaterThan(0);
+    expect(fw.inserted).toBe(listFirewallEventKeys(db, zone.id).length);
+    expect(fw.coveredTo).toBeDefined();
+
+    const second = await pullZones(
+      { client: createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN }), db, now: () => new Date() },
+      { zones: [{ id: zone.id, name: undefined }], retention, fields: [] },
+    );
+    expect(second.zones[0]!.status).toBe('ok');
+    expect(new Set(listFirewallEventKeys(db, zone.id))).toEqual(new Set(events.map(eventKey)));
+    expect(listFirewallEventKeys(db, zone.id)).toHaveLength(events.length);
+  });
+
+  it('keeps only the minimal fields, plus opted-in ones in extra; nothing past retention', async () => {
+    const { emulator, db } = await setup();
+    const now = Date.now();
+    const zone = addZone(emulator.state, { name: 'min.example.com', plan: 'business' });
+    const events = generateFirewallEvents({ seed: 17, from: new Date(now - 40 * HOUR), to: new Date(now - 60_000), count: 400 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    const bodies: { query: string; variables: Record<string, unknown> }[] = [];
+    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
+    const summary = await pullZones(
+      { client, db, now: () => new Date() },
+      { zones: [{ id: zone.id, name: undefined }], retention: { ...retention, firewallEvents: parseDuration('24h')! }, fields: ['clientRequestPath'] },
+    );
+    const fwQuery = bodies.find((b) => b.query.includes('firewallEventsAdaptive('))!.query;
+    expect(fwQuery).toContain('clientRequestPath');
+    expect(fwQuery).not.toContain('userAgent');
+    expect(fwQuery).not.toContain('clientRequestQuery');
+    const rows = db.prepare('SELECT datetime, extra FROM firewall_events').all() as { datetime: number; extra: string }[];
+    const kept = events.filter((e) => Date.parse(e.datetime) >= now - 24 * HOUR);
+    expect(rows).toHaveLength(kept.length);
+    expect(Math.min(...rows.map((r) => r.datetime))).toBeGreaterThanOrEqual(Math.floor((now - 24 * HOUR) / 1000));
+    expect(Object.keys(JSON.parse(rows[0]!.extra) as object)).toEqual(['clientRequestPath']);
+    expect(summary.zones[0]!.datasets[0]!.gaps).toEqual([]);
+  });
 });
