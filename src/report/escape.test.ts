@@ -38,4 +38,10 @@ describe('escapeMarkdown', () => {
   ])('%j → %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
   });
+
+  it('leaves block syntax alone inside a table cell, where only inline syntax applies', () => {
+    expect(escapeMarkdown('-', { isCell: true })).toBe('-');
+    expect(escapeMarkdown('# not a heading | x', { isCell: true })).toBe('# not a heading \\| x');
+    expect(escapeMarkdown('-')).toBe('\\-');
+  });
 });

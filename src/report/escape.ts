@@ -19,13 +19,16 @@ const MARKDOWN_BLOCK_START = /^(\s*)(#|[+\-=](?=\s|$)|\d+[.)](?=\s|$))/;
  * Text for one Markdown table cell (or inline text): HTML is entity-escaped (renderers pass raw HTML through),
  * Markdown punctuation and `|` are backslash-escaped, and line breaks become `<br>` so a value stays in its cell.
  */
-export function escapeMarkdown(value: string | number): string {
+export function escapeMarkdown(value: string | number, options: { isCell?: boolean } = {}): string {
   // Control characters last: their `\u0000` form must not be escaped again (a backslash before a letter is literal).
-  const escaped = String(value)
+  let escaped = String(value)
     .replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]!)
-    .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`)
-    .replace(MARKDOWN_BLOCK_START, (_all, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`)
-    .replace(/\r\n|\r|\n/g, '<br>');
+    .replace(MARKDOWN_SPECIAL, (ch) => `\\${ch}`);
+  // Inside a table cell only inline syntax applies: a `-` or `1.` there starts nothing.
+  if (options.isCell !== true) {
+    escaped = escaped.replace(MARKDOWN_BLOCK_START, (_all, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`);
+  }
+  escaped = escaped.replace(/\r\n|\r|\n/g, '<br>');
   return showControls(escaped, true);
 }
 

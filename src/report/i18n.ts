@@ -88,6 +88,9 @@ export interface Labels {
   readonly locationsTitle: string;
   readonly locationsIntro: string;
   readonly colLocation: string;
+  readonly colCheck: string;
+  readonly colItem: string;
+  readonly colValue: string;
   readonly colItems: string;
   readonly colControlledBy: string;
   readonly colRecords: string;
@@ -199,6 +202,9 @@ const EN: Labels = {
   locationsTitle: 'Where the data is held',
   locationsIntro: 'One row per place that holds visitor IP addresses or countries. Details, notes and per-zone windows follow the table.',
   colLocation: 'Location',
+  colCheck: 'Check',
+  colItem: 'Item',
+  colValue: 'Value',
   colItems: 'Items held',
   colControlledBy: 'Deletion controlled by',
   colRecords: 'Records',
@@ -336,6 +342,9 @@ const KO: Labels = {
   locationsTitle: '보관 위치',
   locationsIntro: '방문자 IP 주소나 접속 국가를 보관하는 곳마다 한 행씩 보여 줍니다. 표 아래에 위치별 세부 사항, 참고 사항, 존별 보관 기간이 있습니다.',
   colLocation: '보관 위치',
+  colCheck: '점검 항목',
+  colItem: '항목',
+  colValue: '값',
   colItems: '보관 항목',
   colControlledBy: '삭제 주체',
   colRecords: '기록 수',

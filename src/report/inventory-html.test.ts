@@ -166,7 +166,7 @@ describe('renderInventoryMarkdown', () => {
         '',
         'Where visitor IP addresses and countries, collected to protect the website against DDoS and hacking, are held, by whom, and for how long.',
         '',
-        '|   |   |',
+        '| Item | Value |',
         '| --- | --- |',
         '| Controller | 룩세렛 &lt;script&gt;alert(1)&lt;/script&gt; |',
         '| Generated (UTC) | 2025-03-01 00:00:00 UTC |',

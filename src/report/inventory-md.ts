@@ -40,7 +40,7 @@ export function renderInventoryMarkdown(data: InventoryReportData, options: Repo
 
 /** A GitHub-flavoured Markdown table; cells are escaped here, so callers pass plain text. */
 export function renderMarkdownTable(head: readonly string[], rows: readonly (readonly (string | number)[])[], align: readonly Align[] = []): string {
-  const line = (cells: readonly (string | number)[]) => `| ${cells.map((cell) => escapeMarkdown(cell) || ' ').join(' | ')} |`;
+  const line = (cells: readonly (string | number)[]) => `| ${cells.map((cell) => escapeMarkdown(cell, { isCell: true }) || ' ').join(' | ')} |`;
   const rule = `| ${head.map((_, i) => (align[i] === 'right' ? '---:' : '---')).join(' | ')} |`;
   return [line(head), rule, ...rows.map(line)].join('\n') + '\n';
 }
@@ -57,7 +57,7 @@ function renderHeader(data: InventoryReportData, labels: Labels): string {
     [labels.lastPurge, data.lastPurgeAt ? formatUtc(data.lastPurgeAt) : labels.never],
     [labels.privacyPolicy, labels.privacyPolicyName],
   ];
-  return `# ${escapeMarkdown(labels.title)}\n\n${escapeMarkdown(labels.subtitle)}\n\n${renderMarkdownTable(['', ''], rows)}`;
+  return `# ${escapeMarkdown(labels.title)}\n\n${escapeMarkdown(labels.subtitle)}\n\n${renderMarkdownTable([labels.colItem, labels.colValue], rows)}`;
 }
 
 function renderSummary(data: InventoryReportData, labels: Labels): string {
@@ -69,7 +69,7 @@ function renderSummary(data: InventoryReportData, labels: Labels): string {
     [labels.cardHeld, formatCount(totals.held)],
     [labels.cardDrift, totals.contradictions > 0 ? formatCount(totals.contradictions) : labels.cardDriftNone],
   ];
-  return renderMarkdownTable(['', ''], rows, ['left', 'right']);
+  return renderMarkdownTable([labels.colItem, labels.colValue], rows, ['left', 'right']);
 }
 
 function renderDrift(data: InventoryReportData, labels: Labels): string {
@@ -79,7 +79,7 @@ function renderDrift(data: InventoryReportData, labels: Labels): string {
     const policy = `${clause.section}: ${clause.text}${translation === undefined ? '' : `\n(${translation})`}`;
     return [labels.driftState[check.state], labels.driftRule[check.rule], describeCheck(labels, check).join('\n'), policy];
   });
-  const head = [labels.colStatus, labels.driftTitle, labels.colNotes, labels.policySays];
+  const head = [labels.colStatus, labels.colCheck, labels.colNotes, labels.policySays];
   return `## ${escapeMarkdown(labels.driftTitle)}\n\n${escapeMarkdown(labels.driftIntro)}\n\n${renderMarkdownTable(head, rows)}`;
 }
 
