@@ -24,6 +24,10 @@ describe('parseExpression', () => {
     ['http.user_agent eq r#"ip.src in {1.1.1.1}"#', []],
     ['cf.edge.server_ip in {198.51.100.1}', []],
     ['ip.src in $blocked_ips', []],
+    ['ip.src in {"203.0.113.1", 203.0.113.2}', ['203.0.113.1', '203.0.113.2']],
+    ['(ip.src.asnum in {64500}) or ip.src in {203.0.113.3}and ip.src.country eq "RU"', ['203.0.113.3']],
+    ['not http.host eq "a" and ip.src eq 203.0.113.4', ['203.0.113.4']],
+    ['not (http.host eq "a") and ip.src eq 203.0.113.4', ['203.0.113.4']],
   ])('%s', (expression, expected) => {
     expect(nets(expression)).toEqual(expected);
   });

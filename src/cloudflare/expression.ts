@@ -60,12 +60,13 @@ export function parseExpression(expression: string): ParsedExpression {
     }
     i = next;
     for (const value of values) {
+      if (value.kind === 'comma') continue;
       if (field === 'ip') {
         if (value.kind === 'word' && value.text.startsWith('$')) {
           lists.push({ name: value.text.slice(1), negated });
           continue;
         }
-        const text = value.kind === 'string' ? value.text : value.text;
+        const text = value.text;
         const covered = parseNetworkOrRange(text);
         if (covered === undefined) problems.push(text);
         else networks.push({ text, networks: covered, negated });
