@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { auditCommand } from './audit.js';
+import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { holdCommand } from './hold.js';
 import { initCommand } from './init.js';
@@ -15,4 +16,4 @@ import { statsCommand } from './stats.js';
 export type SetExitCode = (code: number) => void;
 export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand];

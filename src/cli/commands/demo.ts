@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { seedDemoData, startEmulator } from '../../emulator/index.js';
+import type { CliContext } from '../context.js';
+import type { Io } from '../io.js';
+import type { SetExitCode } from './index.js';
+
+const REPORT_FILE = 'luxeret-demo-report.html';
+const LEDGER_FILE = 'luxeret-demo-ledger.html';
+
+interface DemoFlags {
+  keep?: boolean;
+  lang?: string;
+}
+
+/** The whole tool, start to finish, against the bundled emulator: no account, no network. */
+export const demoCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+  new Command('demo')
+    .description('Run init → pull → inventory → purge --dry-run → purge → audit verify → ledger against a bundled Cloudflare emulator')
+    .option('--keep', 'keep the temporary LUXERET_HOME and print where it is')
+    .option('--lang <lang>', 'language of the report and ledger: ko or en', 'en')
+    .addHelpText('after', `\nExample:\n  luxeret-privacy demo          # leaves ${REPORT_FILE} and ${LEDGER_FILE} in the current directory`)
+    .action(async (flags: DemoFlags) => {
+      const lang = flags.lang === 'ko' ? 'ko' : 'en';
+      const { run } = await import('../main.js'); // lazily: main.ts imports this file
+      const home = mkdtempSync(join(tmpdir(), 'luxeret-demo-'));
+      const token = `demo-${randomBytes(12).toString('hex')}`;
+      const emulator = await startEmulator();
+      try {
+        ctx.note('Starting the bundled Cloudflare emulator with a realistic data set…');
+        const demo = seedDemoData(emulator.state, { now: new Date(), tokenValue: token });
+        const configPath = join(home, 'config.yaml');
+        const env = {
+          ...ctx.env,
+          LUXERET_HOME: join(home, 'home'),
+          LUXERET_CONFIG: configPath,
+          CLOUDFLARE_API_TOKEN: token,
+          CLOUDFLARE_BASE_URL: emulator.baseUrl,
+        };
+        const steps: { title: string; argv: string[]; before?: () => void }[] = [
+          { title: 'Create the store, keys and config', argv: ['init'], before: () => writeFileSync(configPath, demoConfig(demo, '7d'), { mode: 0o600 }) },
+          { title: 'Pull security events and request analytics from "Cloudflare"', argv: ['pull'] },
+          { title: 'What is held, where, since when', argv: ['inventory'] },
+          {
+            title: 'The policy changes: local records are kept 2 days, not 7. What would a purge destroy? (dry run: nothing changes)',
+            argv: ['purge', '--dry-run'],
+            before: () => writeFileSync(configPath, demoConfig(demo, '2d'), { mode: 0o600 }),
+          },
+          { title: 'Destroy what has outlived its purpose', argv: ['purge'] },
+          { title: "Verify the audit log, as an auditor would", argv: ['audit', 'verify'] },
+          { title: 'The destruction ledger (개인정보파일 파기 관리대장)', argv: ['ledger', '--format', 'md', '--lang', lang] },
+          { title: `Write the HTML report to ./${REPORT_FILE}`, argv: ['inventory', '--format', 'html', '--lang', lang, '--output', join(ctx.io.cwd, REPORT_FILE)] },
+          { title: `Write the ledger to ./${LEDGER_FILE}`, argv: ['ledger', '--format', 'html', '--lang', lang, '--output', join(ctx.io.cwd, LEDGER_FILE)] },
+        ];
+        for (const [index, step] of steps.entries()) {
+          ctx.io.stdout(`\n── ${index + 1}/${steps.length} ${step.title}\n$ luxeret-privacy ${step.argv.map(quoteForDisplay).join(' ')}\n`);
+          step.before?.();
+          const code = await run(step.argv, { ...ctx.io, env, isStderrTty: ctx.io.isStderrTty && ctx.globals().quiet !== true } satisfies Io);
+          if (code !== 0) {
+            ctx.io.stderr(`luxeret-privacy: demo step "${step.argv.join(' ')}" exited ${code}\n`);
+            setExitCode(code);
+            return;
+          }
+        }
+        ctx.io.stdout(`\nDone. Open ./${REPORT_FILE} and ./${LEDGER_FILE}. With a real account: see README "The main job".\n`);
+      } finally {
+        await emulator.close();
+        if (flags.keep) ctx.note(`Kept the demo's LUXERET_HOME at ${join(home, 'home')}`);
+        else rmSync(home, { recursive: true, force: true });
+      }
+    });
+
+/** Rules and list items are judged over 2 days: the span a first pull's events can cover on these plans. */
+function demoConfig(demo: ReturnType<typeof seedDemoData>, localRetention: string): string {
+  const zones = demo.zones.map((zone) => `  - id: "${zone.id}"\n    name: "${zone.name}"  # ${zone.plan} plan\n`).join('');
+  return `# The demo's config: short retentions, so that a first pull already has something to destroy.
+account_id: "${demo.accountId}"
+controller: "Luxeret (demo)"
+zones:
+${zones}retention:
+  firewall_events: ${localRetention}
+  http_analytics: ${localRetention}
+  access_rules: 2d
+  list_items: 2d
+managed_lists: ["abuse_ips"]
+statistics: { min_count: 10 }
+safety: { max_deletes: 1000 }
+`;
+}
+
+function quoteForDisplay(arg: string): string {
+  return /^[\w./:=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir, runCli } from '../helpers/cli.js';
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+describe('demo', () => {
+  it('runs init → pull → inventory → purge → audit verify → ledger against the bundled emulator, leaving the report and ledger', async () => {
+    const temp = makeTempDir();
+    cleanup = temp.cleanup;
+    // No token and no base URL: the demo brings its own emulator and must not need either.
+    const result = await runCli(['demo'], { cwd: temp.dir, env: { HOME: temp.dir } });
+    expect(result.stderr).not.toMatch(/exited \d+/);
+    expect(result.code).toBe(0);
+    for (const step of ['init', 'pull', 'inventory', 'purge --dry-run', 'purge', 'audit verify', 'ledger --format md']) {
+      expect(result.stdout).toContain(`$ luxeret-privacy ${step}`);
+    }
+    const deleted = /Deleted (\d+) of (\d+) planned record/.exec(result.stdout);
+    expect(Number(deleted?.[1])).toBeGreaterThan(1000);
+    expect(deleted?.[1]).toBe(deleted?.[2]);
+    expect(result.stdout).toMatch(/OK: .* entries intact/);
+    const report = join(temp.dir, 'luxeret-demo-report.html');
+    const ledger = join(temp.dir, 'luxeret-demo-ledger.html');
+    expect(existsSync(report) && existsSync(ledger)).toBe(true);
+    expect(readFileSync(report, 'utf8')).toContain('<svg');
+    expect(readFileSync(ledger, 'utf8')).toContain('local/firewall-events');
+    expect(result.stdout + result.stderr).not.toMatch(/secret-access-key=(?!REDACTED)/);
+  }, 120_000);
+});
