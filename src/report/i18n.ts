@@ -128,6 +128,7 @@ export interface Labels {
   readonly otherCountries: string;
   readonly ageChartTitle: string;
   readonly ageChartCaption: (days: number) => string;
+  readonly ageTableCaption: (days: number) => string;
   readonly ageAxis: string;
   readonly countAxis: string;
   readonly olderBucket: (days: number) => string;
@@ -274,6 +275,7 @@ const EN: Labels = {
   otherCountries: 'other',
   ageChartTitle: 'Age of the records we hold',
   ageChartCaption: (days) => `Records per day of age (last ${days} days, older ones in the last bar), against each retention rule.`,
+  ageTableCaption: (days) => `Records per week of age (last ${days} days, older ones in the last row), against each retention rule.`,
   ageAxis: 'age (days)',
   countAxis: 'records',
   olderBucket: (days) => `≥${days}d`,
@@ -414,6 +416,7 @@ const KO: Labels = {
   otherCountries: '기타',
   ageChartTitle: '당사 보유 기록의 경과 일수',
   ageChartCaption: (days) => `경과 일수별 기록 수 (최근 ${days}일, 그보다 오래된 기록은 마지막 막대), 보존기간 선과 비교.`,
+  ageTableCaption: (days) => `경과 주별 기록 수 (최근 ${days}일, 그보다 오래된 기록은 마지막 행), 보존기간과 비교.`,
   ageAxis: '경과 일수',
   countAxis: '기록 수',
   olderBucket: (days) => `${days}일+`,

@@ -157,7 +157,7 @@ function renderCountries(data: InventoryReportData, labels: Labels): string {
 /** The age histogram as a table: one row per week of age (days would make 60 rows), retention rows marked. */
 function renderAges(data: InventoryReportData, labels: Labels): string {
   const { days, series } = data.ageHistogram;
-  const title = `## ${escapeMarkdown(labels.ageChartTitle)}\n\n${escapeMarkdown(labels.ageChartCaption(days))}\n\n`;
+  const title = `## ${escapeMarkdown(labels.ageChartTitle)}\n\n${escapeMarkdown(labels.ageTableCaption(days))}\n\n`;
   if (series.every((s) => s.counts.every((n) => n === 0))) return `${title}${escapeMarkdown(labels.noLocalRecords)}\n`;
   const rows: string[][] = [];
   const week = 7;
