@@ -133,6 +133,11 @@ describe('GraphQL Analytics', () => {
       { count: 1, dimensions: { datetimeHour: '2026-10-20T10:00:00Z', clientIP: '198.51.100.2', clientCountryName: 'FR' } },
       { count: 7, dimensions: { datetimeHour: '2026-10-20T11:00:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB' } },
     ]);
+    const byBucket = query.replace('datetime_geq: $from, datetime_lt: $to', 'datetimeHour_geq: $from, datetimeHour_lt: $to, clientCountryName_neq: "FR"');
+    const hourly = await graphqlQuery(emulator, byBucket, { ...vars, to: '2026-10-20T11:00:00Z' });
+    expect(rowsOf(hourly.body, 'httpRequestsAdaptiveGroups')).toEqual([
+      { count: 5, dimensions: { datetimeHour: '2026-10-20T10:00:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB' } },
+    ]);
     zone.plan = 'free';
     const free = await graphqlQuery(emulator, query, { ...vars, from: '2026-10-20T11:00:00Z' });
     expect(errorsOf(free.body)[0]?.message).toBe(`zone "${zone.id}" does not have access to the path "dimensions.clientIP"`);

@@ -91,6 +91,16 @@ export interface TimeBounds {
   toExclusive?: boolean;
 }
 
+/** Fields that bound a query's time range, with their bucket width in seconds. */
+const BOUND_WIDTH_SECONDS: Readonly<Record<string, number>> = {
+  datetime: 1,
+  datetimeMinute: 60,
+  datetimeFiveMinutes: 300,
+  datetimeFifteenMinutes: 900,
+  datetimeHour: 3600,
+  date: 86_400,
+};
+
 export function timeBounds(filter: Record<string, unknown> | undefined): TimeBounds {
   if (filter === undefined || filter === null) return {};
   let bounds: TimeBounds = {};
@@ -113,15 +123,29 @@ export function timeBounds(filter: Record<string, unknown> | undefined): TimeBou
       if (parts.length > 0 && parts.every((p) => p.to !== undefined)) tighten({ to: Math.max(...parts.map((p) => p.to as number)) });
     }
     const { field, op } = splitKey(key);
-    if (field !== 'datetime') continue;
-    if (op === 'eq') tighten({ from: parseTime(raw, key), to: parseTime(raw, key) });
-    if (op === 'geq') tighten({ from: parseTime(raw, key) });
-    if (op === 'gt') tighten({ from: parseTime(raw, key), fromExclusive: true });
-    if (op === 'leq') tighten({ to: parseTime(raw, key) });
-    if (op === 'lt') tighten({ to: parseTime(raw, key), toExclusive: true });
+    const width = BOUND_WIDTH_SECONDS[field];
+    if (width === undefined) continue;
+    const at = (value: unknown): number => (field === 'date' ? parseTime(`${String(value)}T00:00:00Z`, key) : parseTime(value, key));
+    if (width === 1) {
+      if (op === 'eq') tighten({ from: at(raw), to: at(raw) });
+      if (op === 'geq') tighten({ from: at(raw) });
+      if (op === 'gt') tighten({ from: at(raw), fromExclusive: true });
+      if (op === 'leq') tighten({ to: at(raw) });
+      if (op === 'lt') tighten({ to: at(raw), toExclusive: true });
+    } else {
+      // A bucket field (datetimeHour, date, …) bounds the row time too: bucket >= X iff time >= X rounded up to
+      // the bucket; bucket <= X iff time < X rounded down + width.
+      const down = (value: unknown): number => Math.floor(at(value) / width) * width;
+      const up = (value: unknown): number => Math.ceil(at(value) / width) * width;
+      if (op === 'eq') tighten({ from: up(raw), to: up(raw) + width - 1 });
+      if (op === 'geq') tighten({ from: up(raw) });
+      if (op === 'gt') tighten({ from: down(raw) + width });
+      if (op === 'leq') tighten({ to: down(raw) + width - 1 });
+      if (op === 'lt') tighten({ to: up(raw), toExclusive: true });
+    }
     if (op === 'in' && Array.isArray(raw) && raw.length > 0) {
-      const times = raw.map((v) => parseTime(v, key));
-      tighten({ from: Math.min(...times), to: Math.max(...times) });
+      const times = raw.map(at);
+      tighten({ from: Math.min(...times), to: Math.max(...times) + width - 1 });
     }
   }
   return bounds;

@@ -21,12 +21,15 @@ export const TOKEN_ROUTES: Route[] = [
     path: '/user/tokens/verify',
     permissions: [],
     // Account-owned tokens are not user tokens: /user/tokens/verify rejects them (reference §7).
-    handle: (request) => (request.token.kind === 'account' ? invalidToken(401) : verified(request)),
+    handle: (request) => (request.token.kind === 'account' ? invalidToken(request.state.behaviour.invalidTokenStatus) : verified(request)),
   },
   {
     method: 'GET',
     path: '/accounts/:account_id/tokens/verify',
     permissions: [],
-    handle: (request) => (request.token.kind === 'account' && request.token.accountId === request.params['account_id'] ? verified(request) : invalidToken(401)),
+    handle: (request) =>
+      request.token.kind === 'account' && request.token.accountId === request.params['account_id']
+        ? verified(request)
+        : invalidToken(request.state.behaviour.invalidTokenStatus),
   },
 ];
