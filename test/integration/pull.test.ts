@@ -65,4 +65,35 @@ describe('luxeret-privacy pull', () => {
     expect(listFirewallEventKeys(db2, zone.id).length).toBe(events.length);
     db2.close();
   });
+
+  it('pages hourly request groups exactly with a tiny page size, per IP where offered and per country where not', async () => {
+    fixture = await startPullFixture();
+    const { emulator } = fixture;
+    const now = Date.now();
+    const business = addZone(emulator.state, { name: 'biz.example.com', plan: 'business' });
+    business.graphqlOverrides.httpRequestsAdaptiveGroups = { maxPageSize: 7, notOlderThan: 8 * 3600 };
+    const free = addZone(emulator.state, { name: 'free.example.com', plan: 'free' });
+    free.graphqlOverrides.httpRequestsAdaptiveGroups = { maxPageSize: 3, notOlderThan: 8 * 3600 };
+    const samples = generateHttpRequests({ seed: 8, from: new Date(now - 10 * HOUR), to: new Date(now), clientsPerHour: 25, countries: ['GB', 'DE', 'KR'] });
+    addHttpRequests(emulator.state, business.id, samples);
+    addHttpRequests(emulator.state, free.id, samples);
+    fixture.writeConfig([{ id: business.id }, { id: free.id }]);
+
+    const result = await fixture.pull(['--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { zones: { datasets: { dataset: string; per_country_only: boolean }[] }[] };
+    expect(summary.zones.map((z) => z.datasets.find((d) => d.dataset === 'http_analytics')!.per_country_only)).toEqual([false, true]);
+    const db = fixture.openDb();
+    try {
+      for (const [zone, byIp] of [[business, true], [free, false]] as const) {
+        const held = listHttpAnalytics(db, zone.id);
+        const hours = held.map((r) => r.hour);
+        expect(new Set(hours).size).toBeGreaterThanOrEqual(6);
+        const truth = groupRequests(samples, byIp, Math.min(...hours), Math.max(...hours) + 3600);
+        expect(new Map(held.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
+      }
+    } finally {
+      db.close();
+    }
+  });
 });
