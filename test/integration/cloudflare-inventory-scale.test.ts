@@ -43,4 +43,24 @@ describe('inventory of a large account', () => {
     // Measured: 87 requests, about 4 s on the 2-core machine (SDK paging, emulator, purpose-rule plan).
     expect(elapsedMs).toBeLessThan(30_000);
   }, 60_000);
+
+  it('injected 429s with Retry-After are waited out (SDK retries, pacer pauses every caller) and the counts stay exact', async () => {
+    const seeded = await startSeededEmulator();
+    emulator = seeded.emulator;
+    emulator.state.faults.rest = { ...emulator.state.faults.rest, rateLimit: 0.1, retryAfterSeconds: 1 };
+    const env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
+    expect((await runCli(['init'], { env, cwd })).code).toBe(0);
+    writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
+    const result = await runCli(['inventory', '--format', 'json'], { env, cwd });
+    expect(result.code).toBe(0);
+    const locations = (JSON.parse(result.stdout) as { locations: { id: string; records: number; status: string }[] }).locations;
+    expect(locations.find((l) => l.id === 'cloudflare/access-rules')).toMatchObject({ records: seeded.truth.accessRules.records, status: 'ok' });
+    expect(locations.find((l) => l.id === 'cloudflare/list-items')).toMatchObject({ records: seeded.truth.listItems.records, status: 'ok' });
+    const limited = emulator.requests.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    // Each 429 was retried: every refused request has a later identical one that succeeded.
+    for (const refused of limited) {
+      expect(emulator.requests.some((r) => r !== refused && r.path === refused.path && JSON.stringify(r.query) === JSON.stringify(refused.query) && r.status < 400)).toBe(true);
+    }
+  }, 60_000);
 });
