@@ -182,13 +182,16 @@ export function describePeriod(ledger: Ledger, lang: LedgerLang): string {
   return `${ledger.from ? formatTimestamp(ledger.from) : labels.from} – ${ledger.to ? formatTimestamp(ledger.to) : labels.until}`;
 }
 
+const RESTATES_ART_36 = /PIPA Art\.? ?36|제 ?36 ?조/i;
+
 function describeReason(row: LedgerRow, lang: LedgerLang): string {
   const labels = LEDGER_LABELS[lang];
   switch (row.kind) {
     case 'retention':
       return row.retentionRule ? `${labels.retentionReason} (${row.retentionRule})` : labels.retentionReason;
     case 'subject_request':
-      return row.reason ? `${labels.subjectReason}: ${row.reason}` : labels.subjectReason;
+      // The erasure's own reason usually just restates the legal basis the label already names.
+      return row.reason && !RESTATES_ART_36.test(row.reason) ? `${labels.subjectReason}: ${row.reason}` : labels.subjectReason;
     case 'other':
       return row.reason ?? row.retentionRule ?? row.event;
   }

@@ -149,3 +149,12 @@ describe('ledger JSON', () => {
     });
   });
 });
+
+describe('ledger reasons', () => {
+  it('does not repeat a subject request reason that only restates Art. 36', () => {
+    const ledger = hostileLedger();
+    const row = { ...ledger.rows[1]!, reason: 'Data subject request for erasure (PIPA Art. 36)' };
+    const csv = renderLedgerCsv({ ...ledger, rows: [row] }, { lang: 'ko' });
+    expect(csv).toContain(',정보주체의 삭제 요구 (개인정보 보호법 제36조),');
+  });
+});
