@@ -152,7 +152,7 @@ describe('inventory of Cloudflare-held objects', () => {
     await setUp();
     writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
     const outputs: string[] = [];
-    for (const format of ['json', 'csv', 'table']) {
+    for (const format of ['json', 'csv', 'table', 'md', 'html']) {
       const result = await runCli(['inventory', '--format', format], { env, cwd });
       expect(result.code).toBe(0);
       outputs.push(result.stdout, result.stderr);
