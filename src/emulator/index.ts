@@ -17,11 +17,28 @@
  * zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100, notOlderThan: 3600 };
  * await emulator.close();
  * ```
- * Exports: startEmulator, Emulator, EmulatorOptions, SeenRequest; state helpers (createState, addAccount, addZone,
- * addToken, addFirewallEvents, addHttpRequests, getZone, getAccount, ALL_PERMISSIONS, CLOUDFLARE_RATE_LIMITS, NO_FAULTS);
- * models (FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, Lockdown, Ruleset, LogpushJob, PlanId);
- * plan limits (defaultDatasetLimits, LOCKDOWN_RULE_LIMIT); seeds (generateFirewallEvents, generateHttpRequests, …);
- * createRng.
+ * Exports:
+ * - server: startEmulator(options) → Emulator { baseUrl, graphqlUrl, requests, state, close() }; SeenRequest; API_PREFIX.
+ * - state (mutable while running): createState, addAccount, addZone, addToken, getZone, getAccount, addFirewallEvents,
+ *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs; ALL_PERMISSIONS,
+ *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
+ *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
+ *   state.faults, state.behaviour ({ graphqlErrorStatus, invalidTokenStatus, bulkOperationStepPolls,
+ *   bulkOperationStepMs, maxListItemsPerAccount }).
+ * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
+ *   RulesetRule, LogpushJob, PlanId.
+ * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, LOCKDOWN_RULE_LIMIT, PLAN_NAMES.
+ * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
+ *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
+ *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
+ * - createRng (mulberry32), TimeSortedStore.
+ *
+ * Served: POST /graphql (viewer.zones: settings, firewallEventsAdaptive, httpRequestsAdaptiveGroups); /user/tokens/verify,
+ * /accounts/{id}/tokens/verify; /zones, /zones/{id}; {zones|accounts}/{id}/firewall/access_rules/rules[/{id}];
+ * /accounts/{id}/rules/lists[/{id}[/items[/{id}]]], …/lists/bulk_operations/{id}; /zones/{id}/firewall/lockdowns[/{id}];
+ * {zones|accounts}/{id}/rulesets[/phases/{phase}/entrypoint | /{id}[/rules[/{id}]]]; /zones/{id}/logs/control/retention/flag;
+ * /zones/{id}/logs/received[/fields], /zones/{id}/logs/rayids/{ray}; {zones|accounts}/{id}/logpush/jobs[/{id}],
+ * …/logpush/datasets/{dataset}/jobs. Anything else: 404 code 7003.
  */
 export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
 export * from './state.js';

@@ -123,14 +123,16 @@ class Runtime {
     const { state } = this;
     const method = seen.method.toUpperCase();
     const match = seen.kind === 'rest' && isApiPath ? router.match(method, path) : undefined;
-    if (!isApiPath || (seen.kind === 'graphql' && method !== 'POST') || (seen.kind === 'rest' && (match === undefined || match === 'method'))) {
-      return { reply: noRoute(), ...none };
-    }
+    if (!isApiPath) return { reply: noRoute(), ...none };
 
+    // Every API call counts and carries the rate-limit headers, unknown routes included.
     const auth = authenticate(state, authorization);
     const limit = seen.kind === 'graphql' ? state.limits.graphqlQueries : state.limits.restRequests;
     const decision = this.limiter.take(`${seen.kind}:${auth.kind === 'ok' ? auth.token.id : 'anonymous'}`, 1, limit, state.limits.windowMs, state.now());
     const headers = rateLimitHeaders(decision);
+    if ((seen.kind === 'graphql' && method !== 'POST') || (seen.kind === 'rest' && (match === undefined || match === 'method'))) {
+      return { reply: noRoute(), malformed: false, headers };
+    }
     if (auth.kind !== 'ok') {
       const reply = seen.kind === 'graphql'
         ? graphqlUnauthorized(state)
