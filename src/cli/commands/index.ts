@@ -11,9 +11,10 @@ import { ledgerCommand } from './ledger.js';
 import { pullCommand } from './pull.js';
 import { purgeCommand } from './purge.js';
 import { statsCommand } from './stats.js';
+import { subjectCommand } from './subject.js';
 
 /** Sets the run's exit code (the highest one asked for wins). */
 export type SetExitCode = (code: number) => void;
 export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand, subjectCommand];

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
+import type { Config } from '../config/config.js';
+import { hashPolicy } from '../config/load.js';
+import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
+import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../purge/cloudflare-delete.js';
+import { LOCAL_METHOD } from '../purge/local.js';
+import { rollUpBeforeErase } from '../stats/rollup.js';
+import { reclaimDeletedSpace, type Db } from '../store/db.js';
+import { deleteRowsById, type SubjectTable } from '../store/subject-queries.js';
+import type { CloudflareSubjectObject, SubjectFindings } from './find.js';
+
+export interface SubjectEraseDeps {
+  readonly db: Db;
+  readonly config: Config;
+  readonly signer: () => AuditSigner;
+  /** The keyed hash that names the subject in the audit log (never the address). */
+  readonly subject: string;
+  readonly now: () => Date;
+  readonly cloudflare: CloudflarePurgeDeps | undefined;
+}
+
+export interface SubjectLocationOutcome {
+  readonly id: string;
+  /** Copies found there. */
+  readonly found: number;
+  readonly deleted: number;
+  readonly held: number;
+  readonly failed: number;
+  /** Found, but not ours to delete (wider ranges, allow rules, lockdowns, expressions, unmanaged lists). */
+  readonly reported: number;
+  readonly notes: readonly string[];
+}
+
+export interface SubjectEraseResult {
+  readonly dryRun: boolean;
+  readonly subject: string;
+  readonly locations: readonly SubjectLocationOutcome[];
+  readonly reconciled: number;
+}
+
+const COMMAND = 'subject erase';
+const REASON = 'Data subject request for erasure (PIPA Art. 36)';
+const CLOUDFLARE_METHOD = 'Cloudflare API DELETE, re-query verified';
+
+/** Erases every copy the findings mark deletable: local rows, then Cloudflare rules and items, each audited. */
+export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFindings, options: { dryRun: boolean }): Promise<SubjectEraseResult> {
+  const rules = (findings.cloudflare ?? []).filter((c) => c.object.kind === 'access-rule');
+  const items = (findings.cloudflare ?? []).filter((c) => c.object.kind === 'list-item');
+  const others = (findings.cloudflare ?? []).filter((c) => c.object.kind !== 'access-rule' && c.object.kind !== 'list-item');
+  const plan = [
+    ...findings.local.map((l) => ({ id: l.id, found: l.records, deletable: l.deletableIds.length, held: l.held, reported: 0 })),
+    ...[['cloudflare/access-rules', rules] as const, ['cloudflare/list-items', items] as const, ['cloudflare/other', others] as const].map(([id, found]) => ({
+      id,
+      found: found.length,
+      deletable: count(found, 'deletable'),
+      held: count(found, 'held'),
+      reported: count(found, 'reported_only'),
+    })),
+  ];
+  if (options.dryRun) {
+    return { dryRun: true, subject: deps.subject, reconciled: 0, locations: plan.map((p) => ({ ...p, deleted: 0, failed: 0, notes: [] })) };
+  }
+
+  const { db } = deps;
+  const signer = deps.signer();
+  const policyHash = hashPolicy(deps.config);
+  const reconciled = reconcileInterrupted(db, signer, policyHash);
+  const runId = randomUUID();
+  const common = { command: COMMAND, run_id: runId, policy_hash: policyHash, reason: REASON, subjects: [deps.subject] };
+  appendAuditEntry(db, signer, {
+    ...common,
+    event: 'subject.erase.intent',
+    counts: Object.fromEntries(plan.map((p) => [p.id, p.deletable])),
+    details: { held: plan.reduce((n, p) => n + p.held, 0), reported: plan.reduce((n, p) => n + p.reported, 0) },
+  });
+
+  const outcomes: SubjectLocationOutcome[] = [];
+  for (const location of findings.local) {
+    const ids = location.deletableIds;
+    // The statistics roll-up, the deletion and its outcome entry commit together, as in a purge.
+    const deleted = db.transaction(() => {
+      if (ids.length === 0) return 0;
+      rollUpBeforeErase(db, { minCount: deps.config.statistics.minCount, now: deps.now() }, [{ location: location.id, ids }]);
+      const count = deleteRowsById(db, location.id, ids);
+      appendAuditEntry(db, signer, {
+        ...common,
+        event: 'subject.erase.outcome',
+        location: location.id,
+        counts: { planned: ids.length, deleted: count, held: location.held, failed: 0 },
+        details: {
+          method: LOCAL_METHOD,
+          oldest_record: location.firstSeen?.toISOString() ?? null,
+          newest_record: location.lastSeen?.toISOString() ?? null,
+        },
+      });
+      return count;
+    })();
+    outcomes.push({ id: location.id, found: location.records, deleted, held: location.held, failed: ids.length - deleted, reported: 0, notes: [] });
+  }
+  reclaimDeletedSpace(db);
+
+  outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/access-rules', rules));
+  outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/list-items', items));
+  if (others.length > 0) {
+    outcomes.push({ id: 'cloudflare/other', found: others.length, deleted: 0, held: count(others, 'held'), failed: 0, reported: count(others, 'reported_only'), notes: [] });
+  }
+  return { dryRun: false, subject: deps.subject, locations: outcomes, reconciled };
+}
+
+async function eraseInCloudflare(
+  deps: SubjectEraseDeps,
+  signer: AuditSigner,
+  common: Record<string, unknown> & { command: string },
+  location: 'cloudflare/access-rules' | 'cloudflare/list-items',
+  found: readonly CloudflareSubjectObject[],
+): Promise<SubjectLocationOutcome> {
+  const targets = found.filter((c) => c.disposition === 'deletable');
+  const base = { id: location, found: found.length, held: count(found, 'held'), reported: count(found, 'reported_only') };
+  if (targets.length === 0) return { ...base, deleted: 0, failed: 0, notes: [] };
+  if (!deps.cloudflare) return { ...base, deleted: 0, failed: targets.length, notes: ['CLOUDFLARE_API_TOKEN is not set: not deleted'] };
+  const { sdk } = deps.cloudflare.client;
+  const options = { concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
+  let report: DeleteReport;
+  let requery: RequeryReport;
+  try {
+    if (location === 'cloudflare/access-rules') {
+      const rules = targets.map((t) => ({ id: t.object.id, scope: t.object.scope }));
+      report = await deleteAccessRules(sdk, rules, options);
+      requery = await requeryAccessRules(sdk, rules);
+    } else {
+      const items = targets.flatMap((t) => (t.object.kind === 'list-item' ? [{ id: t.object.id, listId: t.object.item.listId, accountId: t.object.item.accountId }] : []));
+      report = await deleteListItems(sdk, items, options);
+      requery = await requeryListItems(sdk, items);
+    }
+  } catch (err) {
+    return { ...base, deleted: 0, failed: targets.length, notes: [describeError(err)] };
+  }
+  const gone = targets.filter((t) => !requery.stillPresent.has(t.object.id)).length;
+  appendAuditEntry(deps.db, signer, {
+    ...common,
+    event: 'subject.erase.outcome',
+    location,
+    counts: { planned: targets.length, deleted: gone, held: base.held, failed: targets.length - gone },
+    details: {
+      method: CLOUDFLARE_METHOD,
+      object_ids: targets.map((t) => t.object.id),
+      requery: { checked: requery.checked, still_present: [...requery.stillPresent], unreadable: requery.unreadable },
+    },
+  });
+  return { ...base, deleted: gone, failed: targets.length - gone, notes: report.failures.map((f) => `${f.id}: ${f.message}`) };
+}
+
+/** An erase that died mid-way left an intent without outcomes: say so in the log; re-running the request finishes it. */
+function reconcileInterrupted(db: Db, signer: AuditSigner, policyHash: string): number {
+  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND);
+  for (const intent of open) {
+    appendAuditEntry(db, signer, {
+      event: 'subject.erase.reconciled',
+      command: COMMAND,
+      run_id: intent.run_id,
+      policy_hash: policyHash,
+      subjects: intent.subjects,
+      reason: `erase run ${intent.run_id ?? '?'} (intent #${intent.seq}) stopped before it finished; what it deleted is recorded, re-run the request for this subject to finish`,
+    });
+  }
+  return open.length;
+}
+
+function count(found: readonly CloudflareSubjectObject[], disposition: CloudflareSubjectObject['disposition']): number {
+  return found.filter((c) => c.disposition === disposition).length;
+}
+
+export type { SubjectTable };
