@@ -119,6 +119,11 @@ describe('the official cloudflare SDK against the emulator', () => {
     expect(JSON.stringify(emulator.requests)).not.toContain('account-owned');
   });
 
+  it('passes GraphQL through client.post without the envelope', async () => {
+    const body = await client.post('/graphql', { body: { query: '{ viewer { zones { zoneTag } } }' } });
+    expect(body).toEqual({ data: { viewer: { zones: [{ zoneTag: zone.id }] } }, errors: null });
+  });
+
   it('answers 403 code 10000 when the token lacks the permission, and 7003 for unknown routes', async () => {
     addToken(emulator.state, { value: 'analytics-only', permissions: ['Analytics Read'] });
     const response = await callEmulator(emulator, 'GET', `/zones/${zone.id}/firewall/access_rules/rules`, { token: 'analytics-only' });
