@@ -7,6 +7,7 @@ import { createRestClient } from '../cloudflare/rest-client.js';
 import type { FetchFn } from '../cloudflare/rest-pacer.js';
 import { createClockRecordingFetch } from '../cloudflare/server-clock.js';
 import { buildConfig } from '../config/config.js';
+import { withRestMargin } from '../purge/cloudflare-delete.js';
 import { purgeExpired } from '../purge/purge.js';
 import { openStore } from '../store/db.js';
 import { writePullState } from '../store/pull-state.js';
@@ -86,7 +87,7 @@ export async function benchCloudflarePurge(
       return globalThis.fetch(input, init);
     };
     const clock = createClockRecordingFetch(Date.now, recording);
-    const client = createRestClient({ baseUrl: ready.baseUrl, token: ready.token, fetch: clock.fetch, budget: { capacity: args.restRequests, windowMs: args.windowMs } });
+    const client = createRestClient({ baseUrl: ready.baseUrl, token: ready.token, fetch: clock.fetch, budget: withRestMargin({ capacity: args.restRequests, windowMs: args.windowMs }) });
     const { privateKey } = generateKeyPairSync('ed25519');
     say('cloudflare purge bench: purging');
     const started = performance.now();

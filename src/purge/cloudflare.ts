@@ -57,6 +57,8 @@ export interface CloudflareLocationPlan<T> {
   readonly held: number;
   readonly undetermined: number;
   readonly notes: readonly string[];
+  /** Some scope of this location could not be read: what it holds was neither judged nor purged. */
+  readonly incomplete: boolean;
 }
 
 export interface CloudflarePlan {
@@ -103,7 +105,7 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
   const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
   const readNotes = objects.statuses
     .filter((status) => status.state !== 'ok')
-    .map((status) => ({ part: status.part, text: `${status.scope.type} ${status.scope.id}: ${status.part} ${status.message ?? status.state}; not purged` }));
+    .map((status) => ({ part: status.part, isProblem: status.state === 'error' || status.state === 'not_readable', text: `${status.scope.type} ${status.scope.id}: ${status.part} ${status.message ?? status.state}; not purged` }));
   const rules = judgeAll(
     ACCESS_RULES_LOCATION,
     'access_rules',
@@ -124,9 +126,11 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     base,
     readNotes.filter((n) => n.part === 'list-items').map((n) => n.text),
   );
+  const rulesIncomplete = readNotes.some((n) => n.isProblem && (n.part === 'access-rules' || n.part === 'zone'));
+  const itemsIncomplete = readNotes.some((n) => n.isProblem && n.part === 'list-items');
   const unmanaged = objects.lists.filter((list) => !list.isManaged).map((list) => list.name);
   const itemNotes = unmanaged.length > 0 ? [...items.notes, `lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`] : items.notes;
-  return { objects, activity, rules, items: { ...items, notes: itemNotes }, total: rules.toDelete.length + items.toDelete.length };
+  return { objects, activity, rules: { ...rules, incomplete: rulesIncomplete }, items: { ...items, notes: itemNotes, incomplete: itemsIncomplete }, total: rules.toDelete.length + items.toDelete.length };
 }
 
 function judgeAll<T extends { id: string }>(
@@ -138,7 +142,7 @@ function judgeAll<T extends { id: string }>(
   activity: ReadonlyMap<string, ObjectActivity>,
   base: Omit<PurposeContext, 'retention'>,
   notes: string[],
-): CloudflareLocationPlan<T> {
+): Omit<CloudflareLocationPlan<T>, 'incomplete'> {
   const ctx: PurposeContext = { ...base, retention };
   const toDelete: T[] = [];
   let held = 0;
@@ -174,6 +178,7 @@ export function describeCloudflareLocation(plan: CloudflareLocationPlan<unknown>
     held: plan.held,
     failed: outcome?.failed ?? 0,
     undetermined: plan.undetermined,
+    incomplete: plan.incomplete,
     notes: [...plan.notes, ...(outcome?.notes ?? [])],
   };
 }

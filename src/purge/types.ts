@@ -12,6 +12,8 @@ export interface LocationPurge {
   readonly failed: number;
   /** Cloudflare locations: objects kept because the pulled events do not cover their whole retention period. */
   readonly undetermined?: number;
+  /** Cloudflare locations: part of it could not be read (token, network), so it was not fully purged. */
+  readonly incomplete?: boolean;
   readonly notes: readonly string[];
 }
 

@@ -40,6 +40,7 @@ export function buildPurgeJson(result: PurgeResult): object {
       held: location.held,
       failed: location.failed,
       ...(location.undetermined !== undefined ? { undetermined: location.undetermined } : {}),
+      ...(location.incomplete === true ? { incomplete: true } : {}),
       kind: location.kind,
       rule: location.rule,
       cutoff: location.cutoff.toISOString(),

@@ -115,6 +115,18 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(location(rerun, 'cloudflare/access-rules')).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
   });
 
+  it('reports a location it could not read as incomplete (exit 4) and still purges the rest', async () => {
+    addToken(emulator.state, { value: 'no-lists', permissions: ALL_PERMISSIONS.filter((p) => !p.includes('Filter Lists')) });
+    const before = emulatorObjectIds(emulator);
+    const result = await runCli(['purge', '--json'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'no-lists' } });
+    expect(result.code).toBe(4);
+    const json = JSON.parse(result.stdout);
+    expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, failed: 0 });
+    expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 0, deleted: 0 });
+    expect(location(json, 'cloudflare/list-items').notes.join('\n')).toContain('not readable with this token: needs Account Filter Lists Read');
+    expect(emulatorObjectIds(emulator).items).toEqual(before.items);
+  });
+
   it('skips the Cloudflare part with a note when there is no token; the local purge still runs', async () => {
     const result = await runCli(['purge', '--json'], { env: { LUXERET_HOME: home } });
     expect(result.code).toBe(0);
