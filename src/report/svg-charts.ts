@@ -94,8 +94,6 @@ export interface HistogramSpec {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly overflowLabel: string;
-  /** Shade everything right of this bucket (past retention); undefined for no shading. */
-  readonly shadeFrom?: number;
   readonly width?: number;
   readonly height?: number;
 }
@@ -118,10 +116,6 @@ export function renderHistogramSvg(spec: HistogramSpec): string {
   const parts: string[] = [];
   parts.push(...renderLegend(spec.legend ?? spec.series, margin.left, 16));
 
-  if (spec.shadeFrom !== undefined && spec.shadeFrom < columns) {
-    const x = xOf(Math.max(0, spec.shadeFrom));
-    parts.push(`<rect class="past-retention" x="${fixed(x)}" y="${margin.top}" width="${fixed(margin.left + plotW - x)}" height="${plotH}" fill="#fee2e2" opacity="0.7"/>`);
-  }
   for (let i = 0; i <= 4; i++) {
     const value = (yMax / 4) * i;
     const y = yOf(value);
