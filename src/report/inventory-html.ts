@@ -30,7 +30,7 @@ const MARKER_COLORS = ['#1e3a8a', '#115e59', '#581c87', '#7c2d12'];
 
 // Only what is written below may run or load: even a value that slipped through escaping could not run a script
 // or fetch anything (the report is opened from disk by people who may not expect it to reach out).
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 /** The inventory as one self-contained HTML page (inline CSS and SVG, no script), every value escaped. */
 export function renderInventoryHtml(data: InventoryReportData, options: ReportOptions = {}): string {
