@@ -24,7 +24,7 @@ export const statsCommand = (ctx: CliContext) =>
       'Show the anonymised statistics kept after raw rows are purged: per UTC day, zone and country, events (or requests) and distinct IPs; no IP is stored, and cells below statistics.min_count are never stored',
     )
     .option('--from <iso>', 'only days from this time (ISO-8601)')
-    .option('--to <iso>', 'only days before this time (ISO-8601)')
+    .option('--to <iso>', 'only days that start before this time (ISO-8601)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .addHelpText(
       'after',
