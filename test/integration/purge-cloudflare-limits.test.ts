@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
-import { queryStore } from '../helpers/store.js';
 import { emulatorObjectIds, seedCloudflare, writeCloudflareConfig, type Fixture } from './purge-cloudflare-fixture.js';
 
 let home: string;
