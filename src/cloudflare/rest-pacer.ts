@@ -116,7 +116,12 @@ export function createRestPacer(options: RestPacerOptions = {}): RestPacer {
           // The SDK retries after Retry-After itself; pausing the budget holds the other callers too.
           budget.observe({ ...signal, retryAfterSeconds: signal.retryAfterSeconds ?? 1 });
         } else {
-          budget.observe({ remaining: signal.remaining, resetSeconds: signal.resetSeconds });
+          // "Nothing left, reset in t s" is rounded up to whole seconds. When our own requests fill the window, the
+          // sliding log already knows to the millisecond when a slot frees; only someone else's use (server count
+          // above ours) needs the server's coarser reset.
+          const isOwnWindowFull = releases.length + inWindowOpen >= capacity;
+          const resetSeconds = signal.remaining !== undefined && signal.remaining <= 0 && isOwnWindowFull ? undefined : signal.resetSeconds;
+          budget.observe({ remaining: signal.remaining, resetSeconds });
         }
         return response;
       } finally {
