@@ -203,7 +203,7 @@ function renderZones(zones: readonly CloudflareZoneWindow[], labels: Labels): st
       formatMinute(zone.newest),
       formatMinute(zone.expires),
     ];
-    return `<tr>${cells.map((cell, i) => `<td${i === 2 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
+    return `<tr>${cells.map((cell, i) => `<td${i === 2 ? ' class="num"' : i === 1 ? ' class="nowrap"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`;
   });
   return [
     `<h4>${escapeHtml(labels.zonesTitle)}</h4>`,
@@ -339,6 +339,7 @@ th{background:#f3f4f6;font-size:12px;color:#374151;font-weight:600}
 tbody tr:last-child td{border-bottom:0}
 td{overflow-wrap:break-word;word-break:break-word}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.nowrap{white-space:nowrap}
 .num-warn{color:var(--warn);font-weight:700}.num-info{color:var(--info);font-weight:700}
 .id{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:11.5px;color:var(--muted)}
 a{color:var(--accent);text-decoration:none}
