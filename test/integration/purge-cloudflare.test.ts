@@ -127,6 +127,17 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(emulatorObjectIds(emulator).items).toEqual(before.items);
   });
 
+  it('does not judge objects idle on evidence a purge without Cloudflare access destroyed', async () => {
+    // A local purge without the token deletes events older than 30 days without folding them into the activity.
+    expect((await runCli(['purge'], { env: { LUXERET_HOME: home } })).code).toBe(0);
+    const plan = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
+    // Evidence now starts 30 days back: every old object of zone Z and account A is undetermined, none is planned.
+    expect(location(plan, 'cloudflare/access-rules')).toMatchObject({ planned: 0 });
+    expect(location(plan, 'cloudflare/list-items')).toMatchObject({ planned: 0 });
+    expect(location(plan, 'cloudflare/access-rules').undetermined).toBeGreaterThanOrEqual(5);
+    expect(location(plan, 'cloudflare/access-rules').notes.join('\n')).toMatch(/undetermined: events cover only since/);
+  });
+
   it('skips the Cloudflare part with a note when there is no token; the local purge still runs', async () => {
     const result = await runCli(['purge', '--json'], { env: { LUXERET_HOME: home } });
     expect(result.code).toBe(0);
