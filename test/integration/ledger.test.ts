@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { appendAuditEntry } from '../../src/audit/log.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
@@ -131,6 +133,12 @@ describe('destruction ledger', () => {
     expect(json.rows[0].created).toBe(new Date(Math.floor((now.getTime() - 59 * DAY - 3_600_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
     expect(json.rows[3]).toMatchObject({ kind: 'retention', scope: 'cloudflare', method: 'Cloudflare API DELETE, re-query verified', before: 10, after: 7 });
     expect(json.rows[4]).toMatchObject({ kind: 'subject_request', scope: 'local', deleted: 4 });
+    // Each row's hash is the hash of its entry's canonical bytes (what the signature covers), recomputed here.
+    const stored = queryStore<{ seq: number; entry: string }>(store(), 'SELECT seq, entry FROM audit_log');
+    for (const row of json.rows as { audit_seq: number; audit_hash: string }[]) {
+      const { hash: _hash, signature: _signature, ...signed } = JSON.parse(stored.find((s) => s.seq === row.audit_seq)!.entry) as Record<string, unknown>;
+      expect(row.audit_hash).toBe('sha256:' + createHash('sha256').update(canonicalJson(signed)).digest('hex'));
+    }
     // The signed log still verifies: the ledger is a view of it, nothing more.
     const verify = await runCli(['audit', 'verify', '--json'], { env });
     expect(verify.code).toBe(0);
