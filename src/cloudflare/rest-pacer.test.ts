@@ -52,7 +52,7 @@ describe('createRestPacer', () => {
     expect(pacer.stats().rateLimited).toBe(1);
   });
 
-  it('waits for the server's reset when someone else has used the budget (r=0 with our window not full)', async () => {
+  it("waits for the server's reset when someone else has used the budget (r=0 with our window not full)", async () => {
     const { fetch, sent } = fakeFetch({ reply: (n) => new Response('{}', { status: 200, headers: n === 0 ? { ratelimit: '"default";r=0;t=1' } : {} }) });
     const pacer = createRestPacer({ budget: { capacity: 100, windowMs: 100_000 }, fetch, maxInFlight: 1 });
     await pacer.fetch('http://127.0.0.1/x');
