@@ -8,7 +8,7 @@ import { QueryError } from './graphql/errors.js';
 import { SlidingWindowLimiter, rateLimitHeaders } from './rate-limit.js';
 import { REST_ROUTES } from './rest/index.js';
 import { Router, type HttpMethod } from './router.js';
-import { createState, type EmulatorState, type StateOptions } from './state.js';
+import { createState, type EmulatorState, type StateOptions, type TokenState } from './state.js';
 
 export const API_PREFIX = '/client/v4';
 
@@ -198,17 +198,19 @@ class Runtime {
   }
 
   /** Zone and account ids in the path must exist and be within the token's resources. */
-  private checkScope(token: Parameters<typeof canReachZone>[1], params: Record<string, string>, path: string): Reply | undefined {
+  private checkScope(token: TokenState, params: Record<string, string>, path: string): Reply | undefined {
     const { state } = this;
-    for (const [name, id, exists, reachable] of [
-      ['zone_id', params['zone_id'], (x: string) => state.zones.has(x), (x: string) => canReachZone(state, token, x)],
-      ['account_id', params['account_id'], (x: string) => state.accounts.has(x), (x: string) => canReachAccount(state, token, x)],
-    ] as const) {
-      if (id === undefined) continue;
-      // Cloudflare's answer for an identifier it cannot resolve (observed, status 400).
-      if (!exists(id)) return apiError(400, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
-      if (!reachable(id)) return authenticationError();
-      void name;
+    const zoneId = params['zone_id'];
+    const accountId = params['account_id'];
+    // Cloudflare's answer for an identifier it cannot resolve (observed, status 400).
+    const unresolvable = (): Reply => apiError(400, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+    if (zoneId !== undefined) {
+      if (!state.zones.has(zoneId)) return unresolvable();
+      if (!canReachZone(state, token, zoneId)) return authenticationError();
+    }
+    if (accountId !== undefined) {
+      if (!state.accounts.has(accountId)) return unresolvable();
+      if (!canReachAccount(state, token, accountId)) return authenticationError();
     }
     return undefined;
   }
