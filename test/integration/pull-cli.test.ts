@@ -131,9 +131,15 @@ describe('luxeret-privacy pull (CLI)', () => {
         env: { PATH: process.env['PATH'], HOME: fixture.home, ...fixture.env() },
         stdio: 'ignore',
       });
-      const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+      let hasExited = false;
+      const exited = new Promise<NodeJS.Signals | null>((done) =>
+        child.on('exit', (_code, signal) => {
+          hasExited = true;
+          done(signal);
+        }),
+      );
       const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
-      while (graphqlSeen() < 12) await new Promise((tick) => setTimeout(tick, 5));
+      while (graphqlSeen() < 12 && !hasExited) await new Promise((tick) => setTimeout(tick, 5));
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
 
