@@ -91,6 +91,13 @@ describe('GraphQL Analytics', () => {
     expect(errorsOf(freeOld.body)[0]?.message).toBe('cannot request data older than 86400s');
   });
 
+  it('answers introspection from the Cloudflare schema', async () => {
+    const response = await graphqlQuery(emulator, '{ __type(name: "ZoneFirewallEventsAdaptive") { name fields { name } } }');
+    const type = (response.body as { data: { __type: { name: string; fields: { name: string }[] } } }).data.__type;
+    expect(type.name).toBe('ZoneFirewallEventsAdaptive');
+    expect(type.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['rayName', 'clientIP', 'datetime', 'ruleId']));
+  });
+
   it('caps the number of selected fields at maxNumberOfFields', async () => {
     zone.graphqlOverrides.firewallEventsAdaptive = { maxNumberOfFields: 3 };
     const response = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T11:00:00Z', limit: 10 });

@@ -1,5 +1,6 @@
 import {
   Kind,
+  execute,
   getArgumentValues,
   getVariableValues,
   getNamedType,
@@ -56,8 +57,17 @@ export function executeQuery(input: ExecutionInput): Record<string, unknown> {
   }
   const context: Context = { ...input, scope: { fragments, variables: coerced.coerced } };
   const queryType = schema.getQueryType() as GraphQLObjectType;
+  const rootFields = collectFields(context.scope, queryType, [operation.selectionSet]);
+  // Introspection (`__schema`, `__type`) is answered by graphql-js itself: the schema is Cloudflare's.
+  if (rootFields.some((field) => field.name === '__schema' || field.name === '__type')) {
+    if (!rootFields.every((field) => field.name.startsWith('__'))) throw new QueryError('the Cloudflare emulator does not serve introspection mixed with data in one query', 'validation');
+    const result = execute({ schema, document: input.document, variableValues: input.variables ?? {}, operationName: operation.name?.value });
+    if ('then' in result) throw new QueryError('Internal server error', 'internal');
+    if (result.errors !== undefined && result.errors.length > 0) throw new QueryError(result.errors.map((e) => e.message).join('; '), 'validation');
+    return (result.data ?? {}) as Record<string, unknown>;
+  }
   const data: Record<string, unknown> = {};
-  for (const field of collectFields(context.scope, queryType, [operation.selectionSet])) {
+  for (const field of rootFields) {
     if (field.name === '__typename') data[field.key] = 'Query';
     else if (field.name === 'cost') data[field.key] = 1;
     else if (field.name === 'viewer') data[field.key] = resolveViewer(context, field);
