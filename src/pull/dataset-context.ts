@@ -14,6 +14,7 @@ export interface DatasetContext {
   readonly sinceSeconds: number | undefined;
   readonly retentionSeconds: number;
   readonly marginSeconds: number;
+  readonly settleSeconds: number;
   readonly onProgress?: ((progress: PullProgress) => void) | undefined;
 }
 

@@ -56,3 +56,13 @@ describe('planRange', () => {
     expect(planRange({ ...base, state: { coveredFrom: NOW - 100, coveredTo: NOW } }).windows).toEqual([]);
   });
 });
+
+describe('planRange settle time', () => {
+  it('leaves the newest records for the next pull', () => {
+    const plan = planRange({ ...base, settleSeconds: 120 });
+    expect(plan.end).toBe(NOW - 120);
+    const next = planRange({ ...base, nowSeconds: NOW + 600, settleSeconds: 120, state: { coveredFrom: plan.start, coveredTo: plan.end } });
+    expect(next.start).toBe(NOW - 120);
+    expect(next.end).toBe(NOW + 480);
+  });
+});

@@ -23,6 +23,8 @@ export interface RangeInput {
   readonly unitSeconds: number;
   /** An explicit start (--since). */
   readonly sinceSeconds?: number | undefined;
+  /** Records younger than this are left for the next pull: Cloudflare's analytics arrive with a short delay. */
+  readonly settleSeconds?: number | undefined;
   /** What is already held without gaps. */
   readonly state?: { readonly coveredFrom: number; readonly coveredTo: number } | undefined;
 }
@@ -40,7 +42,7 @@ export function planRange(input: RangeInput): RangePlan {
   const unit = input.unitSeconds;
   const floorTo = (t: number) => Math.floor(t / unit) * unit;
   const ceilTo = (t: number) => Math.ceil(t / unit) * unit;
-  const end = floorTo(input.nowSeconds);
+  const end = floorTo(input.nowSeconds - (input.settleSeconds ?? 0));
   const lookbackFloor = ceilTo(input.nowSeconds - input.notOlderThan + input.marginSeconds);
   const retentionFloor = ceilTo(input.nowSeconds - input.retentionSeconds);
   const { state, sinceSeconds } = input;

@@ -25,6 +25,7 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
     notOlderThan: ctx.settings.notOlderThan,
     maxDuration: ctx.settings.maxDuration,
     marginSeconds: ctx.marginSeconds,
+    settleSeconds: ctx.settleSeconds,
     retentionSeconds: ctx.retentionSeconds,
     unitSeconds: 1,
     sinceSeconds: ctx.sinceSeconds,

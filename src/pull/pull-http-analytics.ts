@@ -32,6 +32,7 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
     notOlderThan: ctx.settings.notOlderThan,
     maxDuration: ctx.settings.maxDuration,
     marginSeconds: ctx.marginSeconds,
+    settleSeconds: ctx.settleSeconds,
     retentionSeconds: ctx.retentionSeconds,
     unitSeconds: HOUR,
     sinceSeconds: ctx.sinceSeconds,

@@ -33,7 +33,7 @@ async function seededZone(f: PullFixture, count = 4000) {
   const now = Date.now();
   const zone = addZone(f.emulator.state, { name: 'shop.example.com', plan: 'business' });
   zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
-  const events = generateFirewallEvents({ seed: 21, from: new Date(now - 30 * HOUR), to: new Date(now - 60_000), count, bursts: [{ at: new Date(now - 3 * HOUR), size: 700 }], sharedRayIds: 10 });
+  const events = generateFirewallEvents({ seed: 21, from: new Date(now - 30 * HOUR), to: new Date(now - 5 * 60_000), count, bursts: [{ at: new Date(now - 3 * HOUR), size: 700 }], sharedRayIds: 10 });
   addFirewallEvents(f.emulator.state, zone.id, events);
   addHttpRequests(f.emulator.state, zone.id, generateHttpRequests({ seed: 2, from: new Date(now - 48 * HOUR), to: new Date(now), clientsPerHour: 10 }));
   f.writeConfig([{ id: zone.id, name: 'shop' }]);

@@ -62,7 +62,7 @@ describe('pullZones against the emulator', () => {
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'faulty.example.com', plan: 'business' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
-    const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
+    const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 5 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
     addFirewallEvents(emulator.state, zone.id, events);
     const time = fakeTime();
     const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
@@ -85,7 +85,7 @@ describe('pullZones against the emulator', () => {
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'busy.example.com', plan: 'pro' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100 };
-    const events = generateFirewallEvents({ seed: 9, from: new Date(now - 10 * HOUR), to: new Date(now - 60_000), count: 10_500 });
+    const events = generateFirewallEvents({ seed: 9, from: new Date(now - 10 * HOUR), to: new Date(now - 5 * 60_000), count: 10_500 });
     addFirewallEvents(emulator.state, zone.id, events);
     const time = fakeTime();
     const budget = createRateBudget({ now: time.now, sleep: time.sleep });
@@ -103,7 +103,7 @@ describe('pullZones against the emulator', () => {
     const { emulator, db } = await setup({ behaviour: { graphqlErrorStatus: 'documented' } });
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'free.example.com', plan: 'free' });
-    const events = generateFirewallEvents({ seed: 4, from: new Date(now - 72 * HOUR), to: new Date(now - 60_000), count: 3000 });
+    const events = generateFirewallEvents({ seed: 4, from: new Date(now - 72 * HOUR), to: new Date(now - 5 * 60_000), count: 3000 });
     addFirewallEvents(emulator.state, zone.id, events);
     const bodies: { query: string; variables: Record<string, unknown> }[] = [];
     const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
@@ -136,7 +136,7 @@ describe('pullZones against the emulator', () => {
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'flaky.example.com', plan: 'business' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
-    const events = generateFirewallEvents({ seed: 13, from: new Date(now - 10 * HOUR), to: new Date(now - 60_000), count: 3000 });
+    const events = generateFirewallEvents({ seed: 13, from: new Date(now - 10 * HOUR), to: new Date(now - 5 * 60_000), count: 3000 });
     addFirewallEvents(emulator.state, zone.id, events);
     let calls = 0;
     // After six answers the token is refused: a final error, not retried.
@@ -166,7 +166,7 @@ describe('pullZones against the emulator', () => {
     const { emulator, db } = await setup();
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'min.example.com', plan: 'business' });
-    const events = generateFirewallEvents({ seed: 17, from: new Date(now - 40 * HOUR), to: new Date(now - 60_000), count: 400 });
+    const events = generateFirewallEvents({ seed: 17, from: new Date(now - 40 * HOUR), to: new Date(now - 5 * 60_000), count: 400 });
     addFirewallEvents(emulator.state, zone.id, events);
     const bodies: { query: string; variables: Record<string, unknown> }[] = [];
     const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
