@@ -1,7 +1,7 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeHtml } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-labels.js';
 
 // Nothing may run or load: the page is opened from disk and printed; it needs no script and no network.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -15,14 +15,13 @@ dl.meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 8px; }
 dl.meta div { display: flex; gap: 6px; }
 dl.meta dt { font-weight: bold; }
 dl.meta dd { margin: 0; }
-table { width: 100%; border-collapse: collapse; table-layout: auto; }
-th, td { border: 1px solid #333; padding: 3px 4px; vertical-align: top; overflow-wrap: anywhere; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 8pt; }
+th, td { border: 1px solid #333; padding: 3px 4px; vertical-align: top; word-break: keep-all; overflow-wrap: anywhere; }
 th { background: #eee; font-weight: bold; text-align: center; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 td.num { text-align: right; white-space: nowrap; }
-td.hash { font-family: ui-monospace, monospace; font-size: 7pt; }
-td.sign { min-width: 22mm; }
+td.hash { font-family: ui-monospace, monospace; font-size: 6.5pt; word-break: break-all; }
 p.note { font-size: 8pt; color: #444; margin: 6px 0; }
 .signatures { display: flex; justify-content: flex-end; gap: 32px; margin-top: 18px; page-break-inside: avoid; }
 .signatures div { white-space: nowrap; }
@@ -31,6 +30,25 @@ p.note { font-size: 8pt; color: #444; margin: 6px 0; }
 `;
 
 const NUMERIC = new Set(['no', 'deleted', 'before', 'after', 'audit_seq']);
+const TIMES = new Set(['created', 'destroyed']);
+/** Column widths (%) for A4 landscape: text columns wide, counts narrow; the 처리부서장 cell leaves room to sign. */
+const WIDTHS: Record<LedgerColumn, number> = {
+  no: 3,
+  location: 9,
+  items: 10,
+  created: 7,
+  destroyed: 7,
+  reason: 11,
+  handler: 6,
+  approver: 7,
+  kind: 6,
+  deleted: 4,
+  before: 4,
+  after: 4,
+  method: 9,
+  audit_seq: 3,
+  audit_hash: 10,
+};
 
 /** `ledger --format html`: one self-contained, printable page (A4 landscape), every value escaped, a signature line. */
 export function renderLedgerHtml(ledger: Ledger, options: { lang: LedgerLang }): string {
@@ -44,15 +62,17 @@ export function renderLedgerHtml(ledger: Ledger, options: { lang: LedgerLang }):
   const rows = ledger.rows.map((row) => {
     const cells = buildLedgerCells(row, options.lang).map((cell, i) => {
       const column = LEDGER_COLUMNS[i]!;
-      const className = NUMERIC.has(column) ? 'num' : column === 'audit_hash' ? 'hash' : column === 'approver' ? 'sign' : '';
-      return `<td${className ? ` class="${className}"` : ''}>${cell === null ? '' : escapeHtml(cell)}</td>`;
+      const className = NUMERIC.has(column) ? 'num' : column === 'audit_hash' ? 'hash' : '';
+      // A time breaks between date and time of day, never inside either.
+      const text = cell === null ? '' : TIMES.has(column) ? escapeHtml(cell).replace('T', 'T<wbr>') : escapeHtml(cell);
+      return `<td${className ? ` class="${className}"` : ''}>${text}</td>`;
     });
     return `<tr>${cells.join('')}</tr>`;
   });
   const table =
     ledger.rows.length === 0
       ? `<p>${escapeHtml(labels.none)}</p>`
-      : `<table>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+      : `<table>\n<colgroup>${LEDGER_COLUMNS.map((column) => `<col style="width: ${WIDTHS[column]}%">`).join('')}</colgroup>\n<thead><tr>${header}</tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
   const signature = (label: string) => `<div>${escapeHtml(label)}<span class="line"></span>${escapeHtml(labels.signHere)}</div>`;
   return [
     '<!DOCTYPE html>',

@@ -115,7 +115,7 @@ describe('ledger HTML', () => {
     expect(html).toContain('Luxeret &lt;b&gt;Co.&lt;/b&gt;, &quot;Ltd.&quot;');
     expect(html).toContain('<td>=cmd|&#39; /C calc&#39;!A0</td>');
     expect(html.match(/<tr>/g)).toHaveLength(3);
-    expect(html).toContain('<td class="sign"></td>');
+    expect(html).toContain('<col style="width: 7%">');
   });
 
   it('says so when nothing was destroyed', () => {
