@@ -1,4 +1,4 @@
-import { CloudflareApiError } from '../errors.js';
+import { CloudflareApiError, StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { writePullState, type PullDataset } from '../store/pull-state.js';
 import { pageWindow, type PagerSpec, type Row } from './key-pager.js';
@@ -120,7 +120,11 @@ export async function runDatasetWindows(
   try {
     outcome = await runWindows(run);
   } catch (err) {
-    if (!(err instanceof WindowRunError) || !(err.failure instanceof CloudflareApiError)) throw err instanceof WindowRunError ? err.failure : err;
+    const failure = err instanceof WindowRunError ? err.failure : err;
+    if ((failure as Error | undefined)?.name === 'SqliteError') {
+      throw new StoreError('Could not write pulled records to the store', { cause: failure, hint: 'Check free disk space; re-running the pull resumes where it stopped.' });
+    }
+    if (!(err instanceof WindowRunError) || !(err.failure instanceof CloudflareApiError)) throw failure;
     outcome = err.partial;
     error = { message: err.failure.message, status: err.failure.status };
   }
