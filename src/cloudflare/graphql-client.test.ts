@@ -111,4 +111,16 @@ describe('createCloudflareClient', () => {
     expect(err.status).toBe(500);
     expect(seen).toHaveLength(10);
   });
+
+  it('tightens its budget to what the Ratelimit header says remains, waiting out the reset at zero', async () => {
+    const { client, sleeps } = clientWithClock();
+    const ok = JSON.stringify({ data: { ok: true }, errors: null });
+    replies.push({ status: 200, body: ok, headers: { ratelimit: '"default";r=1;t=40' } });
+    replies.push({ status: 200, body: ok, headers: { ratelimit: '"default";r=0;t=40' } });
+    await client.graphql('query { a }', {});
+    await client.graphql('query { a }', {});
+    expect(sleeps).toEqual([]);
+    await client.graphql('query { a }', {});
+    expect(sleeps).toEqual([40_000]);
+  });
 });
