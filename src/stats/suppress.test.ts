@@ -23,15 +23,17 @@ describe('isPublishable (min_count 10)', () => {
 describe('selectPublishableCells', () => {
   it('keeps publishable cells (distinct IPs null where unknown) and counts the rest', () => {
     const cells = [
-      { zoneId: 'z', day: 0, country: 'KR', count: 30, distinctIps: 12, ipRows: 30 },
-      { zoneId: 'z', day: 0, country: 'CN', count: 50, distinctIps: 1, ipRows: 50 },
-      { zoneId: 'z', day: 0, country: 'JP', count: 40, distinctIps: 0, ipRows: 0 },
-      { zoneId: 'z', day: 0, country: '', count: 2, distinctIps: 2, ipRows: 2 },
+      { zoneId: 'z', day: 0, country: 'KR', count: 30, distinctIps: 12, rows: 30, ipRows: 30 },
+      { zoneId: 'z', day: 0, country: 'CN', count: 50, distinctIps: 1, rows: 50, ipRows: 50 },
+      { zoneId: 'z', day: 0, country: 'JP', count: 40, distinctIps: 0, rows: 4, ipRows: 0 },
+      { zoneId: 'z', day: 0, country: '', count: 2, distinctIps: 2, rows: 2, ipRows: 2 },
+      { zoneId: 'z', day: 0, country: 'US', count: 90, distinctIps: 12, rows: 30, ipRows: 20 },
     ];
     expect(selectPublishableCells('http_analytics', cells, 10)).toEqual({
       kept: [
         { dataset: 'http_analytics', day: 0, zoneId: 'z', country: 'KR', count: 30, distinctIps: 12 },
         { dataset: 'http_analytics', day: 0, zoneId: 'z', country: 'JP', count: 40, distinctIps: null },
+        { dataset: 'http_analytics', day: 0, zoneId: 'z', country: 'US', count: 90, distinctIps: null },
       ],
       suppressed: 2,
     });

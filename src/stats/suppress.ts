@@ -24,8 +24,9 @@ export function selectPublishableCells(dataset: StatsDataset, cells: readonly Ra
       zoneId: cell.zoneId,
       country: cell.country,
       count: cell.count,
-      // Country-only analytics rows carry no IP: the number of visitors behind them is unknown, not zero.
-      distinctIps: cell.ipRows === 0 ? null : cell.distinctIps,
+      // Country-only analytics rows carry no IP: the number of visitors behind them is unknown, not zero – and
+      // where only some rows carried one (a plan changed that day), the count would be a lower bound: unknown too.
+      distinctIps: cell.ipRows === cell.rows ? cell.distinctIps : null,
     });
   }
   return { kept, suppressed };

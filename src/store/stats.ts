@@ -41,6 +41,8 @@ export interface RawStatsCell {
   readonly country: string;
   readonly count: number;
   readonly distinctIps: number;
+  /** Raw rows behind the cell. */
+  readonly rows: number;
   /** Rows that carried an IP; 0 means distinct IPs are unknown (country-only analytics). */
   readonly ipRows: number;
 }
@@ -95,7 +97,7 @@ export function countDayCells(db: Db, dataset: StatsDataset, day: number): RawSt
   const { table, time, count, ips, ipRows } = SOURCES[dataset];
   const rows = db
     .prepare(
-      `SELECT zone_id AS zoneId, client_country AS country, ${count} AS count, ${ips} AS distinctIps, ${ipRows} AS ipRows
+      `SELECT zone_id AS zoneId, client_country AS country, ${count} AS count, ${ips} AS distinctIps, COUNT(*) AS rows, ${ipRows} AS ipRows
          FROM ${table} WHERE ${time} >= ? AND ${time} < ?
         GROUP BY zone_id, client_country ORDER BY zone_id, client_country`,
     )
