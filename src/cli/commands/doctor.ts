@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
-import { createRestClient } from '../../cloudflare/rest-client.js';
 import { runDoctor, type Check, type DoctorReport } from '../../doctor/doctor.js';
 import { ExitCode } from '../../errors.js';
+import { openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
@@ -20,7 +20,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
-              sdk: createRestClient({ baseUrl: environment.baseUrl, token, maxRetries: 1 }).sdk,
+              sdk: openRestClient(ctx).sdk,
               graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token }),
             }
           : undefined,

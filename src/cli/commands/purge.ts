@@ -1,14 +1,9 @@
 import { Command } from 'commander';
-import { createRestClient } from '../../cloudflare/rest-client.js';
-import { parseRestBudget, REST_BUDGET, REST_CONCURRENCY } from '../../cloudflare/rest-pacer.js';
-import { createClockRecordingFetch } from '../../cloudflare/server-clock.js';
-import type { Config } from '../../config/config.js';
 import { UsageError } from '../../errors.js';
-import type { CloudflarePurgeDeps } from '../../purge/cloudflare.js';
-import { LIST_ITEM_CHANGE_BUDGET, withRestMargin } from '../../purge/cloudflare-delete.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
+import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { parseTimeOption } from '../options.js';
@@ -55,33 +50,3 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
       if (result.locations.some((location) => location.failed > 0 || location.incomplete === true)) setExitCode(4);
     });
-
-/**
- * Cloudflare access for the purge, or undefined (with a note) when there is no token or nothing to reach: the local
- * purge works on its own. `LUXERET_REST_BUDGET` (e.g. `1200/5m`) and `LUXERET_LIST_ITEM_BUDGET` (e.g. `10000/5m`)
- * scale the client's budgets, for a token with a smaller allowance or an emulator with small limits.
- */
-export function buildCloudflareDeps(ctx: CliContext, config: Config): CloudflarePurgeDeps | undefined {
-  const token = ctx.environment().apiToken;
-  if (!token) {
-    ctx.note('note: CLOUDFLARE_API_TOKEN is not set; the Cloudflare-held access rules and list items are not purged this run');
-    return undefined;
-  }
-  if (!config.accountId && config.zones.length === 0) {
-    ctx.note('note: no account_id or zones configured; the Cloudflare-held access rules and list items are not purged this run');
-    return undefined;
-  }
-  const restBudget = withRestMargin(readBudget(ctx, 'LUXERET_REST_BUDGET') ?? REST_BUDGET);
-  const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET') ?? LIST_ITEM_CHANGE_BUDGET;
-  const clock = createClockRecordingFetch(() => ctx.now().getTime());
-  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token, fetch: clock.fetch, budget: restBudget });
-  return { client, itemBudget, concurrency: REST_CONCURRENCY, serverClock: clock.sample };
-}
-
-function readBudget(ctx: CliContext, name: string): { capacity: number; windowMs: number } | undefined {
-  const text = ctx.env[name];
-  if (text === undefined || text.trim() === '') return undefined;
-  const budget = parseRestBudget(text);
-  if (!budget) throw new UsageError(`${name}: "${text}" is not a budget like 1200/5m or 20/5s`);
-  return budget;
-}

@@ -10,11 +10,11 @@ import { buildEraseJson, buildSubjectJson, renderEraseText, renderSubjectText } 
 import { eraseSubject } from '../../subject/erase.js';
 import { gatherSubject } from '../../subject/gather.js';
 import { createSigner } from '../audit-signer.js';
+import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { parseNetworkOption } from '../options.js';
 import type { SetExitCode } from './index.js';
-import { buildCloudflareDeps } from './purge.js';
 
 interface SubjectFlags {
   ip: string;
