@@ -14,6 +14,7 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
+  { name: 'purge', run: (say) => import('./purge.js').then((m) => m.benchPurge({ onProgress: say })) },
   { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
   { name: 'cloudflare-purge', run: (say) => import('./cloudflare-purge.js').then((m) => m.benchCloudflarePurge({ onProgress: say })) },
 ];
