@@ -24,13 +24,13 @@ export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date
   const { table, time } = TABLES[location];
   const cutoffSeconds = cutoffToSeconds(cutoff);
   return withHeldFunction(db, isHeld, time, (heldSql) => {
+    // MATERIALIZED: the hold check runs once per row; a flattened subquery would run it once per aggregate.
     const row = db
       .prepare(
-        `SELECT COALESCE(SUM(CASE WHEN ${heldSql} THEN 0 ELSE 1 END), 0) AS expired,
-                COALESCE(SUM(CASE WHEN ${heldSql} THEN 1 ELSE 0 END), 0) AS held,
-                MIN(CASE WHEN ${heldSql} THEN NULL ELSE ${time} END) AS oldest,
-                MAX(CASE WHEN ${heldSql} THEN NULL ELSE ${time} END) AS newest
-           FROM ${table} WHERE ${time} < ?`,
+        `WITH expired AS MATERIALIZED (SELECT ${time} AS t, ${heldSql} AS held FROM ${table} WHERE ${time} < ?)
+         SELECT COALESCE(SUM(1 - held), 0) AS expired, COALESCE(SUM(held), 0) AS held,
+                MIN(CASE WHEN held THEN NULL ELSE t END) AS oldest, MAX(CASE WHEN held THEN NULL ELSE t END) AS newest
+           FROM expired`,
       )
       .get(cutoffSeconds) as { expired: number; held: number; oldest: number | null; newest: number | null };
     return {
