@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addAccessRules,
+  addHttpRequests,
   addIpList,
   addLockdowns,
   addLogpushJobs,
@@ -108,7 +109,8 @@ describe('REST responses validate against the OpenAPI subset', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    // Bulk operations advance on polls only, so the test's two polls always complete them.
+    emulator = await startTestEmulator({ behaviour: { bulkOperationStepMs: 3_600_000 } });
     const now = new Date();
     const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'enterprise', logRetention: true });
     ids['zone'] = zone.id;
@@ -129,11 +131,20 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ids['ruleset'] = ruleset.id;
     ids['rule'] = ruleset.rules[0]?.id ?? '';
     addLogpushJobs(emulator.state, { zoneId: zone.id }, generateLogpushJobs({ count: 2, accountId: zone.accountId }));
+    const logAt = Math.floor(now.getTime() / 60_000) * 60_000 - 10 * 60_000;
+    addHttpRequests(emulator.state, zone.id, [{ datetime: new Date(logAt + 5000).toISOString(), clientIP: '192.0.2.55', clientCountryName: 'NL', count: 3 }]);
+    ids['logStart'] = new Date(logAt).toISOString();
+    ids['logEnd'] = new Date(logAt + 60_000).toISOString();
     addLogpushJobs(emulator.state, { accountId: zone.accountId }, generateLogpushJobs({ count: 1, accountId: zone.accountId, firstId: 500 }));
   });
   afterAll(() => emulator.close());
 
-  const calls: [string, (ids: Record<string, string>) => string, unknown?][] = [
+  type Call = [string, (ids: Record<string, string>) => string, unknown?, ((body: Record<string, unknown>) => void)?];
+  const capture = (name: string, read: (result: Record<string, unknown>) => unknown) => (body: Record<string, unknown>) => {
+    ids[name] = String(read(body));
+  };
+  const result = (body: Record<string, unknown>): Record<string, unknown> => body['result'] as Record<string, unknown>;
+  const calls: Call[] = [
     ['GET', () => '/user/tokens/verify'],
     ['GET', (i) => `/zones/${i['zone']}/firewall/access_rules/rules?per_page=5&page=2`],
     ['GET', (i) => `/zones/${i['zone']}/firewall/access_rules/rules?page=99`],
@@ -149,7 +160,18 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items?per_page=10`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items/${i['item']}`],
-    ['DELETE', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, { items: [{ id: 'x'.repeat(32) }] }],
+    ['DELETE', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, { items: [{ id: 'x'.repeat(32) }] }, capture('op', (b) => result(b)['operation_id'])],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['POST', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, [{ ip: '192.0.2.9', comment: 'x' }], capture('op', (b) => result(b)['operation_id'])],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['PUT', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, [{ ip: '192.0.2.10' }], capture('op', (b) => result(b)['operation_id'])],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
+    ['POST', (i) => `/accounts/${i['account']}/rules/lists`, { name: 'second_list', kind: 'ip', description: 'd' }, capture('list2', (b) => result(b)['id'])],
+    ['DELETE', (i) => `/accounts/${i['account']}/rules/lists/${i['list2']}`],
+    ['POST', (i) => `/zones/${i['zone']}/firewall/lockdowns`, { urls: ['shop.example.com/x*'], configurations: [{ target: 'ip_range', value: '192.0.2.0/24' }], description: 'x' }],
     ['GET', (i) => `/zones/${i['zone']}/firewall/lockdowns`],
     ['GET', (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`],
     ['PUT', (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`, { urls: ['shop.example.com/admin*'], configurations: [{ target: 'ip', value: '192.0.2.1' }] }],
@@ -158,7 +180,15 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['GET', (i) => `/zones/${i['zone']}/rulesets/phases/http_request_firewall_custom/entrypoint`],
     ['GET', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}`],
     ['PATCH', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule']}`, { action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'd', enabled: true }],
+    ['POST', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules`, { action: 'log', expression: '(ip.src in {192.0.2.7})' }, capture('rule2', (b) => (result(b)['rules'] as { id: string }[]).at(-1)?.id)],
+    ['DELETE', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule2']}`],
+    ['PUT', (i) => `/zones/${i['zone']}/rulesets/phases/http_request_firewall_custom/entrypoint`, { rules: [{ action: 'block', expression: '(ip.src in {192.0.2.8})' }] }],
+    ['PUT', (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`, { rules: [] }, capture('accountRuleset', (b) => result(b)['id'])],
     ['GET', (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`],
+    ['GET', (i) => `/accounts/${i['account']}/rulesets`],
+    ['GET', (i) => `/accounts/${i['account']}/rulesets/${i['accountRuleset']}`],
+    ['GET', (i) => `/zones/${i['zone']}/logs/received?start=${i['logStart']}&end=${i['logEnd']}&count=1&fields=ClientIP,RayID,EdgeStartTimestamp`, undefined, capture('ray', (b) => b['RayID'])],
+    ['GET', (i) => `/zones/${i['zone']}/logs/rayids/${i['ray']}?fields=ClientIP,RayID`],
     ['GET', (i) => `/zones/${i['zone']}/logs/received/fields`],
     ['GET', (i) => `/zones/${i['zone']}/logs/control/retention/flag`],
     ['POST', (i) => `/zones/${i['zone']}/logs/control/retention/flag`, { flag: false }],
@@ -167,11 +197,14 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['DELETE', () => `/zones/${ids['zone']}/logpush/jobs/101`],
     ['GET', (i) => `/accounts/${i['account']}/logpush/jobs`],
     ['GET', (i) => `/accounts/${i['account']}/logpush/jobs/500`],
+    ['DELETE', (i) => `/accounts/${i['account']}/logpush/jobs/500`],
   ];
 
-  it.each(calls.map(([method, path, body], index) => ({ index, method, path, body })))('$method call #$index', async ({ method, path, body }) => {
+  it.each(calls.map(([method, path, body, after], index) => ({ index, method, path, body, after })))('$method call #$index', async ({ method, path, body, after }) => {
     const concrete = path(ids);
     const response = await callEmulator(emulator, method, concrete, body === undefined ? {} : { body });
+    expect(response.status, `${method} ${concrete} → ${response.text.slice(0, 300)}`).toBeLessThan(300);
+    after?.(response.body as Record<string, unknown>);
     const validate = validatorFor(method, concrete.split('?')[0] ?? '', response.status);
     expect(validate, `no schema for ${method} ${concrete} ${response.status}`).toBeDefined();
     const valid = validate?.(response.body);
