@@ -57,8 +57,8 @@ function recordingFetch(bodies: { query: string; variables: Record<string, unkno
 }
 
 describe('pullZones against the emulator', () => {
-  it('stays exact under 20% 429s and 5% 503s', async () => {
-    const { emulator, db } = await setup({ faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, retryAfterSeconds: 2 } } });
+  it('stays exact under 20% 429s, 5% 503s and 3% malformed bodies', async () => {
+    const { emulator, db } = await setup({ faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, malformed: 0.03, retryAfterSeconds: 2 } } });
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'faulty.example.com', plan: 'business' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
@@ -75,9 +75,10 @@ describe('pullZones against the emulator', () => {
     const statuses = emulator.requests.filter((r) => r.kind === 'graphql').map((r) => r.status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(3);
     expect(statuses.filter((s) => s === 503 || s === 500).length).toBeGreaterThan(0);
-    expect(client.stats().retries).toBe(statuses.filter((s) => s !== 200).length);
-    // Every 429 was honoured: its Retry-After (2 s) was waited out through the budget.
-    expect(client.budget.stats().waitedMs).toBeGreaterThanOrEqual(2000 * statuses.filter((s) => s === 429).length);
+    expect(client.stats().retries).toBeGreaterThanOrEqual(statuses.filter((s) => s !== 200).length);
+    // Every 429 was honoured: its Retry-After (2 s, less the real milliseconds that pass before the next send) was
+    // waited out through the budget.
+    expect(client.budget.stats().waitedMs).toBeGreaterThanOrEqual(1900 * statuses.filter((s) => s === 429).length);
   });
 
   it('pulls a hundred pages at full speed: the rate budget never waits far below the limit', async () => {
