@@ -25,13 +25,16 @@ export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date
   const cutoffSeconds = cutoffToSeconds(cutoff);
   return withHeldFunction(db, isHeld, time, (heldSql) => {
     // MATERIALIZED: the hold check runs once per row; a flattened subquery would run it once per aggregate.
+    // With no hold, a plain range aggregate over the time index is enough.
+    const sql =
+      heldSql === '0'
+        ? `SELECT COUNT(*) AS expired, 0 AS held, MIN(${time}) AS oldest, MAX(${time}) AS newest FROM ${table} WHERE ${time} < ?`
+        : `WITH expired AS MATERIALIZED (SELECT ${time} AS t, ${heldSql} AS held FROM ${table} WHERE ${time} < ?)
+           SELECT COALESCE(SUM(1 - held), 0) AS expired, COALESCE(SUM(held), 0) AS held,
+                  MIN(CASE WHEN held THEN NULL ELSE t END) AS oldest, MAX(CASE WHEN held THEN NULL ELSE t END) AS newest
+             FROM expired`;
     const row = db
-      .prepare(
-        `WITH expired AS MATERIALIZED (SELECT ${time} AS t, ${heldSql} AS held FROM ${table} WHERE ${time} < ?)
-         SELECT COALESCE(SUM(1 - held), 0) AS expired, COALESCE(SUM(held), 0) AS held,
-                MIN(CASE WHEN held THEN NULL ELSE t END) AS oldest, MAX(CASE WHEN held THEN NULL ELSE t END) AS newest
-           FROM expired`,
-      )
+      .prepare(sql)
       .get(cutoffSeconds) as { expired: number; held: number; oldest: number | null; newest: number | null };
     return {
       expired: row.expired,
