@@ -23,6 +23,8 @@ export interface SeenRequest {
   kind: 'rest' | 'graphql';
   /** GraphQL `operationName`, when the client sent one. */
   operationName?: string;
+  /** When it arrived, by the emulator's clock (ms since epoch). */
+  atMs: number;
 }
 
 export interface Emulator {
@@ -88,6 +90,7 @@ class Runtime {
       status: 0,
       hasAuth: req.headers.authorization !== undefined,
       kind,
+      atMs: this.state.now(),
     };
     this.requests.push(seen);
     let reply: Reply;
