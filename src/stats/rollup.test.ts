@@ -56,6 +56,16 @@ describe('rollUpBeforePurge', () => {
     expect(rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((TODAY - 10 * DAY + 50_001) * 1000)).units).toBe(1);
   });
 
+  it("on the cut-off's own day, rolls up only the zones with a row before the cut-off", () => {
+    const day = TODAY - 30 * DAY;
+    addEvents('z1', day + 100, 'KR', 3);
+    addEvents('z2', day + 60_000, 'KR', 3, '198.18.7.');
+    expect(rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + 50_000) * 1000)).units).toBe(1);
+    expect(readRollUpMarkers(db).map((marker) => marker.zoneId)).toEqual(['z1']);
+    expect(rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + 70_000) * 1000)).units).toBe(1);
+    expect(readRollUpMarkers(db).map((marker) => marker.zoneId)).toEqual(['z1', 'z2']);
+  });
+
   it('rolls up each zone of a day as its own unit; a zone appearing later is rolled up later', () => {
     const day = TODAY - 40 * DAY;
     addEvents('z1', day, 'KR', 3);

@@ -3,8 +3,10 @@ import type { Db } from '../store/db.js';
 import {
   countDayCells,
   DAY_SECONDS,
+  findNextDayWithRows,
   readCoveredTo,
-  selectUnrolledUnitsBefore,
+  readRolledUpZones,
+  readZonesWithRows,
   selectUnrolledUnitsOfRows,
   writeRollUp,
   type RollUpUnit,
@@ -41,8 +43,24 @@ const DATASET_OF: Record<LocalLocation['id'], StatsDataset> = {
 export function rollUpBeforePurge(db: Db, settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): RollUpResult {
   const dataset = DATASET_OF[location];
   // Same boundary as the deletion: a row is past retention when strictly older than the cut-off, in whole seconds.
-  const units = selectUnrolledUnitsBefore(db, dataset, Math.ceil(cutoff.getTime() / 1000));
-  return rollUpUnits(db, settings, units, 'purge');
+  const cutoffSeconds = Math.ceil(cutoff.getTime() / 1000);
+  return db.transaction(() => {
+    const results: RollUpResult[] = [];
+    // Day by day, jumping over empty ones: each day is read once, and a day already rolled up only to see
+    // whether a zone appeared in it since (a zone added to the config, pulled back to the retention floor).
+    for (let day = findNextDayWithRows(db, dataset, Number.MIN_SAFE_INTEGER, cutoffSeconds); day !== undefined; day = findNextDayWithRows(db, dataset, day + DAY_SECONDS, cutoffSeconds)) {
+      const done = readRolledUpZones(db, dataset, day);
+      const isWholeDayPast = day + DAY_SECONDS <= cutoffSeconds;
+      if (done.size === 0 && isWholeDayPast) {
+        results.push(rollUpDay(db, settings, dataset, day, undefined, 'purge'));
+        continue;
+      }
+      // Only zones with a row past the cut-off are due; on the cut-off's own day that is not every zone.
+      const due = readZonesWithRows(db, dataset, day, Math.min(day + DAY_SECONDS, cutoffSeconds)).filter((zoneId) => !done.has(zoneId));
+      if (due.length > 0) results.push(rollUpDay(db, settings, dataset, day, new Set(due), 'purge'));
+    }
+    return sumResults(results);
+  })();
 }
 
 /**
@@ -64,26 +82,43 @@ export function rollUpBeforeErase(
 }
 
 function rollUpUnits(db: Db, settings: RollUpSettings, units: readonly RollUpUnit[], rolledUpFor: string): RollUpResult {
-  return db.transaction(() => {
-    let done = 0;
-    let cells = 0;
-    let suppressedCells = 0;
-    for (const [key, zones] of groupByDay(units)) {
-      const [dataset, dayText] = key.split('@') as [StatsDataset, string];
-      const day = Number(dayText);
-      // One scan of the day for all its zones; each zone's cells become one unit.
-      const dayCells = countDayCells(db, dataset, day);
-      for (const zoneId of zones) {
-        const { kept, suppressed } = selectPublishableCells(dataset, dayCells.filter((cell) => cell.zoneId === zoneId), settings.minCount);
-        const marker = { dataset, day, zoneId, rolledUpFor, cells: kept.length, suppressedCells: suppressed };
-        if (!writeRollUp(db, marker, kept, settings.now)) continue;
-        done += 1;
-        cells += kept.length;
-        suppressedCells += suppressed;
-      }
-    }
-    return { units: done, cells, suppressedCells, deferredUnits: 0 };
-  })();
+  return db.transaction(() =>
+    sumResults(
+      [...groupByDay(units)].map(([key, zones]) => {
+        const [dataset, dayText] = key.split('@') as [StatsDataset, string];
+        return rollUpDay(db, settings, dataset, Number(dayText), zones, rolledUpFor);
+      }),
+    ),
+  )();
+}
+
+/** One scan of the day for all its zones (or only `zones`); each zone's cells become one unit, marked rolled up. */
+function rollUpDay(db: Db, settings: RollUpSettings, dataset: StatsDataset, day: number, zones: ReadonlySet<string> | undefined, rolledUpFor: string): RollUpResult {
+  const dayCells = countDayCells(db, dataset, day);
+  let done = 0;
+  let cells = 0;
+  let suppressedCells = 0;
+  for (const zoneId of zones ?? new Set(dayCells.map((cell) => cell.zoneId))) {
+    const { kept, suppressed } = selectPublishableCells(dataset, dayCells.filter((cell) => cell.zoneId === zoneId), settings.minCount);
+    const marker = { dataset, day, zoneId, rolledUpFor, cells: kept.length, suppressedCells: suppressed };
+    if (!writeRollUp(db, marker, kept, settings.now)) continue;
+    done += 1;
+    cells += kept.length;
+    suppressedCells += suppressed;
+  }
+  return { units: done, cells, suppressedCells, deferredUnits: 0 };
+}
+
+function sumResults(results: readonly RollUpResult[]): RollUpResult {
+  return results.reduce(
+    (sum, r) => ({
+      units: sum.units + r.units,
+      cells: sum.cells + r.cells,
+      suppressedCells: sum.suppressedCells + r.suppressedCells,
+      deferredUnits: sum.deferredUnits + r.deferredUnits,
+    }),
+    { units: 0, cells: 0, suppressedCells: 0, deferredUnits: 0 },
+  );
 }
 
 function groupByDay(units: readonly RollUpUnit[]): Map<string, Set<string>> {

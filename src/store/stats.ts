@@ -62,18 +62,27 @@ export interface RollUpMarker extends RollUpUnit {
   readonly suppressedCells: number;
 }
 
-/** Units holding rows older than `beforeSeconds` that have not been rolled up yet. */
-export function selectUnrolledUnitsBefore(db: Db, dataset: StatsDataset, beforeSeconds: number): RollUpUnit[] {
+/** The start (00:00 UTC) of the first day at or after `fromSeconds` holding a row older than `beforeSeconds`. */
+export function findNextDayWithRows(db: Db, dataset: StatsDataset, fromSeconds: number, beforeSeconds: number): number | undefined {
   const { table, time } = SOURCES[dataset];
-  const rows = db
-    .prepare(
-      `SELECT u.zone_id AS zoneId, u.day AS day
-         FROM (SELECT DISTINCT zone_id, ${time} - ${time} % ${DAY_SECONDS} AS day FROM ${table} WHERE ${time} < ?) u
-        WHERE NOT EXISTS (SELECT 1 FROM stats_rollups r WHERE r.dataset = ? AND r.day = u.day AND r.zone_id = u.zone_id)
-        ORDER BY u.day, u.zone_id`,
-    )
-    .all(beforeSeconds, dataset) as { zoneId: string; day: number }[];
-  return rows.map((row) => ({ dataset, zoneId: row.zoneId, day: row.day }));
+  const row = db.prepare(`SELECT MIN(${time}) AS first FROM ${table} WHERE ${time} >= ? AND ${time} < ?`).get(fromSeconds, beforeSeconds) as {
+    first: number | null;
+  };
+  return row.first === null ? undefined : row.first - (row.first % DAY_SECONDS);
+}
+
+/** Zones with a row in `[fromSeconds, beforeSeconds)`. */
+export function readZonesWithRows(db: Db, dataset: StatsDataset, fromSeconds: number, beforeSeconds: number): string[] {
+  const { table, time } = SOURCES[dataset];
+  return (db.prepare(`SELECT DISTINCT zone_id AS zoneId FROM ${table} WHERE ${time} >= ? AND ${time} < ?`).all(fromSeconds, beforeSeconds) as { zoneId: string }[]).map(
+    (row) => row.zoneId,
+  );
+}
+
+/** Zones of a (dataset, day) already rolled up. */
+export function readRolledUpZones(db: Db, dataset: StatsDataset, day: number): Set<string> {
+  const rows = db.prepare('SELECT zone_id AS zoneId FROM stats_rollups WHERE dataset = ? AND day = ?').all(dataset, day) as { zoneId: string }[];
+  return new Set(rows.map((row) => row.zoneId));
 }
 
 /** Units holding any of the given rows (by id) that have not been rolled up yet. */
