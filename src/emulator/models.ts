@@ -93,7 +93,7 @@ export interface IpList {
   created_on: string;
   modified_on: string;
   num_referencing_filters: number;
-  /** Items in insertion order (cursor pagination walks this order). */
+  /** Items by id; the items endpoint pages them in id order (keyset cursor). */
   items: Map<string, ListItem>;
 }
 
