@@ -184,6 +184,20 @@ describe('destruction ledger', () => {
     for (const text of [csv, en, md, html, JSON.stringify(json)]) expect(text).not.toMatch(/198\.18\.|192\.0\.2\./);
   });
 
+  it('has a row for a real subject erasure, referencing its signed entry', async () => {
+    const now = new Date();
+    insertEvents(store(), seed(now));
+    expect((await runCli(['subject', 'erase', '--ip', '198.18.3.0/24'], { env })).code).toBe(0);
+    const [erasure] = readLog().filter((e) => e.event === 'subject.erase.outcome' && (e.counts?.['deleted'] ?? 0) > 0);
+    const json = JSON.parse((await runCli(['ledger', '--format', 'json'], { env })).stdout);
+    expect(json.rows).toHaveLength(1);
+    expect(json.rows[0]).toMatchObject({ kind: 'subject_request', location: 'local/firewall-events', deleted: 5, audit_seq: erasure!.seq, audit_hash: erasure!.hash });
+    const csv = (await runCli(['ledger', '--format', 'csv'], { env })).stdout;
+    expect(csv).toContain('정보주체의 삭제 요구 (개인정보 보호법 제36조)');
+    expect(csv).not.toMatch(/198\.18\./);
+    expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
+  });
+
   it('--from/--to select destructions by time; an empty period says so', async () => {
     const now = new Date();
     insertEvents(store(), seed(now));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent } from '../helpers/store.js';
 
@@ -217,6 +217,30 @@ describe('anonymised statistics', () => {
     expect(table).toContain('960 requests');
     expect(table).toContain('(not known)');
     expectNoIp(table, ['198.51.100.200', '198.51.100.1']);
+  });
+});
+
+describe('statistics and subject erasure', () => {
+  it('rolls up the complete days of an erased subject first; the day still being collected is not rolled up', async () => {
+    // Noon UTC, so "today" has room for rows before now whenever the test runs.
+    const realS = Math.floor(Date.now() / 1000);
+    const today = realS - (realS % DAY_S);
+    const nowS = today + DAY_S / 2;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(nowS * 1000);
+    onTestFinished(() => void vi.useRealTimers());
+    const at = (s: number) => new Date(s * 1000);
+    const events: SeedEvent[] = [];
+    for (let i = 0; i < 12; i++) events.push({ zone: ZONE_ID, at: at(today - 3 * DAY_S + 600 + i), ray: `old${i}`, ip: `198.18.0.${i % 6}`, country: 'KR' });
+    for (let i = 0; i < 6; i++) events.push({ zone: ZONE_ID, at: at(Math.min(today + i, nowS - 120)), ray: `new${i}`, ip: `198.18.0.${i}`, country: 'KR' });
+    insertEvents(store(), events);
+    const erase = await runCli(['subject', 'erase', '--ip', '198.18.0.1'], { env });
+    expect(erase.code).toBe(0);
+    expect(queryStore(store(), "SELECT id FROM firewall_events WHERE client_ip = '198.18.0.1'")).toEqual([]);
+    // The erased visitor's past day is counted whole (they were among its 6 IPs); today is left for its purge.
+    expect(readCells()).toEqual([{ dataset: 'firewall_events', day: today - 3 * DAY_S, zone_id: ZONE_ID, country: 'KR', count: 12, distinct_ips: 6 }]);
+    expect(queryStore(store(), 'SELECT day, rolled_up_for FROM stats_rollups')).toEqual([{ day: today - 3 * DAY_S, rolled_up_for: 'subject-erase' }]);
+    expectNoIp(JSON.stringify(queryStore(store(), 'SELECT * FROM stats_daily')), ['198.18.0.1']);
   });
 });
 
