@@ -34,6 +34,8 @@ export interface CliContext {
   progress(line: string): void;
   /** A warning or note on stderr (suppressed by --quiet). */
   note(line: string): void;
+  /** Detail on stderr, only with --verbose. */
+  verbose(line: string): void;
   /** Things to release when the run ends (store, lock). */
   onClose(release: () => void): void;
   close(): void;
@@ -47,8 +49,24 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
   let db: Db | undefined;
   let lastProgressLength = 0;
 
+  // A live progress line is wiped before anything else is written, so results and messages never start mid-line.
+  const clearProgress = (): void => {
+    if (lastProgressLength === 0) return;
+    io.stderr(`\r${' '.repeat(lastProgressLength)}\r`);
+    lastProgressLength = 0;
+  };
   const ctx: CliContext = {
-    io,
+    io: {
+      ...io,
+      stdout: (text) => {
+        clearProgress();
+        io.stdout(text);
+      },
+      stderr: (text) => {
+        clearProgress();
+        io.stderr(text);
+      },
+    },
     env,
     globals: getGlobals,
     environment: () => (environment ??= readEnvironment(env)),
@@ -76,16 +94,19 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
     now: () => new Date(),
     progress: (line) => {
       if (!io.isStderrTty || getGlobals().quiet) return;
-      const padded = line.padEnd(lastProgressLength);
+      if (line === '') return clearProgress();
+      io.stderr(`\r${line.padEnd(lastProgressLength)}`);
       lastProgressLength = line.length;
-      io.stderr(`\r${padded}`);
-      if (line === '') io.stderr('\r');
     },
     note: (line) => {
-      if (!getGlobals().quiet) io.stderr(`${line}\n`);
+      if (!getGlobals().quiet) ctx.io.stderr(`${line}\n`);
+    },
+    verbose: (line) => {
+      if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${line}\n`);
     },
     onClose: (release) => void closers.push(release),
     close: () => {
+      clearProgress();
       for (const release of closers.reverse()) {
         try {
           release();

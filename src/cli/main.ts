@@ -23,6 +23,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('-v, --verbose', 'more detail on stderr')
     .option('--debug', 'on errors, print the cause chain and stack')
     .showHelpAfterError()
+    .hook('preAction', () => {
+      const environment = ctx.environment();
+      ctx.verbose(`luxeret-privacy ${TOOL_VERSION}: LUXERET_HOME ${environment.home}, config ${ctx.configPath()}, API ${environment.baseUrl}`);
+    })
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   let exitCode: number = ExitCode.ok;
