@@ -75,6 +75,8 @@ export async function* pageWindow(spec: PagerSpec, from: number, to: number): As
       if (nextFloor === undefined || nextFloor <= cursor) {
         prefetched = spec.fetchPage(timeRange(cursor, to), orderBy, spec.limit);
         prefetched.catch(() => undefined);
+        // Let the event loop put the request on the wire before the (synchronous) store of this batch starts.
+        await new Promise<void>((resume) => setImmediate(resume));
       }
       yield { rows: rows.slice(0, cut), closedThrough: lastTime };
       continue;
