@@ -29,7 +29,7 @@ interface OpenApi {
   components: Record<string, Record<string, unknown>>;
   'x-common-envelope': Record<string, unknown>;
 }
-const spec = JSON.parse(readFileSync('/work/shared/reference/cloudflare-openapi-subset.json', 'utf8')) as OpenApi;
+const spec = JSON.parse(readFileSync(new URL('../fixtures/cloudflare-openapi-subset.json', import.meta.url), 'utf8')) as OpenApi;
 type Schema = Record<string, unknown>;
 const schemas = spec.components['schemas'] as Record<string, Schema>;
 
