@@ -40,9 +40,15 @@ export class WindowRunError extends Error {
   }
 }
 
+/** A commit closes an outer transaction after this many rows, or this long after it was opened. */
+const COMMIT_ROWS = 50_000;
+const COMMIT_MS = 1_000;
+
 /**
- * Walks the plan's windows page by page. Each batch is stored in one transaction together with the cursor it
- * closes out, so a pull killed at any instant resumes exactly where the store's rows end: no gap, no duplicate.
+ * Walks the plan's windows page by page. Each batch is stored atomically (a savepoint) together with the cursor it
+ * closes out, inside a larger transaction committed every COMMIT_ROWS rows or COMMIT_MS: a pull killed at any
+ * instant resumes exactly where the committed rows end, with no gap and no duplicate, and loses at most the
+ * uncommitted work. The outer transaction stays open across network awaits; the home lock keeps other writers out.
  */
 export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
   const { db, plan } = run;
@@ -62,6 +68,22 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
     return counts;
   });
 
+  let openedAt: number | undefined;
+  let pendingRows = 0;
+  const begin = (): void => {
+    if (openedAt === undefined && !db.inTransaction) {
+      db.exec('BEGIN');
+      openedAt = performance.now();
+    }
+  };
+  const commit = (): void => {
+    if (openedAt !== undefined) {
+      openedAt = undefined;
+      pendingRows = 0;
+      db.exec('COMMIT');
+    }
+  };
+
   const snapshot = (): WindowRunResult => ({
     inserted,
     duplicates,
@@ -73,7 +95,10 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
   });
   try {
     await walk();
+    commit();
   } catch (err) {
+    // Every batch stored so far is complete with its cursor (a failed batch's savepoint was rolled back): keep them.
+    if (db.inTransaction && openedAt !== undefined) commit();
     throw new WindowRunError(snapshot(), err);
   }
   return snapshot();
@@ -88,7 +113,10 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
           position = batch.gapTo;
           continue;
         }
+        begin();
         const counts = ingest(batch.rows, batch.closedThrough);
+        pendingRows += batch.rows.length;
+        if (pendingRows >= COMMIT_ROWS || (openedAt !== undefined && performance.now() - openedAt >= COMMIT_MS)) commit();
         inserted += counts.inserted;
         duplicates += counts.duplicates;
         expired += counts.expired;

@@ -124,7 +124,7 @@ describe('luxeret-privacy pull (CLI)', () => {
     }, 60_000);
 
     it('resumes with no gap and no duplicate after SIGKILL', async () => {
-      fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 15 } } });
+      fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 60 } } });
       const { zone, events } = await seededZone(fixture, 6000);
       const child = spawn(process.execPath, [join(ROOT, 'bin/luxeret-privacy.js'), 'pull'], {
         cwd: fixture.home,
@@ -139,7 +139,16 @@ describe('luxeret-privacy pull (CLI)', () => {
         }),
       );
       const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
-      while (graphqlSeen() < 12 && !hasExited) await new Promise((tick) => setTimeout(tick, 5));
+      // Kill once a first commit has landed (the pull commits every 50,000 rows or every second).
+      const committed = () => {
+        const db = fixture!.openDb();
+        try {
+          return countFirewallEvents(db, zone.id);
+        } finally {
+          db.close();
+        }
+      };
+      while ((graphqlSeen() < 12 || committed() === 0) && !hasExited) await new Promise((tick) => setTimeout(tick, 10));
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
 
