@@ -15,8 +15,9 @@ type Align = 'left' | 'right' | 'center';
 /** A cli-table3 table; every cell is made safe for a terminal first (values can come from attackers' requests). */
 export function renderTable(head: readonly string[], rows: readonly (readonly TableCell[])[], options: { color?: boolean; align?: readonly Align[] } = {}): string {
   const table = new Table({
-    head: head.map(sanitiseCell),
-    style: { head: options.color ? ['cyan'] : [], border: [] },
+    // Coloured here, not through cli-table3's style: its colour library switches itself off under CI and non-TTYs.
+    head: head.map((cell) => (options.color ? `\u001b[36m${sanitiseCell(cell)}\u001b[39m` : sanitiseCell(cell))),
+    style: { head: [], border: [] },
     ...(options.align ? { colAligns: [...options.align] } : {}),
   });
   for (const row of rows) table.push(row.map((cell) => (typeof cell === 'number' ? cell : sanitiseCell(cell))));
