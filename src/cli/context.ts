@@ -36,6 +36,8 @@ export interface CliContext {
   note(line: string): void;
   /** Detail on stderr, only with --verbose. */
   verbose(line: string): void;
+  /** Whether stdout may be coloured: a terminal, and NO_COLOR unset. */
+  useColour(): boolean;
   /** Things to release when the run ends (store, lock). */
   onClose(release: () => void): void;
   close(): void;
@@ -101,6 +103,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
     note: (line) => {
       if (!getGlobals().quiet) ctx.io.stderr(`${line}\n`);
     },
+    useColour: () => io.isStdoutTty && !env['NO_COLOR'],
     verbose: (line) => {
       if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${line}\n`);
     },

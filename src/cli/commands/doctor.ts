@@ -26,7 +26,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
           : undefined,
         now: ctx.now,
       });
-      ctx.io.stdout(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, useColour(ctx)));
+      ctx.io.stdout(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, ctx.useColour()));
       if (!report.ok) setExitCode(ExitCode.no);
     });
 
@@ -41,8 +41,4 @@ function renderDoctor(report: DoctorReport, colour: boolean): string {
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   lines.push(failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`);
   return lines.join('\n') + '\n';
-}
-
-function useColour(ctx: CliContext): boolean {
-  return ctx.io.isStdoutTty && !ctx.env['NO_COLOR'];
 }

@@ -77,7 +77,7 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       const { inventory, failed } = await collectInventory(builders, now);
       // A location that could not be read completely is partial (4); plan gating and missing permissions are not.
       if (failed > 0 || inventory.locations.some((location) => location.status === 'error')) setExitCode(ExitCode.partial);
-      const color = flags.output === undefined && ctx.io.isStdoutTty && !ctx.env['NO_COLOR'];
+      const color = flags.output === undefined && ctx.useColour();
       const text = isReportFormat(flags.format)
         ? renderInventoryReport(readInventoryReportData(db, config, inventory, { zoneId: flags.zone, logSettings: objects && selectLogSettings(objects) }), flags.format, flags.lang)
         : renderInventory(inventory, flags.format, color);

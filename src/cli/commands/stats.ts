@@ -46,7 +46,7 @@ export const statsCommand = (ctx: CliContext) =>
         to,
         generatedAt: ctx.now(),
       });
-      ctx.io.stdout(renderStats(report, flags.format, ctx.io.isStdoutTty && !ctx.env['NO_COLOR']));
+      ctx.io.stdout(renderStats(report, flags.format, ctx.useColour()));
     });
 
 function renderStats(report: StatsReport, format: Format, color: boolean): string {
