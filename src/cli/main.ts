@@ -26,12 +26,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .hook('preAction', () => {
       const environment = ctx.environment();
       ctx.verbose(`luxeret-privacy ${TOOL_VERSION}: LUXERET_HOME ${environment.home}, config ${ctx.configPath()}, API ${environment.baseUrl}`);
-    })
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
+    });
   let exitCode: number = ExitCode.ok;
-  for (const build of COMMANDS) {
-    program.addCommand(build(ctx, (code) => (exitCode = Math.max(exitCode, code))).exitOverride());
+  for (const build of COMMANDS) program.addCommand(build(ctx, (code) => (exitCode = Math.max(exitCode, code))));
+  // Commander copies these settings only to subcommands created after them: set them on every level.
+  for (const command of allCommands(program)) {
+    command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -41,6 +41,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap((sub) => allCommands(sub))];
 }
 
 function reportError(err: unknown, ctx: CliContext): number {

@@ -27,9 +27,6 @@ interface ShowFlags {
 
 export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
   const audit = new Command('audit')
-    // Subcommands inherit these when created, and main.ts only configures the top-level command.
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .description('The signed, hash-chained audit log of every destructive or privacy-relevant act (never purged)')
     .addHelpText(
       'after',

@@ -11,7 +11,7 @@ import type { SetExitCode } from './index.js';
 export const initCommand = (ctx: CliContext, _setExitCode: SetExitCode) =>
   new Command('init')
     .description('Create LUXERET_HOME, the store, the audit signing key pair and an example config; never overwrites')
-    .addHelpText('after', '\nExample:\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init')
+    .addHelpText('after', '\nExamples:\n  luxeret-privacy init\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init --config /etc/luxeret-privacy/config.yaml')
     .action(() => {
       const paths = ctx.paths();
       const lines: string[] = [];

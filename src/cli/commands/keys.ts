@@ -11,9 +11,6 @@ interface PublicFlags {
 
 export const keysCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
   const keys = new Command('keys')
-    // Subcommands inherit these when created, and main.ts only configures the top-level command.
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .description('The audit signing key: hand its public half to whoever must be able to verify the audit log')
     .addHelpText('after', '\nExample:\n  luxeret-privacy keys public --output luxeret-audit-public.pem');
 
