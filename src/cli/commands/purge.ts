@@ -6,6 +6,7 @@ import { createSigner } from '../audit-signer.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
+import { formatProgress } from '../progress-line.js';
 import { parseTimeOption } from '../options.js';
 import type { SetExitCode } from './index.js';
 
@@ -35,6 +36,7 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       }
       const config = ctx.config();
       if (!dryRun) lockHome(ctx, 'purge');
+      const started = new Map<string, number>();
       const result = await purgeExpired(
         {
           db: ctx.store(),
@@ -42,8 +44,11 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
           signer: dryRun ? undefined : () => createSigner(ctx),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
-          onProgress: (progress) =>
-            ctx.progress(progress.phase === 'done' ? '' : `purge ${progress.location}: ${progress.phase}${progress.total ? ` ${progress.total}` : ''}`),
+          onProgress: (progress) => {
+            const key = `${progress.location}:${progress.phase}`;
+            if (!started.has(key)) started.set(key, Date.now());
+            ctx.progress(progress.phase === 'done' ? '' : formatProgress(`purge ${progress.location}: ${progress.phase}`, progress.done, progress.total, started.get(key)!, Date.now()));
+          },
         },
         { dryRun, asOf, force: flags.force === true },
       );
