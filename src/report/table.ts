@@ -26,7 +26,7 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ta
 
 /** Control characters (ESC and the like) are shown escaped, so a value cannot drive the terminal. */
 export function sanitiseCell(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
