@@ -92,6 +92,15 @@ describe('subject show', () => {
   });
 });
 
+describe('hold add', () => {
+  it('names the Cloudflare rules and items the new hold keeps from the purge', async () => {
+    const result = await runCli(['hold', 'add', '--ip', '203.0.113.0/24', '--reason', 'Prosecutor order', '--json'], { env });
+    expect(result.code).toBe(0);
+    const ids = (JSON.parse(result.stdout).cloudflare_objects as { id: string }[]).map((o) => o.id).sort();
+    expect(ids).toEqual(['9'.repeat(32), 'a'.repeat(32), 'b'.repeat(32), 'c'.repeat(32), 'e'.repeat(32)].sort());
+  });
+});
+
 describe('subject erase', () => {
   it('removes exactly the erasable copies, keeps the held ones, and audits only the keyed hash', async () => {
     const released = JSON.parse((await runCli(['hold', 'list', '--json'], { env })).stdout)[0].id as string;

@@ -9,7 +9,12 @@ import { hashPolicy } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { isHoldActive, type Hold } from '../../policy/holds.js';
 import { insertHold, readHolds, releaseHold } from '../../store/holds.js';
+import { fetchCloudflareObjects } from '../../cloudflare/objects/fetch.js';
+import type { CloudflareObjects } from '../../cloudflare/objects/types.js';
+import { findSubjectReach } from '../../cloudflare/subject-reach.js';
+import type { Network } from '../../policy/network.js';
 import { createSigner } from '../audit-signer.js';
+import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { parseCountryOption, parseNetworkOption, parseTimeOption } from '../options.js';
 import type { SetExitCode } from './index.js';
@@ -42,7 +47,7 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
     .option('--until <iso>', 'the hold stops protecting at this time')
     .option('--json', 'print the new hold as JSON')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"')
-    .action((flags: AddFlags) => {
+    .action(async (flags: AddFlags) => {
       const network = parseNetworkOption('--ip', flags.ip);
       const country = flags.country === undefined ? undefined : parseCountryOption('--country', flags.country);
       const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
@@ -89,7 +94,16 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
           },
         });
       })();
-      ctx.io.stdout(flags.json ? JSON.stringify(holdJson(created, now), null, 2) + '\n' : `${created.id}\n`);
+      const protectedObjects = await findProtectedObjects(ctx, network);
+      if (flags.json) {
+        ctx.io.stdout(JSON.stringify({ ...holdJson(created, now), cloudflare_objects: protectedObjects ?? null }, null, 2) + '\n');
+        return;
+      }
+      ctx.io.stdout(`${created.id}\n`);
+      if (protectedObjects && protectedObjects.length > 0) {
+        ctx.note(`The hold also keeps ${protectedObjects.length} Cloudflare object(s) naming this address or a range around it:`);
+        for (const object of protectedObjects) ctx.note(`  ${object.kind} ${object.id} (${object.scope}): ${object.value}`);
+      }
     });
 
   hold
@@ -146,6 +160,29 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
     });
   return hold;
 };
+
+/**
+ * The Cloudflare rules and items this hold now keeps from the purge (subject reach), so the operator sees what the
+ * lawful request protects; undefined when Cloudflare is not configured or readable in this run.
+ */
+async function findProtectedObjects(ctx: CliContext, network: Network): Promise<{ kind: string; id: string; scope: string; value: string }[] | undefined> {
+  const config = ctx.config();
+  if (!hasApiToken(ctx) || (!config.accountId && config.zones.length === 0)) return undefined;
+  let objects: CloudflareObjects;
+  try {
+    objects = await fetchCloudflareObjects(openRestClient(ctx), config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
+  } catch (err) {
+    // The hold is recorded and protects by address whatever Cloudflare answers; only the listing is lost.
+    ctx.note(`note: could not list the Cloudflare objects the hold keeps: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  return findSubjectReach(objects, network).objects.map((object) => ({
+    kind: object.kind,
+    id: object.id,
+    scope: `${object.scope.type}/${object.scope.id}`,
+    value: 'value' in object ? object.value : object.values.join(' '),
+  }));
+}
 
 function requireText(option: string, value: string): string {
   const text = value.trim();
