@@ -50,6 +50,14 @@ describe('rollUpBeforePurge', () => {
     expect(readRollUpMarkers(db)).toEqual([{ dataset: 'firewall_events', day, zoneId: 'z1', rolledUpFor: 'purge', cells: 1, suppressedCells: 1 }]);
   });
 
+  it('counts each sampled event as its sample interval, and IPs as they are', () => {
+    const day = TODAY - 30 * DAY;
+    addEvents('z1', day + 100, 'KR', 4);
+    db.prepare('UPDATE firewall_events SET sample_interval = 10').run();
+    rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + DAY) * 1000));
+    expect(cells()).toEqual([{ day: -30, zoneId: 'z1', country: 'KR', count: 40, distinctIps: 4 }]);
+  });
+
   it('leaves a day alone while none of its rows is past the cut-off', () => {
     addEvents('z1', TODAY - 10 * DAY + 50_000, 'KR', 5);
     expect(rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((TODAY - 10 * DAY + 50_000) * 1000)).units).toBe(0);

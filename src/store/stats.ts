@@ -13,7 +13,8 @@ const SOURCES: Record<StatsDataset, { table: string; time: string; count: string
   firewall_events: {
     table: 'firewall_events',
     time: 'datetime',
-    count: 'COUNT(*)',
+    // Under adaptive sampling each stored event stands for `sample_interval` events (reference §2.5).
+    count: 'COALESCE(SUM(sample_interval), 0)',
     ips: 'COUNT(DISTINCT client_ip)',
     ipRows: 'COUNT(*)',
   },
