@@ -9,6 +9,14 @@ import {
 } from './inventory.js';
 
 export const CLOUDFLARE_FIREWALL_EVENTS_ID = 'cloudflare/firewall-events';
+export const CLOUDFLARE_HTTP_ANALYTICS_ID = 'cloudflare/http-analytics';
+
+/** What Cloudflare keeps of each dataset we pull, and under which `settings` node its window is. */
+export const CLOUDFLARE_KEPT_DATASETS = {
+  [CLOUDFLARE_FIREWALL_EVENTS_ID]: { settingsNode: 'firewallEventsAdaptive', noun: 'events', one: 'event', table: 'firewall_events' },
+  [CLOUDFLARE_HTTP_ANALYTICS_ID]: { settingsNode: 'httpRequestsAdaptiveGroups', noun: 'request counts', one: 'request count', table: 'http_analytics' },
+} as const;
+export type CloudflareKeptId = keyof typeof CLOUDFLARE_KEPT_DATASETS;
 
 /** The meta key under which a pull stores a zone's dataset limits (the GraphQL `settings` node), as JSON. */
 export function zoneSettingsKey(zoneId: string): string {
@@ -21,8 +29,8 @@ export interface ZoneSettingsWindow {
   readonly problem: 'missing' | 'malformed' | undefined;
 }
 
-/** Reads the firewall-events look-back window from the stored zone settings JSON. */
-export function parseZoneSettings(text: string | undefined): ZoneSettingsWindow {
+/** Reads a dataset's look-back window (default: security events) from the stored zone settings JSON. */
+export function parseZoneSettings(text: string | undefined, settingsNode: string = 'firewallEventsAdaptive'): ZoneSettingsWindow {
   if (text === undefined) return { windowSeconds: undefined, problem: 'missing' };
   let doc: unknown;
   try {
@@ -30,7 +38,7 @@ export function parseZoneSettings(text: string | undefined): ZoneSettingsWindow 
   } catch {
     return { windowSeconds: undefined, problem: 'malformed' };
   }
-  const dataset = isRecord(doc) ? doc['firewallEventsAdaptive'] : undefined;
+  const dataset = isRecord(doc) ? doc[settingsNode] : undefined;
   const seconds = isRecord(dataset) ? dataset['notOlderThan'] : undefined;
   if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds <= 0) return { windowSeconds: undefined, problem: 'malformed' };
   return { windowSeconds: seconds, problem: undefined };
@@ -51,6 +59,8 @@ export interface ZoneWindowInput {
 }
 
 export interface CloudflareFirewallEventsInput {
+  /** Which of Cloudflare's kept datasets (default: security events). */
+  readonly id?: CloudflareKeptId;
   readonly zones: readonly ZoneWindowInput[];
   /** All zones' pulled events still inside their windows, counted together (distinct IPs across zones). */
   readonly summary: DatasetSummary;
@@ -61,16 +71,18 @@ export interface CloudflareFirewallEventsInput {
  * nothing here is past our retention: the location says how long they stay and when the last copy we know of goes.
  */
 export function buildCloudflareFirewallEventsLocation(input: CloudflareFirewallEventsInput): InventoryLocation {
+  const id = input.id ?? CLOUDFLARE_FIREWALL_EVENTS_ID;
+  const { noun, one } = CLOUDFLARE_KEPT_DATASETS[id];
   const zones = input.zones.map(buildZoneWindow);
   const notes: string[] = [];
   if (zones.length === 0) notes.push('no zones configured');
-  input.zones.forEach((zone, i) => notes.push(...describeZone(zone, zones[i]!)));
-  if (zones.length > 0) notes.push('counts are the events we pulled: Cloudflare may hold more (events never pulled)');
+  input.zones.forEach((zone, i) => notes.push(...describeZone(zone, zones[i]!, noun, one)));
+  if (zones.length > 0) notes.push(`counts are the ${noun} we pulled: Cloudflare may hold more (${noun} never pulled)`);
   const windows = [...new Set(zones.flatMap((zone) => (zone.windowSeconds === undefined ? [] : [zone.windowSeconds])))].sort((a, b) => a - b);
   const expiries = zones.flatMap((zone) => (zone.expires ? [zone.expires.getTime()] : []));
   const { summary } = input;
   return {
-    id: CLOUDFLARE_FIREWALL_EVENTS_ID,
+    id,
     kind: 'cloudflare',
     records: summary.records,
     distinctIps: summary.distinctIps,
@@ -103,10 +115,10 @@ function buildZoneWindow(zone: ZoneWindowInput): CloudflareZoneWindow {
   };
 }
 
-function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow): string[] {
+function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow, noun: string, one: string): string[] {
   const label = `zone ${zone.name ? `${zone.name} (${zone.zoneId})` : zone.zoneId}`;
   const notes: string[] = [];
-  if (!input.isConfigured) notes.push(`${label} is not in the config; its pulled events are still reported`);
+  if (!input.isConfigured) notes.push(`${label} is not in the config; its pulled ${noun} are still reported`);
   if (zone.windowSeconds === undefined) {
     const why = input.settings.problem === 'malformed' ? 'its stored settings are unreadable' : 'window unknown';
     notes.push(`${label}: ${why}; run pull to learn this zone's window`);
@@ -116,7 +128,7 @@ function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow): strin
   const until =
     zone.expires && zone.oldest
       ? `the pulled copies age out from ${formatTimestamp(new Date(zone.oldest.getTime() + zone.windowSeconds * 1000))} to ${formatTimestamp(zone.expires)}`
-      : 'no pulled event is still inside the window';
+      : `no pulled ${one} is still inside the window`;
   notes.push(`${label}: ${kept}; ${until}`);
   return notes;
 }

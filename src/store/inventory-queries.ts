@@ -27,10 +27,10 @@ function whereZone(zoneId: string | undefined): Where {
   return zoneId === undefined ? ALL : { sql: 'zone_id = ?', params: [zoneId] };
 }
 
-function whereSlices(slices: readonly EventSlice[]): Where {
+function whereSlices(slices: readonly EventSlice[], time = 'datetime'): Where {
   if (slices.length === 0) return NONE;
   return {
-    sql: slices.map(() => '(zone_id = ? AND datetime >= ?)').join(' OR '),
+    sql: slices.map(() => `(zone_id = ? AND ${time} >= ?)`).join(' OR '),
     params: slices.flatMap((slice) => [slice.zoneId, slice.sinceSeconds]),
   };
 }
@@ -76,28 +76,30 @@ export function readHttpAnalyticsSummary(
 export function readFirewallEventsInWindows(
   db: Db,
   slices: readonly EventSlice[],
-  options: { zoneId?: string | undefined; readWhole?: () => DatasetSummary } = {},
+  options: { zoneId?: string | undefined; readWhole?: () => DatasetSummary; table?: 'firewall_events' | 'http_analytics' } = {},
 ): { summary: DatasetSummary; perZone: ReadonlyMap<string, EventSpan> } {
-  const where = whereSlices(slices);
+  const table = options.table ?? 'firewall_events';
+  const time = table === 'firewall_events' ? 'datetime' : 'hour';
+  const where = whereSlices(slices, time);
   const rows = db
     .prepare(
-      `SELECT zone_id, COUNT(*) AS records, MIN(datetime) AS oldest, MAX(datetime) AS newest
-         FROM firewall_events WHERE ${where.sql} GROUP BY zone_id`,
+      `SELECT zone_id, COUNT(*) AS records, MIN(${time}) AS oldest, MAX(${time}) AS newest
+         FROM ${table} WHERE ${where.sql} GROUP BY zone_id`,
     )
     .all(...where.params) as { zone_id: string; records: number; oldest: number | null; newest: number | null }[];
   const perZone = new Map<string, EventSpan>(slices.map((slice) => [slice.zoneId, { records: 0, oldest: undefined, newest: undefined }]));
   for (const row of rows) perZone.set(row.zone_id, { records: row.records, oldest: fromSeconds(row.oldest), newest: fromSeconds(row.newest) });
   const inWindows = rows.reduce((sum, row) => sum + row.records, 0);
-  if (options.readWhole && inWindows > 0 && inWindows === countFirewallEvents(db, options.zoneId)) {
+  if (options.readWhole && inWindows > 0 && inWindows === countRows(db, table, options.zoneId)) {
     return { summary: options.readWhole(), perZone };
   }
-  const { extra: _, ...summary } = summarise(db, 'firewall_events', 'datetime', where);
+  const { extra: _, ...summary } = summarise(db, table, time, where);
   return { summary, perZone };
 }
 
-function countFirewallEvents(db: Db, zoneId: string | undefined): number {
+function countRows(db: Db, table: 'firewall_events' | 'http_analytics', zoneId: string | undefined): number {
   const where = whereZone(zoneId);
-  return (db.prepare(`SELECT COUNT(*) AS n FROM firewall_events WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
 }
 
 /** Zones we have pulled, or learnt the settings of, whether or not they are still configured. */

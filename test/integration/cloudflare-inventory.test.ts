@@ -174,7 +174,7 @@ describe('inventory of Cloudflare-held objects', () => {
     expect(local.code).toBe(0);
     expect(local.stderr).toBe('');
     const ids = (JSON.parse(local.stdout) as { locations: LocationJson[] }).locations.map((l) => l.id);
-    expect(ids.filter((id) => id.startsWith('cloudflare/') && id !== 'cloudflare/firewall-events')).toEqual([]);
+    expect(ids.filter((id) => id.startsWith('cloudflare/') && id !== 'cloudflare/firewall-events' && id !== 'cloudflare/http-analytics')).toEqual([]);
 
     const noToken = await runCli(['inventory', '--format', 'json'], { env: { LUXERET_HOME: home }, cwd });
     expect(noToken.code).toBe(0);

@@ -184,7 +184,7 @@ describe('inventory', () => {
     const doc = JSON.parse(result.stdout) as { generated_at: string; locations: LocationJson[] };
     expect(Object.keys(doc)).toEqual(['generated_at', 'locations']);
     expect(doc.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(doc.locations.map((l) => l.id)).toEqual(['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events']);
+    expect(doc.locations.map((l) => l.id)).toEqual(['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events', 'cloudflare/http-analytics']);
     const [firewall, http, cloudflare] = doc.locations as [LocationJson, LocationJson, LocationJson];
 
     const fwTruth = truthOf(events, events.map((e) => e.at), nowS - 30 * DAY_S);
@@ -263,7 +263,7 @@ describe('inventory', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\r\n');
     expect(lines[0]).toBe('id,kind,records,distinct_ips,countries,oldest,newest,past_retention,held,retention,controlled_by,expires,status,notes,requests');
-    expect(lines.filter((line) => /^(local|cloudflare)\//.test(line)).length).toBe(3);
+    expect(lines.filter((line) => /^(local|cloudflare)\//.test(line)).length).toBe(4);
     expect(result.stdout.endsWith('\r\n')).toBe(true);
   });
 
@@ -271,7 +271,7 @@ describe('inventory', () => {
     await seededHome();
     const result = await runCli(['inventory'], { env, cwd });
     expect(result.code).toBe(0);
-    for (const id of ['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events']) expect(result.stdout).toContain(id);
+    for (const id of ['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events', 'cloudflare/http-analytics']) expect(result.stdout).toContain(id);
     expect(result.stdout).toMatch(/[A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, … \(\+\d+\)/);
     expect(result.stdout).not.toContain('\u001b');
   });
@@ -285,7 +285,7 @@ describe('inventory', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(target);
     expect(statSync(target).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(target, 'utf8')).locations).toHaveLength(3);
+    expect(JSON.parse(readFileSync(target, 'utf8')).locations).toHaveLength(4);
   });
 
   it('works on an empty store: zeros and nulls, exit 0, no API token needed', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addZone, generateFirewallEvents } from '../../src/emulator/index.js';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startPullFixture, type PullFixture } from './pull-fixture.js';
 
@@ -19,6 +19,7 @@ describe('emulator → pull → inventory', () => {
     const pool = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? `2001:db8:${i.toString(16)}::1` : `198.51.${i >> 8}.${i & 255}`));
     const events = generateFirewallEvents({ seed: 11, from: new Date(now - 40 * HOUR), to: new Date(now - 10 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 800 }], ipPool: pool });
     addFirewallEvents(fixture.emulator.state, zone.id, events);
+    addHttpRequests(fixture.emulator.state, zone.id, generateHttpRequests({ seed: 3, from: new Date(now - 30 * HOUR), to: new Date(now), clientsPerHour: 20 }));
     fixture.writeConfig([{ id: zone.id, name: 'shop' }]);
     expect((await fixture.pull()).code).toBe(0);
 
@@ -34,5 +35,10 @@ describe('emulator → pull → inventory', () => {
     // Cloudflare keeps the same events for the business plan's 3 days: the pulled copies are all still there.
     const kept = inventory.locations.find((l) => l.id === 'cloudflare/firewall-events')!;
     expect(kept.records).toBe(events.length);
+    // Request analytics: Cloudflare keeps them for the dataset's own window; every pulled hour is inside it here.
+    const localHttp = inventory.locations.find((l) => l.id === 'local/http-analytics')!;
+    const keptHttp = inventory.locations.find((l) => l.id === 'cloudflare/http-analytics')!;
+    expect(localHttp.records).toBeGreaterThan(0);
+    expect(keptHttp.records).toBe(localHttp.records);
   });
 });

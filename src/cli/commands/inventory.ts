@@ -6,6 +6,9 @@ import { ExitCode, StoreError, UsageError } from '../../errors.js';
 import {
   buildCloudflareFirewallEventsLocation,
   CLOUDFLARE_FIREWALL_EVENTS_ID,
+  CLOUDFLARE_HTTP_ANALYTICS_ID,
+  CLOUDFLARE_KEPT_DATASETS,
+  type CloudflareKeptId,
   parseZoneSettings,
   selectWindowStart,
   zoneSettingsKey,
@@ -128,7 +131,8 @@ function buildLocationBuilders({ db, config, now }: InventoryDeps, zoneId: strin
   const readFirewallSummary = () => (firewallSummary ??= readFirewallEventsSummary(db, { zoneId }));
   return [
     ...LOCAL_LOCATIONS.map((location) => localBuilder(db, config, now, isHeld, location, zoneId, readFirewallSummary)),
-    cloudflareFirewallEventsBuilder(db, config, now, zoneId, readFirewallSummary),
+    cloudflareKeptBuilder(CLOUDFLARE_FIREWALL_EVENTS_ID, db, config, now, zoneId, readFirewallSummary),
+    cloudflareKeptBuilder(CLOUDFLARE_HTTP_ANALYTICS_ID, db, config, now, zoneId, () => readHttpAnalyticsSummary(db, { zoneId })),
   ];
 }
 
@@ -158,15 +162,18 @@ function localBuilder(
   };
 }
 
-function cloudflareFirewallEventsBuilder(
+/** Data Cloudflare itself keeps for its look-back window (security events, request analytics): reported, not deletable. */
+function cloudflareKeptBuilder(
+  locationId: CloudflareKeptId,
   db: Db,
   config: Config,
   now: Date,
   zoneId: string | undefined,
-  readFirewallSummary: () => DatasetSummary,
+  readWhole: () => DatasetSummary,
 ): LocationBuilder {
+  const { settingsNode, table } = CLOUDFLARE_KEPT_DATASETS[locationId];
   return {
-    id: CLOUDFLARE_FIREWALL_EVENTS_ID,
+    id: locationId,
     kind: 'cloudflare',
     build: () => {
       const names = new Map(config.zones.map((zone) => [zone.id, zone.name]));
@@ -176,13 +183,13 @@ function cloudflareFirewallEventsBuilder(
         zoneId: id,
         name: names.get(id),
         isConfigured: names.has(id),
-        settings: parseZoneSettings(readMeta(db, zoneSettingsKey(id))),
+        settings: parseZoneSettings(readMeta(db, zoneSettingsKey(id)), settingsNode),
       }));
       const slices = zones.flatMap(({ zoneId: id, settings }) =>
         settings.windowSeconds === undefined ? [] : [{ zoneId: id, sinceSeconds: selectWindowStart(settings.windowSeconds, now) }],
       );
-      const { summary, perZone } = readFirewallEventsInWindows(db, slices, { zoneId, readWhole: readFirewallSummary });
-      return buildCloudflareFirewallEventsLocation({ zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
+      const { summary, perZone } = readFirewallEventsInWindows(db, slices, { zoneId, readWhole, table });
+      return buildCloudflareFirewallEventsLocation({ id: locationId, zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
     },
   };
 }
