@@ -2,7 +2,7 @@ import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import type { RetentionConfig, ZoneConfig } from '../config/config.js';
 import { CloudflareApiError, LuxeretError } from '../errors.js';
-import { zoneSettingsKey } from '../inventory/cloudflare-firewall-events.js';
+import { zoneSettingsKey } from '../inventory/cloudflare-kept.js';
 import { writeMeta, type Db } from '../store/db.js';
 import type { DatasetContext } from './dataset-context.js';
 import { pullFirewallEvents } from './pull-firewall-events.js';

@@ -4,7 +4,7 @@ import { buildNetworkMatcher } from '../policy/network.js';
 import { readMeta, type Db } from '../store/db.js';
 import { readHolds } from '../store/holds.js';
 import { selectSubjectRows, type SubjectRow, type SubjectTable } from '../store/subject-queries.js';
-import { parseZoneSettings, zoneSettingsKey } from '../inventory/cloudflare-firewall-events.js';
+import { parseZoneSettings, zoneSettingsKey } from '../inventory/cloudflare-kept.js';
 import { buildSubjectFindings, type SubjectFindings } from './find.js';
 
 /** Reads what the store holds about the subject and sorts it together with the Cloudflare snapshot, if any. */

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import type { Config } from '../../config/config.js';
 import { ExitCode, StoreError, UsageError } from '../../errors.js';
 import {
-  buildCloudflareFirewallEventsLocation,
+  buildCloudflareKeptLocation,
   CLOUDFLARE_FIREWALL_EVENTS_ID,
   CLOUDFLARE_HTTP_ANALYTICS_ID,
   CLOUDFLARE_KEPT_DATASETS,
@@ -12,7 +12,7 @@ import {
   parseZoneSettings,
   selectWindowStart,
   zoneSettingsKey,
-} from '../../inventory/cloudflare-firewall-events.js';
+} from '../../inventory/cloudflare-kept.js';
 import { collectInventory, type DatasetSummary, type Inventory, type LocationBuilder } from '../../inventory/inventory.js';
 import { buildLocalLocation } from '../../inventory/local-location.js';
 import { buildHoldMatcher, selectActiveHolds } from '../../policy/holds.js';
@@ -189,7 +189,7 @@ function cloudflareKeptBuilder(
         settings.windowSeconds === undefined ? [] : [{ zoneId: id, sinceSeconds: selectWindowStart(settings.windowSeconds, now) }],
       );
       const { summary, perZone } = readFirewallEventsInWindows(db, slices, { zoneId, readWhole, table });
-      return buildCloudflareFirewallEventsLocation({ id: locationId, zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
+      return buildCloudflareKeptLocation({ id: locationId, zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
     },
   };
 }

@@ -58,7 +58,7 @@ export interface ZoneWindowInput {
   readonly span: { readonly records: number; readonly oldest: Date | undefined; readonly newest: Date | undefined } | undefined;
 }
 
-export interface CloudflareFirewallEventsInput {
+export interface CloudflareKeptInput {
   /** Which of Cloudflare's kept datasets (default: security events). */
   readonly id?: CloudflareKeptId;
   readonly zones: readonly ZoneWindowInput[];
@@ -70,7 +70,7 @@ export interface CloudflareFirewallEventsInput {
  * Security events Cloudflare itself keeps for its look-back window and then ages out. No API deletes them, so
  * nothing here is past our retention: the location says how long they stay and when the last copy we know of goes.
  */
-export function buildCloudflareFirewallEventsLocation(input: CloudflareFirewallEventsInput): InventoryLocation {
+export function buildCloudflareKeptLocation(input: CloudflareKeptInput): InventoryLocation {
   const id = input.id ?? CLOUDFLARE_FIREWALL_EVENTS_ID;
   const { noun, one } = CLOUDFLARE_KEPT_DATASETS[id];
   const zones = input.zones.map(buildZoneWindow);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCloudflareFirewallEventsLocation, parseZoneSettings, selectWindowStart, type ZoneWindowInput } from './cloudflare-firewall-events.js';
+import { buildCloudflareKeptLocation, parseZoneSettings, selectWindowStart, type ZoneWindowInput } from './cloudflare-kept.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -31,7 +31,7 @@ describe('selectWindowStart', () => {
   });
 });
 
-describe('buildCloudflareFirewallEventsLocation', () => {
+describe('buildCloudflareKeptLocation', () => {
   const zoneA: ZoneWindowInput = {
     zoneId: ZONE_A,
     name: 'luxeret.com',
@@ -49,7 +49,7 @@ describe('buildCloudflareFirewallEventsLocation', () => {
 
   it('reports each zone window, the expiry of the newest copy, and nothing for us to purge', () => {
     const summary = { records: 8, distinctIps: 3, countries: [{ code: 'US', count: 2 }, { code: 'KR', count: 6 }], oldest: zoneB.span!.oldest, newest: zoneA.span!.newest };
-    const location = buildCloudflareFirewallEventsLocation({ zones: [zoneA, zoneB], summary });
+    const location = buildCloudflareKeptLocation({ zones: [zoneA, zoneB], summary });
     expect(location).toMatchObject({
       id: 'cloudflare/firewall-events',
       kind: 'cloudflare',
@@ -78,7 +78,7 @@ describe('buildCloudflareFirewallEventsLocation', () => {
   it('says when the window is unknown or unreadable, and counts nothing for that zone', () => {
     const unknown: ZoneWindowInput = { zoneId: ZONE_A, name: undefined, isConfigured: true, settings: { windowSeconds: undefined, problem: 'missing' }, span: undefined };
     const garbled: ZoneWindowInput = { zoneId: ZONE_B, name: undefined, isConfigured: false, settings: { windowSeconds: undefined, problem: 'malformed' }, span: { records: 9, oldest: undefined, newest: undefined } };
-    const location = buildCloudflareFirewallEventsLocation({ zones: [unknown, garbled], summary: EMPTY });
+    const location = buildCloudflareKeptLocation({ zones: [unknown, garbled], summary: EMPTY });
     expect(location.retention).toBeUndefined();
     expect(location.expires).toBeUndefined();
     expect(location.zones?.map((zone) => zone.records)).toEqual([undefined, undefined]);
@@ -92,13 +92,13 @@ describe('buildCloudflareFirewallEventsLocation', () => {
 
   it('has no expiry when no pulled event is inside the window', () => {
     const quiet: ZoneWindowInput = { ...zoneA, span: { records: 0, oldest: undefined, newest: undefined } };
-    const location = buildCloudflareFirewallEventsLocation({ zones: [quiet], summary: EMPTY });
+    const location = buildCloudflareKeptLocation({ zones: [quiet], summary: EMPTY });
     expect(location.expires).toBeUndefined();
     expect(location.notes[0]).toContain('no pulled event is still inside the window');
   });
 
   it('says so when no zone is configured', () => {
-    const location = buildCloudflareFirewallEventsLocation({ zones: [], summary: EMPTY });
+    const location = buildCloudflareKeptLocation({ zones: [], summary: EMPTY });
     expect(location.notes).toEqual(['no zones configured']);
     expect(location.zones).toEqual([]);
   });
