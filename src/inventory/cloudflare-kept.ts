@@ -67,7 +67,7 @@ export interface CloudflareKeptInput {
 }
 
 /**
- * Security events Cloudflare itself keeps for its look-back window and then ages out. No API deletes them, so
+ * Data Cloudflare itself keeps for its look-back window (security events, request analytics) and then ages out. No API deletes it, so
  * nothing here is past our retention: the location says how long they stay and when the last copy we know of goes.
  */
 export function buildCloudflareKeptLocation(input: CloudflareKeptInput): InventoryLocation {
