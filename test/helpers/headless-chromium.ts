@@ -77,7 +77,8 @@ export async function launchChromium(timeoutMs = 20_000): Promise<Browser> {
     return {
       open: (url, viewport) => openPage(cdp, url, viewport, timeoutMs),
       close: async () => {
-        await cdp.send('Browser.close').catch(() => undefined);
+        // Chromium may exit before it answers Browser.close: never wait on that reply for long.
+        await Promise.race([cdp.send('Browser.close').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
         cdp.close();
         await waitForExit(child, 5_000);
         cleanup();
@@ -149,6 +150,11 @@ async function connect(endpoint: string, timeoutMs: number): Promise<Cdp> {
   let nextId = 1;
   const pending = new Map<number, { resolve: (value: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   const listeners: ((event: CdpEvent) => void)[] = [];
+  // A closed connection answers nothing more: fail what is still waiting instead of hanging the test.
+  ws.addEventListener('close', () => {
+    for (const waiting of pending.values()) waiting.reject(new Error('DevTools WebSocket closed'));
+    pending.clear();
+  });
   ws.addEventListener('message', (message) => {
     const data = JSON.parse(String(message.data)) as {
       id?: number;
