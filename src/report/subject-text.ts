@@ -27,6 +27,7 @@ export function buildSubjectJson(findings: SubjectFindings): object {
         why: c.why,
       })) ?? null,
     cloudflare_analytics: findings.cloudflareAnalytics.map((a) => ({
+      location: a.location,
       zone_id: a.zoneId,
       disposition: 'kept_by_cloudflare',
       kept_until: a.keptUntil?.toISOString() ?? null,
@@ -50,7 +51,7 @@ export function renderSubjectText(findings: SubjectFindings): string {
     table.push([`cloudflare/${c.object.kind}s`, `${what}: ${value}`, 1, '', '', '', `${c.disposition.replace(/_/g, ' ')}: ${c.why}`]);
   }
   for (const a of findings.cloudflareAnalytics) {
-    table.push(['cloudflare/firewall-events', `zone ${a.zoneId.slice(0, 8)}…`, '', '', '', '', a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare']);
+    table.push([a.location, `zone ${a.zoneId.slice(0, 8)}…`, '', '', '', '', a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare']);
   }
   lines.push(table.toString(), ...findings.notes);
   return lines.join('\n') + '\n';

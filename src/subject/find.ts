@@ -25,8 +25,10 @@ export interface CloudflareSubjectObject {
 }
 
 export interface CloudflareAnalyticsCopy {
+  /** Which of Cloudflare's kept datasets: security events or request analytics. */
+  readonly location: 'cloudflare/firewall-events' | 'cloudflare/http-analytics';
   readonly zoneId: string;
-  /** The subject's newest pulled event there ages out of Cloudflare at this time. */
+  /** The subject's newest pulled record there ages out of Cloudflare at this time. */
   readonly keptUntil: Date | undefined;
   readonly windowSeconds: number | undefined;
 }
@@ -40,6 +42,12 @@ export interface SubjectFindings {
   readonly notes: readonly string[];
 }
 
+/** Each local dataset and the copy of it that Cloudflare itself keeps for its window. */
+const KEPT_BY_CLOUDFLARE = [
+  ['local/firewall-events', 'cloudflare/firewall-events'],
+  ['local/http-analytics', 'cloudflare/http-analytics'],
+] as const;
+
 const ERASABLE_MODES = new Set(['block', 'challenge', 'js_challenge', 'managed_challenge']);
 
 /** Sorts what is held about a subject into what we may erase and what stays, and why. Pure. */
@@ -48,7 +56,8 @@ export function buildSubjectFindings(input: {
   rows: ReadonlyMap<SubjectTable, readonly SubjectRow[]>;
   objects: CloudflareObjects | undefined;
   holds: readonly Hold[];
-  zoneWindows: ReadonlyMap<string, number>;
+  /** Cloudflare's look-back window per local location and zone, in seconds, where a pull has learnt it. */
+  zoneWindows: ReadonlyMap<SubjectTable, ReadonlyMap<string, number>>;
   now: Date;
 }): SubjectFindings {
   const isHeld = buildHoldMatcher(input.holds, input.now);
@@ -56,12 +65,14 @@ export function buildSubjectFindings(input: {
   const cloudflare = input.objects
     ? findSubjectReach(input.objects, input.network).objects.map((object) => classify(object, input.network, input.holds, input.now))
     : undefined;
-  const lastSeenByZone = new Map<string, number>();
-  for (const row of input.rows.get('local/firewall-events') ?? []) lastSeenByZone.set(row.zoneId, Math.max(row.at, lastSeenByZone.get(row.zoneId) ?? 0));
-  const cloudflareAnalytics = [...lastSeenByZone].map(([zoneId, lastSeen]) => {
-    const windowSeconds = input.zoneWindows.get(zoneId);
-    const keptUntil = windowSeconds === undefined ? undefined : new Date((lastSeen + windowSeconds) * 1000);
-    return { zoneId, windowSeconds, keptUntil: keptUntil && keptUntil > input.now ? keptUntil : undefined };
+  const cloudflareAnalytics = KEPT_BY_CLOUDFLARE.flatMap(([table, location]) => {
+    const lastSeenByZone = new Map<string, number>();
+    for (const row of input.rows.get(table) ?? []) lastSeenByZone.set(row.zoneId, Math.max(row.at, lastSeenByZone.get(row.zoneId) ?? 0));
+    return [...lastSeenByZone].map(([zoneId, lastSeen]) => {
+      const windowSeconds = input.zoneWindows.get(table)?.get(zoneId);
+      const keptUntil = windowSeconds === undefined ? undefined : new Date((lastSeen + windowSeconds) * 1000);
+      return { location, zoneId, windowSeconds, keptUntil: keptUntil && keptUntil > input.now ? keptUntil : undefined };
+    });
   });
   const notes = input.objects ? [] : ['Cloudflare was not read (CLOUDFLARE_API_TOKEN not set): rules and list items are not listed'];
   return { network: input.network, local, cloudflare, cloudflareAnalytics, notes };

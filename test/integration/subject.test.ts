@@ -81,14 +81,19 @@ describe('subject show', () => {
       ['e'.repeat(32)]: 'held',
       ['9'.repeat(32)]: 'held',
     });
-    expect(report.cloudflare_analytics).toEqual([{ zone_id: zoneId, disposition: 'kept_by_cloudflare', kept_until: null, window_seconds: null }]);
+    expect(report.cloudflare_analytics).toEqual([
+      { location: 'cloudflare/firewall-events', zone_id: zoneId, disposition: 'kept_by_cloudflare', kept_until: null, window_seconds: null },
+      { location: 'cloudflare/http-analytics', zone_id: zoneId, disposition: 'kept_by_cloudflare', kept_until: null, window_seconds: null },
+    ]);
     // Once a pull has learnt the zone's window, the date Cloudflare's copy ages out is known.
     const db = new Database(join(home, 'luxeret.db'));
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`zone_settings:${zoneId}`, JSON.stringify({ firewallEventsAdaptive: { notOlderThan: 31 * 86_400 } }));
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`zone_settings:${zoneId}`, JSON.stringify({ firewallEventsAdaptive: { notOlderThan: 31 * 86_400 }, httpRequestsAdaptiveGroups: { notOlderThan: 7 * 86_400 } }));
     db.close();
     const again = JSON.parse((await runCli(['subject', 'show', '--ip', SUBJECT, '--json'], { env })).stdout);
     const lastSeen = Date.parse(again.locations[0].last_seen);
     expect(again.cloudflare_analytics[0]).toMatchObject({ window_seconds: 31 * 86_400, kept_until: new Date(lastSeen + 31 * DAY).toISOString() });
+    const lastHour = Date.parse(again.locations[1].last_seen);
+    expect(again.cloudflare_analytics[1]).toMatchObject({ location: 'cloudflare/http-analytics', window_seconds: 7 * 86_400, kept_until: new Date(lastHour + 7 * DAY).toISOString() });
   });
 });
 
