@@ -12,7 +12,6 @@ import { buildPolicyDrift, DRIFT_GRACE_DAYS, type LogSettingsFacts, type Overdue
 import { readMeta, type Db } from '../store/db.js';
 import { countExpired, type HoldPredicate } from '../store/expiry.js';
 import { readHolds } from '../store/holds.js';
-import { countExpiredInZone } from '../store/inventory-queries.js';
 import { readAgeHistogram, readTopHosts } from '../store/report-queries.js';
 import { TOOL_VERSION } from './main.js';
 
@@ -55,7 +54,7 @@ export function readInventoryReportData(db: Db, config: Config, inventory: Inven
       counts: readAgeHistogram(db, location.id, now, days, filter),
     });
     const lateCutoff = new Date(retentionCutoff(retention, now).getTime() - DRIFT_GRACE_DAYS * DAY_MS);
-    const late = options.zoneId === undefined ? countExpired(db, location.id, lateCutoff, isHeld) : countExpiredInZone(db, location.id, lateCutoff, isHeld, options.zoneId);
+    const late = countExpired(db, location.id, lateCutoff, isHeld, options.zoneId);
     overdue.push({ locationId: location.id, retention: retention.text, count: late.expired });
   }
   const lastPurgeAt = parseMetaTime(readMeta(db, 'last_purge_at'));

@@ -19,23 +19,24 @@ export interface ExpiryCounts {
   readonly newestExpired: Date | undefined;
 }
 
-/** Counts the rows of a location older than the cut-off, split by whether a hold keeps them. */
-export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): ExpiryCounts {
+/** Counts the rows of a location (optionally of one zone) older than the cut-off, split by whether a hold keeps them. */
+export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate, zoneId?: string): ExpiryCounts {
   const { table, time } = TABLES[location];
-  const cutoffSeconds = cutoffToSeconds(cutoff);
+  const where = `${time} < ?${zoneId === undefined ? '' : ' AND zone_id = ?'}`;
+  const params = zoneId === undefined ? [cutoffToSeconds(cutoff)] : [cutoffToSeconds(cutoff), zoneId];
   return withHeldFunction(db, isHeld, time, (heldSql) => {
     // MATERIALIZED: the hold check runs once per row; a flattened subquery would run it once per aggregate.
     // With no hold, a plain range aggregate over the time index is enough.
     const sql =
       heldSql === '0'
-        ? `SELECT COUNT(*) AS expired, 0 AS held, MIN(${time}) AS oldest, MAX(${time}) AS newest FROM ${table} WHERE ${time} < ?`
-        : `WITH expired AS MATERIALIZED (SELECT ${time} AS t, ${heldSql} AS held FROM ${table} WHERE ${time} < ?)
+        ? `SELECT COUNT(*) AS expired, 0 AS held, MIN(${time}) AS oldest, MAX(${time}) AS newest FROM ${table} WHERE ${where}`
+        : `WITH expired AS MATERIALIZED (SELECT ${time} AS t, ${heldSql} AS held FROM ${table} WHERE ${where})
            SELECT COALESCE(SUM(1 - held), 0) AS expired, COALESCE(SUM(held), 0) AS held,
                   MIN(CASE WHEN held THEN NULL ELSE t END) AS oldest, MAX(CASE WHEN held THEN NULL ELSE t END) AS newest
              FROM expired`;
     const row = db
       .prepare(sql)
-      .get(cutoffSeconds) as { expired: number; held: number; oldest: number | null; newest: number | null };
+      .get(...params) as { expired: number; held: number; oldest: number | null; newest: number | null };
     return {
       expired: row.expired,
       held: row.held,

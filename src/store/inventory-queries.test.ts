@@ -6,7 +6,6 @@ import { openStore, writeMeta, type Db } from './db.js';
 import { countExpired } from './expiry.js';
 import { insertHold, readHolds } from './holds.js';
 import {
-  countExpiredInZone,
   readFirewallEventsInWindows,
   readFirewallEventsSummary,
   readHttpAnalyticsSummary,
@@ -152,7 +151,7 @@ describe('readPulledZoneIds', () => {
   });
 });
 
-describe('countExpiredInZone', () => {
+describe('countExpired for one zone', () => {
   it('adds up over zones to exactly what countExpired (the purge count) says, holds included', () => {
     const cutoff = new Date((NOW_S - 30 * DAY) * 1000);
     for (const zone of [ZONE_A, ZONE_B]) {
@@ -180,12 +179,12 @@ describe('countExpiredInZone', () => {
     for (const location of ['local/firewall-events', 'local/http-analytics'] as const) {
       for (const predicate of [undefined, isHeld]) {
         const whole = countExpired(db, location, cutoff, predicate);
-        const a = countExpiredInZone(db, location, cutoff, predicate, ZONE_A);
-        const b = countExpiredInZone(db, location, cutoff, predicate, ZONE_B);
+        const a = countExpired(db, location, cutoff, predicate, ZONE_A);
+        const b = countExpired(db, location, cutoff, predicate, ZONE_B);
         expect({ expired: a.expired + b.expired, held: a.held + b.held }).toEqual({ expired: whole.expired, held: whole.held });
       }
     }
-    expect(countExpiredInZone(db, 'local/firewall-events', cutoff, isHeld, ZONE_A)).toEqual({ expired: 2, held: 1 });
-    expect(countExpiredInZone(db, 'local/http-analytics', cutoff, isHeld, ZONE_A)).toEqual({ expired: 1, held: 1 });
+    expect(countExpired(db, 'local/firewall-events', cutoff, isHeld, ZONE_A)).toMatchObject({ expired: 2, held: 1 });
+    expect(countExpired(db, 'local/http-analytics', cutoff, isHeld, ZONE_A)).toMatchObject({ expired: 1, held: 1 });
   });
 });

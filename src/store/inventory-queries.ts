@@ -1,7 +1,5 @@
 import type { CountryCount, DatasetSummary } from '../inventory/inventory.js';
-import type { LocalLocation } from '../policy/retention.js';
 import type { Db } from './db.js';
-import type { HoldPredicate } from './expiry.js';
 
 /** A zone's events from `sinceSeconds` on: the part Cloudflare still keeps. */
 export interface EventSlice {
@@ -112,40 +110,6 @@ export function readPulledZoneIds(db: Db): string[] {
     )
     .all() as { zone_id: string }[];
   return rows.map((row) => row.zone_id);
-}
-
-const TABLES: Record<LocalLocation['id'], { table: string; time: string }> = {
-  'local/firewall-events': { table: 'firewall_events', time: 'datetime' },
-  'local/http-analytics': { table: 'http_analytics', time: 'hour' },
-};
-
-/**
- * `countExpired` (store/expiry.ts) restricted to one zone, with the very same rules: strictly older than the cut-off
- * in whole seconds, held when an active hold matches. A test checks that the zones add up to `countExpired`.
- */
-export function countExpiredInZone(
-  db: Db,
-  location: LocalLocation['id'],
-  cutoff: Date,
-  isHeld: HoldPredicate,
-  zoneId: string,
-): { expired: number; held: number } {
-  const { table, time } = TABLES[location];
-  let heldSql = '0';
-  if (isHeld) {
-    db.function('lux_inventory_is_held', { deterministic: true }, (ip: unknown, country: unknown, seconds: unknown) =>
-      isHeld({ ip: String(ip), country: String(country), at: new Date(Number(seconds) * 1000) }) ? 1 : 0,
-    );
-    heldSql = `lux_inventory_is_held(client_ip, client_country, ${time})`;
-  }
-  // The hold predicate runs once per row (in the inner query), not once per aggregate.
-  const row = db
-    .prepare(
-      `SELECT COALESCE(SUM(held = 0), 0) AS expired, COALESCE(SUM(held), 0) AS held
-         FROM (SELECT ${heldSql} AS held FROM ${table} WHERE ${time} < ? AND zone_id = ?)`,
-    )
-    .get(Math.ceil(cutoff.getTime() / 1000), zoneId) as { expired: number; held: number };
-  return row;
 }
 
 function fromSeconds(seconds: number | null): Date | undefined {

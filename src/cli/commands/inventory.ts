@@ -24,7 +24,6 @@ import { readMeta, type Db } from '../../store/db.js';
 import { countExpired, type HoldPredicate } from '../../store/expiry.js';
 import { readHolds } from '../../store/holds.js';
 import {
-  countExpiredInZone,
   readFirewallEventsInWindows,
   readFirewallEventsSummary,
   readHttpAnalyticsSummary,
@@ -152,7 +151,7 @@ function localBuilder(
       const retention = config.retention[location.retention];
       const cutoff = retentionCutoff(retention, now);
       // The same count a purge makes, so "past retention" here is exactly what the next purge deletes.
-      const expiry = zoneId === undefined ? countExpired(db, location.id, cutoff, isHeld) : countExpiredInZone(db, location.id, cutoff, isHeld, zoneId);
+      const expiry = countExpired(db, location.id, cutoff, isHeld, zoneId);
       if (location.id === 'local/firewall-events') {
         return buildLocalLocation({ id: location.id, summary: readFirewallSummary(), expiry, retention });
       }
