@@ -2,38 +2,23 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
-import { emulatorObjectIds, seedCloudflare, writeCloudflareConfig, type Fixture } from './purge-cloudflare-fixture.js';
+import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type PurgeHome, without } from './purge-cloudflare-fixture.js';
 
+let ctx: PurgeHome;
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
 let emulator: Emulator;
 
 beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  home = join(temp.dir, 'home');
-  emulator = await startTestEmulator();
-  env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeCloudflareConfig(home, 5000);
+  ctx = await startPurgeHome(5000);
+  ({ home, env, emulator } = ctx);
 });
-afterEach(async () => {
-  await emulator.close();
-  cleanup();
-});
+afterEach(() => ctx.close());
 
 const store = () => join(home, 'luxeret.db');
-type JsonLocation = { id: string; planned: number; deleted: number; held: number; failed: number };
-const location = (json: { locations: JsonLocation[] }, id: string) => json.locations.find((l) => l.id === id)!;
-const without = (all: string[], removed: readonly string[]) => all.filter((id) => !removed.includes(id)).sort();
-
-async function addHolds(fixture: Fixture): Promise<void> {
-  for (const ip of fixture.heldIps) expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request'], { env })).code).toBe(0);
-}
+const location = locationOf;
 
 describe('Cloudflare purge killed mid-way', () => {
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'luxeret-privacy.js');
@@ -51,7 +36,7 @@ describe('Cloudflare purge killed mid-way', () => {
 
   it.each(KILL_POINTS)('SIGKILL %s, then a re-run ends in exactly the expected state with a verifiable log', async (_, isReached) => {
     const fixture = seedCloudflare(emulator, store(), new Date(), { bulkRules: 60, bulkItems: 300 });
-    await addHolds(fixture);
+    await addHolds(env, fixture);
     // Slow enough to land the kill mid-way: a little latency per request, small list-item batches.
     emulator.state.faults.rest.latency = 1;
     emulator.state.faults.rest.latencyMs = 15;

@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type Emulator, type IpList, type ListItem } from '../../src/emulator/index.js';
+import { makeTempDir, runCli } from '../helpers/cli.js';
+import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
 import { insertEvents, type SeedEvent } from '../helpers/store.js';
 
 /**
@@ -171,4 +173,43 @@ export function emulatorObjectIds(emulator: Emulator): { rules: string[]; items:
     for (const list of account.lists.values()) items.push(...list.items.keys());
   }
   return { rules: rules.sort(), items: items.sort() };
+}
+
+/** A fresh LUXERET_HOME (init done, config written) beside a fresh emulator with an all-permissions token. */
+export interface PurgeHome {
+  readonly emulator: Emulator;
+  readonly home: string;
+  readonly env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startPurgeHome(maxDeletes: number): Promise<PurgeHome> {
+  const temp = makeTempDir();
+  const home = join(temp.dir, 'home');
+  const emulator = await startTestEmulator();
+  const env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
+  const init = await runCli(['init'], { env });
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  writeCloudflareConfig(home, maxDeletes);
+  return {
+    emulator,
+    home,
+    env,
+    close: async () => {
+      await emulator.close();
+      temp.cleanup();
+    },
+  };
+}
+
+export type JsonLocation = { id: string; planned: number; deleted: number; held: number; failed: number; undetermined?: number; notes: string[] };
+export const locationOf = (json: { locations: JsonLocation[] }, id: string): JsonLocation => json.locations.find((l) => l.id === id)!;
+export const without = (all: string[], removed: readonly string[]): string[] => all.filter((id) => !removed.includes(id)).sort();
+
+/** Legal holds on the fixture's held addresses, added through the CLI as an operator would. */
+export async function addHolds(env: Record<string, string>, fixture: Fixture): Promise<void> {
+  for (const ip of fixture.heldIps) {
+    const result = await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request', '--reference', 'KNPA-7'], { env });
+    if (result.code !== 0) throw new Error(`hold add failed: ${result.stderr}`);
+  }
 }

@@ -1,43 +1,28 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
-import { emulatorObjectIds, seedCloudflare, writeCloudflareConfig, type Fixture } from './purge-cloudflare-fixture.js';
+import { runCli } from '../helpers/cli.js';
+import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type PurgeHome, without } from './purge-cloudflare-fixture.js';
 
+let ctx: PurgeHome;
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
 let emulator: Emulator;
 
 beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  home = join(temp.dir, 'home');
-  emulator = await startTestEmulator();
-  env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeCloudflareConfig(home, 500);
+  ctx = await startPurgeHome(500);
+  ({ home, env, emulator } = ctx);
 });
-afterEach(async () => {
-  await emulator.close();
-  cleanup();
-});
+afterEach(() => ctx.close());
 
 const store = () => join(home, 'luxeret.db');
-type JsonLocation = { id: string; planned: number; deleted: number; held: number; failed: number };
-const location = (json: { locations: JsonLocation[] }, id: string) => json.locations.find((l) => l.id === id)!;
-const without = (all: string[], removed: readonly string[]) => all.filter((id) => !removed.includes(id)).sort();
-
-async function addHolds(fixture: Fixture): Promise<void> {
-  for (const ip of fixture.heldIps) expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request'], { env })).code).toBe(0);
-}
+const location = locationOf;
 
 describe('Cloudflare purge under rate limits', () => {
   it('completes with zero failures and no 429 under an emulated limit of 20 requests per 5 s', async () => {
     emulator.state.limits = { ...emulator.state.limits, restRequests: 20, windowMs: 5000 };
     const fixture = seedCloudflare(emulator, store(), new Date());
-    await addHolds(fixture);
+    await addHolds(env, fixture);
     const before = emulatorObjectIds(emulator);
     const result = await runCli(['purge', '--json'], { env: { ...env, LUXERET_REST_BUDGET: '20/5s' } });
     expect(result.stderr).toBe('');

@@ -1,39 +1,26 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addToken, ALL_PERMISSIONS, type Emulator } from '../../src/emulator/index.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
-import { emulatorObjectIds, seedCloudflare, writeCloudflareConfig, type Fixture } from './purge-cloudflare-fixture.js';
+import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type Fixture, type JsonLocation, type PurgeHome, without, writeCloudflareConfig } from './purge-cloudflare-fixture.js';
 
+let ctx: PurgeHome;
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
 let emulator: Emulator;
 let fixture: Fixture;
 
 beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  home = join(temp.dir, 'home');
-  emulator = await startTestEmulator();
-  env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeCloudflareConfig(home, 500);
+  ctx = await startPurgeHome(500);
+  ({ home, env, emulator } = ctx);
   fixture = seedCloudflare(emulator, store(), new Date());
-  for (const ip of fixture.heldIps) {
-    expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request', '--reference', 'KNPA-7'], { env })).code).toBe(0);
-  }
+  await addHolds(env, fixture);
 });
-afterEach(async () => {
-  await emulator.close();
-  cleanup();
-});
+afterEach(() => ctx.close());
 
 const store = () => join(home, 'luxeret.db');
-type JsonLocation = { id: string; planned: number; deleted: number; held: number; failed: number; undetermined?: number; notes: string[] };
-const location = (json: { locations: JsonLocation[] }, id: string) => json.locations.find((l) => l.id === id)!;
-const without = (all: string[], removed: readonly string[]) => all.filter((id) => !removed.includes(id)).sort();
+const location = locationOf;
 const writes = () => emulator.requests.filter((r) => r.method !== 'GET');
 
 describe('purge of Cloudflare-held access rules and list items', () => {
