@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
 import { LuxeretError } from '../errors.js';
 import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
+import { countFirewallEvents } from '../store/firewall-events.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -66,7 +67,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 function storeCheck(db: Db | undefined, error: unknown): Check {
   if (!db) return check('store', 'fail', describe(error), hintOf(error) ?? 'Run `luxeret-privacy init`.');
   const version = schemaVersion(db);
-  const events = (db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get() as { n: number }).n;
+  const events = countFirewallEvents(db);
   return version === LATEST_SCHEMA_VERSION
     ? check('store', 'pass', `readable, schema version ${version}, ${events} firewall event(s)`)
     : check('store', 'fail', `schema version ${version}, expected ${LATEST_SCHEMA_VERSION}`, 'Run `luxeret-privacy init` to migrate.');

@@ -28,11 +28,6 @@ export function deletePlanned(db: Db, plan: LocalPlan, holds: readonly Hold[], a
   return deleteExpired(db, plan.location.id, plan.cutoff, holdPredicate(holds, asOf));
 }
 
-export function countRows(db: Db, location: LocalLocation['id']): number {
-  const table = location === 'local/firewall-events' ? 'firewall_events' : 'http_analytics';
-  return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-}
-
 function holdPredicate(holds: readonly Hold[], asOf: Date): HoldPredicate {
   // With no active hold the delete stays a plain indexed range query.
   return selectActiveHolds(holds, asOf).length === 0 ? undefined : buildHoldMatcher(holds, asOf);

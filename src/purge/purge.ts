@@ -6,8 +6,10 @@ import { SafetyLimitError, UsageError } from '../errors.js';
 import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
 import { readHolds } from '../store/holds.js';
 import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { countLocationRows } from '../store/expiry.js';
+import { readNewestEventTime } from '../store/firewall-events.js';
 import { rollUpBeforePurge } from '../stats/rollup.js';
-import { countRows, deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
+import { deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
 import {
   checkServerClock,
   describeCloudflareLocation,
@@ -123,7 +125,7 @@ function purgeLocation(
   // The deletion and its outcome entry commit together: both happen or neither does.
   const deleted = db.transaction(() => {
     run.beforeDelete?.();
-    const before = countRows(db, plan.location.id);
+    const before = countLocationRows(db, plan.location.id);
     // Anonymised statistics of the days being purged, from their raw rows, before those rows go.
     rollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
     const count = deletePlanned(db, plan, run.holds, run.asOf);
@@ -161,10 +163,10 @@ function reconcileOpenIntents(db: Db, signer: AuditSigner, policyHash: string): 
 
 /** A purge with a clock behind the data would keep what it should delete, or worse after a jump: refuse. */
 function assertClockIsSane(db: Db, now: Date): void {
-  const row = db.prepare('SELECT MAX(datetime) AS newest FROM firewall_events').get() as { newest: number | null };
-  if (row.newest !== null && row.newest * 1000 > now.getTime() + 60_000) {
+  const newest = readNewestEventTime(db);
+  if (newest && newest.getTime() > now.getTime() + 60_000) {
     throw new UsageError(
-      `The system clock (${now.toISOString()}) is earlier than the newest stored event (${new Date(row.newest * 1000).toISOString()}); refusing to purge`,
+      `The system clock (${now.toISOString()}) is earlier than the newest stored event (${newest.toISOString()}); refusing to purge`,
       { hint: 'Fix the system clock (NTP) and run again. Nothing was changed.' },
     );
   }

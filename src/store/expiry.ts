@@ -46,6 +46,11 @@ export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date
   });
 }
 
+/** How many rows a location holds (before and after counts of a purge). */
+export function countLocationRows(db: Db, location: LocalLocation['id']): number {
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${TABLES[location].table}`).get() as { n: number }).n;
+}
+
 /** Deletes the rows of a location older than the cut-off that no hold covers; returns how many. */
 export function deleteExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): number {
   const { table, time } = TABLES[location];

@@ -53,6 +53,12 @@ export function countFirewallEvents(db: Db, zoneId?: string): number {
   return row.n;
 }
 
+/** When the newest held event happened, if any: a clock earlier than this is wrong. */
+export function readNewestEventTime(db: Db): Date | undefined {
+  const row = db.prepare('SELECT MAX(datetime) AS newest FROM firewall_events').get() as { newest: number | null };
+  return row.newest === null ? undefined : new Date(row.newest * 1000);
+}
+
 /** Natural keys of the events held for a zone (`datetime|rayName|ruleId|source|action`), for exact comparisons. */
 export function listFirewallEventKeys(db: Db, zoneId: string): string[] {
   return (
