@@ -8,7 +8,7 @@ import { readHolds } from '../store/holds.js';
 import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
 import { countLocationRows } from '../store/expiry.js';
 import { readNewestEventTime } from '../store/firewall-events.js';
-import { rollUpBeforePurge } from '../stats/rollup.js';
+import { startRollUpBeforePurge } from '../stats/rollup.js';
 import { deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
 import {
   checkServerClock,
@@ -122,13 +122,15 @@ function purgeLocation(
     counts: { planned, held },
     details: { cutoff: plan.cutoff.toISOString(), ...recordSpan(plan) },
   });
-  // The deletion and its outcome entry commit together: both happen or neither does.
+  // The deletion, the statistics of what it deletes and its outcome entry commit together, or none of them does.
+  // IMMEDIATE: no other writer can commit in between, so the roll-up's second connection counts these very rows.
   const deleted = db.transaction(() => {
     run.beforeDelete?.();
     const before = countLocationRows(db, plan.location.id);
-    // Anonymised statistics of the days being purged, from their raw rows, before those rows go.
-    rollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
+    // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
+    const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
     const count = deletePlanned(db, plan, run.holds, run.asOf);
+    rollUp.finish();
     appendAuditEntry(db, signer, {
       ...common,
       event: 'purge.outcome',
@@ -136,7 +138,7 @@ function purgeLocation(
       details: { cutoff: plan.cutoff.toISOString(), method: deps.config.secureDelete ? LOCAL_METHOD : 'SQLite DELETE', ...recordSpan(plan) },
     });
     return count;
-  })();
+  }).immediate();
   return describe(plan, deleted);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Db } from '../store/db.js';
 import { readRollUpMarkers, readStatsCells } from '../store/stats.js';
-import { rollUpBeforeErase, rollUpBeforePurge } from './rollup.js';
+import { rollUpBeforeErase, startRollUpBeforePurge, type RollUpResult } from './rollup.js';
 
 const DAY = 86_400;
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -31,6 +31,8 @@ function addEvents(zone: string, at: number, country: string, ips: number, prefi
   return Array.from({ length: ips }, (_, i) => Number(insert.run(zone, at + i, `ray-${zone}-${at}-${country}-${i}`, `${prefix}${i}`, country).lastInsertRowid));
 }
 
+const rollUpBeforePurge = (...args: Parameters<typeof startRollUpBeforePurge>): RollUpResult => startRollUpBeforePurge(...args).finish();
+
 const cells = () => readStatsCells(db).map(({ day, zoneId, country, count, distinctIps }) => ({ day: (day - TODAY) / DAY, zoneId, country, count, distinctIps }));
 
 describe('rollUpBeforePurge', () => {
@@ -48,6 +50,37 @@ describe('rollUpBeforePurge', () => {
     expect(rollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + DAY) * 1000)).units).toBe(0);
     expect(cells()).toEqual([{ day: -30, zoneId: 'z1', country: 'KR', count: 8, distinctIps: 4 }]);
     expect(readRollUpMarkers(db)).toEqual([{ dataset: 'firewall_events', day, zoneId: 'z1', rolledUpFor: 'purge', cells: 1, suppressedCells: 1 }]);
+  });
+
+  it('counts the rows that its own transaction deletes while the counting runs', () => {
+    const day = TODAY - 30 * DAY;
+    addEvents('z1', day + 100, 'KR', 5);
+    addEvents('z2', day + 200, 'US', 4, '198.18.3.');
+    db.transaction(() => {
+      const pending = startRollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + DAY) * 1000));
+      expect(db.prepare('DELETE FROM firewall_events').run().changes).toBe(9);
+      expect(pending.finish()).toEqual({ units: 2, cells: 2, suppressedCells: 0, deferredUnits: 0 });
+    }).immediate();
+    expect(cells()).toEqual([
+      { day: -30, zoneId: 'z1', country: 'KR', count: 5, distinctIps: 5 },
+      { day: -30, zoneId: 'z2', country: 'US', count: 4, distinctIps: 4 },
+    ]);
+  });
+
+  it('writes nothing when the transaction rolls back', () => {
+    const day = TODAY - 30 * DAY;
+    addEvents('z1', day + 100, 'KR', 5);
+    expect(() =>
+      db.transaction(() => {
+        const pending = startRollUpBeforePurge(db, SETTINGS, 'local/firewall-events', new Date((day + DAY) * 1000));
+        db.prepare('DELETE FROM firewall_events').run();
+        pending.finish();
+        throw new Error('the outcome entry could not be written');
+      })(),
+    ).toThrow('outcome entry');
+    expect(cells()).toEqual([]);
+    expect(readRollUpMarkers(db)).toEqual([]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get()).toEqual({ n: 5 });
   });
 
   it('counts each sampled event as its sample interval, and IPs as they are', () => {

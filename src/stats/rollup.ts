@@ -8,7 +8,9 @@ import {
   readRolledUpZones,
   readZonesWithRows,
   selectUnrolledUnitsOfRows,
+  startCountingDayCells,
   writeRollUp,
+  type RawStatsCell,
   type RollUpUnit,
   type StatsDataset,
 } from '../store/stats.js';
@@ -34,33 +36,51 @@ const DATASET_OF: Record<LocalLocation['id'], StatsDataset> = {
   'local/http-analytics': 'http_analytics',
 };
 
+/** The result of a purge's roll-up, once the counts are in: written into the caller's transaction. */
+export interface PendingRollUp {
+  finish(): RollUpResult;
+}
+
 /**
  * Before a purge deletes a location's rows older than `cutoff`: rolls up every UTC day (per zone) that holds such
  * a row and is not rolled up yet, from ALL of that day's rows still present – also those newer than the cut-off,
- * which later runs delete without counting them again. Synchronous: call it inside the purge's transaction, so
+ * which later runs delete without counting them again.
+ *
+ * Plans here, then counts on a second core from the committed rows while the caller deletes them; finish() writes
+ * the statistics. Call it inside the purge's transaction before the deletion, and finish() before the commit, so
  * the statistics and the deletion commit together or not at all.
  */
-export function rollUpBeforePurge(db: Db, settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): RollUpResult {
+export function startRollUpBeforePurge(db: Db, settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): PendingRollUp {
   const dataset = DATASET_OF[location];
+  const due = planPurgeRollUp(db, dataset, cutoff);
+  const counting = startCountingDayCells(db, dataset, due.map((unit) => unit.day));
+  return {
+    finish: () => {
+      const dayCells = counting.wait().cells;
+      return db.transaction(() => sumResults(due.map((unit, i) => writeDay(db, settings, dataset, unit.day, dayCells[i]!, unit.zones, 'purge'))))();
+    },
+  };
+}
+
+/** Days due for a purge's roll-up, each with the zones due (undefined: every zone of the day). */
+function planPurgeRollUp(db: Db, dataset: StatsDataset, cutoff: Date): { day: number; zones: ReadonlySet<string> | undefined }[] {
   // Same boundary as the deletion: a row is past retention when strictly older than the cut-off, in whole seconds.
   const cutoffSeconds = Math.ceil(cutoff.getTime() / 1000);
-  return db.transaction(() => {
-    const results: RollUpResult[] = [];
-    // Day by day, jumping over empty ones: each day is read once, and a day already rolled up only to see
-    // whether a zone appeared in it since (a zone added to the config, pulled back to the retention floor).
-    for (let day = findNextDayWithRows(db, dataset, Number.MIN_SAFE_INTEGER, cutoffSeconds); day !== undefined; day = findNextDayWithRows(db, dataset, day + DAY_SECONDS, cutoffSeconds)) {
-      const done = readRolledUpZones(db, dataset, day);
-      const isWholeDayPast = day + DAY_SECONDS <= cutoffSeconds;
-      if (done.size === 0 && isWholeDayPast) {
-        results.push(rollUpDay(db, settings, dataset, day, undefined, 'purge'));
-        continue;
-      }
-      // Only zones with a row past the cut-off are due; on the cut-off's own day that is not every zone.
-      const due = readZonesWithRows(db, dataset, day, Math.min(day + DAY_SECONDS, cutoffSeconds)).filter((zoneId) => !done.has(zoneId));
-      if (due.length > 0) results.push(rollUpDay(db, settings, dataset, day, new Set(due), 'purge'));
+  const due: { day: number; zones: ReadonlySet<string> | undefined }[] = [];
+  // Day by day, jumping over empty ones: a day already rolled up is looked at only to see whether a zone appeared
+  // in it since (a zone added to the config, pulled back to the retention floor).
+  for (let day = findNextDayWithRows(db, dataset, Number.MIN_SAFE_INTEGER, cutoffSeconds); day !== undefined; day = findNextDayWithRows(db, dataset, day + DAY_SECONDS, cutoffSeconds)) {
+    const done = readRolledUpZones(db, dataset, day);
+    const isWholeDayPast = day + DAY_SECONDS <= cutoffSeconds;
+    if (done.size === 0 && isWholeDayPast) {
+      due.push({ day, zones: undefined });
+      continue;
     }
-    return sumResults(results);
-  })();
+    // Only zones with a row past the cut-off are due; on the cut-off's own day that is not every zone.
+    const zones = readZonesWithRows(db, dataset, day, Math.min(day + DAY_SECONDS, cutoffSeconds)).filter((zoneId) => !done.has(zoneId));
+    if (zones.length > 0) due.push({ day, zones: new Set(zones) });
+  }
+  return due;
 }
 
 /**
@@ -86,15 +106,23 @@ function rollUpUnits(db: Db, settings: RollUpSettings, units: readonly RollUpUni
     sumResults(
       [...groupByDay(units)].map(([key, zones]) => {
         const [dataset, dayText] = key.split('@') as [StatsDataset, string];
-        return rollUpDay(db, settings, dataset, Number(dayText), zones, rolledUpFor);
+        const day = Number(dayText);
+        return writeDay(db, settings, dataset, day, countDayCells(db, dataset, day), zones, rolledUpFor);
       }),
     ),
   )();
 }
 
-/** One scan of the day for all its zones (or only `zones`); each zone's cells become one unit, marked rolled up. */
-function rollUpDay(db: Db, settings: RollUpSettings, dataset: StatsDataset, day: number, zones: ReadonlySet<string> | undefined, rolledUpFor: string): RollUpResult {
-  const dayCells = countDayCells(db, dataset, day);
+/** A day's cells (one count for all its zones) stored for each of its zones (or only `zones`), each marked rolled up. */
+function writeDay(
+  db: Db,
+  settings: RollUpSettings,
+  dataset: StatsDataset,
+  day: number,
+  dayCells: readonly RawStatsCell[],
+  zones: ReadonlySet<string> | undefined,
+  rolledUpFor: string,
+): RollUpResult {
   let done = 0;
   let cells = 0;
   let suppressedCells = 0;

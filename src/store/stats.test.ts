@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore, type Db } from './db.js';
+import { countDayCells, DAY_SECONDS, startCountingDayCells } from './stats.js';
+
+const DAY = 20_000 * DAY_SECONDS;
+
+let db: Db;
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
+  db = openStore(join(dir, 'luxeret.db'), { create: true });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function addEvents(day: number, country: string, ips: readonly string[]): void {
+  const insert = db.prepare(
+    `INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, action, source) VALUES ('z1', ?, ?, ?, ?, 'block', 'waf')`,
+  );
+  ips.forEach((ip, i) => insert.run(day + i, `ray-${day}-${country}-${i}`, ip, country));
+}
+
+describe('startCountingDayCells', () => {
+  it('asks nothing of a worker when there is nothing to count', () => {
+    expect(startCountingDayCells(db, 'firewall_events', []).wait()).toEqual({ cells: [], countedBy: 'this thread' });
+  });
+
+  it('counts on a worker thread, from the committed rows, while this connection deletes them', () => {
+    addEvents(DAY, 'KR', ['198.18.0.1', '198.18.0.2', '198.18.0.1']);
+    addEvents(DAY + DAY_SECONDS, 'US', ['2001:db8::1']);
+    const expected = [countDayCells(db, 'firewall_events', DAY), countDayCells(db, 'firewall_events', DAY + DAY_SECONDS)];
+    expect(expected[0]).toEqual([{ zoneId: 'z1', day: DAY, country: 'KR', count: 3, distinctIps: 2, rows: 3, ipRows: 3 }]);
+
+    const result = db
+      .transaction(() => {
+        const counting = startCountingDayCells(db, 'firewall_events', [DAY, DAY + DAY_SECONDS]);
+        db.prepare('DELETE FROM firewall_events').run();
+        return counting.wait();
+      })
+      .immediate();
+    expect(result).toEqual({ cells: expected, countedBy: 'worker' });
+  });
+
+  it('counts on this thread, still from the committed rows, when the worker cannot load', () => {
+    addEvents(DAY, 'KR', ['198.18.0.1', '198.18.0.2']);
+    const result = db
+      .transaction(() => {
+        const counting = startCountingDayCells(db, 'firewall_events', [DAY], { workerScript: new URL('file:///nonexistent/day-cells-worker.js') });
+        db.prepare('DELETE FROM firewall_events').run();
+        return counting.wait();
+      })
+      .immediate();
+    expect(result).toEqual({ cells: [[{ zoneId: 'z1', day: DAY, country: 'KR', count: 2, distinctIps: 2, rows: 2, ipRows: 2 }]], countedBy: 'this thread' });
+  });
+});
