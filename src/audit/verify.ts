@@ -44,7 +44,8 @@ export function verifyAuditLog(
 
 /**
  * The same verdict as verifyAuditLog, with the Ed25519 checks spread over libuv's thread pool (node:crypto's
- * callback form), so a long log verifies on every core rather than one.
+ * callback form), so a long log verifies on every core rather than one. Each entry is prepared (canonical bytes,
+ * hash) just before its signature check is queued, so this thread's share overlaps the pool's.
  */
 export async function verifyAuditLogAsync(
   entries: readonly unknown[],
@@ -52,9 +53,28 @@ export async function verifyAuditLogAsync(
   head?: unknown,
   options: VerifyOptions & { concurrency?: number } = {},
 ): Promise<AuditVerification> {
-  const prepared = entries.map(prepareEntry);
-  const signed = await checkSignaturesInPool(prepared, publicKey, options.concurrency ?? 64);
+  const prepared = new Array<PreparedEntry>(entries.length);
+  const signed = new Array<boolean>(entries.length).fill(false);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = (prepared[index] = prepareEntry(entries[index]));
+      if (entry.bytes !== undefined && isSignatureText(entry.signature)) signed[index] = await verifyInPool(entry.bytes, entry.signature, publicKey);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 64) }, lane));
   return assembleVerification(entries, prepared, signed, publicKey, head, options);
+}
+
+function verifyInPool(bytes: Buffer, signature: string, publicKey: KeyObject): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    try {
+      verify(null, bytes, publicKey, Buffer.from(signature, 'base64'), (err, ok) => resolve(err === null && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 interface PreparedEntry {
@@ -72,27 +92,6 @@ function prepareEntry(candidate: unknown): PreparedEntry {
   if (shapeProblem) return { record: candidate, shapeProblem, bytes: undefined, isHashIntact: false, signature: '' };
   const bytes = buildCanonicalBytes(candidate as unknown as AuditEntry);
   return { record: candidate, shapeProblem, bytes, isHashIntact: hashBytes(bytes) === candidate.hash, signature: candidate.signature as string };
-}
-
-async function checkSignaturesInPool(prepared: readonly PreparedEntry[], publicKey: KeyObject, concurrency: number): Promise<boolean[]> {
-  const signed = new Array<boolean>(prepared.length).fill(false);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < prepared.length) {
-      const index = next++;
-      const { bytes, signature } = prepared[index]!;
-      if (bytes === undefined || !isSignatureText(signature)) continue;
-      signed[index] = await new Promise<boolean>((resolve) => {
-        try {
-          verify(null, bytes, publicKey, Buffer.from(signature, 'base64'), (err, ok) => resolve(err === null && ok));
-        } catch {
-          resolve(false);
-        }
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
-  return signed;
 }
 
 function assembleVerification(
