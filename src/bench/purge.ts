@@ -109,3 +109,20 @@ function fillStore(path: string, count: number, nowS: number): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
+
+/** A readable table of the result. */
+export function renderPurgeBench(r: PurgeBenchResult): string {
+  const mb = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
+  const lines = [
+    ['bench', r.name],
+    ['deleted / stored', `${r.deletedEvents.toLocaleString('en')} / ${r.storedEvents.toLocaleString('en')}`],
+    ['purge', `${r.purgeSeconds.toFixed(3)} s  (plan, roll-up beside the secure delete, signed entries, WAL truncation, VACUUM)`],
+    ['baseline (plain DELETE)', `${r.baselineSeconds.toFixed(3)} s`],
+    ['ratio purge / baseline', `${r.ratio.toFixed(3)}×  (target ≤ ${r.targetRatio}×)`],
+    ['roll-up, timed alone', `${r.rollUpSeconds.toFixed(3)} s  (hidden behind the delete in the purge)`],
+    ['store file', `${mb(r.storeBytesBefore)} → ${mb(r.storeBytesAfter)}`],
+    ['result', r.ok ? 'OK' : 'MISSED TARGET'],
+  ];
+  const width = Math.max(...lines.map(([k]) => k!.length));
+  return lines.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n') + '\n';
+}

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
+import { benchPurge, renderPurgeBench, type PurgeBenchResult } from './purge.js';
 import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './verify.js';
 
 interface Bench {
@@ -14,7 +15,7 @@ interface Bench {
 
 const BENCHES: readonly Bench[] = [
   { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
-  { name: 'purge', run: (say) => import('./purge.js').then((m) => m.benchPurge({ onProgress: say })) },
+  { name: 'purge', run: (say) => benchPurge({ onProgress: say }), render: (r: PurgeBenchResult) => renderPurgeBench(r) },
   { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
   { name: 'cloudflare-purge', run: (say) => import('./cloudflare-purge.js').then((m) => m.benchCloudflarePurge({ onProgress: say })) },
 ];
