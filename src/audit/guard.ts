@@ -19,7 +19,7 @@ export function findForbiddenContent(value: unknown, path = '$'): string | undef
   }
   if (typeof value === 'object') {
     if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
-      return `${path} is a ${(value as object).constructor?.name ?? 'non-plain object'}, not plain JSON`;
+      return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not plain JSON`;
     }
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (!/^[\x20-\x7e]+$/.test(key)) return `${path} has a key that is not printable ASCII`;

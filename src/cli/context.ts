@@ -14,33 +14,36 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-/** What commands get: lazily built real dependencies, created once per run. */
+/**
+ * What commands get: lazily built real dependencies, created once per run. Function-valued members, so commands can
+ * hand them on (`now: ctx.now`) with no `this` to lose.
+ */
 export interface CliContext {
   readonly io: Io;
   readonly env: EnvVars;
-  globals(): GlobalOptions;
-  environment(): Environment;
-  configPath(): string;
-  config(): Config;
-  paths(): HomePaths;
+  readonly globals: () => GlobalOptions;
+  readonly environment: () => Environment;
+  readonly configPath: () => string;
+  readonly config: () => Config;
+  readonly paths: () => HomePaths;
   /** The migrated store; closed when the run ends. */
-  store(): Db;
+  readonly store: () => Db;
   /** The Cloudflare API token, or a usage error naming the variable. */
-  apiToken(): string;
+  readonly apiToken: () => string;
   /** Who is acting, for audit entries: OS user and host. */
-  actor(): string;
-  now(): Date;
+  readonly actor: () => string;
+  readonly now: () => Date;
   /** A progress line on stderr, only when stderr is a TTY and --quiet is off. */
-  progress(line: string): void;
+  readonly progress: (line: string) => void;
   /** A warning or note on stderr (suppressed by --quiet). */
-  note(line: string): void;
+  readonly note: (line: string) => void;
   /** Detail on stderr, only with --verbose. */
-  verbose(line: string): void;
+  readonly verbose: (line: string) => void;
   /** Whether stdout may be coloured: a terminal, and NO_COLOR unset. */
-  useColour(): boolean;
+  readonly useColour: () => boolean;
   /** Things to release when the run ends (store, lock). */
-  onClose(release: () => void): void;
-  close(): void;
+  readonly onClose: (release: () => void) => void;
+  readonly close: () => void;
 }
 
 export function createContext(io: Io, getGlobals: () => GlobalOptions): CliContext {

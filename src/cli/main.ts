@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, LuxeretError } from '../errors.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
@@ -68,7 +69,7 @@ function reportError(err: unknown, ctx: CliContext): number {
 function describeChain(err: unknown): string {
   const lines: string[] = [];
   for (let cause: unknown = err; cause; cause = (cause as { cause?: unknown }).cause) {
-    lines.push(cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause));
+    lines.push(cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : inspect(cause));
   }
   return lines.join('\ncaused by: ') + '\n';
 }

@@ -42,9 +42,10 @@ function clientWithClock() {
   let t = 0;
   const sleeps: number[] = [];
   const now = () => t;
-  const sleep = async (ms: number) => {
+  const sleep = (ms: number) => {
     sleeps.push(ms);
     t += ms;
+    return Promise.resolve();
   };
   const budget = createRateBudget({ now, sleep });
   const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, budget, random: () => 0.5 });

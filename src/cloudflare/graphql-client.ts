@@ -141,7 +141,7 @@ export function classifyResponse<T>(response: HttpResponse, retryAfterSeconds: n
 function parseBody(text: string): GraphqlBody | undefined {
   try {
     const body: unknown = JSON.parse(text);
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as GraphqlBody) : undefined;
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? body : undefined;
   } catch {
     return undefined;
   }

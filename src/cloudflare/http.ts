@@ -17,7 +17,7 @@ export interface HttpResponse {
 /** Keep-alive connections to one API host; undici's default agent would also do, but this caps sockets. */
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
 
-export const defaultFetch: FetchLike = (url, init) => undiciFetch(url, { ...init, dispatcher: agent } as Parameters<typeof undiciFetch>[1]);
+export const defaultFetch: FetchLike = (url, init) => undiciFetch(url, { ...init, dispatcher: agent });
 
 export const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,9 +6,10 @@ function fakeClock(start = 1_000_000) {
   const sleeps: number[] = [];
   return {
     now: () => t,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       sleeps.push(ms);
       t += ms;
+      return Promise.resolve();
     },
     advance: (ms: number) => void (t += ms),
     sleeps,

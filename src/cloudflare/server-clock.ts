@@ -11,7 +11,7 @@ export interface ServerClockSample {
  * Wraps the network fetch under the REST pacer and remembers the newest response `Date` header with our clock at
  * that moment, so a purge can refuse to run on a clock that is clearly wrong without sending an extra request.
  */
-export function createClockRecordingFetch(now: () => number, base: FetchFn = globalThis.fetch): { fetch: FetchFn; sample(): ServerClockSample | undefined } {
+export function createClockRecordingFetch(now: () => number, base: FetchFn = globalThis.fetch): { fetch: FetchFn; sample: () => ServerClockSample | undefined } {
   let last: ServerClockSample | undefined;
   return {
     fetch: async (input, init) => {

@@ -16,7 +16,7 @@ export function parseDuration(text: string): Duration | undefined {
   if (short) return { text: trimmed, ms: Number(short[1]) * UNIT_MS[short[2] as string]! };
   const iso = ISO.exec(trimmed.toUpperCase());
   if (!iso || trimmed.toUpperCase() === 'P' || trimmed.toUpperCase().endsWith('T')) return undefined;
-  const [weeks, days, hours, minutes, seconds] = iso.slice(1).map((part) => Number(part ?? 0)) as number[];
+  const [weeks, days, hours, minutes, seconds] = iso.slice(1).map((part) => Number(part ?? 0));
   const ms = ((((weeks! * 7 + days!) * 24 + hours!) * 60 + minutes!) * 60 + seconds!) * 1000;
   return { text: trimmed, ms };
 }

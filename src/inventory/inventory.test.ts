@@ -64,7 +64,7 @@ describe('collectInventory', () => {
   const ok = (id: string): LocationBuilder => ({ id, kind: 'local', build: () => buildEmptyLocation(id, 'local', 'ok', []) });
 
   it('runs sync and async builders', async () => {
-    const asyncBuilder: LocationBuilder = { id: 'cloudflare/x', kind: 'cloudflare', build: async () => buildEmptyLocation('cloudflare/x', 'cloudflare', 'ok', []) };
+    const asyncBuilder: LocationBuilder = { id: 'cloudflare/x', kind: 'cloudflare', build: () => Promise.resolve(buildEmptyLocation('cloudflare/x', 'cloudflare', 'ok', [])) };
     const { inventory, failed } = await collectInventory([ok('local/a'), asyncBuilder], NOW);
     expect(failed).toBe(0);
     expect(inventory.locations.map((l) => l.id)).toEqual(['local/a', 'cloudflare/x']);

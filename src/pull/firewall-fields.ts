@@ -1,6 +1,6 @@
 import { isFieldAvailable, type DatasetSettings } from '../cloudflare/queries.js';
 import type { FirewallEventRecord } from '../store/firewall-events.js';
-import { parseSeconds, type Row } from './key-pager.js';
+import { fieldText as text, parseSeconds, type Row } from './key-pager.js';
 
 /**
  * Data minimisation: the only firewall-event fields kept are the ones defence against attacks needs; paths, queries
@@ -70,8 +70,4 @@ export function toFirewallRecord(zoneId: string, row: Row, extraFields: readonly
     sampleInterval: Number.isFinite(interval) && interval > 0 ? interval : 1,
     extra,
   };
-}
-
-function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FilterTerm } from '../cloudflare/queries.js';
-import { isoSeconds, pageWindow, parseSeconds, type PagerBatch, type PagerSpec, type Row } from './key-pager.js';
+import { fieldText, isoSeconds, pageWindow, parseSeconds, type PagerBatch, type PagerSpec, type Row } from './key-pager.js';
 
 // A stand-in for the dataset's server side: filter, order ascending with a stable tie-break, limit.
 function dataset(rows: Row[]) {
   const queries: { filter: readonly FilterTerm[]; orderBy: readonly string[] }[] = [];
   const cmp = (a: unknown, b: unknown) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
-  const fetchPage = async (filter: readonly FilterTerm[], orderBy: readonly string[], limit: number): Promise<Row[]> => {
+  const fetchPage = (filter: readonly FilterTerm[], orderBy: readonly string[], limit: number): Promise<Row[]> => {
     queries.push({ filter, orderBy });
     const matching = rows.filter((row) =>
       filter.every((t) => {
@@ -23,12 +23,12 @@ function dataset(rows: Row[]) {
         }
         return a.i - b.i;
       });
-    return ordered.slice(0, limit).map((x) => x.row);
+    return Promise.resolve(ordered.slice(0, limit).map((x) => x.row));
   };
   return { fetchPage, queries };
 }
 
-const KEYS = ['rayName', 'ruleId', 'source', 'action'].map((field) => ({ field, valueOf: (row: Row) => String(row[field] ?? '') }));
+const KEYS = ['rayName', 'ruleId', 'source', 'action'].map((field) => ({ field, valueOf: (row: Row) => fieldText(row[field]) }));
 const T0 = parseSeconds('2026-10-20T10:00:00Z');
 
 function spec(fetchPage: PagerSpec['fetchPage'], limit: number, floor?: () => number): PagerSpec {
@@ -92,5 +92,12 @@ describe('pageWindow', () => {
     const batches = await collect(pageWindow(spec(fetchPage, 1000, () => T0 + 100), T0, T0 + 300));
     expect(batches[0]).toEqual({ rows: [], gapTo: T0 + 100 });
     expect(queries.every((q) => q.filter.every((t) => t.op !== '_geq' || t.field !== 'datetime' || parseSeconds(t.value) >= T0 + 100))).toBe(true);
+  });
+});
+
+describe('fieldText', () => {
+  it('gives scalars as text, absent values as empty and anything else as JSON', () => {
+    expect([fieldText('AS64500'), fieldText(13335), fieldText(false), fieldText(null), fieldText(undefined)]).toEqual(['AS64500', '13335', 'false', '', '']);
+    expect(fieldText({ name: 'x' })).toBe('{"name":"x"}');
   });
 });

@@ -136,6 +136,20 @@ export function isoSeconds(seconds: number): string {
 }
 
 /** Unix seconds of an RFC 3339 time. */
+/** A row's scalar field as text, '' when absent; anything else (no scalar field holds it) as JSON, not "[object Object]". */
+export function fieldText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    default:
+      return value === undefined || value === null ? '' : (JSON.stringify(value) ?? '');
+  }
+}
+
 export function parseSeconds(value: unknown): number {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {

@@ -4,7 +4,7 @@ import { createFirewallEventWriter, type FirewallEventRecord } from '../store/fi
 import { readPullState } from '../store/pull-state.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
 import { selectFirewallFields, toFirewallRecord } from './firewall-fields.js';
-import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
+import { fieldText, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
 import { runDatasetWindows } from './run-windows.js';
 import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
@@ -41,7 +41,7 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
     timeOrderField: 'datetime',
     timeOf: (row) => parseSeconds(row['datetime']),
     timeUnitSeconds: 1,
-    keys: selection.keyFields.map((field) => ({ field, valueOf: (row: Row) => (row[field] == null ? '' : String(row[field])) })),
+    keys: selection.keyFields.map((field) => ({ field, valueOf: (row: Row) => fieldText(row[field]) })),
     limit: Math.max(1, ctx.settings.maxPageSize),
     floor: () => lookbackFloor(ctx),
   };

@@ -3,7 +3,7 @@ import { CloudflareApiError } from '../errors.js';
 import { createHttpAnalyticsWriter, type HttpAnalyticsRecord } from '../store/http-analytics.js';
 import { readPullState } from '../store/pull-state.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
-import { parseSeconds, type PagerSpec, type Row } from './key-pager.js';
+import { fieldText, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
 import { runDatasetWindows } from './run-windows.js';
 import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
@@ -42,7 +42,7 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
   const dimension = (row: Row, field: string): string => {
     const dims = row['dimensions'];
     const value = typeof dims === 'object' && dims !== null ? (dims as Record<string, unknown>)[field] : undefined;
-    return value == null ? '' : String(value);
+    return fieldText(value);
   };
   const spec: PagerSpec = {
     fetchPage: async (filter, orderBy, limit) => {

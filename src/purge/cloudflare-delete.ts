@@ -276,7 +276,7 @@ function createChangeWindow(budget: ChangeBudget, now: () => number, sleep: (ms:
 
 function readRetryAfterMs(err: unknown): number | undefined {
   if (!(err instanceof APIError)) return undefined;
-  const value = err.headers?.get?.('retry-after');
+  const value = (err.headers as Headers | undefined)?.get('retry-after');
   if (!value) return undefined;
   const seconds = Number(value);
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
@@ -285,8 +285,8 @@ function readRetryAfterMs(err: unknown): number | undefined {
 /** Status and Cloudflare codes, never headers or the token. */
 export function describeError(err: unknown): string {
   if (err instanceof APIError) {
-    const errors = Array.isArray((err as { errors?: unknown }).errors) ? ((err as { errors: { code?: unknown; message?: unknown }[] }).errors) : [];
-    const detail = errors.map((e) => `${String(e.code ?? '?')} ${String(e.message ?? '')}`.trim()).join('; ');
+    const errors = Array.isArray((err as { errors?: unknown }).errors) ? (err as { errors: { code?: unknown; message?: unknown }[] }).errors : [];
+    const detail = errors.map((e) => `${typeof e.code === 'number' ? e.code : '?'} ${typeof e.message === 'string' ? e.message : ''}`.trim()).join('; ');
     return `HTTP ${err.status ?? '?'}${detail ? `: ${detail}` : ''}`;
   }
   return err instanceof Error ? err.message : String(err);

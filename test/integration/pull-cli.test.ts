@@ -29,7 +29,7 @@ function newestMtime(dir: string): number {
   return Math.max(...filesUnder(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => statSync(f).mtimeMs));
 }
 
-async function seededZone(f: PullFixture, count = 4000) {
+function seededZone(f: PullFixture, count = 4000) {
   const now = Date.now();
   const zone = addZone(f.emulator.state, { name: 'shop.example.com', plan: 'business' });
   zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
@@ -52,7 +52,7 @@ describe('luxeret-privacy pull (CLI)', () => {
 
   it('exits 3 on a wrong token and stores nothing', async () => {
     fixture = await startPullFixture();
-    await seededZone(fixture);
+    seededZone(fixture);
     const result = await fixture.pull(['--json'], 'wrong-token-000000000000');
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/refused|not authorized|Unauthorized|Invalid/i);
@@ -66,7 +66,7 @@ describe('luxeret-privacy pull (CLI)', () => {
 
   it('never lets the token reach stdout, stderr or any file under LUXERET_HOME', async () => {
     fixture = await startPullFixture();
-    const { zone } = await seededZone(fixture, 1500);
+    const { zone } = seededZone(fixture, 1500);
     const runs = [
       await fixture.pull(),
       await fixture.pull(['--json', '--since', '2h']),
@@ -86,7 +86,7 @@ describe('luxeret-privacy pull (CLI)', () => {
 
   it('exits 4 when some zones fail, after pulling the others; progress only on a TTY', async () => {
     fixture = await startPullFixture();
-    const { zone } = await seededZone(fixture, 800);
+    const { zone } = seededZone(fixture, 800);
     const other = addZone(fixture.emulator.state, { name: 'other.example.com', plan: 'pro' });
     fixture.emulator.state.tokens.get(TOKEN)!.zoneIds = [zone.id];
     fixture.writeConfig([{ id: zone.id, name: 'shop' }, { id: other.id, name: 'other' }]);
@@ -103,7 +103,7 @@ describe('luxeret-privacy pull (CLI)', () => {
 
   it('exits 2 for an unknown --zone or an unreadable --since', async () => {
     fixture = await startPullFixture();
-    await seededZone(fixture, 10);
+    seededZone(fixture, 10);
     expect((await fixture.pull(['--zone', 'nope'])).code).toBe(2);
     const since = await fixture.pull(['--since', 'yesterday-ish']);
     expect(since.code).toBe(2);
@@ -125,7 +125,7 @@ describe('luxeret-privacy pull (CLI)', () => {
 
     it('resumes with no gap and no duplicate after SIGKILL', async () => {
       fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 60 } } });
-      const { zone, events } = await seededZone(fixture, 6000);
+      const { zone, events } = seededZone(fixture, 6000);
       const child = spawn(process.execPath, [join(ROOT, 'bin/luxeret-privacy.js'), 'pull'], {
         cwd: fixture.home,
         env: { PATH: process.env['PATH'], HOME: fixture.home, ...fixture.env() },

@@ -40,9 +40,10 @@ function fakeTime() {
   const sleeps: number[] = [];
   return {
     now: () => Date.now() + offsetMs,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       sleeps.push(ms);
       offsetMs += ms;
+      return Promise.resolve();
     },
     sleeps,
   };

@@ -95,7 +95,7 @@ export async function fetchCloudflareObjects(
   const perZone = <T>(part: ObjectPart, run: (zone: ZoneInfo) => Promise<T[]>): Promise<T[]> =>
     !parts.has(part)
       ? Promise.resolve([])
-      : Promise.all(zones.map((zone) => (gated(part, zone) ? undefined : read(part, { type: 'zone', id: zone.id }, () => run(zone))))).then(
+      : Promise.all(zones.map((zone) => (gated(part, zone) ? Promise.resolve(undefined) : read(part, { type: 'zone', id: zone.id }, () => run(zone))))).then(
           (results) => results.flatMap((result) => result ?? []),
         );
   const perAccount = <T>(part: ObjectPart, run: (accountId: string) => Promise<T[]>): Promise<T[]> =>

@@ -41,11 +41,12 @@ export function classifyReadError(part: ObjectPart, scope: ObjectScope, err: unk
   if (err instanceof APIError) {
     const codes = readCodes(err);
     const message = readMessages(err);
-    if ((err.status === 403 || err.status === 401) && codes.includes(PERMISSION_CODE)) return notReadableStatus(part, scope);
-    if ((err.status === 403 || err.status === 400) && PLAN_MESSAGE.test(message)) return notAvailableStatus(part, scope, undefined);
-    if (err.status === undefined) return { part, scope, state: 'error', message: redactSecrets(err.message || err.name) };
-    const what = message === '' ? `HTTP ${err.status}` : `HTTP ${err.status}: ${message}`;
-    return { part, scope, state: 'error', message: redactSecrets(what), status: err.status, codes };
+    const status = err.status as number | undefined;
+    if ((status === 403 || status === 401) && codes.includes(PERMISSION_CODE)) return notReadableStatus(part, scope);
+    if ((status === 403 || status === 400) && PLAN_MESSAGE.test(message)) return notAvailableStatus(part, scope, undefined);
+    if (status === undefined) return { part, scope, state: 'error', message: redactSecrets(err.message || err.name) };
+    const what = message === '' ? `HTTP ${status}` : `HTTP ${status}: ${message}`;
+    return { part, scope, state: 'error', message: redactSecrets(what), status, codes };
   }
   if (err instanceof LuxeretError) return { part, scope, state: 'error', message: redactSecrets(err.message) };
   // Other SDK failures and malformed bodies; anything else is a bug and must surface.
@@ -53,7 +54,7 @@ export function classifyReadError(part: ObjectPart, scope: ObjectScope, err: unk
   throw err;
 }
 
-function readCodes(err: APIError): number[] {
+function readCodes(err: object): number[] {
   const errors = (err as { errors?: unknown }).errors;
   if (!Array.isArray(errors)) return [];
   return errors.flatMap((item: unknown) => {
@@ -62,7 +63,7 @@ function readCodes(err: APIError): number[] {
   });
 }
 
-function readMessages(err: APIError): string {
+function readMessages(err: object): string {
   const errors = (err as { errors?: unknown }).errors;
   if (!Array.isArray(errors)) return '';
   return errors

@@ -46,9 +46,6 @@ export interface ZoneInfo {
   readonly accountId: string | undefined;
 }
 
-export type AccessRuleMode = 'block' | 'challenge' | 'whitelist' | 'js_challenge' | 'managed_challenge';
-export type AccessRuleTarget = 'ip' | 'ip6' | 'ip_range' | 'asn' | 'country';
-
 /** An IP Access Rule (reference §3). Zone lists also show account rules that apply to the zone: merged by id. */
 export interface AccessRule {
   readonly id: string;
@@ -56,8 +53,10 @@ export interface AccessRule {
   readonly scope: ObjectScope;
   /** Scopes it was seen through (a zone list repeats account-level rules). */
   readonly seenIn: readonly ObjectScope[];
-  readonly mode: AccessRuleMode | string;
-  readonly target: AccessRuleTarget | string;
+  /** 'block' | 'challenge' | 'whitelist' | 'js_challenge' | 'managed_challenge', or a mode Cloudflare adds later. */
+  readonly mode: string;
+  /** 'ip' | 'ip6' | 'ip_range' | 'asn' | 'country', or a target Cloudflare adds later. */
+  readonly target: string;
   readonly value: string;
   readonly notes: string;
   readonly createdOn: Date;

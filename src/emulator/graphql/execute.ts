@@ -1,4 +1,5 @@
 import {
+  OperationTypeNode,
   Kind,
   execute,
   getArgumentValues,
@@ -13,7 +14,7 @@ import {
 
 import { canReachZone, hasAnyPermission } from '../auth.js';
 import type { EmulatorState, TokenState, ZoneState } from '../state.js';
-import { compileProjection, type DatasetArgs, type DatasetRequest } from './dataset.js';
+import { compileProjection, type DatasetRequest } from './dataset.js';
 import { QueryError } from './errors.js';
 import { queryFirewallEvents } from './firewall-events.js';
 import { queryHttpRequestGroups } from './http-requests.js';
@@ -46,7 +47,7 @@ interface Context extends ExecutionInput {
 export function executeQuery(input: ExecutionInput): Record<string, unknown> {
   const schema = loadCloudflareSchema();
   const operation = selectOperation(input.document, input.operationName);
-  if (operation.operation !== 'query') throw new QueryError('Mutations are not supported', 'validation');
+  if (operation.operation !== OperationTypeNode.QUERY) throw new QueryError('Mutations are not supported', 'validation');
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of input.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -64,7 +65,7 @@ export function executeQuery(input: ExecutionInput): Record<string, unknown> {
     const result = execute({ schema, document: input.document, variableValues: input.variables ?? {}, operationName: operation.name?.value });
     if ('then' in result) throw new QueryError('Internal server error', 'internal');
     if (result.errors !== undefined && result.errors.length > 0) throw new QueryError(result.errors.map((e) => e.message).join('; '), 'validation');
-    return (result.data ?? {}) as Record<string, unknown>;
+    return result.data ?? {};
   }
   const data: Record<string, unknown> = {};
   for (const field of rootFields) {
@@ -134,7 +135,7 @@ function resolveZone(context: Context, zone: ZoneState, zonesField: SelectedFiel
       const request: DatasetRequest = {
         zoneTag: zone.id,
         field,
-        args: getArgumentValues(field.definition, field.node, context.scope.variables) as DatasetArgs,
+        args: getArgumentValues(field.definition, field.node, context.scope.variables),
         scope: context.scope,
         path: fieldPath,
         nowMs: context.nowMs,

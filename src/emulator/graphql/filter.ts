@@ -59,7 +59,7 @@ export function compileFilter<R>(filter: Record<string, unknown> | undefined, ac
       continue;
     }
     if (op === 'like' || op === 'notlike') {
-      const re = likeToRegExp(String(raw));
+      const re = likeToRegExp(typeof raw === 'string' ? raw : JSON.stringify(raw));
       const isLike = op === 'like';
       checks.push((row) => re.test(String(access(row, field) ?? '')) === isLike);
       continue;

@@ -36,7 +36,7 @@ function readBody(body: unknown): { urls: string[]; configurations: LockdownConf
     checked.push({ target: target as 'ip' | 'ip_range', value });
   }
   return {
-    urls: urls as string[],
+    urls,
     configurations: checked,
     ...(typeof body['description'] === 'string' ? { description: body['description'] } : {}),
     ...(typeof body['paused'] === 'boolean' ? { paused: body['paused'] } : {}),
