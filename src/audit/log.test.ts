@@ -1,27 +1,19 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Db } from '../store/db.js';
 import { canonicalJson } from './canonical-json.js';
 import { buildCanonicalBytes, GENESIS_HASH, hasValidSignature, hashBytes, type AuditSigner } from './entry.js';
 import { AuditContentError, appendAuditEntry, findOpenIntents, readAuditEntries, readAuditHead } from './log.js';
+import { useTempStore } from '../../test/helpers/store.js';
 
 const keys = generateKeyPairSync('ed25519');
 let clock = new Date('2025-03-01T00:00:00Z');
 const signer: AuditSigner = { privateKey: keys.privateKey, actor: 'ops@example-host', now: () => clock };
 
-let dir: string;
 let db: Db;
+useTempStore((opened) => (db = opened));
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
-  db = openStore(join(dir, 'luxeret.db'), { create: true });
   clock = new Date('2025-03-01T00:00:00Z');
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('appendAuditEntry', () => {
@@ -138,7 +130,7 @@ describe('findOpenIntents', () => {
 
 describe('appendAuditEntry across connections', () => {
   it('serialises two writers on the same store file', () => {
-    const other = openStore(join(dir, 'luxeret.db'));
+    const other = openStore(db.name);
     try {
       for (let i = 0; i < 10; i++) {
         appendAuditEntry(i % 2 === 0 ? db : other, signer, { event: 'hold.add', command: 'hold add' });

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Db } from '../store/db.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../store/db.js';
 import { readRollUpMarkers, readStatsCells } from '../store/stats.js';
 import { rollUpBeforeErase, startRollUpBeforePurge, type RollUpResult } from './rollup.js';
+import { useTempStore } from '../../test/helpers/store.js';
 
 const DAY = 86_400;
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -12,16 +10,8 @@ const NOW_S = NOW.getTime() / 1000;
 const TODAY = NOW_S - (NOW_S % DAY);
 const SETTINGS = { minCount: 3, now: NOW };
 
-let dir: string;
 let db: Db;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
-  db = openStore(join(dir, 'store.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempStore((opened) => (db = opened));
 
 /** `ips` distinct IPs in `country`, one event each, at `at + i` seconds. */
 function addEvents(zone: string, at: number, country: string, ips: number, prefix = '198.18.0.'): number[] {

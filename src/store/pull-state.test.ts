@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Db } from './db.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from './db.js';
 import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
+import { useTempStore } from '../../test/helpers/store.js';
 
 let db: Db;
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
-  db = openStore(join(dir, 'luxeret.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempStore((opened) => (db = opened));
 
 describe('pull state', () => {
   it('keeps one covered range per zone and dataset, replaced on each write', () => {

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Db } from './db.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from './db.js';
 import { readAgeHistogram, readTopHosts } from './report-queries.js';
+import { useTempStore } from '../../test/helpers/store.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -11,17 +9,8 @@ const DAY_S = 86_400;
 const ZONE_A = '0123456789abcdef0123456789abcdef';
 const ZONE_B = 'fedcba9876543210fedcba9876543210';
 
-let dir: string;
 let db: Db;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
-  db = openStore(join(dir, 'store.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempStore((opened) => (db = opened));
 
 function insertEvent(zone: string, at: number, host: string, n: number): void {
   db.prepare(

@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Db } from './db.js';
+import { describe, expect, it } from 'vitest';
+import type { Db } from './db.js';
 import { countDayCells, DAY_SECONDS, startCountingDayCells } from './stats.js';
+import { useTempStore } from '../../test/helpers/store.js';
 
 const DAY = 20_000 * DAY_SECONDS;
 
 let db: Db;
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
-  db = openStore(join(dir, 'luxeret.db'), { create: true });
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+useTempStore((opened) => (db = opened));
 
 function addEvents(day: number, country: string, ips: readonly string[]): void {
   const insert = db.prepare(

@@ -1,6 +1,24 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Db } from '../../src/store/db.js';
+
+/** Gives each test of the file a fresh migrated store file (through `use`), closed and removed after the test. */
+export function useTempStore(use: (db: Db) => void): void {
+  let opened: { db: Db; dir: string } | undefined;
+  beforeEach(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'luxeret-'));
+    opened = { db: openStore(join(dir, 'luxeret.db'), { create: true }), dir };
+    use(opened.db);
+  });
+  afterEach(() => {
+    opened?.db.close();
+    if (opened) rmSync(opened.dir, { recursive: true, force: true });
+    opened = undefined;
+  });
+}
 
 export interface SeedEvent {
   zone: string;
