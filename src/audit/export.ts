@@ -7,26 +7,29 @@ export function renderAuditExport(lines: readonly string[], headLine: string | u
   return all.map((line) => line + '\n').join('');
 }
 
-export interface ParsedAuditExport {
-  /** Parsed entries in file order; a line that is not JSON is kept as its text so verify can name it. */
-  entries: unknown[];
+export interface SplitAuditExport {
+  /** The entry lines in file order, still as text: verify parses each as it checks it, so reading overlaps checking. */
+  entries: string[];
+  /** The final `"type":"head"` line, parsed; undefined when the last line is not a head. */
   head: unknown;
 }
 
-/** Splits an export back into entries and the final head line; blank lines are ignored. */
-export function parseAuditExport(text: string): ParsedAuditExport {
-  const values = text
+/** Splits an export into entry lines and the final head line; blank lines are ignored. */
+export function splitAuditExport(text: string): SplitAuditExport {
+  const lines = text
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch {
-        return line;
-      }
-    });
-  const last = values[values.length - 1];
-  const isHeadLast = typeof last === 'object' && last !== null && (last as { type?: unknown }).type === 'head';
-  return isHeadLast ? { entries: values.slice(0, -1), head: last } : { entries: values, head: undefined };
+    .filter((line) => line.trim() !== '');
+  const last = parseHeadLine(lines[lines.length - 1]);
+  return last === undefined ? { entries: lines, head: undefined } : { entries: lines.slice(0, -1), head: last };
+}
+
+function parseHeadLine(line: string | undefined): unknown {
+  if (line === undefined) return undefined;
+  try {
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'head' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

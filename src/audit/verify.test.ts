@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditSigner } from './entry.js';
-import { parseAuditExport, renderAuditExport } from './export.js';
+import { splitAuditExport, renderAuditExport } from './export.js';
 import { canonicalJson } from './canonical-json.js';
 import { verifyAuditLog, verifyAuditLogAsync, verifyLodgedHead } from './verify.js';
 
@@ -138,7 +138,7 @@ describe('verifyAuditLogAsync', () => {
       [[entries[0], 'garbage', ...entries.slice(2)], undefined],
     ];
     for (const [log, logHead] of cases) {
-      expect(await verifyAuditLogAsync(log, keys.publicKey, logHead, { concurrency: 3 })).toEqual(verifyAuditLog(log, keys.publicKey, logHead));
+      expect(await verifyAuditLogAsync(log, keys.publicKey, logHead, { workers: 2 })).toEqual(verifyAuditLog(log, keys.publicKey, logHead));
     }
   });
 });
@@ -161,8 +161,26 @@ describe('export round trip', () => {
     const text = renderAuditExport(entries.map((e) => canonicalJson(e)), canonicalJson(head));
     expect(text.split('\n')).toHaveLength(5);
     expect(text.split('\n')[3]).toMatch(/^\{"count":3,"last_hash":"sha256:[0-9a-f]{64}","signature":".*","time":".*","type":"head","v":1\}$/);
-    const parsed = parseAuditExport(text);
-    expect(parsed).toEqual({ entries, head });
+    const parsed = splitAuditExport(text);
+    expect(parsed).toEqual({ entries: entries.map((e) => canonicalJson(e)), head });
     expect(verifyAuditLog(parsed.entries, keys.publicKey, parsed.head).ok).toBe(true);
+  });
+
+  it('verifies lines still as text exactly as parsed entries, an unreadable line included', async () => {
+    const { entries, head } = buildChain(12);
+    const lines = entries.map((e) => canonicalJson(e));
+    lines[4] = lines[4]!.replace('"purge.intent"', '"purge.intent"}{');
+    lines[7] = lines[7]!.replace('"counts":{"deleted":7', '"counts":{"deleted":70');
+    const { entries: split, head: splitHead } = splitAuditExport(renderAuditExport(lines, canonicalJson(head)));
+    const objects = split.map((line) => (line === lines[4] ? line : (JSON.parse(line) as unknown)));
+    const expected = verifyAuditLog(objects, keys.publicKey, head);
+    expect(expected.errors.map((e) => [e.entry, e.reason.slice(0, 30)])).toEqual([
+      [5, 'not a JSON object (unreadable '],
+      [6, 'sequence gap: expected seq 5, '],
+      [6, 'prev_hash does not match the h'],
+      [8, 'content does not match its has'],
+    ]);
+    expect(verifyAuditLog(split, keys.publicKey, splitHead)).toEqual(expected);
+    expect(await verifyAuditLogAsync(split, keys.publicKey, splitHead, { workers: 2 })).toEqual(expected);
   });
 });

@@ -1,5 +1,7 @@
-import { verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditEntry, type AuditHead } from './entry.js';
+import { startSignaturePool } from './signature-pool.js';
 
 /** One problem found: `entry` is the seq the entry claims (or its line when it has none), `line` its 1-based position. */
 export interface AuditVerifyError {
@@ -29,7 +31,8 @@ const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Checks every signature, every hash link and the sequence of an audit log, trusting nothing but `publicKey`,
- * and compares the tail with the signed head checkpoint (count and last hash) when one is given.
+ * and compares the tail with the signed head checkpoint (count and last hash) when one is given. `entries` are
+ * parsed entries or export lines still as text (splitAuditExport), parsed here as each is checked.
  */
 export function verifyAuditLog(
   entries: readonly unknown[],
@@ -42,39 +45,47 @@ export function verifyAuditLog(
   return assembleVerification(entries, prepared, signed, publicKey, head, options);
 }
 
+/** Below this many entries, starting worker threads costs more than it saves. */
+const POOL_THRESHOLD = 2_000;
+/** Entries per batch handed to a worker. */
+const BATCH_SIZE = 512;
+
 /**
- * The same verdict as verifyAuditLog, with the Ed25519 checks spread over libuv's thread pool (node:crypto's
- * callback form), so a long log verifies on every core rather than one. Each entry is prepared (canonical bytes,
- * hash) just before its signature check is queued, so this thread's share overlaps the pool's.
+ * The same verdict as verifyAuditLog, with the signature checks spread over worker threads (one per core by
+ * default), so a long log verifies on every core: this thread prepares each batch (canonical bytes, hash) and
+ * hands it on while the workers check the ones before.
  */
 export async function verifyAuditLogAsync(
   entries: readonly unknown[],
   publicKey: KeyObject,
   head?: unknown,
-  options: VerifyOptions & { concurrency?: number } = {},
+  options: VerifyOptions & { workers?: number } = {},
 ): Promise<AuditVerification> {
-  const prepared = new Array<PreparedEntry>(entries.length);
-  const signed = new Array<boolean>(entries.length).fill(false);
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < entries.length) {
-      const index = next++;
-      const entry = (prepared[index] = prepareEntry(entries[index]));
-      if (entry.bytes !== undefined && isSignatureText(entry.signature)) signed[index] = await verifyInPool(entry.bytes, entry.signature, publicKey);
+  const workers = options.workers ?? (entries.length < POOL_THRESHOLD ? 1 : availableParallelism());
+  if (workers <= 1) return verifyAuditLog(entries, publicKey, head, options);
+  const pool = startSignaturePool(publicKey, workers);
+  try {
+    const prepared: PreparedEntry[] = [];
+    const signed = new Array<boolean>(entries.length).fill(false);
+    const checks: Promise<void>[] = [];
+    for (let start = 0; start < entries.length; start += BATCH_SIZE) {
+      const indexes: number[] = [];
+      const batch = { messages: [] as Buffer[], signatures: [] as Buffer[] };
+      entries.slice(start, start + BATCH_SIZE).forEach((candidate, offset) => {
+        const entry = prepareEntry(candidate);
+        prepared.push(entry);
+        if (entry.bytes === undefined || !isSignatureText(entry.signature)) return;
+        indexes.push(start + offset);
+        batch.messages.push(entry.bytes);
+        batch.signatures.push(Buffer.from(entry.signature, 'base64'));
+      });
+      checks.push(pool.check(batch).then((verdicts) => verdicts.forEach((ok, k) => (signed[indexes[k]!] = ok))));
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 64) }, lane));
-  return assembleVerification(entries, prepared, signed, publicKey, head, options);
-}
-
-function verifyInPool(bytes: Buffer, signature: string, publicKey: KeyObject): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    try {
-      verify(null, bytes, publicKey, Buffer.from(signature, 'base64'), (err, ok) => resolve(err === null && ok));
-    } catch {
-      resolve(false);
-    }
-  });
+    await Promise.all(checks);
+    return assembleVerification(entries, prepared, signed, publicKey, head, options);
+  } finally {
+    await pool.close();
+  }
 }
 
 interface PreparedEntry {
@@ -86,7 +97,8 @@ interface PreparedEntry {
   signature: string;
 }
 
-function prepareEntry(candidate: unknown): PreparedEntry {
+function prepareEntry(entry: unknown): PreparedEntry {
+  const candidate = typeof entry === 'string' ? parseLine(entry) : entry;
   if (!isRecord(candidate)) return { record: undefined, shapeProblem: undefined, bytes: undefined, isHashIntact: false, signature: '' };
   const shapeProblem = describeShapeProblem(candidate);
   if (shapeProblem) return { record: candidate, shapeProblem, bytes: undefined, isHashIntact: false, signature: '' };
@@ -137,7 +149,7 @@ function assembleVerification(
 
   let headStatus: HeadStatus = 'absent';
   if (head !== undefined && head !== null) {
-    const headErrors = checkHead(head, publicKey, entries);
+    const headErrors = checkHead(head, publicKey, prepared);
     errors.push(...headErrors);
     headStatus = headErrors.length === 0 ? 'verified' : 'broken';
   } else if ((options.requireHead ?? true) && entries.length > 0) {
@@ -159,8 +171,9 @@ export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObje
   if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
     return [{ entry: head.count, line: 0, reason: 'the lodged head checkpoint signature does not verify with this public key' }];
   }
-  const index = entries.findIndex((entry) => isRecord(entry) && entry.seq === head.count);
-  const atCount = index >= 0 ? (entries[index] as Record<string, unknown>) : undefined;
+  const records = entries.map((entry) => (typeof entry === 'string' ? parseLine(entry) : entry));
+  const index = records.findIndex((entry) => isRecord(entry) && entry.seq === head.count);
+  const atCount = index >= 0 ? (records[index] as Record<string, unknown>) : undefined;
   if (atCount === undefined) {
     return [{ entry: head.count, line: entries.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
   }
@@ -187,8 +200,8 @@ function describeShapeProblem(entry: Record<string, unknown>): string | undefine
   return undefined;
 }
 
-function checkHead(head: unknown, publicKey: KeyObject, entries: readonly unknown[]): AuditVerifyError[] {
-  const count = entries.length;
+function checkHead(head: unknown, publicKey: KeyObject, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
+  const count = prepared.length;
   if (!isHead(head)) return [{ entry: count, line: count, reason: 'the head checkpoint is malformed' }];
   if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
     return [{ entry: head.count, line: count, reason: 'the head checkpoint signature does not verify with this public key' }];
@@ -196,8 +209,8 @@ function checkHead(head: unknown, publicKey: KeyObject, entries: readonly unknow
   // The seq checks already name gaps and moves in the middle; here only the tail matters.
   let maxSeq = 0;
   let atCount: { line: number; hash: unknown } | undefined;
-  entries.forEach((entry, index) => {
-    if (!isRecord(entry) || typeof entry.seq !== 'number') return;
+  prepared.forEach(({ record: entry }, index) => {
+    if (entry === undefined || typeof entry.seq !== 'number') return;
     maxSeq = Math.max(maxSeq, entry.seq);
     if (entry.seq === head.count) atCount = { line: index + 1, hash: entry.hash };
   });
@@ -237,6 +250,15 @@ function isHead(value: unknown): value is AuditHead {
     typeof value.time === 'string' &&
     typeof value.signature === 'string'
   );
+}
+
+/** A line of an export as JSON; an unreadable line stays undefined, which verify names as such. */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { compiledWorkerUrl } from '../worker-url.js';
 import { openStore, type Db } from './db.js';
 
 /** The raw datasets statistics are rolled up from; named as in `pull_state`. */
@@ -164,7 +165,7 @@ export function startCountingDayCells(
   const countHere = () => ({ cells: countOnSecondConnection(db.name, dataset, days), countedBy: 'this thread' as const });
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const script = (options.workerScript ?? dayCellsWorkerScript()).href;
+  const script = (options.workerScript ?? compiledWorkerUrl(import.meta.url, 'day-cells-worker')).href;
   const job: DayCellsJob = { script, path: db.name, dataset, days, port: port2, state };
   let worker: Worker;
   try {
@@ -200,15 +201,6 @@ function countOnSecondConnection(path: string, dataset: StatsDataset, days: read
   } finally {
     reader.close();
   }
-}
-
-/**
- * The compiled worker beside this module. Under vitest this module is TypeScript source that a worker thread cannot
- * load; it then runs the build of the same source (`npm test` builds first).
- */
-function dayCellsWorkerScript(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/store/day-cells-worker.js', here) : new URL('./day-cells-worker.js', here);
 }
 
 /** Where a zone's dataset is pulled up to without gaps (unix seconds), if it was ever pulled. */

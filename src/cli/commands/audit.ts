@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { parseAuditExport, renderAuditExport } from '../../audit/export.js';
+import { splitAuditExport, renderAuditExport } from '../../audit/export.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines } from '../../audit/log.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
@@ -68,11 +68,11 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     )
     .action(async (flags: VerifyFlags) => {
       const source = flags.file ?? ctx.paths().store;
-      const parsed = flags.file === undefined ? readStoreExport(ctx) : parseAuditExport(readText(flags.file, 'audit export'));
+      const parsed = flags.file === undefined ? readStoreExport(ctx) : splitAuditExport(readText(flags.file, 'audit export'));
       const publicKey = flags.publicKey === undefined ? homePublicKey(ctx) : loadPublicKey(flags.publicKey);
       const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head);
       if (flags.head !== undefined) {
-        const lodged = parseAuditExport(readText(flags.head, 'head checkpoint'));
+        const lodged = splitAuditExport(readText(flags.head, 'head checkpoint'));
         const lodgedErrors = verifyLodgedHead(parsed.entries, publicKey, lodged.head ?? lodged.entries[lodged.entries.length - 1]);
         result.errors.push(...lodgedErrors.map((error) => ({ ...error, reason: `lodged head ${flags.head}: ${error.reason}` })));
         result.ok = result.errors.length === 0;
@@ -101,10 +101,10 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 };
 
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
-function readStoreExport(ctx: CliContext): ReturnType<typeof parseAuditExport> {
+function readStoreExport(ctx: CliContext): ReturnType<typeof splitAuditExport> {
   const db = ctx.store();
   const head = readAuditHeadText(db);
-  const parsed = parseAuditExport(readAuditLines(db).join('\n'));
+  const parsed = splitAuditExport(readAuditLines(db).join('\n'));
   if (head === undefined) return parsed;
   try {
     return { entries: parsed.entries, head: JSON.parse(head) as unknown };
