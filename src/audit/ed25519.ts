@@ -47,11 +47,12 @@ export function importRawPublicKey(raw: Uint8Array): KeyObject {
 }
 
 /** Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`; malformed input is simply invalid. */
-export function verifyEd25519(message: Buffer, signature: Buffer, publicKey: KeyObject): boolean {
+export function verifyEd25519(message: Buffer, signature: Buffer, publicKey: KeyObject, backend = ed25519Backend()): boolean {
   try {
+    if (backend === 'node:crypto') return cryptoVerify(null, message, publicKey, signature);
     const lib = sodiumLib();
-    if (lib) return signature.length === 64 && lib.crypto_sign_verify_detached(signature, message, exportRawPublicKey(publicKey));
-    return cryptoVerify(null, message, publicKey, signature);
+    if (lib === undefined) throw new Error('libsodium (sodium-native) is not available here');
+    return signature.length === 64 && lib.crypto_sign_verify_detached(signature, message, exportRawPublicKey(publicKey));
   } catch {
     return false;
   }
