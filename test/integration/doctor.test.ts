@@ -38,6 +38,7 @@ describe('doctor', () => {
     expect(report.checks.find((c) => c.name === 'token')?.detail).toBe('valid and active (/user/tokens/verify)');
     expect(report.checks.find((c) => c.name === 'analytics luxeret.com')?.detail).toContain('security events kept 3 day(s)');
     expect(report.checks.find((c) => c.name === 'clock')?.status).toBe('pass');
+    expect(report.checks.find((c) => c.name === 'signature checks')).toMatchObject({ status: 'pass', detail: expect.stringContaining('libsodium') });
     expect(report.checks.find((c) => c.name === 'last purge')?.status).toBe('warn');
   });
 
