@@ -1,4 +1,5 @@
 import type { LocalLocation } from '../policy/retention.js';
+import { startCountingDayCells } from '../store/day-cells-count.js';
 import type { Db } from '../store/db.js';
 import {
   countDayCells,
@@ -8,7 +9,6 @@ import {
   readRolledUpZones,
   readZonesWithRows,
   selectUnrolledUnitsOfRows,
-  startCountingDayCells,
   writeRollUp,
   type RawStatsCell,
   type RollUpUnit,

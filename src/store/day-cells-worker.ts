@@ -1,11 +1,12 @@
 /**
- * Worker thread behind startCountingDayCells (stats.ts): counts day cells on its own read-only connection, posts
- * them on the given port and wakes the waiting thread through the shared state word. Every outcome, an error
- * included, ends in DONE, so the caller never waits on a worker that gave up.
+ * Worker thread behind startCountingDayCells (day-cells-count.ts): counts day cells on its own read-only
+ * connection, posts them on the given port and wakes the waiting thread through the shared state word. Every
+ * outcome, an error included, ends in DONE, so the caller never waits on a worker that gave up.
  */
 import { workerData } from 'node:worker_threads';
 import { openStore } from './db.js';
-import { countDayCells, DAY_CELLS_WORKER_STATE, type DayCellsJob } from './stats.js';
+import { DAY_CELLS_WORKER_STATE, type DayCellsJob } from './day-cells-count.js';
+import { countDayCells } from './stats.js';
 
 const job = workerData as DayCellsJob;
 Atomics.store(job.state, 0, DAY_CELLS_WORKER_STATE.started);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from './db.js';
-import { countDayCells, DAY_SECONDS, startCountingDayCells } from './stats.js';
+import { startCountingDayCells } from './day-cells-count.js';
+import { countDayCells, DAY_SECONDS } from './stats.js';
 import { useTempStore } from '../../test/helpers/store.js';
 
 const DAY = 20_000 * DAY_SECONDS;
