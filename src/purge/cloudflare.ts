@@ -21,6 +21,7 @@ import {
   readZoneEvidence,
   writeObjectActivity,
 } from '../store/cloudflare-activity.js';
+import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { Db } from '../store/db.js';
 import {
   deleteAccessRules,
@@ -204,12 +205,12 @@ export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: Clo
   };
   const ruleTargets = plan.rules.toDelete.map((rule): RuleTarget => ({ id: rule.id, scope: rule.scope }));
   const itemTargets = plan.items.toDelete.map((item): ItemTarget => ({ id: item.id, listId: item.listId, accountId: item.accountId }));
-  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), 'DELETE /{zones|accounts}/{id}/firewall/access_rules/rules/{rule_id}, one request per rule', () =>
+  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), DESTRUCTION_METHODS.accessRules.en, () =>
     deleteAccessRules(sdk, ruleTargets, options),
     () => requeryAccessRules(sdk, ruleTargets),
     ruleTargets.map((t) => t.id),
   );
-  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), 'DELETE /accounts/{id}/rules/lists/{list_id}/items (asynchronous bulk operation), polled to completion', () =>
+  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), DESTRUCTION_METHODS.listItems.en, () =>
     deleteListItems(sdk, itemTargets, options),
     () => requeryListItems(sdk, itemTargets),
     itemTargets.map((t) => t.id),

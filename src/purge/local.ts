@@ -4,10 +4,6 @@ import { describeRule, LOCAL_LOCATIONS, retentionCutoff, type LocalLocation } fr
 import type { Db } from '../store/db.js';
 import { countExpired, deleteExpired, type ExpiryCounts, type HoldPredicate } from '../store/expiry.js';
 
-/** How local rows are destroyed, as the audit outcome records it (reclaimDeletedSpace runs right after). */
-export const LOCAL_METHOD =
-  'SQLite DELETE with secure_delete, then WAL checkpoint(TRUNCATE) and page reclaim (VACUUM when most pages are free, else incremental vacuum)';
-
 export interface LocalPlan {
   readonly location: LocalLocation;
   readonly rule: string;

@@ -9,7 +9,8 @@ import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
 import { countLocationRows } from '../store/expiry.js';
 import { readNewestEventTime } from '../store/firewall-events.js';
 import { startRollUpBeforePurge } from '../stats/rollup.js';
-import { deletePlanned, LOCAL_METHOD, planLocalPurge, type LocalPlan } from './local.js';
+import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
+import { deletePlanned, planLocalPurge, type LocalPlan } from './local.js';
 import {
   checkServerClock,
   describeCloudflareLocation,
@@ -135,7 +136,7 @@ function purgeLocation(
       ...common,
       event: 'purge.outcome',
       counts: { planned, deleted: count, held, failed: 0, before, after: before - count },
-      details: { cutoff: plan.cutoff.toISOString(), method: deps.config.secureDelete ? LOCAL_METHOD : 'SQLite DELETE', ...recordSpan(plan) },
+      details: { cutoff: plan.cutoff.toISOString(), method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
     });
     return count;
   }).immediate();

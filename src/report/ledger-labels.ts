@@ -1,5 +1,6 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { DestructionKind, DestructionScope, Ledger, LedgerRow } from '../ledger/ledger.js';
+import { describeMethodInKorean } from '../policy/destruction-methods.js';
 
 export type LedgerLang = 'ko' | 'en';
 export const LEDGER_LANGS = ['ko', 'en'] as const;
@@ -165,7 +166,7 @@ export function buildLedgerCells(row: LedgerRow, lang: LedgerLang): LedgerCell[]
     deleted: row.deleted,
     before: row.before,
     after: row.after,
-    method: row.method,
+    method: row.method !== null && lang === 'ko' ? describeMethodInKorean(row.method) : row.method,
     audit_seq: row.auditSeq,
     audit_hash: row.auditHash,
   };

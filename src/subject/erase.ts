@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
 import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../purge/cloudflare-delete.js';
-import { LOCAL_METHOD } from '../purge/local.js';
+import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';
 import { deleteRowsById, type SubjectTable } from '../store/subject-queries.js';
@@ -41,7 +41,6 @@ export interface SubjectEraseResult {
 
 const COMMAND = 'subject erase';
 const REASON = 'Data subject request for erasure (PIPA Art. 36)';
-const CLOUDFLARE_METHOD = 'Cloudflare API DELETE, re-query verified';
 
 /** Erases every copy the findings mark deletable: local rows, then Cloudflare rules and items, each audited. */
 export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFindings, options: { dryRun: boolean }): Promise<SubjectEraseResult> {
@@ -89,7 +88,7 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
         location: location.id,
         counts: { planned: ids.length, deleted: count, held: location.held, failed: 0 },
         details: {
-          method: LOCAL_METHOD,
+          method: DESTRUCTION_METHODS.localSecure.en,
           oldest_record: location.firstSeen?.toISOString() ?? null,
           newest_record: location.lastSeen?.toISOString() ?? null,
         },
@@ -143,7 +142,7 @@ async function eraseInCloudflare(
     location,
     counts: { planned: targets.length, deleted: gone, held: base.held, failed: targets.length - gone },
     details: {
-      method: CLOUDFLARE_METHOD,
+      method: DESTRUCTION_METHODS.cloudflareVerified.en,
       object_ids: targets.map((t) => t.object.id),
       requery: { checked: requery.checked, still_present: [...requery.stillPresent], unreadable: requery.unreadable },
     },

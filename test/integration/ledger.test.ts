@@ -194,6 +194,10 @@ describe('destruction ledger', () => {
     expect(json.rows[0]).toMatchObject({ kind: 'subject_request', location: 'local/firewall-events', deleted: 5, audit_seq: erasure!.seq, audit_hash: erasure!.hash });
     const csv = (await runCli(['ledger', '--format', 'csv'], { env })).stdout;
     expect(csv).toContain('정보주체의 삭제 요구 (개인정보 보호법 제36조)');
+    // 파기 방법 in the ledger's words (Enforcement Decree Art. 16); the JSON keeps the text the signed entry holds.
+    expect(csv).toContain('"복원이 불가능한 방법으로 영구 삭제: ');
+    expect(json.rows[0].method).toBe(erasure!.details?.['method']);
+    expect((await runCli(['ledger', '--format', 'csv', '--lang', 'en'], { env })).stdout).toContain(`${json.rows[0].method as string}`);
     expect(csv).not.toMatch(/198\.18\./);
     expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
   });
