@@ -56,7 +56,7 @@ export function buildCloudflareObjectBuilders(ctx: CliContext, config: Config, o
     expired: part.toDelete.length,
     held: part.held,
     undetermined: part.undetermined,
-    undeterminedNotes: part.notes.filter((note) => note.includes('kept as undetermined')),
+    undeterminedReasons: part.undeterminedReasons,
   });
   return [
     builder(CLOUDFLARE_ACCESS_RULES_ID, ({ objects, plan }) =>

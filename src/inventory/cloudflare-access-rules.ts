@@ -1,7 +1,7 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import type { Duration } from '../config/duration.js';
-import { buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
-import { sortCountries, type InventoryLocation } from './inventory.js';
+import { addExpiryNotes, buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
+import { addNote, sortCountries, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_ACCESS_RULES_ID = 'cloudflare/access-rules';
 
@@ -19,22 +19,23 @@ export function buildCloudflareAccessRulesLocation(input: AccessRulesLocationInp
   const { status, notes } = buildObjectStatus(objects, ['access-rules']);
   const ips = new Set(rules.flatMap((rule) => (rule.network ? [rule.network.text] : [])));
   const countries = rules.filter((rule) => rule.target === 'country').map((rule) => ({ code: rule.value.toUpperCase(), count: 1 }));
-  if (objects.accountIds.length === 0) notes.push('no account known (set account_id in the config): account-level rules were not read');
+  if (objects.accountIds.length === 0) {
+    addNote(
+      notes,
+      'no account known (set account_id in the config): account-level rules were not read',
+      '계정을 알 수 없음 (설정에 account_id 지정): 계정 단위 규칙은 읽지 않았습니다',
+    );
+  }
   const modes = new Map<string, number>();
   for (const rule of rules) modes.set(rule.mode, (modes.get(rule.mode) ?? 0) + 1);
   if (rules.length > 0) {
-    notes.push(`by mode: ${[...modes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([mode, count]) => `${mode} ${count}`).join(', ')}`);
+    const byMode = [...modes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([mode, count]) => `${mode} ${count}`).join(', ');
+    addNote(notes, `by mode: ${byMode}`, `동작(mode)별: ${byMode}`);
   }
   const allow = modes.get('whitelist') ?? 0;
-  if (allow > 0) notes.push(`${allow} whitelist (allow) rule(s): never deleted`);
+  if (allow > 0) addNote(notes, `${allow} whitelist (allow) rule(s): never deleted`, `허용(whitelist) 규칙 ${allow}개: 삭제하지 않습니다`);
   const expiry = input.expiry;
-  if (expiry === undefined) {
-    notes.push('past retention not judged: the purpose rule needs pulled security events (run pull, then purge --dry-run)');
-  } else {
-    if (expiry.expired > 0) notes.push(`${expiry.expired} rule(s) have served their purpose (older than ${input.retention.text}, no recent events): the next purge deletes them`);
-    if (expiry.held > 0) notes.push(`${expiry.held} rule(s) past their purpose are kept by active legal holds`);
-    if (expiry.undetermined > 0) notes.push(...(expiry.undeterminedNotes.length > 0 ? expiry.undeterminedNotes : [`${expiry.undetermined} rule(s) undetermined: the pulled events do not cover the whole retention period; kept`]));
-  }
+  addExpiryNotes(notes, expiry, input.retention.text, { en: 'rule(s)', ko: '규칙' });
   return {
     id: CLOUDFLARE_ACCESS_RULES_ID,
     kind: 'cloudflare',
@@ -48,6 +49,7 @@ export function buildCloudflareAccessRulesLocation(input: AccessRulesLocationInp
     controlledBy: 'us',
     expires: undefined,
     status,
-    notes,
+    notes: notes.en,
+    notesKo: notes.ko,
   };
 }

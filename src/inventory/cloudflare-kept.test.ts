@@ -73,6 +73,11 @@ describe('buildCloudflareKeptLocation', () => {
       `zone ${ZONE_B}: kept by Cloudflare for 31 days; not deletable through the API; the pulled copies age out from 2025-03-04T00:00:00Z to 2025-03-13T00:00:00Z`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
+    expect(location.notesKo).toEqual([
+      `영역 luxeret.com (${ZONE_A}): Cloudflare가 1일 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 2025-03-01T01:00:00Z부터 2025-03-01T20:00:00Z까지 차례로 만료됩니다`,
+      `영역 ${ZONE_B}: Cloudflare가 31일 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 2025-03-04T00:00:00Z부터 2025-03-13T00:00:00Z까지 차례로 만료됩니다`,
+      '건수는 우리가 가져온(pull) 보안 이벤트입니다: Cloudflare에는 가져오지 않은 보안 이벤트가 더 있을 수 있습니다',
+    ]);
   });
 
   it('says when the window is unknown or unreadable, and counts nothing for that zone', () => {
@@ -88,6 +93,8 @@ describe('buildCloudflareKeptLocation', () => {
       `zone ${ZONE_B}: its stored settings are unreadable; run pull to learn this zone's window`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
+    expect(location.notesKo).toHaveLength(location.notes.length);
+    expect(location.notesKo[2]).toBe(`영역 ${ZONE_B}: 저장된 설정을 읽을 수 없음; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`);
   });
 
   it('has no expiry when no pulled event is inside the window', () => {

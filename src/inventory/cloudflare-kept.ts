@@ -1,4 +1,7 @@
 import {
+  addNote,
+  appendNotes,
+  createNotes,
   describeWindow,
   formatTimestamp,
   formatWindow,
@@ -6,6 +9,7 @@ import {
   type CloudflareZoneWindow,
   type DatasetSummary,
   type InventoryLocation,
+  type LocationNotes,
 } from './inventory.js';
 
 export const CLOUDFLARE_FIREWALL_EVENTS_ID = 'cloudflare/firewall-events';
@@ -13,8 +17,8 @@ export const CLOUDFLARE_HTTP_ANALYTICS_ID = 'cloudflare/http-analytics';
 
 /** What Cloudflare keeps of each dataset we pull, and under which `settings` node its window is. */
 export const CLOUDFLARE_KEPT_DATASETS = {
-  [CLOUDFLARE_FIREWALL_EVENTS_ID]: { settingsNode: 'firewallEventsAdaptive', noun: 'events', one: 'event', table: 'firewall_events' },
-  [CLOUDFLARE_HTTP_ANALYTICS_ID]: { settingsNode: 'httpRequestsAdaptiveGroups', noun: 'request counts', one: 'request count', table: 'http_analytics' },
+  [CLOUDFLARE_FIREWALL_EVENTS_ID]: { settingsNode: 'firewallEventsAdaptive', noun: 'events', one: 'event', nounKo: '보안 이벤트', table: 'firewall_events' },
+  [CLOUDFLARE_HTTP_ANALYTICS_ID]: { settingsNode: 'httpRequestsAdaptiveGroups', noun: 'request counts', one: 'request count', nounKo: '요청 수 집계', table: 'http_analytics' },
 } as const;
 export type CloudflareKeptId = keyof typeof CLOUDFLARE_KEPT_DATASETS;
 
@@ -72,12 +76,18 @@ export interface CloudflareKeptInput {
  */
 export function buildCloudflareKeptLocation(input: CloudflareKeptInput): InventoryLocation {
   const id = input.id ?? CLOUDFLARE_FIREWALL_EVENTS_ID;
-  const { noun, one } = CLOUDFLARE_KEPT_DATASETS[id];
+  const dataset = CLOUDFLARE_KEPT_DATASETS[id];
   const zones = input.zones.map(buildZoneWindow);
-  const notes: string[] = [];
-  if (zones.length === 0) notes.push('no zones configured');
-  input.zones.forEach((zone, i) => notes.push(...describeZone(zone, zones[i]!, noun, one)));
-  if (zones.length > 0) notes.push(`counts are the ${noun} we pulled: Cloudflare may hold more (${noun} never pulled)`);
+  const notes = createNotes();
+  if (zones.length === 0) addNote(notes, 'no zones configured', '설정된 영역(zone)이 없습니다');
+  input.zones.forEach((zone, i) => appendNotes(notes, describeZone(zone, zones[i]!, dataset)));
+  if (zones.length > 0) {
+    addNote(
+      notes,
+      `counts are the ${dataset.noun} we pulled: Cloudflare may hold more (${dataset.noun} never pulled)`,
+      `건수는 우리가 가져온(pull) ${dataset.nounKo}입니다: Cloudflare에는 가져오지 않은 ${dataset.nounKo}가 더 있을 수 있습니다`,
+    );
+  }
   const windows = [...new Set(zones.flatMap((zone) => (zone.windowSeconds === undefined ? [] : [zone.windowSeconds])))].sort((a, b) => a - b);
   const expiries = zones.flatMap((zone) => (zone.expires ? [zone.expires.getTime()] : []));
   const { summary } = input;
@@ -95,7 +105,8 @@ export function buildCloudflareKeptLocation(input: CloudflareKeptInput): Invento
     controlledBy: 'cloudflare',
     expires: expiries.length === 0 ? undefined : new Date(Math.max(...expiries)),
     status: 'ok',
-    notes,
+    notes: notes.en,
+    notesKo: notes.ko,
     zones,
   };
 }
@@ -115,21 +126,37 @@ function buildZoneWindow(zone: ZoneWindowInput): CloudflareZoneWindow {
   };
 }
 
-function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow, noun: string, one: string): string[] {
-  const label = `zone ${zone.name ? `${zone.name} (${zone.zoneId})` : zone.zoneId}`;
-  const notes: string[] = [];
-  if (!input.isConfigured) notes.push(`${label} is not in the config; its pulled ${noun} are still reported`);
+function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow, dataset: { noun: string; one: string; nounKo: string }): LocationNotes {
+  const named = zone.name ? `${zone.name} (${zone.zoneId})` : zone.zoneId;
+  const [label, labelKo] = [`zone ${named}`, `영역 ${named}`];
+  const notes = createNotes();
+  if (!input.isConfigured) {
+    addNote(notes, `${label} is not in the config; its pulled ${dataset.noun} are still reported`, `${labelKo}은(는) 설정에 없지만 가져온 ${dataset.nounKo}는 계속 보고합니다`);
+  }
   if (zone.windowSeconds === undefined) {
-    const why = input.settings.problem === 'malformed' ? 'its stored settings are unreadable' : 'window unknown';
-    notes.push(`${label}: ${why}; run pull to learn this zone's window`);
+    const isMalformed = input.settings.problem === 'malformed';
+    addNote(
+      notes,
+      `${label}: ${isMalformed ? 'its stored settings are unreadable' : 'window unknown'}; run pull to learn this zone's window`,
+      `${labelKo}: ${isMalformed ? '저장된 설정을 읽을 수 없음' : '보관 기간을 알 수 없음'}; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`,
+    );
     return notes;
   }
-  const kept = `kept by Cloudflare for ${describeWindow(zone.windowSeconds)}; not deletable through the API`;
-  const until =
-    zone.expires && zone.oldest
-      ? `the pulled copies age out from ${formatTimestamp(new Date(zone.oldest.getTime() + zone.windowSeconds * 1000))} to ${formatTimestamp(zone.expires)}`
-      : `no pulled ${one} is still inside the window`;
-  notes.push(`${label}: ${kept}; ${until}`);
+  const [window, windowKo] = [describeWindow(zone.windowSeconds), describeWindow(zone.windowSeconds, 'ko')];
+  if (zone.expires && zone.oldest) {
+    const [from, to] = [formatTimestamp(new Date(zone.oldest.getTime() + zone.windowSeconds * 1000)), formatTimestamp(zone.expires)];
+    addNote(
+      notes,
+      `${label}: kept by Cloudflare for ${window}; not deletable through the API; the pulled copies age out from ${from} to ${to}`,
+      `${labelKo}: Cloudflare가 ${windowKo} 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 ${from}부터 ${to}까지 차례로 만료됩니다`,
+    );
+  } else {
+    addNote(
+      notes,
+      `${label}: kept by Cloudflare for ${window}; not deletable through the API; no pulled ${dataset.one} is still inside the window`,
+      `${labelKo}: Cloudflare가 ${windowKo} 동안 보관하며 API로 삭제할 수 없음; 보관 기간 안에 남은 가져온 ${dataset.nounKo}는 없습니다`,
+    );
+  }
   return notes;
 }
 

@@ -54,8 +54,15 @@ describe('buildObjectStatus', () => {
   });
 
   it('names each gated or failed scope in the notes', () => {
-    const statuses = [status('lockdowns', Z1, 'ok'), status('lockdowns', Z2, 'not_available', 'not available on this plan (free)')];
-    expect(buildObjectStatus({ ...empty, statuses }, ['lockdowns']).notes).toEqual([`zone ${Z2}: not available on this plan (free)`]);
+    const statuses = [
+      status('lockdowns', Z1, 'ok'),
+      { ...status('lockdowns', Z2, 'not_available', 'not available on this plan (free)'), plan: 'free' },
+      { ...status('lockdowns', Z1, 'not_readable', 'not readable with this token: needs Zone WAF Read'), permission: 'Zone WAF Read' },
+    ];
+    expect(buildObjectStatus({ ...empty, statuses }, ['lockdowns']).notes).toEqual({
+      en: [`zone ${Z2}: not available on this plan (free)`, `zone shop.example (${Z1}): not readable with this token: needs Zone WAF Read`],
+      ko: [`영역 ${Z2}: 이 요금제에서는 제공되지 않음 (free)`, `영역 shop.example (${Z1}): 이 토큰으로는 읽을 수 없음: Zone WAF Read 권한 필요`],
+    });
   });
 });
 
@@ -81,7 +88,7 @@ describe('Cloudflare object locations', () => {
     const location = buildCloudflareAccessRulesLocation({
       objects,
       retention: days90,
-      expiry: { expired: 1, held: 0, undetermined: 2, undeterminedNotes: ['2 kept as undetermined: events cover only since 2026-01-01T00:00:00.000Z'] },
+      expiry: { expired: 1, held: 0, undetermined: 2, undeterminedReasons: [{ en: 'undetermined: events cover only since 2026-01-01T00:00:00.000Z', ko: '판단 보류: 이벤트가 2026-01-01T00:00:00.000Z 이후만 있음', count: 2 }] },
     });
     expect(location).toMatchObject({ records: 4, distinctIps: 1, countries: [{ code: 'RU', count: 2 }], pastRetention: 1, retention: '90d', status: 'ok' });
     expect(location.oldest).toEqual(at);

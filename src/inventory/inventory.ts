@@ -55,6 +55,8 @@ export interface InventoryLocation {
   readonly expires: Date | undefined;
   readonly status: LocationStatus;
   readonly notes: readonly string[];
+  /** The same notes in Korean, for `--lang ko` reports; text that is not ours (names, error messages) as it came. */
+  readonly notesKo: readonly string[];
   // Location-specific extras; each formatter lists them in a fixed order after the common fields.
   /** local/http-analytics: total requests counted in the rows. */
   readonly requests?: number;
@@ -125,7 +127,28 @@ export function buildEmptyLocation(id: string, kind: LocationKind, status: Locat
     expires: undefined,
     status,
     notes,
+    notesKo: notes,
   };
+}
+
+/** A location's notes in English and Korean, added in pairs so that the two never drift apart. */
+export interface LocationNotes {
+  readonly en: string[];
+  readonly ko: string[];
+}
+
+export function createNotes(): LocationNotes {
+  return { en: [], ko: [] };
+}
+
+export function addNote(notes: LocationNotes, en: string, ko: string): void {
+  notes.en.push(en);
+  notes.ko.push(ko);
+}
+
+export function appendNotes(notes: LocationNotes, more: LocationNotes): void {
+  notes.en.push(...more.en);
+  notes.ko.push(...more.ko);
 }
 
 /** Merges duplicate codes ('' counts as unknown) and sorts by count descending, then code. */
@@ -149,13 +172,12 @@ export function formatWindow(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** The same window in words, for notes: `31 days`, `1 day`, `36 hours`. */
-export function describeWindow(seconds: number): string {
+/** The same window in words, for notes: `31 days`, `1 day`, `36 hours`; in Korean `31일`, `36시간`. */
+export function describeWindow(seconds: number, lang: 'en' | 'ko' = 'en'): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (seconds % 86_400 === 0) return plural(seconds / 86_400, 'day');
-  if (seconds % 3_600 === 0) return plural(seconds / 3_600, 'hour');
-  if (seconds % 60 === 0) return plural(seconds / 60, 'minute');
-  return plural(seconds, 'second');
+  const [n, en, ko] =
+    seconds % 86_400 === 0 ? [seconds / 86_400, 'day', '일'] : seconds % 3_600 === 0 ? [seconds / 3_600, 'hour', '시간'] : seconds % 60 === 0 ? [seconds / 60, 'minute', '분'] : [seconds, 'second', '초'];
+  return lang === 'ko' ? `${n}${ko}` : plural(n, en);
 }
 
 // Code-point order, independent of the machine's locale.

@@ -98,7 +98,11 @@ describe('judgeCloudflareObject', () => {
 
   it('names the date events cover from when undetermined', () => {
     const decision = judgeCloudflareObject(rule(), activity({ evidenceFrom: new Date('2025-02-01T00:00:00Z') }), ctx());
-    expect(decision).toEqual({ verdict: 'undetermined', reason: 'undetermined: events cover only since 2025-02-01T00:00:00.000Z' });
+    expect(decision).toEqual({
+      verdict: 'undetermined',
+      reason: 'undetermined: events cover only since 2025-02-01T00:00:00.000Z',
+      reasonKo: '판단 보류: 이벤트가 2025-02-01T00:00:00.000Z 이후만 있음',
+    });
   });
 
   it('is undetermined without a pull of a relevant zone, without zones, with a stale pull, or without an activity record', () => {

@@ -58,6 +58,8 @@ export interface CloudflareLocationPlan<T> {
   readonly held: number;
   readonly undetermined: number;
   readonly notes: readonly string[];
+  /** Why objects were kept as undetermined, with how many: the inventory words these in English and Korean. */
+  readonly undeterminedReasons: readonly { readonly en: string; readonly ko: string; readonly count: number }[];
   /** Some scope of this location could not be read: what it holds was neither judged nor purged. */
   readonly incomplete: boolean;
 }
@@ -147,15 +149,19 @@ function judgeAll<T extends { id: string }>(
   const ctx: PurposeContext = { ...base, retention };
   const toDelete: T[] = [];
   let held = 0;
-  const undetermined = new Map<string, number>();
+  const undetermined = new Map<string, { en: string; ko: string; count: number }>();
   candidates.forEach((candidate, i) => {
     const decision = judgeCloudflareObject(candidate, activity.get(candidate.id), ctx);
     if (decision.verdict === 'delete') toDelete.push(objects[i]!);
     else if (decision.verdict === 'held') held += 1;
-    else if (decision.verdict === 'undetermined') undetermined.set(decision.reason, (undetermined.get(decision.reason) ?? 0) + 1);
+    else if (decision.verdict === 'undetermined') {
+      const reason = undetermined.get(decision.reason) ?? { en: decision.reason, ko: decision.reasonKo, count: 0 };
+      undetermined.set(decision.reason, { ...reason, count: reason.count + 1 });
+    }
   });
-  const undeterminedCount = [...undetermined.values()].reduce((a, b) => a + b, 0);
-  const undeterminedNotes = [...undetermined].map(([reason, n]) => `${n} kept as ${reason}`);
+  const undeterminedReasons = [...undetermined.values()];
+  const undeterminedCount = undeterminedReasons.reduce((sum, reason) => sum + reason.count, 0);
+  const undeterminedNotes = undeterminedReasons.map((reason) => `${reason.count} kept as ${reason.en}`);
   return {
     location,
     rule: `retention.${ruleKey}=${retention.text}`,
@@ -164,6 +170,7 @@ function judgeAll<T extends { id: string }>(
     held,
     undetermined: undeterminedCount,
     notes: [...notes, ...undeterminedNotes],
+    undeterminedReasons,
   };
 }
 

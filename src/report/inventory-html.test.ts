@@ -10,6 +10,7 @@ const HOSTILE = '<script>alert(1)</script>';
 const ATTR = '"><img src=x onerror=alert(2)>';
 
 function location(overrides: Partial<InventoryLocation>): InventoryLocation {
+  const notes = overrides.notes ?? [`note with ${ATTR}, commas, "quotes"\nand a newline | pipe`];
   return {
     id: 'local/firewall-events',
     kind: 'local',
@@ -28,7 +29,8 @@ function location(overrides: Partial<InventoryLocation>): InventoryLocation {
     controlledBy: 'us',
     expires: undefined,
     status: 'ok',
-    notes: [`note with ${ATTR}, commas, "quotes"\nand a newline | pipe`],
+    notes,
+    notesKo: notes,
     ...overrides,
   };
 }

@@ -14,6 +14,7 @@ import {
   formatUtc,
   selectItems,
   selectLocalLocations,
+  selectNotes,
   selectReportLabels,
   type InventoryReportData,
   type ReportOptions,
@@ -184,8 +185,9 @@ function renderLocationDetail(location: InventoryLocation, data: InventoryReport
     `<dl class="facts">${facts.map(([term, value]) => `<div${term === labels.colCountries ? ' class="wide"' : ''}><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
   ];
   if (location.zones !== undefined && location.zones.length > 0) parts.push(renderZones(location.zones, labels));
-  if (location.notes.length > 0) {
-    parts.push(`<div class="notes"><h4>${escapeHtml(labels.notesTitle)}</h4><ul>${location.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul></div>`);
+  const notes = selectNotes(labels, location);
+  if (notes.length > 0) {
+    parts.push(`<div class="notes"><h4>${escapeHtml(labels.notesTitle)}</h4><ul>${notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul></div>`);
   }
   parts.push('</article>');
   return parts.join('\n');

@@ -13,6 +13,7 @@ import {
   formatUtc,
   selectItems,
   selectLocalLocations,
+  selectNotes,
   selectReportLabels,
   type InventoryReportData,
   type ReportOptions,
@@ -117,7 +118,7 @@ function renderLocations(data: InventoryReportData, labels: Labels): string {
   const notes = data.inventory.locations.map((location) => [
     describeLocation(labels, location.id),
     formatCountryList(labels, location.countries),
-    location.notes.join('\n'),
+    selectNotes(labels, location).join('\n'),
   ]);
   parts.push(renderMarkdownTable([labels.colLocation, labels.colCountries, labels.colNotes], notes));
   const zoneRows = data.inventory.locations.flatMap((location) =>

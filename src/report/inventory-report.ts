@@ -104,6 +104,11 @@ export function selectItems(labels: Labels, location: InventoryLocation, keptFie
 }
 
 /** Who can delete it: us (purged after the retention), or Cloudflare (ages out by a date, no API deletes it). */
+/** A location's notes in the report's language. */
+export function selectNotes(labels: Labels, location: InventoryLocation): readonly string[] {
+  return labels.lang === 'ko' ? location.notesKo : location.notes;
+}
+
 export function describeControl(labels: Labels, location: InventoryLocation): string {
   if (location.controlledBy === 'us') return labels.controlledByUsDetail(location.retention);
   return location.expires === undefined ? labels.controlledByCloudflare : labels.controlledByCloudflareUntil(formatMinute(location.expires));

@@ -28,6 +28,7 @@ export function hostileInventory(): Inventory {
         expires: undefined,
         status: 'ok',
         notes: ['=cmd|\' /C calc\'!A0', 'a "quoted", comma\nand a newline', '<script>alert(1)</script>', '\u001b[31mred\u001b[0m'],
+        notesKo: ['=cmd|\' /C calc\'!A0', 'a "quoted", comma\nand a newline', '<script>alert(1)</script>', '\u001b[31mred\u001b[0m'],
       },
       {
         id: 'local/http-analytics',
@@ -44,6 +45,7 @@ export function hostileInventory(): Inventory {
         expires: undefined,
         status: 'ok',
         notes: [],
+        notesKo: [],
         requests: 0,
       },
       {
@@ -64,6 +66,7 @@ export function hostileInventory(): Inventory {
         expires: new Date('2025-03-01T12:00:00Z'),
         status: 'ok',
         notes: ['-1 zone "shop, main": kept by Cloudflare for 1 day; not deletable through the API'],
+        notesKo: ['-1 zone "shop, main": kept by Cloudflare for 1 day; not deletable through the API'],
         zones: [
           {
             zoneId: '0123456789abcdef0123456789abcdef',
@@ -91,6 +94,7 @@ export function hostileInventory(): Inventory {
         expires: undefined,
         status: 'not_available',
         notes: ['not available on this plan'],
+        notesKo: ['not available on this plan'],
       },
     ],
   };

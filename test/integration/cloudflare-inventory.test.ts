@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../src/emulator/index.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { ACCOUNT, SECRETS, startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO, type Truth } from './cloudflare-inventory-fixture.js';
+import { escapeHtml } from '../../src/report/escape.js';
 
 type LocationJson = {
   id: string;
@@ -95,6 +96,16 @@ describe('inventory of Cloudflare-held objects', () => {
     const entPages = emulator.requests.filter((r) => r.path === `/zones/${ZONE_ENT}/firewall/access_rules/rules`).map((r) => r.query['page'] ?? '1');
     expect(entPages).toEqual(['1', '2', '3']);
     expect(emulator.requests.filter((r) => r.path.endsWith('/items') && r.method === 'GET')).toHaveLength(3 + 1);
+
+    // The Korean report words every note in Korean; names, ids and Cloudflare's own words stay as they are.
+    const ko = await runCli(['inventory', '--format', 'html', '--lang', 'ko'], { env, cwd });
+    expect(ko.code).toBe(0);
+    for (const note of [...result.byId.values()].flatMap((location) => location.notes)) expect(ko.stdout).not.toContain(`<li>${escapeHtml(note)}</li>`);
+    expect(ko.stdout).toContain('목록 blocked_ips (관리 대상: 보유기간이 지난 항목은 파기): 항목 1203개');
+    expect(ko.stdout).toContain(`영역 blog.luxeret.com (${ZONE_FREE}): 이 요금제에서는 제공되지 않음 (free)`);
+    expect(ko.stdout).toContain(`영역 pro.luxeret.com (${ZONE_PRO})의 Logpull 보존 설정: 이 요금제에서는 제공되지 않음 (pro)`);
+    expect(ko.stdout).toContain('보고만 하고 삭제하지 않음: 대개 회사 자체의 허용 목록입니다');
+    expect(ko.stdout).toMatch(/\d+개 보관 \(판단 보류: 영역 [0-9a-f]{32}의 보안 이벤트를 아직 가져오지\(pull\) 않음\)/);
   });
 
   it('a zone with only the Free plan: lockdowns and logs are "not available", exit 0', async () => {

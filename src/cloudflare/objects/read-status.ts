@@ -28,7 +28,7 @@ export function okStatus(part: ObjectPart, scope: ObjectScope): ReadStatus {
 }
 
 export function notAvailableStatus(part: ObjectPart, scope: ObjectScope, plan: string | undefined): ReadStatus {
-  return { part, scope, state: 'not_available', message: `not available on this plan${plan ? ` (${plan})` : ''}` };
+  return { part, scope, state: 'not_available', message: `not available on this plan${plan ? ` (${plan})` : ''}`, plan };
 }
 
 export function notReadableStatus(part: ObjectPart, scope: ObjectScope): ReadStatus {

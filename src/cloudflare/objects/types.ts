@@ -31,6 +31,8 @@ export interface ReadStatus {
   readonly message: string | undefined;
   /** For `not_readable`: the permission that would allow the read. */
   readonly permission?: string | undefined;
+  /** For `not_available`: the zone's plan, when known. */
+  readonly plan?: string | undefined;
   /** For `error`: HTTP status and Cloudflare error codes, when there were any. */
   readonly status?: number | undefined;
   readonly codes?: readonly number[] | undefined;
