@@ -16,6 +16,7 @@ import {
 import type { Hold } from '../policy/holds.js';
 import {
   deleteObjectActivity,
+  readActivityIds,
   readEventGroups,
   readObjectActivity,
   readZoneEvidence,
@@ -320,6 +321,11 @@ export async function reconcileCloudflareIntents(client: RestClient, db: Db, sig
 /** Folds the events held now into the activity records; call in the transaction that purges those events. */
 export function writeFoldedActivity(db: Db, plan: CloudflarePlan, at: Date): void {
   writeObjectActivity(db, plan.activity.values(), at);
+  // Objects deleted outside this tool (dashboard, another script) leave their activity behind: forget it, but only
+  // when every scope was read – an object in a scope that failed to read still exists and still needs its evidence.
+  if (plan.rules.incomplete || plan.items.incomplete) return;
+  const present = new Set([...plan.objects.accessRules.map((rule) => rule.id), ...plan.objects.listItems.map((item) => item.id)]);
+  deleteObjectActivity(db, readActivityIds(db).filter((id) => !present.has(id)));
 }
 
 function readTargets(intent: AuditEntry): Record<string, string[]> {

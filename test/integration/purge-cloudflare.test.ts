@@ -114,6 +114,27 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(emulatorObjectIds(emulator).items).toEqual(before.items);
   });
 
+  it('forgets the activity of objects deleted outside the tool, but only after a run that read every scope', async () => {
+    expect((await runCli(['purge'], { env })).code).toBe(0);
+    const activityIds = () => queryStore<{ object_id: string }>(store(), 'SELECT object_id FROM cloudflare_object_activity').map((row) => row.object_id);
+    const { rules, items } = emulatorObjectIds(emulator);
+    const [rule, item] = [rules.find((id) => activityIds().includes(id))!, items.find((id) => activityIds().includes(id))!];
+    expect([rule, item]).not.toContain(undefined);
+    // Someone deletes a rule and a list item in the dashboard.
+    for (const owner of [...emulator.state.zones.values(), ...emulator.state.accounts.values()]) owner.accessRules.delete(rule);
+    for (const account of emulator.state.accounts.values()) for (const list of account.lists.values()) list.items.delete(item);
+
+    // A run that cannot read the lists forgets nothing: an unread item may still exist.
+    addToken(emulator.state, { value: 'no-lists', permissions: ALL_PERMISSIONS.filter((p) => !p.includes('Filter Lists')) });
+    expect((await runCli(['purge'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'no-lists' } })).code).toBe(4);
+    expect(activityIds()).toEqual(expect.arrayContaining([rule, item]));
+
+    expect((await runCli(['purge'], { env })).code).toBe(0);
+    expect(activityIds()).not.toContain(rule);
+    expect(activityIds()).not.toContain(item);
+    expect(activityIds().length).toBeGreaterThan(0);
+  });
+
   it('does not judge objects idle on evidence a purge without Cloudflare access destroyed', async () => {
     // A local purge without the token deletes events older than 30 days without folding them into the activity.
     expect((await runCli(['purge'], { env: { LUXERET_HOME: home } })).code).toBe(0);
