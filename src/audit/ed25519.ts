@@ -27,7 +27,7 @@ function sodiumLib(): Sodium | undefined {
   return sodium.lib;
 }
 
-/** Which library checks signatures in this process (reported by the bench). */
+/** Which library checks signatures in this process (the bench and `doctor` report it). */
 export function ed25519Backend(): 'libsodium' | 'node:crypto' {
   return sodiumLib() ? 'libsodium' : 'node:crypto';
 }
