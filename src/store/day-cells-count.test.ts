@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Db } from './db.js';
+import { compiledWorkerUrl } from '../worker-url.js';
 import { startCountingDayCells } from './day-cells-count.js';
 import { countDayCells, DAY_SECONDS } from './stats.js';
 import { useTempStore } from '../../test/helpers/store.js';
@@ -47,5 +49,27 @@ describe('startCountingDayCells', () => {
       })
       .immediate();
     expect(result).toEqual({ cells: [[{ zoneId: 'z1', day: DAY, country: 'KR', count: 2, distinctIps: 2, rows: 2, ipRows: 2 }]], countedBy: 'this thread' });
+  });
+
+  it('counts on this thread when the worker never even starts, instead of waiting for it', () => {
+    addEvents(DAY, 'KR', ['198.18.0.1']);
+    const never = new URL('data:text/javascript,await new Promise(() => {})');
+    const started = performance.now();
+    const result = startCountingDayCells(db, 'firewall_events', [DAY], { workerScript: never, startTimeoutMs: 300 }).wait();
+    expect(result.countedBy).toBe('this thread');
+    expect(result.cells[0]).toHaveLength(1);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('starts its worker in a process run as ES module eval (inherited --input-type=module)', () => {
+    addEvents(DAY, 'KR', ['198.18.0.1', '198.18.0.2']);
+    const built = (name: string) => compiledWorkerUrl(import.meta.url, name).href;
+    const script = `
+      const { openStore } = await import(${JSON.stringify(built('db'))});
+      const { startCountingDayCells } = await import(${JSON.stringify(built('day-cells-count'))});
+      const db = openStore(${JSON.stringify(db.name)});
+      console.log(startCountingDayCells(db, 'firewall_events', [${DAY}], { startTimeoutMs: 20000 }).wait().countedBy);`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(output.trim()).toBe('worker');
   });
 });

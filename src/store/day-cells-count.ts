@@ -17,17 +17,21 @@ export interface DayCellsJob {
 
 export const DAY_CELLS_WORKER_STATE = { waiting: 0, started: 1, done: 2 } as const;
 
+/** A worker not even started by then is taken as unable to start (a loaded machine takes a second or two). */
+const WORKER_START_TIMEOUT_MS = 30_000;
 /** Far beyond any store's counting time (seconds per million rows); past it the caller's transaction gives up. */
 const WORKER_RESULT_TIMEOUT_MS = 10 * 60_000;
 
-// Loads the worker module and, should even that fail, still reports back: the caller is blocked waiting.
+// Loads the worker module and, should even that fail, still reports back: the caller is blocked waiting. Only
+// dynamic import(), so that it runs whether the worker inherits CommonJS or ES module eval (--input-type).
 const WORKER_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-import(workerData.script).catch((err) => {
-  workerData.port.postMessage({ error: String(err && err.message ? err.message : err) });
-  Atomics.store(workerData.state, 0, ${DAY_CELLS_WORKER_STATE.done});
-  Atomics.notify(workerData.state, 0);
-});`;
+import('node:worker_threads').then(({ workerData }) =>
+  import(workerData.script).catch((err) => {
+    workerData.port.postMessage({ error: String(err && err.message ? err.message : err) });
+    Atomics.store(workerData.state, 0, ${DAY_CELLS_WORKER_STATE.done});
+    Atomics.notify(workerData.state, 0);
+  }),
+);`;
 
 export interface DayCellsCount {
   /** Blocks until the counts are in: one list of cells per day asked, in order, and which thread counted them. */
@@ -45,7 +49,7 @@ export function startCountingDayCells(
   db: Db,
   dataset: StatsDataset,
   days: readonly number[],
-  options: { workerScript?: URL } = {},
+  options: { workerScript?: URL; startTimeoutMs?: number } = {},
 ): DayCellsCount {
   if (days.length === 0) return { wait: () => ({ cells: [], countedBy: 'this thread' }) };
   const countHere = () => ({ cells: countOnSecondConnection(db.name, dataset, days), countedBy: 'this thread' as const });
@@ -63,7 +67,8 @@ export function startCountingDayCells(
   return {
     wait: () => {
       try {
-        if (Atomics.wait(state, 0, DAY_CELLS_WORKER_STATE.waiting, WORKER_RESULT_TIMEOUT_MS) === 'timed-out') throw timedOut();
+        // A worker that never started (it died before it could say so) would leave this thread waiting for ever.
+        if (Atomics.wait(state, 0, DAY_CELLS_WORKER_STATE.waiting, options.startTimeoutMs ?? WORKER_START_TIMEOUT_MS) === 'timed-out') return countHere();
         if (Atomics.wait(state, 0, DAY_CELLS_WORKER_STATE.started, WORKER_RESULT_TIMEOUT_MS) === 'timed-out') throw timedOut();
         const reply = receiveMessageOnPort(port1)?.message as { cells?: RawStatsCell[][] } | undefined;
         return reply?.cells === undefined ? countHere() : { cells: reply.cells, countedBy: 'worker' };
