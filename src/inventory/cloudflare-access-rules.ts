@@ -1,7 +1,7 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import type { Duration } from '../config/duration.js';
-import { addExpiryNotes, buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
-import { addNote, sortCountries, type InventoryLocation } from './inventory.js';
+import { addExpiryNotes, buildObjectLocation, buildObjectStatus, type ObjectExpiry } from './cloudflare-object-status.js';
+import { addNote, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_ACCESS_RULES_ID = 'cloudflare/access-rules';
 
@@ -36,20 +36,16 @@ export function buildCloudflareAccessRulesLocation(input: AccessRulesLocationInp
   if (allow > 0) addNote(notes, `${allow} whitelist (allow) rule(s): never deleted`, `허용(whitelist) 규칙 ${allow}개: 삭제하지 않습니다`);
   const expiry = input.expiry;
   addExpiryNotes(notes, expiry, input.retention.text, { en: 'rule(s)', ko: '규칙' });
-  return {
+  return buildObjectLocation({
     id: CLOUDFLARE_ACCESS_RULES_ID,
-    kind: 'cloudflare',
     records: rules.length,
     distinctIps: ips.size,
-    countries: sortCountries(countries),
-    ...selectOldestNewest(rules.map((rule) => rule.createdOn)),
-    pastRetention: expiry?.expired ?? 0,
-    held: expiry?.held ?? 0,
+    countries,
+    dates: rules.map((rule) => rule.createdOn),
+    expiry,
     retention: input.retention.text,
     controlledBy: 'us',
-    expires: undefined,
     status,
-    notes: notes.en,
-    notesKo: notes.ko,
-  };
+    notes,
+  });
 }

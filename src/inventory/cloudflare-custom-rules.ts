@@ -1,7 +1,7 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildObjectStatus, selectOldestNewest } from './cloudflare-object-status.js';
+import { buildObjectLocation, buildObjectStatus } from './cloudflare-object-status.js';
 import { REPORTED_NOT_DELETED } from './cloudflare-lockdowns.js';
-import { addNote, sortCountries, type InventoryLocation } from './inventory.js';
+import { addNote, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_CUSTOM_RULES_ID = 'cloudflare/custom-rules';
 
@@ -37,20 +37,14 @@ export function buildCloudflareCustomRulesLocation(objects: CloudflareObjects): 
     }
   }
   addNote(notes, REPORTED_NOT_DELETED.en, REPORTED_NOT_DELETED.ko);
-  return {
+  return buildObjectLocation({
     id: CLOUDFLARE_CUSTOM_RULES_ID,
-    kind: 'cloudflare',
     records: literals.length,
     distinctIps: new Set(literals.flatMap((literal) => literal.networks.map((network) => network.text))).size,
-    countries: sortCountries(countries),
-    ...selectOldestNewest(naming.flatMap((rule) => (rule.lastUpdated ? [rule.lastUpdated] : []))),
-    pastRetention: 0,
-    held: 0,
-    retention: undefined,
+    countries,
+    dates: naming.flatMap((rule) => (rule.lastUpdated ? [rule.lastUpdated] : [])),
     controlledBy: 'us',
-    expires: undefined,
     status,
-    notes: notes.en,
-    notesKo: notes.ko,
-  };
+    notes,
+  });
 }

@@ -1,6 +1,6 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import type { Duration } from '../config/duration.js';
-import { addExpiryNotes, buildObjectStatus, selectOldestNewest, type ObjectExpiry } from './cloudflare-object-status.js';
+import { addExpiryNotes, buildObjectLocation, buildObjectStatus, type ObjectExpiry } from './cloudflare-object-status.js';
 import { addNote, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_LIST_ITEMS_ID = 'cloudflare/list-items';
@@ -44,20 +44,15 @@ export function buildCloudflareListItemsLocation(input: ListItemsLocationInput):
   }
   const expiry = input.expiry;
   addExpiryNotes(notes, expiry, input.retention.text, { en: 'item(s)', ko: '항목', deletableEn: 'managed item(s)', deletableKo: '관리 대상 항목' });
-  return {
+  return buildObjectLocation({
     id: CLOUDFLARE_LIST_ITEMS_ID,
-    kind: 'cloudflare',
     records: items.length,
     distinctIps: new Set(items.flatMap((item) => (item.network ? [item.network.text] : []))).size,
-    countries: [],
-    ...selectOldestNewest(items.map((item) => item.createdOn)),
-    pastRetention: expiry?.expired ?? 0,
-    held: expiry?.held ?? 0,
+    dates: items.map((item) => item.createdOn),
+    expiry,
     retention: input.retention.text,
     controlledBy: 'us',
-    expires: undefined,
     status,
-    notes: notes.en,
-    notesKo: notes.ko,
-  };
+    notes,
+  });
 }

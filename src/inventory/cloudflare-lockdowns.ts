@@ -1,5 +1,5 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildObjectStatus, selectOldestNewest } from './cloudflare-object-status.js';
+import { buildObjectLocation, buildObjectStatus } from './cloudflare-object-status.js';
 import { addNote, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_LOCKDOWNS_ID = 'cloudflare/lockdowns';
@@ -19,20 +19,13 @@ export function buildCloudflareLockdownsLocation(objects: CloudflareObjects): In
     addNote(notes, `${objects.lockdowns.length} lockdown rule(s) in ${zones.size} zone(s)`, `영역(zone) ${zones.size}개에 잠금(lockdown) 규칙 ${objects.lockdowns.length}개`);
   }
   addNote(notes, REPORTED_NOT_DELETED.en, REPORTED_NOT_DELETED.ko);
-  return {
+  return buildObjectLocation({
     id: CLOUDFLARE_LOCKDOWNS_ID,
-    kind: 'cloudflare',
     records: configurations.length,
     distinctIps: new Set(configurations.map((c) => c.network?.text ?? c.value)).size,
-    countries: [],
-    ...selectOldestNewest(objects.lockdowns.flatMap((lockdown) => (lockdown.createdOn ? [lockdown.createdOn] : []))),
-    pastRetention: 0,
-    held: 0,
-    retention: undefined,
+    dates: objects.lockdowns.flatMap((lockdown) => (lockdown.createdOn ? [lockdown.createdOn] : [])),
     controlledBy: 'us',
-    expires: undefined,
     status,
-    notes: notes.en,
-    notesKo: notes.ko,
-  };
+    notes,
+  });
 }

@@ -1,5 +1,5 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildObjectStatus, describeScope, describeZone } from './cloudflare-object-status.js';
+import { buildObjectLocation, buildObjectStatus, describeScope, describeZone } from './cloudflare-object-status.js';
 import { addNote, type InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_LOGPULL_ID = 'cloudflare/logpull';
@@ -37,21 +37,5 @@ export function buildCloudflareLogpullLocation(objects: CloudflareObjects): Inve
   }
   const other = objects.logpushJobs.length - shipping.length;
   if (other > 0) addNote(notes, `${other} other Logpush job(s) ship neither ClientIP nor ClientCountry`, `다른 Logpush 작업 ${other}개는 ClientIP도 ClientCountry도 보내지 않습니다`);
-  return {
-    id: CLOUDFLARE_LOGPULL_ID,
-    kind: 'cloudflare',
-    records: retaining.length + shipping.length,
-    distinctIps: 0,
-    countries: [],
-    oldest: undefined,
-    newest: undefined,
-    pastRetention: 0,
-    held: 0,
-    retention: undefined,
-    controlledBy: 'cloudflare',
-    expires: undefined,
-    status,
-    notes: notes.en,
-    notesKo: notes.ko,
-  };
+  return buildObjectLocation({ id: CLOUDFLARE_LOGPULL_ID, records: retaining.length + shipping.length, distinctIps: 0, controlledBy: 'cloudflare', status, notes });
 }

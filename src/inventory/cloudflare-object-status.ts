@@ -1,5 +1,5 @@
 import type { CloudflareObjects, ObjectPart, ReadStatus, ZoneInfo } from '../cloudflare/objects/types.js';
-import { addNote, createNotes, type LocationNotes, type LocationStatus } from './inventory.js';
+import { addNote, createNotes, sortCountries, type CountryCount, type InventoryLocation, type LocationNotes, type LocationStatus } from './inventory.js';
 
 /**
  * One location's status from the read statuses of its parts: `error` if any read failed (the inventory then exits 4);
@@ -44,6 +44,43 @@ export function describeZone(zones: readonly ZoneInfo[], zoneId: string, lang: '
   const name = zones.find((zone) => zone.id === zoneId)?.name;
   const word = lang === 'ko' ? '영역' : 'zone';
   return name ? `${word} ${name} (${zoneId})` : `${word} ${zoneId}`;
+}
+
+/** What differs between the locations of Cloudflare objects; the rest of an InventoryLocation follows from it. */
+export interface ObjectLocationFacts {
+  readonly id: string;
+  readonly records: number;
+  readonly distinctIps: number;
+  readonly countries?: readonly CountryCount[];
+  /** Creation or update times of the objects counted: oldest and newest. */
+  readonly dates?: readonly Date[];
+  /** The purpose rule's verdict, for objects a purge may delete; undefined for reported-only ones. */
+  readonly expiry?: ObjectExpiry | undefined;
+  /** The retention rule as written, for objects a purge may delete. */
+  readonly retention?: string;
+  /** Objects we configured (rules, lists) are ours to keep or delete; log retention is Cloudflare's. */
+  readonly controlledBy: 'us' | 'cloudflare';
+  readonly status: LocationStatus;
+  readonly notes: LocationNotes;
+}
+
+export function buildObjectLocation(facts: ObjectLocationFacts): InventoryLocation {
+  return {
+    id: facts.id,
+    kind: 'cloudflare',
+    records: facts.records,
+    distinctIps: facts.distinctIps,
+    countries: sortCountries(facts.countries ?? []),
+    ...selectOldestNewest(facts.dates ?? []),
+    pastRetention: facts.expiry?.expired ?? 0,
+    held: facts.expiry?.held ?? 0,
+    retention: facts.retention,
+    controlledBy: facts.controlledBy,
+    expires: undefined,
+    status: facts.status,
+    notes: facts.notes.en,
+    notesKo: facts.notes.ko,
+  };
 }
 
 export function selectOldestNewest(dates: readonly Date[]): { oldest: Date | undefined; newest: Date | undefined } {
