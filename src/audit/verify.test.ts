@@ -153,6 +153,17 @@ describe('verifyLodgedHead', () => {
     expect(verifyLodgedHead(rewritten, keys.publicKey, lodged)[0]!.reason).toMatch(/history was rewritten/);
     expect(verifyLodgedHead(entries.slice(0, 4), keys.publicKey, lodged)[0]!.reason).toMatch(/truncated/);
   });
+
+  it('reads export lines still as text the same way', () => {
+    const { entries } = buildChain(10);
+    const lodged = buildAuditHead(6, entries[5]!.hash, signerFor());
+    const lines = entries.map((e) => canonicalJson(e));
+    expect(verifyLodgedHead(lines, keys.publicKey, lodged)).toEqual([]);
+    lines[5] = canonicalJson({ ...entries[5]!, hash: 'sha256:' + 'e'.repeat(64) });
+    expect(verifyLodgedHead(lines, keys.publicKey, lodged)).toEqual([
+      { entry: 6, line: 6, reason: expect.stringMatching(/history was rewritten/) },
+    ]);
+  });
 });
 
 describe('export round trip', () => {

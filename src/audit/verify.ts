@@ -98,7 +98,7 @@ interface PreparedEntry {
 }
 
 function prepareEntry(entry: unknown): PreparedEntry {
-  const candidate = typeof entry === 'string' ? parseLine(entry) : entry;
+  const candidate = readEntry(entry);
   if (!isRecord(candidate)) return { record: undefined, shapeProblem: undefined, bytes: undefined, isHashIntact: false, signature: '' };
   const shapeProblem = describeShapeProblem(candidate);
   if (shapeProblem) return { record: candidate, shapeProblem, bytes: undefined, isHashIntact: false, signature: '' };
@@ -171,9 +171,12 @@ export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObje
   if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
     return [{ entry: head.count, line: 0, reason: 'the lodged head checkpoint signature does not verify with this public key' }];
   }
-  const records = entries.map((entry) => (typeof entry === 'string' ? parseLine(entry) : entry));
-  const index = records.findIndex((entry) => isRecord(entry) && entry.seq === head.count);
-  const atCount = index >= 0 ? (records[index] as Record<string, unknown>) : undefined;
+  // Lines are parsed only up to the one at the lodged count.
+  const index = entries.findIndex((entry) => {
+    const record = readEntry(entry);
+    return isRecord(record) && record.seq === head.count;
+  });
+  const atCount = index >= 0 ? (readEntry(entries[index]) as Record<string, unknown>) : undefined;
   if (atCount === undefined) {
     return [{ entry: head.count, line: entries.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
   }
@@ -252,10 +255,11 @@ function isHead(value: unknown): value is AuditHead {
   );
 }
 
-/** A line of an export as JSON; an unreadable line stays undefined, which verify names as such. */
-function parseLine(line: string): unknown {
+/** An entry as given, or an export line parsed as JSON; an unreadable line becomes undefined, which verify names. */
+function readEntry(entry: unknown): unknown {
+  if (typeof entry !== 'string') return entry;
   try {
-    return JSON.parse(line) as unknown;
+    return JSON.parse(entry) as unknown;
   } catch {
     return undefined;
   }
