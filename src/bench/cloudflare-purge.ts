@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { purgeExpired } from '../purge/purge.js';
 import { openStore } from '../store/db.js';
 import { writePullState } from '../store/pull-state.js';
 import type { PurgeEmulatorArgs, PurgeEmulatorReady } from './cloudflare-purge-emulator.js';
+import { round, startEmulatorChild } from './emulator-child.js';
 
 /**
  * The Cloudflare part of `purge` against the emulator (in a child process): `rules` access rules and `items` list
@@ -63,14 +63,11 @@ export async function benchCloudflarePurge(
     listItemChanges: Math.round(REAL.listItemChanges / countFactor),
     windowMs: Math.round(REAL.windowMs / timeFactor),
   };
-  const dir = mkdtempSync(join(tmpdir(), 'luxeret-bench-cfpurge-'));
   say(`cloudflare purge bench: seeding ${rules} rules and ${items} list items`);
-  const child = fork(new URL('./cloudflare-purge-emulator.js', import.meta.url), [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const emulator = await startEmulatorChild<PurgeEmulatorReady>(new URL('./cloudflare-purge-emulator.js', import.meta.url), [JSON.stringify(args)]);
+  const dir = mkdtempSync(join(tmpdir(), 'luxeret-bench-cfpurge-'));
   try {
-    const ready = await new Promise<PurgeEmulatorReady>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as PurgeEmulatorReady));
-      child.once('exit', (code) => reject(new Error(`bench emulator exited with ${code}`)));
-    });
+    const { child, ready } = emulator;
     const nowMs = Date.now();
     const db = openStore(join(dir, 'bench.db'), { create: true });
     // Events pulled for 200 days with none from the objects' addresses: every object is idle and due.
@@ -148,12 +145,7 @@ export async function benchCloudflarePurge(
       ok: failed === 0 && remaining.rules === 0 && remaining.items === 0 && budgetFraction >= 0.9 && requestsPerDeletedItem <= 0.01,
     };
   } finally {
-    child.disconnect();
-    child.kill();
+    emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { createCloudflareClient } from '../cloudflare/graphql-client.js';
 import { parseDuration } from '../config/duration.js';
 import { pullZones } from '../pull/pull.js';
 import { openStore } from '../store/db.js';
+import { round, startEmulatorChild } from './emulator-child.js';
 import type { PullEmulatorReady } from './pull-emulator.js';
 
 export interface PullBenchResult {
@@ -33,14 +33,11 @@ const COLUMNS = 'zone_id, datetime, ray_name, client_ip, client_country, client_
 export async function benchPull(options: { events?: number; onProgress?: (line: string) => void } = {}): Promise<PullBenchResult> {
   const count = options.events ?? 1_000_000;
   const say = options.onProgress ?? (() => undefined);
-  const dir = mkdtempSync(join(tmpdir(), 'luxeret-bench-pull-'));
   say(`pull bench: seeding ${count.toLocaleString('en')} events in the emulator process`);
-  const child = fork(new URL('./pull-emulator.js', import.meta.url), [String(count)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const emulator = await startEmulatorChild<PullEmulatorReady>(new URL('./pull-emulator.js', import.meta.url), [String(count)]);
+  const dir = mkdtempSync(join(tmpdir(), 'luxeret-bench-pull-'));
   try {
-    const ready = await new Promise<PullEmulatorReady>((resolve, reject) => {
-      child.once('message', (message) => resolve(message as PullEmulatorReady));
-      child.once('exit', (code) => reject(new Error(`bench emulator exited with ${code}`)));
-    });
+    const { ready } = emulator;
     global.gc?.();
 
     say('pull bench: pulling');
@@ -95,14 +92,9 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
       ok: stored === count && ratio <= 2 && peakRssMb < 250,
     };
   } finally {
-    child.disconnect();
-    child.kill();
+    emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 /** A readable table of the result. */
