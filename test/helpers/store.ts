@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { openStore, type Db } from '../../src/store/db.js';
+import { makeTempDir, runCli } from './cli.js';
 
 /** Gives each test of the file a fresh migrated store file (through `use`), closed and removed after the test. */
 export function useTempStore(use: (db: Db) => void): void {
@@ -67,4 +68,30 @@ export function writeConfig(home: string, extra: string = ''): string {
   const path = join(home, 'config.yaml');
   writeFileSync(path, `zones:\n  - id: "${ZONE_ID}"\n    name: luxeret.com\n${extra}`);
   return path;
+}
+
+/** A LUXERET_HOME set up as an operator would: `init` run, a config written. */
+export interface TestHome {
+  /** The temporary folder holding `home`, for files a test writes beside it. */
+  readonly dir: string;
+  readonly home: string;
+  readonly env: Record<string, string>;
+}
+
+/** Gives each test of the file a fresh TestHome whose config adds `extraConfig` to writeConfig's; removed after it. */
+export function useInitialisedHome(extraConfig: string, use: (home: TestHome) => void): void {
+  let cleanup: (() => void) | undefined;
+  beforeEach(async () => {
+    const temp = makeTempDir();
+    cleanup = temp.cleanup;
+    const home = join(temp.dir, 'home');
+    const env = { LUXERET_HOME: home };
+    expect((await runCli(['init'], { env })).code).toBe(0);
+    writeConfig(home, extraConfig);
+    use({ dir: temp.dir, home, env });
+  });
+  afterEach(() => {
+    cleanup?.();
+    cleanup = undefined;
+  });
 }

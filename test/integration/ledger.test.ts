@@ -1,32 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { appendAuditEntry } from '../../src/audit/log.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { openStore } from '../../src/store/db.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent } from '../helpers/store.js';
+import { runCli } from '../helpers/cli.js';
+import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { DESTRUCTION_METHODS } from '../../src/policy/destruction-methods.js';
 
 const DAY = 86_400_000;
 let dir: string;
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
-
-beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  dir = temp.dir;
-  home = join(temp.dir, 'home');
-  env = { LUXERET_HOME: home };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeConfig(home, 'controller: "Luxeret Co., Ltd."\nretention:\n  firewall_events: 30d\n  http_analytics: 30d\n');
-});
-afterEach(() => cleanup());
+useInitialisedHome('controller: "Luxeret Co., Ltd."\nretention:\n  firewall_events: 30d\n  http_analytics: 30d\n', (made) => ({ dir, home, env } = made));
 
 const store = () => join(home, 'luxeret.db');
 

@@ -1,25 +1,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBytes } from '../../src/policy/network.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent } from '../helpers/store.js';
+import { runCli } from '../helpers/cli.js';
+import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 
 const DAY = 86_400_000;
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
-
-beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  home = join(temp.dir, 'home');
-  env = { LUXERET_HOME: home };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeConfig(home, 'retention:\n  firewall_events: 30d\n  http_analytics: 30d\n');
-});
-afterEach(() => cleanup());
+useInitialisedHome('retention:\n  firewall_events: 30d\n  http_analytics: 30d\n', (made) => ({ home, env } = made));
 
 const store = () => join(home, 'luxeret.db');
 const ip = (i: number) => `198.18.${(i >> 8) & 255}.${i & 255}`;

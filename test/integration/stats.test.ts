@@ -1,26 +1,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent } from '../helpers/store.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 
 const DAY_S = 86_400;
 const MIN_COUNT = 5;
 const ZONE_2 = 'a'.repeat(32);
 let home: string;
-let cleanup: () => void;
 let env: Record<string, string>;
-
-beforeEach(async () => {
-  const temp = makeTempDir();
-  cleanup = temp.cleanup;
-  home = join(temp.dir, 'home');
-  env = { LUXERET_HOME: home };
-  expect((await runCli(['init'], { env })).code).toBe(0);
-  writeConfig(home, `retention:\n  firewall_events: 30d\n  http_analytics: 30d\nstatistics:\n  min_count: ${MIN_COUNT}\n`);
-});
-afterEach(() => cleanup());
+useInitialisedHome(`retention:\n  firewall_events: 30d\n  http_analytics: 30d\nstatistics:\n  min_count: ${MIN_COUNT}\n`, (made) => ({ home, env } = made));
 
 const store = () => join(home, 'luxeret.db');
 
