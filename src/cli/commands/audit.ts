@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { splitAuditExport, renderAuditExport } from '../../audit/export.js';
+import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines } from '../../audit/log.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
@@ -101,15 +101,15 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 };
 
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
-function readStoreExport(ctx: CliContext): ReturnType<typeof splitAuditExport> {
+function readStoreExport(ctx: CliContext): SplitAuditExport {
   const db = ctx.store();
+  const entries = readAuditLines(db);
   const head = readAuditHeadText(db);
-  const parsed = splitAuditExport(readAuditLines(db).join('\n'));
-  if (head === undefined) return parsed;
+  if (head === undefined) return { entries, head: undefined };
   try {
-    return { entries: parsed.entries, head: JSON.parse(head) as unknown };
+    return { entries, head: JSON.parse(head) as unknown };
   } catch {
-    return { entries: parsed.entries, head: head };
+    return { entries, head };
   }
 }
 
