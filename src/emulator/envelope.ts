@@ -30,7 +30,6 @@ export function apiError(status: number, code: number, message: string, headers?
 export const noRoute = (): Reply => apiError(404, 7003, 'No route for the URI');
 export const authenticationError = (): Reply => apiError(403, 10000, 'Authentication error');
 export const invalidToken = (status: number): Reply => apiError(status, 1000, 'Invalid API Token');
-export const notFound = (message = 'Not found', code = 10006): Reply => apiError(404, code, message);
 export const badRequest = (message: string, code = 10001): Reply => apiError(400, code, message);
 
 /** The 429 body observed in the wild (code 971); `Retry-After` in whole seconds, rounded up. */

@@ -4,8 +4,6 @@
  */
 
 export type PlanId = 'free' | 'pro' | 'business' | 'enterprise';
-export const PLAN_IDS: readonly PlanId[] = ['free', 'pro', 'business', 'enterprise'];
-
 /** One row of `firewallEventsAdaptive`. Fields left out are answered with the GraphQL type's zero value. */
 export interface FirewallEvent {
   /** RFC 3339, one-second resolution, e.g. `2026-10-20T10:00:54Z`. */

@@ -1,6 +1,6 @@
 import type { Duration } from '../config/duration.js';
 import { selectHoldsTouching, type Hold } from './holds.js';
-import { parseNetwork, type Network } from './network.js';
+import { parseNetwork } from './network.js';
 
 /**
  * When an IP object held in Cloudflare (an IP Access Rule, an item of a managed IP list) has served its purpose.
@@ -203,9 +203,4 @@ export function selectLastSeen(candidates: readonly PurposeCandidate[], events: 
     }
   }
   return result;
-}
-
-/** The network an object names, when it names one. */
-export function candidateNetwork(candidate: PurposeCandidate): Network | undefined {
-  return parseNetwork(candidate.value);
 }

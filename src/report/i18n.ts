@@ -432,8 +432,3 @@ const KO: Labels = {
 export function selectLabels(lang: Lang): Labels {
   return lang === 'ko' ? KO : EN;
 }
-
-/** Whether a `--lang` value is one we have labels for. */
-export function isLang(value: string): value is Lang {
-  return (LANGS as readonly string[]).includes(value);
-}

@@ -141,8 +141,3 @@ async function fetchAccountLists(sdk: Cloudflare, accountId: string, managedName
   const items = await Promise.all(lists.map((list) => fetchListItems(sdk, list)));
   return [...lists.map((list): ListsEntry => ({ kind: 'list', list })), ...items.map((entry): ListsEntry => ({ kind: 'items', items: entry }))];
 }
-
-/** The status of one part for one scope, if it was read. */
-export function selectStatus(objects: CloudflareObjects, part: ObjectPart, scope: ObjectScope): ReadStatus | undefined {
-  return objects.statuses.find((status) => status.part === part && status.scope.type === scope.type && status.scope.id === scope.id);
-}
