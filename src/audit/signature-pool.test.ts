@@ -27,6 +27,7 @@ describe('startSignaturePool', () => {
     pool = startSignaturePool(keys.publicKey, 2);
     const verdicts = await Promise.all([pool.check(batch), pool.check(batch), pool.check({ messages: [], signatures: [] })]);
     expect(verdicts).toEqual([expected, expected, []]);
+    expect(pool.checkedOnThisThread()).toBe(0);
   });
 
   it('reaches the same verdicts on this thread when its workers cannot load', async () => {
@@ -34,6 +35,7 @@ describe('startSignaturePool', () => {
     pool = startSignaturePool(keys.publicKey, 2, { workerScript: new URL('file:///nonexistent/signature-worker.js') });
     expect(await pool.check(batch)).toEqual(expected);
     expect(await pool.check(batch)).toEqual(expected);
+    expect(pool.checkedOnThisThread()).toBe(2);
   });
 });
 

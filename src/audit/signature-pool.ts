@@ -21,6 +21,8 @@ export interface PackedBatch {
 export interface SignaturePool {
   /** One verdict per message. Checked on this thread instead when the pool has no worker left. */
   check(batch: SignatureBatch): Promise<boolean[]>;
+  /** How many batches were checked on this thread because no worker could take them. */
+  checkedOnThisThread(): number;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,11 @@ interface Job {
  */
 export function startSignaturePool(publicKey: KeyObject, size: number, options: { workerScript?: URL } = {}): SignaturePool {
   const script = options.workerScript ?? compiledWorkerUrl(import.meta.url, 'signature-worker');
-  const checkHere = (batch: SignatureBatch) => batch.messages.map((message, i) => verifyEd25519(message, batch.signatures[i]!, publicKey));
+  let checkedHere = 0;
+  const checkHere = (batch: SignatureBatch) => {
+    checkedHere += 1;
+    return batch.messages.map((message, i) => verifyEd25519(message, batch.signatures[i]!, publicKey));
+  };
   const jobs = new Map<number, Job>();
   let live: Worker[] = [];
   const retire = (worker: Worker) => {
@@ -70,6 +76,7 @@ export function startSignaturePool(publicKey: KeyObject, size: number, options: 
         worker.postMessage(packed, [packed.ends.buffer, packed.signatures.buffer, packed.messages.buffer]);
       });
     },
+    checkedOnThisThread: () => checkedHere,
     close: async () => {
       const workers = live;
       live = [];
