@@ -27,7 +27,8 @@
  *   bulkOperationStepMs, maxListItemsPerAccount }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
- * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, LOCKDOWN_RULE_LIMIT, PLAN_NAMES.
+ * - plans: LOCKDOWN_RULE_LIMIT, PLAN_NAMES; graphql-limits: DATASET_LIMIT_TABLE (each row with its source),
+ *   defaultDatasetLimits(dataset, plan), defaultHiddenFields, GRAPHQL_BUDGET.
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
@@ -44,6 +45,7 @@ export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type Se
 export * from './state.js';
 export * from './models.js';
 export * from './plans.js';
+export * from './graphql-limits.js';
 export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';

@@ -5,7 +5,8 @@ import { apiError, authenticationError, invalidToken, noRoute, rateLimited, type
 import { FaultInjector, truncateBody, type FaultPlan } from './faults.js';
 import { graphqlErrorReply, graphqlUnauthorized, handleGraphql } from './graphql/handler.js';
 import { QueryError } from './graphql/errors.js';
-import { SlidingWindowLimiter, rateLimitHeaders } from './rate-limit.js';
+import { graphqlRequestCost } from './graphql/cost.js';
+import { SlidingWindowLimiter, rateLimitHeaders, type LimitDecision } from './rate-limit.js';
 import { REST_ROUTES } from './rest/index.js';
 import { Router, type HttpMethod } from './router.js';
 import { createState, type EmulatorState, type StateOptions, type TokenState } from './state.js';
@@ -69,6 +70,8 @@ function closeServer(server: Server): Promise<void> {
 }
 
 const router = new Router(REST_ROUTES);
+/** G12: the two transient GraphQL answers errors.mdx documents (HTTP 503); injected faults alternate them. */
+const GRAPHQL_TRANSIENT = ['unable to execute query, please try again later', 'too many queries in progress, please try again later'];
 
 class Runtime {
   private readonly limiter = new SlidingWindowLimiter();
@@ -128,11 +131,10 @@ class Runtime {
     const match = seen.kind === 'rest' && isApiPath ? router.match(method, path) : undefined;
     if (!isApiPath) return { reply: noRoute(), ...none };
 
-    // Every API call counts and carries the rate-limit headers, unknown routes included.
+    // Every API call counts, unknown routes included; only REST answers carry the rate-limit headers (G9).
     const auth = authenticate(state, authorization);
-    const limit = seen.kind === 'graphql' ? state.limits.graphqlQueries : state.limits.restRequests;
-    const decision = this.limiter.take(`${seen.kind}:${auth.kind === 'ok' ? auth.token.id : 'anonymous'}`, 1, limit, state.limits.windowMs, state.now());
-    const headers = rateLimitHeaders(decision);
+    const decision = this.takeBudget(seen.kind, auth.kind === 'ok' ? auth.token : undefined, raw);
+    const headers = seen.kind === 'rest' ? rateLimitHeaders(decision) : {};
     if ((seen.kind === 'graphql' && method !== 'POST') || (seen.kind === 'rest' && (match === undefined || match === 'method'))) {
       return { reply: noRoute(), malformed: false, headers };
     }
@@ -158,7 +160,7 @@ class Runtime {
     }
     if (fault.serverError) {
       const reply = seen.kind === 'graphql'
-        ? graphqlErrorReply(state, [new QueryError('unable to execute query, please try again later', 'transient')], 'transient')
+        ? graphqlErrorReply(state, [new QueryError(GRAPHQL_TRANSIENT[this.requests.length % 2] as string, 'transient')], 'transient')
         // No published 5xx envelope code; 10013 is the emulator's choice, the status is what clients act on.
         : apiError(503, 10013, 'Service temporarily unavailable, please try again later');
       return { reply, malformed: false, headers };
@@ -218,9 +220,24 @@ class Runtime {
     return undefined;
   }
 
+  /**
+   * G8: a GraphQL request takes one request from the user's REST budget (the general API limit applies in addition)
+   * and its cost, scopes × nodes, from the GraphQL budget; a REST request takes one REST request.
+   */
+  private takeBudget(kind: 'rest' | 'graphql', token: TokenState | undefined, raw: string): LimitDecision {
+    const { state } = this;
+    const who = token?.id ?? 'anonymous';
+    const rest = this.limiter.take(`rest:${who}`, 1, state.limits.restRequests, state.limits.windowMs, state.now());
+    if (kind === 'rest' || !rest.allowed) return rest;
+    const cost = token === undefined ? 1 : graphqlRequestCost(state, token, raw);
+    return this.limiter.take(`graphql:${who}`, cost, state.limits.graphqlQueries, state.limits.windowMs, state.now());
+  }
+
+  /** G9: `Retry-After` on a GraphQL 429 only when the switch says so (unknown live). */
   private graphqlRateLimited(retryAfterSeconds: number): Reply {
     const reply = graphqlErrorReply(this.state, [new QueryError('rate limiter budget depleted, try again after 5 minutes', 'rate')], 'rate');
-    return { ...reply, status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } };
+    const headers: Record<string, string> = this.state.behaviour.graphqlRetryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } : {};
+    return { ...reply, status: 429, headers };
   }
 
   private drawFault(kind: 'rest' | 'graphql'): FaultPlan {

@@ -12,7 +12,7 @@ import type {
   TokenKind,
   TokenStatus,
 } from './models.js';
-import type { DatasetLimits, GraphqlDataset } from './plans.js';
+import type { DatasetLimits, GraphqlDataset } from './graphql-limits.js';
 
 /** Sliding-window sizes. Cloudflare: REST 1200, GraphQL 300, list-item changes 10,000, all per 5 minutes. */
 export interface RateLimitSettings {
@@ -45,6 +45,17 @@ export interface BehaviourSettings {
    * 'documented': the statuses the errors page lists (400, 403, 429).
    */
   graphqlErrorStatus: 'ok' | 'documented';
+  /**
+   * G1: how `settings.<dataset>.availableFields` names a nested field. 'underscore' (documented: `dimensions_clientIP`,
+   * `sum_requests`); 'dotted' (`dimensions.clientIP`) and 'bare' (`clientIP`) are the spellings clients must also accept.
+   */
+  availableFieldsSpelling: 'underscore' | 'dotted' | 'bare';
+  /** G2: limit errors in the live 2026 wording with `w d h m s ms` durations ('units'), or the older seconds form. */
+  limitErrorWording: 'units' | 'seconds';
+  /** G3: errors carry `extensions.code` (`budget`, `quota`, `authz`); false drops it ("not always present"). */
+  graphqlErrorCodes: boolean;
+  /** G9: whether a GraphQL 429 carries `Retry-After` (unknown; default no, so clients pace from their own count). */
+  graphqlRetryAfter: boolean;
   /** Status for a missing or unknown REST token: reports say 400 and 401 both occur. */
   invalidTokenStatus: 400 | 401;
   /** A bulk list operation moves one step (pending → running → completed) per this many polls or this much time. */
@@ -148,6 +159,10 @@ export function createState(options: StateOptions = {}): EmulatorState {
     },
     behaviour: {
       graphqlErrorStatus: 'ok',
+      availableFieldsSpelling: 'underscore',
+      limitErrorWording: 'units',
+      graphqlErrorCodes: true,
+      graphqlRetryAfter: false,
       invalidTokenStatus: 401,
       bulkOperationStepPolls: 1,
       bulkOperationStepMs: 200,
