@@ -50,7 +50,7 @@ describe('classifyResponse', () => {
     (message, status, code) => {
       const outcome = classifyResponse(response(status, message, code), undefined);
       expect(outcome).toMatchObject({ kind: 'fatal', error: { reason: 'gated', status } });
-      expect((outcome as { error: CloudflareApiError }).error.hint).toBeUndefined();
+      expect((outcome as unknown as { error: CloudflareApiError }).error.hint).toBeUndefined();
     },
   );
 
@@ -70,7 +70,7 @@ describe('classifyResponse', () => {
     expect(classifyResponse(response(401, 'Unauthorized'), undefined)).toMatchObject({ kind: 'fatal', error: { reason: 'refused', status: 401 } });
     const zones = classifyResponse(response(200, `zones [${ZONE}] are not authorized`, 'authz'), undefined);
     expect(zones).toMatchObject({ kind: 'fatal', error: { reason: 'refused' } });
-    expect((zones as { error: CloudflareApiError }).error.hint).toMatch(/CLOUDFLARE_API_TOKEN/);
+    expect((zones as unknown as { error: CloudflareApiError }).error.hint).toMatch(/CLOUDFLARE_API_TOKEN/);
   });
 
   it('returns data when there are no errors', () => {
