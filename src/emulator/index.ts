@@ -14,6 +14,7 @@
  * emulator.state.limits = { restRequests: 20, graphqlQueries: 20, listItemChanges: 100, windowMs: 5000 };
  * emulator.state.faults.graphql.serverError = 0.2;  // also rateLimit, latency (+latencyMs), malformed; faults.seed
  * emulator.state.behaviour.graphqlErrorStatus = 'documented';   // 400/403/429 instead of 200 + errors
+ * emulator.state.behaviour.availableFieldsSpelling = 'dotted';   // G1 alternatives: 'underscore' (default) | 'dotted' | 'bare'
  * zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100, notOlderThan: 3600 };
  * await emulator.close();
  * ```
@@ -23,8 +24,9 @@
  *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs; ALL_PERMISSIONS,
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
- *   state.faults, state.behaviour ({ graphqlErrorStatus, invalidTokenStatus, bulkOperationStepPolls,
- *   bulkOperationStepMs, maxListItemsPerAccount }).
+ *   state.faults, state.behaviour ({ graphqlErrorStatus, availableFieldsSpelling, limitErrorWording,
+ *   graphqlErrorCodes, graphqlRetryAfter, invalidTokenStatus, bulkOperationStepPolls, bulkOperationStepMs,
+ *   maxListItemsPerAccount }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
  * - plans: LOCKDOWN_RULE_LIMIT, PLAN_NAMES; graphql-limits: DATASET_LIMIT_TABLE (each row with its source),
