@@ -110,6 +110,15 @@ describe('GraphQL Analytics', () => {
     );
   });
 
+  it('refuses a query naming more than 10 zones as a limit (quota), not a rate error', async () => {
+    const ids = Array.from({ length: 11 }, (_, i) => addZone(emulator.state, { name: `z${i}.example` }).id);
+    const response = await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ data: null, errors: [{ message: 'in combination, your request queries too many nodes, zones and accounts', extensions: { code: 'quota' } }] });
+    emulator.state.behaviour.graphqlErrorStatus = 'documented';
+    expect((await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`)).status).toBe(400);
+  });
+
   it('answers introspection from the Cloudflare schema', async () => {
     const response = await graphqlQuery(emulator, '{ __type(name: "ZoneFirewallEventsAdaptive") { name fields { name } } }');
     const type = (response.body as { data: { __type: { name: string; fields: { name: string }[] } } }).data.__type;
