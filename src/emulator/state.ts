@@ -81,7 +81,7 @@ export interface TokenState {
   expiresOn?: string;
 }
 
-/** Per-zone overrides of the plan's GraphQL limits; `hiddenFields` are `availableFields` paths the zone may not select. */
+/** Per-zone overrides of the plan's GraphQL limits; `hiddenFields`: fields the zone may not select, in any spelling (G1). */
 export type DatasetOverrides = Partial<DatasetLimits> & { hiddenFields?: string[] };
 
 export interface ZoneState {
