@@ -98,19 +98,15 @@ export function defaultHiddenFields(dataset: GraphqlDataset, plan: PlanId): stri
   return [...rowFor(dataset, plan).hiddenFields];
 }
 
-/** Request-level GraphQL figures. */
+/**
+ * Request-level GraphQL figures (G8, cloudflare-docs analytics/graphql-api/limits.mdx). A request costs
+ * (zone or account scopes) × (nodes applied to them) against the per-user budget (graphql/cost.ts; the emulator counts
+ * `settings` once, the docs do not say), and one request against the same user's REST budget, since the GraphQL limit
+ * applies "in addition to the general API limit" (server.ts).
+ */
 export const GRAPHQL_BUDGET = {
-  /** G8: cloudflare-docs analytics/graphql-api/limits.mdx, "300 GraphQL queries over 5-minute window" per user. */
+  /** "300 GraphQL queries over 5-minute window" per user. */
   queriesPerWindow: 300,
-  windowMs: 5 * 60_000,
-  /** G8 / limits.mdx: a zone-scoped query names at most 10 zones, an account-scoped one 1 account. */
+  /** "A zone-scoped query can include up to 10 zones". */
   maxZonesPerQuery: 10,
-  maxAccountsPerQuery: 1,
-  /**
-   * G8 / limits.mdx: a request costs (zone or account scopes) × (nodes applied to them). The emulator counts the
-   * `settings` node as one node however many datasets it names (it reads limits, not data; the docs do not say).
-   */
-  costRule: 'scopes × nodes; settings counts once',
-  /** G8: "in addition to the general API limit": each GraphQL request also takes one REST request. */
-  restRequestsPerGraphqlRequest: 1,
 } as const;

@@ -12,7 +12,7 @@ import type {
   TokenKind,
   TokenStatus,
 } from './models.js';
-import type { DatasetLimits, GraphqlDataset } from './graphql-limits.js';
+import { GRAPHQL_BUDGET, type DatasetLimits, type GraphqlDataset } from './graphql-limits.js';
 
 /** Sliding-window sizes. Cloudflare: REST 1200, GraphQL 300, list-item changes 10,000, all per 5 minutes. */
 export interface RateLimitSettings {
@@ -130,7 +130,7 @@ export const NO_FAULTS: FaultRates = { rateLimit: 0, serverError: 0, latency: 0,
 
 export const CLOUDFLARE_RATE_LIMITS: RateLimitSettings = {
   restRequests: 1200,
-  graphqlQueries: 300,
+  graphqlQueries: GRAPHQL_BUDGET.queriesPerWindow,
   listItemChanges: 10_000,
   windowMs: 5 * 60_000,
 };
