@@ -1,6 +1,11 @@
 import { CloudflareApiError } from '../errors.js';
 import type { Attempt, HttpResponse } from './http.js';
 
+const GRAPHQL_PATH = '/graphql';
+const AUTH_HINT = 'Check CLOUDFLARE_API_TOKEN: it must be valid and allowed Zone Analytics Read for the configured zones.';
+const LIMIT_HINT = "The query asked for more than the zone's plan allows; re-run the pull, which reads the limits from `settings` first.";
+const BUDGET_DEPLETED_WAIT_MS = 300_000;
+
 /**
  * Why Cloudflare refused a GraphQL query for good:
  * - 'limit': the query asked for more than the zone's limits allow (time range, look-back, page size, fields, zones);
@@ -18,11 +23,6 @@ export class GraphqlQueryError extends CloudflareApiError {
     this.reason = reason;
   }
 }
-
-const GRAPHQL_PATH = '/graphql';
-const AUTH_HINT = 'Check CLOUDFLARE_API_TOKEN: it must be valid and allowed Zone Analytics Read for the configured zones.';
-const LIMIT_HINT = "The query asked for more than the zone's plan allows; re-run the pull, which reads the limits from `settings` first.";
-const BUDGET_DEPLETED_WAIT_MS = 300_000;
 
 type ErrorKind = 'limit' | 'gated' | 'refused' | 'rate' | 'transient' | 'other';
 
