@@ -24,7 +24,7 @@
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
  *   state.faults, state.behaviour ({ graphqlErrorStatus, invalidTokenStatus, bulkOperationStepPolls,
- *   bulkOperationStepMs, maxListItemsPerAccount }).
+ *   bulkOperationStepMs, maxListItemsPerAccount, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
  * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, LOCKDOWN_RULE_LIMIT, PLAN_NAMES.

@@ -21,6 +21,8 @@ export interface DatasetRequest {
   scope: ExecutionScope;
   path: string[];
   nowMs: number;
+  /** Rows younger than their drawn lag are not served yet (behaviour `ingestionLagMaxMs`). */
+  ingestionLagMaxMs: number;
   limits: DatasetLimits;
   hiddenFields: ReadonlySet<string>;
 }
