@@ -76,7 +76,7 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
     if (closedThrough !== undefined) {
       const bounds = selectPullBounds(plan, coveredFrom, closedThrough);
       writePullState(db, { zoneId: run.zoneId, dataset: run.dataset, coveredFrom, ...bounds, lastPullAt: run.nowSeconds() });
-      settledTo = bounds.settledTo;
+      ({ coveredTo, settledTo } = bounds);
     }
     return counts;
   });
@@ -156,10 +156,7 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
         expired += counts.expired;
         late += counts.late;
         rows += batch.rows.length;
-        if (batch.closedThrough !== undefined) {
-          coveredTo = Math.max(batch.closedThrough, plan.continues?.coveredTo ?? batch.closedThrough);
-          position = batch.closedThrough;
-        }
+        if (batch.closedThrough !== undefined) position = batch.closedThrough;
         run.onProgress?.({ zoneId: run.zoneId, dataset: run.dataset, rows, windowsDone, windowsTotal: plan.windows.length });
       }
       windowsDone += 1;
