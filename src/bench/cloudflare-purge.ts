@@ -71,7 +71,7 @@ export async function benchCloudflarePurge(
     const nowMs = Date.now();
     const db = openStore(join(dir, 'bench.db'), { create: true });
     // Events pulled for 200 days with none from the objects' addresses: every object is idle and due.
-    writePullState(db, { zoneId: ready.zoneId, dataset: 'firewall_events', coveredFrom: Math.floor(nowMs / 1000) - 200 * DAY_S, coveredTo: Math.floor(nowMs / 1000), lastPullAt: Math.floor(nowMs / 1000) });
+    writePullState(db, { zoneId: ready.zoneId, dataset: 'firewall_events', coveredFrom: Math.floor(nowMs / 1000) - 200 * DAY_S, coveredTo: Math.floor(nowMs / 1000), settledTo: Math.floor(nowMs / 1000), lastPullAt: Math.floor(nowMs / 1000) });
     const { config } = buildConfig({
       account_id: ready.accountId,
       zones: [{ id: ready.zoneId }],

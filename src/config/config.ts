@@ -21,6 +21,8 @@ export interface Config {
   readonly managedLists: readonly string[];
   readonly statistics: { readonly minCount: number };
   readonly safety: { readonly maxDeletes: number };
+  /** How much of the already-covered range every pull re-reads for rows that arrived late (config `pull.overlap`). */
+  readonly pull: { readonly overlap: Duration };
   /** Extra firewall-event fields to keep beyond the minimum (paths, queries, user agents). */
   readonly fields: readonly string[];
   readonly secureDelete: boolean;
@@ -47,10 +49,19 @@ const KNOWN_KEYS = [
   'safety',
   'fields',
   'secure_delete',
+  'pull',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
 const DEFAULT_OBJECT_RETENTION = '90d';
+/**
+ * Cloudflare publishes no ingestion delay. Field reports (G10): data is partial "if you query for 3 minutes ago", and
+ * an exporter moved its "now" back 5 minutes to be safe. Twice the larger figure leaves room for a slow day; the
+ * cost is re-reading 10 minutes of rows per pull, and purge evidence trailing the pull by 10 minutes.
+ */
+export const DEFAULT_PULL_OVERLAP = '10m';
+/** A longer overlap would re-read more than a day per pull and hold back the purge evidence as long. */
+const MAX_PULL_OVERLAP_MS = 86_400_000;
 
 type Problems = string[];
 
@@ -70,6 +81,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const managedLists = readStringList(doc['managed_lists'], 'managed_lists', problems);
   const minCount = readPositiveInt(section(doc, 'statistics', problems)['min_count'], 'statistics.min_count', 10, problems);
   const maxDeletes = readPositiveInt(section(doc, 'safety', problems)['max_deletes'], 'safety.max_deletes', 500, problems);
+  const overlap = readPullOverlap(section(doc, 'pull', problems), problems);
   const fields = readStringList(doc['fields'], 'fields', problems);
   fields.forEach((field, i) => {
     if (!(OPTIONAL_FIREWALL_FIELDS as readonly string[]).includes(field)) {
@@ -79,7 +91,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const secureDelete = doc['secure_delete'] ?? true;
   if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
 
-  if (problems.length > 0 || retention === undefined) return { config: undefined, problems };
+  if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
     config: {
       accountId,
@@ -89,6 +101,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       managedLists,
       statistics: { minCount },
       safety: { maxDeletes },
+      pull: { overlap },
       fields,
       secureDelete: secureDelete === true,
     },
@@ -139,6 +152,17 @@ function readRetention(raw: unknown, problems: Problems): RetentionConfig | unde
   const listItems = read('list_items', DEFAULT_OBJECT_RETENTION);
   if (!firewallEvents || !httpAnalytics || !accessRules || !listItems) return undefined;
   return { firewallEvents, httpAnalytics, accessRules, listItems };
+}
+
+function readPullOverlap(doc: Record<string, unknown>, problems: Problems): Duration | undefined {
+  for (const key of Object.keys(doc)) if (key !== 'overlap') problems.push(`pull.${key}: unknown key (known: overlap)`);
+  const value = doc['overlap'] ?? DEFAULT_PULL_OVERLAP;
+  const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (parsed === undefined || parsed.ms > MAX_PULL_OVERLAP_MS) {
+    problems.push(`pull.overlap: ${JSON.stringify(value)} is not a duration of at most 1d (use 10m, 15m, 90s or ISO-8601 like PT10M; 0s turns the re-read off)`);
+    return undefined;
+  }
+  return parsed;
 }
 
 function section(doc: Record<string, unknown>, key: string, problems: Problems): Record<string, unknown> {

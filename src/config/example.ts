@@ -29,6 +29,11 @@ managed_lists: []
 statistics:
   min_count: 10
 
+# Cloudflare serves analytics rows a few minutes late: every pull re-reads this much of what it already
+# covered, and purge relies only on what is older than the last pull less this overlap.
+pull:
+  overlap: 10m
+
 # The most Cloudflare-side deletions one purge may make without --force.
 safety:
   max_deletes: 500

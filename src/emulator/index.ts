@@ -26,7 +26,7 @@
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
  *   state.faults, state.behaviour ({ graphqlErrorStatus, availableFieldsSpelling, limitErrorWording,
  *   graphqlErrorCodes, graphqlRetryAfter, invalidTokenStatus, bulkOperationStepPolls, bulkOperationStepMs,
- *   maxListItemsPerAccount }).
+ *   maxListItemsPerAccount, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
  * - plans: LOCKDOWN_RULE_LIMIT, PLAN_NAMES; graphql-limits: DATASET_LIMIT_TABLE (each row with its source),

@@ -63,6 +63,11 @@ export interface BehaviourSettings {
   bulkOperationStepMs: number;
   /** Maximum list items per account (Cloudflare: 10,000; Enterprise 500,000). */
   maxListItemsPerAccount: number;
+  /**
+   * Field reports G10: a GraphQL row is visible only some time after its timestamp; each row's lag is drawn from a
+   * seeded RNG in [0, this). 0 makes every row visible at once.
+   */
+  ingestionLagMaxMs: number;
 }
 
 export interface TokenState {
@@ -167,6 +172,8 @@ export function createState(options: StateOptions = {}): EmulatorState {
       bulkOperationStepPolls: 1,
       bulkOperationStepMs: 200,
       maxListItemsPerAccount: 10_000,
+      // "partial data if you query for 3 minutes ago" and an exporter that moved its "now" back 5 minutes (G10).
+      ingestionLagMaxMs: 5 * 60_000,
       ...options.behaviour,
     },
     now: options.now ?? (() => Date.now()),
@@ -217,8 +224,9 @@ export function addZone(
     accountId,
     plan: input.plan ?? 'free',
     createdOn: input.createdOn ?? new Date(state.now()).toISOString(),
-    firewallEvents: new TimeSortedStore<FirewallEvent>((event) => event.rayName),
-    httpRequests: new TimeSortedStore<HttpRequestSample>(),
+    // Lags drawn from the fault seed and the zone's position: reproducible, and different between zones.
+    firewallEvents: new TimeSortedStore<FirewallEvent>((event) => event.rayName, state.faults.seed * 7919 + state.zones.size * 2),
+    httpRequests: new TimeSortedStore<HttpRequestSample>(() => '', state.faults.seed * 7919 + state.zones.size * 2 + 1),
     accessRules: new Map(),
     lockdowns: new Map(),
     rulesets: new Map(),

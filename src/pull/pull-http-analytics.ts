@@ -14,9 +14,10 @@ const HOUR = 3600;
 const REQUIRED = ['datetimeHour', 'clientCountryName'];
 
 /**
- * Pulls request counts per hour, client IP and country. Only whole hours are asked for, so each group's count is
- * complete and a re-pull overwrites it with the same number (idempotent). Where the zone is not served `clientIP`
- * (by `availableFields`, or by a gating error when those do not say), per-country counts are stored with client_ip ''.
+ * Pulls request counts per hour, client IP and country. Only whole hours are asked for; a group's count can still
+ * grow while late samples arrive, so a re-pull (the overlap) overwrites it with the newer count, and an unchanged
+ * count stays as it is (idempotent). Where the zone is not served `clientIP` (by `availableFields`, or by a gating
+ * error when those do not say), per-country counts are stored with client_ip ''.
  */
 export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPullResult> {
   const result = emptyDatasetResult('http_analytics');
@@ -38,7 +39,7 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
     notOlderThan: ctx.settings.notOlderThan,
     maxDuration: ctx.settings.maxDuration,
     marginSeconds: ctx.marginSeconds,
-    settleSeconds: ctx.settleSeconds,
+    overlapSeconds: ctx.overlapSeconds,
     retentionSeconds: ctx.retentionSeconds,
     unitSeconds: HOUR,
     sinceSeconds: ctx.sinceSeconds,
@@ -73,13 +74,14 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
       spec,
       nowSeconds: ctx.nowSeconds,
       onProgress: ctx.onProgress,
-      store: (rows) => {
+      store: (rows, lateBefore) => {
         const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
-        const records: HttpAnalyticsRecord[] = [];
+        const overlap: HttpAnalyticsRecord[] = [];
+        const fresh: HttpAnalyticsRecord[] = [];
         for (const row of rows) {
           const hour = parseSeconds(dimension(row, 'datetimeHour'));
           if (hour < cutoff) continue;
-          records.push({
+          (hour < lateBefore ? overlap : fresh).push({
             zoneId: ctx.zoneId,
             hour,
             clientIp: hasClientIp ? dimension(row, 'clientIP') : '',
@@ -87,8 +89,15 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
             requests: Number(row['count']) || 0,
           });
         }
-        const counts = writer.upsert(records);
-        return { inserted: counts.inserted, duplicates: counts.updated, expired: rows.length - records.length };
+        // A group re-read in the overlap is new, or its count grew, only because samples arrived late.
+        const late = writer.upsert(overlap);
+        const counts = writer.upsert(fresh);
+        return {
+          inserted: late.inserted + counts.inserted,
+          duplicates: late.updated + counts.updated,
+          expired: rows.length - overlap.length - fresh.length,
+          late: late.inserted + late.changed,
+        };
       },
     },
     { ...result, perCountryOnly: !hasClientIp },

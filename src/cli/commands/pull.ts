@@ -33,7 +33,7 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       const started = Date.now();
       const summary = await pullZones(
         { client, db, now: ctx.now },
-        { zones, retention: config.retention, fields: config.fields, since, onProgress: (p) => ctx.progress(progressLine(p, started)) },
+        { zones, retention: config.retention, fields: config.fields, since, overlapSeconds: config.pull.overlap.ms / 1000, onProgress: (p) => ctx.progress(progressLine(p, started)) },
       );
       ctx.progress('');
       ctx.io.stdout(flags.json ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));

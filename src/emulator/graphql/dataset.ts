@@ -22,6 +22,8 @@ export interface DatasetRequest {
   scope: ExecutionScope;
   path: string[];
   nowMs: number;
+  /** Rows younger than their drawn lag are not served yet (behaviour `ingestionLagMaxMs`). */
+  ingestionLagMaxMs: number;
   limits: DatasetLimits;
   /** Dotted paths (`dimensions.clientAsn`) the zone may not select. */
   hiddenFields: ReadonlySet<string>;

@@ -140,6 +140,7 @@ function resolveZone(context: Context, zone: ZoneState, zonesField: SelectedFiel
         scope: context.scope,
         path: fieldPath,
         nowMs: context.nowMs,
+        ingestionLagMaxMs: context.state.behaviour.ingestionLagMaxMs,
         limits: settings,
         hiddenFields: settings.hiddenFields,
         limitWording: context.state.behaviour.limitErrorWording,
