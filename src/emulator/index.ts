@@ -11,7 +11,7 @@
  * addFirewallEvents(emulator.state, zone.id, generateFirewallEvents({ from, to, count: 5000, bursts: [{ at, size: 3000 }] }));
  * // point clients at emulator.baseUrl (http://127.0.0.1:PORT/client/v4); GraphQL is emulator.graphqlUrl
  * emulator.requests;      // SeenRequest[]: method, path (below /client/v4), query, status, hasAuth, kind, operationName
- * emulator.state.limits = { restRequests: 20, graphqlQueries: 20, listItemChanges: 100, windowMs: 5000 };
+ * emulator.state.limits = { ...emulator.state.limits, restRequests: 20, graphqlQueries: 20, windowMs: 5000 };
  * emulator.state.faults.graphql.serverError = 0.2;  // also rateLimit, latency (+latencyMs), malformed; faults.seed
  * emulator.state.behaviour.graphqlErrorStatus = 'documented';   // 400/403/429 instead of 200 + errors
  * zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100, notOlderThan: 3600 };
@@ -24,10 +24,12 @@
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
  *   state.faults, state.behaviour ({ graphqlErrorStatus, invalidTokenStatus, bulkOperationStepPolls,
- *   bulkOperationStepMs, maxListItemsPerAccount }).
+ *   bulkOperationStepMs, maxListItemsPerAccount, unknownObjectStatus, serverErrorBody, asyncListStatus,
+ *   accountRuleScopeType, zoneListingIncludesAccountRules, lockdownFreeListing }).
+ * - rest-limits: REST_LIMITS, every REST limit and plan figure with its source.
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
- * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, LOCKDOWN_RULE_LIMIT, PLAN_NAMES.
+ * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, PLAN_NAMES.
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
@@ -38,12 +40,13 @@
  * /accounts/{id}/rules/lists[/{id}[/items[/{id}]]], …/lists/bulk_operations/{id}; /zones/{id}/firewall/lockdowns[/{id}];
  * {zones|accounts}/{id}/rulesets[/phases/{phase}/entrypoint | /{id}[/rules[/{id}]]]; /zones/{id}/logs/control/retention/flag;
  * /zones/{id}/logs/received[/fields], /zones/{id}/logs/rayids/{ray}; {zones|accounts}/{id}/logpush/jobs[/{id}],
- * …/logpush/datasets/{dataset}/jobs. Anything else: 404 code 7003.
+ * …/logpush/datasets/{dataset}/jobs. Anything else: 400 code 7000; an unknown zone/account id: 7003.
  */
 export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
 export * from './state.js';
 export * from './models.js';
 export * from './plans.js';
+export { REST_LIMITS, type LimitRow } from './rest-limits.js';
 export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';

@@ -13,13 +13,20 @@ import type {
   TokenStatus,
 } from './models.js';
 import type { DatasetLimits, GraphqlDataset } from './plans.js';
+import { REST_LIMITS } from './rest-limits.js';
 
-/** Sliding-window sizes. Cloudflare: REST 1200, GraphQL 300, list-item changes 10,000, all per 5 minutes. */
+/**
+ * Sliding-window sizes (rest-limits.ts has the sources). REST 1,200 and GraphQL 300 per 5 minutes per user, GraphQL
+ * requests also counting against the REST budget (G8); list changes 1,000,000 items and 30,000 requests per 12 hours.
+ */
 export interface RateLimitSettings {
   restRequests: number;
   graphqlQueries: number;
-  listItemChanges: number;
+  /** Window of `restRequests` and `graphqlQueries`; also how long an over-budget user is refused. */
   windowMs: number;
+  listItemChanges: number;
+  listModifyingRequests: number;
+  listWindowMs: number;
 }
 
 /** Probabilities (0–1) of each injected fault, drawn per request from a seeded RNG. */
@@ -45,13 +52,25 @@ export interface BehaviourSettings {
    * 'documented': the statuses the errors page lists (400, 403, 429).
    */
   graphqlErrorStatus: 'ok' | 'documented';
-  /** Status for a missing or unknown REST token: reports say 400 and 401 both occur. */
+  /** Status for a REST request without credentials (code 9106): reports say 400 and 401 both occur. */
   invalidTokenStatus: 400 | 401;
+  /** R3: the status of `7003 Could not route to …` for an unknown zone or account id. */
+  unknownObjectStatus: 400 | 404;
+  /** R5: a 5xx carries no documented envelope: a JSON envelope, or an HTML page from an edge. */
+  serverErrorBody: 'json' | 'html';
+  /** L1: the status of an accepted asynchronous list operation (docs: 201). */
+  asyncListStatus: 200 | 201;
+  /** A3: `scope.type` of account-level access rules (schema enum user | organization; `account` is not attested). */
+  accountRuleScopeType: 'organization' | 'user' | 'account';
+  /** A2: a zone's access-rule listing also shows the account-level rules that apply to the zone. */
+  zoneListingIncludesAccountRules: boolean;
+  /** K1: a Free zone's lockdown listing: refused (not entitled) or an empty list. */
+  lockdownFreeListing: 'refused' | 'empty';
   /** A bulk list operation moves one step (pending → running → completed) per this many polls or this much time. */
   bulkOperationStepPolls: number;
   bulkOperationStepMs: number;
-  /** Maximum list items per account (Cloudflare: 10,000; Enterprise 500,000). */
-  maxListItemsPerAccount: number;
+  /** Overrides the plan's maximum of list items per account (rest-limits.ts: 10,000; Enterprise 500,000). */
+  maxListItemsPerAccount: number | undefined;
 }
 
 export interface TokenState {
@@ -118,10 +137,12 @@ export interface EmulatorState {
 export const NO_FAULTS: FaultRates = { rateLimit: 0, serverError: 0, latency: 0, latencyMs: 0, malformed: 0, retryAfterSeconds: 1 };
 
 export const CLOUDFLARE_RATE_LIMITS: RateLimitSettings = {
-  restRequests: 1200,
+  restRequests: REST_LIMITS.requests.value,
   graphqlQueries: 300,
-  listItemChanges: 10_000,
-  windowMs: 5 * 60_000,
+  windowMs: REST_LIMITS.requestWindowMs.value,
+  listItemChanges: REST_LIMITS.listItemChanges.value,
+  listModifyingRequests: REST_LIMITS.listModifyingRequests.value,
+  listWindowMs: REST_LIMITS.listChangeWindowMs.value,
 };
 
 export interface StateOptions {
@@ -148,10 +169,16 @@ export function createState(options: StateOptions = {}): EmulatorState {
     },
     behaviour: {
       graphqlErrorStatus: 'ok',
-      invalidTokenStatus: 401,
+      invalidTokenStatus: 400,
+      unknownObjectStatus: 400,
+      serverErrorBody: 'json',
+      asyncListStatus: 201,
+      accountRuleScopeType: 'organization',
+      zoneListingIncludesAccountRules: true,
+      lockdownFreeListing: 'refused',
       bulkOperationStepPolls: 1,
       bulkOperationStepMs: 200,
-      maxListItemsPerAccount: 10_000,
+      maxListItemsPerAccount: undefined,
       ...options.behaviour,
     },
     now: options.now ?? (() => Date.now()),

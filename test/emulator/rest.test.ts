@@ -23,17 +23,21 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
   });
   afterEach(() => emulator.close());
 
-  it('gates Zone Lockdown off Free and caps rules per plan', async () => {
+  it('gates Zone Lockdown off Free and caps rules per plan (K1)', async () => {
     const free = addZone(emulator.state, { name: 'free.example', plan: 'free' });
     const response = await callEmulator(emulator, 'GET', `/zones/${free.id}/firewall/lockdowns`);
     expect(response.status).toBe(403);
-    expect(response.body).toMatchObject({ success: false, errors: [{ code: 10020, message: 'Zone Lockdown is not available on the Free Website plan' }] });
+    expect(response.body).toMatchObject({ success: false, errors: [{ message: 'zonelockdown.api.not_entitled.max_rules' }] });
+    emulator.state.behaviour.lockdownFreeListing = 'empty';
+    expect((await callEmulator(emulator, 'GET', `/zones/${free.id}/firewall/lockdowns`)).body).toMatchObject({ success: true, result: [] });
     const pro = addZone(emulator.state, { name: 'pro.example', plan: 'pro' });
     const body = { urls: ['pro.example/admin*'], configurations: [{ target: 'ip', value: '198.51.100.4' }] };
     for (let i = 0; i < 3; i++) await client.firewall.lockdowns.create({ zone_id: pro.id, ...body } as Parameters<typeof client.firewall.lockdowns.create>[0]);
-    expect((await callEmulator(emulator, 'POST', `/zones/${pro.id}/firewall/lockdowns`, { body })).status).toBe(400);
+    const fourth = await callEmulator(emulator, 'POST', `/zones/${pro.id}/firewall/lockdowns`, { body });
+    expect([fourth.status, fourth.body]).toMatchObject([403, { errors: [{ message: 'zonelockdown.api.not_entitled.max_rules' }] }]);
+    expect((await callEmulator(emulator, 'GET', `/zones/${pro.id}/firewall/lockdowns?per_page=2`)).status).toBe(400);
     const ids = [];
-    for await (const rule of client.firewall.lockdowns.list({ zone_id: pro.id, per_page: 2 })) ids.push(rule.id);
+    for await (const rule of client.firewall.lockdowns.list({ zone_id: pro.id, per_page: 1 })) ids.push(rule.id);
     expect(ids).toHaveLength(3);
   });
 
@@ -89,7 +93,7 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     await expect(client.logpush.jobs.get(101, { zone_id: zone.id })).rejects.toMatchObject({ status: 403 });
   });
 
-  it('counts list-item changes against their own budget', async () => {
+  it('counts list changes against their own 12-hour budgets and answers 201 for accepted operations (L1, L3)', async () => {
     emulator.state.limits = { ...emulator.state.limits, listItemChanges: 3 };
     const zone = addZone(emulator.state, { name: 'a.example', plan: 'enterprise' });
     const list = await client.rules.lists.create({ account_id: zone.accountId, name: 'abuse_ips', kind: 'ip' });
@@ -98,6 +102,22 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: zone.accountId })).toMatchObject({ status: 'completed' });
     const refused = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.3' }, { ip: '192.0.2.4' }] });
     expect(refused.status).toBe(429);
-    expect(refused.headers.get('retry-after')).toBe('300');
+    // Refused until the first change leaves the 12-hour window; no lock-out for a whole window.
+    expect(refused.headers.get('retry-after')).toBe(String(12 * 3600));
+    const one = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.3' }] });
+    expect(one.status).toBe(201);
+    const settle = async (reply: { body: unknown }) => {
+      const id = (reply.body as { result: { operation_id: string } }).result.operation_id;
+      for (let i = 0; i < 2; i++) await client.rules.lists.bulkOperations.get(id, { account_id: zone.accountId });
+    };
+    await settle(one);
+    emulator.state.behaviour.asyncListStatus = 200;
+    emulator.state.limits = { ...emulator.state.limits, listItemChanges: 100, listModifyingRequests: 3 };
+    const two = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.4' }] });
+    expect(two.status).toBe(200);
+    await settle(two);
+    // The fourth modifying request is over the 3 allowed per window, however few items it changes.
+    const three = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.5' }] });
+    expect(three.status).toBe(429);
   });
 });
