@@ -14,6 +14,9 @@ export interface RestClientOptions {
   readonly maxInFlight?: number;
   /** The network fetch under the pacer (tests hand in one that refuses any host but 127.0.0.1). */
   readonly fetch?: FetchFn;
+  /** The pacer's clock and sleep (tests inject a virtual clock). */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   /** SDK retries for 408/409/429/5xx and connection errors; they honour Retry-After. */
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
@@ -37,6 +40,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
       ...(options.share !== undefined ? { share: options.share } : {}),
       ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
   const sdk = new Cloudflare({
     apiToken: options.token,

@@ -1,41 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { busiestWindow, virtualClock, type VirtualClock } from '../../test/helpers/virtual-clock.js';
 import { createRestPacer, parseRestBudget, type FetchFn } from './rest-pacer.js';
 
-/**
- * A virtual clock: `sleep` resolves in wake-time order and moves the clock to the wake time, so concurrent sleepers
- * see time pass as they would for real, and nothing waits in real time.
- */
-function virtualClock(start = 1_000_000) {
-  let t = start;
-  const sleepers: { wake: number; resume: () => void }[] = [];
-  let scheduled = false;
-  const tick = (): void => {
-    scheduled = false;
-    sleepers.sort((a, b) => a.wake - b.wake);
-    const next = sleepers.shift();
-    if (next === undefined) return;
-    t = Math.max(t, next.wake);
-    next.resume();
-    if (sleepers.length > 0) schedule();
-  };
-  const schedule = (): void => {
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(tick);
-  };
-  return {
-    now: () => t,
-    sleep: (ms: number) =>
-      new Promise<void>((resume) => {
-        sleepers.push({ wake: t + ms, resume });
-        schedule();
-      }),
-    advance: (ms: number) => void (t += ms),
-  };
-}
-
 /** A server that answers at once (a `latencyMs` of virtual time per request), recording when each request arrived. */
-function fakeServer(clock: ReturnType<typeof virtualClock>, options: { latencyMs?: number; headers?: (n: number) => Record<string, string>; status?: (n: number) => number } = {}) {
+function fakeServer(clock: VirtualClock, options: { latencyMs?: number; headers?: (n: number) => Record<string, string>; status?: (n: number) => number } = {}) {
   const sent: number[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -49,11 +17,6 @@ function fakeServer(clock: ReturnType<typeof virtualClock>, options: { latencyMs
     return new Response('{"success":true,"errors":[],"messages":[],"result":[]}', { status: options.status?.(n) ?? 200, headers: options.headers?.(n) ?? {} });
   };
   return { fetch, sent, peak: () => peak };
-}
-
-/** The most requests of `times` inside any window of `windowMs`. */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  return Math.max(...times.map((at) => times.filter((t) => t > at - windowMs && t <= at).length));
 }
 
 describe('createRestPacer', () => {
