@@ -16,6 +16,8 @@ export interface RateBudget {
   observe(signal: RateLimitSignal): void;
   /** Blocks every caller until `ms` from now (a 429's Retry-After). */
   pause(ms: number): void;
+  /** Adds nothing to the bucket for `ms`: the server says others hold the rest of its window until then. */
+  freeze(ms: number): void;
   stats(): RateBudgetStats;
 }
 
@@ -118,6 +120,10 @@ export function createRateBudget(options: RateBudgetOptions = {}): RateBudget {
     },
     pause(ms) {
       if (ms > 0) blockedUntil = Math.max(blockedUntil, now() + ms);
+    },
+    freeze(ms) {
+      refill();
+      if (ms > 0) lastRefill = Math.max(lastRefill, now() + ms);
     },
     stats: () => ({ acquired, waits, waitedMs, tokens }),
   };

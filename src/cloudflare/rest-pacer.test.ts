@@ -41,6 +41,30 @@ describe('createRestPacer', () => {
     expect(pacer.stats().maxInFlight).toBe(3);
   });
 
+  it('sends one request before any burst, so what others of the same user have spent is known first', async () => {
+    const clock = virtualClock();
+    const server = fakeServer(clock, { latencyMs: 10, headers: (n): Record<string, string> => (n === 0 ? { ratelimit: '"default";r=0;t=5' } : {}) });
+    const pacer = createRestPacer({ fetch: server.fetch, maxInFlight: 4, now: clock.now, sleep: clock.sleep });
+    await Promise.all(Array.from({ length: 4 }, () => pacer.fetch('http://127.0.0.1/x')));
+    // The first answer said nothing is left for 5 s: the other three waited for it, then for the reset.
+    expect(server.sent.slice(1).every((at) => at >= server.sent[0]! + 10 + 5000)).toBe(true);
+    expect(pacer.stats().rateLimited).toBe(0);
+  });
+
+  it('spends only what the server says is left while others of the same user hold its window, until its reset', async () => {
+    const clock = virtualClock();
+    // 10 per 10 s, others hold 8: the first answer leaves 1, the next none, until the reset 10 s on.
+    let left = 1;
+    const server = fakeServer(clock, { latencyMs: 5, headers: () => ({ 'ratelimit-policy': '"burst";q=10;w=10', ratelimit: `"default";r=${Math.max(0, left--)};t=10` }) });
+    const pacer = createRestPacer({ fetch: server.fetch, maxInFlight: 4, now: clock.now, sleep: clock.sleep });
+    await pacer.fetch('http://127.0.0.1/x');
+    // Time in which a bucket would refill three requests' worth.
+    await clock.sleep(3000);
+    await Promise.all(Array.from({ length: 3 }, () => pacer.fetch('http://127.0.0.1/x')));
+    const start = server.sent[0]!;
+    expect(server.sent.filter((at) => at < start + 10_000)).toHaveLength(2);
+  });
+
   it('pauses every caller for Retry-After after a 429', async () => {
     const clock = virtualClock();
     const server = fakeServer(clock, { status: (n) => (n === 0 ? 429 : 200), headers: (n): Record<string, string> => (n === 0 ? { 'retry-after': '0.3' } : {}) });

@@ -153,6 +153,7 @@ export function createRestPacer(options: RestPacerOptions = {}): RestPacer {
   };
   const leaveWindow = (n: number): void => {
     open -= n;
+    probing = false;
     const at = now();
     // Keep `finished` sorted: responses can finish out of order, but `now()` only grows.
     for (let i = 0; i < n; i++) finished.push(at);
@@ -161,7 +162,18 @@ export function createRestPacer(options: RestPacerOptions = {}): RestPacer {
 
   const isOwnWindowFull = (t: number): boolean => waitFor(1, t) !== 0;
 
-  const observe = (response: Response): void => {
+  // Until the server has answered once, one request at a time: its `Ratelimit` says what others of the same user
+  // (another run, the dashboard) have already spent, before a burst of `maxInFlight` could overrun it.
+  let hasHeard = false;
+  let probing = false;
+  const awaitFirstAnswer = async (): Promise<void> => {
+    while (!hasHeard && probing) await new Promise<void>((resume) => leaveWaiters.push(resume));
+    if (!hasHeard) probing = true;
+  };
+
+  /** `ownAtSend`: ours in the server's window when this request went out, itself included. */
+  const observe = (response: Response, ownAtSend: number): void => {
+    hasHeard = true;
     const t = now();
     const signal = parseRateLimitHeaders(response.headers, t);
     if (signal.policy) {
@@ -182,18 +194,28 @@ export function createRestPacer(options: RestPacerOptions = {}): RestPacer {
     // above ours) needs the server's coarser reset.
     const resetSeconds = signal.remaining !== undefined && signal.remaining <= 0 && isOwnWindowFull(t) ? undefined : signal.resetSeconds;
     budget.observe({ remaining: signal.remaining, resetSeconds });
+    // Others of the same user hold part of the server's window (what was left when it counted this request, plus all
+    // of ours then, is short of the quota): what is left stays all there is until the server's reset, so the bucket
+    // must not refill before then.
+    if (announced && signal.remaining !== undefined && signal.resetSeconds !== undefined && signal.remaining + ownAtSend < announced.capacity) {
+      budget.freeze(signal.resetSeconds * 1000);
+    }
   };
 
   const pacedFetch: FetchFn = async (input, init) => {
     await takeSlot();
     try {
       peak = Math.max(peak, inFlight);
+      await awaitFirstAnswer();
       await enterWindow(1);
       try {
         await budget.acquire();
         requests += 1;
+        const sentAt = now();
+        const serverWindowMs = announced?.windowMs ?? Math.max(...limits.map((limit) => limit.windowMs));
+        const ownAtSend = open + finished.filter((at) => at > sentAt - serverWindowMs).length;
         const response = await baseFetch(input, init);
-        observe(response);
+        observe(response, ownAtSend);
         return response;
       } finally {
         leaveWindow(1);

@@ -61,6 +61,21 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     },
   );
 
+  it('judges undocumented answers by status alone: list operations answered 200, 5xx answered with an HTML page', async () => {
+    emulator.state.behaviour.asyncListStatus = 200;
+    emulator.state.behaviour.serverErrorBody = 'html';
+    emulator.state.faults = { ...emulator.state.faults, seed: 5, rest: { ...emulator.state.faults.rest, serverError: 0.15 } };
+    const before = emulatorObjectIds(emulator);
+    const result = await runCli(['purge', '--json'], { env });
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, failed: 0 });
+    expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
+    expect(emulator.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
+    expect(writes().filter((r) => r.path.endsWith('/items')).map((r) => r.status)).toContain(200);
+    expect(emulatorObjectIds(emulator).rules).toEqual(without(before.rules, fixture.expectedRuleDeletes));
+  }, 30_000);
+
   it('deletes exactly the planned objects, verifies by re-query, audits without IPs, and keeps its evidence for the next run', async () => {
     const before = emulatorObjectIds(emulator);
     const result = await runCli(['purge', '--json'], { env });
