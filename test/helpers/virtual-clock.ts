@@ -4,8 +4,8 @@
  * the emulator and the clients, so the server's rate windows run on the same time.
  */
 export interface VirtualClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 export function virtualClock(start = 1_000_000): VirtualClock {
