@@ -1,7 +1,9 @@
 import Cloudflare from 'cloudflare';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  addAccount,
   addHttpRequests,
+  getAccount,
   addLogpushJobs,
   addRuleset,
   addZone,
@@ -119,5 +121,47 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     // The fourth modifying request is over the 3 allowed per window, however few items it changes.
     const three = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.5' }] });
     expect(three.status).toBe(429);
+  });
+
+  it('caps lists and items per plan and takes IP items from /2 (IPv4) and /4–/64 (IPv6) (L4)', async () => {
+    const free = addAccount(emulator.state, { name: 'Free', plan: 'free' });
+    const list = await client.rules.lists.create({ account_id: free.id, name: 'one', kind: 'ip' });
+    const second = await callEmulator(emulator, 'POST', `/accounts/${free.id}/rules/lists`, { body: { name: 'two', kind: 'ip' } });
+    expect([second.status, second.body]).toMatchObject([400, { errors: [{ message: 'the account has reached its limit of 1 custom lists' }] }]);
+    const tooWide = await callEmulator(emulator, 'POST', `/accounts/${free.id}/rules/lists/${list.id}/items`, { body: [{ ip: '0.0.0.0/1' }] });
+    expect(tooWide.status).toBe(400);
+    const items = Array.from({ length: 10_001 }, (_, i) => ({ ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }));
+    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, { account_id: free.id, body: [{ ip: '64.0.0.0/2' }, ...items.slice(1)] });
+    await client.rules.lists.bulkOperations.get(operationId, { account_id: free.id });
+    expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: free.id })).toMatchObject({ status: 'failed', error: 'This list is at the maximum number of items' });
+    getAccount(emulator.state, free.id).plan = 'enterprise';
+    const again = await client.rules.lists.items.create(list.id, { account_id: free.id, body: [{ ip: '64.0.0.0/2' }, ...items.slice(1)] });
+    await client.rules.lists.bulkOperations.get(again.operation_id, { account_id: free.id });
+    expect(await client.rules.lists.bulkOperations.get(again.operation_id, { account_id: free.id })).toMatchObject({ status: 'completed' });
+  });
+
+  it('answers 5xx as JSON or as an edge HTML page (R5), never with an invented code for the status', async () => {
+    emulator.state.faults = { ...emulator.state.faults, rest: { ...emulator.state.faults.rest, serverError: 1 } };
+    const json = await callEmulator(emulator, 'GET', '/zones');
+    expect([json.status, json.body]).toMatchObject([503, { success: false, errors: [{ code: 10002 }] }]);
+    emulator.state.behaviour.serverErrorBody = 'html';
+    const html = await callEmulator(emulator, 'GET', '/zones');
+    expect(html.status).toBe(503);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.text).toMatch(/^<!DOCTYPE html>/);
+    expect(html.headers.get('ratelimit-policy')).toMatch(/^"burst";q=\d+;w=\d+$/);
+  });
+
+  it('words access-rule and lockdown refusals as the field reports quote them (A4, K1)', async () => {
+    const zone = addZone(emulator.state, { name: 'ent.example', plan: 'enterprise' });
+    const invalid = await callEmulator(emulator, 'POST', `/zones/${zone.id}/firewall/access_rules/rules`, { body: { mode: 'block', configuration: { target: 'ip', value: '300.1.1.1' } } });
+    expect(invalid.body).toMatchObject({ errors: [{ message: 'firewallaccessrules.api.validation_error: invalid ip provided' }] });
+    const missing = await callEmulator(emulator, 'DELETE', `/zones/${zone.id}/firewall/access_rules/rules/${'f'.repeat(32)}`);
+    expect([missing.status, missing.body]).toMatchObject([404, { errors: [{ code: 10001, message: 'firewallaccessrules.api.not_found' }] }]);
+    const configurations = Array.from({ length: 251 }, (_, i) => ({ target: 'ip', value: `192.0.2.${i % 250}` }));
+    const wide = await callEmulator(emulator, 'POST', `/zones/${zone.id}/firewall/lockdowns`, { body: { urls: ['ent.example/*'], configurations } });
+    expect(wide.body).toMatchObject({ errors: [{ message: 'zonelockdown.api.validation=max 250 IP/CIDRs exceeded' }] });
+    const gone = await callEmulator(emulator, 'GET', `/zones/${zone.id}/firewall/lockdowns/${'f'.repeat(32)}`);
+    expect([gone.status, gone.body]).toMatchObject([404, { errors: [{ code: 10001, message: 'zonelockdown.api.not_found' }] }]);
   });
 });
