@@ -176,3 +176,16 @@ async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: numbe
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+export function renderCloudflarePurgeBench(r: CloudflarePurgeBenchResult): string {
+  const lines = r.cases.flatMap((c) => [
+    ['case', c.name],
+    ['deleted', `${c.deletedRules.toLocaleString('en')} rules, ${c.deletedItems.toLocaleString('en')} items; ${c.failed} failed, ${c.rateLimited} answered 429`],
+    ['request rate', `${c.achievedRequestsPerSecond}/s of ${c.allowedRequestsPerSecond}/s announced = ${c.budgetFraction} (target ≥ ${c.targetBudgetFraction})`],
+    ...(c.requestsPerDeletedItem === null ? [] : [['requests per deleted item', `${c.requestsPerDeletedItem} (target ≤ ${c.targetRequestsPerDeletedItem})`]]),
+    ['total', `${c.totalSeconds} s, ${c.totalRequests} requests: ${c.ok ? 'OK' : 'MISSED TARGET'}`],
+  ]);
+  lines.push(['result', r.ok ? 'OK' : 'MISSED TARGET']);
+  const width = Math.max(...lines.map(([k]) => k!.length));
+  return lines.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
