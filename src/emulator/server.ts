@@ -107,7 +107,7 @@ class Runtime {
       reply = kind === 'graphql'
         ? graphqlErrorReply(this.state, [new QueryError('Internal server error', 'internal')], 'internal')
         : error instanceof Error && error.message === 'body too large'
-          ? apiError(413, 10002, 'Request body too large')
+          ? apiError(500, 10002, 'Request body too large')
           : serverError(500, this.state.behaviour.serverErrorBody);
     }
     seen.status = reply.status;
