@@ -1,5 +1,6 @@
 import { apiError, classifyResponse } from './graphql-response.js';
 import { createRateBudget, parseRateLimitHeaders, type RateBudget } from './rate-budget.js';
+import type { RestPacer } from './rest-pacer.js';
 import {
   DEFAULT_RETRY,
   defaultFetch,
@@ -24,6 +25,12 @@ export interface CloudflareClientOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly budget?: RateBudget;
+  /**
+   * The REST pacer of the same run: GraphQL limits apply in addition to the general API limit, so each GraphQL
+   * request is also charged against the user's REST budget (G8). GraphQL answers carry no rate headers (G9): this
+   * client paces from its own count and the 429.
+   */
+  readonly restPacer?: Pick<RestPacer, 'charge'>;
   readonly retry?: RetryPolicy;
   readonly timeoutMs?: number;
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
@@ -34,9 +41,14 @@ export interface CloudflareClientStats {
   readonly retries: number;
 }
 
+export interface GraphqlRequestOptions {
+  /** What the query costs against the budgets: (zone or account scopes) × (dataset nodes), G8. Default 1. */
+  readonly cost?: number;
+}
+
 export interface CloudflareClient {
   /** Sends one GraphQL query within the rate budget, retrying transient failures; returns `data`. */
-  graphql<T>(query: string, variables: Readonly<Record<string, unknown>>): Promise<T>;
+  graphql<T>(query: string, variables: Readonly<Record<string, unknown>>, options?: GraphqlRequestOptions): Promise<T>;
   readonly budget: RateBudget;
   stats(): CloudflareClientStats;
 }
@@ -67,14 +79,17 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
     },
   };
 
-  const attempt = async <T>(body: string): Promise<Attempt<T>> => {
-    await budget.acquire();
+  const attempt = async <T>(body: string, cost: number): Promise<Attempt<T>> => {
+    await budget.acquire(cost);
+    const release = await options.restPacer?.charge(cost);
     requests += 1;
     let response: HttpResponse;
     try {
       response = await sendOnce(fetchFn, { url, method: 'POST', headers, body, timeoutMs: options.timeoutMs ?? 60_000 });
     } catch (err) {
       return { kind: 'retry', error: apiError('Could not reach the Cloudflare API', undefined, err) };
+    } finally {
+      release?.();
     }
     const limits = parseRateLimitHeaders(response.headers, now());
     budget.observe({ remaining: limits.remaining, resetSeconds: limits.resetSeconds });
@@ -84,9 +99,10 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
   return {
     budget,
     stats: () => ({ requests, retries }),
-    graphql: <T>(query: string, variables: Readonly<Record<string, unknown>>) => {
+    graphql: <T>(query: string, variables: Readonly<Record<string, unknown>>, request: GraphqlRequestOptions = {}) => {
       const body = JSON.stringify({ query, variables });
-      return withRetries<T>(() => attempt<T>(body), retryDeps, (ms) => budget.pause(ms));
+      const cost = Math.max(1, Math.ceil(request.cost ?? 1));
+      return withRetries<T>(() => attempt<T>(body, cost), retryDeps, (ms) => budget.pause(ms));
     },
   };
 }

@@ -1,7 +1,5 @@
 import type { PlanId } from './models.js';
 
-/** Zone Lockdown rules per plan (Free: none, the feature is unavailable). */
-export const LOCKDOWN_RULE_LIMIT: Record<PlanId, number> = { free: 0, pro: 3, business: 10, enterprise: 200 };
 
 export const PLAN_NAMES: Record<PlanId, string> = {
   free: 'Free Website',

@@ -45,6 +45,8 @@ const COMMAND = 'purge';
 export interface CloudflarePurgeDeps {
   readonly client: RestClient;
   readonly itemBudget: ChangeBudget;
+  /** Modifying list requests per window (default: Cloudflare's 30,000 per 12 hours). */
+  readonly requestBudget?: ChangeBudget;
   readonly concurrency: number;
   /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
   readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
@@ -207,6 +209,7 @@ export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: Clo
   const options = {
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
+    ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     onProgress: (p: { kind: string; done: number; total: number }) =>
       run.onProgress?.({ location: p.kind === 'access_rule' ? ACCESS_RULES_LOCATION : LIST_ITEMS_LOCATION, phase: 'delete', done: p.done, total: p.total }),

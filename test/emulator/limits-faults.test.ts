@@ -39,6 +39,24 @@ describe('rate limiting', () => {
     expect((await callEmulator(emulator, 'GET', '/zones')).status).toBe(200);
   });
 
+  it('charges a GraphQL request scopes × dataset nodes against both budgets, and sends rate headers on REST only (G8, G9)', async () => {
+    emulator = await startTestEmulator({ limits: { restRequests: 10, graphqlQueries: 5, windowMs: 60_000 } });
+    const a = addZone(emulator.state, { name: 'a.example' });
+    const b = addZone(emulator.state, { name: 'b.example' });
+    const query = 'query($tags: [string!]) { viewer { zones(filter: {zoneTag_in: $tags}) { settings { firewallEventsAdaptive { maxPageSize } } zoneTag } } }';
+    const twoZones = await graphqlQuery(emulator, query, { tags: [a.id, b.id] });
+    expect(twoZones.status).toBe(200);
+    expect(twoZones.headers.get('ratelimit')).toBeNull();
+    expect(twoZones.headers.get('ratelimit-policy')).toBeNull();
+    const rest = await callEmulator(emulator, 'GET', '/zones');
+    // 2 zones × 1 node = 2 taken from the REST budget of 10, plus this request.
+    expect(rest.headers.get('ratelimit')).toMatch(/^"default";r=7;t=\d+$/);
+    expect(rest.headers.get('ratelimit-policy')).toBe('"burst";q=10;w=60');
+    expect((await graphqlQuery(emulator, query, { tags: [a.id, b.id] })).status).toBe(200);
+    // 4 of 5 GraphQL units spent: a third 2-zone query does not fit.
+    expect((await graphqlQuery(emulator, query, { tags: [a.id, b.id] })).status).toBe(429);
+  });
+
   it('limits GraphQL queries separately, answering 429 in the GraphQL error shape without rate headers (G8, G9)', async () => {
     emulator = await startTestEmulator({ limits: { graphqlQueries: 2, windowMs: 60_000 } });
     addZone(emulator.state, { name: 'a.example' });

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
 import { runDoctor, type Check, type DoctorReport } from '../../doctor/doctor.js';
 import { ExitCode } from '../../errors.js';
-import { openRestClient } from '../cloudflare-rest.js';
+import { openRestClient, openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
@@ -21,7 +21,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         cloudflare: token
           ? {
               sdk: openRestClient(ctx).sdk,
-              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token }),
+              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, restPacer: openRestPacer(ctx) }),
             }
           : undefined,
         now: ctx.now,

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { pullZones } from '../../pull/pull.js';
 import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
+import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { parseSinceOption } from '../options.js';
@@ -27,7 +28,8 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
       const since = flags.since === undefined ? undefined : parseSinceOption('--since', flags.since, ctx.now());
-      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken() });
+      // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
+      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
       const db = ctx.store();
       lockHome(ctx, 'pull');
       const started = Date.now();
