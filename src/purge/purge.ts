@@ -92,7 +92,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
           }
         : undefined;
     if (beforeDelete && plan.counts.expired === 0 && cloudflare) db.transaction(() => writeFoldedActivity(db, cloudflare, now))();
-    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, holds, beforeDelete }));
+    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, beforeDelete }));
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
   }
   if (deps.cloudflare && cloudflare) {
@@ -111,7 +111,7 @@ function purgeLocation(
   deps: PurgeDeps,
   signer: AuditSigner,
   plan: LocalPlan,
-  run: { runId: string; policyHash: string; asOf: Date; holds: Parameters<typeof deletePlanned>[2]; beforeDelete: (() => void) | undefined },
+  run: { runId: string; policyHash: string; asOf: Date; beforeDelete: (() => void) | undefined },
 ): LocationPurge {
   const { db } = deps;
   const { expired: planned, held } = plan.counts;
@@ -130,17 +130,19 @@ function purgeLocation(
     const before = countLocationRows(db, plan.location.id);
     // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
     const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
-    const count = deletePlanned(db, plan, run.holds, run.asOf);
+    // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
+    // can be added between this read and the commit.
+    const count = deletePlanned(db, plan, readHolds(db), run.asOf);
     rollUp.finish();
     appendAuditEntry(db, signer, {
       ...common,
       event: 'purge.outcome',
-      counts: { planned, deleted: count, held, failed: 0, before, after: before - count },
+      counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
       details: { cutoff: plan.cutoff.toISOString(), method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
     });
     return count;
   }).immediate();
-  return describe(plan, deleted);
+  return { ...describe(plan, deleted), held: held + planned - deleted };
 }
 
 /**

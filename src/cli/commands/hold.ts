@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import Table from 'cli-table3';
 import { Command } from 'commander';
+import { containsRawIp } from '../../audit/guard.js';
 import { appendAuditEntry } from '../../audit/log.js';
 import { loadSubjectSecret } from '../../audit/keys.js';
 import { subjectHash } from '../../audit/subject-hash.js';
@@ -187,9 +187,8 @@ async function findProtectedObjects(ctx: CliContext, network: Network): Promise<
 function requireText(option: string, value: string): string {
   const text = value.trim();
   if (text === '') throw new UsageError(`${option}: must not be empty`);
-  // The text goes into the audit log, which must never hold a raw IP.
-  const ipLike = text.split(/[\s,;()[\]{}"'<>]+/).find((token) => isIP(token.replace(/\/\d+$/, '')) !== 0);
-  if (ipLike) throw new UsageError(`${option}: must not contain an IP address ("${ipLike}"): it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
+  // The text goes into the audit log, which must never hold a raw IP: the same test the log's guard applies.
+  if (containsRawIp(text)) throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
   return text;
 }
 
