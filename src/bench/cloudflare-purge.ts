@@ -97,7 +97,7 @@ export async function benchCloudflarePurge(
         cloudflare: { client, itemBudget: { capacity: args.listItemChanges, windowMs: args.windowMs }, concurrency: 4, serverClock: clock.sample },
         onProgress: (p) => say(`cloudflare purge bench: ${p.location} ${p.phase} ${p.done ?? ''}/${p.total ?? ''}`),
       },
-      { dryRun: false },
+      { dryRun: false, trustClock: true },
     );
     const totalSeconds = (performance.now() - started) / 1000;
     db.close();

@@ -5,7 +5,9 @@ import { hashPolicy } from '../config/load.js';
 import { SafetyLimitError, UsageError } from '../errors.js';
 import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
 import { readHolds } from '../store/holds.js';
-import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { readAllPullStates } from '../store/pull-state.js';
+import type { ServerClockSample } from '../cloudflare/server-clock.js';
 import { countLocationRows } from '../store/expiry.js';
 import { readNewestEventTime } from '../store/firewall-events.js';
 import { startRollUpBeforePurge } from '../stats/rollup.js';
@@ -33,6 +35,8 @@ export interface PurgeDeps {
   readonly onProgress?: (progress: PurgeProgress) => void;
   /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
   readonly cloudflare?: CloudflarePurgeDeps | undefined;
+  /** An independent clock: the `Date` of a Cloudflare response (no token needed); undefined when none answered. */
+  readonly readServerClock?: () => Promise<ServerClockSample | undefined>;
 }
 
 export interface PurgeOptions {
@@ -41,6 +45,8 @@ export interface PurgeOptions {
   readonly asOf?: Date;
   /** Go ahead even when the Cloudflare part plans more deletions than `safety.max_deletes`. */
   readonly force?: boolean;
+  /** Purge locally even when no independent clock could be reached; the audit outcome records the clock as unverified. */
+  readonly trustClock?: boolean;
 }
 
 const COMMAND = 'purge';
@@ -62,6 +68,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     return { dryRun: true, asOf, policyHash, reconciled: 0, locations: [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations] };
   }
 
+  // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
+  const clockCheck = await verifyClock(deps, options);
   const signer = requireSigner(deps);
   let reconciled = reconcileOpenIntents(db, signer, policyHash);
   const runId = randomUUID();
@@ -92,7 +100,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
           }
         : undefined;
     if (beforeDelete && plan.counts.expired === 0 && cloudflare) db.transaction(() => writeFoldedActivity(db, cloudflare, now))();
-    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, beforeDelete }));
+    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, clockCheck, beforeDelete }));
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
   }
   if (deps.cloudflare && cloudflare) {
@@ -111,7 +119,7 @@ function purgeLocation(
   deps: PurgeDeps,
   signer: AuditSigner,
   plan: LocalPlan,
-  run: { runId: string; policyHash: string; asOf: Date; beforeDelete: (() => void) | undefined },
+  run: { runId: string; policyHash: string; asOf: Date; clockCheck: ClockCheck; beforeDelete: (() => void) | undefined },
 ): LocationPurge {
   const { db } = deps;
   const { expired: planned, held } = plan.counts;
@@ -138,7 +146,7 @@ function purgeLocation(
       ...common,
       event: 'purge.outcome',
       counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
-      details: { cutoff: plan.cutoff.toISOString(), method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
+      details: { cutoff: plan.cutoff.toISOString(), clock_check: run.clockCheck, method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
     });
     return count;
   }).immediate();
@@ -166,14 +174,42 @@ function reconcileOpenIntents(db: Db, signer: AuditSigner, policyHash: string): 
   return open.length;
 }
 
-/** A purge with a clock behind the data would keep what it should delete, or worse after a jump: refuse. */
+/** How the clock of a real run was checked, as its audit outcome records it. */
+type ClockCheck = 'cloudflare' | 'unverified';
+
+/**
+ * Only Cloudflare's `Date` can show a clock that is ahead (stored data and past runs only show one behind). Without
+ * an answer the purge needs --trust-clock, and its outcome says the clock was unverified.
+ */
+async function verifyClock(deps: PurgeDeps, options: PurgeOptions): Promise<ClockCheck> {
+  const sample = await deps.readServerClock?.();
+  if (sample) {
+    const problem = checkServerClock(sample);
+    if (problem) throw new UsageError(problem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });
+    return 'cloudflare';
+  }
+  if (options.trustClock === true) return 'unverified';
+  throw new UsageError("Could not check the system clock against Cloudflare's (no response from the API); refusing to purge", {
+    hint: 'Check network access to the Cloudflare API, or check the clock yourself and run with --trust-clock (recorded in the audit log). Nothing was deleted.',
+  });
+}
+
+/** A purge with a clock behind the data or a past run would keep what it should delete, or worse after a jump: refuse. */
 function assertClockIsSane(db: Db, now: Date): void {
   const newest = readNewestEventTime(db);
-  if (newest && newest.getTime() > now.getTime() + 60_000) {
-    throw new UsageError(
-      `The system clock (${now.toISOString()}) is earlier than the newest stored event (${newest.toISOString()}); refusing to purge`,
-      { hint: 'Fix the system clock (NTP) and run again. Nothing was changed.' },
-    );
+  const lastPurge = readMeta(db, 'last_purge_at');
+  const lastPullSeconds = Math.max(0, ...readAllPullStates(db).map((state) => state.lastPullAt));
+  const marks: [string, Date | undefined][] = [
+    ['the newest stored event', newest],
+    ['the last purge', lastPurge === undefined ? undefined : new Date(lastPurge)],
+    ['the last pull', lastPullSeconds > 0 ? new Date(lastPullSeconds * 1000) : undefined],
+  ];
+  for (const [what, at] of marks) {
+    if (at && at.getTime() > now.getTime() + 60_000) {
+      throw new UsageError(`The system clock (${now.toISOString()}) is earlier than ${what} (${at.toISOString()}); refusing to purge`, {
+        hint: 'Fix the system clock (NTP) and run again. Nothing was changed.',
+      });
+    }
   }
 }
 

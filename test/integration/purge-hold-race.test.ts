@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
+import { fetchServerClock } from '../../src/cloudflare/server-clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { Hold } from '../../src/policy/holds.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
@@ -114,6 +115,7 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
             addDue(BETWEEN_PLAN_AND_DELETE);
           }
         },
+        readServerClock: () => fetchServerClock(home.emulator.baseUrl, () => Date.now()),
         cloudflare: {
           client: createRestClient({ baseUrl: home.emulator.baseUrl, token: TEST_TOKEN, fetch: watchingFetch }),
           itemBudget: { capacity: 8, windowMs: 1 },
