@@ -8,7 +8,7 @@ import { renderAuditJson, renderAuditTable, renderVerification } from '../../aud
 import { verifyAuditLogAsync, verifyLodgedHead } from '../../audit/verify.js';
 import { ExitCode, KeyError, StoreError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { parseTimeOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface ExportFlags {
@@ -92,7 +92,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'')
     .action((flags: ShowFlags) => {
-      const since = flags.since === undefined ? undefined : parseTimeOption('--since', flags.since);
+      const since = flags.since === undefined ? undefined : readTimeOption(ctx, '--since', flags.since);
       const entries = readAuditEntries(ctx.store(), since ? { since } : {});
       ctx.io.stdout(flags.format === 'json' ? renderAuditJson(entries) : renderAuditTable(entries));
     });

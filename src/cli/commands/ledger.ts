@@ -10,7 +10,7 @@ import { renderLedgerJson } from '../../report/ledger-json.js';
 import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-labels.js';
 import { renderLedgerMarkdown } from '../../report/ledger-md.js';
 import type { CliContext } from '../context.js';
-import { parseTimeOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 
 const FORMATS = ['csv', 'json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -49,8 +49,8 @@ export const ledgerCommand = (ctx: CliContext) =>
       ].join('\n'),
     )
     .action((flags: LedgerFlags) => {
-      const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
-      const to = flags.to === undefined ? undefined : parseTimeOption('--to', flags.to);
+      const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
+      const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
       const db = ctx.store();
       const controller = ctx.config().controller;

@@ -7,7 +7,7 @@ import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
-import { parseSinceOption } from '../options.js';
+import { readSinceOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface PullFlags {
@@ -26,7 +26,7 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .action(async (flags: PullFlags) => {
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
-      const since = flags.since === undefined ? undefined : parseSinceOption('--since', flags.since, ctx.now());
+      const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
       const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken() });
       const db = ctx.store();
       lockHome(ctx, 'pull');

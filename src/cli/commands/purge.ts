@@ -8,7 +8,7 @@ import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { formatProgress } from '../progress-line.js';
-import { parseTimeOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface PurgeFlags {
@@ -32,7 +32,7 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
     )
     .action(async (flags: PurgeFlags) => {
-      const asOf = flags.asOf === undefined ? undefined : parseTimeOption('--as-of', flags.asOf);
+      const asOf = flags.asOf === undefined ? undefined : readTimeOption(ctx, '--as-of', flags.asOf);
       const dryRun = flags.dryRun === true;
       if (asOf && !dryRun) {
         throw new UsageError('--as-of is allowed only with --dry-run', { hint: 'Add --dry-run: a real purge always uses the current time.' });
