@@ -75,7 +75,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
     },
     env,
     globals: getGlobals,
-    environment: () => (environment ??= readEnvironment(env)),
+    environment: () => (environment ??= readEnvironment(env, io.env)),
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
     config: () => (config ??= loadConfigFile(ctx.configPath())),
     paths: () => homePaths(ctx.environment().home),

@@ -78,6 +78,7 @@ function describeChain(err: unknown): string {
 /** Belt and braces: whatever an error says, the token never reaches the terminal. */
 /** Error text may carry Cloudflare's words: the token never shows, nor can the text drive the terminal. */
 function redact(text: string, ctx: CliContext): string {
-  const token = ctx.environment().apiToken;
+  // Straight from the variables: reading the environment may itself be what failed.
+  const token = ctx.env['CLOUDFLARE_API_TOKEN']?.trim();
   return sanitiseTerminalText(token ? text.split(token).join('[redacted]') : text);
 }
