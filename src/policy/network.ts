@@ -97,9 +97,14 @@ export function toBytes(address: string): Uint8Array {
 
 function parseAddressValue(text: string): { family: 'ipv4' | 'ipv6'; value: bigint } | undefined {
   // Only dotted quads: ipaddr.js would also read `127.1` or `0x7f.0.0.1`, which no log or API writes.
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 'ipv4', value: bytesToValue(ipaddr.IPv4.parse(text).toByteArray()) };
-  if (text.includes('%') || !ipaddr.IPv6.isValid(text)) return undefined;
-  return { family: 'ipv6', value: bytesToValue(ipaddr.IPv6.parse(text).toByteArray()) };
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 'ipv4', value: bytesToValue(ipaddr.IPv4.parse(text).toByteArray()) };
+  // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`: the embedded quad goes in as two hex groups instead.
+  const quad = /(?<=:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text)?.[1];
+  if (quad !== undefined && !ipaddr.IPv4.isValidFourPartDecimal(quad)) return undefined;
+  const [a, b, c, d] = quad === undefined ? [] : quad.split('.').map(Number);
+  const hex = quad === undefined ? text : `${text.slice(0, -quad.length)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+  if (hex.includes('%') || !ipaddr.IPv6.isValid(hex)) return undefined;
+  return { family: 'ipv6', value: bytesToValue(ipaddr.IPv6.parse(hex).toByteArray()) };
 }
 
 /** A network from its first address and prefix, turned into IPv4 when it lies wholly in the mapped or compatible block. */
