@@ -68,8 +68,6 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     return { dryRun: true, asOf, policyHash, reconciled: 0, locations: [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations] };
   }
 
-  // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
-  const clockCheck = await verifyClock(deps, options);
   const signer = requireSigner(deps);
   let reconciled = reconcileOpenIntents(db, signer, policyHash);
   const runId = randomUUID();
@@ -77,8 +75,6 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.cloudflare) {
     reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, db, signer, policyHash);
     cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
-    const clockProblem = checkServerClock(deps.cloudflare.serverClock());
-    if (clockProblem) throw new UsageError(clockProblem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });
     const maxDeletes = config.safety.maxDeletes;
     if (cloudflare.total > maxDeletes && options.force !== true) {
       throw new SafetyLimitError(
@@ -87,6 +83,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
       );
     }
   }
+  // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
+  const clockCheck = await verifyClock(deps, options);
   const plans = planLocalPurge(db, config, holds, asOf);
   const locations: LocationPurge[] = [];
   for (const plan of plans) {
@@ -182,7 +180,8 @@ type ClockCheck = 'cloudflare' | 'unverified';
  * an answer the purge needs --trust-clock, and its outcome says the clock was unverified.
  */
 async function verifyClock(deps: PurgeDeps, options: PurgeOptions): Promise<ClockCheck> {
-  const sample = await deps.readServerClock?.();
+  // With a token the plan's own (paced) responses already told the time; else one unauthenticated request does.
+  const sample = deps.cloudflare?.serverClock() ?? (await deps.readServerClock?.());
   if (sample) {
     const problem = checkServerClock(sample);
     if (problem) throw new UsageError(problem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });

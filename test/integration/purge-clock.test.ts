@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
-import { fetchServerClock } from '../../src/cloudflare/server-clock.js';
+import { createClockRecordingFetch, fetchServerClock } from '../../src/cloudflare/server-clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { UsageError } from '../../src/errors.js';
 import { LIST_ITEM_CHANGE_BUDGET } from '../../src/purge/cloudflare-delete.js';
@@ -31,14 +31,16 @@ const all = () => queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM 
 
 function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean }): PurgeDeps {
   const now = () => new Date(Date.now() + clockOffsetMs);
+  // With a token the purge reads the time from its own paced responses, as the CLI wires it.
+  const clock = createClockRecordingFetch(() => now().getTime());
   return {
     db: openStore(store()),
     config: loadConfigFile(join(home, 'config.yaml')),
     signer: () => ({ privateKey: loadSigningKey(homePaths(home).signingKey), actor: 'test@host', now }),
     now,
-    readServerClock: () => fetchServerClock(options.baseUrl, () => now().getTime()),
+    readServerClock: options.token ? () => Promise.reject(new Error('the token case needs no extra request')) : () => fetchServerClock(options.baseUrl, () => now().getTime()),
     cloudflare: options.token
-      ? { client: createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN }), itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: () => undefined }
+      ? { client: createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN, fetch: clock.fetch }), itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: clock.sample }
       : undefined,
   };
 }
