@@ -24,8 +24,10 @@ describe('buildConfig', () => {
       pull: { overlap: 'PT15M' },
       fields: ['userAgent'],
       secure_delete: true,
+      timezone: 'Asia/Seoul',
     });
     expect(problems).toEqual([]);
+    expect(config?.timeZone).toBe('Asia/Seoul');
     expect(config?.zones).toEqual([{ id: ZONE, name: 'luxeret.com' }]);
     expect(config?.retention.listItems.ms).toBe(90_000);
     expect(config?.fields).toEqual(['userAgent']);
@@ -72,5 +74,15 @@ describe('buildConfig', () => {
       ]),
     );
     expect(problems).toHaveLength(7);
+  });
+
+  it('defaults the time zone to UTC and refuses unknown zones, absurd durations and numbers', () => {
+    expect(buildConfig(null).config?.timeZone).toBe('UTC');
+    const { problems } = buildConfig({ timezone: 'Mars/Olympus', retention: { firewall_events: '200000000d' }, safety: { max_deletes: 1e300 } });
+    expect(problems).toEqual([
+      'retention.firewall_events: "200000000d" is not a duration of at most 100 years (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)',
+      'safety.max_deletes: 1e+300 is not a whole number of 0 or more',
+      'timezone: "Mars/Olympus" is not an IANA time zone (for example UTC or Asia/Seoul)',
+    ]);
   });
 });

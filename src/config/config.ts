@@ -26,6 +26,8 @@ export interface Config {
   /** Extra firewall-event fields to keep beyond the minimum (paths, queries, user agents). */
   readonly fields: readonly string[];
   readonly secureDelete: boolean;
+  /** IANA zone for time options written without `Z` or an offset (`timezone:`; default UTC). */
+  readonly timeZone: string;
 }
 
 /** Firewall-event fields that may be opted into with `fields:`; the minimum set is always kept. */
@@ -50,6 +52,7 @@ const KNOWN_KEYS = [
   'fields',
   'secure_delete',
   'pull',
+  'timezone',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -90,6 +93,8 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   });
   const secureDelete = doc['secure_delete'] ?? true;
   if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
+  const timeZone = optionalString(doc, 'timezone', problems) ?? 'UTC';
+  if (!isTimeZone(timeZone)) problems.push(`timezone: "${timeZone}" is not an IANA time zone (for example UTC or Asia/Seoul)`);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -104,6 +109,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       pull: { overlap },
       fields,
       secureDelete: secureDelete === true,
+      timeZone,
     },
     problems: [],
   };
@@ -142,7 +148,7 @@ function readRetention(raw: unknown, problems: Problems): RetentionConfig | unde
     const value = doc[key] ?? fallback;
     const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
     if (parsed === undefined || parsed.ms <= 0) {
-      problems.push(`retention.${key}: ${JSON.stringify(value)} is not a duration (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)`);
+      problems.push(`retention.${key}: ${JSON.stringify(value)} is not a duration of at most 100 years (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)`);
     }
     return parsed;
   };
@@ -184,7 +190,7 @@ function readStringList(raw: unknown, path: string, problems: Problems): string[
 
 function readPositiveInt(raw: unknown, path: string, fallback: number, problems: Problems): number {
   if (raw === undefined) return fallback;
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) {
     problems.push(`${path}: ${JSON.stringify(raw)} is not a whole number of 0 or more`);
     return fallback;
   }
@@ -199,6 +205,15 @@ function optionalString(doc: Record<string, unknown>, key: string, problems: Pro
     return undefined;
   }
   return value;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -43,4 +43,7 @@ safety:
 
 # Overwrite deleted records and truncate the WAL so purged data cannot be restored (PIPA Art. 21).
 secure_delete: true
+
+# Zone for time options written without Z or an offset (--until 2027-06-01 is midnight there); default UTC.
+# timezone: Asia/Seoul
 `;

@@ -53,6 +53,8 @@ export interface DeleteOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly onProgress?: (progress: { kind: 'access_rule' | 'list_item'; done: number; total: number }) => void;
+  /** Called immediately before each delete request with the ids about to go; those it returns are kept (held since the plan). */
+  readonly selectHeld?: (ids: readonly string[]) => ReadonlySet<string>;
 }
 
 export interface DeleteFailure {
@@ -64,6 +66,8 @@ export interface DeleteReport {
   /** Ids the API accepted as deleted (or already gone). */
   readonly accepted: readonly string[];
   readonly failures: readonly DeleteFailure[];
+  /** Ids left alone because a hold covered them when their turn came. */
+  readonly held: readonly string[];
   /** Requests this step sent (deletes, polls), for the requests-per-item figure. */
   readonly requests: number;
 }
@@ -80,11 +84,16 @@ export interface RequeryReport {
 export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTarget[], options: DeleteOptions): Promise<DeleteReport> {
   const accepted: string[] = [];
   const failures: DeleteFailure[] = [];
+  const held: string[] = [];
   let next = 0;
   let requests = 0;
   const worker = async (): Promise<void> => {
     while (next < rules.length) {
       const rule = rules[next++]!;
+      if (options.selectHeld?.([rule.id]).has(rule.id)) {
+        held.push(rule.id);
+        continue;
+      }
       requests += 1;
       try {
         // The rule's own scope decides the endpoint: an account rule seen in a zone listing is deleted in its account.
@@ -100,7 +109,7 @@ export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTar
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, rules.length)) }, worker));
-  return { accepted, failures, requests };
+  return { accepted, failures, held, requests };
 }
 
 /**
@@ -116,6 +125,7 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
   const window = createChangeWindow(options.itemBudget, options.requestBudget ?? LIST_REQUEST_BUDGET, now, sleep);
   const accepted: string[] = [];
   const failures: DeleteFailure[] = [];
+  const held: string[] = [];
   let requests = 0;
 
   const byList = new Map<string, { accountId: string; listId: string; ids: string[] }>();
@@ -130,7 +140,11 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
     const queue: string[][] = [];
     for (let i = 0; i < ids.length; i += maxBatch) queue.push(ids.slice(i, i + maxBatch));
     while (queue.length > 0) {
-      const batch = queue.shift()!;
+      const planned = queue.shift()!;
+      const keep = options.selectHeld?.(planned);
+      const batch = keep ? planned.filter((id) => !keep.has(id)) : planned;
+      if (keep) held.push(...planned.filter((id) => keep.has(id)));
+      if (batch.length === 0) continue;
       const stamp = await window.take(batch.length);
       const outcome = await runBulkDelete(sdk, accountId, listId, batch, { sleep, random, countRequest: () => void (requests += 1), onSubmitted: stamp });
       if (outcome.kind === 'completed') {
@@ -141,10 +155,10 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
       } else {
         for (const id of batch) failures.push({ id, message: outcome.message });
       }
-      options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length, total: items.length });
+      options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length + held.length, total: items.length });
     }
   }
-  return { accepted, failures, requests };
+  return { accepted, failures, held, requests };
 }
 
 type BulkOutcome = { kind: 'completed' } | { kind: 'failed'; message: string } | { kind: 'error'; message: string };

@@ -25,6 +25,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
             }
           : undefined,
         now: ctx.now,
+        baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
       });
       ctx.io.stdout(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, ctx.useColour()));
       if (!report.ok) setExitCode(ExitCode.no);

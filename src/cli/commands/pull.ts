@@ -8,7 +8,7 @@ import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
 import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
-import { parseSinceOption } from '../options.js';
+import { readSinceOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface PullFlags {
@@ -27,7 +27,7 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .action(async (flags: PullFlags) => {
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
-      const since = flags.since === undefined ? undefined : parseSinceOption('--since', flags.since, ctx.now());
+      const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
       // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
       const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
       const db = ctx.store();
