@@ -10,8 +10,8 @@ export function renderAuditExport(lines: readonly string[], headLine: string | u
 export interface SplitAuditExport {
   /** The entry lines in file order, still as text: verify parses each as it checks it, so reading overlaps checking. */
   entries: string[];
-  /** The final `"type":"head"` line, parsed; undefined when the last line is not a head. */
-  head: unknown;
+  /** The final `"type":"head"` line, still as text (verify checks its bytes); undefined when the last line is not a head. */
+  head: string | undefined;
 }
 
 /** Splits an export into entry lines and the final head line; blank lines are ignored. */
@@ -20,16 +20,15 @@ export function splitAuditExport(text: string): SplitAuditExport {
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => line.trim() !== '');
-  const last = parseHeadLine(lines[lines.length - 1]);
-  return last === undefined ? { entries: lines, head: undefined } : { entries: lines.slice(0, -1), head: last };
+  const last = lines[lines.length - 1];
+  return last !== undefined && isHeadLine(last) ? { entries: lines.slice(0, -1), head: last } : { entries: lines, head: undefined };
 }
 
-function parseHeadLine(line: string | undefined): unknown {
-  if (line === undefined) return undefined;
+function isHeadLine(line: string): boolean {
   try {
     const value = JSON.parse(line) as unknown;
-    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'head' ? value : undefined;
+    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'head';
   } catch {
-    return undefined;
+    return false;
   }
 }

@@ -173,7 +173,7 @@ describe('export round trip', () => {
     expect(text.split('\n')).toHaveLength(5);
     expect(text.split('\n')[3]).toMatch(/^\{"count":3,"last_hash":"sha256:[0-9a-f]{64}","signature":".*","time":".*","type":"head","v":1\}$/);
     const parsed = splitAuditExport(text);
-    expect(parsed).toEqual({ entries: entries.map((e) => canonicalJson(e)), head });
+    expect(parsed).toEqual({ entries: entries.map((e) => canonicalJson(e)), head: canonicalJson(head) });
     expect(verifyAuditLog(parsed.entries, keys.publicKey, parsed.head).ok).toBe(true);
   });
 
@@ -193,5 +193,40 @@ describe('export round trip', () => {
     ]);
     expect(verifyAuditLog(split, keys.publicKey, splitHead)).toEqual(expected);
     expect(await verifyAuditLogAsync(split, keys.publicKey, splitHead, { workers: 2 })).toEqual(expected);
+  });
+});
+
+describe('exact bytes', () => {
+  const NOT_CANONICAL = /^not in canonical form/;
+  const lineCases: [string, (line: string) => string, RegExp][] = [
+    // A first-wins parser (or a person) reads the forged reason; JSON.parse keeps the last, signed one.
+    ['a duplicate key placed before the real one', (line) => line.replace('"reason":null', '"reason":"FORGED: nothing was deleted","reason":null'), NOT_CANONICAL],
+    ['a number too large for a double', (line) => line.replace('"deleted":3', '"deleted":3,"x":1e999'), /^cannot be canonicalised: Infinity is not allowed/],
+    ['other spacing', (line) => line.replace('"command":"purge"', '"command": "purge"'), NOT_CANONICAL],
+    ['another number spelling', (line) => line.replace('"deleted":3', '"deleted":3.0'), NOT_CANONICAL],
+    ['another escape spelling', (line) => line.replace('"command":"purge"', '"command":"\\u0070urge"'), NOT_CANONICAL],
+    ['an escaped solidus', (line) => line.replace('"command":"purge"', '"command":"pu\\/rge"'), NOT_CANONICAL],
+  ];
+
+  it.each(lineCases)('names %s as that entry\'s verdict', async (_name, tamper, reason) => {
+    const { entries, head } = buildChain(6);
+    const lines = entries.map((e) => canonicalJson(e));
+    lines[3] = tamper(lines[3]!);
+    expect(lines[3]).not.toBe(canonicalJson(entries[3]));
+    const result = verifyAuditLog(lines, keys.publicKey, canonicalJson(head));
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([{ entry: 4, line: 4, reason: expect.stringMatching(reason) }]);
+    expect(await verifyAuditLogAsync(lines, keys.publicKey, canonicalJson(head), { workers: 2 })).toEqual(result);
+  });
+
+  it('checks the head line the same way', () => {
+    const { entries, head } = buildChain(3);
+    const lines = entries.map((e) => canonicalJson(e));
+    const spaced = canonicalJson(head).replace('"count":3', '"count": 3');
+    expect(verifyAuditLog(lines, keys.publicKey, spaced).errors).toEqual([
+      { entry: 3, line: 3, reason: 'the head checkpoint is not in canonical form (its line is not exactly the RFC 8785 JSON of its value)' },
+    ]);
+    const infinite = canonicalJson(head).replace('"count":3', '"count":3,"x":1e999');
+    expect(verifyAuditLog(lines, keys.publicKey, infinite).errors[0]!.reason).toMatch(/^the head checkpoint (cannot be read|is not in canonical form)/);
   });
 });

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditEntry, type AuditHead } from './entry.js';
+import { canonicalJson, canonicalJsonPair } from './canonical-json.js';
+import { buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditHead } from './entry.js';
 import { startSignaturePool } from './signature-pool.js';
 
 /** One problem found: `entry` is the seq the entry claims (or its line when it has none), `line` its 1-based position. */
@@ -97,12 +98,27 @@ interface PreparedEntry {
   signature: string;
 }
 
+const NOT_CANONICAL =
+  'not in canonical form: the line is not exactly the RFC 8785 JSON of its value (a duplicate key, other spacing, or another spelling of a number or escape)';
+
+/**
+ * Parses (when given text) and canonicalises one entry. A line must be byte for byte the canonical JSON of its
+ * value, hash and signature included: otherwise a reader (or a first-wins parser) could see other text than was
+ * signed. Whatever cannot be parsed or canonicalised becomes that entry's verdict, never an exception.
+ */
 function prepareEntry(entry: unknown): PreparedEntry {
   const candidate = readEntry(entry);
   if (!isRecord(candidate)) return { record: undefined, shapeProblem: undefined, bytes: undefined, isHashIntact: false, signature: '' };
   const shapeProblem = describeShapeProblem(candidate);
   if (shapeProblem) return { record: candidate, shapeProblem, bytes: undefined, isHashIntact: false, signature: '' };
-  const bytes = buildCanonicalBytes(candidate as unknown as AuditEntry);
+  let texts: { whole: string; without: string };
+  try {
+    texts = canonicalJsonPair(candidate, ['hash', 'signature']);
+  } catch (err) {
+    return { record: candidate, shapeProblem: `cannot be canonicalised: ${(err as Error).message}`, bytes: undefined, isHashIntact: false, signature: '' };
+  }
+  if (typeof entry === 'string' && entry !== texts.whole) return { record: candidate, shapeProblem: NOT_CANONICAL, bytes: undefined, isHashIntact: false, signature: '' };
+  const bytes = Buffer.from(texts.without, 'utf8');
   return { record: candidate, shapeProblem, bytes, isHashIntact: hashBytes(bytes) === candidate.hash, signature: candidate.signature as string };
 }
 
@@ -166,8 +182,9 @@ function assembleVerification(
  * Checks a head checkpoint lodged elsewhere earlier (email, print, another system): the log may have grown since,
  * but the entry at seq `count` must still have the hash the head recorded.
  */
-export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObject, head: unknown): AuditVerifyError[] {
-  if (!isHead(head)) return [{ entry: 0, line: 0, reason: 'the lodged head checkpoint is malformed' }];
+export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObject, given: unknown): AuditVerifyError[] {
+  const head = readHead(given);
+  if (typeof head === 'string') return [{ entry: 0, line: 0, reason: `the lodged head checkpoint ${head}` }];
   if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
     return [{ entry: head.count, line: 0, reason: 'the lodged head checkpoint signature does not verify with this public key' }];
   }
@@ -203,9 +220,10 @@ function describeShapeProblem(entry: Record<string, unknown>): string | undefine
   return undefined;
 }
 
-function checkHead(head: unknown, publicKey: KeyObject, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
+function checkHead(given: unknown, publicKey: KeyObject, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
   const count = prepared.length;
-  if (!isHead(head)) return [{ entry: count, line: count, reason: 'the head checkpoint is malformed' }];
+  const head = readHead(given);
+  if (typeof head === 'string') return [{ entry: count, line: count, reason: `the head checkpoint ${head}` }];
   if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
     return [{ entry: head.count, line: count, reason: 'the head checkpoint signature does not verify with this public key' }];
   }
@@ -239,6 +257,23 @@ function checkHead(head: unknown, publicKey: KeyObject, prepared: readonly Prepa
     ];
   }
   return [];
+}
+
+/**
+ * A head as given, or its export line parsed and checked for canonical bytes (like every entry line); a string
+ * result says what is wrong with it.
+ */
+function readHead(given: unknown): AuditHead | string {
+  let head: unknown;
+  try {
+    head = typeof given === 'string' ? (JSON.parse(given) as unknown) : given;
+    if (!isHead(head)) return 'is malformed';
+    if (typeof given === 'string' && given !== canonicalJson(head)) return 'is not in canonical form (its line is not exactly the RFC 8785 JSON of its value)';
+    buildHeadBytes(head);
+  } catch (err) {
+    return `cannot be read: ${(err as Error).message}`;
+  }
+  return head;
 }
 
 function isHead(value: unknown): value is AuditHead {

@@ -103,14 +103,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
 function readStoreExport(ctx: CliContext): SplitAuditExport {
   const db = ctx.store();
-  const entries = readAuditLines(db);
-  const head = readAuditHeadText(db);
-  if (head === undefined) return { entries, head: undefined };
-  try {
-    return { entries, head: JSON.parse(head) as unknown };
-  } catch {
-    return { entries, head };
-  }
+  return { entries: readAuditLines(db), head: readAuditHeadText(db) };
 }
 
 function homePublicKey(ctx: CliContext): KeyObject {
