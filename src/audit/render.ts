@@ -21,19 +21,29 @@ export function renderAuditJson(entries: readonly AuditEntry[]): string {
   return JSON.stringify(entries, null, 2) + '\n';
 }
 
-/** The verdict for people: intact, or the first broken entry and why, then any further problems. */
-export function renderVerification(result: AuditVerification, source: string): string {
+/**
+ * The verdict for people: intact, or the first broken entry and why, then any further problems. `keySource` says
+ * where the first key came from, so the reader knows which fingerprint to compare with a lodged one.
+ */
+export function renderVerification(result: AuditVerification, source: string, keySource: 'given' | 'genesis' = 'given'): string {
   const headText = {
     verified: 'the signed head checkpoint matches the tail',
     absent: 'no head checkpoint was checked',
     broken: 'the head checkpoint does NOT match',
   }[result.head];
+  const lines: string[] = [];
   if (result.ok) {
-    return `OK: ${source}: ${result.entries} entries intact (every signature, hash link and sequence number checked; ${headText}).\n`;
+    const genesis = result.genesis === 'adopted' ? 'a genesis entry that adopts the entries written before genesis entries existed' : 'the genesis entry';
+    const lodged = result.lodged_head === 'verified' ? '; the log extends the lodged head' : '';
+    lines.push(`OK: ${source}: ${result.entries} entries intact (every line's bytes, signature, hash link and sequence number checked; ${genesis}; ${headText}${lodged}).`);
+  } else {
+    const [first, ...rest] = result.errors;
+    lines.push(`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`);
+    if (first) lines.push(`First broken entry: seq ${first.entry} (line ${first.line}): ${first.reason}`);
+    for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
   }
-  const [first, ...rest] = result.errors;
-  const lines = [`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`];
-  if (first) lines.push(`First broken entry: seq ${first.entry} (line ${first.line}): ${first.reason}`);
-  for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
+  const [start, ...rotated] = result.keys;
+  if (start) lines.push(`Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`);
+  for (const key of rotated) lines.push(`  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
   return lines.join('\n') + '\n';
 }
