@@ -75,6 +75,11 @@ describe('appendAuditEntry', () => {
     ['location', { location: 'local/10.0.0.1' }],
     ['detail key', { details: { '192.0.2.1': 1 } }],
     ['zone id', { reason: 'fe80::1%eth0' }],
+    ['leading zeros', { reason: 'blocked 203.0.113.005' }],
+    ['leading zeros in every part', { reason: '010.000.000.001/8' }],
+    ['hex parts', { reason: 'from 0xcb.0.113.5' }],
+    ['mapped IPv6 with leading zeros', { reason: '::ffff:203.000.113.005' }],
+    ['IPv6 with leading zeros in groups', { reason: '2001:0DB8:0000:0000::0001' }],
   ])('refuses a raw IP in %s', (_name, extra) => {
     expect(() => appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add', ...extra })).toThrow(AuditContentError);
     expect(readAuditEntries(db)).toEqual([]);

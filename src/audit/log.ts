@@ -140,6 +140,14 @@ export function findOpenIntents(db: Db): AuditEntry[] {
   return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * Throws (AuditContentError) when `input` could not be appended: callers check an entry they must write after an
+ * irreversible act (an outcome after Cloudflare deleted) before acting.
+ */
+export function assertAuditable(input: AuditInput, signer: AuditSigner): void {
+  assertLoggable(input, signer.actor);
+}
+
 function assertLoggable(input: AuditInput, actor: string): void {
   if (typeof input.event !== 'string' || input.event === '') throw new AuditContentError('audit entry needs an event');
   if (typeof input.command !== 'string' || input.command === '') throw new AuditContentError('audit entry needs a command');
