@@ -1,10 +1,10 @@
-import { StoreError } from '../errors.js';
+import { KeyError, StoreError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readMeta, writeMeta, type Db } from '../store/db.js';
 import { canonicalJson } from './canonical-json.js';
 import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditInput, type AuditSigner } from './entry.js';
 import { findForbiddenContent } from './guard.js';
-import { buildGenesisInput, buildRotationInput } from './key-entries.js';
+import { buildGenesisInput, buildRotationInput, GENESIS_EVENT, keyFingerprint, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
 
 export type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
 
@@ -77,6 +77,7 @@ function readCheckedTail(db: Db): Tail {
  */
 function ensureGenesis(db: Db, signer: AuditSigner, command: string, last: Tail): Tail {
   const marker = readMeta(db, GENESIS_META_KEY);
+  assertKeyInForce(db, signer.privateKey);
   if (marker !== undefined) {
     const genesis = JSON.parse(marker) as { seq: number; hash: string };
     const row = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(genesis.seq) as { hash: string } | undefined;
@@ -93,6 +94,31 @@ function ensureGenesis(db: Db, signer: AuditSigner, command: string, last: Tail)
   const genesis = writeEntry(db, signer, signer, last, buildGenesisInput(signer.privateKey, createdAt, command, last?.seq ?? 0));
   writeMeta(db, GENESIS_META_KEY, JSON.stringify({ seq: genesis.seq, hash: genesis.hash }));
   return genesis;
+}
+
+/**
+ * The fingerprint of the key that must sign the next entry: the newest rotation's new key, else the genesis key;
+ * undefined for a log that has neither yet (empty, or written before genesis entries existed).
+ */
+export function readKeyInForce(db: Db): string | undefined {
+  // Rotations are rare: find the newest by its event text (quotes inside string values are escaped, so only the
+  // entry's own event matches) rather than parsing every entry.
+  const row = db
+    .prepare(`SELECT entry FROM audit_log WHERE entry LIKE '%"event":"${ROTATION_EVENT}"%' OR entry LIKE '%"event":"${GENESIS_EVENT}"%' ORDER BY seq DESC LIMIT 1`)
+    .get() as { entry: string } | undefined;
+  if (row === undefined) return undefined;
+  const entry = JSON.parse(row.entry) as Record<string, unknown>;
+  const key = entry.event === ROTATION_EVENT ? readRotationKey(entry) : readGenesisKey(entry);
+  return key === undefined ? undefined : keyFingerprint(key);
+}
+
+/** Refuses to sign with a key the log does not have in force: its entries would not verify. */
+function assertKeyInForce(db: Db, signingKey: KeyObject): void {
+  const inForce = readKeyInForce(db);
+  if (inForce === undefined || inForce === keyFingerprint(signingKey)) return;
+  throw new KeyError(`The audit signing key (${keyFingerprint(signingKey)}) is not the key the audit log has in force (${inForce}); refusing to append`, {
+    hint: 'Restore the signing key from a backup; to change keys, use `luxeret-privacy keys rotate --reason …`, which records the hand-over in the log.',
+  });
 }
 
 function writeEntry(db: Db, signer: AuditSigner, headSigner: AuditSigner, last: Tail, input: AuditInput): AuditEntry {

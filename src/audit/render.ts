@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { AuditEntry } from './entry.js';
+import { GENESIS_EVENT, ROTATION_EVENT } from './key-entries.js';
 import type { AuditVerification } from './verify.js';
 
 /** A table of entries for people: one row per entry, counts as `key=value`. */
@@ -11,9 +12,17 @@ export function renderAuditTable(entries: readonly AuditEntry[]): string {
   });
   for (const e of entries) {
     const counts = e.counts ? Object.entries(e.counts).map(([key, value]) => `${key}=${value}`).join(' ') : '';
-    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, e.reason ?? '', e.run_id ? e.run_id.slice(0, 8) : '']);
+    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, describeReason(e), e.run_id ? e.run_id.slice(0, 8) : '']);
   }
   return table.toString() + '\n';
+}
+
+/** The reason, and for the entries that change the signing key, which key: an auditor must not miss those. */
+function describeReason(entry: AuditEntry): string {
+  const details = entry.details ?? {};
+  if (entry.event === ROTATION_EVENT) return `KEY ROTATED to ${String(details.new_key_fingerprint)}: ${entry.reason ?? ''}`;
+  if (entry.event === GENESIS_EVENT) return `LOG STARTS, key ${String(details.key_fingerprint)}`;
+  return entry.reason ?? '';
 }
 
 /** Entries as a JSON array (keys in canonical order, as stored). */

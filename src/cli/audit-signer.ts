@@ -1,4 +1,5 @@
 import { loadSigningKey, loadSubjectSecret } from '../audit/keys.js';
+import { recoverKeyRotation } from '../audit/key-rotation.js';
 import type { AuditSigner } from '../audit/log.js';
 import type { CliContext } from './context.js';
 
@@ -8,5 +9,13 @@ import type { CliContext } from './context.js';
  */
 export function createSigner(ctx: CliContext): AuditSigner {
   const paths = ctx.paths();
+  recoverInterruptedRotation(ctx);
   return { privateKey: loadSigningKey(paths.signingKey), actor: ctx.actor(), now: () => ctx.now(), textSecret: loadSubjectSecret(paths.subjectSecret) };
+}
+
+/** The start-up check for a key rotation cut short by a crash (see rotateSigningKey): finish it or discard it. */
+export function recoverInterruptedRotation(ctx: CliContext): void {
+  const outcome = recoverKeyRotation(ctx.paths(), ctx.store());
+  if (outcome === 'completed') ctx.note('Finished a key rotation that a crash interrupted: the log already named the new key, which is now in force.');
+  if (outcome === 'discarded') ctx.note('Discarded a staged signing key left by a key rotation that never reached the log; the current key stays in force.');
 }
