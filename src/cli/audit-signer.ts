@@ -1,6 +1,6 @@
 import { loadSigningKey, loadSubjectSecret } from '../audit/keys.js';
 import { recoverKeyRotation } from '../audit/key-rotation.js';
-import type { AuditSigner } from '../audit/log.js';
+import { readAuditHeadText, type AuditSigner } from '../audit/log.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -10,6 +10,7 @@ import type { CliContext } from './context.js';
 export function createSigner(ctx: CliContext): AuditSigner {
   const paths = ctx.paths();
   recoverInterruptedRotation(ctx);
+  if (!ctx.auditHead.tracked) Object.assign(ctx.auditHead, { tracked: true, before: readAuditHeadText(ctx.store()) });
   return { privateKey: loadSigningKey(paths.signingKey), actor: ctx.actor(), now: () => ctx.now(), textSecret: loadSubjectSecret(paths.subjectSecret) };
 }
 

@@ -38,4 +38,11 @@ safety:
 
 # Overwrite deleted records and truncate the WAL so purged data cannot be restored (PIPA Art. 21).
 secure_delete: true
+
+# Lodge each new signed audit head outside this machine after every run that wrote to the audit log
+# (docs/audit.md): the command gets the head line on stdin; if it fails, the run exits 4.
+# audit:
+#   lodge_command: "logger -t luxeret-audit"
+#   timestamp_url: "http://timestamp.example.com/tsa"     # optional RFC 3161 time stamps of each lodged head
+#   tsa_certificate: "/etc/luxeret-privacy/tsa.pem"      # the TSA certificate verify checks tokens against
 `;
