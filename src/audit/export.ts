@@ -2,8 +2,8 @@
  * JSON Lines: one self-contained signed entry per line (canonical JSON, exactly as stored), then one final line
  * with `"type":"head"`: the signed head checkpoint.
  */
-export function renderAuditExport(lines: readonly string[], headLine: string | undefined): string {
-  const all = headLine === undefined ? [...lines] : [...lines, headLine];
+export function renderAuditExport(lines: readonly string[], headLine: string | undefined, timestampLines: readonly string[] = []): string {
+  const all = headLine === undefined ? [...lines] : [...lines, headLine, ...timestampLines];
   return all.map((line) => line + '\n').join('');
 }
 
@@ -12,6 +12,8 @@ export interface SplitAuditExport {
   entries: string[];
   /** The final `"type":"head"` line, still as text (verify checks its bytes); undefined when the last line is not a head. */
   head: string | undefined;
+  /** The `"type":"timestamp"` lines after the head: RFC 3161 tokens of lodged heads. */
+  timestamps: string[];
 }
 
 /** Splits an export into entry lines and the final head line; blank lines are ignored. */
@@ -20,15 +22,20 @@ export function splitAuditExport(text: string): SplitAuditExport {
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => line.trim() !== '');
-  const last = lines[lines.length - 1];
-  return last !== undefined && isHeadLine(last) ? { entries: lines.slice(0, -1), head: last } : { entries: lines, head: undefined };
+  let end = lines.length;
+  while (end > 0 && readType(lines[end - 1]!) === 'timestamp') end -= 1;
+  const timestamps = lines.slice(end);
+  const last = lines[end - 1];
+  return last !== undefined && readType(last) === 'head'
+    ? { entries: lines.slice(0, end - 1), head: last, timestamps }
+    : { entries: lines.slice(0, end), head: undefined, timestamps };
 }
 
-function isHeadLine(line: string): boolean {
+function readType(line: string): unknown {
   try {
     const value = JSON.parse(line) as unknown;
-    return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'head';
+    return typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

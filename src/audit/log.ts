@@ -159,6 +159,19 @@ export function readAuditHead(db: Db): AuditHead | undefined {
   }
 }
 
+const TIMESTAMP_META_PREFIX = 'audit_timestamp:';
+
+/** Keeps the timestamp line (`"type":"timestamp"`, the head and its RFC 3161 token) of the head of `count` entries. */
+export function writeAuditTimestamp(db: Db, count: number, line: string): void {
+  writeMeta(db, TIMESTAMP_META_PREFIX + String(count).padStart(12, '0'), line);
+}
+
+/** Every stored timestamp line, oldest head first: what `audit export` appends after the head. */
+export function readAuditTimestampLines(db: Db): string[] {
+  const rows = db.prepare("SELECT value FROM meta WHERE key LIKE 'audit\\_timestamp:%' ESCAPE '\\' ORDER BY key").all() as { value: string }[];
+  return rows.map((row) => row.value);
+}
+
 /** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id. */
 export function findOpenIntents(db: Db): AuditEntry[] {
   const lastOfRun = new Map<string, AuditEntry>();

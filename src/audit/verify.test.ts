@@ -149,7 +149,7 @@ describe('verifyAuditLogAsync', () => {
 
 /** The errors verify finds with a lodged head, those about the lodged head only. */
 function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObject, lodgedHead: unknown) {
-  return verifyAuditLog(entries, publicKey, undefined, { requireHead: false, lodgedHead }).errors.filter((e) => /lodged/.test(e.reason));
+  return verifyAuditLog(entries, publicKey, undefined, { requireHead: false, lodgedHeads: [lodgedHead] }).errors.filter((e) => /lodged/.test(e.reason));
 }
 
 describe('a lodged head', () => {
@@ -182,7 +182,7 @@ describe('export round trip', () => {
     expect(text.split('\n')).toHaveLength(5);
     expect(text.split('\n')[3]).toMatch(/^\{"count":3,"last_hash":"sha256:[0-9a-f]{64}","signature":".*","time":".*","type":"head","v":1\}$/);
     const parsed = splitAuditExport(text);
-    expect(parsed).toEqual({ entries: entries.map((e) => canonicalJson(e)), head: canonicalJson(head) });
+    expect(parsed).toEqual({ entries: entries.map((e) => canonicalJson(e)), head: canonicalJson(head), timestamps: [] });
     expect(verifyAuditLog(parsed.entries, keys.publicKey, parsed.head).ok).toBe(true);
   });
 

@@ -33,15 +33,15 @@ export interface AuditVerification {
   genesis: GenesisStatus;
   /** The keys in force, in order: verify starts from the given (or genesis) key and switches at each valid rotation. */
   keys: KeyPeriod[];
-  /** Whether a head lodged elsewhere (VerifyOptions.lodgedHead) is extended by this log; absent when none was given. */
+  /** Whether the heads lodged elsewhere (VerifyOptions.lodgedHeads) are extended by this log; absent when none was given. */
   lodged_head?: 'verified' | 'broken';
 }
 
 export interface VerifyOptions {
   /** A non-empty log without a head checkpoint cannot rule out a truncated tail: count that as an error. Default true. */
   requireHead?: boolean;
-  /** A head checkpoint lodged elsewhere earlier (its export line, or parsed): the log must still extend it. */
-  lodgedHead?: unknown;
+  /** Head checkpoints lodged elsewhere earlier (export lines, or parsed): the log must still extend each. */
+  lodgedHeads?: readonly unknown[];
 }
 
 const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -249,8 +249,8 @@ function assembleVerification(
     errors.push({ entry: previousSeq, line: entries.length, reason: 'no signed head checkpoint: a truncated tail cannot be ruled out' });
   }
   const result: AuditVerification = { ok: false, entries: entries.length, errors, head: headStatus, genesis: genesis.status, keys: walk.periods };
-  if (options.lodgedHead !== undefined) {
-    const lodgedErrors = checkLodgedHead(options.lodgedHead, keyAfter, prepared);
+  if (options.lodgedHeads !== undefined && options.lodgedHeads.length > 0) {
+    const lodgedErrors = options.lodgedHeads.flatMap((lodged) => checkLodgedHead(lodged, keyAfter, prepared));
     errors.push(...lodgedErrors);
     result.lodged_head = lodgedErrors.length === 0 ? 'verified' : 'broken';
   }

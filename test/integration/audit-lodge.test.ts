@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { startLocalTsa } from '../helpers/tsa.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let home: string;
@@ -82,5 +85,56 @@ describe('rollback to an older head', () => {
     const checked = await runCli(['audit', 'verify', '--head', headFile], { env });
     expect(checked.code).toBe(1);
     expect(checked.stdout).toMatch(/First broken entry: seq 4 \(line 2\): truncated: the lodged head \(.*\) records 4 entries; seq 4 is missing/);
+  });
+});
+
+describe('RFC 3161 time stamps of lodged heads', () => {
+  it('stamps every lodged head; verify and openssl ts -verify accept the tokens; a token for another head is caught', async () => {
+    const tsa = await startLocalTsa();
+    try {
+      exampleConfig ??= readFileSync(join(home, 'config.yaml'), 'utf8');
+      writeFileSync(
+        join(home, 'config.yaml'),
+        `${exampleConfig}\naudit:\n  lodge_command: ${JSON.stringify(`cat >> '${lodged}'`)}\n  timestamp_url: ${tsa.url}\n  tsa_certificate: ${tsa.certificatePath}\n`,
+      );
+      expect((await holdAdd('203.0.113.0/24')).code).toBe(0);
+      expect((await holdAdd('198.51.100.0/24')).code).toBe(0);
+      // Each lodged head went out with its token.
+      expect(lodgedHeads().map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['head', 'timestamp', 'head', 'timestamp']);
+
+      const exportPath = join(temp.dir, 'audit.jsonl');
+      expect((await runCli(['audit', 'export', '--output', exportPath], { env })).code).toBe(0);
+      const lines = readFileSync(exportPath, 'utf8').trimEnd().split('\n');
+      expect(lines.slice(-3).map((line) => (JSON.parse(line) as { type?: string }).type)).toEqual(['head', 'timestamp', 'timestamp']);
+      const auditor = { LUXERET_HOME: join(temp.dir, 'auditor') };
+      const verify = (file: string) => runCli(['audit', 'verify', '--file', file, '--tsa-certificate', tsa.certificatePath, '--json'], { env: auditor });
+      const verified = await verify(exportPath);
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, lodged_head: 'verified', timestamps: { lines: 2, verified: 2, checked: true } });
+      expect((await runCli(['audit', 'verify'], { env })).stdout).toContain('Time stamps: 2 of 2 RFC 3161 tokens verify against');
+
+      // docs/audit.md: the newest token checked with openssl alone.
+      const stamp = JSON.parse(lines[lines.length - 1]!) as { head: unknown; token: string };
+      writeFileSync(join(temp.dir, 'head.bin'), canonicalJson(stamp.head));
+      writeFileSync(join(temp.dir, 'token.der'), Buffer.from(stamp.token, 'base64'));
+      const openssl = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(temp.dir, 'token.der'), '-data', join(temp.dir, 'head.bin'), '-CAfile', tsa.certificatePath], { encoding: 'utf8' });
+      expect(openssl).toContain('Verification: OK');
+
+      // The two tokens swapped: each now sits beside a head it does not stamp.
+      const swapped = [...lines];
+      const [first, second] = [JSON.parse(lines[lines.length - 2]!) as { token: string }, JSON.parse(lines[lines.length - 1]!) as { token: string }];
+      swapped[lines.length - 2] = canonicalJson({ ...first, token: second.token });
+      swapped[lines.length - 1] = canonicalJson({ ...second, token: first.token });
+      const tamperedPath = join(temp.dir, 'tampered.jsonl');
+      writeFileSync(tamperedPath, swapped.join('\n') + '\n');
+      const broken = await verify(tamperedPath);
+      expect(broken.code).toBe(1);
+      expect((JSON.parse(broken.stdout) as { errors: { reason: string }[] }).errors.map((e) => e.reason)).toEqual([
+        'timestamp of the head of 2 entries: the token stamps other data: it belongs to another head',
+        'timestamp of the head of 3 entries: the token stamps other data: it belongs to another head',
+      ]);
+    } finally {
+      await tsa.close();
+    }
   });
 });

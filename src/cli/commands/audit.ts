@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
 import { loadPublicKey } from '../../audit/keys.js';
-import { readAuditEntries, readAuditHeadText, readAuditLines } from '../../audit/log.js';
+import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
+import { verifyTimestampLines } from '../../audit/timestamp-line.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
 import { verifyAuditLogAsync } from '../../audit/verify.js';
 import { ExitCode, StoreError, UsageError } from '../../errors.js';
@@ -14,6 +15,7 @@ interface ExportFlags {
   output?: string;
 }
 interface VerifyFlags {
+  tsaCertificate?: string;
   file?: string;
   publicKey?: string;
   head?: string;
@@ -41,7 +43,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       const db = ctx.store();
       const lines = readAuditLines(db);
       const head = readAuditHeadText(db);
-      const text = renderAuditExport(lines, head);
+      const text = renderAuditExport(lines, head, readAuditTimestampLines(db));
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
@@ -58,9 +60,10 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     .command('verify')
     .description('Check every signature, every hash link, the sequence and the signed head; exit 0 when intact, 1 when not')
     .option('--file <file>', 'verify an export (JSON Lines) instead of the store; needs no store')
-    .option('--public-key <pem-file>', "the PEM public key to trust (default: this home's key)")
+    .option('--public-key <pem-file>', 'the PEM public key the log started with (default: the key its genesis entry names)')
     .option('--head <file>', 'also check a head checkpoint lodged elsewhere earlier (a JSON line from `audit export`)')
-    .option('--json', 'print {ok, entries, errors:[{entry, line, reason}], head} as JSON')
+    .option('--tsa-certificate <pem-file>', 'check the RFC 3161 time stamps in the log against this TSA certificate (default: audit.tsa_certificate)')
+    .option('--json', 'print {ok, entries, errors:[{entry, line, reason}], head, genesis, keys, timestamps} as JSON')
     .addHelpText(
       'after',
       '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
@@ -71,12 +74,26 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       // Without --public-key, verify starts from the key the genesis entry names: its fingerprint is printed, to be
       // compared with the one lodged when the log began.
       const publicKey = flags.publicKey === undefined ? undefined : loadPublicKey(flags.publicKey);
-      const lodgedHead = flags.head === undefined ? undefined : readLodgedHead(flags.head);
-      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, lodgedHead === undefined ? {} : { lodgedHead });
+      const lodgedHeads: unknown[] = flags.head === undefined ? [] : [readLodgedHead(flags.head)];
+      // Each time-stamped head is a lodged head too: the log must extend it, and its token must stamp it.
+      const certificatePath = flags.tsaCertificate ?? (flags.file === undefined ? configuredTsaCertificate(ctx) : undefined);
+      const certificate = certificatePath === undefined ? undefined : readText(certificatePath, 'TSA certificate');
+      const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
+      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
+      result.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
+      result.ok = result.errors.length === 0;
+      const timestamps = { lines: parsed.timestamps.length, verified: stamps.verified, checked: certificate !== undefined };
       if (flags.json === true) {
-        ctx.io.stdout(JSON.stringify({ ...result, public_key_fingerprint: result.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
+        ctx.io.stdout(JSON.stringify({ ...result, timestamps, public_key_fingerprint: result.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
       } else {
         ctx.io.stdout(renderVerification(result, source, flags.publicKey === undefined ? 'genesis' : 'given'));
+        if (timestamps.lines > 0) {
+          ctx.io.stdout(
+            timestamps.checked
+              ? `Time stamps: ${timestamps.verified} of ${timestamps.lines} RFC 3161 tokens verify against ${certificatePath ?? '?'}.\n`
+              : `Time stamps: ${timestamps.lines} RFC 3161 tokens, not checked: give --tsa-certificate.\n`,
+          );
+        }
       }
       if (!result.ok) setExitCode(ExitCode.no);
     });
@@ -99,7 +116,11 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
 function readStoreExport(ctx: CliContext): SplitAuditExport {
   const db = ctx.store();
-  return { entries: readAuditLines(db), head: readAuditHeadText(db) };
+  return { entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) };
+}
+
+function configuredTsaCertificate(ctx: CliContext): string | undefined {
+  return existsSync(ctx.configPath()) ? ctx.config().audit.tsaCertificate : undefined;
 }
 
 /** A lodged head: a head line on its own, or the last line of an export. */
