@@ -45,7 +45,7 @@ export async function startLocalTsa(): Promise<LocalTsa> {
       writeFileSync(query, Buffer.concat(chunks));
       execFile('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], (err) => {
         if (err) {
-          res.writeHead(500).end(String(err));
+          res.writeHead(500).end(err.message);
           return;
         }
         res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(reply));
