@@ -36,7 +36,7 @@ export function stageNextKey(paths: KeyPaths): KeyObject {
 }
 
 /** Step 3: the old private key is overwritten with zeros, then the staged key replaces it, and the public copy follows. */
-export function swapInNextKey(paths: KeyPaths): void {
+function swapInNextKey(paths: KeyPaths): void {
   const next = nextKeyPath(paths);
   const key = loadSigningKey(next);
   if (existsSync(paths.signingKey)) destroyFile(paths.signingKey);
