@@ -103,6 +103,9 @@ describe('keys rotate', () => {
     const added = await holdAdd('203.0.113.0/24');
     expect(added.code).toBe(7);
     expect(added.stderr).toMatch(/is not the key the audit log has in force/);
+    const verified = await runCli(['audit', 'verify'], { env });
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toMatch(/the log's key in force \(SHA256:[0-9a-f]{64}\) is not this home's signing key/);
   });
 
   it.each([

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
-import { loadPublicKey } from '../../audit/keys.js';
+import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
 import { verifyTimestampLines } from '../../audit/timestamp-line.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
-import { verifyAuditLogAsync } from '../../audit/verify.js';
+import { verifyAuditLogAsync, type AuditVerifyError, type KeyPeriod } from '../../audit/verify.js';
 import { ExitCode, StoreError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { parseTimeOption } from '../options.js';
@@ -81,6 +81,8 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
       const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
       result.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
+      // The store checked from its own genesis key: the key it ends with must be this home's signing key.
+      if (flags.file === undefined && flags.publicKey === undefined) result.errors.push(...checkHomeKey(ctx, result.keys));
       result.ok = result.errors.length === 0;
       const timestamps = { lines: parsed.timestamps.length, verified: stamps.verified, checked: certificate !== undefined };
       if (flags.json === true) {
@@ -117,6 +119,15 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 function readStoreExport(ctx: CliContext): SplitAuditExport {
   const db = ctx.store();
   return { entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) };
+}
+
+function checkHomeKey(ctx: CliContext, keys: readonly KeyPeriod[]): AuditVerifyError[] {
+  const paths = ctx.paths();
+  const inForce = keys[keys.length - 1];
+  if (inForce === undefined || !existsSync(paths.signingKey)) return [];
+  const home = keyFingerprint(loadSigningKey(paths.signingKey));
+  if (home === inForce.fingerprint) return [];
+  return [{ entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` }];
 }
 
 function configuredTsaCertificate(ctx: CliContext): string | undefined {
