@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { join } from 'node:path';
 import { startEmulator, addToken, type Emulator, type EmulatorOptions, type FirewallEvent, type HttpRequestSample } from '../../src/emulator/index.js';
 import { openStore, type Db } from '../../src/store/db.js';
@@ -54,4 +55,28 @@ export function groupRequests(samples: readonly HttpRequestSample[], byIp: boole
     groups.set(key, (groups.get(key) ?? 0) + (s.count ?? 1));
   }
   return groups;
+}
+
+/**
+ * For use-case tests: `setup(options)` starts an emulator with one analytics token and opens a fresh store file; both
+ * are closed and removed after each test.
+ */
+export function usePullStore(token: string, tempPrefix: string): (options?: EmulatorOptions) => Promise<{ emulator: Emulator; db: Db }> {
+  let emulator: Emulator | undefined;
+  let db: Db | undefined;
+  let cleanup: (() => void) | undefined;
+  afterEach(async () => {
+    db?.close();
+    await emulator?.close();
+    cleanup?.();
+    emulator = db = cleanup = undefined;
+  });
+  return async (options = {}) => {
+    emulator = await startEmulator(options);
+    addToken(emulator.state, { value: token, permissions: ['Analytics Read'] });
+    const temp = makeTempDir(tempPrefix);
+    cleanup = temp.cleanup;
+    db = openStore(`${temp.dir}/luxeret.db`, { create: true });
+    return { emulator, db };
+  };
 }

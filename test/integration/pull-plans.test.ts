@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { parseDuration } from '../../src/config/duration.js';
 import {
   addFirewallEvents,
   addHttpRequests,
-  addToken,
   addZone,
   generateFirewallEvents,
   generateHttpRequests,
-  startEmulator,
   type Emulator,
   type HttpRequestSample,
   type PlanId,
@@ -17,11 +15,10 @@ import {
 } from '../../src/emulator/index.js';
 import { pullZones } from '../../src/pull/pull.js';
 import type { PullSummary } from '../../src/pull/summary.js';
-import { openStore, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
-import { makeTempDir } from '../helpers/cli.js';
-import { eventKey, groupRequests } from './pull-fixture.js';
+import { eventKey, groupRequests, usePullStore } from './pull-fixture.js';
 
 // Issue 9 "done when": against the emulator in its documented mode (underscore paths, 8-day Free/Pro window, clientIP
 // served and clientAsn refused on Free), pull stores per-IP request analytics on every plan that serves clientIP and
@@ -31,24 +28,7 @@ const HOUR = 3_600_000;
 const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
 const PLANS: readonly PlanId[] = ['free', 'pro', 'business', 'enterprise'];
 
-let emulator: Emulator | undefined;
-let db: Db | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  db?.close();
-  await emulator?.close();
-  cleanup?.();
-  emulator = db = cleanup = undefined;
-});
-
-async function setup(options: Parameters<typeof startEmulator>[0] = {}) {
-  emulator = await startEmulator(options);
-  addToken(emulator.state, { value: TOKEN, permissions: ['Analytics Read'] });
-  const temp = makeTempDir('luxeret-plans-');
-  cleanup = temp.cleanup;
-  db = openStore(`${temp.dir}/luxeret.db`, { create: true });
-  return { emulator, db };
-}
+const setup = usePullStore(TOKEN, 'luxeret-plans-');
 
 /** One zone per plan, plus a Free zone whose settings leave clientIP out; all with the same traffic. */
 function addPlanZones(emulator: Emulator, samples: readonly HttpRequestSample[], now: number) {

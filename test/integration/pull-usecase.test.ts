@@ -1,14 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { parseDuration } from '../../src/config/duration.js';
-import { addFirewallEvents, addToken, addZone, generateFirewallEvents, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { addFirewallEvents, addZone, generateFirewallEvents } from '../../src/emulator/index.js';
 import { pullZones } from '../../src/pull/pull.js';
-import { openStore, type Db } from '../../src/store/db.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
-import { makeTempDir } from '../helpers/cli.js';
-import { eventKey } from './pull-fixture.js';
+import { eventKey, usePullStore } from './pull-fixture.js';
 
 // The pull use case over real HTTP against the emulator and a real SQLite file, with the clock and sleep injected
 // so retries and the rate budget never make the test wait.
@@ -16,24 +14,7 @@ const TOKEN = 'usecase-token-5e4d3c2b1a0f';
 const HOUR = 3_600_000;
 const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
 
-let emulator: Emulator | undefined;
-let db: Db | undefined;
-let cleanup: (() => void) | undefined;
-afterEach(async () => {
-  db?.close();
-  await emulator?.close();
-  cleanup?.();
-  emulator = db = cleanup = undefined;
-});
-
-async function setup(options: Parameters<typeof startEmulator>[0] = {}) {
-  emulator = await startEmulator(options);
-  addToken(emulator.state, { value: TOKEN, permissions: ['Analytics Read'] });
-  const temp = makeTempDir('luxeret-usecase-');
-  cleanup = temp.cleanup;
-  db = openStore(`${temp.dir}/luxeret.db`, { create: true });
-  return { emulator, db };
-}
+const setup = usePullStore(TOKEN, 'luxeret-usecase-');
 
 function fakeTime() {
   let offsetMs = 0;
