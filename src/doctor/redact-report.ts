@@ -1,0 +1,28 @@
+import ipaddr from 'ipaddr.js';
+import { REDACTED, redactSecrets } from '../cloudflare/redact.js';
+
+// Candidates only; ipaddr.js decides. Times like 13:31:11 are not addresses and stay.
+const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d.])/g;
+const IPV6_CANDIDATE = /(?<![0-9a-f:])(?=[0-9a-f:.]*[0-9a-f])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![0-9a-f:])/gi;
+
+/** Replaces IPv4/IPv6 addresses and CIDRs in text with `REDACTED-IP`. */
+export function redactAddresses(text: string): string {
+  const replace = (candidate: string): string => (ipaddr.isValid(candidate.replace(/\/\d+$/, '')) ? `${REDACTED}-IP` : candidate);
+  return text.replace(IPV4_CANDIDATE, replace).replace(IPV6_CANDIDATE, replace);
+}
+
+/**
+ * Every string of a report with the given secrets (the API token), credential-looking values and IP addresses
+ * redacted, so `doctor --json` can be sent to the maintainers as it is. Keys and non-string values are kept.
+ */
+export function redactReport<T>(value: T, secrets: readonly string[]): T {
+  const present = secrets.filter((secret) => secret.length > 0);
+  const redactString = (text: string): string => redactAddresses(redactSecrets(present.reduce((out, secret) => out.split(secret).join(REDACTED), text)));
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return redactString(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (typeof node === 'object' && node !== null) return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child)]));
+    return node;
+  };
+  return walk(value) as T;
+}
