@@ -1,4 +1,5 @@
-import Cloudflare, { APIError } from 'cloudflare';
+import type Cloudflare from 'cloudflare';
+import { APIError } from 'cloudflare';
 import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { classifyReadError } from '../cloudflare/objects/read-status.js';
 import type { CloudflareObjects, ObjectScope, PlanId } from '../cloudflare/objects/types.js';

@@ -2,13 +2,14 @@ import ipaddr from 'ipaddr.js';
 import { REDACTED, redactSecrets } from '../cloudflare/redact.js';
 
 // Candidates only; ipaddr.js decides. Times like 13:31:11 are not addresses and stay.
-const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d.])/g;
-const IPV6_CANDIDATE = /(?<![0-9a-f:])(?=[0-9a-f:.]*[0-9a-f])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![0-9a-f:])/gi;
+const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?!\d|\.\d)/g;
+const IPV6_CANDIDATE = /(?<![0-9a-f:])(?=[0-9a-f:.]*[0-9a-f])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![0-9a-f:]|\.\d)/gi;
 
 /** Replaces IPv4/IPv6 addresses and CIDRs in text with `REDACTED-IP`. */
 export function redactAddresses(text: string): string {
   const replace = (candidate: string): string => (ipaddr.isValid(candidate.replace(/\/\d+$/, '')) ? `${REDACTED}-IP` : candidate);
-  return text.replace(IPV4_CANDIDATE, replace).replace(IPV6_CANDIDATE, replace);
+  // IPv6 first: an IPv4-mapped address ends in a dotted quad.
+  return text.replace(IPV6_CANDIDATE, replace).replace(IPV4_CANDIDATE, replace);
 }
 
 /**
