@@ -49,11 +49,6 @@ export function buildCloudflareDeps(ctx: CliContext, config: Config): Cloudflare
   return { client, itemBudget, concurrency: REST_CONCURRENCY, serverClock: clock.sample };
 }
 
-/** `LUXERET_REST_BUDGET`, or Cloudflare's default per-user budget. */
-export function readRestBudget(ctx: CliContext): RestBudget {
-  return readBudget(ctx, 'LUXERET_REST_BUDGET', REST_BUDGET);
-}
-
 function readBudget(ctx: CliContext, name: string, fallback: RestBudget): RestBudget {
   const text = ctx.env[name];
   if (text === undefined || text.trim() === '') return fallback;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,10 +6,12 @@ import {
   addAccount,
   addFirewallEvents,
   addIpList,
+  addLogpushJobs,
   addZone,
   generateAccessRules,
   generateFirewallEvents,
   generateIpList,
+  generateLogpushJobs,
   type BehaviourSettings,
   type Emulator,
 } from '../../src/emulator/index.js';
@@ -33,6 +35,7 @@ beforeAll(async () => {
   addAccessRules(emulator.state, { zoneId: business.id }, generateAccessRules({ seed: 11, now, count: 6, scope: { id: business.id, name: business.name, type: 'zone' } }));
   addAccessRules(emulator.state, { accountId: account.id }, generateAccessRules({ seed: 12, now, count: 4, scope: { id: account.id, name: account.name, type: 'account' } }));
   addIpList(emulator.state, account.id, generateIpList({ now, name: 'blocked_ips', items: 25 }));
+  addLogpushJobs(emulator.state, { accountId: account.id }, generateLogpushJobs({ count: 2, accountId: account.id }));
   addFirewallEvents(emulator.state, business.id, generateFirewallEvents({ from: new Date(now.getTime() - 3_600_000), to: now, count: 200 }));
   defaults = { ...emulator.state.behaviour };
   const temp = makeTempDir();
@@ -57,6 +60,18 @@ async function doctorJson(): Promise<{ report: DoctorJson; stdout: string; code:
   return { report: JSON.parse(result.stdout) as DoctorJson, stdout: result.stdout, code: result.code };
 }
 
+/** Logpush credentials in the emulator, and our own key material. */
+function emulatorSecrets(): string[] {
+  const secrets: string[] = [];
+  for (const account of emulator.state.accounts.values()) {
+    for (const job of account.logpushJobs.values()) secrets.push(...[...job.destination_conf.matchAll(/key(?:-id)?=([0-9a-f]+)/g)].map((m) => m[1]!));
+  }
+  const pem = readFileSync(join(home, 'keys', 'audit-signing-key.pem'), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+  const subjectSecret = readFileSync(join(home, 'keys', 'subject-hmac.key'));
+  expect(secrets.length).toBe(4);
+  return [...secrets, ...pem, subjectSecret.toString('hex'), subjectSecret.toString('base64'), subjectSecret.toString('utf8').trim()];
+}
+
 /** Every address the emulator holds: rule values, list items, event client IPs. */
 function emulatorAddresses(): string[] {
   const addresses = new Set<string>();
@@ -75,6 +90,17 @@ describe('doctor: our assumptions about Cloudflare', () => {
   it('holds every observable assumption against the emulator in its documented mode, read-only, with nothing secret in the JSON', async () => {
     const before = emulator.requests.length;
     const { report, stdout, code } = await doctorJson();
+    // Read-only: GETs and GraphQL POSTs, nothing else.
+    const sent = emulator.requests.slice(before);
+    expect(sent.length).toBeGreaterThan(10);
+    expect(sent.filter((r) => !(r.method === 'GET' || (r.method === 'POST' && r.kind === 'graphql')))).toEqual([]);
+
+    expect(stdout).not.toContain(TEST_TOKEN);
+    for (const secret of emulatorSecrets()) expect(stdout).not.toContain(secret);
+    const addresses = emulatorAddresses();
+    expect(addresses.length).toBeGreaterThan(200);
+    for (const address of addresses) expect(stdout).not.toContain(address);
+    expect(report.observations).toMatchObject({ zones: [{ label: 'free.example', plan: 'free' }, { label: 'business.example', plan: 'business' }] });
     expect(code).toBe(0);
     expect(report.assumptions.filter((a) => a.status === 'differs')).toEqual([]);
     // Only a fault or a write shows these; doctor provokes neither.
@@ -85,17 +111,6 @@ describe('doctor: our assumptions about Cloudflare', () => {
     ]);
     const held = new Set(report.assumptions.filter((a) => a.status === 'held').map((a) => a.fact));
     expect([...held].sort()).toEqual(['A2', 'A3', 'G1', 'G11', 'G2', 'G3', 'G5', 'G6', 'G7', 'G9', 'K1', 'L4', 'R2', 'R3']);
-
-    // Read-only: GETs and GraphQL POSTs, nothing else.
-    const sent = emulator.requests.slice(before);
-    expect(sent.length).toBeGreaterThan(10);
-    expect(sent.filter((r) => !(r.method === 'GET' || (r.method === 'POST' && r.kind === 'graphql')))).toEqual([]);
-
-    expect(stdout).not.toContain(TEST_TOKEN);
-    const addresses = emulatorAddresses();
-    expect(addresses.length).toBeGreaterThan(200);
-    for (const address of addresses) expect(stdout).not.toContain(address);
-    expect(report.observations).toMatchObject({ zones: [{ label: 'free.example', plan: 'free' }, { label: 'business.example', plan: 'business' }] });
   });
 
   // Each "unknown" row of the field reports, switched to its alternative: doctor names the difference and what it saw.

@@ -8,7 +8,6 @@ import { redactReport } from '../../doctor/redact-report.js';
 import { ExitCode } from '../../errors.js';
 import { renderDoctorJson } from '../../report/doctor-json.js';
 import { renderDoctorText } from '../../report/doctor-text.js';
-import { readRestBudget } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
@@ -31,7 +30,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
-              sdk: createRestClient({ baseUrl: environment.baseUrl, token, budget: readRestBudget(ctx), fetch: observer.restFetch() }).sdk,
+              sdk: createRestClient({ baseUrl: environment.baseUrl, token, fetch: observer.restFetch() }).sdk,
               graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch) }),
               responses: observer.responses,
             }
