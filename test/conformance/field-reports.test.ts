@@ -576,6 +576,16 @@ const FACTS: readonly Fact[] = [
         check: async () => {
           expect(LIST_ITEM_CHANGE_BUDGET).toEqual({ capacity: 1_000_000, windowMs: 12 * 3_600_000 });
           expect(defaults.limits).toMatchObject({ listItemChanges: 1_000_000 });
+          // Enforced, scaled down: the third item change within the window is refused.
+          emulator.state.limits = { ...emulator.state.limits, listItemChanges: 2 };
+          const list = addIpList(emulator.state, account.id, generateIpList({ seed: 31, now: new Date(clockMs), name: 'l3_list', items: 3 }));
+          const statuses: number[] = [];
+          for (const id of list.items.keys()) {
+            statuses.push((await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id }] } })).status);
+            clockMs += 60_000;
+          }
+          expect(statuses.map((status) => status < 300)).toEqual([true, true, false]);
+          expect(statuses[2]).toBe(429);
         },
       },
     ],
@@ -625,7 +635,7 @@ const FACTS: readonly Fact[] = [
           const rules = await fetchAccessRules(restClient().sdk, { type: 'zone', id: zones.pro.id });
           for (const [mode, target, value] of valid) {
             const rule = rules.find((r) => r.notes === 'A1' && r.mode === mode);
-            expect(rule).toMatchObject({ target, value: expect.any(String) });
+            expect(rule).toMatchObject({ target, value });
             expect(rule?.network !== undefined).toBe(target !== 'asn');
           }
         },
