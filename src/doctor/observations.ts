@@ -36,7 +36,7 @@ export interface ZoneObservation {
   readonly datasets: readonly DatasetObservation[];
   readonly settingsError: string | undefined;
   readonly accessRules: RuleListingObservation;
-  /** Free zones only: how the Zone Lockdown listing answers a plan without the feature. */
+  /** Zones whose plan has no Zone Lockdown (Free): how the listing answers. */
   readonly lockdownListing: RestErrorObservation | undefined;
 }
 

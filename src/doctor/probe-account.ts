@@ -3,7 +3,7 @@ import { APIError } from 'cloudflare';
 import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { classifyReadError } from '../cloudflare/objects/read-status.js';
 import type { CloudflareObjects, ObjectScope, PlanId } from '../cloudflare/objects/types.js';
-import { ANALYTICS_DATASETS } from '../cloudflare/plan-limits.js';
+import { ANALYTICS_DATASETS, LOCKDOWN_RULES } from '../cloudflare/plan-limits.js';
 import { buildFirewallEventsQuery, type ZoneSettings } from '../cloudflare/queries.js';
 import { redactSecrets } from '../cloudflare/redact.js';
 import type { ObservedResponse } from '../cloudflare/response-observer.js';
@@ -62,7 +62,7 @@ export async function probeAccount(deps: ProbeDeps, zones: readonly ZoneFacts[],
         datasets: zone.settings === undefined ? [] : ANALYTICS_DATASETS.map((dataset) => ({ dataset, ...zone.settings![dataset] })),
         settingsError: zone.settingsError,
         accessRules: { ...listing.observation, accountRulesListed: ownIds === undefined ? undefined : [...listing.ruleIds].filter((id) => ownIds.has(id)).length },
-        lockdownListing: zone.plan === 'free' ? await readFreeLockdowns(deps.sdk, zone.zoneId) : undefined,
+        lockdownListing: zone.plan !== undefined && LOCKDOWN_RULES[zone.plan] === 0 ? await readUnentitledLockdowns(deps.sdk, zone.zoneId) : undefined,
       };
     }),
   );
@@ -123,8 +123,8 @@ function listsOf(accountId: string, objects: CloudflareObjects): ListsObservatio
   return { outcome: 'read', detail: undefined, lists: lists.length, items: lists.reduce((sum, list) => sum + (list.numItems ?? 0), 0) };
 }
 
-/** K1: one page of a Free zone's lockdowns (page sizes must be 1 or a multiple of 5). */
-function readFreeLockdowns(sdk: Cloudflare, zoneId: string): Promise<RestErrorObservation> {
+/** K1: one page of lockdowns of a zone whose plan has none (Free); page sizes must be 1 or a multiple of 5. */
+function readUnentitledLockdowns(sdk: Cloudflare, zoneId: string): Promise<RestErrorObservation> {
   return restError(async () => (await sdk.firewall.lockdowns.list({ zone_id: zoneId, per_page: 5 })).getPaginatedItems().length);
 }
 
