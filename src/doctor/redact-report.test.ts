@@ -20,7 +20,8 @@ describe('redactReport', () => {
       checks: [{ name: 'token', detail: 'token sk-live-123 refused from 192.0.2.7', hint: undefined }],
       observations: { message: 'Bearer abc.def failed; https://user:pw@example.com/?secret-access-key=xyz', status: 400, fields: ['clientIP'] },
     };
-    expect(redactReport(report, ['sk-live-123'])).toEqual({
+    expect(redactReport(report, ['sk-live-123'], { addresses: false }).checks[0]?.detail).toBe('token REDACTED refused from 192.0.2.7');
+    expect(redactReport(report, ['sk-live-123'], { addresses: true })).toEqual({
       ok: true,
       checks: [{ name: 'token', detail: 'token REDACTED refused from REDACTED-IP', hint: undefined }],
       observations: { message: 'Bearer REDACTED failed; https://REDACTED@example.com/?secret-access-key=REDACTED', status: 400, fields: ['clientIP'] },

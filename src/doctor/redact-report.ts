@@ -13,12 +13,16 @@ export function redactAddresses(text: string): string {
 }
 
 /**
- * Every string of a report with the given secrets (the API token), credential-looking values and IP addresses
- * redacted, so `doctor --json` can be sent to the maintainers as it is. Keys and non-string values are kept.
+ * Every string of a report with the given secrets (the API token) and credential-looking values redacted, and with
+ * `addresses` IP addresses too, so `doctor --json` can be sent to the maintainers as it is. Keys and non-string
+ * values are kept.
  */
-export function redactReport<T>(value: T, secrets: readonly string[]): T {
+export function redactReport<T>(value: T, secrets: readonly string[], options: { addresses: boolean }): T {
   const present = secrets.filter((secret) => secret.length > 0);
-  const redactString = (text: string): string => redactAddresses(redactSecrets(present.reduce((out, secret) => out.split(secret).join(REDACTED), text)));
+  const redactString = (text: string): string => {
+    const out = redactSecrets(present.reduce((acc, secret) => acc.split(secret).join(REDACTED), text));
+    return options.addresses ? redactAddresses(out) : out;
+  };
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return redactString(node);
     if (Array.isArray(node)) return node.map(walk);

@@ -37,7 +37,8 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
           : undefined,
         now: ctx.now,
       });
-      const safe = redactReport(report, token ? [token] : []);
-      ctx.io.stdout(flags.json ? renderDoctorJson(safe) : renderDoctorText(safe, ctx.useColour()));
+      // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
+      const secrets = token ? [token] : [];
+      ctx.io.stdout(flags.json ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
       if (!report.ok) setExitCode(ExitCode.no);
     });
