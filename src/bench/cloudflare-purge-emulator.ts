@@ -15,9 +15,12 @@ export interface PurgeEmulatorReady {
 export interface PurgeEmulatorArgs {
   readonly rules: number;
   readonly items: number;
+  /** The REST budget the emulator enforces and announces in `Ratelimit-Policy`. */
   readonly restRequests: number;
-  readonly listItemChanges: number;
   readonly windowMs: number;
+  readonly listItemChanges: number;
+  readonly listModifyingRequests: number;
+  readonly listWindowMs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -25,7 +28,14 @@ const DAY_MS = 86_400_000;
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as PurgeEmulatorArgs;
   const emulator = await startEmulator({
-    limits: { restRequests: args.restRequests, listItemChanges: args.listItemChanges, windowMs: args.windowMs, graphqlQueries: 300 },
+    limits: {
+      restRequests: args.restRequests,
+      windowMs: args.windowMs,
+      graphqlQueries: 300,
+      listItemChanges: args.listItemChanges,
+      listModifyingRequests: args.listModifyingRequests,
+      listWindowMs: args.listWindowMs,
+    },
     behaviour: { maxListItemsPerAccount: args.items + 1000 },
   });
   const token = 'bench-token-not-a-secret';

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   addToken(emulator.state, { value: token, permissions: ['Analytics Read'] });
   const zone = addZone(emulator.state, { name: 'bench.luxeret.com', plan: 'enterprise' });
   const now = Date.now();
+  // Ending 5 minutes back, past the emulator's ingestion lag: every event is served, so stored must equal seeded.
   addFirewallEvents(emulator.state, zone.id, minimalEvents(count, now - 6 * 86_400_000, now - 300_000));
   // Warm up (the emulator builds Cloudflare's 1.4 MB schema on first use): real Cloudflare has no such cost.
   await fetch(emulator.graphqlUrl, {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCloudflareClient } from '../cloudflare/graphql-client.js';
+import { DEFAULT_PULL_OVERLAP } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
-import { pullZones } from '../pull/pull.js';
+import { pullZones, type PullOptions } from '../pull/pull.js';
 import { openStore } from '../store/db.js';
 import { round, startEmulatorChild } from './emulator-child.js';
 import type { PullEmulatorReady } from './pull-emulator.js';
@@ -21,6 +22,18 @@ export interface PullBenchResult {
   /** pullSeconds / baselineSeconds: the figure; target ≤ 2. */
   readonly ratio: number;
   readonly targetRatio: number;
+  /** A second pull right after the first: it re-reads the trailing overlap (config `pull.overlap`, default). */
+  readonly overlap: {
+    readonly text: string;
+    readonly seconds: number;
+    /** Rows the re-read handed on (already held, or late): the extra reading the overlap costs. */
+    readonly rowsRead: number;
+    /** rowsRead / stored. */
+    readonly shareOfStored: number;
+    readonly lateRows: number;
+    /** (pull + re-read) / baseline: must stay within the same target. */
+    readonly ratioWithOverlap: number;
+  };
   /** Peak resident set of the pulling process during the pull (the emulator runs in another process). */
   readonly peakRssMb: number;
   readonly targetPeakRssMb: number;
@@ -46,20 +59,25 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
     const started = performance.now();
-    const summary = await pullZones(
-      { client, db, now: () => new Date() },
-      {
-        zones: [{ id: ready.zoneId, name: undefined }],
-        retention: { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! },
-        fields: [],
-        onProgress: (p) => say(`pull bench: ${p.rows.toLocaleString('en')} rows`),
-      },
-    );
+    const pullOptions: PullOptions = {
+      zones: [{ id: ready.zoneId, name: undefined }],
+      retention: { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! },
+      fields: [],
+      onProgress: (p) => say(`pull bench: ${p.rows.toLocaleString('en')} rows`),
+    };
+    const summary = await pullZones({ client, db, now: () => new Date() }, pullOptions);
     const pullSeconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const zone = summary.zones[0];
     if (zone?.status !== 'ok') throw new Error(`bench pull failed: ${zone?.error?.message ?? 'no zone'}`);
+
+    say(`pull bench: pulling again, re-reading the ${DEFAULT_PULL_OVERLAP} overlap`);
+    const rereadStarted = performance.now();
+    const reread = await pullZones({ client, db, now: () => new Date() }, pullOptions);
+    const rereadSeconds = (performance.now() - rereadStarted) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    const rereadEvents = reread.zones[0]?.datasets.find((d) => d.dataset === 'firewall_events');
+    if (reread.zones[0]?.status !== 'ok' || rereadEvents === undefined) throw new Error(`bench re-read failed: ${reread.zones[0]?.error?.message ?? 'no zone'}`);
     const stored = (db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get() as { n: number }).n;
 
     say('pull bench: baseline (plain prepared INSERT, one transaction)');
@@ -75,6 +93,8 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
     baselineDb.close();
 
     const ratio = pullSeconds / baselineSeconds;
+    const ratioWithOverlap = (pullSeconds + rereadSeconds) / baselineSeconds;
+    const rowsRead = rereadEvents.inserted + rereadEvents.duplicates + rereadEvents.expired;
     const peakRssMb = Math.round(peakRss / 1024 / 1024);
     return {
       name: `pull ${count.toLocaleString('en')} firewall events`,
@@ -87,9 +107,17 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
       baselineEventsPerSecond: Math.round(rows.length / baselineSeconds),
       ratio: round(ratio),
       targetRatio: 2,
+      overlap: {
+        text: DEFAULT_PULL_OVERLAP,
+        seconds: round(rereadSeconds),
+        rowsRead,
+        shareOfStored: stored > 0 ? rowsRead / stored : 0,
+        lateRows: rereadEvents.lateRows,
+        ratioWithOverlap: round(ratioWithOverlap),
+      },
       peakRssMb,
       targetPeakRssMb: 250,
-      ok: stored === count && ratio <= 2 && peakRssMb < 250,
+      ok: stored === count && ratioWithOverlap <= 2 && peakRssMb < 250,
     };
   } finally {
     emulator.stop();
@@ -106,9 +134,15 @@ export function renderPullBench(r: PullBenchResult): string {
     ['pull (emulator → store)', `${r.pullSeconds} s  ${r.pullEventsPerSecond.toLocaleString('en')} events/s`],
     ['baseline (plain INSERT)', `${r.baselineSeconds} s  ${r.baselineEventsPerSecond.toLocaleString('en')} events/s`],
     ['ratio pull / baseline', `${r.ratio}×  (target ≤ ${r.targetRatio}×)`],
+    [`overlap re-read (${r.overlap.text})`, `${r.overlap.seconds} s  ${r.overlap.rowsRead.toLocaleString('en')} rows read again = ${formatShare(r.overlap.shareOfStored)} of stored, ${r.overlap.lateRows} late`],
+    ['ratio with re-read', `${r.overlap.ratioWithOverlap}×  (target ≤ ${r.targetRatio}×)`],
     ['peak RSS (pulling side)', `${r.peakRssMb} MB  (target < ${r.targetPeakRssMb} MB)`],
     ['result', r.ok ? 'OK' : 'MISSED TARGET'],
   ];
   const width = Math.max(...lines.map(([k]) => k!.length));
   return lines.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+function formatShare(share: number): string {
+  return `${(share * 100).toFixed(share < 0.01 ? 3 : 1)}%`;
 }

@@ -58,7 +58,7 @@ export async function benchPurge(options: { events?: number; onProgress?: (line:
     const purgeStart = performance.now();
     const result = await purgeExpired(
       { db, config: config!, signer: () => ({ privateKey, actor: 'bench@localhost', now: () => new Date() }), now: () => new Date(nowS * 1000) },
-      { dryRun: false },
+      { dryRun: false, trustClock: true },
     );
     const purgeSeconds = (performance.now() - purgeStart) / 1000;
     db.close();

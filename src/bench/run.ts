@@ -3,6 +3,7 @@
  * bench-results/<name>.json. Each module exports one function returning a plain result object; add a line below.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchCloudflarePurge, renderCloudflarePurgeBench, type CloudflarePurgeBenchResult } from './cloudflare-purge.js';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
 import { benchPurge, renderPurgeBench, type PurgeBenchResult } from './purge.js';
 import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './verify.js';
@@ -10,21 +11,15 @@ import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './v
 interface Bench {
   readonly name: string;
   readonly run: (say: (line: string) => void) => Promise<object>;
-  readonly render?: (result: never) => string;
+  readonly render: (result: never) => string;
 }
 
 const BENCHES: readonly Bench[] = [
   { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
   { name: 'purge', run: (say) => benchPurge({ onProgress: say }), render: (r: PurgeBenchResult) => renderPurgeBench(r) },
   { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
-  { name: 'cloudflare-purge', run: (say) => import('./cloudflare-purge.js').then((m) => m.benchCloudflarePurge({ onProgress: say })) },
+  { name: 'cloudflare-purge', run: (say) => benchCloudflarePurge({ onProgress: say }), render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r) },
 ];
-
-function renderGeneric(result: object): string {
-  const entries = Object.entries(result);
-  const width = Math.max(...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${k.padEnd(width)}  ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('\n') + '\n';
-}
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
@@ -36,7 +31,7 @@ async function main(): Promise<number> {
     try {
       const result = await bench.run(say);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(72) + '\r');
-      process.stdout.write(`\n== ${bench.name} ==\n${bench.render ? bench.render(result as never) : renderGeneric(result)}`);
+      process.stdout.write(`\n== ${bench.name} ==\n${bench.render(result as never)}`);
       writeFileSync(`bench-results/${bench.name}.json`, JSON.stringify(result, null, 2) + '\n');
       if ('ok' in result && result.ok === false) failed += 1;
     } catch (err) {

@@ -1,22 +1,55 @@
 import { createRestClient, type RestClient } from '../cloudflare/rest-client.js';
-import { parseRestBudget, REST_BUDGET, REST_CONCURRENCY, type RestBudget } from '../cloudflare/rest-pacer.js';
-import { createClockRecordingFetch } from '../cloudflare/server-clock.js';
+import { createRestPacer, parseRestBudget, REST_CONCURRENCY, type FetchFn, type RestBudget, type RestPacer } from '../cloudflare/rest-pacer.js';
+import { createClockRecordingFetch, type ServerClockSample } from '../cloudflare/server-clock.js';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
-import { LIST_ITEM_CHANGE_BUDGET, withRestMargin } from '../purge/cloudflare-delete.js';
+import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE } from '../purge/cloudflare-delete.js';
 import type { CliContext } from './context.js';
 
+interface RunPacer {
+  readonly pacer: RestPacer;
+  readonly serverClock: () => ServerClockSample | undefined;
+}
+
+const pacers = new WeakMap<CliContext, RunPacer>();
 const clients = new WeakMap<CliContext, RestClient>();
 
 /**
- * The run's one REST client (official SDK + shared pacer), so every command part spends the same budget.
- * `LUXERET_REST_BUDGET` (`1200/5m` by default) scales the pacer for a smaller allowance or an emulator.
+ * The run's one REST pacer: every REST request, and every GraphQL request's cost (G8: GraphQL also counts against
+ * the user's REST budget), spends the same budget. It paces to what Cloudflare announces in `Ratelimit-Policy`,
+ * held under `LUXERET_REST_BUDGET` when that is set, at a margin below it (the budget is per user, shared with the
+ * dashboard). It records the server's `Date`, so a purge can refuse a wrong clock without an extra request.
  */
+export function openRestPacer(ctx: CliContext): RestPacer {
+  return runPacer(ctx).pacer;
+}
+
+function runPacer(ctx: CliContext): RunPacer {
+  const existing = pacers.get(ctx);
+  if (existing) return existing;
+  const clock = createClockRecordingFetch(() => ctx.now().getTime());
+  const ceiling = readBudget(ctx, 'LUXERET_REST_BUDGET');
+  const pacer = createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: clock.fetch });
+  const created = { pacer, serverClock: clock.sample };
+  pacers.set(ctx, created);
+  return created;
+}
+
+/**
+ * A pacer like the run's, sending through `wrap(fetch)`: doctor records response headers and error bodies under it.
+ * Its own, so only doctor's requests are observed.
+ */
+export function createObservedRestPacer(ctx: CliContext, wrap: (fetch: FetchFn) => FetchFn): RestPacer {
+  const ceiling = readBudget(ctx, 'LUXERET_REST_BUDGET');
+  return createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: wrap(globalThis.fetch) });
+}
+
+/** The run's one REST client (official SDK + the run's pacer). */
 export function openRestClient(ctx: CliContext): RestClient {
   const existing = clients.get(ctx);
   if (existing) return existing;
-  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), budget: readBudget(ctx, 'LUXERET_REST_BUDGET', REST_BUDGET) });
+  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), pacer: openRestPacer(ctx) });
   clients.set(ctx, client);
   return client;
 }
@@ -28,8 +61,8 @@ export function hasApiToken(ctx: CliContext): boolean {
 
 /**
  * Cloudflare access for deleting (purge, subject erase), or undefined with a note when there is no token or nothing
- * to reach: local work goes on alone. `LUXERET_LIST_ITEM_BUDGET` (`10000/5m` by default) scales the list-item budget.
- * The client records the server's `Date` so the purge can refuse a wrong clock without an extra request.
+ * to reach: local work goes on alone. List changes are paced to Cloudflare's 12-hour list budget (L3);
+ * `LUXERET_LIST_ITEM_BUDGET` (`1000000/12h` by default) lowers the item budget.
  */
 export function buildCloudflareDeps(ctx: CliContext, config: Config): CloudflarePurgeDeps | undefined {
   const token = ctx.environment().apiToken;
@@ -41,17 +74,13 @@ export function buildCloudflareDeps(ctx: CliContext, config: Config): Cloudflare
     ctx.note('note: no account_id or zones configured; access rules and list items held in Cloudflare are left alone this run');
     return undefined;
   }
-  // Deletion runs pace at a margin below the budget, leaving room for the dashboard (the limit is per user).
-  const restBudget = withRestMargin(readBudget(ctx, 'LUXERET_REST_BUDGET', REST_BUDGET));
-  const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET', LIST_ITEM_CHANGE_BUDGET);
-  const clock = createClockRecordingFetch(() => ctx.now().getTime());
-  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token, fetch: clock.fetch, budget: restBudget });
-  return { client, itemBudget, concurrency: REST_CONCURRENCY, serverClock: clock.sample };
+  const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET') ?? LIST_ITEM_CHANGE_BUDGET;
+  return { client: openRestClient(ctx), itemBudget, requestBudget: LIST_REQUEST_BUDGET, concurrency: REST_CONCURRENCY, serverClock: runPacer(ctx).serverClock };
 }
 
-function readBudget(ctx: CliContext, name: string, fallback: RestBudget): RestBudget {
+function readBudget(ctx: CliContext, name: string): RestBudget | undefined {
   const text = ctx.env[name];
-  if (text === undefined || text.trim() === '') return fallback;
+  if (text === undefined || text.trim() === '') return undefined;
   const budget = parseRestBudget(text);
   if (!budget) throw new UsageError(`${name}: "${text}" is not a budget`, { hint: 'Write requests per window, e.g. 1200/5m or 20/5s.' });
   return budget;

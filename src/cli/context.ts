@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { readEnvironment, resolveConfigPath, withDotEnv, type EnvVars, type Environment } from '../config/environment.js';
 import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
+import { sanitiseTerminalText } from '../report/terminal-text.js';
 import { openStore, type Db } from '../store/db.js';
 import type { Io } from './io.js';
 import { homePaths, type HomePaths } from './paths.js';
@@ -74,7 +75,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
     },
     env,
     globals: getGlobals,
-    environment: () => (environment ??= readEnvironment(env)),
+    environment: () => (environment ??= readEnvironment(env, io.env)),
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
     config: () => (config ??= loadConfigFile(ctx.configPath())),
     paths: () => homePaths(ctx.environment().home),
@@ -104,11 +105,11 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
       lastProgressLength = line.length;
     },
     note: (line) => {
-      if (!getGlobals().quiet) ctx.io.stderr(`${line}\n`);
+      if (!getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
     useColour: () => io.isStdoutTty && !env['NO_COLOR'],
     verbose: (line) => {
-      if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${line}\n`);
+      if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
     onClose: (release) => void closers.push(release),
     close: () => {

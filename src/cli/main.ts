@@ -5,6 +5,7 @@ import { ExitCode, LuxeretError } from '../errors.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
+import { sanitiseTerminalText } from '../report/terminal-text.js';
 
 export { nodeIo } from './io.js';
 export type { Io } from './io.js';
@@ -75,7 +76,9 @@ function describeChain(err: unknown): string {
 }
 
 /** Belt and braces: whatever an error says, the token never reaches the terminal. */
+/** Error text may carry Cloudflare's words: the token never shows, nor can the text drive the terminal. */
 function redact(text: string, ctx: CliContext): string {
-  const token = ctx.environment().apiToken;
-  return token ? text.split(token).join('[redacted]') : text;
+  // Straight from the variables: reading the environment may itself be what failed.
+  const token = ctx.env['CLOUDFLARE_API_TOKEN']?.trim();
+  return sanitiseTerminalText(token ? text.split(token).join('[redacted]') : text);
 }

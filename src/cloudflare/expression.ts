@@ -1,4 +1,4 @@
-import { parseNetwork, toBytes, type Network } from '../policy/network.js';
+import { parseNetwork, rangeToNetworks, type Network } from '../policy/network.js';
 import type { ExpressionCountry, ExpressionList, ExpressionNetwork, ParsedExpression } from './objects/types.js';
 
 /**
@@ -167,45 +167,9 @@ export function parseNetworkOrRange(text: string): Network[] | undefined {
     const network = parseNetwork(text);
     return network ? [network] : undefined;
   }
-  const first = parseNetwork(text.slice(0, dots));
-  const last = parseNetwork(text.slice(dots + 2));
-  if (!first || !last || first.family !== last.family || text.slice(0, dots).includes('/') || text.slice(dots + 2).includes('/')) return undefined;
-  return rangeToNetworks(first.address, last.address, first.family);
-}
-
-const MAX_RANGE_BLOCKS = 512;
-
-/** The smallest set of CIDR blocks covering [first, last]; undefined when first > last or the cover is huge. */
-function rangeToNetworks(first: string, last: string, family: 'ipv4' | 'ipv6'): Network[] | undefined {
-  const bits = family === 'ipv4' ? 32 : 128;
-  let start = toBigInt(toBytes(first, family));
-  const end = toBigInt(toBytes(last, family));
-  if (start > end) return undefined;
-  const out: Network[] = [];
-  while (start <= end) {
-    let size = 0;
-    // Grow the block while it stays aligned on `start` and inside the range.
-    while (size < bits && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= end) size++;
-    const network = parseNetwork(`${fromBigInt(start, family)}/${bits - size}`);
-    if (!network || out.length >= MAX_RANGE_BLOCKS) return undefined;
-    out.push(network);
-    start += 1n << BigInt(size);
-  }
-  return out;
-}
-
-function toBigInt(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}
-
-function fromBigInt(value: bigint, family: 'ipv4' | 'ipv6'): string {
-  const length = family === 'ipv4' ? 4 : 16;
-  const bytes: number[] = [];
-  for (let i = 0; i < length; i++) bytes.unshift(Number((value >> BigInt(8 * i)) & 0xffn));
-  if (family === 'ipv4') return bytes.join('.');
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return groups.join(':');
+  const [firstText, lastText] = [text.slice(0, dots), text.slice(dots + 2)];
+  if (firstText.includes('/') || lastText.includes('/')) return undefined;
+  const first = parseNetwork(firstText);
+  const last = parseNetwork(lastText);
+  return first && last ? rangeToNetworks(first, last) : undefined;
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudflareApiError } from '../errors.js';
 import { createCloudflareClient } from './graphql-client.js';
 import { createRateBudget } from './rate-budget.js';
+import { createRestPacer } from './rest-pacer.js';
 
 type Reply = { status: number; body: string; headers?: Record<string, string> } | 'hangup';
 const TOKEN = 'secret-token-0123456789abcdef';
@@ -123,5 +124,22 @@ describe('createCloudflareClient', () => {
     expect(sleeps).toEqual([]);
     await client.graphql('query { a }', {});
     expect(sleeps).toEqual([40_000]);
+  });
+
+  it('charges each request its cost against its own budget and the shared REST pacer (G8)', async () => {
+    let t = 0;
+    const now = () => t;
+    const sleep = (ms: number) => {
+      t += ms;
+      return Promise.resolve();
+    };
+    const budget = createRateBudget({ capacity: 10, windowMs: 10_000, now, sleep });
+    const restPacer = createRestPacer({ budget: { capacity: 100, windowMs: 10_000 }, now, sleep });
+    const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, budget, restPacer, random: () => 0.5 });
+    await client.graphql('{ viewer { zones { zoneTag } } }', {}, { cost: 4 });
+    await client.graphql('{ viewer { zones { zoneTag } } }', {});
+    expect(seen).toHaveLength(2);
+    expect(budget.stats().acquired).toBe(5);
+    expect(restPacer.stats()).toMatchObject({ charged: 5, requests: 0 });
   });
 });

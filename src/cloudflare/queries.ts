@@ -33,9 +33,26 @@ export const ZONE_SETTINGS_QUERY =
   'query ZoneSettings($zoneTag: string) { viewer { zones(filter: {zoneTag: $zoneTag}) { settings { ' +
   `firewallEventsAdaptive { ${SETTINGS_FIELDS} } httpRequestsAdaptiveGroups { ${SETTINGS_FIELDS} } } } } }`;
 
-/** Whether `availableFields` offers a field; groups datasets list dimensions as `dimensions.<name>`. */
+/**
+ * Whether `availableFields` offers a field, given as a bare name (`clientIP`) or a path in any spelling. Cloudflare
+ * documents nested fields as the path joined with underscores (`dimensions_clientIP`, `sum_requests`: field reports
+ * G1); dotted paths and bare names are accepted too, since nobody can check every account.
+ */
 export function isFieldAvailable(settings: DatasetSettings, field: string): boolean {
-  return settings.availableFields.some((f) => f === field || f.endsWith(`.${field}`));
+  const wanted = pathSegments(field);
+  return settings.availableFields.some((listed) => isSamePath(pathSegments(listed), wanted));
+}
+
+// Cloudflare's field names are camelCase without `_` or `.`, so both can only be path separators.
+function pathSegments(name: string): string[] {
+  return name.split(/[._]/);
+}
+
+/** Equal paths, or a bare name against a path ending in it. */
+function isSamePath(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length) return a.every((segment, i) => segment === b[i]);
+  if (a.length !== 1 && b.length !== 1) return false;
+  return a.at(-1) === b.at(-1);
 }
 
 /** A query document and its variables for one page of a dataset. */

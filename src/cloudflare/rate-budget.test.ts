@@ -61,6 +61,25 @@ describe('createRateBudget', () => {
     expect(clock.sleeps[0]).toBe(30_000);
   });
 
+  it('spends a cost of several queries at once (a GraphQL request costs scopes × nodes)', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ capacity: 10, windowMs: 10_000, now: clock.now, sleep: clock.sleep });
+    await budget.acquire(6);
+    expect(clock.sleeps).toEqual([]);
+    await budget.acquire(6);
+    // 4 left, 2 more refill at one per second.
+    expect(clock.sleeps).toEqual([2000]);
+    expect(budget.stats().acquired).toBe(12);
+  });
+
+  it('resizes to an announced budget, keeping what was spent', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ capacity: 1200, windowMs: 300_000, now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 4; i++) await budget.acquire();
+    budget.resize(60, 10_000);
+    expect(budget.stats().tokens).toBe(56);
+  });
+
   it('honours Retry-After for every caller', async () => {
     const clock = fakeClock();
     const budget = createRateBudget({ now: clock.now, sleep: clock.sleep });
@@ -80,6 +99,12 @@ describe('parseRateLimitHeaders', () => {
     [{ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': 'Tue, 20 Oct 2026 10:00:05 GMT' }, { remaining: 3, resetSeconds: 5, retryAfterSeconds: undefined }],
     [{ 'retry-after': 'Tue, 20 Oct 2026 10:00:02 GMT' }, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: 2 }],
     [{}, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: undefined }],
+    [
+      { ratelimit: '"default";r=9;t=3', 'ratelimit-policy': '"burst";q=60;w=10' },
+      { remaining: 9, resetSeconds: 3, retryAfterSeconds: undefined, policy: { quota: 60, windowSeconds: 10 } },
+    ],
+    // Several policies: the one allowing the lowest rate binds.
+    [{ 'ratelimit-policy': '"burst";q=100;w=10, "daily";q=1200;w=300' }, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: undefined, policy: { quota: 1200, windowSeconds: 300 } }],
   ])('reads %j', (given, expected) => {
     expect(parseRateLimitHeaders(headers(given), now)).toEqual(expected);
   });

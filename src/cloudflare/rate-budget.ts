@@ -5,13 +5,26 @@
  * it is not a fixed delay between queries.
  */
 export interface RateBudget {
-  /** Waits (through the injected sleep) until one query may be sent, then spends it. */
-  acquire(): Promise<void>;
+  /**
+   * Waits (through the injected sleep) until `cost` queries may be spent, then spends them. A GraphQL request costs
+   * scopes × dataset nodes (G8); a cost above the capacity waits for a full bucket and spends it all.
+   */
+  acquire(cost?: number): Promise<void>;
+  /** Changes the budget (what the server announced in `Ratelimit-Policy`); spent tokens stay spent. */
+  resize(capacity: number, windowMs: number): void;
   /** Applies what a response said about the server-side budget. */
   observe(signal: RateLimitSignal): void;
   /** Blocks every caller until `ms` from now (a 429's Retry-After). */
   pause(ms: number): void;
+  /** Adds nothing to the bucket for `ms`: the server says others hold the rest of its window until then. */
+  freeze(ms: number): void;
   stats(): RateBudgetStats;
+}
+
+/** A budget a server announces: `quota` requests per `windowSeconds`. */
+export interface AnnouncedPolicy {
+  readonly quota: number;
+  readonly windowSeconds: number;
 }
 
 export interface RateLimitSignal {
@@ -21,6 +34,8 @@ export interface RateLimitSignal {
   readonly resetSeconds?: number | undefined;
   /** Seconds to wait before trying again (429). */
   readonly retryAfterSeconds?: number | undefined;
+  /** `Ratelimit-Policy` (R2): the budget the server enforces; the tightest one when it names several. */
+  readonly policy?: AnnouncedPolicy | undefined;
 }
 
 export interface RateBudgetStats {
@@ -41,11 +56,10 @@ export const GRAPHQL_BUDGET = { capacity: 300, windowMs: 300_000 } as const;
 
 /** A token bucket of `capacity` queries per `windowMs`, starting full; time and sleep are injected. */
 export function createRateBudget(options: RateBudgetOptions = {}): RateBudget {
-  const capacity = options.capacity ?? GRAPHQL_BUDGET.capacity;
-  const windowMs = options.windowMs ?? GRAPHQL_BUDGET.windowMs;
+  let capacity = options.capacity ?? GRAPHQL_BUDGET.capacity;
+  let refillPerMs = capacity / (options.windowMs ?? GRAPHQL_BUDGET.windowMs);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const refillPerMs = capacity / windowMs;
   let tokens = capacity;
   let lastRefill = now();
   let blockedUntil = 0;
@@ -69,21 +83,30 @@ export function createRateBudget(options: RateBudgetOptions = {}): RateBudget {
   };
 
   return {
-    async acquire() {
+    async acquire(cost = 1) {
       for (;;) {
+        const need = Math.min(Math.max(1, cost), capacity);
         const t = now();
         if (t < blockedUntil) {
           await waitFor(blockedUntil - t);
           continue;
         }
         refill();
-        if (tokens >= 1) {
-          tokens -= 1;
-          acquired += 1;
+        if (tokens >= need) {
+          tokens -= need;
+          acquired += need;
           return;
         }
-        await waitFor((1 - tokens) / refillPerMs);
+        await waitFor((need - tokens) / refillPerMs);
       }
+    },
+    resize(newCapacity, newWindowMs) {
+      if (!(newCapacity >= 1) || !(newWindowMs >= 1)) return;
+      refill();
+      // Keep what has been spent: a larger budget grows the bucket by the difference, a smaller one clips it.
+      tokens = Math.max(0, Math.min(newCapacity, tokens + newCapacity - capacity));
+      capacity = newCapacity;
+      refillPerMs = newCapacity / newWindowMs;
     },
     observe(signal) {
       refill();
@@ -98,13 +121,17 @@ export function createRateBudget(options: RateBudgetOptions = {}): RateBudget {
     pause(ms) {
       if (ms > 0) blockedUntil = Math.max(blockedUntil, now() + ms);
     },
+    freeze(ms) {
+      refill();
+      if (ms > 0) lastRefill = Math.max(lastRefill, now() + ms);
+    },
     stats: () => ({ acquired, waits, waitedMs, tokens }),
   };
 }
 
 type HeaderGetter = { get(name: string): string | null };
 
-/** Reads `Ratelimit` (IETF draft, sent since 2025-09), the older `x-ratelimit-*` pair, and `Retry-After`. */
+/** Reads `Ratelimit` and `Ratelimit-Policy` (IETF draft, sent since 2025-09), the older `x-ratelimit-*` pair, and `Retry-After`. */
 export function parseRateLimitHeaders(headers: HeaderGetter, nowMs: number): RateLimitSignal {
   let remaining: number | undefined;
   let resetSeconds: number | undefined;
@@ -122,7 +149,23 @@ export function parseRateLimitHeaders(headers: HeaderGetter, nowMs: number): Rat
   }
   const retryAfter = headers.get('retry-after');
   const retryAfterSeconds = retryAfter ? parseSecondsOrDate(retryAfter, nowMs) : undefined;
-  return { remaining, resetSeconds, retryAfterSeconds };
+  const policy = parsePolicy(headers.get('ratelimit-policy'));
+  return { remaining, resetSeconds, retryAfterSeconds, ...(policy ? { policy } : {}) };
+}
+
+/** `"burst";q=100;w=60` (possibly several, comma-separated): the one allowing the lowest rate. */
+function parsePolicy(header: string | null): AnnouncedPolicy | undefined {
+  if (!header) return undefined;
+  let tightest: AnnouncedPolicy | undefined;
+  for (const item of header.split(',')) {
+    const q = /(?:^|;)\s*q=(\d+)/.exec(item);
+    const w = /(?:^|;)\s*w=(\d+)/.exec(item);
+    if (!q || !w) continue;
+    const policy = { quota: Number(q[1]), windowSeconds: Number(w[1]) };
+    if (policy.quota < 1 || policy.windowSeconds < 1) continue;
+    if (!tightest || policy.quota / policy.windowSeconds < tightest.quota / tightest.windowSeconds) tightest = policy;
+  }
+  return tightest;
 }
 
 function parseSecondsOrDate(value: string, nowMs: number): number | undefined {

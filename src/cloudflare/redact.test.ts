@@ -24,6 +24,12 @@ describe('redactDestinationConf', () => {
       'datadog://http-intake.logs.datadoghq.eu/api/v2/logs?header_DD-API-KEY=REDACTED&ddsource=cloudflare',
     ],
     ['gs://bucket/logs/{DATE}', 'gs://bucket/logs/{DATE}'],
+    ['https://hooks.example.com/services/T0123ABCD/B0456EFGH/aZ9xQ2wE7rT5yU1iO3pL8kJ6', 'https://hooks.example.com/services/T0123ABCD/B0456EFGH/REDACTED'],
+    ['https://splunk.example.com:8088/services/collector/raw/4f2a9c1e-77b3-4d2e-9a51-0c6e8b3f7d12?channel=abc', 'https://splunk.example.com:8088/services/collector/raw/REDACTED?channel=abc'],
+    ['https://logs.example.com/in/Xk29fPq7LmZ3vR8tNw4y', 'https://logs.example.com/in/REDACTED'],
+    ['s3://cf-logs/AKIAIOSFODNN7EXAMPLEsecretpart9/{DATE}?region=eu', 's3://cf-logs/REDACTED/{DATE}?region=eu'],
+    ['r2://cf-logs/luxeret-firewall-events/2026-01-01/{DATE}', 'r2://cf-logs/luxeret-firewall-events/2026-01-01/{DATE}'],
+    ['https://logs.example.com/cloudflare/http-requests/ingest', 'https://logs.example.com/cloudflare/http-requests/ingest'],
     ['r2://b?token', 'r2://b?token'],
   ])('%s', (input, expected) => {
     expect(redactDestinationConf(input)).toBe(expected);
@@ -40,5 +46,10 @@ describe('redactSecrets', () => {
     const out = redactSecrets(text);
     expect(out).not.toMatch(/AKID9|SEKRET9|tok_abc/);
     expect(out).toContain('account-id=1');
+  });
+
+  it('redacts token path segments of any URL in free text', () => {
+    const out = redactSecrets('POST https://hooks.example.com/services/T0123ABCD/B0456EFGH/aZ9xQ2wE7rT5yU1iO3pL8kJ6 failed: 403');
+    expect(out).toBe('POST https://hooks.example.com/services/T0123ABCD/B0456EFGH/REDACTED failed: 403');
   });
 });

@@ -7,10 +7,16 @@ export interface RestClientOptions {
   readonly token: string;
   /** Shared with other REST clients of the same run, so they spend one budget; created when absent. */
   readonly pacer?: RestPacer;
+  /** For a pacer created here: the budget before the server announces one, an operator's ceiling, the share used. */
   readonly budget?: RestBudget;
+  readonly ceiling?: RestBudget;
+  readonly share?: number;
   readonly maxInFlight?: number;
   /** The network fetch under the pacer (tests hand in one that refuses any host but 127.0.0.1). */
   readonly fetch?: FetchFn;
+  /** The pacer's clock and sleep (tests inject a virtual clock). */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
   /** SDK retries for 408/409/429/5xx and connection errors; they honour Retry-After. */
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
@@ -26,7 +32,17 @@ export const REST_MAX_RETRIES = 4;
 
 /** The official SDK client, pointed at `baseUrl`, sending every request through the shared pacer. */
 export function createRestClient(options: RestClientOptions): RestClient {
-  const pacer = options.pacer ?? createRestPacer({ budget: options.budget, maxInFlight: options.maxInFlight, fetch: options.fetch });
+  const pacer =
+    options.pacer ??
+    createRestPacer({
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.ceiling ? { ceiling: options.ceiling } : {}),
+      ...(options.share !== undefined ? { share: options.share } : {}),
+      ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
   const sdk = new Cloudflare({
     apiToken: options.token,
     // Only the token: credentials the SDK would otherwise pick up from process.env must not ride along.

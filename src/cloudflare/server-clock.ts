@@ -24,3 +24,19 @@ export function createClockRecordingFetch(now: () => number, base: FetchFn = glo
     sample: () => last,
   };
 }
+
+/**
+ * Asks Cloudflare for the time without a token: every API response carries a `Date` header, an unauthenticated
+ * one (400/401) too, so a purge can check its clock even when it has no token. Undefined when nothing answered.
+ */
+export async function fetchServerClock(baseUrl: string, now: () => number, fetchFn: FetchFn = globalThis.fetch, timeoutMs = 10_000): Promise<ServerClockSample | undefined> {
+  try {
+    const response = await fetchFn(`${baseUrl.replace(/\/+$/, '')}/user/tokens/verify`, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    const serverMs = Date.parse(response.headers.get('date') ?? '');
+    return Number.isNaN(serverMs) ? undefined : { serverMs, localMs: now() };
+  } catch {
+    // Unreachable: the caller decides (a purge then needs --trust-clock).
+    return undefined;
+  }
+}

@@ -81,9 +81,17 @@ describe('findSubjectReach', () => {
     expect(reach('10.0.0.1')).toEqual(['list-item:i-other', 'custom-rule:c-2[10.0.0.0..10.0.0.255]']);
   });
 
-  it('finds nothing for an address no object names; never matches across families', () => {
+  it('finds nothing for an address no object names', () => {
     expect(reach('8.8.8.8')).toEqual([]);
-    expect(reach('::ffff:203.0.113.5')).toEqual([]);
+    expect(reach('2001:db8:1::5')).toEqual([]);
+  });
+
+  it('reaches the same objects for an IPv4-mapped or -compatible spelling of an IPv4 address', () => {
+    const plain = reach('203.0.113.5');
+    expect(plain.length).toBeGreaterThan(0);
+    expect(reach('::ffff:203.0.113.5')).toEqual(plain);
+    expect(reach('::FFFF:cb00:7105')).toEqual(plain);
+    expect(reach('::203.0.113.5')).toEqual(plain);
   });
 
   it('selectReachedIds collects the rule and item ids a set of held networks keeps', () => {

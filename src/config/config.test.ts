@@ -10,6 +10,7 @@ describe('buildConfig', () => {
     expect(config?.retention.accessRules.text).toBe('90d');
     expect(config?.safety.maxDeletes).toBe(500);
     expect(config?.secureDelete).toBe(true);
+    expect(config?.pull.overlap).toEqual({ text: '10m', ms: 600_000 });
   });
 
   it('reads every documented key', () => {
@@ -20,13 +21,35 @@ describe('buildConfig', () => {
       managed_lists: ['blocked_ips'],
       statistics: { min_count: 5 },
       safety: { max_deletes: 20 },
+      pull: { overlap: 'PT15M' },
       fields: ['userAgent'],
       secure_delete: true,
+      timezone: 'Asia/Seoul',
     });
     expect(problems).toEqual([]);
+    expect(config?.timeZone).toBe('Asia/Seoul');
     expect(config?.zones).toEqual([{ id: ZONE, name: 'luxeret.com' }]);
     expect(config?.retention.listItems.ms).toBe(90_000);
     expect(config?.fields).toEqual(['userAgent']);
+    expect(config?.pull.overlap.ms).toBe(900_000);
+  });
+
+  it.each([
+    ['0s', 0],
+    ['1d', 86_400_000],
+  ])('accepts pull.overlap %s (0 turns the re-read off; a day at most)', (overlap, ms) => {
+    expect(buildConfig({ pull: { overlap } }).config?.pull.overlap.ms).toBe(ms);
+  });
+
+  it.each([
+    [{ overlap: '25h' }, 'pull.overlap: "25h" is not a duration of at most 1d'],
+    [{ overlap: 10 }, 'pull.overlap: 10 is not a duration of at most 1d'],
+    [{ overlap: '10m', settle: '2m' }, 'pull.settle: unknown key (known: overlap)'],
+    ['10m', 'pull: must be a mapping'],
+  ])('refuses pull %j, naming the key', (pull, problem) => {
+    const { config, problems } = buildConfig({ pull });
+    expect(config).toBeUndefined();
+    expect(problems).toEqual([expect.stringContaining(problem)]);
   });
 
   it('reports every problem at once, naming the key path', () => {
@@ -51,5 +74,15 @@ describe('buildConfig', () => {
       ]),
     );
     expect(problems).toHaveLength(7);
+  });
+
+  it('defaults the time zone to UTC and refuses unknown zones, absurd durations and numbers', () => {
+    expect(buildConfig(null).config?.timeZone).toBe('UTC');
+    const { problems } = buildConfig({ timezone: 'Mars/Olympus', retention: { firewall_events: '200000000d' }, safety: { max_deletes: 1e300 } });
+    expect(problems).toEqual([
+      'retention.firewall_events: "200000000d" is not a duration of at most 100 years (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)',
+      'safety.max_deletes: 1e+300 is not a whole number of 0 or more',
+      'timezone: "Mars/Olympus" is not an IANA time zone (for example UTC or Asia/Seoul)',
+    ]);
   });
 });

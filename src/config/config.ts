@@ -21,9 +21,13 @@ export interface Config {
   readonly managedLists: readonly string[];
   readonly statistics: { readonly minCount: number };
   readonly safety: { readonly maxDeletes: number };
+  /** How much of the already-covered range every pull re-reads for rows that arrived late (config `pull.overlap`). */
+  readonly pull: { readonly overlap: Duration };
   /** Extra firewall-event fields to keep beyond the minimum (paths, queries, user agents). */
   readonly fields: readonly string[];
   readonly secureDelete: boolean;
+  /** IANA zone for time options written without `Z` or an offset (`timezone:`; default UTC). */
+  readonly timeZone: string;
 }
 
 /** Firewall-event fields that may be opted into with `fields:`; the minimum set is always kept. */
@@ -47,10 +51,20 @@ const KNOWN_KEYS = [
   'safety',
   'fields',
   'secure_delete',
+  'pull',
+  'timezone',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
 const DEFAULT_OBJECT_RETENTION = '90d';
+/**
+ * Cloudflare publishes no ingestion delay. Field reports (G10): data is partial "if you query for 3 minutes ago", and
+ * an exporter moved its "now" back 5 minutes to be safe. Twice the larger figure leaves room for a slow day; the
+ * cost is re-reading 10 minutes of rows per pull, and purge evidence trailing the pull by 10 minutes.
+ */
+export const DEFAULT_PULL_OVERLAP = '10m';
+/** A longer overlap would re-read more than a day per pull and hold back the purge evidence as long. */
+const MAX_PULL_OVERLAP_MS = 86_400_000;
 
 type Problems = string[];
 
@@ -70,6 +84,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const managedLists = readStringList(doc['managed_lists'], 'managed_lists', problems);
   const minCount = readPositiveInt(section(doc, 'statistics', problems)['min_count'], 'statistics.min_count', 10, problems);
   const maxDeletes = readPositiveInt(section(doc, 'safety', problems)['max_deletes'], 'safety.max_deletes', 500, problems);
+  const overlap = readPullOverlap(section(doc, 'pull', problems), problems);
   const fields = readStringList(doc['fields'], 'fields', problems);
   fields.forEach((field, i) => {
     if (!(OPTIONAL_FIREWALL_FIELDS as readonly string[]).includes(field)) {
@@ -78,8 +93,10 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   });
   const secureDelete = doc['secure_delete'] ?? true;
   if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
+  const timeZone = optionalString(doc, 'timezone', problems) ?? 'UTC';
+  if (!isTimeZone(timeZone)) problems.push(`timezone: "${timeZone}" is not an IANA time zone (for example UTC or Asia/Seoul)`);
 
-  if (problems.length > 0 || retention === undefined) return { config: undefined, problems };
+  if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
     config: {
       accountId,
@@ -89,8 +106,10 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       managedLists,
       statistics: { minCount },
       safety: { maxDeletes },
+      pull: { overlap },
       fields,
       secureDelete: secureDelete === true,
+      timeZone,
     },
     problems: [],
   };
@@ -129,7 +148,7 @@ function readRetention(raw: unknown, problems: Problems): RetentionConfig | unde
     const value = doc[key] ?? fallback;
     const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
     if (parsed === undefined || parsed.ms <= 0) {
-      problems.push(`retention.${key}: ${JSON.stringify(value)} is not a duration (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)`);
+      problems.push(`retention.${key}: ${JSON.stringify(value)} is not a duration of at most 100 years (use 30d, 12h, 45m, 90s or ISO-8601 like P30D)`);
     }
     return parsed;
   };
@@ -139,6 +158,17 @@ function readRetention(raw: unknown, problems: Problems): RetentionConfig | unde
   const listItems = read('list_items', DEFAULT_OBJECT_RETENTION);
   if (!firewallEvents || !httpAnalytics || !accessRules || !listItems) return undefined;
   return { firewallEvents, httpAnalytics, accessRules, listItems };
+}
+
+function readPullOverlap(doc: Record<string, unknown>, problems: Problems): Duration | undefined {
+  for (const key of Object.keys(doc)) if (key !== 'overlap') problems.push(`pull.${key}: unknown key (known: overlap)`);
+  const value = doc['overlap'] ?? DEFAULT_PULL_OVERLAP;
+  const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (parsed === undefined || parsed.ms > MAX_PULL_OVERLAP_MS) {
+    problems.push(`pull.overlap: ${JSON.stringify(value)} is not a duration of at most 1d (use 10m, 15m, 90s or ISO-8601 like PT10M; 0s turns the re-read off)`);
+    return undefined;
+  }
+  return parsed;
 }
 
 function section(doc: Record<string, unknown>, key: string, problems: Problems): Record<string, unknown> {
@@ -160,7 +190,7 @@ function readStringList(raw: unknown, path: string, problems: Problems): string[
 
 function readPositiveInt(raw: unknown, path: string, fallback: number, problems: Problems): number {
   if (raw === undefined) return fallback;
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0) {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) {
     problems.push(`${path}: ${JSON.stringify(raw)} is not a whole number of 0 or more`);
     return fallback;
   }
@@ -175,6 +205,15 @@ function optionalString(doc: Record<string, unknown>, key: string, problems: Pro
     return undefined;
   }
   return value;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

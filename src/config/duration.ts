@@ -9,8 +9,16 @@ const SHORT = /^(\d+)([dhms])$/;
 // ISO-8601 durations without years and months: their length in days is not fixed.
 const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
-/** Parses `30d`, `12h`, `45m`, `90s` or ISO-8601 (`P30D`, `PT12H`); undefined when it is neither. */
+/** Longer than any retention or look-back makes sense for, and far inside the range a Date can hold. */
+export const MAX_DURATION_MS = 100 * 366 * 86_400_000;
+
+/** Parses `30d`, `12h`, `45m`, `90s` or ISO-8601 (`P30D`, `PT12H`); undefined when it is neither or longer than 100 years. */
 export function parseDuration(text: string): Duration | undefined {
+  const parsed = parseAnyDuration(text);
+  return parsed && parsed.ms <= MAX_DURATION_MS ? parsed : undefined;
+}
+
+function parseAnyDuration(text: string): Duration | undefined {
   const trimmed = text.trim();
   const short = SHORT.exec(trimmed);
   if (short) return { text: trimmed, ms: Number(short[1]) * UNIT_MS[short[2] as string]! };

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { isIP } from 'node:net';
+import { ConfigError } from '../errors.js';
 
 export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 
@@ -9,6 +11,8 @@ export const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
 export interface Environment {
   readonly apiToken: string | undefined;
   readonly baseUrl: string;
+  /** Where CLOUDFLARE_BASE_URL came from: doctor names it, since the token goes wherever it points. */
+  readonly baseUrlSource: 'default' | 'environment' | '.env';
   readonly home: string;
 }
 
@@ -22,13 +26,37 @@ export function withDotEnv(env: EnvVars, cwd: string): EnvVars {
   return { ...fromFile, ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) };
 }
 
-export function readEnvironment(env: EnvVars): Environment {
+/**
+ * Reads the settings from `env` (the environment with `.env` added); `processEnv` is the environment alone, to tell
+ * where CLOUDFLARE_BASE_URL came from. A base URL the token must not travel to is a configuration error.
+ */
+export function readEnvironment(env: EnvVars, processEnv: EnvVars = env): Environment {
   const token = env['CLOUDFLARE_API_TOKEN']?.trim();
-  return {
-    apiToken: token === '' ? undefined : token,
-    baseUrl: (env['CLOUDFLARE_BASE_URL']?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    home: resolveHome(env),
-  };
+  const rawBaseUrl = env['CLOUDFLARE_BASE_URL']?.trim();
+  const baseUrlSource = !rawBaseUrl ? 'default' : processEnv['CLOUDFLARE_BASE_URL']?.trim() ? 'environment' : '.env';
+  const baseUrl = (rawBaseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const problem = checkBaseUrl(baseUrl);
+  if (problem) {
+    throw new ConfigError(`CLOUDFLARE_BASE_URL (set in ${baseUrlSource === '.env' ? 'the .env file' : 'the environment'}) ${problem}; refusing to send the API token there`, [], {
+      hint: 'Use an https:// URL; plain http:// is allowed only to a loopback address (a local emulator). Nothing was done.',
+    });
+  }
+  return { apiToken: token === '' ? undefined : token, baseUrl, baseUrlSource, home: resolveHome(env) };
+}
+
+/** Why the token may not go to `baseUrl`, or undefined: https anywhere, http only to this machine. */
+function checkBaseUrl(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return `uses ${url.protocol}//, not https://`;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const isLoopback = host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+  return isLoopback ? undefined : `uses plain http:// to ${url.hostname}, which is not this machine`;
 }
 
 function resolveHome(env: EnvVars): string {

@@ -29,6 +29,11 @@ managed_lists: []
 statistics:
   min_count: 10
 
+# Cloudflare serves analytics rows a few minutes late: every pull re-reads this much of what it already
+# covered, and purge relies only on what is older than the last pull less this overlap.
+pull:
+  overlap: 10m
+
 # The most Cloudflare-side deletions one purge may make without --force.
 safety:
   max_deletes: 500
@@ -38,4 +43,7 @@ safety:
 
 # Overwrite deleted records and truncate the WAL so purged data cannot be restored (PIPA Art. 21).
 secure_delete: true
+
+# Zone for time options written without Z or an offset (--until 2027-06-01 is midnight there); default UTC.
+# timezone: Asia/Seoul
 `;

@@ -40,6 +40,8 @@ export interface DoctorDeps {
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
   readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
   readonly now: () => Date;
+  /** The API base URL in use and where it was set. */
+  readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };
 }
 
 const HOUR_MS = 3_600_000;
@@ -64,6 +66,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const db = attempt(() => deps.store());
   checks.push(storeCheck(db.value, db.error));
   checks.push(...keyChecks(deps.keyPaths));
+  if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
   let observations: AccountObservations | undefined;
   if (!deps.cloudflare) {
     checks.push(check('token', 'fail', 'CLOUDFLARE_API_TOKEN is not set', 'Export it or put it in ./.env (see .env.example).'));
@@ -74,6 +77,13 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   }
   if (db.value) checks.push(...scheduleChecks(db.value, deps.now()));
   return { ok: checks.every((c) => c.status !== 'fail'), checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
+}
+
+/** The token goes wherever the base URL points: a non-default one is shown with where it was set. */
+function baseUrlCheck(baseUrl: NonNullable<DoctorDeps['baseUrl']>): Check {
+  if (baseUrl.source === 'default') return check('API base URL', 'pass', `${baseUrl.url} (default)`);
+  const where = baseUrl.source === '.env' ? 'the .env file in the working directory' : 'the environment';
+  return check('API base URL', 'warn', `CLOUDFLARE_BASE_URL=${baseUrl.url}, set in ${where}: the API token is sent there, not to api.cloudflare.com`, `Unset CLOUDFLARE_BASE_URL in ${where} unless you mean to use an emulator or a proxy.`);
 }
 
 function storeCheck(db: Db | undefined, error: unknown): Check {

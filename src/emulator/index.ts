@@ -11,9 +11,10 @@
  * addFirewallEvents(emulator.state, zone.id, generateFirewallEvents({ from, to, count: 5000, bursts: [{ at, size: 3000 }] }));
  * // point clients at emulator.baseUrl (http://127.0.0.1:PORT/client/v4); GraphQL is emulator.graphqlUrl
  * emulator.requests;      // SeenRequest[]: method, path (below /client/v4), query, status, hasAuth, kind, operationName
- * emulator.state.limits = { restRequests: 20, graphqlQueries: 20, listItemChanges: 100, windowMs: 5000 };
+ * emulator.state.limits = { ...emulator.state.limits, restRequests: 20, graphqlQueries: 20, windowMs: 5000 };
  * emulator.state.faults.graphql.serverError = 0.2;  // also rateLimit, latency (+latencyMs), malformed; faults.seed
  * emulator.state.behaviour.graphqlErrorStatus = 'documented';   // 400/403/429 instead of 200 + errors
+ * emulator.state.behaviour.availableFieldsSpelling = 'dotted';   // G1 alternatives: 'underscore' (default) | 'dotted' | 'bare'
  * zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100, notOlderThan: 3600 };
  * await emulator.close();
  * ```
@@ -23,11 +24,14 @@
  *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs; ALL_PERMISSIONS,
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
- *   state.faults, state.behaviour ({ graphqlErrorStatus, invalidTokenStatus, bulkOperationStepPolls,
- *   bulkOperationStepMs, maxListItemsPerAccount }).
+ *   state.faults, state.behaviour ({ graphqlErrorStatus, availableFieldsSpelling, limitErrorWording,
+ *   graphqlErrorCodes, graphqlRetryAfter, invalidTokenStatus, bulkOperationStepPolls, bulkOperationStepMs,
+ *   maxListItemsPerAccount, unknownObjectStatus, serverErrorBody, asyncListStatus, accountRuleScopeType,
+ *   zoneListingIncludesAccountRules, lockdownFreeListing, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
- * - plans: defaultDatasetLimits(dataset, plan), defaultHiddenFields, LOCKDOWN_RULE_LIMIT, PLAN_NAMES.
+ * - plans: PLAN_NAMES; graphql-limits: DATASET_LIMIT_TABLE (each row with its source), defaultDatasetLimits(dataset,
+ *   plan), defaultHiddenFields, GRAPHQL_BUDGET; rest-limits: REST_LIMITS, every REST limit and plan figure with its source.
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
@@ -38,12 +42,14 @@
  * /accounts/{id}/rules/lists[/{id}[/items[/{id}]]], …/lists/bulk_operations/{id}; /zones/{id}/firewall/lockdowns[/{id}];
  * {zones|accounts}/{id}/rulesets[/phases/{phase}/entrypoint | /{id}[/rules[/{id}]]]; /zones/{id}/logs/control/retention/flag;
  * /zones/{id}/logs/received[/fields], /zones/{id}/logs/rayids/{ray}; {zones|accounts}/{id}/logpush/jobs[/{id}],
- * …/logpush/datasets/{dataset}/jobs. Anything else: 404 code 7003.
+ * …/logpush/datasets/{dataset}/jobs. Anything else: 400 code 7000; an unknown zone/account id: 7003.
  */
 export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
 export * from './state.js';
 export * from './models.js';
 export * from './plans.js';
+export * from './graphql-limits.js';
+export { REST_LIMITS, type LimitRow } from './rest-limits.js';
 export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';

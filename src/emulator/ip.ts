@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { REST_LIMITS } from './rest-limits.js';
 
 /** Parses `addr/len`; undefined when it is not a CIDR. */
 export function parseCidr(value: string): { address: string; prefix: number; version: 4 | 6 } | undefined {
@@ -63,7 +64,7 @@ export function canonicalIPv6(address: string): string {
 }
 
 /**
- * Normalises a Lists `ip` item value (reference §4): IPv4 or IPv4 CIDR /8–/32; IPv6 CIDR /4–/64; a single IPv6
+ * Normalises a Lists `ip` item value (L4, rest-limits.ts): IPv4 or IPv4 CIDR /2–/32; IPv6 CIDR /4–/64; a single IPv6
  * address is stored as its /64; upper case is lower-cased. Undefined when Cloudflare would reject it.
  */
 export function normaliseListIp(value: string): string | undefined {
@@ -72,8 +73,9 @@ export function normaliseListIp(value: string): string | undefined {
   if (isIPv6(text)) return ipv6Network(text, 64);
   const cidr = parseCidr(text);
   if (cidr === undefined) return undefined;
-  if (cidr.version === 4) return cidr.prefix >= 8 ? `${cidr.address}/${cidr.prefix}` : undefined;
-  return cidr.prefix >= 4 && cidr.prefix <= 64 ? ipv6Network(cidr.address, cidr.prefix) : undefined;
+  if (cidr.version === 4) return cidr.prefix >= REST_LIMITS.listIpv4MinPrefix.value ? `${cidr.address}/${cidr.prefix}` : undefined;
+  const { listIpv6MinPrefix: min, listIpv6MaxPrefix: max } = REST_LIMITS;
+  return cidr.prefix >= min.value && cidr.prefix <= max.value ? ipv6Network(cidr.address, cidr.prefix) : undefined;
 }
 
 export { isIPv4, isIPv6 };

@@ -47,6 +47,24 @@ export class SlidingWindowLimiter {
     return { allowed: true, limit, remaining: limit - bucket.used, resetSeconds: this.resetSeconds(bucket, windowMs, nowMs), windowSeconds };
   }
 
+  /**
+   * Refuses `cost` without blocking the key: the answer says when enough of the window will have passed for it to
+   * fit (for budgets that, unlike R1, do not lock the caller out).
+   */
+  refuse(key: string, cost: number, limit: number, windowMs: number, nowMs: number): LimitDecision {
+    const bucket = this.bucket(key, windowMs, nowMs);
+    const windowSeconds = Math.ceil(windowMs / 1000);
+    let used = bucket.used;
+    let fitsAtMs = nowMs;
+    for (const hit of bucket.hits) {
+      if (used + cost <= limit) break;
+      used -= hit.cost;
+      fitsAtMs = hit.atMs + windowMs;
+    }
+    const wait = Math.max(1, Math.ceil((fitsAtMs - nowMs) / 1000));
+    return { allowed: false, limit, remaining: Math.max(0, limit - bucket.used), resetSeconds: wait, windowSeconds, retryAfterSeconds: wait };
+  }
+
   /** The current standing without counting anything. */
   peek(key: string, limit: number, windowMs: number, nowMs: number): LimitDecision {
     return this.take(key, 0, limit, windowMs, nowMs);
@@ -73,7 +91,10 @@ export class SlidingWindowLimiter {
   }
 }
 
-/** `Ratelimit` and `Ratelimit-Policy` (IETF draft style, Cloudflare changelog 2025-09-03), sent on every response. */
+/**
+ * `Ratelimit` and `Ratelimit-Policy` (IETF draft style, Cloudflare changelog 2025-09-03), on every REST response (R2).
+ * The names are the docs' examples; `q`/`w` announce the emulator's configured budget, so tests can announce others.
+ */
 export function rateLimitHeaders(decision: LimitDecision): Record<string, string> {
   return {
     ratelimit: `"default";r=${decision.remaining};t=${decision.resetSeconds}`,

@@ -14,8 +14,8 @@ export interface RestRequest {
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   token: TokenState;
-  /** Counts list-item changes (created or deleted items) against the account's 10,000 per window. */
-  takeListItemChanges: (accountId: string, count: number) => LimitDecision;
+  /** Counts one modifying list request of `items` item changes against the account's 12-hour list budgets (L3). */
+  takeListChange: (accountId: string, items: number) => LimitDecision;
 }
 
 export interface Route {

@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate, canReachAccount, canReachZone, hasAnyPermission } from './auth.js';
-import { apiError, authenticationError, invalidToken, noRoute, rateLimited, type Reply } from './envelope.js';
+import { apiError, authenticationError, invalidToken, missingCredentials, noRoute, rateLimited, serverError, unknownObject, type Reply } from './envelope.js';
 import { FaultInjector, truncateBody, type FaultPlan } from './faults.js';
 import { graphqlErrorReply, graphqlUnauthorized, handleGraphql } from './graphql/handler.js';
 import { QueryError } from './graphql/errors.js';
-import { SlidingWindowLimiter, rateLimitHeaders } from './rate-limit.js';
+import { graphqlRequestCost } from './graphql/cost.js';
+import { SlidingWindowLimiter, rateLimitHeaders, type LimitDecision } from './rate-limit.js';
 import { REST_ROUTES } from './rest/index.js';
 import { Router, type HttpMethod } from './router.js';
 import { createState, type EmulatorState, type StateOptions, type TokenState } from './state.js';
@@ -69,6 +70,8 @@ function closeServer(server: Server): Promise<void> {
 }
 
 const router = new Router(REST_ROUTES);
+/** G12: the two transient GraphQL answers errors.mdx documents (HTTP 503); injected faults alternate them. */
+const GRAPHQL_TRANSIENT = ['unable to execute query, please try again later', 'too many queries in progress, please try again later'];
 
 class Runtime {
   private readonly limiter = new SlidingWindowLimiter();
@@ -105,7 +108,9 @@ class Runtime {
     } catch (error) {
       reply = kind === 'graphql'
         ? graphqlErrorReply(this.state, [new QueryError('Internal server error', 'internal')], 'internal')
-        : apiError(500, 10002, error instanceof Error && error.message === 'body too large' ? 'Request body too large' : 'Internal server error');
+        : error instanceof Error && error.message === 'body too large'
+          ? apiError(500, 10002, 'Request body too large')
+          : serverError(500, this.state.behaviour.serverErrorBody);
     }
     seen.status = reply.status;
     let text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -128,11 +133,10 @@ class Runtime {
     const match = seen.kind === 'rest' && isApiPath ? router.match(method, path) : undefined;
     if (!isApiPath) return { reply: noRoute(), ...none };
 
-    // Every API call counts and carries the rate-limit headers, unknown routes included.
+    // Every API call counts, unknown routes included; only REST answers carry the rate-limit headers (G9).
     const auth = authenticate(state, authorization);
-    const limit = seen.kind === 'graphql' ? state.limits.graphqlQueries : state.limits.restRequests;
-    const decision = this.limiter.take(`${seen.kind}:${auth.kind === 'ok' ? auth.token.id : 'anonymous'}`, 1, limit, state.limits.windowMs, state.now());
-    const headers = rateLimitHeaders(decision);
+    const decision = this.takeRequestBudget(seen.kind, auth.kind === 'ok' ? auth.token : undefined, raw);
+    const headers = seen.kind === 'rest' ? rateLimitHeaders(decision) : {};
     if ((seen.kind === 'graphql' && method !== 'POST') || (seen.kind === 'rest' && (match === undefined || match === 'method'))) {
       return { reply: noRoute(), malformed: false, headers };
     }
@@ -140,8 +144,10 @@ class Runtime {
       const reply = seen.kind === 'graphql'
         ? graphqlUnauthorized(state)
         : auth.kind === 'missing'
-          ? apiError(state.behaviour.invalidTokenStatus, 10000, 'Authentication error')
-          : invalidToken(state.behaviour.invalidTokenStatus);
+          ? missingCredentials(state.behaviour.invalidTokenStatus)
+          : path === '/user/tokens/verify'
+            ? invalidToken()
+            : authenticationError(401);
       return { reply, malformed: false, headers };
     }
     if (!decision.allowed) {
@@ -158,9 +164,8 @@ class Runtime {
     }
     if (fault.serverError) {
       const reply = seen.kind === 'graphql'
-        ? graphqlErrorReply(state, [new QueryError('unable to execute query, please try again later', 'transient')], 'transient')
-        // No published 5xx envelope code; 10013 is the emulator's choice, the status is what clients act on.
-        : apiError(503, 10013, 'Service temporarily unavailable, please try again later');
+        ? graphqlErrorReply(state, [new QueryError(GRAPHQL_TRANSIENT[this.requests.length % 2] as string, 'transient')], 'transient')
+        : serverError(503, state.behaviour.serverErrorBody);
       return { reply, malformed: false, headers };
     }
 
@@ -183,7 +188,7 @@ class Runtime {
       reply = handleGraphql(state, auth.token, body);
     } else {
       const { route, params } = match as Exclude<typeof match, 'method' | undefined>;
-      reply = this.checkScope(auth.token, params, path) ?? (hasAnyPermission(auth.token, route.permissions)
+      reply = this.checkScope(auth.token, params) ?? (hasAnyPermission(auth.token, route.permissions)
         ? await route.handle({
             state,
             method: method as HttpMethod,
@@ -192,27 +197,64 @@ class Runtime {
             query: url.searchParams,
             body,
             token: auth.token,
-            takeListItemChanges: (accountId, count) =>
-              this.limiter.take(`list-items:${accountId}`, count, state.limits.listItemChanges, state.limits.windowMs, state.now()),
+            takeListChange: (accountId, items) => this.takeListChange(accountId, items),
           })
         : authenticationError());
     }
     return { reply, malformed: fault.malformed, headers };
   }
 
+  /**
+   * A REST request costs 1 against the user's REST budget. A GraphQL request costs scopes × dataset nodes against the
+   * GraphQL budget and, since GraphQL limits apply in addition to the general API limit (G8), as much against the
+   * REST budget too; over either, it is refused.
+   */
+  /**
+   * Charges a request to the user's budgets: a REST call 1 against REST; a GraphQL request its cost (scopes × nodes,
+   * G8) against the GraphQL budget and, since the GraphQL limit applies in addition to the general one, the same cost
+   * against REST. Nothing is taken when either would refuse it.
+   */
+  private takeRequestBudget(kind: 'rest' | 'graphql', token: TokenState | undefined, raw: string): LimitDecision {
+    const { limits } = this.state;
+    const nowMs = this.state.now();
+    const user = token?.id ?? 'anonymous';
+    if (kind === 'rest') return this.limiter.take(`rest:${user}`, 1, limits.restRequests, limits.windowMs, nowMs);
+    const cost = token === undefined ? 1 : graphqlRequestCost(this.state, token, raw);
+    const graphql = this.limiter.peek(`graphql:${user}`, limits.graphqlQueries, limits.windowMs, nowMs);
+    const rest = this.limiter.peek(`rest:${user}`, limits.restRequests, limits.windowMs, nowMs);
+    if (!graphql.allowed || graphql.remaining < cost) return this.limiter.take(`graphql:${user}`, cost, limits.graphqlQueries, limits.windowMs, nowMs);
+    if (!rest.allowed || rest.remaining < cost) return this.limiter.take(`rest:${user}`, cost, limits.restRequests, limits.windowMs, nowMs);
+    this.limiter.take(`rest:${user}`, cost, limits.restRequests, limits.windowMs, nowMs);
+    return this.limiter.take(`graphql:${user}`, cost, limits.graphqlQueries, limits.windowMs, nowMs);
+  }
+
+  /**
+   * One modifying list request of `items` item changes against the account's two 12-hour budgets (L3). Over either,
+   * the request is refused until enough of the window has passed; unlike R1 this does not lock the account out.
+   */
+  private takeListChange(accountId: string, items: number): LimitDecision {
+    const { limits } = this.state;
+    const nowMs = this.state.now();
+    const requests = this.limiter.peek(`list-requests:${accountId}`, limits.listModifyingRequests, limits.listWindowMs, nowMs);
+    const changes = this.limiter.peek(`list-items:${accountId}`, limits.listItemChanges, limits.listWindowMs, nowMs);
+    if (requests.remaining < 1) return this.limiter.refuse(`list-requests:${accountId}`, 1, limits.listModifyingRequests, limits.listWindowMs, nowMs);
+    if (changes.remaining < items) return this.limiter.refuse(`list-items:${accountId}`, items, limits.listItemChanges, limits.listWindowMs, nowMs);
+    this.limiter.take(`list-requests:${accountId}`, 1, limits.listModifyingRequests, limits.listWindowMs, nowMs);
+    return this.limiter.take(`list-items:${accountId}`, items, limits.listItemChanges, limits.listWindowMs, nowMs);
+  }
+
   /** Zone and account ids in the path must exist and be within the token's resources. */
-  private checkScope(token: TokenState, params: Record<string, string>, path: string): Reply | undefined {
+  private checkScope(token: TokenState, params: Record<string, string>): Reply | undefined {
     const { state } = this;
     const zoneId = params['zone_id'];
     const accountId = params['account_id'];
-    // Cloudflare's answer for an identifier it cannot resolve (observed, status 400).
-    const unresolvable = (): Reply => apiError(400, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+    const status = state.behaviour.unknownObjectStatus;
     if (zoneId !== undefined) {
-      if (!state.zones.has(zoneId)) return unresolvable();
+      if (!state.zones.has(zoneId)) return unknownObject(status, `/zones/${zoneId}`);
       if (!canReachZone(state, token, zoneId)) return authenticationError();
     }
     if (accountId !== undefined) {
-      if (!state.accounts.has(accountId)) return unresolvable();
+      if (!state.accounts.has(accountId)) return unknownObject(status, `/accounts/${accountId}`);
       if (!canReachAccount(state, token, accountId)) return authenticationError();
     }
     return undefined;
@@ -220,7 +262,8 @@ class Runtime {
 
   private graphqlRateLimited(retryAfterSeconds: number): Reply {
     const reply = graphqlErrorReply(this.state, [new QueryError('rate limiter budget depleted, try again after 5 minutes', 'rate')], 'rate');
-    return { ...reply, status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } };
+    const headers: Record<string, string> = this.state.behaviour.graphqlRetryAfter ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } : {};
+    return { ...reply, status: 429, headers };
   }
 
   private drawFault(kind: 'rest' | 'graphql'): FaultPlan {

@@ -12,14 +12,21 @@ import type {
   TokenKind,
   TokenStatus,
 } from './models.js';
-import type { DatasetLimits, GraphqlDataset } from './plans.js';
+import { GRAPHQL_BUDGET, type DatasetLimits, type GraphqlDataset } from './graphql-limits.js';
+import { REST_LIMITS } from './rest-limits.js';
 
-/** Sliding-window sizes. Cloudflare: REST 1200, GraphQL 300, list-item changes 10,000, all per 5 minutes. */
+/**
+ * Sliding-window sizes (rest-limits.ts has the sources). REST 1,200 and GraphQL 300 per 5 minutes per user, GraphQL
+ * requests also counting against the REST budget (G8); list changes 1,000,000 items and 30,000 requests per 12 hours.
+ */
 export interface RateLimitSettings {
   restRequests: number;
   graphqlQueries: number;
-  listItemChanges: number;
+  /** Window of `restRequests` and `graphqlQueries`; also how long an over-budget user is refused. */
   windowMs: number;
+  listItemChanges: number;
+  listModifyingRequests: number;
+  listWindowMs: number;
 }
 
 /** Probabilities (0–1) of each injected fault, drawn per request from a seeded RNG. */
@@ -45,13 +52,41 @@ export interface BehaviourSettings {
    * 'documented': the statuses the errors page lists (400, 403, 429).
    */
   graphqlErrorStatus: 'ok' | 'documented';
-  /** Status for a missing or unknown REST token: reports say 400 and 401 both occur. */
+  /**
+   * G1: how `settings.<dataset>.availableFields` names a nested field. 'underscore' (documented: `dimensions_clientIP`,
+   * `sum_requests`); 'dotted' (`dimensions.clientIP`) and 'bare' (`clientIP`) are the spellings clients must also accept.
+   */
+  availableFieldsSpelling: 'underscore' | 'dotted' | 'bare';
+  /** G2: limit errors in the live 2026 wording with `w d h m s ms` durations ('units'), or the older seconds form. */
+  limitErrorWording: 'units' | 'seconds';
+  /** G3: errors carry `extensions.code` (`budget`, `quota`, `authz`); false drops it ("not always present"). */
+  graphqlErrorCodes: boolean;
+  /** G9: whether a GraphQL 429 carries `Retry-After` (unknown; default no, so clients pace from their own count). */
+  graphqlRetryAfter: boolean;
+  /** Status for a REST request without credentials (code 9106): reports say 400 and 401 both occur. */
   invalidTokenStatus: 400 | 401;
+  /** R3: the status of `7003 Could not route to …` for an unknown zone or account id. */
+  unknownObjectStatus: 400 | 404;
+  /** R5: a 5xx carries no documented envelope: a JSON envelope, or an HTML page from an edge. */
+  serverErrorBody: 'json' | 'html';
+  /** L1: the status of an accepted asynchronous list operation (docs: 201). */
+  asyncListStatus: 200 | 201;
+  /** A3: `scope.type` of account-level access rules (schema enum user | organization; `account` is not attested). */
+  accountRuleScopeType: 'organization' | 'user' | 'account';
+  /** A2: a zone's access-rule listing also shows the account-level rules that apply to the zone. */
+  zoneListingIncludesAccountRules: boolean;
+  /** K1: a Free zone's lockdown listing: refused (not entitled) or an empty list. */
+  lockdownFreeListing: 'refused' | 'empty';
   /** A bulk list operation moves one step (pending → running → completed) per this many polls or this much time. */
   bulkOperationStepPolls: number;
   bulkOperationStepMs: number;
-  /** Maximum list items per account (Cloudflare: 10,000; Enterprise 500,000). */
-  maxListItemsPerAccount: number;
+  /** Overrides the plan's maximum of list items per account (rest-limits.ts: 10,000; Enterprise 500,000). */
+  maxListItemsPerAccount: number | undefined;
+  /**
+   * Field reports G10: a GraphQL row is visible only some time after its timestamp; each row's lag is drawn from a
+   * seeded RNG in [0, this). 0 makes every row visible at once.
+   */
+  ingestionLagMaxMs: number;
 }
 
 export interface TokenState {
@@ -70,7 +105,7 @@ export interface TokenState {
   expiresOn?: string;
 }
 
-/** Per-zone overrides of the plan's GraphQL limits; `hiddenFields` are `availableFields` paths the zone may not select. */
+/** Per-zone overrides of the plan's GraphQL limits; `hiddenFields`: fields the zone may not select, in any spelling (G1). */
 export type DatasetOverrides = Partial<DatasetLimits> & { hiddenFields?: string[] };
 
 export interface ZoneState {
@@ -118,10 +153,12 @@ export interface EmulatorState {
 export const NO_FAULTS: FaultRates = { rateLimit: 0, serverError: 0, latency: 0, latencyMs: 0, malformed: 0, retryAfterSeconds: 1 };
 
 export const CLOUDFLARE_RATE_LIMITS: RateLimitSettings = {
-  restRequests: 1200,
-  graphqlQueries: 300,
-  listItemChanges: 10_000,
-  windowMs: 5 * 60_000,
+  restRequests: REST_LIMITS.requests.value,
+  graphqlQueries: GRAPHQL_BUDGET.queriesPerWindow,
+  windowMs: REST_LIMITS.requestWindowMs.value,
+  listItemChanges: REST_LIMITS.listItemChanges.value,
+  listModifyingRequests: REST_LIMITS.listModifyingRequests.value,
+  listWindowMs: REST_LIMITS.listChangeWindowMs.value,
 };
 
 export interface StateOptions {
@@ -148,10 +185,22 @@ export function createState(options: StateOptions = {}): EmulatorState {
     },
     behaviour: {
       graphqlErrorStatus: 'ok',
-      invalidTokenStatus: 401,
+      availableFieldsSpelling: 'underscore',
+      limitErrorWording: 'units',
+      graphqlErrorCodes: true,
+      graphqlRetryAfter: false,
+      invalidTokenStatus: 400,
+      unknownObjectStatus: 400,
+      serverErrorBody: 'json',
+      asyncListStatus: 201,
+      accountRuleScopeType: 'organization',
+      zoneListingIncludesAccountRules: true,
+      lockdownFreeListing: 'refused',
       bulkOperationStepPolls: 1,
       bulkOperationStepMs: 200,
-      maxListItemsPerAccount: 10_000,
+      maxListItemsPerAccount: undefined,
+      // "partial data if you query for 3 minutes ago" and an exporter that moved its "now" back 5 minutes (G10).
+      ingestionLagMaxMs: 5 * 60_000,
       ...options.behaviour,
     },
     now: options.now ?? (() => Date.now()),
@@ -202,8 +251,9 @@ export function addZone(
     accountId,
     plan: input.plan ?? 'free',
     createdOn: input.createdOn ?? new Date(state.now()).toISOString(),
-    firewallEvents: new TimeSortedStore<FirewallEvent>((event) => event.rayName),
-    httpRequests: new TimeSortedStore<HttpRequestSample>(),
+    // Lags drawn from the fault seed and the zone's position: reproducible, and different between zones.
+    firewallEvents: new TimeSortedStore<FirewallEvent>((event) => event.rayName, state.faults.seed * 7919 + state.zones.size * 2),
+    httpRequests: new TimeSortedStore<HttpRequestSample>(() => '', state.faults.seed * 7919 + state.zones.size * 2 + 1),
     accessRules: new Map(),
     lockdowns: new Map(),
     rulesets: new Map(),

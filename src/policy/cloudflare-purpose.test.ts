@@ -17,7 +17,7 @@ const ZONE = 'z1';
 const CUTOFF = new Date(NOW.getTime() - 90 * DAY);
 const at = (ms: number) => new Date(CUTOFF.getTime() + ms);
 
-const zones = new Map<string, ZoneEvidence>([[ZONE, { zoneId: ZONE, completeFrom: new Date(NOW.getTime() - 200 * DAY), coveredTo: NOW }]]);
+const zones = new Map<string, ZoneEvidence>([[ZONE, { zoneId: ZONE, completeFrom: new Date(NOW.getTime() - 200 * DAY), settledTo: NOW }]]);
 const ctx = (over: Partial<PurposeContext> = {}): PurposeContext => ({
   retention: { text: '90d', ms: 90 * DAY },
   now: NOW,
@@ -108,7 +108,7 @@ describe('judgeCloudflareObject', () => {
   it('is undetermined without a pull of a relevant zone, without zones, with a stale pull, or without an activity record', () => {
     expect(judgeCloudflareObject(rule({ zoneIds: [ZONE, 'z2'] }), activity(), ctx()).verdict).toBe('undetermined');
     expect(judgeCloudflareObject(rule({ zoneIds: [] }), activity(), ctx()).verdict).toBe('undetermined');
-    const stale = new Map([[ZONE, { zoneId: ZONE, completeFrom: new Date(0), coveredTo: new Date(NOW.getTime() - DEFAULT_MAX_STALENESS_MS - 1) }]]);
+    const stale = new Map([[ZONE, { zoneId: ZONE, completeFrom: new Date(0), settledTo: new Date(NOW.getTime() - DEFAULT_MAX_STALENESS_MS - 1) }]]);
     expect(judgeCloudflareObject(rule(), activity(), ctx({ zones: stale })).verdict).toBe('undetermined');
     expect(judgeCloudflareObject(rule(), undefined, ctx()).verdict).toBe('undetermined');
     // Young and recently seen objects are kept for that reason, whatever the evidence.
@@ -157,7 +157,7 @@ describe('selectLastSeen', () => {
 
 describe('buildObjectActivity', () => {
   const T = (days: number) => new Date(NOW.getTime() - days * DAY);
-  const z = (from: number, to = 0) => new Map([[ZONE, { zoneId: ZONE, completeFrom: T(from), coveredTo: T(to) }]]);
+  const z = (from: number, to = 0) => new Map([[ZONE, { zoneId: ZONE, completeFrom: T(from), settledTo: T(to) }]]);
   const event = { zoneId: ZONE, clientIp: '203.0.113.5', ruleId: '', lastAt: T(50) };
 
   it('starts evidence where the local events start, and keeps the newest event', () => {

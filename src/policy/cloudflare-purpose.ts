@@ -38,11 +38,15 @@ export interface PurposeCandidate {
   readonly isManagedList?: boolean | undefined;
 }
 
-/** What is known about the security events of one zone: all of them from `completeFrom` up to `coveredTo` are considered. */
+/**
+ * What is known about the security events of one zone: all of them from `completeFrom` up to `settledTo` are
+ * considered. Only the settled part counts: events keep arriving for minutes after their time (field reports G10),
+ * so a rule must not look idle over a stretch whose events may still come in.
+ */
 export interface ZoneEvidence {
   readonly zoneId: string;
   readonly completeFrom: Date;
-  readonly coveredTo: Date;
+  readonly settledTo: Date;
 }
 
 /** The stored per-object activity: newest event seen, and the period whose events were all considered. */
@@ -117,8 +121,8 @@ function findEvidenceGap(candidate: PurposeCandidate, activity: ObjectActivity |
   for (const zoneId of candidate.zoneIds) {
     const zone = ctx.zones.get(zoneId);
     if (!zone) return { en: `undetermined: no security events have been pulled for zone ${zoneId}`, ko: `판단 보류: 영역 ${zoneId}의 보안 이벤트를 아직 가져오지(pull) 않음` };
-    if (zone.coveredTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs) {
-      const until = zone.coveredTo.toISOString();
+    if (zone.settledTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs) {
+      const until = zone.settledTo.toISOString();
       return { en: `undetermined: events of zone ${zoneId} were pulled only up to ${until}`, ko: `판단 보류: 영역 ${zoneId}의 이벤트를 ${until}까지만 가져옴` };
     }
   }
@@ -152,7 +156,7 @@ export function buildObjectActivity(
     }
     const present = evidence as ZoneEvidence[];
     const localFrom = Math.max(...present.map((zone) => zone.completeFrom.getTime()));
-    const localTo = Math.min(...present.map((zone) => zone.coveredTo.getTime()));
+    const localTo = Math.min(...present.map((zone) => zone.settledTo.getTime()));
     const isContinuous = prior !== undefined && prior.foldedTo.getTime() >= localFrom;
     const evidenceFrom = isContinuous ? Math.min(prior.evidenceFrom.getTime(), localFrom) : localFrom;
     const seen = [prior?.lastSeenAt?.getTime(), lastSeen.get(candidate.id)?.getTime()].filter((t): t is number => t !== undefined);

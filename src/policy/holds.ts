@@ -1,4 +1,4 @@
-import { buildNetworkMatcher, parseNetwork, type Network } from './network.js';
+import { buildNetworkMatcher, networksOverlap, parseNetwork, type Network } from './network.js';
 
 /** A legal hold: records it covers are kept whatever their age, until it is released or its `until` passes. */
 export interface Hold {
@@ -17,11 +17,16 @@ export interface Hold {
   readonly createdBy: string;
 }
 
+/** An hourly analytics row is dated by the start of its hour and stands for the whole hour. */
+export const HOURLY_ROW_SPAN_MS = 3_600_000;
+
 /** What a hold is matched against. */
 export interface HeldCandidate {
   readonly ip: string;
   readonly country: string;
   readonly at: Date;
+  /** How long the record stands for from `at` (an hourly analytics row: one hour); 0 or absent for an instant. */
+  readonly spanMs?: number;
 }
 
 /** A hold protects while it is not released and its `until` (if any) is still ahead. */
@@ -42,23 +47,27 @@ export function buildHoldMatcher(holds: readonly Hold[], now: Date): (candidate:
     country: hold.country?.toUpperCase(),
   }));
   if (active.length === 0) return () => false;
-  return ({ ip, country, at }) =>
+  return ({ ip, country, at, spanMs = 0 }) =>
     active.some(
       ({ hold, contains, country: holdCountry }) =>
         (holdCountry === undefined || holdCountry === country.toUpperCase()) &&
-        (hold.from === undefined || at.getTime() >= hold.from.getTime()) &&
-        (hold.to === undefined || at.getTime() < hold.to.getTime()) &&
+        overlapsHoldRange(hold, at.getTime(), spanMs) &&
         contains(ip),
     );
+}
+
+/** A record standing for [at, at + span) is held when that span overlaps the hold's [from, to): not only when contained. */
+function overlapsHoldRange(hold: Hold, atMs: number, spanMs: number): boolean {
+  const endMs = atMs + Math.max(spanMs, 0);
+  const startsBeforeTo = hold.to === undefined || atMs < hold.to.getTime();
+  const endsAfterFrom = hold.from === undefined || (spanMs > 0 ? endMs > hold.from.getTime() : atMs >= hold.from.getTime());
+  return startsBeforeTo && endsAfterFrom;
 }
 
 /** Holds whose network overlaps the given address or range: a hold on an IP keeps the rules that name it. */
 export function selectHoldsTouching(holds: readonly Hold[], target: Network, now: Date): Hold[] {
   return selectActiveHolds(holds, now).filter((hold) => {
     const network = parseNetwork(hold.network);
-    if (!network || network.family !== target.family) return false;
-    const holdContains = buildNetworkMatcher([network]);
-    const targetContains = buildNetworkMatcher([target]);
-    return holdContains(target.address) || targetContains(network.address);
+    return network !== undefined && networksOverlap(network, target);
   });
 }

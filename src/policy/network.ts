@@ -1,6 +1,11 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-/** An IP address or CIDR range, normalised. A single address is a /32 or /128 network. */
+/**
+ * An IP address or CIDR range, normalised. A single address is a /32 or /128 network. IPv4-mapped
+ * (`::ffff:203.0.113.7`) and IPv4-compatible (`::203.0.113.7`) IPv6 are the IPv4 address they carry: investigators
+ * copy addresses from dual-stack logs in that form, and a hold written so must still protect the IPv4 records.
+ */
 export interface Network {
   readonly family: 'ipv4' | 'ipv6';
   readonly address: string;
@@ -9,94 +14,164 @@ export interface Network {
   readonly text: string;
 }
 
+/** Inclusive span of 128-bit values in the one space where IPv4 `a.b.c.d` lives at `::ffff:a.b.c.d`. */
+interface Span {
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+const MAPPED_BASE = 0xffffn << 32n;
+const V4_SIZE = 1n << 32n;
+// `::` and `::1` (unspecified, loopback) are not IPv4-compatible addresses: they stay IPv6.
+const COMPATIBLE_START = 2n;
+
 /** Parses an IP or CIDR (IPv4 or IPv6, any valid prefix length); undefined when malformed. */
 export function parseNetwork(input: string): Network | undefined {
-  const trimmed = input.trim();
-  const [address = '', prefixText, ...rest] = trimmed.split('/');
+  const [addressText = '', prefixText, ...rest] = input.trim().split('/');
   if (rest.length > 0) return undefined;
-  const version = isIP(address);
-  if (version === 0) return undefined;
-  const family = version === 4 ? 'ipv4' : 'ipv6';
-  const maxPrefix = version === 4 ? 32 : 128;
   if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
-  if (prefix > maxPrefix) return undefined;
-  const normalised = normaliseAddress(address, family);
-  const base = prefix === maxPrefix ? normalised : networkBase(normalised, family, prefix);
-  return { family, address: base, prefix, text: prefix === maxPrefix ? base : `${base}/${prefix}` };
+  const parsed = parseAddressValue(addressText);
+  if (!parsed) return undefined;
+  const bits = parsed.family === 'ipv4' ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (prefix > bits) return undefined;
+  const start = parsed.value & ~((1n << BigInt(bits - prefix)) - 1n);
+  return buildNetwork(parsed.family, start, prefix);
+}
+
+/** The canonical text of one address (mapped/compatible IPv6 as IPv4); undefined when it is not an address. */
+export function normaliseAddress(ip: string): string | undefined {
+  const network = ip.includes('/') ? undefined : parseNetwork(ip);
+  return network?.address;
 }
 
 /** A matcher for "is this address inside any of these networks", backed by node:net BlockList. */
 export function buildNetworkMatcher(networks: readonly Network[]): (ip: string) => boolean {
   if (networks.length === 0) return () => false;
   const list = new BlockList();
-  for (const network of networks) list.addSubnet(network.address, network.prefix, network.family);
+  for (const span of mergeSpans(networks.flatMap(canonicalSpans))) addSpan(list, span);
   return (ip: string) => {
-    const version = isIP(ip);
-    return version !== 0 && list.check(ip, version === 4 ? 'ipv4' : 'ipv6');
+    // Plain dotted IPv4 is the common case and needs no normalising.
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return list.check(ip, 'ipv4');
+    const address = normaliseAddress(ip);
+    if (address === undefined) return false;
+    return list.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
   };
 }
 
-/** Whether `inner` (address or range) lies wholly inside `outer`. */
+/** Whether every address of `inner` (address or range) is also one of `outer`. */
 export function networkContains(outer: Network, inner: Network): boolean {
-  if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
-  return buildNetworkMatcher([outer])(inner.address);
+  const covering = mergeSpans(canonicalSpans(outer));
+  return canonicalSpans(inner).every((span) => covering.some((cover) => cover.start <= span.start && span.end <= cover.end));
 }
 
-/** Whether two networks share any address (one contains the other). */
+/** Whether two networks share any address. */
 export function networksOverlap(a: Network, b: Network): boolean {
-  return networkContains(a, b) || networkContains(b, a);
+  const others = canonicalSpans(b);
+  return canonicalSpans(a).some((span) => others.some((other) => span.start <= other.end && other.start <= span.end));
 }
 
-function normaliseAddress(address: string, family: 'ipv4' | 'ipv6'): string {
-  const bytes = toBytes(address, family);
-  return fromBytes(bytes, family);
-}
-
-function networkBase(address: string, family: 'ipv4' | 'ipv6', prefix: number): string {
-  const bytes = toBytes(address, family);
-  for (let bit = prefix; bit < bytes.length * 8; bit++) bytes[bit >> 3]! &= ~(0x80 >> (bit & 7));
-  return fromBytes(bytes, family);
+/** The smallest set of CIDR blocks covering the addresses first..last of one family; undefined when first > last or the cover is huge. */
+export function rangeToNetworks(first: Network, last: Network, maxBlocks = 512): Network[] | undefined {
+  if (first.family !== last.family) return undefined;
+  const bits = first.family === 'ipv4' ? 32 : 128;
+  let start = addressValue(first);
+  const end = addressValue(last);
+  if (start > end) return undefined;
+  const out: Network[] = [];
+  while (start <= end) {
+    let size = 0;
+    // Grow the block while it stays aligned on `start` and inside the range.
+    while (size < bits && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= end) size++;
+    if (out.length >= maxBlocks) return undefined;
+    out.push(buildNetwork(first.family, start, bits - size));
+    start += 1n << BigInt(size);
+  }
+  return out;
 }
 
 /** Packs an address into bytes (4 or 16): what an IP looks like when stored in binary form. */
-export function toBytes(address: string, family: 'ipv4' | 'ipv6'): Uint8Array {
-  if (family === 'ipv4') return Uint8Array.from(address.split('.').map(Number));
-  let text = address.toLowerCase();
-  const embedded = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (embedded) {
-    const v4 = toBytes(embedded[1]!, 'ipv4');
-    text = text.slice(0, -embedded[1]!.length) + `${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const headParts = head === '' ? [] : head.split(':');
-  const tailParts = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? headParts : [...headParts, ...new Array<string>(8 - headParts.length - tailParts.length).fill('0'), ...tailParts];
-  const bytes = new Uint8Array(16);
-  groups.forEach((group, i) => {
-    const value = parseInt(group, 16);
-    bytes[i * 2] = value >> 8;
-    bytes[i * 2 + 1] = value & 0xff;
-  });
-  return bytes;
+export function toBytes(address: string): Uint8Array {
+  return Uint8Array.from(ipaddr.parse(address).toByteArray());
 }
 
-function fromBytes(bytes: Uint8Array, family: 'ipv4' | 'ipv6'): string {
-  if (family === 'ipv4') return Array.from(bytes).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[i * 2]! << 8) | bytes[i * 2 + 1]!).toString(16));
-  // RFC 5952: compress the longest run (of two or more) of zero groups.
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLength && j - i >= 2) [bestStart, bestLength] = [i, j - i];
-    i = j;
+function parseAddressValue(text: string): { family: 'ipv4' | 'ipv6'; value: bigint } | undefined {
+  // Only dotted quads: ipaddr.js would also read `127.1` or `0x7f.0.0.1`, which no log or API writes.
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 'ipv4', value: bytesToValue(ipaddr.IPv4.parse(text).toByteArray()) };
+  // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`: the embedded quad goes in as two hex groups instead.
+  const quad = /(?<=:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text)?.[1];
+  if (quad !== undefined && !ipaddr.IPv4.isValidFourPartDecimal(quad)) return undefined;
+  const [a, b, c, d] = quad === undefined ? [] : quad.split('.').map(Number);
+  const hex = quad === undefined ? text : `${text.slice(0, -quad.length)}${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+  if (hex.includes('%') || !ipaddr.IPv6.isValid(hex)) return undefined;
+  return { family: 'ipv6', value: bytesToValue(ipaddr.IPv6.parse(hex).toByteArray()) };
+}
+
+/** A network from its first address and prefix, turned into IPv4 when it lies wholly in the mapped or compatible block. */
+function buildNetwork(family: 'ipv4' | 'ipv6', start: bigint, prefix: number): Network {
+  if (family === 'ipv6' && prefix >= 96) {
+    const high = start >> 32n;
+    const isMapped = high === 0xffffn;
+    const isCompatible = high === 0n && start >= COMPATIBLE_START;
+    if (isMapped || isCompatible) return buildNetwork('ipv4', start & (V4_SIZE - 1n), prefix - 96);
   }
-  if (bestStart < 0) return groups.join(':');
-  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`;
+  const bits = family === 'ipv4' ? 32 : 128;
+  const address = valueToText(family, start);
+  return { family, address, prefix, text: prefix === bits ? address : `${address}/${prefix}` };
+}
+
+/** The addresses a network stands for, as spans of the one space (IPv4 inside the mapped block). */
+function canonicalSpans(network: Network): Span[] {
+  const bits = network.family === 'ipv4' ? 32 : 128;
+  const start = addressValue(network);
+  const end = start + (1n << BigInt(bits - network.prefix)) - 1n;
+  if (network.family === 'ipv4') return [{ start: MAPPED_BASE + start, end: MAPPED_BASE + end }];
+  // An IPv6 range reaching into the compatible block also stands for the IPv4 addresses found there.
+  const compatible = { start: COMPATIBLE_START, end: V4_SIZE - 1n };
+  if (end < compatible.start || start > compatible.end) return [{ start, end }];
+  const inside = { start: start > compatible.start ? start : compatible.start, end: end < compatible.end ? end : compatible.end };
+  const spans: Span[] = [{ start: MAPPED_BASE + inside.start, end: MAPPED_BASE + inside.end }];
+  if (start < inside.start) spans.push({ start, end: inside.start - 1n });
+  if (end > inside.end) spans.push({ start: inside.end + 1n, end });
+  return spans;
+}
+
+function mergeSpans(spans: readonly Span[]): Span[] {
+  const sorted = [...spans].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const merged: Span[] = [];
+  for (const span of sorted) {
+    const last = merged.at(-1);
+    if (last && span.start <= last.end + 1n) merged[merged.length - 1] = { start: last.start, end: span.end > last.end ? span.end : last.end };
+    else merged.push(span);
+  }
+  return merged;
+}
+
+/** Adds a span to a BlockList, the part inside the mapped block as IPv4 (lookups are normalised the same way). */
+function addSpan(list: BlockList, span: Span): void {
+  const mappedEnd = MAPPED_BASE + V4_SIZE - 1n;
+  const before = { start: span.start, end: span.end < MAPPED_BASE ? span.end : MAPPED_BASE - 1n };
+  const after = { start: span.start > mappedEnd ? span.start : mappedEnd + 1n, end: span.end };
+  const inside = { start: span.start > MAPPED_BASE ? span.start : MAPPED_BASE, end: span.end < mappedEnd ? span.end : mappedEnd };
+  if (before.start <= before.end) list.addRange(valueToText('ipv6', before.start), valueToText('ipv6', before.end), 'ipv6');
+  if (inside.start <= inside.end) list.addRange(valueToText('ipv4', inside.start - MAPPED_BASE), valueToText('ipv4', inside.end - MAPPED_BASE), 'ipv4');
+  if (after.start <= after.end) list.addRange(valueToText('ipv6', after.start), valueToText('ipv6', after.end), 'ipv6');
+}
+
+function addressValue(network: Network): bigint {
+  return bytesToValue(ipaddr.parse(network.address).toByteArray());
+}
+
+function bytesToValue(bytes: readonly number[]): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+function valueToText(family: 'ipv4' | 'ipv6', value: bigint): string {
+  const length = family === 'ipv4' ? 4 : 16;
+  const bytes = Array.from({ length }, (_, i) => Number((value >> BigInt(8 * (length - 1 - i))) & 0xffn));
+  const address = ipaddr.fromByteArray(bytes);
+  // RFC 5952 for IPv6 (lower case, longest zero run compressed); ipaddr.js would print mapped addresses dotted.
+  return address.kind() === 'ipv6' ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
 }

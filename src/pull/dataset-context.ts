@@ -14,7 +14,8 @@ export interface DatasetContext {
   readonly sinceSeconds: number | undefined;
   readonly retentionSeconds: number;
   readonly marginSeconds: number;
-  readonly settleSeconds: number;
+  /** The covered range's tail re-read for late rows. */
+  readonly overlapSeconds: number;
   readonly onProgress?: ((progress: PullProgress) => void) | undefined;
 }
 

@@ -29,6 +29,24 @@ describe('selectFirewallFields', () => {
     expect(partial.missingRequired).toEqual([]);
     expect(selectFirewallFields(settings(['datetime', 'clientIP']), []).missingRequired).toEqual(['rayName', 'action', 'source']);
   });
+
+  it.each([
+    ['bare', MINIMAL_FIREWALL_FIELDS.map((f) => f)],
+    ['dotted', MINIMAL_FIREWALL_FIELDS.map((f) => `firewallEventsAdaptive.${f}`)],
+    ['underscore', MINIMAL_FIREWALL_FIELDS.map((f) => `firewallEventsAdaptive_${f}`)],
+  ])('needs no required field wrongly under the %s spelling', (_spelling, listed) => {
+    const selection = selectFirewallFields(settings(listed), []);
+    expect(selection.missingRequired).toEqual([]);
+    expect(selection.fields).toEqual([...MINIMAL_FIREWALL_FIELDS]);
+  });
+
+  it('asks for every field when availableFields describes none of them', () => {
+    for (const listed of [[], ['some/unknown/spelling']]) {
+      const selection = selectFirewallFields(settings(listed), ['userAgent']);
+      expect(selection.missingRequired).toEqual([]);
+      expect(selection.fields).toEqual([...MINIMAL_FIREWALL_FIELDS, 'userAgent']);
+    }
+  });
 });
 
 describe('toFirewallRecord', () => {

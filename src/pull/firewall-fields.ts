@@ -31,9 +31,12 @@ export interface FirewallSelection {
   readonly missingRequired: readonly string[];
 }
 
-/** Chooses what to ask for: only fields in `availableFields`, at most `maxNumberOfFields`, extras dropped first. */
+/** Chooses what to ask for: only fields in `availableFields` (any spelling), at most `maxNumberOfFields`, extras dropped first. */
 export function selectFirewallFields(settings: DatasetSettings, extras: readonly string[]): FirewallSelection {
-  const available = (f: string) => isFieldAvailable(settings, f);
+  // A list naming none of the fields we need says nothing (empty, or a spelling we do not know): ask for them all
+  // and let a gating error speak, rather than fail the zone on our reading of the list (field reports §3).
+  const isDescribed = MINIMAL_FIREWALL_FIELDS.some((f) => isFieldAvailable(settings, f));
+  const available = (f: string) => !isDescribed || isFieldAvailable(settings, f);
   const base = MINIMAL_FIREWALL_FIELDS.filter(available);
   const wantedExtras = extras.filter((f) => !(MINIMAL_FIREWALL_FIELDS as readonly string[]).includes(f));
   const room = settings.maxNumberOfFields > 0 ? Math.max(0, settings.maxNumberOfFields - base.length) : wantedExtras.length;

@@ -11,7 +11,7 @@ import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
 
 const NODE = 'firewallEventsAdaptive';
 
-/** Pulls a zone's security events into `firewall_events`, exactly once each, from where the last pull ended. */
+/** Pulls a zone's security events into `firewall_events`, exactly once each, from where the last pull ended less the overlap. */
 export async function pullFirewallEvents(ctx: DatasetContext, extraFields: readonly string[]): Promise<DatasetPullResult> {
   const result = emptyDatasetResult('firewall_events');
   if (!ctx.settings.enabled) return { ...result, status: 'disabled' };
@@ -25,7 +25,7 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
     notOlderThan: ctx.settings.notOlderThan,
     maxDuration: ctx.settings.maxDuration,
     marginSeconds: ctx.marginSeconds,
-    settleSeconds: ctx.settleSeconds,
+    overlapSeconds: ctx.overlapSeconds,
     retentionSeconds: ctx.retentionSeconds,
     unitSeconds: 1,
     sinceSeconds: ctx.sinceSeconds,
@@ -55,16 +55,24 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
       spec,
       nowSeconds: ctx.nowSeconds,
       onProgress: ctx.onProgress,
-      store: (rows) => {
+      store: (rows, lateBefore) => {
         // Retention is counted from the event time: anything already past it is not ingested at all.
         const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
-        const records: FirewallEventRecord[] = [];
+        const overlap: FirewallEventRecord[] = [];
+        const fresh: FirewallEventRecord[] = [];
         for (const row of rows) {
           const record = toFirewallRecord(ctx.zoneId, row, selection.extraFields);
-          if (record.datetime >= cutoff) records.push(record);
+          if (record.datetime >= cutoff) (record.datetime < lateBefore ? overlap : fresh).push(record);
         }
-        const counts = writer.insert(records);
-        return { ...counts, expired: rows.length - records.length };
+        // The natural key de-duplicates the re-read overlap: what it inserts there was not served before.
+        const late = writer.insert(overlap);
+        const counts = writer.insert(fresh);
+        return {
+          inserted: late.inserted + counts.inserted,
+          duplicates: late.duplicates + counts.duplicates,
+          expired: rows.length - overlap.length - fresh.length,
+          late: late.inserted,
+        };
       },
     },
     { ...result, unavailableFields: selection.unavailable },

@@ -1,30 +1,37 @@
 import { buildHttpGroupsQuery, isFieldAvailable, parseDatasetRows } from '../cloudflare/queries.js';
+import { GraphqlQueryError } from '../cloudflare/graphql-response.js';
 import { CloudflareApiError } from '../errors.js';
 import { createHttpAnalyticsWriter, type HttpAnalyticsRecord } from '../store/http-analytics.js';
 import { readPullState } from '../store/pull-state.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
-import { fieldText, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
+import { fieldText, isoSeconds, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
 import { runDatasetWindows } from './run-windows.js';
 import { emptyDatasetResult, type DatasetPullResult } from './summary.js';
 
 const NODE = 'httpRequestsAdaptiveGroups';
 const HOUR = 3600;
+const REQUIRED = ['datetimeHour', 'clientCountryName'];
 
 /**
- * Pulls request counts per hour, client IP and country. Only whole hours are asked for, so each group's count is
- * complete and a re-pull overwrites it with the same number (idempotent). Where the plan does not offer `clientIP`,
- * per-country counts are stored with client_ip ''.
+ * Pulls request counts per hour, client IP and country. Only whole hours are asked for; a group's count can still
+ * grow while late samples arrive, so a re-pull (the overlap) overwrites it with the newer count, and an unchanged
+ * count stays as it is (idempotent). Where the zone is not served `clientIP` (by `availableFields`, or by a gating
+ * error when those do not say), per-country counts are stored with client_ip ''.
  */
 export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPullResult> {
   const result = emptyDatasetResult('http_analytics');
   if (!ctx.settings.enabled) return { ...result, status: 'disabled' };
-  for (const required of ['datetimeHour', 'clientCountryName']) {
-    if (!isFieldAvailable(ctx.settings, required)) {
-      throw new CloudflareApiError(`${NODE} on zone ${ctx.zoneId} does not offer ${required}`, { method: 'POST', path: '/graphql' });
+  // availableFields decides only when it recognisably describes this dataset; otherwise ask and see (G1, G6).
+  const isDescribed = ['count', ...REQUIRED].some((field) => isFieldAvailable(ctx.settings, field));
+  if (isDescribed) {
+    for (const required of REQUIRED) {
+      if (!isFieldAvailable(ctx.settings, required)) {
+        throw new CloudflareApiError(`${NODE} on zone ${ctx.zoneId} does not offer ${required}`, { method: 'POST', path: '/graphql' });
+      }
     }
   }
-  const hasClientIp = isFieldAvailable(ctx.settings, 'clientIP');
+  const hasClientIp = isDescribed ? isFieldAvailable(ctx.settings, 'clientIP') : await isClientIpServed(ctx);
   const dimensions = hasClientIp ? ['datetimeHour', 'clientIP', 'clientCountryName'] : ['datetimeHour', 'clientCountryName'];
   const state = readPullState(ctx.db, ctx.zoneId, 'http_analytics');
   const plan = planRange({
@@ -32,13 +39,13 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
     notOlderThan: ctx.settings.notOlderThan,
     maxDuration: ctx.settings.maxDuration,
     marginSeconds: ctx.marginSeconds,
-    settleSeconds: ctx.settleSeconds,
+    overlapSeconds: ctx.overlapSeconds,
     retentionSeconds: ctx.retentionSeconds,
     unitSeconds: HOUR,
     sinceSeconds: ctx.sinceSeconds,
     state,
   });
-  let requests = 0;
+  let requests = isDescribed ? 0 : 1;
   const dimension = (row: Row, field: string): string => {
     const dims = row['dimensions'];
     const value = typeof dims === 'object' && dims !== null ? (dims as Record<string, unknown>)[field] : undefined;
@@ -67,13 +74,14 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
       spec,
       nowSeconds: ctx.nowSeconds,
       onProgress: ctx.onProgress,
-      store: (rows) => {
+      store: (rows, lateBefore) => {
         const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
-        const records: HttpAnalyticsRecord[] = [];
+        const overlap: HttpAnalyticsRecord[] = [];
+        const fresh: HttpAnalyticsRecord[] = [];
         for (const row of rows) {
           const hour = parseSeconds(dimension(row, 'datetimeHour'));
           if (hour < cutoff) continue;
-          records.push({
+          (hour < lateBefore ? overlap : fresh).push({
             zoneId: ctx.zoneId,
             hour,
             clientIp: hasClientIp ? dimension(row, 'clientIP') : '',
@@ -81,12 +89,39 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
             requests: Number(row['count']) || 0,
           });
         }
-        const counts = writer.upsert(records);
-        return { inserted: counts.inserted, duplicates: counts.updated, expired: rows.length - records.length };
+        // A group re-read in the overlap is new, or its count grew, only because samples arrived late.
+        const late = writer.upsert(overlap);
+        const counts = writer.upsert(fresh);
+        return {
+          inserted: late.inserted + counts.inserted,
+          duplicates: late.updated + counts.updated,
+          expired: rows.length - overlap.length - fresh.length,
+          late: late.inserted + late.changed,
+        };
       },
     },
     { ...result, perCountryOnly: !hasClientIp },
     state,
     () => requests,
   );
+}
+
+/**
+ * Asks for one per-IP group of the last whole hour: served → per-IP counts; refused by field or dataset gating
+ * (G4) → per-country counts. If per-country is refused as well, the run itself reports that error.
+ */
+async function isClientIpServed(ctx: DatasetContext): Promise<boolean> {
+  const to = Math.floor(ctx.nowSeconds() / HOUR) * HOUR;
+  const filter = [
+    { field: 'datetimeHour', op: '_geq', value: isoSeconds(to - HOUR) },
+    { field: 'datetimeHour', op: '_lt', value: isoSeconds(to) },
+  ] as const;
+  const { query, variables } = buildHttpGroupsQuery(ctx.zoneId, ['datetimeHour', 'clientIP', 'clientCountryName'], filter, ['datetimeHour'], 1);
+  try {
+    parseDatasetRows(await ctx.client.graphql(query, variables), ctx.zoneId, NODE);
+    return true;
+  } catch (err) {
+    if (err instanceof GraphqlQueryError && err.reason === 'gated') return false;
+    throw err;
+  }
 }

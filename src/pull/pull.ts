@@ -1,6 +1,7 @@
 import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
-import type { RetentionConfig, ZoneConfig } from '../config/config.js';
+import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
+import { parseDuration } from '../config/duration.js';
 import { CloudflareApiError, LuxeretError } from '../errors.js';
 import { zoneSettingsKey } from '../inventory/cloudflare-kept.js';
 import { writeMeta, type Db } from '../store/db.js';
@@ -8,12 +9,6 @@ import type { DatasetContext } from './dataset-context.js';
 import { pullFirewallEvents } from './pull-firewall-events.js';
 import { pullHttpAnalytics } from './pull-http-analytics.js';
 import { emptyDatasetResult, type DatasetPullResult, type PullProgress, type PullSummary, type ZonePullResult } from './summary.js';
-
-/**
- * Analytics rows become queryable a little after the event; a cursor closed at "now" would skip late arrivals for
- * good. The delay is not published (an assumption, see the report); two minutes costs only freshness.
- */
-export const DEFAULT_SETTLE_SECONDS = 120;
 
 export interface PullDeps {
   readonly client: CloudflareClient;
@@ -30,8 +25,8 @@ export interface PullOptions {
   readonly since?: Date | undefined;
   /** Kept away from the look-back edge (default 60 s). */
   readonly marginSeconds?: number;
-  /** The newest records left for the next pull (default 120 s), so late-arriving events are not skipped. */
-  readonly settleSeconds?: number;
+  /** The tail of the covered range every pull re-reads for late rows (config `pull.overlap`, default 10 minutes). */
+  readonly overlapSeconds?: number;
   readonly onProgress?: (progress: PullProgress) => void;
 }
 
@@ -65,7 +60,7 @@ async function pullZone(deps: PullDeps, options: PullOptions, zone: ZoneConfig, 
     nowSeconds,
     sinceSeconds: options.since === undefined ? undefined : Math.floor(options.since.getTime() / 1000),
     marginSeconds: options.marginSeconds ?? 60,
-    settleSeconds: options.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+    overlapSeconds: options.overlapSeconds ?? (parseDuration(DEFAULT_PULL_OVERLAP)?.ms ?? 0) / 1000,
     onProgress: options.onProgress,
   };
   const firewallCtx: DatasetContext = { ...base, settings: settings.firewallEventsAdaptive, retentionSeconds: options.retention.firewallEvents.ms / 1000 };

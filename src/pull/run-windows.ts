@@ -2,13 +2,15 @@ import { CloudflareApiError, StoreError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { writePullState, type PullDataset } from '../store/pull-state.js';
 import { pageWindow, type PagerSpec, type Row } from './key-pager.js';
-import type { CoverageGap, RangePlan } from './plan-range.js';
+import { selectPullBounds, type CoverageGap, type RangePlan } from './plan-range.js';
 import type { DatasetPullResult, PullProgress } from './summary.js';
 
 export interface BatchCounts {
   readonly inserted: number;
   readonly duplicates: number;
   readonly expired: number;
+  /** Rows first seen inside the re-read overlap (dated before the coverage this pull extends): they arrived late. */
+  readonly late: number;
 }
 
 export interface WindowRun {
@@ -17,8 +19,8 @@ export interface WindowRun {
   readonly dataset: PullDataset;
   readonly plan: RangePlan;
   readonly spec: PagerSpec;
-  /** Stores one batch; runs inside the batch's transaction. */
-  readonly store: (rows: readonly Row[]) => BatchCounts;
+  /** Stores one batch; runs inside the batch's transaction. Rows dated before `lateBefore` that are new count as late. */
+  readonly store: (rows: readonly Row[], lateBefore: number) => BatchCounts;
   readonly nowSeconds: () => number;
   readonly onProgress?: ((progress: PullProgress) => void) | undefined;
 }
@@ -27,6 +29,7 @@ export interface WindowRunResult extends BatchCounts {
   readonly windows: number;
   readonly coveredFrom: number | undefined;
   readonly coveredTo: number | undefined;
+  readonly settledTo: number | undefined;
   readonly gaps: readonly CoverageGap[];
 }
 
@@ -39,6 +42,8 @@ export class WindowRunError extends Error {
     super('pull failed part-way', { cause: failure });
   }
 }
+
+const NO_ROWS: BatchCounts = { inserted: 0, duplicates: 0, expired: 0, late: 0 };
 
 /** A commit closes an outer transaction after this many rows, or this long after it was opened. */
 const COMMIT_ROWS = 50_000;
@@ -56,16 +61,22 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
   const { db, plan } = run;
   let coveredFrom = plan.coveredFrom;
   let coveredTo: number | undefined;
+  let settledTo: number | undefined;
   let inserted = 0;
   let duplicates = 0;
   let expired = 0;
+  let late = 0;
+  // Without a coverage to extend nothing is late; -Infinity keeps every row out of that count.
+  const lateBefore = plan.continues?.coveredTo ?? -Infinity;
   let rows = 0;
   let windowsDone = 0;
   const gaps: CoverageGap[] = [];
   const ingest = db.transaction((batch: readonly Row[], closedThrough: number | undefined) => {
-    const counts = batch.length > 0 ? run.store(batch) : { inserted: 0, duplicates: 0, expired: 0 };
+    const counts = batch.length > 0 ? run.store(batch, lateBefore) : NO_ROWS;
     if (closedThrough !== undefined) {
-      writePullState(db, { zoneId: run.zoneId, dataset: run.dataset, coveredFrom, coveredTo: closedThrough, lastPullAt: run.nowSeconds() });
+      const bounds = selectPullBounds(plan, coveredFrom, closedThrough);
+      writePullState(db, { zoneId: run.zoneId, dataset: run.dataset, coveredFrom, ...bounds, lastPullAt: run.nowSeconds() });
+      ({ coveredTo, settledTo } = bounds);
     }
     return counts;
   });
@@ -90,9 +101,11 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
     inserted,
     duplicates,
     expired,
+    late,
     windows: windowsDone,
     coveredFrom: coveredTo === undefined ? undefined : coveredFrom,
     coveredTo,
+    settledTo,
     gaps,
   });
   try {
@@ -110,8 +123,8 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
    * of waiting in the socket. Only the last slice moves the cursor; an earlier slice that commits alone is re-pulled
    * after a crash and skipped as duplicates, so a resumed pull stays exact.
    */
-  async function ingestInSlices(rows: readonly Row[], closedThrough: number | undefined): Promise<{ inserted: number; duplicates: number; expired: number }> {
-    const total = { inserted: 0, duplicates: 0, expired: 0 };
+  async function ingestInSlices(rows: readonly Row[], closedThrough: number | undefined): Promise<BatchCounts> {
+    const total = { ...NO_ROWS };
     for (let start = 0; start === 0 || start < rows.length; start += INGEST_SLICE_ROWS) {
       const end = start + INGEST_SLICE_ROWS;
       if (start > 0) await new Promise<void>((resume) => setImmediate(resume));
@@ -119,6 +132,7 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
       total.inserted += counts.inserted;
       total.duplicates += counts.duplicates;
       total.expired += counts.expired;
+      total.late += counts.late;
     }
     return total;
   }
@@ -140,11 +154,9 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
         inserted += counts.inserted;
         duplicates += counts.duplicates;
         expired += counts.expired;
+        late += counts.late;
         rows += batch.rows.length;
-        if (batch.closedThrough !== undefined) {
-          coveredTo = batch.closedThrough;
-          position = batch.closedThrough;
-        }
+        if (batch.closedThrough !== undefined) position = batch.closedThrough;
         run.onProgress?.({ zoneId: run.zoneId, dataset: run.dataset, rows, windowsDone, windowsTotal: plan.windows.length });
       }
       windowsDone += 1;
@@ -160,7 +172,7 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
 export async function runDatasetWindows(
   run: WindowRun,
   base: DatasetPullResult,
-  previous: { readonly coveredFrom: number; readonly coveredTo: number } | undefined,
+  previous: { readonly coveredFrom: number; readonly coveredTo: number; readonly settledTo: number } | undefined,
   requests: () => number,
 ): Promise<DatasetPullResult> {
   let outcome: WindowRunResult;
@@ -182,12 +194,14 @@ export async function runDatasetWindows(
     inserted: outcome.inserted,
     duplicates: outcome.duplicates,
     expired: outcome.expired,
+    lateRows: outcome.late,
     windows: outcome.windows,
     requests: requests(),
     pulledFrom: plan.windows.length > 0 ? plan.start : undefined,
     pulledTo: plan.windows.length > 0 ? plan.end : undefined,
     coveredFrom: outcome.coveredFrom ?? previous?.coveredFrom,
     coveredTo: outcome.coveredTo ?? previous?.coveredTo,
+    settledTo: outcome.settledTo ?? previous?.settledTo,
     gaps: [...plan.gaps, ...outcome.gaps],
   };
   return error ? { ...result, status: 'failed', error } : result;

@@ -10,6 +10,11 @@ export interface DatasetPullResult {
   readonly duplicates: number;
   /** Rows that arrived already past their retention and were not stored. */
   readonly expired: number;
+  /**
+   * Rows first seen in the re-read overlap, i.e. dated inside what an earlier pull had already covered: Cloudflare
+   * served them late. Hourly groups: groups that were new or whose count grew there.
+   */
+  readonly lateRows: number;
   readonly windows: number;
   readonly requests: number;
   /** The range this run asked for, [from, to). */
@@ -18,6 +23,8 @@ export interface DatasetPullResult {
   /** What the store now holds without gaps, [from, to). */
   readonly coveredFrom: number | undefined;
   readonly coveredTo: number | undefined;
+  /** Up to here no late row can still arrive: the bound purge and the purpose rule rely on. */
+  readonly settledTo: number | undefined;
   readonly gaps: readonly CoverageGap[];
   /** httpRequestsAdaptiveGroups without `clientIP` on this plan: only per-country counts are held. */
   readonly perCountryOnly: boolean;
@@ -57,12 +64,14 @@ export function emptyDatasetResult(dataset: PullDataset): DatasetPullResult {
     inserted: 0,
     duplicates: 0,
     expired: 0,
+    lateRows: 0,
     windows: 0,
     requests: 0,
     pulledFrom: undefined,
     pulledTo: undefined,
     coveredFrom: undefined,
     coveredTo: undefined,
+    settledTo: undefined,
     gaps: [],
     perCountryOnly: false,
     unavailableFields: [],

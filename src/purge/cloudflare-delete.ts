@@ -8,7 +8,8 @@ import type { ObjectScope } from '../cloudflare/objects/types.js';
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
  * Access rules go one by one (bounded concurrency; the client's pacer keeps the REST budget). List items go through
  * the asynchronous bulk endpoint in large batches, one operation at a time per account (Cloudflare rejects a second
- * pending operation with HTTP 429), within the list-item change budget (10,000 changes / 5 min, reference §1.3).
+ * pending operation with HTTP 429, L2), within the list change budget (1,000,000 item changes and 30,000 modifying
+ * requests per 12 hours, L3). Undocumented error codes are judged by HTTP status alone.
  */
 
 export interface RuleTarget {
@@ -27,19 +28,17 @@ export interface ChangeBudget {
   readonly windowMs: number;
 }
 
-/** Cloudflare: 10,000 list-item changes (create or delete) per 5 minutes. */
-export const LIST_ITEM_CHANGE_BUDGET: ChangeBudget = { capacity: 10_000, windowMs: 300_000 };
+const TWELVE_HOURS_MS = 12 * 3_600_000;
+/** Cloudflare (L3, developers.cloudflare.com/waf/tools/lists/lists-api): 1,000,000 item changes per 12 hours… */
+export const LIST_ITEM_CHANGE_BUDGET: ChangeBudget = { capacity: 1_000_000, windowMs: TWELVE_HOURS_MS };
+/** …and 30,000 modifying requests per 12 hours. */
+export const LIST_REQUEST_BUDGET: ChangeBudget = { capacity: 30_000, windowMs: TWELVE_HOURS_MS };
 /**
- * The share of Cloudflare's REST budget the purge paces itself to. The budget is per user and shared with the
+ * The share of Cloudflare's REST budget the run paces itself to. The budget is per user and shared with the
  * dashboard and other tools; and once the server reports no requests remaining, its reset hint comes in whole
  * seconds, which stalls a pacer for up to a second at every window turn. A 3% margin avoids both.
  */
 export const REST_BUDGET_SHARE = 0.97;
-
-/** `budget` less the margin, never below one request. */
-export function withRestMargin(budget: ChangeBudget): ChangeBudget {
-  return { capacity: Math.max(1, Math.floor(budget.capacity * REST_BUDGET_SHARE)), windowMs: budget.windowMs };
-}
 
 /** Items per bulk delete: large, so a 20,000-item purge costs a handful of requests (target ≤ 0.01 per item). */
 export const MAX_ITEMS_PER_BATCH = 10_000;
@@ -47,11 +46,15 @@ export const MAX_ITEMS_PER_BATCH = 10_000;
 export interface DeleteOptions {
   readonly concurrency: number;
   readonly itemBudget: ChangeBudget;
+  /** Modifying list requests per window (default LIST_REQUEST_BUDGET). */
+  readonly requestBudget?: ChangeBudget;
   readonly maxItemsPerBatch?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   readonly random?: () => number;
   readonly onProgress?: (progress: { kind: 'access_rule' | 'list_item'; done: number; total: number }) => void;
+  /** Called immediately before each delete request with the ids about to go; those it returns are kept (held since the plan). */
+  readonly selectHeld?: (ids: readonly string[]) => ReadonlySet<string>;
 }
 
 export interface DeleteFailure {
@@ -63,6 +66,8 @@ export interface DeleteReport {
   /** Ids the API accepted as deleted (or already gone). */
   readonly accepted: readonly string[];
   readonly failures: readonly DeleteFailure[];
+  /** Ids left alone because a hold covered them when their turn came. */
+  readonly held: readonly string[];
   /** Requests this step sent (deletes, polls), for the requests-per-item figure. */
   readonly requests: number;
 }
@@ -79,25 +84,32 @@ export interface RequeryReport {
 export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTarget[], options: DeleteOptions): Promise<DeleteReport> {
   const accepted: string[] = [];
   const failures: DeleteFailure[] = [];
+  const held: string[] = [];
   let next = 0;
   let requests = 0;
   const worker = async (): Promise<void> => {
     while (next < rules.length) {
       const rule = rules[next++]!;
+      if (options.selectHeld?.([rule.id]).has(rule.id)) {
+        held.push(rule.id);
+        continue;
+      }
       requests += 1;
       try {
+        // The rule's own scope decides the endpoint: an account rule seen in a zone listing is deleted in its account.
         await sdk.firewall.accessRules.delete(rule.id, rule.scope.type === 'zone' ? { zone_id: rule.scope.id } : { account_id: rule.scope.id });
         accepted.push(rule.id);
       } catch (err) {
-        // Already gone (an earlier, interrupted run got there first): the re-query check confirms it.
-        if (err instanceof NotFoundError) accepted.push(rule.id);
+        // Already gone (an earlier, interrupted run got there first): the re-query check confirms it. A 404 with
+        // 7003 is an unknown zone or account (R3), not a missing rule.
+        if (err instanceof NotFoundError && !hasCode(err, UNKNOWN_OBJECT_CODE)) accepted.push(rule.id);
         else failures.push({ id: rule.id, message: describeError(err) });
       }
       options.onProgress?.({ kind: 'access_rule', done: accepted.length + failures.length, total: rules.length });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, rules.length)) }, worker));
-  return { accepted, failures, requests };
+  return { accepted, failures, held, requests };
 }
 
 /**
@@ -110,9 +122,10 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const maxBatch = Math.max(1, Math.min(options.maxItemsPerBatch ?? MAX_ITEMS_PER_BATCH, options.itemBudget.capacity));
-  const window = createChangeWindow(options.itemBudget, now, sleep);
+  const window = createChangeWindow(options.itemBudget, options.requestBudget ?? LIST_REQUEST_BUDGET, now, sleep);
   const accepted: string[] = [];
   const failures: DeleteFailure[] = [];
+  const held: string[] = [];
   let requests = 0;
 
   const byList = new Map<string, { accountId: string; listId: string; ids: string[] }>();
@@ -127,7 +140,11 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
     const queue: string[][] = [];
     for (let i = 0; i < ids.length; i += maxBatch) queue.push(ids.slice(i, i + maxBatch));
     while (queue.length > 0) {
-      const batch = queue.shift()!;
+      const planned = queue.shift()!;
+      const keep = options.selectHeld?.(planned);
+      const batch = keep ? planned.filter((id) => !keep.has(id)) : planned;
+      if (keep) held.push(...planned.filter((id) => keep.has(id)));
+      if (batch.length === 0) continue;
       const stamp = await window.take(batch.length);
       const outcome = await runBulkDelete(sdk, accountId, listId, batch, { sleep, random, countRequest: () => void (requests += 1), onSubmitted: stamp });
       if (outcome.kind === 'completed') {
@@ -138,10 +155,10 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
       } else {
         for (const id of batch) failures.push({ id, message: outcome.message });
       }
-      options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length, total: items.length });
+      options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length + held.length, total: items.length });
     }
   }
-  return { accepted, failures, requests };
+  return { accepted, failures, held, requests };
 }
 
 type BulkOutcome = { kind: 'completed' } | { kind: 'failed'; message: string } | { kind: 'error'; message: string };
@@ -248,20 +265,30 @@ export async function requeryListItems(sdk: Cloudflare, items: readonly ItemTarg
 }
 
 /**
- * A sliding log of list-item changes, so batches never exceed the change budget within any window. `take` returns a
- * stamp to call when the server has answered: the server counted the change at or before that moment, so counting
- * it from then on keeps our window no shorter than the server's.
+ * A sliding log of list changes, so batches never exceed either budget within any window: `items` item changes and
+ * `requests` modifying requests (one per batch). `take` returns a stamp to call when the server has answered: the
+ * server counted the change at or before that moment, so counting it from then on keeps our window no shorter than
+ * the server's.
  */
-function createChangeWindow(budget: ChangeBudget, now: () => number, sleep: (ms: number) => Promise<void>) {
+function createChangeWindow(items: ChangeBudget, requests: ChangeBudget, now: () => number, sleep: (ms: number) => Promise<void>) {
   const log: { at: number; n: number }[] = [];
+  const windowMs = Math.max(items.windowMs, requests.windowMs);
   return {
     async take(n: number): Promise<() => void> {
       for (;;) {
         const t = now();
-        while (log.length > 0 && log[0]!.at + budget.windowMs <= t) log.shift();
-        const used = log.reduce((sum, entry) => sum + entry.n, 0);
-        if (used + n <= budget.capacity || log.length === 0) break;
-        await sleep(Math.max(1, log[0]!.at + budget.windowMs - t));
+        while (log.length > 0 && log[0]!.at + windowMs <= t) log.shift();
+        const inItems = log.filter((entry) => entry.at > t - items.windowMs);
+        const inRequests = log.filter((entry) => entry.at > t - requests.windowMs);
+        const used = inItems.reduce((sum, entry) => sum + entry.n, 0);
+        const fitsItems = used + n <= items.capacity || inItems.length === 0;
+        const fitsRequests = inRequests.length + 1 <= requests.capacity;
+        if (fitsItems && fitsRequests) break;
+        const waits = [
+          ...(fitsItems ? [] : [inItems[0]!.at + items.windowMs - t]),
+          ...(fitsRequests ? [] : [inRequests[0]!.at + requests.windowMs - t]),
+        ];
+        await sleep(Math.max(1, ...waits));
       }
       const entry = { at: Number.POSITIVE_INFINITY, n };
       log.push(entry);
@@ -272,6 +299,14 @@ function createChangeWindow(budget: ChangeBudget, now: () => number, sleep: (ms:
       };
     },
   };
+}
+
+/** Cloudflare's "Could not route to /zones/<id>, perhaps your object identifier is invalid?" (R3). */
+const UNKNOWN_OBJECT_CODE = 7003;
+
+function hasCode(err: APIError, code: number): boolean {
+  const errors = (err as { errors?: unknown }).errors;
+  return Array.isArray(errors) && errors.some((e: unknown) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === code);
 }
 
 function readRetryAfterMs(err: unknown): number | undefined {

@@ -35,6 +35,7 @@ import {
   type RequeryReport,
   type RuleTarget,
 } from './cloudflare-delete.js';
+import { buildHoldRecheck } from './hold-recheck.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
 
 export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';
@@ -45,6 +46,8 @@ const COMMAND = 'purge';
 export interface CloudflarePurgeDeps {
   readonly client: RestClient;
   readonly itemBudget: ChangeBudget;
+  /** Modifying list requests per window (default: Cloudflare's 30,000 per 12 hours). */
+  readonly requestBudget?: ChangeBudget;
   readonly concurrency: number;
   /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
   readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
@@ -204,9 +207,12 @@ export interface CloudflareRun {
 /** Deletes what the plan selected, location by location, each between an intent and an outcome audit entry. */
 export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: CloudflareRun, plan: CloudflarePlan): Promise<LocationPurge[]> {
   const { sdk } = deps.client;
+  const networks = new Map([...plan.rules.toDelete.map((rule) => [rule.id, rule.network] as const), ...plan.items.toDelete.map((item) => [item.id, item.network] as const)]);
   const options = {
+    selectHeld: buildHoldRecheck(run.db, networks, run.now),
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
+    ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     onProgress: (p: { kind: string; done: number; total: number }) =>
       run.onProgress?.({ location: p.kind === 'access_rule' ? ACCESS_RULES_LOCATION : LIST_ITEMS_LOCATION, phase: 'delete', done: p.done, total: p.total }),
@@ -247,10 +253,14 @@ async function purgeLocation(
   });
   const report = await remove();
   run.onProgress?.({ location: plan.location, phase: 'delete', done: ids.length, total: ids.length });
+  // Held since the plan: kept on purpose, neither deleted nor failed.
+  const heldNow = new Set(report.held);
+  const attempted = ids.filter((id) => !heldNow.has(id));
+  const held = plan.held + heldNow.size;
   // The re-query check: what is true in Cloudflare afterwards decides the counts, not what the API said.
   const check = await requery();
-  const gone = ids.filter((id) => !check.stillPresent.has(id));
-  const failedIds = ids.filter((id) => check.stillPresent.has(id));
+  const gone = attempted.filter((id) => !check.stillPresent.has(id));
+  const failedIds = attempted.filter((id) => check.stillPresent.has(id));
   const messages = new Map(report.failures.map((f) => [f.id, f.message]));
   const failureReasons = summarise(failedIds.map((id) => messages.get(id) ?? 'still present after the API accepted the deletion'));
   db.transaction(() => {
@@ -258,9 +268,10 @@ async function purgeLocation(
     appendAuditEntry(db, signer, {
       ...common,
       event: 'cloudflare.delete.outcome',
-      counts: { planned: ids.length, deleted: gone.length, held: plan.held, failed: failedIds.length, undetermined: plan.undetermined, requests: report.requests },
+      counts: { planned: ids.length, deleted: gone.length, held, failed: failedIds.length, undetermined: plan.undetermined, requests: report.requests },
       details: {
         purge_run_id: run.purgeRunId,
+        held_since_plan: report.held,
         method,
         requery: { checked: check.checked, still_present: failedIds.length, unreadable: check.unreadable, passed: failedIds.length === 0 },
         failed_ids: failedIds,
@@ -269,7 +280,8 @@ async function purgeLocation(
     });
   })();
   const notes = failedIds.length > 0 ? [`${failedIds.length} failed: ${Object.entries(failureReasons).map(([m, n]) => `${n}× ${m}`).join('; ')}`] : [];
-  return describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes });
+  if (heldNow.size > 0) notes.push(`${heldNow.size} kept: a hold added during this run covers them`);
+  return { ...describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes }), held };
 }
 
 /**

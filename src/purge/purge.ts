@@ -5,7 +5,9 @@ import { hashPolicy } from '../config/load.js';
 import { SafetyLimitError, UsageError } from '../errors.js';
 import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
 import { readHolds } from '../store/holds.js';
-import { reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
+import { readAllPullStates } from '../store/pull-state.js';
+import type { ServerClockSample } from '../cloudflare/server-clock.js';
 import { countLocationRows } from '../store/expiry.js';
 import { readNewestEventTime } from '../store/firewall-events.js';
 import { startRollUpBeforePurge } from '../stats/rollup.js';
@@ -33,6 +35,8 @@ export interface PurgeDeps {
   readonly onProgress?: (progress: PurgeProgress) => void;
   /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
   readonly cloudflare?: CloudflarePurgeDeps | undefined;
+  /** An independent clock: the `Date` of a Cloudflare response (no token needed); undefined when none answered. */
+  readonly readServerClock?: () => Promise<ServerClockSample | undefined>;
 }
 
 export interface PurgeOptions {
@@ -41,6 +45,8 @@ export interface PurgeOptions {
   readonly asOf?: Date;
   /** Go ahead even when the Cloudflare part plans more deletions than `safety.max_deletes`. */
   readonly force?: boolean;
+  /** Purge locally even when no independent clock could be reached; the audit outcome records the clock as unverified. */
+  readonly trustClock?: boolean;
 }
 
 const COMMAND = 'purge';
@@ -69,8 +75,6 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.cloudflare) {
     reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, db, signer, policyHash);
     cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
-    const clockProblem = checkServerClock(deps.cloudflare.serverClock());
-    if (clockProblem) throw new UsageError(clockProblem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });
     const maxDeletes = config.safety.maxDeletes;
     if (cloudflare.total > maxDeletes && options.force !== true) {
       throw new SafetyLimitError(
@@ -79,6 +83,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
       );
     }
   }
+  // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
+  const clockCheck = await verifyClock(deps, options);
   const plans = planLocalPurge(db, config, holds, asOf);
   const locations: LocationPurge[] = [];
   for (const plan of plans) {
@@ -92,7 +98,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
           }
         : undefined;
     if (beforeDelete && plan.counts.expired === 0 && cloudflare) db.transaction(() => writeFoldedActivity(db, cloudflare, now))();
-    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, holds, beforeDelete }));
+    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, clockCheck, beforeDelete }));
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
   }
   if (deps.cloudflare && cloudflare) {
@@ -111,7 +117,7 @@ function purgeLocation(
   deps: PurgeDeps,
   signer: AuditSigner,
   plan: LocalPlan,
-  run: { runId: string; policyHash: string; asOf: Date; holds: Parameters<typeof deletePlanned>[2]; beforeDelete: (() => void) | undefined },
+  run: { runId: string; policyHash: string; asOf: Date; clockCheck: ClockCheck; beforeDelete: (() => void) | undefined },
 ): LocationPurge {
   const { db } = deps;
   const { expired: planned, held } = plan.counts;
@@ -130,17 +136,19 @@ function purgeLocation(
     const before = countLocationRows(db, plan.location.id);
     // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
     const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
-    const count = deletePlanned(db, plan, run.holds, run.asOf);
+    // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
+    // can be added between this read and the commit.
+    const count = deletePlanned(db, plan, readHolds(db), run.asOf);
     rollUp.finish();
     appendAuditEntry(db, signer, {
       ...common,
       event: 'purge.outcome',
-      counts: { planned, deleted: count, held, failed: 0, before, after: before - count },
-      details: { cutoff: plan.cutoff.toISOString(), method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
+      counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
+      details: { cutoff: plan.cutoff.toISOString(), clock_check: run.clockCheck, method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
     });
     return count;
   }).immediate();
-  return describe(plan, deleted);
+  return { ...describe(plan, deleted), held: held + planned - deleted };
 }
 
 /**
@@ -164,14 +172,43 @@ function reconcileOpenIntents(db: Db, signer: AuditSigner, policyHash: string): 
   return open.length;
 }
 
-/** A purge with a clock behind the data would keep what it should delete, or worse after a jump: refuse. */
+/** How the clock of a real run was checked, as its audit outcome records it. */
+type ClockCheck = 'cloudflare' | 'unverified';
+
+/**
+ * Only Cloudflare's `Date` can show a clock that is ahead (stored data and past runs only show one behind). Without
+ * an answer the purge needs --trust-clock, and its outcome says the clock was unverified.
+ */
+async function verifyClock(deps: PurgeDeps, options: PurgeOptions): Promise<ClockCheck> {
+  // With a token the plan's own (paced) responses already told the time; else one unauthenticated request does.
+  const sample = deps.cloudflare?.serverClock() ?? (await deps.readServerClock?.());
+  if (sample) {
+    const problem = checkServerClock(sample);
+    if (problem) throw new UsageError(problem, { hint: 'Fix the system clock (NTP) and run again. Nothing was deleted.' });
+    return 'cloudflare';
+  }
+  if (options.trustClock === true) return 'unverified';
+  throw new UsageError("Could not check the system clock against Cloudflare's (no response from the API); refusing to purge", {
+    hint: 'Check network access to the Cloudflare API, or check the clock yourself and run with --trust-clock (recorded in the audit log). Nothing was deleted.',
+  });
+}
+
+/** A purge with a clock behind the data or a past run would keep what it should delete, or worse after a jump: refuse. */
 function assertClockIsSane(db: Db, now: Date): void {
   const newest = readNewestEventTime(db);
-  if (newest && newest.getTime() > now.getTime() + 60_000) {
-    throw new UsageError(
-      `The system clock (${now.toISOString()}) is earlier than the newest stored event (${newest.toISOString()}); refusing to purge`,
-      { hint: 'Fix the system clock (NTP) and run again. Nothing was changed.' },
-    );
+  const lastPurge = readMeta(db, 'last_purge_at');
+  const lastPullSeconds = Math.max(0, ...readAllPullStates(db).map((state) => state.lastPullAt));
+  const marks: [string, Date | undefined][] = [
+    ['the newest stored event', newest],
+    ['the last purge', lastPurge === undefined ? undefined : new Date(lastPurge)],
+    ['the last pull', lastPullSeconds > 0 ? new Date(lastPullSeconds * 1000) : undefined],
+  ];
+  for (const [what, at] of marks) {
+    if (at && at.getTime() > now.getTime() + 60_000) {
+      throw new UsageError(`The system clock (${now.toISOString()}) is earlier than ${what} (${at.toISOString()}); refusing to purge`, {
+        hint: 'Fix the system clock (NTP) and run again. Nothing was changed.',
+      });
+    }
   }
 }
 

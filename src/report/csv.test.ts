@@ -37,7 +37,7 @@ describe('renderInventoryCsv', () => {
     expect(renderInventoryCsv(hostileInventory())).toMatchInlineSnapshot(`
       "id,kind,records,distinct_ips,countries,oldest,newest,past_retention,held,retention,controlled_by,expires,status,notes,requests
       local/firewall-events,local,1200,310,KR:700 US:300 JP:100 DE:50 FR:30 GB:15 XX:5,2025-01-02T03:04:05Z,2025-02-28T23:59:59Z,40,2,30d,us,,ok,"'=cmd|' /C calc'!A0 | a ""quoted"", comma
-      and a newline | <script>alert(1)</script> | [31mred[0m",
+      and a newline | <script>alert(1)</script> | \\u001b[31mred\\u001b[0m",
       local/http-analytics,local,0,0,,,,0,0,30d,us,,ok,,0
       cloudflare/firewall-events,cloudflare,90,12,'+1:60 @x:30,2025-02-28T00:00:00Z,2025-02-28T12:00:00Z,0,0,1d,cloudflare,2025-03-01T12:00:00Z,ok,"'-1 zone ""shop, main"": kept by Cloudflare for 1 day; not deletable through the API",
       cloudflare/lockdowns,cloudflare,0,0,,,,0,0,,cloudflare,,not_available,not available on this plan,

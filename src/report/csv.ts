@@ -7,11 +7,15 @@ export type CsvOptions = Record<string, never>;
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One CSV field: formula-looking text gets a leading `'`, then RFC 4180 quoting when needed. */
+// Control characters other than line breaks (kept, quoted) and tab: escape sequences and the like from data.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** One CSV field: control characters shown as `\uXXXX`, formula-looking text gets a leading `'`, then RFC 4180 quoting. */
 export function renderCsvCell(cell: CsvCell): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') return String(cell);
-  const safe = FORMULA_START.test(cell) ? `'${cell}` : cell;
+  const visible = cell.replace(CONTROL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const safe = FORMULA_START.test(visible) ? `'${visible}` : visible;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -1,3 +1,4 @@
+import { sanitiseTerminalText } from './terminal-text.js';
 import Table from 'cli-table3';
 import type { PurgeResult } from '../purge/types.js';
 
@@ -18,7 +19,7 @@ export function renderPurgeText(result: PurgeResult): string {
     `${result.dryRun ? 'Purge plan (dry run)' : 'Purge'} as of ${result.asOf.toISOString()}, policy ${result.policyHash.slice(0, 19)}…`,
     table.toString(),
   ];
-  for (const location of result.locations) for (const note of location.notes) lines.push(`${location.id}: ${note}`);
+  for (const location of result.locations) for (const note of location.notes) lines.push(`${location.id}: ${sanitiseTerminalText(note)}`);
   if (result.reconciled > 0) lines.push(`Reconciled ${result.reconciled} unfinished intent(s) from an earlier interrupted run.`);
   lines.push(
     result.dryRun

@@ -1,3 +1,4 @@
+import { sanitiseTerminalText } from './terminal-text.js';
 import Table from 'cli-table3';
 import type { SubjectFindings } from '../subject/find.js';
 import type { SubjectEraseResult } from '../subject/erase.js';
@@ -48,12 +49,12 @@ export function renderSubjectText(findings: SubjectFindings): string {
   for (const c of findings.cloudflare ?? []) {
     const what = `${c.object.kind} ${c.object.id.slice(0, 8)}… (${c.object.scope.type})`;
     const value = 'value' in c.object ? c.object.value : c.object.values.join(' ');
-    table.push([`cloudflare/${c.object.kind}s`, `${what}: ${value}`, 1, '', '', '', `${c.disposition.replace(/_/g, ' ')}: ${c.why}`]);
+    table.push([`cloudflare/${c.object.kind}s`, sanitiseTerminalText(`${what}: ${value}`), 1, '', '', '', sanitiseTerminalText(`${c.disposition.replace(/_/g, ' ')}: ${c.why}`)]);
   }
   for (const a of findings.cloudflareAnalytics) {
     table.push([a.location, `zone ${a.zoneId.slice(0, 8)}…`, '', '', '', '', a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare']);
   }
-  lines.push(table.toString(), ...findings.notes);
+  lines.push(table.toString(), ...findings.notes.map(sanitiseTerminalText));
   return lines.join('\n') + '\n';
 }
 
@@ -70,7 +71,7 @@ export function buildEraseJson(result: SubjectEraseResult, network: string): obj
 export function renderEraseText(result: SubjectEraseResult, network: string): string {
   const table = new Table({ head: ['location', 'found', result.dryRun ? 'would delete' : 'deleted', 'held', 'reported only', 'failed'], style: { head: [], border: [] } });
   for (const l of result.locations) table.push([l.id, l.found, result.dryRun ? l.found - l.held - l.reported : l.deleted, l.held, l.reported, l.failed]);
-  const notes = result.locations.flatMap((l) => l.notes.map((n) => `${l.id}: ${n}`));
+  const notes = result.locations.flatMap((l) => l.notes.map((n) => `${l.id}: ${sanitiseTerminalText(n)}`));
   const failed = result.locations.reduce((n, l) => n + l.failed, 0);
   const summary = result.dryRun
     ? 'Dry run: nothing was changed.'

@@ -119,15 +119,15 @@ describe('rollUpBeforeErase', () => {
     expect(cells()).toEqual([{ day: -1, zoneId: 'z1', country: 'KR', count: 3, distinctIps: 3 }]);
   });
 
-  it('defers a finished day that the pull has not covered to its end yet', () => {
+  it('defers a finished day that the pull has not settled to its end yet (covered is not enough: late rows may come)', () => {
     const ids = addEvents('z1', TODAY - DAY + 10, 'KR', 3);
-    db.prepare("INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, last_pull_at) VALUES ('z1', 'firewall_events', ?, ?, ?)").run(
-      TODAY - 5 * DAY,
-      TODAY - 3600,
-      NOW_S,
-    );
+    db.prepare(
+      "INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, settled_to, last_pull_at) VALUES ('z1', 'firewall_events', ?, ?, ?, ?)",
+    ).run(TODAY - 5 * DAY, TODAY - 3600, TODAY - 3600, NOW_S);
     expect(rollUpBeforeErase(db, SETTINGS, [{ location: 'local/firewall-events', ids }]).deferredUnits).toBe(1);
-    db.prepare("UPDATE pull_state SET covered_to = ? WHERE zone_id = 'z1'").run(TODAY);
+    db.prepare("UPDATE pull_state SET covered_to = ? WHERE zone_id = 'z1'").run(TODAY + 60);
+    expect(rollUpBeforeErase(db, SETTINGS, [{ location: 'local/firewall-events', ids }]).deferredUnits).toBe(1);
+    db.prepare("UPDATE pull_state SET settled_to = ? WHERE zone_id = 'z1'").run(TODAY);
     expect(rollUpBeforeErase(db, SETTINGS, [{ location: 'local/firewall-events', ids }]).units).toBe(1);
   });
 

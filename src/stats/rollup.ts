@@ -5,7 +5,7 @@ import {
   countDayCells,
   DAY_SECONDS,
   findNextDayWithRows,
-  readCoveredTo,
+  readSettledTo,
   readRolledUpZones,
   readZonesWithRows,
   selectUnrolledUnitsOfRows,
@@ -96,7 +96,7 @@ export function rollUpBeforeErase(
 ): RollUpResult {
   const units = rows.flatMap(({ location, ids }) => selectUnrolledUnitsOfRows(db, DATASET_OF[location], ids));
   const nowSeconds = Math.floor(settings.now.getTime() / 1000);
-  const complete = units.filter((unit) => unit.day + DAY_SECONDS <= (readCoveredTo(db, unit.dataset, unit.zoneId) ?? nowSeconds));
+  const complete = units.filter((unit) => unit.day + DAY_SECONDS <= (readSettledTo(db, unit.dataset, unit.zoneId) ?? nowSeconds));
   const result = rollUpUnits(db, settings, complete, 'subject-erase');
   return { ...result, deferredUnits: units.length - complete.length };
 }

@@ -71,19 +71,19 @@ export function readEventGroups(db: Db): EventGroup[] {
 
 /**
  * Per pulled zone: the local firewall events are complete from the later of the pull's start and the last local
- * purge's cut-off, up to where the pull has reached.
+ * purge's cut-off, up to where the pull has settled (no late event can still arrive before it).
  */
 export function readZoneEvidence(db: Db): Map<string, ZoneEvidence> {
   const purgedBefore = Number(readMeta(db, EVENTS_PURGED_BEFORE_KEY) ?? 0);
-  const rows = db.prepare("SELECT zone_id, covered_from, covered_to FROM pull_state WHERE dataset = 'firewall_events'").all() as {
+  const rows = db.prepare("SELECT zone_id, covered_from, settled_to FROM pull_state WHERE dataset = 'firewall_events'").all() as {
     zone_id: string;
     covered_from: number;
-    covered_to: number;
+    settled_to: number;
   }[];
   return new Map(
     rows.map((row) => [
       row.zone_id,
-      { zoneId: row.zone_id, completeFrom: new Date(Math.max(row.covered_from, purgedBefore) * 1000), coveredTo: new Date(row.covered_to * 1000) },
+      { zoneId: row.zone_id, completeFrom: new Date(Math.max(row.covered_from, purgedBefore) * 1000), settledTo: new Date(row.settled_to * 1000) },
     ]),
   );
 }

@@ -1,11 +1,11 @@
-import type { HeldCandidate } from '../policy/holds.js';
+import { HOURLY_ROW_SPAN_MS, type HeldCandidate } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
 import type { Db } from './db.js';
 
 /** How each local location's rows are dated and who they are about, for retention queries. */
-const TABLES: Record<LocalLocation['id'], { table: string; time: string }> = {
-  'local/firewall-events': { table: 'firewall_events', time: 'datetime' },
-  'local/http-analytics': { table: 'http_analytics', time: 'hour' },
+const TABLES: Record<LocalLocation['id'], { table: string; time: string; spanMs: number }> = {
+  'local/firewall-events': { table: 'firewall_events', time: 'datetime', spanMs: 0 },
+  'local/http-analytics': { table: 'http_analytics', time: 'hour', spanMs: HOURLY_ROW_SPAN_MS },
 };
 
 export type HoldPredicate = ((candidate: HeldCandidate) => boolean) | undefined;
@@ -21,10 +21,10 @@ export interface ExpiryCounts {
 
 /** Counts the rows of a location (optionally of one zone) older than the cut-off, split by whether a hold keeps them. */
 export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate, zoneId?: string): ExpiryCounts {
-  const { table, time } = TABLES[location];
+  const { table, time, spanMs } = TABLES[location];
   const where = `${time} < ?${zoneId === undefined ? '' : ' AND zone_id = ?'}`;
   const params = zoneId === undefined ? [cutoffToSeconds(cutoff)] : [cutoffToSeconds(cutoff), zoneId];
-  return withHeldFunction(db, isHeld, time, (heldSql) => {
+  return withHeldFunction(db, isHeld, time, spanMs, (heldSql) => {
     // MATERIALIZED: the hold check runs once per row; a flattened subquery would run it once per aggregate.
     // With no hold, a plain range aggregate over the time index is enough.
     const sql =
@@ -53,8 +53,8 @@ export function countLocationRows(db: Db, location: LocalLocation['id']): number
 
 /** Deletes the rows of a location older than the cut-off that no hold covers; returns how many. */
 export function deleteExpired(db: Db, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): number {
-  const { table, time } = TABLES[location];
-  return withHeldFunction(db, isHeld, time, (heldSql) => {
+  const { table, time, spanMs } = TABLES[location];
+  return withHeldFunction(db, isHeld, time, spanMs, (heldSql) => {
     const sql = `DELETE FROM ${table} WHERE ${time} < ?${heldSql === '0' ? '' : ` AND NOT ${heldSql}`}`;
     return db.prepare(sql).run(cutoffToSeconds(cutoff)).changes;
   });
@@ -69,10 +69,10 @@ function cutoffToSeconds(cutoff: Date): number {
  * Hold matching needs CIDR logic, so it runs as a SQL function calling back into JS; with no active holds the
  * SQL stays a plain range query (the common case, and the fast one).
  */
-function withHeldFunction<T>(db: Db, isHeld: HoldPredicate, timeColumn: string, body: (heldSql: string) => T): T {
+function withHeldFunction<T>(db: Db, isHeld: HoldPredicate, timeColumn: string, spanMs: number, body: (heldSql: string) => T): T {
   if (!isHeld) return body('0');
   db.function('lux_is_held', { deterministic: true }, (ip: unknown, country: unknown, seconds: unknown) =>
-    isHeld({ ip: String(ip), country: String(country), at: new Date(Number(seconds) * 1000) }) ? 1 : 0,
+    isHeld({ ip: String(ip), country: String(country), at: new Date(Number(seconds) * 1000), spanMs }) ? 1 : 0,
   );
   return body(`lux_is_held(client_ip, client_country, ${timeColumn})`);
 }

@@ -12,25 +12,30 @@ export interface HttpAnalyticsRecord {
 
 export interface UpsertCounts {
   readonly inserted: number;
+  /** Groups already held (count overwritten); `changed` of them had a different count. */
   readonly updated: number;
+  readonly changed: number;
 }
 
 export interface HttpAnalyticsWriter {
-  /** Inserts new groups and overwrites the count of groups already held, so re-pulling an hour is idempotent. */
+  /** Inserts new groups and overwrites the count of groups already held with the newer one; re-pulling is idempotent. */
   upsert(rows: readonly HttpAnalyticsRecord[]): UpsertCounts;
 }
 
 export function createHttpAnalyticsWriter(db: Db): HttpAnalyticsWriter {
   const insert = db.prepare('INSERT OR IGNORE INTO http_analytics (zone_id, hour, client_ip, client_country, requests) VALUES (?, ?, ?, ?, ?)');
-  const update = db.prepare('UPDATE http_analytics SET requests = ? WHERE zone_id = ? AND hour = ? AND client_ip = ? AND client_country = ?');
+  const update = db.prepare(
+    'UPDATE http_analytics SET requests = ? WHERE zone_id = ? AND hour = ? AND client_ip = ? AND client_country = ? AND requests <> ?',
+  );
   return {
     upsert(rows) {
       let inserted = 0;
+      let changed = 0;
       for (const r of rows) {
         if (insert.run(r.zoneId, r.hour, r.clientIp, r.clientCountry, r.requests).changes === 1) inserted += 1;
-        else update.run(r.requests, r.zoneId, r.hour, r.clientIp, r.clientCountry);
+        else changed += update.run(r.requests, r.zoneId, r.hour, r.clientIp, r.clientCountry, r.requests).changes;
       }
-      return { inserted, updated: rows.length - inserted };
+      return { inserted, updated: rows.length - inserted, changed };
     },
   };
 }

@@ -115,12 +115,12 @@ export function countDayCells(db: Db, dataset: StatsDataset, day: number): RawSt
   return rows.map((row) => ({ ...row, day }));
 }
 
-/** Where a zone's dataset is pulled up to without gaps (unix seconds), if it was ever pulled. */
-export function readCoveredTo(db: Db, dataset: StatsDataset, zoneId: string): number | undefined {
-  const row = db.prepare('SELECT covered_to FROM pull_state WHERE zone_id = ? AND dataset = ?').get(zoneId, dataset) as
-    | { covered_to: number }
+/** Up to where a zone's dataset is pulled without gaps and no late row can still arrive (unix seconds), if ever pulled. */
+export function readSettledTo(db: Db, dataset: StatsDataset, zoneId: string): number | undefined {
+  const row = db.prepare('SELECT settled_to FROM pull_state WHERE zone_id = ? AND dataset = ?').get(zoneId, dataset) as
+    | { settled_to: number }
     | undefined;
-  return row?.covered_to;
+  return row?.settled_to;
 }
 
 /** Stores a unit's publishable cells and marks it rolled up; a unit already marked is left alone (idempotent). */

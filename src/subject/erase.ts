@@ -7,7 +7,9 @@ import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, 
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';
-import { deleteRowsById, type SubjectTable } from '../store/subject-queries.js';
+import { buildNetworkMatcher } from '../policy/network.js';
+import { buildHoldRecheck, selectUnheldRows } from '../purge/hold-recheck.js';
+import { deleteRowsById, selectSubjectRows, type SubjectTable } from '../store/subject-queries.js';
 import type { CloudflareSubjectObject, SubjectFindings } from './find.js';
 
 export interface SubjectEraseDeps {
@@ -75,10 +77,17 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
   });
 
   const outcomes: SubjectLocationOutcome[] = [];
+  const matches = buildNetworkMatcher([findings.network]);
   for (const location of findings.local) {
-    const ids = location.deletableIds;
+    const planned = location.deletableIds;
+    let ids: readonly number[] = planned;
     // The statistics roll-up, the deletion and its outcome entry commit together, as in a purge.
     const deleted = db.transaction(() => {
+      if (planned.length === 0) return 0;
+      // Holds re-read inside the write transaction: one added since the findings keeps its rows.
+      const wanted = new Set(planned);
+      const rows = selectSubjectRows(db, location.id, matches).filter((row) => wanted.has(row.id));
+      ids = selectUnheldRows(db, location.id, rows, deps.now()).map((row) => row.id);
       if (ids.length === 0) return 0;
       rollUpBeforeErase(db, { minCount: deps.config.statistics.minCount, now: deps.now() }, [{ location: location.id, ids }]);
       const count = deleteRowsById(db, location.id, ids);
@@ -86,7 +95,7 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
         ...common,
         event: 'subject.erase.outcome',
         location: location.id,
-        counts: { planned: ids.length, deleted: count, held: location.held, failed: 0 },
+        counts: { planned: planned.length, deleted: count, held: location.held + planned.length - ids.length, failed: 0 },
         details: {
           method: DESTRUCTION_METHODS.localSecure.en,
           oldest_record: location.firstSeen?.toISOString() ?? null,
@@ -94,8 +103,9 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
         },
       });
       return count;
-    })();
-    outcomes.push({ id: location.id, found: location.records, deleted, held: location.held, failed: ids.length - deleted, reported: 0, notes: [] });
+    }).immediate();
+    const heldNow = planned.length - ids.length;
+    outcomes.push({ id: location.id, found: location.records, deleted, held: location.held + heldNow, failed: ids.length - deleted, reported: 0, notes: [] });
   }
   reclaimDeletedSpace(db);
 
@@ -119,7 +129,8 @@ async function eraseInCloudflare(
   if (targets.length === 0) return { ...base, deleted: 0, failed: 0, notes: [] };
   if (!deps.cloudflare) return { ...base, deleted: 0, failed: targets.length, notes: ['CLOUDFLARE_API_TOKEN is not set: not deleted'] };
   const { sdk } = deps.cloudflare.client;
-  const options = { concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
+  const networks = new Map(targets.map((t) => [t.object.id, t.object.kind === 'access-rule' ? t.object.rule.network : t.object.kind === 'list-item' ? t.object.item.network : undefined] as const));
+  const options = { selectHeld: buildHoldRecheck(deps.db, networks, deps.now()), concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
   let report: DeleteReport;
   let requery: RequeryReport;
   try {
@@ -135,19 +146,23 @@ async function eraseInCloudflare(
   } catch (err) {
     return { ...base, deleted: 0, failed: targets.length, notes: [describeError(err)] };
   }
-  const gone = targets.filter((t) => !requery.stillPresent.has(t.object.id)).length;
+  const heldNow = new Set(report.held);
+  const attempted = targets.filter((t) => !heldNow.has(t.object.id));
+  const gone = attempted.filter((t) => !requery.stillPresent.has(t.object.id)).length;
+  const held = base.held + heldNow.size;
   appendAuditEntry(deps.db, signer, {
     ...common,
     event: 'subject.erase.outcome',
     location,
-    counts: { planned: targets.length, deleted: gone, held: base.held, failed: targets.length - gone },
+    counts: { planned: targets.length, deleted: gone, held, failed: attempted.length - gone },
     details: {
       method: DESTRUCTION_METHODS.cloudflareVerified.en,
-      object_ids: targets.map((t) => t.object.id),
+      object_ids: attempted.map((t) => t.object.id),
+      held_since_findings: report.held,
       requery: { checked: requery.checked, still_present: [...requery.stillPresent], unreadable: requery.unreadable },
     },
   });
-  return { ...base, deleted: gone, failed: targets.length - gone, notes: report.failures.map((f) => `${f.id}: ${f.message}`) };
+  return { ...base, held, deleted: gone, failed: attempted.length - gone, notes: report.failures.map((f) => `${f.id}: ${f.message}`) };
 }
 
 /** An erase that died mid-way left an intent without outcomes: say so in the log; re-running the request finishes it. */

@@ -1,6 +1,6 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import { findSubjectReach, type ReachedObject } from '../cloudflare/subject-reach.js';
-import { buildHoldMatcher, selectHoldsTouching, type Hold } from '../policy/holds.js';
+import { buildHoldMatcher, HOURLY_ROW_SPAN_MS, selectHoldsTouching, type Hold } from '../policy/holds.js';
 import { networkContains, type Network } from '../policy/network.js';
 import type { SubjectRow, SubjectTable } from '../store/subject-queries.js';
 
@@ -84,11 +84,12 @@ function summariseRows(id: SubjectTable, rows: readonly SubjectRow[], isHeld: Re
   let held = 0;
   let first = Infinity;
   let last = -Infinity;
+  const spanMs = id === 'local/http-analytics' ? HOURLY_ROW_SPAN_MS : 0;
   for (const row of rows) {
     countries[row.country || '--'] = (countries[row.country || '--'] ?? 0) + row.weight;
     first = Math.min(first, row.at);
     last = Math.max(last, row.at);
-    if (isHeld({ ip: row.ip, country: row.country, at: new Date(row.at * 1000) })) held += 1;
+    if (isHeld({ ip: row.ip, country: row.country, at: new Date(row.at * 1000), spanMs })) held += 1;
     else deletableIds.push(row.id);
   }
   return {

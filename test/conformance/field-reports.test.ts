@@ -27,7 +27,7 @@ import {
   generateHttpRequests,
   generateIpList,
   generateLogpushJobs,
-  LOCKDOWN_RULE_LIMIT,
+  REST_LIMITS,
   type AccountState,
   type BehaviourSettings,
   type Emulator,
@@ -35,7 +35,7 @@ import {
   type ZoneState,
 } from '../../src/emulator/index.js';
 import { CloudflareApiError } from '../../src/errors.js';
-import { deleteListItems, LIST_ITEM_CHANGE_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/purge/cloudflare-delete.js';
 import { pullZones } from '../../src/pull/pull.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
@@ -574,8 +574,10 @@ const FACTS: readonly Fact[] = [
       {
         mode: 'documented',
         check: async () => {
-          expect(LIST_ITEM_CHANGE_BUDGET).toEqual({ capacity: 1_000_000, windowMs: 12 * 3_600_000 });
-          expect(defaults.limits).toMatchObject({ listItemChanges: 1_000_000 });
+          const twelveHoursMs = 12 * 3_600_000;
+          expect(defaults.limits).toMatchObject({ listItemChanges: 1_000_000, listModifyingRequests: 30_000, listWindowMs: twelveHoursMs });
+          expect(LIST_ITEM_CHANGE_BUDGET).toEqual({ capacity: 1_000_000, windowMs: twelveHoursMs });
+          expect(LIST_REQUEST_BUDGET).toEqual({ capacity: 30_000, windowMs: twelveHoursMs });
           // Enforced, scaled down: the third item change within the window is refused.
           emulator.state.limits = { ...emulator.state.limits, listItemChanges: 2 };
           const list = addIpList(emulator.state, account.id, generateIpList({ seed: 31, now: new Date(clockMs), name: 'l3_list', items: 3 }));
@@ -598,6 +600,9 @@ const FACTS: readonly Fact[] = [
         mode: 'documented',
         check: async () => {
           expect(LIST_CAPS).toMatchObject({ free: { items: 10_000, lists: 1 }, business: { items: 10_000, lists: 10 }, enterprise: { items: 500_000, lists: 1_000 } });
+          for (const plan of PLANS) {
+            expect(LIST_CAPS[plan]).toEqual({ items: REST_LIMITS.listItemsPerAccount.value[plan], lists: REST_LIMITS.listsPerAccount.value[plan] });
+          }
           const list = addIpList(emulator.state, account.id, generateIpList({ seed: 41, now: new Date(clockMs), name: 'l4_list', items: 1 }));
           const added = await callEmulator(emulator, 'POST', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: [{ ip: '2001:db8:4::/64' }] });
           expect(added.status).toBeLessThan(300);
@@ -703,7 +708,7 @@ const FACTS: readonly Fact[] = [
       mode: answer,
       check: async () => {
         behave({ lockdownFreeListing: answer });
-        expect(LOCKDOWN_RULES).toEqual(LOCKDOWN_RULE_LIMIT);
+        expect(LOCKDOWN_RULES).toEqual(REST_LIMITS.lockdownRules.value);
         expect(LOCKDOWNS_PER_PAGE % 5).toBe(0);
         expect((await callEmulator(emulator, 'GET', `/zones/${zones.pro.id}/firewall/lockdowns?per_page=7`)).status).toBe(400);
         const free = await callEmulator(emulator, 'GET', `/zones/${zones.free.id}/firewall/lockdowns?per_page=5`);

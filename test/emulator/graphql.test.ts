@@ -77,18 +77,46 @@ describe('GraphQL Analytics', () => {
     expect((await graphqlQuery(emulator, EVENTS_QUERY.replace('rayName action', 'rayNam action'), { limit: 1 })).status).toBe(400);
   });
 
-  it('enforces notOlderThan, maxDuration and maxPageSize with the exact messages', async () => {
-    const old = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-16T00:00:00Z', to: '2026-10-16T01:00:00Z', limit: 10 });
-    expect(old.body).toMatchObject({ data: null, errors: [{ message: 'cannot request data older than 259200s', path: ['viewer', 'zones', '0', 'firewallEventsAdaptive'] }] });
+  it('enforces notOlderThan, maxDuration and maxPageSize with the live 2026 wording and code quota (G2, G3)', async () => {
+    const old = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-09-20T12:00:00Z', to: '2026-09-20T13:00:00Z', limit: 10 });
+    expect(old.status).toBe(200);
+    expect(old.body).toMatchObject({
+      data: null,
+      errors: [{
+        message: `zone "${zone.id}" cannot request data older than 3d, but your query requests data from 4w2d ago`,
+        path: ['viewer', 'zones', '0', 'firewallEventsAdaptive'],
+        extensions: { code: 'quota' },
+      }],
+    });
     const wide = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-18T00:00:00Z', to: '2026-10-21T00:00:32Z', limit: 10 });
-    expect(errorsOf(wide.body)[0]?.message).toBe(
-      `query time range is too large for zone "${zone.id}". Time range can't be wider than 259200s, but it's 259232s`,
-    );
+    expect(errorsOf(wide.body)[0]?.message).toBe(`zone "${zone.id}" cannot request a time range wider than 3d, but your query time range spans 3d32s`);
     const big = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-20T10:00:00Z', to: '2026-10-20T11:00:00Z', limit: 10001 });
     expect(errorsOf(big.body)[0]?.message).toBe('limit must be positive number and not greater than 10000');
     zone.plan = 'free';
     const freeOld = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-19T11:00:00Z', to: '2026-10-19T12:00:00Z', limit: 10 });
-    expect(errorsOf(freeOld.body)[0]?.message).toBe('cannot request data older than 86400s');
+    expect(errorsOf(freeOld.body)[0]?.message).toBe(`zone "${zone.id}" cannot request data older than 1d, but your query requests data from 1d1h ago`);
+  });
+
+  it('answers limit errors in the older seconds wording, without codes and with HTTP 400, when switched (G2, G3, G11)', async () => {
+    Object.assign(emulator.state.behaviour, { limitErrorWording: 'seconds', graphqlErrorCodes: false, graphqlErrorStatus: 'documented' });
+    const old = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-16T00:00:00Z', to: '2026-10-16T01:00:00Z', limit: 10 });
+    expect(old.status).toBe(400);
+    expect(errorsOf(old.body)[0]?.message).toBe('cannot request data older than 259200s');
+    expect((old.body as { errors: { extensions: Record<string, unknown> }[] }).errors[0]?.extensions).not.toHaveProperty('code');
+    const wide = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-18T00:00:00Z', to: '2026-10-21T00:00:32Z', limit: 10 });
+    expect(wide.status).toBe(400);
+    expect(errorsOf(wide.body)[0]?.message).toBe(
+      `query time range is too large for zone "${zone.id}". Time range can't be wider than 259200s, but it's 259232s`,
+    );
+  });
+
+  it('refuses a query naming more than 10 zones as a limit (quota), not a rate error', async () => {
+    const ids = Array.from({ length: 11 }, (_, i) => addZone(emulator.state, { name: `z${i}.example` }).id);
+    const response = await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ data: null, errors: [{ message: 'in combination, your request queries too many nodes, zones and accounts', extensions: { code: 'quota' } }] });
+    emulator.state.behaviour.graphqlErrorStatus = 'documented';
+    expect((await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`)).status).toBe(400);
   });
 
   it('answers introspection from the Cloudflare schema', async () => {
@@ -104,23 +132,47 @@ describe('GraphQL Analytics', () => {
     expect(errorsOf(response.body)[0]?.message).toBe("number of fields can't be more than 3");
   });
 
-  it('reports per-plan limits in the settings node', async () => {
+  it('reports per-plan limits in the settings node, nested fields spelt with underscores (G1, G5, G7)', async () => {
     const query = `query Limits($zoneTag: string) { viewer { zones(filter: {zoneTag: $zoneTag}) { settings {
       firewallEventsAdaptive { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields }
-      httpRequestsAdaptiveGroups { enabled maxDuration maxPageSize notOlderThan availableFields } } } } }`;
+      httpRequestsAdaptiveGroups { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields } } } } }`;
     const settingsOf = async () =>
       ((await graphqlQuery(emulator, query, { zoneTag: zone.id })).body as { data: { viewer: { zones: { settings: Record<string, Record<string, unknown>> }[] } } })
         .data.viewer.zones[0]?.settings;
     const business = await settingsOf();
     expect(business?.['firewallEventsAdaptive']).toMatchObject({ enabled: true, maxDuration: 259200, maxNumberOfFields: 30, maxPageSize: 10000, notOlderThan: 259200 });
-    expect(business?.['firewallEventsAdaptive']?.['availableFields']).toContain('rayName');
-    expect(business?.['httpRequestsAdaptiveGroups']?.['availableFields']).toContain('dimensions.clientIP');
+    expect(business?.['firewallEventsAdaptive']?.['availableFields']).toEqual(expect.arrayContaining(['rayName', 'clientIP', 'datetime']));
+    expect(business?.['httpRequestsAdaptiveGroups']).toMatchObject({ notOlderThan: 31 * 86400 });
+    expect(business?.['httpRequestsAdaptiveGroups']?.['availableFields']).toEqual(
+      expect.arrayContaining(['dimensions_clientIP', 'dimensions_datetimeHour', 'dimensions_clientAsn', 'sum_visits', 'count']),
+    );
     zone.plan = 'free';
     const free = await settingsOf();
     expect(free?.['firewallEventsAdaptive']).toMatchObject({ notOlderThan: 86400, maxDuration: 86400 });
-    expect(free?.['httpRequestsAdaptiveGroups']?.['availableFields']).not.toContain('dimensions.clientIP');
+    expect(free?.['httpRequestsAdaptiveGroups']).toMatchObject({ enabled: true, maxDuration: 86400, notOlderThan: 691200, maxNumberOfFields: 40, maxPageSize: 10000 });
+    const freeFields = free?.['httpRequestsAdaptiveGroups']?.['availableFields'];
+    expect(freeFields).toEqual(expect.arrayContaining(['dimensions_clientIP', 'dimensions_clientRequestPath', 'dimensions_userAgent', 'dimensions_clientCountryName', 'dimensions_datetimeHour']));
+    for (const refused of ['dimensions_clientAsn', 'dimensions_clientRefererHost', 'dimensions_botScore', 'dimensions_ja4']) expect(freeFields).not.toContain(refused);
+    zone.plan = 'pro';
+    expect((await settingsOf())?.['httpRequestsAdaptiveGroups']).toMatchObject({ notOlderThan: 691200 });
     zone.plan = 'enterprise';
     expect((await settingsOf())?.['firewallEventsAdaptive']).toMatchObject({ notOlderThan: 2678400, maxDuration: 259200 });
+    expect((await settingsOf())?.['httpRequestsAdaptiveGroups']).toMatchObject({ notOlderThan: 90 * 86400 });
+  });
+
+  it.each([
+    ['underscore', 'dimensions_clientIP', 'sum_visits'],
+    ['dotted', 'dimensions.clientIP', 'sum.visits'],
+    ['bare', 'clientIP', 'visits'],
+  ] as const)('spells availableFields %s when switched, and a hidden field in any spelling stays hidden (G1)', async (spelling, clientIp, visits) => {
+    emulator.state.behaviour.availableFieldsSpelling = spelling;
+    zone.graphqlOverrides.httpRequestsAdaptiveGroups = { hiddenFields: ['dimensions_clientCountryName'] };
+    const query = `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { settings { httpRequestsAdaptiveGroups { availableFields } firewallEventsAdaptive { availableFields } } } } }`;
+    const settings = ((await graphqlQuery(emulator, query)).body as { data: { viewer: { zones: { settings: Record<string, { availableFields: string[] }> }[] } } })
+      .data.viewer.zones[0]!.settings;
+    expect(settings['httpRequestsAdaptiveGroups']!.availableFields).toEqual(expect.arrayContaining([clientIp, visits, 'count']));
+    expect(settings['httpRequestsAdaptiveGroups']!.availableFields.some((f) => f.endsWith('clientCountryName'))).toBe(false);
+    expect(settings['firewallEventsAdaptive']!.availableFields).toContain('clientIP');
   });
 
   it('groups httpRequestsAdaptiveGroups by hour, IP and country, and hides clientIP on Free', async () => {
@@ -145,9 +197,18 @@ describe('GraphQL Analytics', () => {
     expect(rowsOf(hourly.body, 'httpRequestsAdaptiveGroups')).toEqual([
       { count: 5, dimensions: { datetimeHour: '2026-10-20T10:00:00Z', clientIP: '198.51.100.1', clientCountryName: 'GB' } },
     ]);
+    // G6: Free serves clientIP in this dataset and refuses clientAsn, in the G4 wording with code authz.
     zone.plan = 'free';
     const free = await graphqlQuery(emulator, query, { ...vars, from: '2026-10-20T11:00:00Z' });
-    expect(errorsOf(free.body)[0]?.message).toBe(`zone "${zone.id}" does not have access to the path "dimensions.clientIP"`);
+    expect(rowsOf(free.body, 'httpRequestsAdaptiveGroups')).toHaveLength(1);
+    const asn = await graphqlQuery(emulator, query.replace('clientIP clientCountryName', 'clientIP clientAsn'), { ...vars, from: '2026-10-20T11:00:00Z' });
+    expect(asn.status).toBe(200);
+    expect(asn.body).toMatchObject({ data: null, errors: [{ message: `zone '${zone.id}' does not have access to the field 'clientasn'`, extensions: { code: 'authz' } }] });
+    emulator.state.behaviour.graphqlErrorStatus = 'documented';
+    expect((await graphqlQuery(emulator, query.replace('clientIP clientCountryName', 'clientIP clientAsn'), { ...vars, from: '2026-10-20T11:00:00Z' })).status).toBe(403);
+    zone.graphqlOverrides.httpRequestsAdaptiveGroups = { enabled: false };
+    const path = await graphqlQuery(emulator, query, { ...vars, from: '2026-10-20T11:00:00Z' });
+    expect(errorsOf(path.body)[0]?.message).toBe(`zone '${zone.id}' does not have access to the path`);
   });
 
   it('answers 401 Unauthorized without a valid token, and refuses zones the token cannot read', async () => {

@@ -114,6 +114,13 @@ describe('the official cloudflare SDK against the emulator', () => {
     expect(await accountClient.accounts.tokens.verify({ account_id: zone.accountId })).toMatchObject({ status: 'active' });
     const bad = new Cloudflare({ apiToken: 'nope', baseURL: emulator.baseUrl, maxRetries: 0 });
     await expect(bad.zones.get({ zone_id: zone.id })).rejects.toBeInstanceOf(Cloudflare.AuthenticationError);
+    // R4: a bad token is 401 10000; no credentials at all is 9106; a good one is "valid and active".
+    const badToken = await callEmulator(emulator, 'GET', `/zones/${zone.id}`, { token: 'nope' });
+    expect([badToken.status, badToken.body]).toMatchObject([401, { errors: [{ code: 10000, message: 'Authentication error' }] }]);
+    const anonymous = await callEmulator(emulator, 'GET', `/zones/${zone.id}`, { token: null });
+    expect(anonymous.body).toMatchObject({ success: false, errors: [{ code: 9106, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }] });
+    const verify = await callEmulator(emulator, 'GET', '/user/tokens/verify');
+    expect(verify.body).toMatchObject({ messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }] });
     const zoneRead = await client.zones.get({ zone_id: zone.id });
     expect(zoneRead.plan).toMatchObject({ legacy_id: 'pro' });
     expect(JSON.stringify(emulator.requests)).not.toContain('account-owned');
@@ -124,13 +131,20 @@ describe('the official cloudflare SDK against the emulator', () => {
     expect(body).toEqual({ data: { viewer: { zones: [{ zoneTag: zone.id }] } }, errors: null });
   });
 
-  it('answers 403 code 10000 when the token lacks the permission, and 7003 for unknown routes', async () => {
+  it('answers 403 code 10000 when the token lacks the permission, 7000 for unknown routes and 7003 for unknown ids', async () => {
     addToken(emulator.state, { value: 'analytics-only', permissions: ['Analytics Read'] });
     const response = await callEmulator(emulator, 'GET', `/zones/${zone.id}/firewall/access_rules/rules`, { token: 'analytics-only' });
     expect(response.status).toBe(403);
     expect(response.body).toEqual({ success: false, errors: [{ code: 10000, message: 'Authentication error' }], messages: [], result: null });
     const unknown = await callEmulator(emulator, 'GET', '/zones/nope/not-a-thing');
-    expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ success: false, errors: [{ code: 7003, message: 'No route for the URI' }], messages: [], result: null });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toEqual({ success: false, errors: [{ code: 7000, message: 'No route for that URI' }], messages: [], result: null });
+    const path = `/zones/${'0'.repeat(32)}/firewall/access_rules/rules`;
+    const unknownId = await callEmulator(emulator, 'GET', path);
+    expect(unknownId.status).toBe(400);
+    const message = `Could not route to /zones/${'0'.repeat(32)}, perhaps your object identifier is invalid?`;
+    expect(unknownId.body).toEqual({ success: false, errors: [{ code: 7003, message }], messages: [], result: null });
+    emulator.state.behaviour.unknownObjectStatus = 404;
+    expect((await callEmulator(emulator, 'GET', path)).status).toBe(404);
   });
 });

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { Emulator } from '../../src/emulator/index.js';
+import { startTestEmulator } from './emulator.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { makeTempDir, runCli } from './cli.js';
 
@@ -78,14 +80,24 @@ export interface TestHome {
   readonly env: Record<string, string>;
 }
 
-/** Gives each test of the file a fresh TestHome whose config adds `extraConfig` to writeConfig's; removed after it. */
+/**
+ * Gives each test of the file a fresh TestHome whose config adds `extraConfig` to writeConfig's; removed after it.
+ * CLOUDFLARE_BASE_URL points at an emulator (no token): a purge checks its clock against the API's `Date`.
+ */
 export function useInitialisedHome(extraConfig: string, use: (home: TestHome) => void): void {
   let cleanup: (() => void) | undefined;
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
   beforeEach(async () => {
     const temp = makeTempDir();
     cleanup = temp.cleanup;
     const home = join(temp.dir, 'home');
-    const env = { LUXERET_HOME: home };
+    const env = { LUXERET_HOME: home, CLOUDFLARE_BASE_URL: emulator!.baseUrl };
     expect((await runCli(['init'], { env })).code).toBe(0);
     writeConfig(home, extraConfig);
     use({ dir: temp.dir, home, env });

@@ -101,6 +101,35 @@ describe('luxeret-privacy pull (CLI)', () => {
     db.close();
   });
 
+  it('re-reads the configured pull.overlap and reports the late rows it found in --json', async () => {
+    fixture = await startPullFixture();
+    const now = Date.now();
+    const zone = addZone(fixture.emulator.state, { name: 'late.example.com', plan: 'business' });
+    const events = generateFirewallEvents({ seed: 31, from: new Date(now - 2 * HOUR), to: new Date(now - 1000), count: 3000 });
+    addFirewallEvents(fixture.emulator.state, zone.id, events);
+    // 30 minutes: more than the default 10, so rows 10–20 minutes old that the 20-minute lag hid are found only
+    // if the configured value is the one used.
+    fixture.writeConfig([{ id: zone.id }], 'pull:\n  overlap: 30m');
+    fixture.emulator.state.behaviour.ingestionLagMaxMs = 20 * 60_000;
+    const first = await fixture.pull(['--json']);
+    expect(first.code).toBe(0);
+    const hidden = events.filter((e) => Date.parse(e.datetime) < now - 10 * 60_000 && Date.parse(e.datetime) >= now - 20 * 60_000).length;
+    expect(hidden).toBeGreaterThan(0);
+
+    fixture.emulator.state.behaviour.ingestionLagMaxMs = 0; // the lag has passed for every row
+    const second = await fixture.pull(['--json']);
+    expect(second.code).toBe(0);
+    const json = JSON.parse(second.stdout) as { zones: { datasets: { dataset: string; late_rows: number; new: number; settled_to: string }[] }[] };
+    const fw = json.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
+    const db = fixture.openDb();
+    const stored = listFirewallEventKeys(db, zone.id);
+    db.close();
+    expect(stored).toHaveLength(events.length);
+    expect(fw.late_rows).toBe(fw.new);
+    expect(fw.late_rows).toBeGreaterThan(0);
+    expect(Date.parse(fw.settled_to)).toBeLessThanOrEqual(Date.now() - 30 * 60_000);
+  });
+
   it('exits 2 for an unknown --zone or an unreadable --since', async () => {
     fixture = await startPullFixture();
     seededZone(fixture, 10);

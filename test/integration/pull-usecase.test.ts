@@ -119,18 +119,18 @@ describe('pullZones against the emulator', () => {
       bodies
         .filter((b) => b.query.includes(node))
         .flatMap((b) => Object.values(b.variables).filter((v): v is string => typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)));
-    // Free plan windows: firewall events 24 h, request analytics 7 days (the emulator's settings node says so).
+    // Free plan windows: firewall events 24 h, request analytics 8 days (the emulator's settings node says so: G5).
     expect(timesOf('firewallEventsAdaptive(').length).toBeGreaterThan(0);
     for (const t of timesOf('firewallEventsAdaptive(')) expect(Date.parse(t)).toBeGreaterThanOrEqual(now - 24 * HOUR);
-    for (const t of timesOf('httpRequestsAdaptiveGroups(')) expect(Date.parse(t)).toBeGreaterThanOrEqual(now - 7 * 24 * HOUR);
+    for (const t of timesOf('httpRequestsAdaptiveGroups(')) expect(Date.parse(t)).toBeGreaterThanOrEqual(now - 8 * 24 * HOUR);
     expect(emulator.requests.filter((r) => r.kind === 'graphql').every((r) => r.status === 200)).toBe(true);
     const fw = summary.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
     expect(fw.gaps).toHaveLength(1);
     expect(fw.gaps[0]!.reason).toMatch(/older than the plan allows/);
     const inWindow = events.filter((e) => Date.parse(e.datetime) >= fw.pulledFrom! * 1000);
     expect(new Set(listFirewallEventKeys(db, zone.id))).toEqual(new Set(inWindow.map(eventKey)));
-    // This plan offers no clientIP in httpRequestsAdaptiveGroups: per-country counts only, and the summary says so.
-    expect(summary.zones[0]!.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly).toBe(true);
+    // Free serves clientIP in httpRequestsAdaptiveGroups (G6): per-IP counts.
+    expect(summary.zones[0]!.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly).toBe(false);
   });
 
   it('counts what a zone stored before Cloudflare failed part-way, and the next pull completes it exactly', async () => {

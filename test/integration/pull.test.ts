@@ -73,7 +73,8 @@ describe('luxeret-privacy pull', () => {
     const business = addZone(emulator.state, { name: 'biz.example.com', plan: 'business' });
     business.graphqlOverrides.httpRequestsAdaptiveGroups = { maxPageSize: 7, notOlderThan: 8 * 3600 };
     const free = addZone(emulator.state, { name: 'free.example.com', plan: 'free' });
-    free.graphqlOverrides.httpRequestsAdaptiveGroups = { maxPageSize: 3, notOlderThan: 8 * 3600 };
+    // This zone's settings leave clientIP out (Free serves it by default: G6).
+    free.graphqlOverrides.httpRequestsAdaptiveGroups = { maxPageSize: 3, notOlderThan: 8 * 3600, hiddenFields: ['dimensions_clientIP'] };
     const samples = generateHttpRequests({ seed: 8, from: new Date(now - 10 * HOUR), to: new Date(now), clientsPerHour: 25, countries: ['GB', 'DE', 'KR'] });
     addHttpRequests(emulator.state, business.id, samples);
     addHttpRequests(emulator.state, free.id, samples);

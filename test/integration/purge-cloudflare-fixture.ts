@@ -117,10 +117,10 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
 
   // Local evidence: Z pulled for 200 days, Z2 for 60; events as the cases need.
   const db = new Database(storePath);
-  const pull = db.prepare('INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, last_pull_at) VALUES (?, ?, ?, ?, ?)');
+  const pull = db.prepare('INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, settled_to, last_pull_at) VALUES (?, ?, ?, ?, ?, ?)');
   const s = (d: Date) => Math.floor(d.getTime() / 1000);
-  pull.run(ZONE_Z, 'firewall_events', s(new Date(now.getTime() - 200 * DAY)), s(now), s(now));
-  pull.run(ZONE_Z2, 'firewall_events', s(new Date(now.getTime() - 60 * DAY)), s(now), s(now));
+  pull.run(ZONE_Z, 'firewall_events', s(new Date(now.getTime() - 200 * DAY)), s(now), s(now), s(now));
+  pull.run(ZONE_Z2, 'firewall_events', s(new Date(now.getTime() - 60 * DAY)), s(now), s(now), s(now));
   db.close();
   const at = (days: number) => new Date(now.getTime() - days * DAY);
   const events: SeedEvent[] = [

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addToken, ALL_PERMISSIONS, type Emulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
-import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type Fixture, type JsonLocation, type PurgeHome, without, writeCloudflareConfig } from './purge-cloudflare-fixture.js';
+import { ACCOUNT_A, addHolds, emulatorObjectIds, ZONE_Z, locationOf, seedCloudflare, startPurgeHome, type Fixture, type JsonLocation, type PurgeHome, without, writeCloudflareConfig } from './purge-cloudflare-fixture.js';
 
 let ctx: PurgeHome;
 let home: string;
@@ -39,6 +39,42 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(queryStore(store(), 'SELECT seq FROM audit_log')).toHaveLength(auditBefore);
     expect(queryStore(store(), 'SELECT * FROM cloudflare_object_activity')).toHaveLength(0);
   });
+
+  it.each(['organization', 'user', 'account'] as const)(
+    'inventories an account rule listed in its zone too (A2) once, and deletes it through the account endpoint (scope.type %s)',
+    async (scopeType) => {
+      emulator.state.behaviour.accountRuleScopeType = scopeType;
+      const id = fixture.ids['account_old_block']!;
+      const inventory = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
+      // The zone listing really showed it.
+      const zoneListing = await fetch(`${emulator.baseUrl}/zones/${ZONE_Z}/firewall/access_rules/rules?per_page=100`, { headers: { authorization: `Bearer ${env['CLOUDFLARE_API_TOKEN']}` } });
+      const listed = ((await zoneListing.json()) as { result: { id: string; scope: { type: string } }[] }).result;
+      expect(listed.find((rule) => rule.id === id)?.scope.type).toBe(scopeType);
+      // Planned once: 5 rules, as with a zone-only listing.
+      expect(location(inventory, 'cloudflare/access-rules')).toMatchObject({ planned: 5, held: 1, undetermined: 1 });
+      const result = await runCli(['purge', '--json'], { env });
+      expect(result.code).toBe(0);
+      expect(location(JSON.parse(result.stdout), 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, failed: 0 });
+      const deletes = writes().filter((r) => r.method === 'DELETE' && r.path.endsWith(`/firewall/access_rules/rules/${id}`));
+      expect(deletes.map((r) => [r.path, r.status])).toEqual([[`/accounts/${ACCOUNT_A}/firewall/access_rules/rules/${id}`, 200]]);
+      expect(emulatorObjectIds(emulator).rules).not.toContain(id);
+    },
+  );
+
+  it('judges undocumented answers by status alone: list operations answered 200, 5xx answered with an HTML page', async () => {
+    emulator.state.behaviour.asyncListStatus = 200;
+    emulator.state.behaviour.serverErrorBody = 'html';
+    emulator.state.faults = { ...emulator.state.faults, seed: 5, rest: { ...emulator.state.faults.rest, serverError: 0.15 } };
+    const before = emulatorObjectIds(emulator);
+    const result = await runCli(['purge', '--json'], { env });
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, failed: 0 });
+    expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
+    expect(emulator.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
+    expect(writes().filter((r) => r.path.endsWith('/items')).map((r) => r.status)).toContain(200);
+    expect(emulatorObjectIds(emulator).rules).toEqual(without(before.rules, fixture.expectedRuleDeletes));
+  }, 30_000);
 
   it('deletes exactly the planned objects, verifies by re-query, audits without IPs, and keeps its evidence for the next run', async () => {
     const before = emulatorObjectIds(emulator);
@@ -137,7 +173,7 @@ describe('purge of Cloudflare-held access rules and list items', () => {
 
   it('does not judge objects idle on evidence a purge without Cloudflare access destroyed', async () => {
     // A local purge without the token deletes events older than 30 days without folding them into the activity.
-    expect((await runCli(['purge'], { env: { LUXERET_HOME: home } })).code).toBe(0);
+    expect((await runCli(['purge'], { env: { LUXERET_HOME: home, CLOUDFLARE_BASE_URL: emulator.baseUrl } })).code).toBe(0);
     const plan = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
     // Evidence now starts 30 days back: every old object of zone Z and account A is undetermined, none is planned.
     expect(location(plan, 'cloudflare/access-rules')).toMatchObject({ planned: 0 });
@@ -148,10 +184,11 @@ describe('purge of Cloudflare-held access rules and list items', () => {
 
   it('skips the Cloudflare part with a note when there is no token; the local purge still runs', async () => {
     const before = emulator.requests.length; // `hold add` (beforeEach) lists the objects its hold keeps
-    const result = await runCli(['purge', '--json'], { env: { LUXERET_HOME: home } });
+    const result = await runCli(['purge', '--json'], { env: { LUXERET_HOME: home, CLOUDFLARE_BASE_URL: emulator.baseUrl } });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('CLOUDFLARE_API_TOKEN is not set');
     expect(JSON.parse(result.stdout).locations.map((l: JsonLocation) => l.id)).toEqual(['local/firewall-events', 'local/http-analytics']);
-    expect(emulator.requests.slice(before)).toEqual([]);
+    // Only the clock check: one unauthenticated request, for its Date header.
+    expect(emulator.requests.slice(before).map((r) => [r.method, r.path, r.hasAuth])).toEqual([['GET', '/user/tokens/verify', false]]);
   });
 });

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
@@ -8,7 +9,8 @@ import { renderAuditJson, renderAuditTable, renderVerification } from '../../aud
 import { verifyAuditLogAsync, verifyLodgedHead } from '../../audit/verify.js';
 import { ExitCode, KeyError, StoreError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { parseTimeOption } from '../options.js';
+import { writeOutputFile } from '../output-file.js';
+import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface ExportFlags {
@@ -47,11 +49,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
         ctx.io.stdout(text);
         return;
       }
-      try {
-        writeFileSync(flags.output, text, { mode: 0o600 });
-      } catch (err) {
-        throw new StoreError(`Could not write the audit export to ${flags.output}`, { cause: err });
-      }
+      writeOutputFile(resolve(ctx.io.cwd, flags.output), text, 'the audit export');
       ctx.io.stdout(`Wrote ${lines.length} entries and ${head === undefined ? 'no head checkpoint (the log is empty)' : 'the signed head checkpoint'} to ${flags.output}\n`);
     });
 
@@ -92,7 +90,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'')
     .action((flags: ShowFlags) => {
-      const since = flags.since === undefined ? undefined : parseTimeOption('--since', flags.since);
+      const since = flags.since === undefined ? undefined : readTimeOption(ctx, '--since', flags.since);
       const entries = readAuditEntries(ctx.store(), since ? { since } : {});
       ctx.io.stdout(flags.format === 'json' ? renderAuditJson(entries) : renderAuditTable(entries));
     });

@@ -8,6 +8,7 @@ import { redactReport } from '../../doctor/redact-report.js';
 import { ExitCode } from '../../errors.js';
 import { renderDoctorJson } from '../../report/doctor-json.js';
 import { renderDoctorText } from '../../report/doctor-text.js';
+import { createObservedRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
@@ -24,18 +25,20 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       const token = environment.apiToken;
       // Both clients send through the observer, so the assumption checks see real response headers and error bodies.
       const observer = createResponseObserver();
+      const pacer = token ? createObservedRestPacer(ctx, observer.restFetch) : undefined;
       const report = await runDoctor({
         config: ctx.config,
         store: ctx.store,
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
-              sdk: createRestClient({ baseUrl: environment.baseUrl, token, fetch: observer.restFetch() }).sdk,
-              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch) }),
+              sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer }).sdk,
+              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
               responses: observer.responses,
             }
           : undefined,
         now: ctx.now,
+        baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
       });
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = token ? [token] : [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import Table from 'cli-table3';
 import { Command } from 'commander';
+import { containsRawIp } from '../../audit/guard.js';
 import { appendAuditEntry } from '../../audit/log.js';
 import { loadSubjectSecret } from '../../audit/keys.js';
 import { subjectHash } from '../../audit/subject-hash.js';
@@ -16,7 +16,8 @@ import type { Network } from '../../policy/network.js';
 import { createSigner } from '../audit-signer.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
-import { parseCountryOption, parseNetworkOption, parseTimeOption } from '../options.js';
+import { parseCountryOption, parseNetworkOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface AddFlags {
@@ -50,9 +51,9 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
     .action(async (flags: AddFlags) => {
       const network = parseNetworkOption('--ip', flags.ip);
       const country = flags.country === undefined ? undefined : parseCountryOption('--country', flags.country);
-      const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
-      const to = flags.to === undefined ? undefined : parseTimeOption('--to', flags.to);
-      const until = flags.until === undefined ? undefined : parseTimeOption('--until', flags.until);
+      const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
+      const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
+      const until = flags.until === undefined ? undefined : readTimeOption(ctx, '--until', flags.until);
       if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
       const reason = requireText('--reason', flags.reason);
       const reference = flags.reference === undefined ? undefined : requireText('--reference', flags.reference);
@@ -187,9 +188,8 @@ async function findProtectedObjects(ctx: CliContext, network: Network): Promise<
 function requireText(option: string, value: string): string {
   const text = value.trim();
   if (text === '') throw new UsageError(`${option}: must not be empty`);
-  // The text goes into the audit log, which must never hold a raw IP.
-  const ipLike = text.split(/[\s,;()[\]{}"'<>]+/).find((token) => isIP(token.replace(/\/\d+$/, '')) !== 0);
-  if (ipLike) throw new UsageError(`${option}: must not contain an IP address ("${ipLike}"): it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
+  // The text goes into the audit log, which must never hold a raw IP: the same test the log's guard applies.
+  if (containsRawIp(text)) throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
   return text;
 }
 

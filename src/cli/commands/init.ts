@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { ensureKeys } from '../../audit/keys.js';
+import { assertKeysDirIsOurs } from '../../audit/keys-dir.js';
 import { EXAMPLE_CONFIG } from '../../config/example.js';
 import { StoreError } from '../../errors.js';
 import { openStore } from '../../store/db.js';
@@ -15,6 +16,8 @@ export const initCommand = (ctx: CliContext, _setExitCode: SetExitCode) =>
     .action(() => {
       const paths = ctx.paths();
       const lines: string[] = [];
+      // Before anything is created: a planted key must not be adopted.
+      assertKeysDirIsOurs(paths, existsSync(paths.store));
       try {
         const homeExisted = existsSync(paths.home);
         mkdirSync(paths.home, { recursive: true, mode: 0o700 });

@@ -1,8 +1,7 @@
-import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/config.js';
-import { ExitCode, StoreError, UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import {
   buildCloudflareKeptLocation,
   CLOUDFLARE_FIREWALL_EVENTS_ID,
@@ -31,6 +30,7 @@ import {
 } from '../../store/inventory-queries.js';
 import { buildCloudflareObjectBuilders } from '../cloudflare-inventory.js';
 import type { CliContext } from '../context.js';
+import { writeOutputFile } from '../output-file.js';
 import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../inventory-report.js';
 import type { CloudflareObjects } from '../../cloudflare/objects/types.js';
 import { LANGS, type Lang } from '../../report/i18n.js';
@@ -88,7 +88,7 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         return;
       }
       const path = resolve(ctx.io.cwd, flags.output);
-      writeReport(path, text);
+      writeOutputFile(path, text, 'the report');
       ctx.note(`Wrote the inventory (${flags.format}) to ${path}`);
     });
 
@@ -103,15 +103,6 @@ function renderInventory(inventory: Inventory, format: Exclude<Format, (typeof R
   }
 }
 
-function writeReport(path: string, text: string): void {
-  try {
-    writeFileSync(path, text, { mode: 0o600 });
-    // `mode` applies only when the file is created; an existing report may have been readable by others.
-    chmodSync(path, 0o600);
-  } catch (err) {
-    throw new StoreError(`Could not write the report to ${path}`, { cause: err, hint: 'Check that the directory exists and is writable.' });
-  }
-}
 
 /** What the location builders read from; a builder that calls Cloudflare adds its client here. */
 interface InventoryDeps {

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { keyFingerprint, loadPublicKey, loadSigningKey, publicKeyPem } from '../../audit/keys.js';
-import { StoreError } from '../../errors.js';
 import type { CliContext } from '../context.js';
+import { writeOutputFile } from '../output-file.js';
 import type { SetExitCode } from './index.js';
 
 interface PublicFlags {
@@ -30,11 +31,8 @@ export const keysCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
       const pem = publicKeyPem(key);
       const fingerprint = keyFingerprint(key);
       if (flags.output !== undefined) {
-        try {
-          writeFileSync(flags.output, pem, { mode: 0o644 });
-        } catch (err) {
-          throw new StoreError(`Could not write the public key to ${flags.output}`, { cause: err });
-        }
+        // A public key: readable by all, on purpose.
+        writeOutputFile(resolve(ctx.io.cwd, flags.output), pem, 'the public key', 0o644);
         ctx.io.stdout(`Wrote ${flags.output}\nFingerprint: ${fingerprint}\n`);
         return;
       }

@@ -1,8 +1,7 @@
-import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { readAuditEntries } from '../../audit/log.js';
-import { StoreError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { buildLedger, type Ledger } from '../../ledger/ledger.js';
 import { renderLedgerCsv } from '../../report/ledger-csv.js';
 import { renderLedgerHtml } from '../../report/ledger-html.js';
@@ -10,7 +9,8 @@ import { renderLedgerJson } from '../../report/ledger-json.js';
 import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-labels.js';
 import { renderLedgerMarkdown } from '../../report/ledger-md.js';
 import type { CliContext } from '../context.js';
-import { parseTimeOption } from '../options.js';
+import { writeOutputFile } from '../output-file.js';
+import { readTimeOption } from '../time-option.js';
 
 const FORMATS = ['csv', 'json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -49,8 +49,8 @@ export const ledgerCommand = (ctx: CliContext) =>
       ].join('\n'),
     )
     .action((flags: LedgerFlags) => {
-      const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
-      const to = flags.to === undefined ? undefined : parseTimeOption('--to', flags.to);
+      const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
+      const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
       const db = ctx.store();
       const controller = ctx.config().controller;
@@ -61,7 +61,7 @@ export const ledgerCommand = (ctx: CliContext) =>
         return;
       }
       const path = resolve(ctx.io.cwd, flags.output);
-      writeLedger(path, text);
+      writeOutputFile(path, text, 'the ledger');
       ctx.note(`Wrote the ledger (${flags.format}, ${ledger.rows.length} destructions) to ${path}`);
     });
 
@@ -78,12 +78,3 @@ function renderLedger(ledger: Ledger, format: Format, lang: LedgerLang): string 
   }
 }
 
-function writeLedger(path: string, text: string): void {
-  try {
-    writeFileSync(path, text, { mode: 0o600 });
-    // `mode` applies only when the file is created.
-    chmodSync(path, 0o600);
-  } catch (err) {
-    throw new StoreError(`Could not write the ledger to ${path}`, { cause: err, hint: 'Check that the directory exists and is writable.' });
-  }
-}

@@ -5,9 +5,10 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { pullZones } from '../../pull/pull.js';
 import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
+import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
-import { parseSinceOption } from '../options.js';
+import { readSinceOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface PullFlags {
@@ -26,14 +27,15 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .action(async (flags: PullFlags) => {
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
-      const since = flags.since === undefined ? undefined : parseSinceOption('--since', flags.since, ctx.now());
-      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken() });
+      const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
+      // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
+      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
       const db = ctx.store();
       lockHome(ctx, 'pull');
       const started = Date.now();
       const summary = await pullZones(
         { client, db, now: ctx.now },
-        { zones, retention: config.retention, fields: config.fields, since, onProgress: (p) => ctx.progress(progressLine(p, started)) },
+        { zones, retention: config.retention, fields: config.fields, since, overlapSeconds: config.pull.overlap.ms / 1000, onProgress: (p) => ctx.progress(progressLine(p, started)) },
       );
       ctx.progress('');
       ctx.io.stdout(flags.json ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));

@@ -3,11 +3,12 @@ import { UsageError } from '../../errors.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
+import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { formatProgress } from '../progress-line.js';
-import { parseTimeOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface PurgeFlags {
@@ -15,6 +16,7 @@ interface PurgeFlags {
   asOf?: string;
   json?: boolean;
   force?: boolean;
+  trustClock?: boolean;
 }
 
 export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
@@ -24,12 +26,13 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .option('--as-of <iso>', 'plan as if it were this time (only with --dry-run)')
     .option('--json', 'print the result as JSON')
     .option('--force', 'delete in Cloudflare even when the plan exceeds safety.max_deletes')
+    .option('--trust-clock', "purge locally even when the clock cannot be checked against Cloudflare's (recorded in the audit log)")
     .addHelpText(
       'after',
       '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
     )
     .action(async (flags: PurgeFlags) => {
-      const asOf = flags.asOf === undefined ? undefined : parseTimeOption('--as-of', flags.asOf);
+      const asOf = flags.asOf === undefined ? undefined : readTimeOption(ctx, '--as-of', flags.asOf);
       const dryRun = flags.dryRun === true;
       if (asOf && !dryRun) {
         throw new UsageError('--as-of is allowed only with --dry-run', { hint: 'Add --dry-run: a real purge always uses the current time.' });
@@ -44,13 +47,14 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
           signer: dryRun ? undefined : () => createSigner(ctx),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
+          readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),
           onProgress: (progress) => {
             const key = `${progress.location}:${progress.phase}`;
             if (!started.has(key)) started.set(key, Date.now());
             ctx.progress(progress.phase === 'done' ? '' : formatProgress(`purge ${progress.location}: ${progress.phase}`, progress.done, progress.total, started.get(key)!, Date.now()));
           },
         },
-        { dryRun, asOf, force: flags.force === true },
+        { dryRun, asOf, force: flags.force === true, trustClock: flags.trustClock === true },
       );
       ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
       if (result.locations.some((location) => location.failed > 0 || location.incomplete === true)) setExitCode(4);

@@ -6,7 +6,7 @@ import { renderStatsTable } from '../../report/stats-table.js';
 import { buildStatsReport, selectDayRange, type StatsReport } from '../../stats/stats-report.js';
 import { readRollUpMarkers, readStatsCells } from '../../store/stats.js';
 import type { CliContext } from '../context.js';
-import { parseTimeOption } from '../options.js';
+import { readTimeOption } from '../time-option.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -31,8 +31,8 @@ export const statsCommand = (ctx: CliContext) =>
       '\nDays are rolled up the first time a purge (or a subject erasure) deletes any of their raw rows.\n\nExamples:\n  luxeret-privacy stats\n  luxeret-privacy stats --from 2026-01-01T00:00:00Z --to 2026-02-01T00:00:00Z --format csv > january.csv\n  luxeret-privacy stats --format json | jq \'.cells[] | select(.country == "KR")\'',
     )
     .action((flags: StatsFlags) => {
-      const from = flags.from === undefined ? undefined : parseTimeOption('--from', flags.from);
-      const to = flags.to === undefined ? undefined : parseTimeOption('--to', flags.to);
+      const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
+      const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
       const db = ctx.store();
       const config = ctx.config();

@@ -16,7 +16,24 @@ export async function fetchAccessRules(sdk: Cloudflare, scope: ObjectScope): Pro
   return rules;
 }
 
-export function toAccessRule(record: Readonly<Record<string, unknown>>, scope: ObjectScope): AccessRule {
+/**
+ * Where a rule lives, and so which endpoint deletes it: its own `scope`, not the listing it came through. A zone's
+ * listing also shows the account's rules (A2); account rules say `organization` or `user`, `account` is not attested
+ * but accepted (A3). Without a usable `scope`, the listing's scope is all there is.
+ */
+export function ownerOfRule(record: Readonly<Record<string, unknown>>, listedIn: ObjectScope): ObjectScope {
+  const scope = record['scope'];
+  if (typeof scope !== 'object' || scope === null) return listedIn;
+  const type = readString(scope as Record<string, unknown>, 'type');
+  const id = readString(scope as Record<string, unknown>, 'id');
+  if (type === 'zone') return id ? { type: 'zone', id } : listedIn;
+  if (type === 'account' || type === 'organization' || type === 'user') {
+    return id ? { type: 'account', id } : listedIn;
+  }
+  return listedIn;
+}
+
+export function toAccessRule(record: Readonly<Record<string, unknown>>, listedIn: ObjectScope): AccessRule {
   const id = requireString(record, 'id', 'access rule');
   const configuration = asRecord(record['configuration']);
   const target = requireString(configuration, 'target', `access rule ${id}`);
@@ -26,8 +43,8 @@ export function toAccessRule(record: Readonly<Record<string, unknown>>, scope: O
   const isNetwork = target === 'ip' || target === 'ip6' || target === 'ip_range';
   return {
     id,
-    scope,
-    seenIn: [scope],
+    scope: ownerOfRule(record, listedIn),
+    seenIn: [listedIn],
     mode: readString(record, 'mode') ?? '',
     target,
     value,
@@ -39,8 +56,8 @@ export function toAccessRule(record: Readonly<Record<string, unknown>>, scope: O
 }
 
 /**
- * Merges rules read through several scopes: a zone's list repeats the account-level rules that apply to it, so a
- * rule seen first in a zone but also in its account is kept once, scoped to the account (where it can be deleted).
+ * Merges rules read through several scopes: a zone's list repeats the account-level rules that apply to it (A2), so
+ * a rule seen in a zone and in its account is kept once, scoped to where it lives (where it can be deleted).
  */
 export function mergeAccessRules(lists: readonly (readonly AccessRule[])[]): AccessRule[] {
   const byId = new Map<string, AccessRule>();

@@ -51,7 +51,7 @@ export interface ZoneInfo {
 /** An IP Access Rule (reference §3). Zone lists also show account rules that apply to the zone: merged by id. */
 export interface AccessRule {
   readonly id: string;
-  /** Where it was read: delete it through this scope. */
+  /** Where it lives, from its own `scope` (zone, or account for organization/user/account): delete it through this. */
   readonly scope: ObjectScope;
   /** Scopes it was seen through (a zone list repeats account-level rules). */
   readonly seenIn: readonly ObjectScope[];

@@ -1,7 +1,8 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { StoredRow } from '../event-store.js';
-import type { DatasetLimits } from '../plans.js';
+import type { DatasetLimits } from '../graphql-limits.js';
 import type { SelectionSetNode } from 'graphql';
+import { formatDurationUnits } from './duration-units.js';
 import { QueryError } from './errors.js';
 import { TIME_FIELDS, secondRange, timeBounds, type Accessor } from './filter.js';
 import { collectFields, leafPaths, zeroValue, type ExecutionScope, type SelectedField } from './selection.js';
@@ -21,17 +22,21 @@ export interface DatasetRequest {
   scope: ExecutionScope;
   path: string[];
   nowMs: number;
+  /** Rows younger than their drawn lag are not served yet (behaviour `ingestionLagMaxMs`). */
+  ingestionLagMaxMs: number;
   limits: DatasetLimits;
+  /** Dotted paths (`dimensions.clientAsn`) the zone may not select. */
   hiddenFields: ReadonlySet<string>;
+  limitWording: 'units' | 'seconds';
 }
 
 /**
- * The per-zone plan limits, checked before any data is read, with Cloudflare's messages (reference §2.2 / §2.5).
+ * The per-zone plan limits, checked before any data is read, with Cloudflare's messages (field reports G2, G4).
  * A missing lower time bound reaches back without limit, so it fails the retention check.
  */
 export function checkDatasetLimits(request: DatasetRequest, rowType: GraphQLObjectType): { fromTs: number; toTs: number } {
-  const { limits, args, path } = request;
-  if (!limits.enabled) throw new QueryError(`zone "${request.zoneTag}" does not have access to the path`, 'forbidden', path);
+  const { limits, args, path, zoneTag } = request;
+  if (!limits.enabled) throw new QueryError(`zone '${zoneTag}' does not have access to the path`, 'forbidden', path);
   const limit = args.limit ?? 0;
   if (!Number.isInteger(limit) || limit <= 0 || limit > limits.maxPageSize) {
     throw new QueryError(`limit must be positive number and not greater than ${limits.maxPageSize}`, 'limit', path);
@@ -42,21 +47,26 @@ export function checkDatasetLimits(request: DatasetRequest, rowType: GraphQLObje
   }
   const hidden = fields.find((field) => request.hiddenFields.has(field));
   if (hidden !== undefined) {
-    throw new QueryError(`zone "${request.zoneTag}" does not have access to the path "${hidden}"`, 'forbidden', path);
+    const leaf = hidden.slice(hidden.lastIndexOf('.') + 1).toLowerCase();
+    throw new QueryError(`zone '${zoneTag}' does not have access to the field '${leaf}'`, 'forbidden', path);
   }
   const bounds = timeBounds(args.filter);
   const nowSeconds = request.nowMs / 1000;
-  if (bounds.from === undefined || bounds.from < nowSeconds - limits.notOlderThan) {
-    throw new QueryError(`cannot request data older than ${limits.notOlderThan}s`, 'limit', path);
+  const from = bounds.from ?? 0;
+  if (from < nowSeconds - limits.notOlderThan) {
+    const message = request.limitWording === 'units'
+      ? `zone "${zoneTag}" cannot request data older than ${formatDurationUnits(limits.notOlderThan * 1000)}, ` +
+        `but your query requests data from ${formatDurationUnits((nowSeconds - from) * 1000)} ago`
+      : `cannot request data older than ${limits.notOlderThan}s`;
+    throw new QueryError(message, 'limit', path);
   }
   const to = bounds.to ?? nowSeconds;
-  const duration = Math.round(to - bounds.from);
-  if (duration > limits.maxDuration) {
-    throw new QueryError(
-      `query time range is too large for zone "${request.zoneTag}". Time range can't be wider than ${limits.maxDuration}s, but it's ${duration}s`,
-      'limit',
-      path,
-    );
+  if (Math.round(to - from) > limits.maxDuration) {
+    const message = request.limitWording === 'units'
+      ? `zone "${zoneTag}" cannot request a time range wider than ${formatDurationUnits(limits.maxDuration * 1000)}, ` +
+        `but your query time range spans ${formatDurationUnits((to - from) * 1000)}`
+      : `query time range is too large for zone "${zoneTag}". Time range can't be wider than ${limits.maxDuration}s, but it's ${Math.round(to - from)}s`;
+    throw new QueryError(message, 'limit', path);
   }
   return secondRange(bounds);
 }

@@ -13,6 +13,9 @@ export const DOCUMENTED_STATUS: Record<GraphqlErrorClass, number> = {
   internal: 500,
 };
 
+/** G3: `extensions.code` per class; classes without one carry none. */
+const ERROR_CODES: Partial<Record<GraphqlErrorClass, string>> = { limit: 'quota', forbidden: 'authz', rate: 'budget' };
+
 export interface GraphqlError {
   message: string;
   path?: string[];
@@ -36,6 +39,11 @@ export function errorTimestamp(nowMs: number): string {
   return new Date(nowMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 }
 
-export function toGraphqlError(error: QueryError, nowMs: number): GraphqlError {
-  return { message: error.message, ...(error.path ? { path: error.path } : {}), extensions: { timestamp: errorTimestamp(nowMs) } };
+export function toGraphqlError(error: QueryError, nowMs: number, withCode: boolean): GraphqlError {
+  const code = withCode ? ERROR_CODES[error.errorClass] : undefined;
+  return {
+    message: error.message,
+    ...(error.path ? { path: error.path } : {}),
+    extensions: { ...(code !== undefined ? { code } : {}), timestamp: errorTimestamp(nowMs) },
+  };
 }

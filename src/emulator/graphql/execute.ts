@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 
 import { canReachZone, hasAnyPermission } from '../auth.js';
+import { GRAPHQL_BUDGET } from '../graphql-limits.js';
 import type { EmulatorState, TokenState, ZoneState } from '../state.js';
 import { compileProjection, type DatasetRequest } from './dataset.js';
 import { QueryError } from './errors.js';
@@ -23,8 +24,7 @@ import { collectFields, type ExecutionScope, type SelectedField } from './select
 import { DISABLED_SETTINGS, datasetSettings, isKnownDataset } from './settings.js';
 
 export const ANALYTICS_PERMISSIONS = ['Analytics Read', 'Account Analytics Read'] as const;
-/** A zone-scoped query may name up to 10 zones (reference §2.3). */
-const MAX_ZONES = 10;
+const MAX_ZONES = GRAPHQL_BUDGET.maxZonesPerQuery;
 
 export interface ExecutionInput {
   state: EmulatorState;
@@ -116,7 +116,8 @@ function selectZones(context: Context, filter: Record<string, unknown> | undefin
     ids = [...state.zones.keys()].filter((id) => id > after && canReachZone(state, token, id)).sort();
   }
   if (limit !== undefined) ids = ids.slice(0, limit);
-  if (ids.length > MAX_ZONES) throw new QueryError('in combination, your request queries too many nodes, zones and accounts', 'rate', path);
+  // A query that names too many zones never fits, however long the client waits: a limit (quota), not a rate error.
+  if (ids.length > MAX_ZONES) throw new QueryError('in combination, your request queries too many nodes, zones and accounts', 'limit', path);
   const refused = ids.filter((id) => !hasAnyPermission(token, ANALYTICS_PERMISSIONS) || !canReachZone(state, token, id));
   if (refused.length > 0) throw new QueryError(`zones [${refused.join(' ')}] are not authorized`, 'forbidden', path);
   return ids.map((id) => state.zones.get(id) as ZoneState);
@@ -131,7 +132,7 @@ function resolveZone(context: Context, zone: ZoneState, zonesField: SelectedFiel
     else if (field.name === 'zoneTag') out[field.key] = zone.id;
     else if (field.name === 'settings') out[field.key] = resolveSettings(context, zone, field);
     else if (isKnownDataset(field.name) && field.definition) {
-      const settings = datasetSettings(zone, field.name);
+      const settings = datasetSettings(zone, field.name, context.state.behaviour.availableFieldsSpelling);
       const request: DatasetRequest = {
         zoneTag: zone.id,
         field,
@@ -139,8 +140,10 @@ function resolveZone(context: Context, zone: ZoneState, zonesField: SelectedFiel
         scope: context.scope,
         path: fieldPath,
         nowMs: context.nowMs,
+        ingestionLagMaxMs: context.state.behaviour.ingestionLagMaxMs,
         limits: settings,
         hiddenFields: settings.hiddenFields,
+        limitWording: context.state.behaviour.limitErrorWording,
       };
       out[field.key] = field.name === 'firewallEventsAdaptive' ? queryFirewallEvents(zone, request) : queryHttpRequestGroups(zone, request);
     } else throw notServed(field.name, fieldPath);
@@ -158,7 +161,7 @@ function resolveSettings(context: Context, zone: ZoneState, settingsField: Selec
     }
     const named = field.definition ? getNamedType(field.definition.type) : undefined;
     if (named === undefined || !isObjectType(named)) continue;
-    const values: Record<string, unknown> = { ...(isKnownDataset(field.name) ? datasetSettings(zone, field.name) : DISABLED_SETTINGS) };
+    const values: Record<string, unknown> = { ...(isKnownDataset(field.name) ? datasetSettings(zone, field.name, context.state.behaviour.availableFieldsSpelling) : DISABLED_SETTINGS) };
     out[field.key] = compileProjection<Record<string, unknown>>(context.scope, named, field.selections, (source, path) => source[path])(values);
   }
   return out;

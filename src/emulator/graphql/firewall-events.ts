@@ -1,5 +1,5 @@
 import type { GraphQLObjectType } from 'graphql';
-import type { StoredRow } from '../event-store.js';
+import { buildVisibility, type StoredRow } from '../event-store.js';
 import type { FirewallEvent } from '../models.js';
 import type { ZoneState } from '../state.js';
 import { checkDatasetLimits, compileProjection, makeAccessor, parseOrderBy, zerosOf, type DatasetRequest } from './dataset.js';
@@ -22,14 +22,17 @@ function typeInfo(): { rowType: GraphQLObjectType; zeros: Record<string, unknown
 /**
  * `zone.firewallEventsAdaptive(filter, limit, orderBy)`. The store keeps events in (datetime, rayName, insertion)
  * order, which is the dataset's primary key here; any requested order gets that key appended as the tie-break, so
- * pages are stable. `[datetime_ASC, rayName_ASC]` (and its DESC mirror) read straight from the store.
+ * pages are stable. `[datetime_ASC, rayName_ASC]` (and its DESC mirror) read straight from the store. Rows not yet
+ * ingested (their drawn lag has not passed) are left out.
  */
 export function queryFirewallEvents(zone: ZoneState, request: DatasetRequest): Record<string, unknown>[] {
   const info = typeInfo();
   const { fromTs, toTs } = checkDatasetLimits(request, info.rowType);
   const access = makeAccessor<FirewallEvent>(info.zeros);
   const { rows, start, end } = zone.firewallEvents.window(fromTs, toTs);
-  const matches = compileFilter<Row>(request.args.filter, access, rows[start]);
+  const matchesFilter = compileFilter<Row>(request.args.filter, access, rows[start]);
+  const isVisible = buildVisibility(request.nowMs, request.ingestionLagMaxMs);
+  const matches = (row: Row): boolean => isVisible(row) && matchesFilter(row);
   const project = compileProjection<Row>(request.scope, info.rowType, request.field.selections, access);
   const limit = request.args.limit ?? 0;
   const order = parseOrderBy(request.args.orderBy);

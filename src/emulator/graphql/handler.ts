@@ -10,7 +10,7 @@ export function graphqlErrorReply(state: EmulatorState, errors: QueryError[], er
   const status = errorClass === 'auth' || errorClass === 'transient' || errorClass === 'internal' || state.behaviour.graphqlErrorStatus === 'documented'
     ? DOCUMENTED_STATUS[errorClass]
     : 200;
-  return { status, body: { data: null, errors: errors.map((error) => toGraphqlError(error, nowMs)) } };
+  return { status, body: { data: null, errors: errors.map((error) => toGraphqlError(error, nowMs, state.behaviour.graphqlErrorCodes)) } };
 }
 
 /** `Unauthorized` for a missing or unknown token: always 401 (reference §2.2). */

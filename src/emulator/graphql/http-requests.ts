@@ -1,5 +1,5 @@
 import type { GraphQLObjectType } from 'graphql';
-import type { StoredRow } from '../event-store.js';
+import { buildVisibility, type StoredRow } from '../event-store.js';
 import type { HttpRequestSample } from '../models.js';
 import type { ZoneState } from '../state.js';
 import { checkDatasetLimits, compileProjection, makeAccessor, parseOrderBy, zerosOf, type DatasetRequest } from './dataset.js';
@@ -31,7 +31,7 @@ function typeInfo(): { groupType: GraphQLObjectType; zeros: Record<string, unkno
 
 /**
  * `zone.httpRequestsAdaptiveGroups(filter, limit, orderBy)`: the stored samples that match the filter, grouped by the
- * selected `dimensions`, with `count` and `sum { edgeResponseBytes visits }` summed. Groups without an explicit order
+ * selected `dimensions`, with `count` and `sum { edgeResponseBytes visits }` summed over the samples ingested so far. Groups without an explicit order
  * come in time order; the selected dimensions (ascending) break ties.
  */
 export function queryHttpRequestGroups(zone: ZoneState, request: DatasetRequest): Record<string, unknown>[] {
@@ -43,11 +43,12 @@ export function queryHttpRequestGroups(zone: ZoneState, request: DatasetRequest)
     .map((path) => path.slice('dimensions.'.length));
   const { rows, start, end } = zone.httpRequests.window(fromTs, toTs);
   const matches = compileFilter<Row>(request.args.filter, access, rows[start]);
+  const isVisible = buildVisibility(request.nowMs, request.ingestionLagMaxMs);
 
   const groups = new Map<string, Group>();
   for (let i = start; i < end; i++) {
     const row = rows[i] as Row;
-    if (!matches(row)) continue;
+    if (!isVisible(row) || !matches(row)) continue;
     const key = dimensions.map((d) => String(access(row, d))).join('\u0000');
     let group = groups.get(key);
     if (group === undefined) {

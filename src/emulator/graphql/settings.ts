@@ -1,6 +1,6 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
-import { defaultDatasetLimits, defaultHiddenFields, GRAPHQL_DATASETS, type DatasetLimits, type GraphqlDataset } from '../plans.js';
-import type { ZoneState } from '../state.js';
+import { defaultDatasetLimits, defaultHiddenFields, GRAPHQL_DATASETS, type DatasetLimits, type GraphqlDataset } from '../graphql-limits.js';
+import type { BehaviourSettings, ZoneState } from '../state.js';
 import { loadCloudflareSchema } from './schema.js';
 
 const ROW_TYPES: Record<GraphqlDataset, string> = {
@@ -8,8 +8,12 @@ const ROW_TYPES: Record<GraphqlDataset, string> = {
   httpRequestsAdaptiveGroups: 'ZoneHttpRequestsAdaptiveGroups',
 };
 
+export type FieldSpelling = BehaviourSettings['availableFieldsSpelling'];
+const FIELD_SPELLINGS: readonly FieldSpelling[] = ['underscore', 'dotted', 'bare'];
+
 export interface EffectiveSettings extends DatasetLimits {
   availableFields: string[];
+  /** Dotted paths, whatever the spelling of `availableFields`. */
   hiddenFields: ReadonlySet<string>;
 }
 
@@ -32,15 +36,29 @@ function allFields(typeName: string): string[] {
   return fields;
 }
 
-/** The zone's limits for a dataset: plan defaults, then the zone's overrides. */
-export function datasetSettings(zone: ZoneState, dataset: GraphqlDataset): EffectiveSettings {
+/** G1: a dotted path as `availableFields` spells it. */
+export function spellField(path: string, spelling: FieldSpelling): string {
+  if (spelling === 'dotted') return path;
+  if (spelling === 'bare') return path.slice(path.lastIndexOf('.') + 1);
+  return path.replaceAll('.', '_');
+}
+
+/** The dotted paths an override names in any spelling (`dimensions_clientIP`, `dimensions.clientIP`, `clientIP`). */
+function canonicalPaths(all: readonly string[], names: readonly string[]): string[] {
+  const wanted = new Set(names);
+  return all.filter((path) => FIELD_SPELLINGS.some((spelling) => wanted.has(spellField(path, spelling))));
+}
+
+/** The zone's limits for a dataset: plan defaults, then the zone's overrides; `availableFields` in the state's spelling. */
+export function datasetSettings(zone: ZoneState, dataset: GraphqlDataset, spelling: FieldSpelling): EffectiveSettings {
   const overrides = zone.graphqlOverrides[dataset] ?? {};
   const { hiddenFields: hiddenOverride, ...limitOverrides } = overrides;
-  const hidden = new Set(hiddenOverride ?? defaultHiddenFields(dataset, zone.plan));
+  const all = allFields(ROW_TYPES[dataset]);
+  const hidden = new Set(canonicalPaths(all, hiddenOverride ?? defaultHiddenFields(dataset, zone.plan)));
   return {
     ...defaultDatasetLimits(dataset, zone.plan),
     ...limitOverrides,
-    availableFields: allFields(ROW_TYPES[dataset]).filter((field) => !hidden.has(field)),
+    availableFields: all.filter((field) => !hidden.has(field)).map((field) => spellField(field, spelling)),
     hiddenFields: hidden,
   };
 }

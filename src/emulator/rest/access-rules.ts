@@ -2,6 +2,7 @@ import { apiError, badRequest, notEntitled, ok, type Reply } from '../envelope.j
 import { canonicalIPv6, isIPv4, isIPv6, parseCidr } from '../ip.js';
 import { ACCESS_RULE_MODES, type AccessRule, type AccessRuleMode, type AccessRuleTarget, type PlanId } from '../models.js';
 import { PLAN_NAMES } from '../plans.js';
+import { REST_LIMITS } from '../rest-limits.js';
 import type { RestRequest, Route } from '../router.js';
 import { pageOf } from './pagination.js';
 import { isRecord, nowIso, scopeOf } from './scope.js';
@@ -16,6 +17,24 @@ function rulesOf(request: RestRequest): { rules: Map<string, AccessRule>; plan: 
   return { rules: scope.account.accessRules, plan: scope.account.plan, scope: { id: scope.account.id, name: scope.account.name, type: 'account' } };
 }
 
+/**
+ * A rule as the API shows it. Account-level rules carry `scope.type` `organization` (A3: the schema's enum is
+ * user | organization, a fixture shows `organization`, `account` is not attested); `accountRuleScopeType` switches it.
+ */
+function renderRule(request: RestRequest, rule: AccessRule): AccessRule {
+  if (rule.scope.type === 'zone') return rule;
+  return { ...rule, scope: { ...rule.scope, type: request.state.behaviour.accountRuleScopeType } };
+}
+
+/** A2: a zone's listing also shows the rules of the zone's account, which apply to it (switch `zoneListingIncludesAccountRules`). */
+function visibleRules(request: RestRequest): AccessRule[] {
+  const scope = scopeOf(request);
+  if (scope.kind === 'account') return [...scope.account.accessRules.values()];
+  const own = [...scope.zone.accessRules.values()];
+  const account = request.state.accounts.get(scope.zone.accountId);
+  return request.state.behaviour.zoneListingIncludesAccountRules && account !== undefined ? [...own, ...account.accessRules.values()] : own;
+}
+
 const ruleNotFound = (): Reply => apiError(404, 10001, 'firewallaccessrules.api.not_found');
 
 /** Checks a configuration the way the API documents it; returns the stored value or an error reply. */
@@ -26,7 +45,8 @@ function validateConfiguration(configuration: unknown): { target: AccessRuleTarg
   const target = configuration['target'] as AccessRuleTarget;
   const value = configuration['value'].trim();
   if (!TARGETS.includes(target)) return badRequest(`configuration.target must be one of ${TARGETS.join(', ')}`, 10022);
-  const invalid = badRequest(`firewallaccessrules.api.validation_error: invalid ${target} value ${JSON.stringify(value)}`, 10022);
+  // A4 wording: `firewallaccessrules.api.validation_error: invalid ip provided`.
+  const invalid = badRequest(`firewallaccessrules.api.validation_error: invalid ${target} provided`, 10022);
   switch (target) {
     case 'ip':
       return isIPv4(value) ? { target, value } : invalid;
@@ -55,7 +75,6 @@ function isReply(value: unknown): value is Reply {
 }
 
 function listRules(request: RestRequest): Reply {
-  const { rules } = rulesOf(request);
   const q = request.query;
   const checks: ((rule: AccessRule) => boolean)[] = [];
   const mode = q.get('mode');
@@ -67,7 +86,7 @@ function listRules(request: RestRequest): Reply {
   const notes = q.get('notes');
   if (notes !== null) checks.push((rule) => rule.notes.toLowerCase().includes(notes.toLowerCase()));
   const matchAny = q.get('match') === 'any';
-  let selected = [...rules.values()].filter((rule) =>
+  let selected = visibleRules(request).filter((rule) =>
     checks.length === 0 ? true : matchAny ? checks.some((check) => check(rule)) : checks.every((check) => check(rule)),
   );
   const order = q.get('order');
@@ -77,7 +96,7 @@ function listRules(request: RestRequest): Reply {
     // Stable sort: equal keys keep creation order, so paging stays consistent.
     selected = [...selected].sort((a, b) => (key(a) < key(b) ? -sign : key(a) > key(b) ? sign : 0));
   }
-  return pageOf(selected, q, { perPage: 20, maxPerPage: 1000 });
+  return pageOf(selected.map((rule) => renderRule(request, rule)), q, { perPage: 20, maxPerPage: REST_LIMITS.accessRulesMaxPerPage.value });
 }
 
 function createRule(request: RestRequest): Reply {
@@ -108,7 +127,7 @@ function createRule(request: RestRequest): Reply {
     scope,
   };
   rules.set(rule.id, rule);
-  return ok(rule);
+  return ok(renderRule(request, rule));
 }
 
 function editRule(request: RestRequest): Reply {
@@ -133,12 +152,12 @@ function editRule(request: RestRequest): Reply {
   rule.mode = mode;
   if (typeof body['notes'] === 'string') rule.notes = body['notes'];
   rule.modified_on = nowIso(request);
-  return ok(rule);
+  return ok(renderRule(request, rule));
 }
 
 function getRule(request: RestRequest): Reply {
   const rule = rulesOf(request).rules.get(request.params['rule_id'] ?? '');
-  return rule === undefined ? ruleNotFound() : ok(rule);
+  return rule === undefined ? ruleNotFound() : ok(renderRule(request, rule));
 }
 
 function deleteRule(request: RestRequest): Reply {

@@ -2,6 +2,7 @@ import { advanceOperation, outstandingOperation, renderOperation } from '../bulk
 import { apiError, badRequest, ok, rateLimited, type Reply } from '../envelope.js';
 import { normaliseListIp } from '../ip.js';
 import type { BulkOperation, IpList, ListItem } from '../models.js';
+import { REST_LIMITS } from '../rest-limits.js';
 import type { RestRequest, Route } from '../router.js';
 import type { AccountState } from '../state.js';
 import { accountOf, isRecord, nowIso } from './scope.js';
@@ -34,6 +35,8 @@ function createList(request: RestRequest): Reply {
   }
   if (body['kind'] !== 'ip') return badRequest('the emulator supports lists of kind "ip" only', 10001);
   if ([...account.lists.values()].some((list) => list.name === name)) return badRequest('a list with this name already exists', 10001);
+  const maxLists = REST_LIMITS.listsPerAccount.value[account.plan];
+  if (account.lists.size >= maxLists) return badRequest(`the account has reached its limit of ${maxLists} custom lists`, 10001);
   const at = nowIso(request);
   const list: IpList = {
     id: request.state.nextId(),
@@ -53,8 +56,9 @@ function createList(request: RestRequest): Reply {
 function listItems(request: RestRequest): Reply {
   const list = listOf(request);
   if (list === undefined) return listNotFound();
+  const maxPerPage = REST_LIMITS.listItemsMaxPerPage.value;
   const perPage = request.query.has('per_page') ? Number(request.query.get('per_page')) : 25;
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 500) return badRequest('per_page must be between 1 and 500', 10001);
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > maxPerPage) return badRequest(`per_page must be between 1 and ${maxPerPage}`, 10001);
   const search = request.query.get('search');
   const cursor = request.query.get('cursor');
   let after = '';
@@ -101,9 +105,9 @@ function totalItems(account: AccountState): number {
 }
 
 /**
- * Starts an asynchronous change. One outstanding operation per account: another one is refused with 429 (cloudflare-docs
- * PR #25671; the error code is unpublished, 10029 is the emulator's choice). Item changes count against the
- * account's list-item budget when the request is accepted.
+ * Starts an asynchronous change. One outstanding operation per account: another one is refused with 429 (L2,
+ * cloudflare-docs PR #25671; the error code is unpublished, 10029 is the emulator's choice: clients decide by status).
+ * The request and its item changes count against the account's 12-hour list budgets (L3) when it is accepted.
  */
 function startOperation(request: RestRequest, list: IpList, changes: number, apply: (list: IpList, at: string) => string | undefined): Reply {
   const { state } = request;
@@ -112,7 +116,7 @@ function startOperation(request: RestRequest, list: IpList, changes: number, app
   if (outstandingOperation(account, state.behaviour, nowMs) !== undefined) {
     return apiError(429, 10029, 'another bulk operation is pending for this account; wait until it completes');
   }
-  const budget = request.takeListItemChanges(account.id, changes);
+  const budget = request.takeListChange(account.id, changes);
   if (!budget.allowed) return rateLimited(budget.retryAfterSeconds ?? 1);
   const operation: BulkOperation = {
     id: state.nextId(),
@@ -127,7 +131,8 @@ function startOperation(request: RestRequest, list: IpList, changes: number, app
     },
   };
   account.bulkOperations.set(operation.id, operation);
-  return ok({ operation_id: operation.id });
+  // L1: an accepted asynchronous operation answers 201 (docs); 200 is the alternative clients must also accept.
+  return { ...ok({ operation_id: operation.id }), status: state.behaviour.asyncListStatus };
 }
 
 function upsertItems(request: RestRequest, replace: boolean): Reply {
@@ -136,7 +141,7 @@ function upsertItems(request: RestRequest, replace: boolean): Reply {
   const items = readItems(request.body);
   if (!Array.isArray(items)) return items;
   const account = accountOf(request);
-  const max = request.state.behaviour.maxListItemsPerAccount;
+  const max = request.state.behaviour.maxListItemsPerAccount ?? REST_LIMITS.listItemsPerAccount.value[account.plan];
   const changes = replace ? items.length + list.items.size : items.length;
   return startOperation(request, list, changes, (target, at) => {
     const byIp = new Map([...target.items.values()].map((item) => [item.ip, item]));

@@ -1,22 +1,25 @@
-import { apiError, badRequest, notEntitled, ok, type Reply } from '../envelope.js';
+import { apiError, badRequest, ok, paginate, type Reply } from '../envelope.js';
 import { isIPv4, isIPv6, parseCidr } from '../ip.js';
 import type { Lockdown, LockdownConfiguration } from '../models.js';
-import { LOCKDOWN_RULE_LIMIT, PLAN_NAMES } from '../plans.js';
+import { REST_LIMITS } from '../rest-limits.js';
 import type { RestRequest, Route } from '../router.js';
-import { pageOf } from './pagination.js';
+import { readPage } from './pagination.js';
 import { isRecord, nowIso, zoneOf } from './scope.js';
 
-/** Zone Lockdown (reference §5.1): Pro and above; 3 / 10 / 200 rules on Pro / Business / Enterprise. */
+/** Zone Lockdown (K1): Pro and above; 3 / 10 / 200 rules on Pro / Business / Enterprise (rest-limits.ts). */
 
 const READ = ['Firewall Services Read', 'Firewall Services Write'];
 const WRITE = ['Firewall Services Write'];
 const BASE = '/zones/:zone_id/firewall/lockdowns';
 
-const lockdownNotFound = (): Reply => apiError(404, 10001, 'lockdown not found');
+const lockdownNotFound = (): Reply => apiError(404, 10001, 'zonelockdown.api.not_found');
+/** K1: the wording is attested, the code is not (10020 is the emulator's choice; clients key on status and wording). */
+const notEntitled = (): Reply => apiError(403, 10020, 'zonelockdown.api.not_entitled.max_rules');
+
+const maxRules = (request: RestRequest): number => REST_LIMITS.lockdownRules.value[zoneOf(request).plan];
 
 function gate(request: RestRequest): Reply | undefined {
-  const zone = zoneOf(request);
-  return LOCKDOWN_RULE_LIMIT[zone.plan] === 0 ? notEntitled('Zone Lockdown', PLAN_NAMES[zone.plan]) : undefined;
+  return maxRules(request) === 0 ? notEntitled() : undefined;
 }
 
 function readBody(body: unknown): { urls: string[]; configurations: LockdownConfiguration[]; description?: string; paused?: boolean; priority?: number } | Reply {
@@ -35,6 +38,8 @@ function readBody(body: unknown): { urls: string[]; configurations: LockdownConf
     if (!valid) return badRequest(`invalid lockdown configuration ${JSON.stringify(entry)}`, 10001);
     checked.push({ target: target as 'ip' | 'ip_range', value });
   }
+  const maxIps = REST_LIMITS.lockdownIpsPerRule.value;
+  if (checked.length > maxIps) return badRequest(`zonelockdown.api.validation=max ${maxIps} IP/CIDRs exceeded`, 10001);
   return {
     urls,
     configurations: checked,
@@ -46,6 +51,12 @@ function readBody(body: unknown): { urls: string[]; configurations: LockdownConf
 
 function listLockdowns(request: RestRequest): Reply {
   const q = request.query;
+  // K1: per_page must be 1 or a multiple of 5.
+  const paging = readPage(q, { perPage: 20, maxPerPage: REST_LIMITS.lockdownMaxPerPage.value });
+  if ('status' in paging) return paging;
+  if (paging.perPage !== 1 && paging.perPage % 5 !== 0) return badRequest('per_page must be 1 or a multiple of 5', 1004);
+  // K1 unknown: whether a Free zone's listing is refused or empty (switch `lockdownFreeListing`).
+  if (maxRules(request) === 0) return request.state.behaviour.lockdownFreeListing === 'empty' ? paginate([], paging.page, paging.perPage) : notEntitled();
   const ip = q.get('ip') ?? q.get('ip_search');
   const uri = q.get('uri_search');
   const description = q.get('description');
@@ -57,16 +68,14 @@ function listLockdowns(request: RestRequest): Reply {
       (description === null || rule.description === description) &&
       (descriptionSearch === null || rule.description.toLowerCase().includes(descriptionSearch.toLowerCase())),
   );
-  return pageOf(rules, q, { perPage: 20, maxPerPage: 1000 });
+  return paginate(rules, paging.page, paging.perPage);
 }
 
 function createLockdown(request: RestRequest): Reply {
   const zone = zoneOf(request);
   const input = readBody(request.body);
   if ('status' in input) return input;
-  if (zone.lockdowns.size >= LOCKDOWN_RULE_LIMIT[zone.plan]) {
-    return badRequest(`the zone has reached its limit of ${LOCKDOWN_RULE_LIMIT[zone.plan]} Zone Lockdown rules`, 10001);
-  }
+  if (zone.lockdowns.size >= maxRules(request)) return notEntitled();
   const at = nowIso(request);
   const rule: Lockdown = {
     id: request.state.nextId(),
@@ -101,7 +110,7 @@ function gated(handler: (request: RestRequest) => Reply): (request: RestRequest)
 }
 
 export const LOCKDOWN_ROUTES: Route[] = [
-  { method: 'GET', path: BASE, permissions: READ, handle: gated(listLockdowns) },
+  { method: 'GET', path: BASE, permissions: READ, handle: listLockdowns },
   { method: 'POST', path: BASE, permissions: WRITE, handle: gated(createLockdown) },
   {
     method: 'GET',

@@ -11,7 +11,7 @@ function verified(request: RestRequest): Reply {
       ...(token.expiresOn !== undefined ? { expires_on: token.expiresOn } : {}),
     },
     undefined,
-    [{ code: 10000, message: 'This API Token is valid and active' }],
+    [{ code: 10000, message: 'This API Token is valid and active', type: null }],
   );
 }
 
@@ -20,8 +20,8 @@ export const TOKEN_ROUTES: Route[] = [
     method: 'GET',
     path: '/user/tokens/verify',
     permissions: [],
-    // Account-owned tokens are not user tokens: /user/tokens/verify rejects them (reference §7).
-    handle: (request) => (request.token.kind === 'account' ? invalidToken(request.state.behaviour.invalidTokenStatus) : verified(request)),
+    // Account-owned tokens are not user tokens: /user/tokens/verify answers 401 code 1000 (R4).
+    handle: (request) => (request.token.kind === 'account' ? invalidToken() : verified(request)),
   },
   {
     method: 'GET',
@@ -30,6 +30,6 @@ export const TOKEN_ROUTES: Route[] = [
     handle: (request) =>
       request.token.kind === 'account' && request.token.accountId === request.params['account_id']
         ? verified(request)
-        : invalidToken(request.state.behaviour.invalidTokenStatus),
+        : invalidToken(),
   },
 ];

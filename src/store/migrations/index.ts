@@ -150,4 +150,15 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         ON firewall_events (zone_id, datetime, ray_name, rule_id, source, action);
     `,
   },
+  {
+    version: 5,
+    name: 'settled pull coverage',
+    sql: `
+      -- Rows arrive minutes after their time (field reports G10): only [covered_from, settled_to) is final.
+      -- Earlier pulls left their newest 120 s unread and queried at about last_pull_at, so rows more than 10 minutes
+      -- (the default pull.overlap) older than that pull count as settled; the next pull re-reads the rest.
+      ALTER TABLE pull_state ADD COLUMN settled_to INTEGER NOT NULL DEFAULT 0;
+      UPDATE pull_state SET settled_to = MAX(covered_from, MIN(covered_to, last_pull_at - 600));
+    `,
+  },
 ];

@@ -1,0 +1,82 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { insertAnalytics, queryStore } from '../helpers/store.js';
+import { addHolds, DAY, emulatorObjectIds, seedCloudflare, startPurgeHome, ZONE_Z, type PurgeHome } from './purge-cloudflare-fixture.js';
+
+let ctx: PurgeHome;
+beforeEach(async () => {
+  ctx = await startPurgeHome(5000);
+});
+afterEach(() => ctx.close());
+const store = () => join(ctx.home, 'luxeret.db');
+
+describe('a hold in any spelling keeps what it names', () => {
+  it('holds written as IPv4-mapped/compatible IPv6 keep the IPv4 rule and list item through dry run and purge', async () => {
+    const fixture = seedCloudflare(ctx.emulator, store(), new Date());
+    await addHolds(ctx.env, fixture);
+    for (const ip of ['::ffff:203.0.113.10', '::FFFF:c612:101', '::198.51.100.0/120']) {
+      expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request'], { env: ctx.env })).code).toBe(0);
+    }
+    const dry = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env: ctx.env })).stdout) as { locations: { id: string; planned: number; held: number }[] };
+    expect(dry.locations.find((l) => l.id === 'cloudflare/access-rules')).toMatchObject({ planned: fixture.expectedRuleDeletes.length - 2, held: 3 });
+    expect(dry.locations.find((l) => l.id === 'cloudflare/list-items')).toMatchObject({ planned: fixture.expectedItemDeletes.length - 1, held: 2 });
+    expect((await runCli(['purge'], { env: ctx.env })).code).toBe(0);
+    const after = emulatorObjectIds(ctx.emulator);
+    expect(after.rules).toEqual(expect.arrayContaining([fixture.ids['old_block'], fixture.ids['old_range']]));
+    expect(after.items).toContain(fixture.ids['item_old']);
+  });
+
+  it('keeps an hourly analytics row when its hour overlaps the hold range, though its start lies before it', async () => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    const hour = new Date(Math.floor((Date.now() - 40 * DAY) / 3_600_000) * 3_600_000);
+    insertAnalytics(store(), [
+      { zone: ZONE_Z, hour, ip: '198.18.9.9', country: 'KR', requests: 3 },
+      { zone: ZONE_Z, hour: new Date(hour.getTime() - 3_600_000), ip: '198.18.9.9', country: 'KR', requests: 4 },
+    ]);
+    const from = new Date(hour.getTime() + 30 * 60_000).toISOString();
+    const to = new Date(hour.getTime() + 45 * 60_000).toISOString();
+    expect((await runCli(['hold', 'add', '--ip', '198.18.9.9', '--from', from, '--to', to, '--reason', 'Police request'], { env: ctx.env })).code).toBe(0);
+    expect((await runCli(['purge'], { env: ctx.env })).code).toBe(0);
+    const left = queryStore<{ hour: number }>(store(), 'SELECT hour FROM http_analytics');
+    expect(left).toEqual([{ hour: hour.getTime() / 1000 }]);
+  });
+});
+
+describe('time options and bad input', () => {
+  it('reads a bare --until as midnight UTC by default and in the configured zone otherwise, echoing the instant', async () => {
+    const utc = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01', '--reason', 'Police request', '--json'], { env: ctx.env });
+    expect(utc.code).toBe(0);
+    expect(utc.stderr).toContain('--until 2027-06-01 read as 2027-06-01T00:00:00.000Z (UTC)');
+    expect(JSON.parse(utc.stdout).until).toBe('2027-06-01T00:00:00.000Z');
+    appendFileSync(join(ctx.home, 'config.yaml'), 'timezone: Asia/Seoul\n');
+    const seoul = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01', '--reason', 'Police request', '--json'], { env: ctx.env });
+    expect(seoul.stderr).toContain('read as 2027-05-31T15:00:00.000Z (Asia/Seoul)');
+    expect(JSON.parse(seoul.stdout).until).toBe('2027-05-31T15:00:00.000Z');
+    const explicit = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01T00:00:00Z', '--reason', 'Police request', '--json'], { env: ctx.env });
+    expect(explicit.stderr).not.toContain('read as');
+    expect(JSON.parse(explicit.stdout).until).toBe('2027-06-01T00:00:00.000Z');
+  });
+
+  it.each([
+    ['an IP in the reason (mapped)', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'see ::ffff:203.0.113.7 in the log']],
+    ['an IP in the reason (with port)', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'client=203.0.113.7:443']],
+    ['a malformed time', ['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-02-30', '--reason', 'Police request']],
+    ['a time in no known form', ['purge', '--dry-run', '--as-of', 'tomorrow']],
+    ['an absurd duration', ['pull', '--since', '200000000d']],
+  ])('%s: exit 2 with a message naming it, nothing changed', async (_name, argv) => {
+    const before = queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM audit_log')[0]!.n;
+    const result = await runCli(argv, { env: ctx.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain('bug');
+    expect(queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM audit_log')[0]!.n).toBe(before);
+  });
+
+  it('an absurd retention is a configuration error (exit 2), not a crash', async () => {
+    writeFileSync(join(ctx.home, 'config.yaml'), 'retention:\n  firewall_events: 200000000d\n');
+    const result = await runCli(['purge', '--dry-run'], { env: ctx.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('retention.firewall_events');
+  });
+});
