@@ -9,3 +9,20 @@ export function canonicalJson(value: unknown): string {
   if (text === undefined) throw new TypeError('value cannot be canonicalised as JSON');
   return text;
 }
+
+/**
+ * The canonical JSON of a plain object, and of the same object without the `omit` keys, from one serialisation of
+ * its members: verify needs both (the line as it must be written, and the bytes that were hashed and signed).
+ */
+export function canonicalJsonPair(object: Record<string, unknown>, omit: readonly string[]): { whole: string; without: string } {
+  const whole: string[] = [];
+  const without: string[] = [];
+  for (const key of Object.keys(object).sort()) {
+    const value = object[key];
+    if (value === undefined) continue;
+    const member = `${canonicalJson(key)}:${canonicalJson(value)}`;
+    whole.push(member);
+    if (!omit.includes(key)) without.push(member);
+  }
+  return { whole: `{${whole.join(',')}}`, without: `{${without.join(',')}}` };
+}

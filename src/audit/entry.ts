@@ -47,6 +47,8 @@ export interface AuditSigner {
   privateKey: KeyObject;
   actor: string;
   now: () => Date;
+  /** The subject-hash secret: keys the hash of free text (a server's error message) that may not enter the log. */
+  textSecret?: Buffer;
 }
 
 /** The signed head checkpoint: entry count and last hash, so a truncated tail is detectable. */

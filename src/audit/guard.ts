@@ -34,19 +34,32 @@ export function findForbiddenContent(value: unknown, path = '$'): string | undef
   return `${path} is a ${typeof value}, not JSON`;
 }
 
-/** Whether the text holds something node:net accepts as an IPv4 or IPv6 address (or CIDR / host:port around one). */
+/**
+ * Whether the text holds something that reads as an IPv4 or IPv6 address (or CIDR / host:port around one): what
+ * node:net accepts, and also the non-canonical IPv4 spellings other parsers accept (leading zeros, hex parts:
+ * `203.0.113.005`, `0xcb.0.113.5`), which node:net rejects.
+ */
 export function containsRawIp(text: string): boolean {
   // Tokens are the longest runs of characters an address can be written with; '%' keeps IPv6 zone ids attached.
-  for (const token of text.split(/[^0-9A-Fa-f:.%]+/)) {
+  for (const token of text.split(/[^0-9A-Fa-fxX:.%]+/)) {
     if (token.length < 2) continue;
     const trimmed = token.replace(/^\.+|\.+$/g, '');
-    if (isIP(trimmed) !== 0) return true;
+    if (isIP(trimmed) !== 0 || isLooseIpv4(trimmed)) return true;
     // 203.0.113.5:443, ::ffff:203.0.113.5 pieces, trailing punctuation.
-    for (const piece of trimmed.split(':')) if (isIP(piece.replace(/^\.+|\.+$/g, '')) === 4) return true;
+    for (const piece of trimmed.split(':')) {
+      const bare = piece.replace(/^\.+|\.+$/g, '');
+      if (isIP(bare) === 4 || isLooseIpv4(bare)) return true;
+    }
     const unzoned = trimmed.split('%')[0] ?? '';
     if (unzoned !== trimmed && isIP(unzoned) !== 0) return true;
   }
   return false;
+}
+
+/** Four dot-separated parts of 0–255 however written: decimal with leading zeros, or 0x hex (as inet_aton reads them). */
+function isLooseIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((part) => /^(?:\d{1,4}|0[xX][0-9a-fA-F]{1,2})$/.test(part) && Number(part) <= 255);
 }
 
 function checkString(text: string, path: string): string | undefined {

@@ -20,7 +20,8 @@ export function assertKeysDirIsOurs(paths: KeyPaths, storeExisted: boolean): voi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  const known = new Set([paths.signingKey, paths.publicKey, paths.subjectSecret].map((path) => basename(path)));
+  // `<key>.next` is a key rotation's staged key (key-rotation.ts), finished or discarded by the next signing command.
+  const known = new Set([paths.signingKey, `${paths.signingKey}.next`, paths.publicKey, paths.subjectSecret].map((path) => basename(path)));
   for (const name of names) {
     const path = join(paths.keysDir, name);
     if (!known.has(name)) refuse(path, 'is not a file init makes');

@@ -1,6 +1,8 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { KeyError } from '../errors.js';
+
+export { keyFingerprint } from './key-entries.js';
 
 export interface KeyPaths {
   readonly keysDir: string;
@@ -65,11 +67,6 @@ export function publicKeyPem(key: KeyObject): string {
   return pub.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-/** SHA-256 over the DER public key, as `SHA256:<hex>`: what an auditor compares out of band. */
-export function keyFingerprint(key: KeyObject): string {
-  const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return 'SHA256:' + createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
-}
 
 /** Whether the private key file is readable by its owner only. */
 export function isPrivateKeyProtected(path: string): boolean {

@@ -2,8 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Db } from '../store/db.js';
 import { canonicalJson } from './canonical-json.js';
-import { buildCanonicalBytes, GENESIS_HASH, hasValidSignature, hashBytes, type AuditSigner } from './entry.js';
-import { AuditContentError, appendAuditEntry, findOpenIntents, readAuditEntries, readAuditHead } from './log.js';
+import { buildAuditEntry, buildAuditHead, buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hasValidSignature, hashBytes, type AuditSigner } from './entry.js';
+import { encodePublicKey, keyFingerprint } from './key-entries.js';
+import { AuditContentError, appendAuditEntry, appendKeyRotation, ensureAuditGenesis, findOpenIntents, readAuditEntries, readAuditHead, readAuditHeadText, readAuditLines } from './log.js';
+import { verifyAuditLog } from './verify.js';
 import { useTempStore } from '../../test/helpers/store.js';
 
 const keys = generateKeyPairSync('ed25519');
@@ -27,21 +29,25 @@ describe('appendAuditEntry', () => {
       location: 'local/firewall-events',
       counts: { planned: 3, deleted: 3 },
     });
-    expect(first).toMatchObject({ v: 1, seq: 1, prev_hash: GENESIS_HASH, actor: 'ops@example-host', time: '2025-03-01T00:00:00.000Z', details: null });
-    expect(second).toMatchObject({ seq: 2, prev_hash: first.hash, time: '2025-03-01T00:00:01.500Z' });
+    // The first append to a log writes its genesis entry first.
+    const [genesis] = readAuditEntries(db);
+    expect(genesis).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH, event: 'audit.genesis', command: 'hold add' });
+    expect(genesis!.details).toEqual({ public_key: encodePublicKey(keys.publicKey), key_fingerprint: keyFingerprint(keys.publicKey), store_created_at: '2025-03-01T00:00:00.000Z' });
+    expect(first).toMatchObject({ v: 1, seq: 2, prev_hash: genesis!.hash, actor: 'ops@example-host', time: '2025-03-01T00:00:00.000Z', details: null });
+    expect(second).toMatchObject({ seq: 3, prev_hash: first.hash, time: '2025-03-01T00:00:01.500Z' });
     for (const entry of [first, second]) {
       const bytes = buildCanonicalBytes(entry);
       expect(entry.hash).toBe(hashBytes(bytes));
       expect(hasValidSignature(bytes, entry.signature, keys.publicKey)).toBe(true);
     }
-    expect(readAuditEntries(db)).toEqual([first, second]);
+    expect(readAuditEntries(db)).toEqual([genesis, first, second]);
     expect(readAuditEntries(db, { since: new Date('2025-03-01T00:00:01Z') })).toEqual([second]);
-    expect(readAuditHead(db)).toMatchObject({ type: 'head', count: 2, last_hash: second.hash, time: '2025-03-01T00:00:01.500Z' });
+    expect(readAuditHead(db)).toMatchObject({ type: 'head', count: 3, last_hash: second.hash, time: '2025-03-01T00:00:01.500Z' });
   });
 
   it('stores each entry as canonical JSON', () => {
     const entry = appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add', details: { b: 1, a: 'ü' } });
-    const row = db.prepare('SELECT entry, hash FROM audit_log').get() as { entry: string; hash: string };
+    const row = db.prepare('SELECT entry, hash FROM audit_log WHERE seq = ?').get(entry.seq) as { entry: string; hash: string };
     expect(row.entry).toBe(canonicalJson(entry));
     expect(row.hash).toBe(entry.hash);
   });
@@ -55,7 +61,7 @@ describe('appendAuditEntry', () => {
         throw new Error('deletion failed');
       })(),
     ).toThrow('deletion failed');
-    expect(readAuditEntries(db)).toHaveLength(1);
+    expect(readAuditEntries(db)).toHaveLength(2);
     expect(readAuditHead(db)).toEqual(headBefore);
   });
 
@@ -69,6 +75,11 @@ describe('appendAuditEntry', () => {
     ['location', { location: 'local/10.0.0.1' }],
     ['detail key', { details: { '192.0.2.1': 1 } }],
     ['zone id', { reason: 'fe80::1%eth0' }],
+    ['leading zeros', { reason: 'blocked 203.0.113.005' }],
+    ['leading zeros in every part', { reason: '010.000.000.001/8' }],
+    ['hex parts', { reason: 'from 0xcb.0.113.5' }],
+    ['mapped IPv6 with leading zeros', { reason: '::ffff:203.000.113.005' }],
+    ['IPv6 with leading zeros in groups', { reason: '2001:0DB8:0000:0000::0001' }],
   ])('refuses a raw IP in %s', (_name, extra) => {
     expect(() => appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add', ...extra })).toThrow(AuditContentError);
     expect(readAuditEntries(db)).toEqual([]);
@@ -99,13 +110,13 @@ describe('appendAuditEntry', () => {
       reason: 'Retention ended; café 한국어 😀 "quotes" \\ and a new\nline',
       details: { oldest: '2025-01-01T00:00:00Z', count: 12, share: 0.25, ids: ['deadbeef', 'cafe'], mac: 'aa:bb:cc:dd:ee:ff' },
     });
-    expect(entry.seq).toBe(1);
+    expect(entry.seq).toBe(2);
   });
 
   it('refuses to extend a log whose tail no longer matches the signed head', () => {
     appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
     appendAuditEntry(db, signer, { event: 'hold.release', command: 'hold release' });
-    db.prepare('DELETE FROM audit_log WHERE seq = 2').run();
+    db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
     expect(() => appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' })).toThrow(/does not match its signed head/);
   });
 });
@@ -118,8 +129,8 @@ describe('findOpenIntents', () => {
     appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
     appendAuditEntry(db, signer, { event: 'cloudflare.delete.intent', command: 'purge', run_id: 'later' });
     expect(findOpenIntents(db).map((e) => [e.seq, e.run_id])).toEqual([
-      [2, 'crashed'],
-      [5, 'later'],
+      [3, 'crashed'],
+      [6, 'later'],
     ]);
   });
 
@@ -135,9 +146,53 @@ describe('appendAuditEntry across connections', () => {
       for (let i = 0; i < 10; i++) {
         appendAuditEntry(i % 2 === 0 ? db : other, signer, { event: 'hold.add', command: 'hold add' });
       }
-      expect(readAuditEntries(other).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(readAuditEntries(other).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     } finally {
       other.close();
     }
+  });
+});
+
+describe('genesis in the store', () => {
+  const verifyStore = () => verifyAuditLog(readAuditLines(db), keys.publicKey, readAuditHeadText(db));
+
+  it('is written once, by init or the first append, and verify requires it', () => {
+    expect(ensureAuditGenesis(db, signer, 'init')).toMatchObject({ seq: 1, event: 'audit.genesis', command: 'init' });
+    expect(ensureAuditGenesis(db, signer, 'init')).toBeUndefined();
+    appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
+    expect(verifyStore()).toMatchObject({ ok: true, genesis: 'verified', entries: 2 });
+  });
+
+  it('refuses to append to a wiped log, and verify calls it broken', () => {
+    appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
+    db.exec('DELETE FROM audit_log; DELETE FROM audit_head;');
+    expect(() => appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' })).toThrow(/lost its genesis entry \(seq 1\): it may have been wiped/);
+    expect(() => ensureAuditGenesis(db, signer, 'init')).toThrow(/lost its genesis entry/);
+    expect(readAuditEntries(db)).toEqual([]);
+    expect(verifyStore().errors).toEqual([{ entry: 0, line: 0, reason: 'no genesis: the log is empty; it may have been wiped' }]);
+  });
+
+  it('adopts a log written before genesis entries existed, once', () => {
+    // A store of the old tool: entries from seq 1 and no genesis, nor any record of one.
+    const old = [buildAuditEntry(undefined, signer, { event: 'hold.add', command: 'hold add' })];
+    old.push(buildAuditEntry(old[0], signer, { event: 'hold.release', command: 'hold release' }));
+    for (const entry of old) db.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)').run(entry.seq, canonicalJson(entry), entry.hash);
+    db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?)').run(canonicalJson(buildAuditHead(2, old[1]!.hash, signer)));
+    expect(verifyStore().errors[0]!.reason).toMatch(/^no genesis: its first entry is a "hold.add" entry/);
+
+    const genesis = ensureAuditGenesis(db, signer, 'init');
+    expect(genesis).toMatchObject({ seq: 3, details: { adopted_entries: 2, store_created_at: old[0]!.time } });
+    expect(verifyStore()).toMatchObject({ ok: true, genesis: 'adopted' });
+  });
+
+  it('signs the head of a key rotation with the new key, which alone can extend the log', () => {
+    const next = generateKeyPairSync('ed25519');
+    appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
+    const rotation = appendKeyRotation(db, signer, next.privateKey, 'scheduled');
+    expect(rotation).toMatchObject({ seq: 3, event: 'keys.rotate', reason: 'scheduled', details: { new_key_fingerprint: keyFingerprint(next.publicKey) } });
+    const head = readAuditHead(db)!;
+    expect(hasValidSignature(buildHeadBytes(head), head.signature, next.publicKey)).toBe(true);
+    appendAuditEntry(db, { ...signer, privateKey: next.privateKey }, { event: 'hold.add', command: 'hold add' });
+    expect(verifyStore()).toMatchObject({ ok: true, keys: [{ from_seq: 1 }, { from_seq: 4, fingerprint: keyFingerprint(next.publicKey) }] });
   });
 });

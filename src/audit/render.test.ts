@@ -52,6 +52,8 @@ describe('renderVerification', () => {
         ok: false,
         entries: 9,
         head: 'verified',
+        genesis: 'verified',
+        keys: [{ fingerprint: 'SHA256:aa', from_seq: 1 }],
         errors: [
           { entry: 7, line: 6, reason: 'sequence gap: expected seq 6, found 7 (seq 6 missing: deleted?)' },
           { entry: 7, line: 6, reason: 'prev_hash does not match' },
@@ -63,10 +65,17 @@ describe('renderVerification', () => {
       "BROKEN: audit.jsonl: 9 entries checked, 2 problem(s).
       First broken entry: seq 7 (line 6): sequence gap: expected seq 6, found 7 (seq 6 missing: deleted?)
         also seq 7 (line 6): prev_hash does not match
+      Key: SHA256:aa (the key given)
       "
     `);
-    expect(renderVerification({ ok: true, entries: 3, head: 'verified', errors: [] }, 'store')).toBe(
-      'OK: store: 3 entries intact (every signature, hash link and sequence number checked; the signed head checkpoint matches the tail).\n',
+    const keys = [
+      { fingerprint: 'SHA256:aa', from_seq: 1 },
+      { fingerprint: 'SHA256:bb', from_seq: 3 },
+    ];
+    expect(renderVerification({ ok: true, entries: 3, head: 'verified', errors: [], genesis: 'verified', keys }, 'store', 'genesis')).toBe(
+      "OK: store: 3 entries intact (every line's bytes, signature, hash link and sequence number checked; the genesis entry; the signed head checkpoint matches the tail).\n" +
+        'Key: SHA256:aa (named by the genesis entry: compare it with the fingerprint lodged when the log began)\n' +
+        '  rotated at seq 2 to SHA256:bb\n',
     );
   });
 });

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { AuditEntry } from './entry.js';
+import { GENESIS_EVENT, ROTATION_EVENT } from './key-entries.js';
 import type { AuditVerification } from './verify.js';
 
 /** A table of entries for people: one row per entry, counts as `key=value`. */
@@ -11,9 +12,17 @@ export function renderAuditTable(entries: readonly AuditEntry[]): string {
   });
   for (const e of entries) {
     const counts = e.counts ? Object.entries(e.counts).map(([key, value]) => `${key}=${value}`).join(' ') : '';
-    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, e.reason ?? '', e.run_id ? e.run_id.slice(0, 8) : '']);
+    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, describeReason(e), e.run_id ? e.run_id.slice(0, 8) : '']);
   }
   return table.toString() + '\n';
+}
+
+/** The reason, and for the entries that change the signing key, which key: an auditor must not miss those. */
+function describeReason(entry: AuditEntry): string {
+  const details = entry.details ?? {};
+  if (entry.event === ROTATION_EVENT) return `KEY ROTATED to ${String(details.new_key_fingerprint)}: ${entry.reason ?? ''}`;
+  if (entry.event === GENESIS_EVENT) return `LOG STARTS, key ${String(details.key_fingerprint)}`;
+  return entry.reason ?? '';
 }
 
 /** Entries as a JSON array (keys in canonical order, as stored). */
@@ -21,19 +30,29 @@ export function renderAuditJson(entries: readonly AuditEntry[]): string {
   return JSON.stringify(entries, null, 2) + '\n';
 }
 
-/** The verdict for people: intact, or the first broken entry and why, then any further problems. */
-export function renderVerification(result: AuditVerification, source: string): string {
+/**
+ * The verdict for people: intact, or the first broken entry and why, then any further problems. `keySource` says
+ * where the first key came from, so the reader knows which fingerprint to compare with a lodged one.
+ */
+export function renderVerification(result: AuditVerification, source: string, keySource: 'given' | 'genesis' = 'given'): string {
   const headText = {
     verified: 'the signed head checkpoint matches the tail',
     absent: 'no head checkpoint was checked',
     broken: 'the head checkpoint does NOT match',
   }[result.head];
+  const lines: string[] = [];
   if (result.ok) {
-    return `OK: ${source}: ${result.entries} entries intact (every signature, hash link and sequence number checked; ${headText}).\n`;
+    const genesis = result.genesis === 'adopted' ? 'a genesis entry that adopts the entries written before genesis entries existed' : 'the genesis entry';
+    const lodged = result.lodged_head === 'verified' ? '; the log extends the lodged head' : '';
+    lines.push(`OK: ${source}: ${result.entries} entries intact (every line's bytes, signature, hash link and sequence number checked; ${genesis}; ${headText}${lodged}).`);
+  } else {
+    const [first, ...rest] = result.errors;
+    lines.push(`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`);
+    if (first) lines.push(`First broken entry: seq ${first.entry} (line ${first.line}): ${first.reason}`);
+    for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
   }
-  const [first, ...rest] = result.errors;
-  const lines = [`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`];
-  if (first) lines.push(`First broken entry: seq ${first.entry} (line ${first.line}): ${first.reason}`);
-  for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
+  const [start, ...rotated] = result.keys;
+  if (start) lines.push(`Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`);
+  for (const key of rotated) lines.push(`  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
   return lines.join('\n') + '\n';
 }

@@ -3,10 +3,12 @@ import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../worker-url.js';
 import { exportRawPublicKey, verifyEd25519 } from './ed25519.js';
 
-/** Messages and their 64-byte signatures, index by index, all by one key. */
+/** Messages and their 64-byte signatures, index by index, all by one key (the pool's, unless the batch names one). */
 export interface SignatureBatch {
   readonly messages: readonly Buffer[];
   readonly signatures: readonly Buffer[];
+  /** A log that rotated its key is checked in batches that each stay within one key. */
+  readonly publicKey?: KeyObject;
 }
 
 /** A batch as it crosses to a worker: three transferred buffers instead of a clone per message. */
@@ -16,6 +18,8 @@ export interface PackedBatch {
   readonly ends: Uint32Array<ArrayBuffer>;
   readonly signatures: Uint8Array<ArrayBuffer>;
   readonly messages: Uint8Array<ArrayBuffer>;
+  /** Raw 32-byte key of this batch, when it is not the pool's. */
+  readonly publicKey?: Uint8Array;
 }
 
 export interface SignaturePool {
@@ -42,7 +46,7 @@ export function startSignaturePool(publicKey: KeyObject, size: number, options: 
   let checkedHere = 0;
   const checkHere = (batch: SignatureBatch) => {
     checkedHere += 1;
-    return batch.messages.map((message, i) => verifyEd25519(message, batch.signatures[i]!, publicKey));
+    return batch.messages.map((message, i) => verifyEd25519(message, batch.signatures[i]!, batch.publicKey ?? publicKey));
   };
   const jobs = new Map<number, Job>();
   let live: Worker[] = [];
@@ -99,5 +103,5 @@ function packBatch(id: number, batch: SignatureBatch): PackedBatch {
     ends[i] = end;
     signatures.set(signature, 64 * i);
   });
-  return { id, ends, signatures, messages };
+  return batch.publicKey === undefined ? { id, ends, signatures, messages } : { id, ends, signatures, messages, publicKey: exportRawPublicKey(batch.publicKey) };
 }

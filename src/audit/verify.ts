@@ -1,7 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditEntry, type AuditHead } from './entry.js';
-import { startSignaturePool } from './signature-pool.js';
+import { canonicalJson, canonicalJsonPair } from './canonical-json.js';
+import { buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditHead } from './entry.js';
+import { GENESIS_EVENT, keyFingerprint, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
+import { startSignaturePool, type SignatureBatch } from './signature-pool.js';
 
 /** One problem found: `entry` is the seq the entry claims (or its line when it has none), `line` its 1-based position. */
 export interface AuditVerifyError {
@@ -11,6 +13,14 @@ export interface AuditVerifyError {
 }
 
 export type HeadStatus = 'verified' | 'absent' | 'broken';
+/** 'adopted': the genesis came late, in a log started before genesis entries existed (see docs/audit.md). */
+export type GenesisStatus = 'verified' | 'adopted' | 'absent' | 'broken';
+
+/** One signing key of the log: the first from seq 1, then one per rotation whose own signature holds. */
+export interface KeyPeriod {
+  fingerprint: string;
+  from_seq: number;
+}
 
 export interface AuditVerification {
   ok: boolean;
@@ -20,29 +30,39 @@ export interface AuditVerification {
   errors: AuditVerifyError[];
   /** Whether a signed head checkpoint was checked against the tail. */
   head: HeadStatus;
+  genesis: GenesisStatus;
+  /** The keys in force, in order: verify starts from the given (or genesis) key and switches at each valid rotation. */
+  keys: KeyPeriod[];
+  /** Whether the heads lodged elsewhere (VerifyOptions.lodgedHeads) are extended by this log; absent when none was given. */
+  lodged_head?: 'verified' | 'broken';
 }
 
 export interface VerifyOptions {
   /** A non-empty log without a head checkpoint cannot rule out a truncated tail: count that as an error. Default true. */
   requireHead?: boolean;
+  /** Head checkpoints lodged elsewhere earlier (export lines, or parsed): the log must still extend each. */
+  lodgedHeads?: readonly unknown[];
 }
 
 const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
- * Checks every signature, every hash link and the sequence of an audit log, trusting nothing but `publicKey`,
- * and compares the tail with the signed head checkpoint (count and last hash) when one is given. `entries` are
- * parsed entries or export lines still as text (splitAuditExport), parsed here as each is checked.
+ * Checks every line's bytes, every signature, every hash link and the sequence of an audit log, and compares the
+ * tail with the signed head checkpoint. Trusts nothing but `publicKey` (or, when none is given, the key the
+ * genesis entry names), switching key at each rotation entry whose own signature holds. `entries` are parsed
+ * entries or export lines still as text (splitAuditExport), parsed here as each is checked.
  */
 export function verifyAuditLog(
   entries: readonly unknown[],
-  publicKey: KeyObject,
+  publicKey: KeyObject | undefined,
   head?: unknown,
   options: VerifyOptions = {},
 ): AuditVerification {
-  const prepared = entries.map(prepareEntry);
-  const signed = prepared.map((p) => p.bytes !== undefined && hasValidSignature(p.bytes, p.signature, publicKey));
-  return assembleVerification(entries, prepared, signed, publicKey, head, options);
+  const start = publicKey ?? findGenesisKey(entries);
+  const keys = trackKeys(start);
+  const prepared = entries.map((entry) => keys.next(prepareEntry(entry)));
+  const signed = prepared.map((p) => p.bytes !== undefined && p.key !== undefined && hasValidSignature(p.bytes, p.signature, p.key));
+  return assembleVerification(entries, prepared, signed, start, publicKey !== undefined, head, options);
 }
 
 /** Below this many entries, starting worker threads costs more than it saves. */
@@ -53,36 +73,49 @@ const BATCH_SIZE = 512;
 /**
  * The same verdict as verifyAuditLog, with the signature checks spread over worker threads (one per core by
  * default), so a long log verifies on every core: this thread prepares each batch (canonical bytes, hash) and
- * hands it on while the workers check the ones before.
+ * hands it on while the workers check the ones before. A batch never spans a key rotation.
  */
 export async function verifyAuditLogAsync(
   entries: readonly unknown[],
-  publicKey: KeyObject,
+  publicKey: KeyObject | undefined,
   head?: unknown,
   options: VerifyOptions & { workers?: number } = {},
 ): Promise<AuditVerification> {
   const workers = options.workers ?? (entries.length < POOL_THRESHOLD ? 1 : availableParallelism());
   if (workers <= 1) return verifyAuditLog(entries, publicKey, head, options);
-  const pool = startSignaturePool(publicKey, workers);
+  const start = publicKey ?? findGenesisKey(entries);
+  if (start === undefined) return verifyAuditLog(entries, undefined, head, options);
+  const pool = startSignaturePool(start, workers);
   try {
+    const keys = trackKeys(start);
     const prepared: PreparedEntry[] = [];
     const signed = new Array<boolean>(entries.length).fill(false);
     const checks: Promise<void>[] = [];
-    for (let start = 0; start < entries.length; start += BATCH_SIZE) {
-      const indexes: number[] = [];
-      const batch = { messages: [] as Buffer[], signatures: [] as Buffer[] };
-      entries.slice(start, start + BATCH_SIZE).forEach((candidate, offset) => {
-        const entry = prepareEntry(candidate);
-        prepared.push(entry);
-        if (entry.bytes === undefined || !isSignatureText(entry.signature)) return;
-        indexes.push(start + offset);
-        batch.messages.push(entry.bytes);
-        batch.signatures.push(Buffer.from(entry.signature, 'base64'));
-      });
-      checks.push(pool.check(batch).then((verdicts) => verdicts.forEach((ok, k) => (signed[indexes[k]!] = ok))));
-    }
+    let indexes: number[] = [];
+    let batch: { messages: Buffer[]; signatures: Buffer[]; publicKey: KeyObject } = { messages: [], signatures: [], publicKey: start };
+    const flush = (): void => {
+      const sent: SignatureBatch = batch;
+      const at = indexes;
+      if (sent.messages.length > 0) checks.push(pool.check(sent).then((verdicts) => verdicts.forEach((ok, k) => (signed[at[k]!] = ok))));
+      indexes = [];
+      batch = { messages: [], signatures: [], publicKey: batch.publicKey };
+    };
+    entries.forEach((candidate, index) => {
+      const entry = keys.next(prepareEntry(candidate));
+      prepared.push(entry);
+      if (entry.bytes === undefined || entry.key === undefined || !isSignatureText(entry.signature)) return;
+      if (entry.key !== batch.publicKey) {
+        flush();
+        batch.publicKey = entry.key;
+      }
+      indexes.push(index);
+      batch.messages.push(entry.bytes);
+      batch.signatures.push(Buffer.from(entry.signature, 'base64'));
+      if (batch.messages.length === BATCH_SIZE) flush();
+    });
+    flush();
     await Promise.all(checks);
-    return assembleVerification(entries, prepared, signed, publicKey, head, options);
+    return assembleVerification(entries, prepared, signed, start, publicKey !== undefined, head, options);
   } finally {
     await pool.close();
   }
@@ -95,26 +128,80 @@ interface PreparedEntry {
   bytes: Buffer | undefined;
   isHashIntact: boolean;
   signature: string;
+  /** The key this entry's signature is checked with: the one in force if every rotation before it holds. */
+  key?: KeyObject | undefined;
 }
 
+/**
+ * Hands each prepared entry the key it must be signed by, switching after each rotation entry that names a new
+ * key. Whether that rotation itself holds is decided in assembleVerification: when it does not, every later
+ * entry counts as unsigned whatever these checks found.
+ */
+function trackKeys(start: KeyObject | undefined): { next: (entry: PreparedEntry) => PreparedEntry } {
+  let current = start;
+  return {
+    next: (entry) => {
+      entry.key = current;
+      if (entry.record?.event === ROTATION_EVENT && entry.shapeProblem === undefined) current = readRotationKey(entry.record) ?? current;
+      return entry;
+    },
+  };
+}
+
+/** The key named by the log's genesis entry (normally its first line), when no key was given. */
+function findGenesisKey(entries: readonly unknown[]): KeyObject | undefined {
+  for (const entry of entries) {
+    const record = readEntry(entry);
+    if (isRecord(record) && record.event === GENESIS_EVENT) return readGenesisKey(record);
+  }
+  return undefined;
+}
+
+const NOT_CANONICAL =
+  'not in canonical form: the line is not exactly the RFC 8785 JSON of its value (a duplicate key, other spacing, or another spelling of a number or escape)';
+
+/**
+ * Parses (when given text) and canonicalises one entry. A line must be byte for byte the canonical JSON of its
+ * value, hash and signature included: otherwise a reader (or a first-wins parser) could see other text than was
+ * signed. Whatever cannot be parsed or canonicalised becomes that entry's verdict, never an exception.
+ */
 function prepareEntry(entry: unknown): PreparedEntry {
   const candidate = readEntry(entry);
   if (!isRecord(candidate)) return { record: undefined, shapeProblem: undefined, bytes: undefined, isHashIntact: false, signature: '' };
   const shapeProblem = describeShapeProblem(candidate);
   if (shapeProblem) return { record: candidate, shapeProblem, bytes: undefined, isHashIntact: false, signature: '' };
-  const bytes = buildCanonicalBytes(candidate as unknown as AuditEntry);
+  let texts: { whole: string; without: string };
+  try {
+    texts = canonicalJsonPair(candidate, ['hash', 'signature']);
+  } catch (err) {
+    return { record: candidate, shapeProblem: `cannot be canonicalised: ${(err as Error).message}`, bytes: undefined, isHashIntact: false, signature: '' };
+  }
+  if (typeof entry === 'string' && entry !== texts.whole) return { record: candidate, shapeProblem: NOT_CANONICAL, bytes: undefined, isHashIntact: false, signature: '' };
+  const bytes = Buffer.from(texts.without, 'utf8');
   return { record: candidate, shapeProblem, bytes, isHashIntact: hashBytes(bytes) === candidate.hash, signature: candidate.signature as string };
+}
+
+/** What the walk over the log learns about its keys. */
+interface KeyWalk {
+  readonly periods: KeyPeriod[];
+  /** Valid rotations: after entry `seq`, `key` signs. */
+  readonly rotations: { seq: number; key: KeyObject }[];
+  /** Seq of the first rotation that does not hold: no key is in force after it. */
+  brokenAt: number | undefined;
 }
 
 function assembleVerification(
   entries: readonly unknown[],
   prepared: readonly PreparedEntry[],
   signed: readonly boolean[],
-  publicKey: KeyObject,
+  start: KeyObject | undefined,
+  isKeyGiven: boolean,
   head: unknown,
   options: VerifyOptions,
 ): AuditVerification {
   const errors: AuditVerifyError[] = [];
+  const genesis = checkGenesis(prepared, start, isKeyGiven, errors);
+  const walk: KeyWalk = { periods: start ? [{ fingerprint: keyFingerprint(start), from_seq: 1 }] : [], rotations: [], brokenAt: undefined };
   let previousSeq = 0;
   let previousHash = GENESIS_HASH;
   prepared.forEach((p, index) => {
@@ -126,8 +213,12 @@ function assembleVerification(
     }
     const seq = typeof candidate.seq === 'number' && Number.isSafeInteger(candidate.seq) ? candidate.seq : undefined;
     const at = seq ?? line;
-    const problem = p.shapeProblem ?? describeIntegrityProblem(p.isHashIntact, signed[index] === true);
+    const problem = p.shapeProblem ?? describeIntegrityProblem(p.isHashIntact, signed[index] === true, walk.brokenAt, start !== undefined);
     if (problem) errors.push({ entry: at, line, reason: problem });
+    if (candidate.event === ROTATION_EVENT) checkRotation(candidate, at, line, problem === undefined, walk, errors);
+    if (candidate.event === GENESIS_EVENT && index > 0 && genesis.index !== index) {
+      errors.push({ entry: at, line, reason: 'a second genesis entry: a new log was started inside this one' });
+    }
 
     if (seq === undefined) {
       errors.push({ entry: at, line, reason: 'has no valid seq' });
@@ -147,49 +238,95 @@ function assembleVerification(
     previousHash = typeof candidate.hash === 'string' ? candidate.hash : '';
   });
 
+  const keyAfter = (seq: number): KeyObject | undefined =>
+    walk.brokenAt !== undefined && walk.brokenAt <= seq ? undefined : ([...walk.rotations].reverse().find((r) => r.seq <= seq)?.key ?? start);
   let headStatus: HeadStatus = 'absent';
   if (head !== undefined && head !== null) {
-    const headErrors = checkHead(head, publicKey, prepared);
+    const headErrors = checkHead(head, keyAfter, prepared);
     errors.push(...headErrors);
     headStatus = headErrors.length === 0 ? 'verified' : 'broken';
   } else if ((options.requireHead ?? true) && entries.length > 0) {
-    errors.push({
-      entry: previousSeq,
-      line: entries.length,
-      reason: 'no signed head checkpoint: a truncated tail cannot be ruled out',
-    });
+    errors.push({ entry: previousSeq, line: entries.length, reason: 'no signed head checkpoint: a truncated tail cannot be ruled out' });
   }
-  return { ok: errors.length === 0, entries: entries.length, errors, head: headStatus };
+  const result: AuditVerification = { ok: false, entries: entries.length, errors, head: headStatus, genesis: genesis.status, keys: walk.periods };
+  if (options.lodgedHeads !== undefined && options.lodgedHeads.length > 0) {
+    const lodgedErrors = options.lodgedHeads.flatMap((lodged) => checkLodgedHead(lodged, keyAfter, prepared));
+    errors.push(...lodgedErrors);
+    result.lodged_head = lodgedErrors.length === 0 ? 'verified' : 'broken';
+  }
+  result.ok = errors.length === 0;
+  return result;
 }
 
 /**
- * Checks a head checkpoint lodged elsewhere earlier (email, print, another system): the log may have grown since,
- * but the entry at seq `count` must still have the hash the head recorded.
+ * The log must start with a genesis entry that names the key it starts from; a log written before genesis
+ * entries existed may carry one later that adopts exactly the entries before it. An empty log has none: it may
+ * have been wiped.
  */
-export function verifyLodgedHead(entries: readonly unknown[], publicKey: KeyObject, head: unknown): AuditVerifyError[] {
-  if (!isHead(head)) return [{ entry: 0, line: 0, reason: 'the lodged head checkpoint is malformed' }];
-  if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
-    return [{ entry: head.count, line: 0, reason: 'the lodged head checkpoint signature does not verify with this public key' }];
+function checkGenesis(
+  prepared: readonly PreparedEntry[],
+  start: KeyObject | undefined,
+  isKeyGiven: boolean,
+  errors: AuditVerifyError[],
+): { status: GenesisStatus; index: number } {
+  const index = prepared.findIndex((p) => p.record?.event === GENESIS_EVENT);
+  const first = prepared[0]?.record;
+  const noKey = start === undefined ? ', and no public key was given, so no signature could be checked' : '';
+  if (first === undefined && prepared.length === 0) {
+    errors.push({ entry: 0, line: 0, reason: `no genesis: the log is empty; it may have been wiped${noKey}` });
+    return { status: 'absent', index };
   }
-  // Lines are parsed only up to the one at the lodged count.
-  const index = entries.findIndex((entry) => {
-    const record = readEntry(entry);
-    return isRecord(record) && record.seq === head.count;
-  });
-  const atCount = index >= 0 ? (readEntry(entries[index]) as Record<string, unknown>) : undefined;
-  if (atCount === undefined) {
-    return [{ entry: head.count, line: entries.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
+  const genesis = prepared[index]?.record;
+  const adopted = readAdoptedEntries(genesis);
+  if (genesis === undefined || (index > 0 && (adopted !== index || genesis.seq !== index + 1)) || (index === 0 && adopted !== 0)) {
+    const what = typeof first?.event === 'string' ? `its first entry is a ${JSON.stringify(first.event)} entry` : 'its first line is not an entry';
+    errors.push({ entry: typeof first?.seq === 'number' ? first.seq : 1, line: 1, reason: `no genesis: ${what}; the log may have been wiped and restarted${noKey}` });
+    return { status: 'absent', index };
   }
-  if (atCount.hash !== head.last_hash) {
-    return [{ entry: head.count, line: index + 1, reason: `seq ${head.count} does not have the hash recorded by the lodged head (${head.time}): history was rewritten` }];
+  const named = readGenesisKey(genesis);
+  const at = typeof genesis.seq === 'number' ? genesis.seq : index + 1;
+  if (named === undefined) {
+    errors.push({ entry: at, line: index + 1, reason: 'the genesis entry does not name a valid public key and its fingerprint' });
+    return { status: 'broken', index };
   }
-  return [];
+  if (isKeyGiven && start !== undefined && keyFingerprint(named) !== keyFingerprint(start)) {
+    errors.push({
+      entry: at,
+      line: index + 1,
+      reason: `the genesis entry names key ${keyFingerprint(named)}, not the key verify was given (${keyFingerprint(start)}): give the log's first key`,
+    });
+    return { status: 'broken', index };
+  }
+  return { status: index === 0 ? 'verified' : 'adopted', index };
 }
 
-function describeIntegrityProblem(isHashIntact: boolean, isSigned: boolean): string | undefined {
+function readAdoptedEntries(genesis: Record<string, unknown> | undefined): number {
+  const details = genesis?.details;
+  if (!isRecord(details) || details.adopted_entries === undefined) return 0;
+  return typeof details.adopted_entries === 'number' ? details.adopted_entries : -1;
+}
+
+/** A rotation holds when the entry itself is intact and signed by the key in force, and names its new key rightly. */
+function checkRotation(entry: Record<string, unknown>, at: number, line: number, isIntact: boolean, walk: KeyWalk, errors: AuditVerifyError[]): void {
+  if (walk.brokenAt !== undefined) return;
+  const current = walk.periods[walk.periods.length - 1];
+  const newKey = readRotationKey(entry);
+  const details = isRecord(entry.details) ? entry.details : {};
+  if (isIntact && newKey !== undefined && current !== undefined && details.old_key_fingerprint === current.fingerprint) {
+    walk.rotations.push({ seq: at, key: newKey });
+    walk.periods.push({ fingerprint: keyFingerprint(newKey), from_seq: at + 1 });
+    return;
+  }
+  walk.brokenAt = at;
+  if (isIntact) errors.push({ entry: at, line, reason: 'key rotation does not name its old and new keys correctly: every later entry counts as unsigned' });
+}
+
+function describeIntegrityProblem(isHashIntact: boolean, isSigned: boolean, brokenRotationAt: number | undefined, hasKey: boolean): string | undefined {
   if (!isHashIntact && !isSigned) return 'content does not match its hash or its signature: the entry was edited';
   if (!isHashIntact) return 'content does not match its hash: the entry or its hash was edited';
-  if (!isSigned) return 'signature does not verify with this public key: edited, or signed with another key';
+  if (brokenRotationAt !== undefined) return `counts as unsigned: no key is in force after the key rotation at seq ${brokenRotationAt}, which does not verify`;
+  // Without any key, the one genesis error says so; repeating it per entry would bury it.
+  if (!isSigned && hasKey) return 'signature does not verify with this public key: edited, or signed with another key';
   return undefined;
 }
 
@@ -203,18 +340,22 @@ function describeShapeProblem(entry: Record<string, unknown>): string | undefine
   return undefined;
 }
 
-function checkHead(head: unknown, publicKey: KeyObject, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
+type KeyAfter = (seq: number) => KeyObject | undefined;
+
+function checkHead(given: unknown, keyAfter: KeyAfter, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
   const count = prepared.length;
-  if (!isHead(head)) return [{ entry: count, line: count, reason: 'the head checkpoint is malformed' }];
-  if (!hasValidSignature(buildHeadBytes(head), head.signature, publicKey)) {
-    return [{ entry: head.count, line: count, reason: 'the head checkpoint signature does not verify with this public key' }];
-  }
+  const head = readHead(given);
+  if (typeof head === 'string') return [{ entry: count, line: count, reason: `the head checkpoint ${head}` }];
+  const signatureProblem = describeHeadSignature(head, keyAfter, 'the head checkpoint');
+  if (signatureProblem) return [{ entry: head.count, line: count, reason: signatureProblem }];
   // The seq checks already name gaps and moves in the middle; here only the tail matters.
   let maxSeq = 0;
+  let newest: { seq: number; time: string } | undefined;
   let atCount: { line: number; hash: unknown } | undefined;
   prepared.forEach(({ record: entry }, index) => {
     if (entry === undefined || typeof entry.seq !== 'number') return;
     maxSeq = Math.max(maxSeq, entry.seq);
+    if (typeof entry.time === 'string' && (newest === undefined || entry.time > newest.time)) newest = { seq: entry.seq, time: entry.time };
     if (entry.seq === head.count) atCount = { line: index + 1, hash: entry.hash };
   });
   if (head.count > maxSeq) {
@@ -238,7 +379,55 @@ function checkHead(head: unknown, publicKey: KeyObject, prepared: readonly Prepa
       },
     ];
   }
+  // Every append re-signs the head after writing its entry (ISO-8601 UTC times compare as text).
+  if (newest !== undefined && head.time < newest.time) {
+    return [{ entry: newest.seq, line: count, reason: `the head checkpoint (${head.time}) is older than the newest entry (seq ${newest.seq}, ${newest.time}): an older head was put back` }];
+  }
   return [];
+}
+
+/**
+ * Checks a head checkpoint lodged elsewhere earlier (email, syslog, another system): the log may have grown since,
+ * but the entry at seq `count` must still have the hash the head recorded, and the head must be signed by the key
+ * that was in force then.
+ */
+function checkLodgedHead(given: unknown, keyAfter: KeyAfter, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
+  const head = readHead(given);
+  if (typeof head === 'string') return [{ entry: 0, line: 0, reason: `the lodged head checkpoint ${head}` }];
+  const signatureProblem = describeHeadSignature(head, keyAfter, 'the lodged head checkpoint');
+  if (signatureProblem) return [{ entry: head.count, line: 0, reason: signatureProblem }];
+  const index = prepared.findIndex((p) => p.record?.seq === head.count);
+  const atCount = prepared[index]?.record;
+  if (atCount === undefined) {
+    return [{ entry: head.count, line: prepared.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
+  }
+  if (atCount.hash !== head.last_hash) {
+    return [{ entry: head.count, line: index + 1, reason: `seq ${head.count} does not have the hash recorded by the lodged head (${head.time}): history was rewritten` }];
+  }
+  return [];
+}
+
+function describeHeadSignature(head: AuditHead, keyAfter: KeyAfter, what: string): string | undefined {
+  const key = keyAfter(head.count);
+  if (key === undefined) return `${what} cannot be checked: no key is in force after a key rotation that does not verify`;
+  return hasValidSignature(buildHeadBytes(head), head.signature, key) ? undefined : `${what} signature does not verify with this public key`;
+}
+
+/**
+ * A head as given, or its export line parsed and checked for canonical bytes (like every entry line); a string
+ * result says what is wrong with it.
+ */
+function readHead(given: unknown): AuditHead | string {
+  let head: unknown;
+  try {
+    head = typeof given === 'string' ? (JSON.parse(given) as unknown) : given;
+    if (!isHead(head)) return 'is malformed';
+    if (typeof given === 'string' && given !== canonicalJson(head)) return 'is not in canonical form (its line is not exactly the RFC 8785 JSON of its value)';
+    buildHeadBytes(head);
+  } catch (err) {
+    return `cannot be read: ${(err as Error).message}`;
+  }
+  return head;
 }
 
 function isHead(value: unknown): value is AuditHead {

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { buildAuditEntry, buildAuditHead, type AuditEntry } from '../audit/entry.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { splitAuditExport, renderAuditExport } from '../audit/export.js';
+import { buildGenesisInput } from '../audit/key-entries.js';
 import { verifyAuditLog, verifyAuditLogAsync } from '../audit/verify.js';
 import { ed25519Backend, verifyEd25519 } from '../audit/ed25519.js';
 
@@ -44,8 +45,9 @@ export async function benchAuditVerify(options: VerifyBenchOptions = {}): Promis
 
   const setupStart = performance.now();
   const lines: string[] = [];
-  let previous: AuditEntry | undefined;
-  for (let i = 0; i < count; i++) {
+  let previous: AuditEntry | undefined = buildAuditEntry(undefined, signer, buildGenesisInput(privateKey, '2026-01-01T00:00:00.000Z', 'init'));
+  lines.push(canonicalJson(previous));
+  for (let i = 1; i < count; i++) {
     // Shaped like real purge intents and outcomes.
     previous = buildAuditEntry(previous, signer, {
       event: i % 2 === 0 ? 'purge.intent' : 'purge.outcome',

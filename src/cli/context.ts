@@ -42,6 +42,8 @@ export interface CliContext {
   readonly verbose: (line: string) => void;
   /** Whether stdout may be coloured: a terminal, and NO_COLOR unset. */
   readonly useColour: () => boolean;
+  /** The signed audit head as it was before this run first signed (set by createSigner), to lodge a new one after. */
+  readonly auditHead: { tracked: boolean; before: string | undefined };
   /** Things to release when the run ends (store, lock). */
   readonly onClose: (release: () => void) => void;
   readonly close: () => void;
@@ -111,6 +113,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
     verbose: (line) => {
       if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
+    auditHead: { tracked: false, before: undefined },
     onClose: (release) => void closers.push(release),
     close: () => {
       clearProgress();

@@ -6,6 +6,7 @@ import { createContext, type CliContext, type GlobalOptions } from './context.js
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
+import { lodgeNewAuditHead } from './lodge-head.js';
 
 export { nodeIo } from './io.js';
 export type { Io } from './io.js';
@@ -36,10 +37,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }
   try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (err) {
-    return reportError(err, ctx);
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+    } catch (err) {
+      exitCode = reportError(err, ctx);
+    }
+    // Whatever the outcome, a head this run signed is lodged (what was appended stays appended).
+    return Math.max(exitCode, await lodgeNewAuditHead(ctx));
   } finally {
     ctx.close();
   }

@@ -5,6 +5,7 @@ import { CloudflareApiError } from '../errors.js';
 import { createCloudflareClient } from './graphql-client.js';
 import { createRateBudget } from './rate-budget.js';
 import { createRestPacer } from './rest-pacer.js';
+import { busiestWindow } from '../../test/helpers/virtual-clock.js';
 
 type Reply = { status: number; body: string; headers?: Record<string, string> } | 'hangup';
 const TOKEN = 'secret-token-0123456789abcdef';
@@ -141,5 +142,26 @@ describe('createCloudflareClient', () => {
     expect(seen).toHaveLength(2);
     expect(budget.stats().acquired).toBe(5);
     expect(restPacer.stats()).toMatchObject({ charged: 5, requests: 0 });
+  });
+
+  it('never lets one sliding window of the server hold more than the GraphQL budget, burst and refill included (G8)', async () => {
+    let t = 0;
+    const now = () => t;
+    const sleep = (ms: number) => {
+      t += ms;
+      return Promise.resolve();
+    };
+    const sends: number[] = [];
+    const fetch: Parameters<typeof createCloudflareClient>[0]['fetch'] = (url, init) => {
+      sends.push(now());
+      t += 10;
+      return globalThis.fetch(url, { method: init.method, headers: init.headers, body: init.body ?? null });
+    };
+    const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, fetch, random: () => 0.5 });
+    // 70 requests of cost 10 against 300 units / 5 min: a token bucket alone sends 30 at once and 30 more as it refills.
+    for (let i = 0; i < 70; i++) await client.graphql('{ viewer { zones { zoneTag } } }', {}, { cost: 10 });
+    expect(sends).toHaveLength(70);
+    expect(busiestWindow(sends, 300_000)).toBeLessThanOrEqual(30);
+    expect(busiestWindow(sends, 300_000)).toBeGreaterThanOrEqual(27);
   });
 });

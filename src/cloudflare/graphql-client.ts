@@ -1,6 +1,6 @@
 import { apiError, classifyResponse } from './graphql-response.js';
-import { createRateBudget, parseRateLimitHeaders, type RateBudget } from './rate-budget.js';
-import type { RestPacer } from './rest-pacer.js';
+import { createRateBudget, GRAPHQL_BUDGET, parseRateLimitHeaders, type RateBudget } from './rate-budget.js';
+import { createRestPacer, type RestBudget, type RestPacer } from './rest-pacer.js';
 import {
   DEFAULT_RETRY,
   defaultFetch,
@@ -25,6 +25,8 @@ export interface CloudflareClientOptions {
   readonly now?: () => number;
   readonly random?: () => number;
   readonly budget?: RateBudget;
+  /** The GraphQL query budget the server counts in a sliding window (G8: 300 / 5 min per user); cost units. */
+  readonly window?: RestBudget;
   /**
    * The REST pacer of the same run: GraphQL limits apply in addition to the general API limit, so each GraphQL
    * request is also charged against the user's REST budget (G8). GraphQL answers carry no rate headers (G9): this
@@ -61,6 +63,10 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const budget = options.budget ?? createRateBudget({ now, sleep });
+  // The token bucket alone could spend its capacity twice in one window (full at start, then refilled), and an
+  // over-budget user is refused for 5 minutes: a sliding-window log holds each request's cost for one window after
+  // its answer, as the REST pacer does, so the server's window never sees more than the budget of ours.
+  const ownWindow = createRestPacer({ budget: options.window ?? GRAPHQL_BUDGET, now, sleep, maxInFlight: Number.MAX_SAFE_INTEGER });
   const url = `${options.baseUrl.replace(/\/+$/, '')}${GRAPHQL_PATH}`;
   const headers = {
     authorization: `Bearer ${options.token}`,
@@ -81,6 +87,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
 
   const attempt = async <T>(body: string, cost: number): Promise<Attempt<T>> => {
     await budget.acquire(cost);
+    const leaveWindow = await ownWindow.charge(cost);
     const release = await options.restPacer?.charge(cost);
     requests += 1;
     let response: HttpResponse;
@@ -90,6 +97,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
       return { kind: 'retry', error: apiError('Could not reach the Cloudflare API', undefined, err) };
     } finally {
       release?.();
+      leaveWindow();
     }
     const limits = parseRateLimitHeaders(response.headers, now());
     budget.observe({ remaining: limits.remaining, resetSeconds: limits.resetSeconds });

@@ -85,4 +85,19 @@ describe('buildConfig', () => {
       'timezone: "Mars/Olympus" is not an IANA time zone (for example UTC or Asia/Seoul)',
     ]);
   });
+
+  it('reads the audit section and names its problems', () => {
+    const audit = { lodge_command: 'logger -t luxeret-audit', timestamp_url: 'http://127.0.0.1:3180/tsa', tsa_certificate: '/etc/tsa.pem' };
+    expect(buildConfig({ audit }).config?.audit).toEqual({ lodgeCommand: audit.lodge_command, timestampUrl: audit.timestamp_url, tsaCertificate: audit.tsa_certificate });
+    expect(buildConfig(null).config?.audit).toEqual({ lodgeCommand: undefined, timestampUrl: undefined, tsaCertificate: undefined });
+    expect(buildConfig({ audit: { lodge_command: ' ', timestamp_url: 'ftp://x', lodge: 1 } }).problems).toEqual([
+      'audit.lodge: unknown key (known: lodge_command, timestamp_url, tsa_certificate)',
+      'audit.lodge_command: must not be empty',
+      'audit.timestamp_url: "ftp://x" is not an http(s) URL',
+      'audit.tsa_certificate: needed with audit.timestamp_url (the PEM certificate tokens are checked against)',
+    ]);
+    expect(buildConfig({ audit: { timestamp_url: 'https://tsa.example', tsa_certificate: '/x.pem' } }).problems).toEqual([
+      'audit.timestamp_url: needs audit.lodge_command (a token is taken for each lodged head)',
+    ]);
+  });
 });

@@ -28,6 +28,17 @@ export interface Config {
   readonly secureDelete: boolean;
   /** IANA zone for time options written without `Z` or an offset (`timezone:`; default UTC). */
   readonly timeZone: string;
+  readonly audit: AuditConfig;
+}
+
+/** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
+export interface AuditConfig {
+  /** A shell command that gets each new signed head line on stdin after every run that appended. */
+  readonly lodgeCommand: string | undefined;
+  /** An RFC 3161 time-stamping authority: each lodged head also gets a token from it. */
+  readonly timestampUrl: string | undefined;
+  /** PEM file of the TSA's certificate, which `audit verify` checks tokens against. */
+  readonly tsaCertificate: string | undefined;
 }
 
 /** Firewall-event fields that may be opted into with `fields:`; the minimum set is always kept. */
@@ -53,6 +64,7 @@ const KNOWN_KEYS = [
   'secure_delete',
   'pull',
   'timezone',
+  'audit',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -95,6 +107,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
   const timeZone = optionalString(doc, 'timezone', problems) ?? 'UTC';
   if (!isTimeZone(timeZone)) problems.push(`timezone: "${timeZone}" is not an IANA time zone (for example UTC or Asia/Seoul)`);
+  const audit = readAuditConfig(section(doc, 'audit', problems), problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -110,6 +123,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       fields,
       secureDelete: secureDelete === true,
       timeZone,
+      audit,
     },
     problems: [],
   };
@@ -197,11 +211,25 @@ function readPositiveInt(raw: unknown, path: string, fallback: number, problems:
   return raw;
 }
 
-function optionalString(doc: Record<string, unknown>, key: string, problems: Problems): string | undefined {
+const AUDIT_KEYS = ['lodge_command', 'timestamp_url', 'tsa_certificate'];
+
+function readAuditConfig(doc: Record<string, unknown>, problems: Problems): AuditConfig {
+  for (const key of Object.keys(doc)) if (!AUDIT_KEYS.includes(key)) problems.push(`audit.${key}: unknown key (known: ${AUDIT_KEYS.join(', ')})`);
+  const lodgeCommand = optionalString(doc, 'lodge_command', problems, 'audit.');
+  if (lodgeCommand !== undefined && lodgeCommand.trim() === '') problems.push('audit.lodge_command: must not be empty');
+  const timestampUrl = optionalString(doc, 'timestamp_url', problems, 'audit.');
+  if (timestampUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(timestampUrl)) problems.push(`audit.timestamp_url: "${timestampUrl}" is not an http(s) URL`);
+  const tsaCertificate = optionalString(doc, 'tsa_certificate', problems, 'audit.');
+  if (timestampUrl !== undefined && tsaCertificate === undefined) problems.push('audit.tsa_certificate: needed with audit.timestamp_url (the PEM certificate tokens are checked against)');
+  if (timestampUrl !== undefined && lodgeCommand === undefined) problems.push('audit.timestamp_url: needs audit.lodge_command (a token is taken for each lodged head)');
+  return { lodgeCommand, timestampUrl, tsaCertificate };
+}
+
+function optionalString(doc: Record<string, unknown>, key: string, problems: Problems, prefix = ''): string | undefined {
   const value = doc[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
-    problems.push(`${key}: must be a string`);
+    problems.push(`${prefix}${key}: must be a string`);
     return undefined;
   }
   return value;

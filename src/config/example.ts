@@ -46,4 +46,11 @@ secure_delete: true
 
 # Zone for time options written without Z or an offset (--until 2027-06-01 is midnight there); default UTC.
 # timezone: Asia/Seoul
+
+# Lodge each new signed audit head outside this machine after every run that wrote to the audit log
+# (docs/audit.md): the command gets the head line on stdin; if it fails, the run exits 4.
+# audit:
+#   lodge_command: "logger -t luxeret-audit"
+#   timestamp_url: "http://timestamp.example.com/tsa"     # optional RFC 3161 time stamps of each lodged head
+#   tsa_certificate: "/etc/luxeret-privacy/tsa.pem"      # the TSA certificate verify checks tokens against
 `;

@@ -1,3 +1,4 @@
+import { ROTATION_EVENT } from '../audit/key-entries.js';
 import type { AuditEntry } from '../audit/log.js';
 
 /** Why something was destroyed: its retention ended, a data subject asked, or something else the log names. */
@@ -34,12 +35,22 @@ export interface LedgerRow {
   readonly auditHash: string;
 }
 
+/** A hand-over of the audit signing key: rows after it are signed by the new key. */
+export interface KeyRotation {
+  readonly auditSeq: number;
+  readonly at: Date;
+  readonly fingerprint: string;
+  readonly reason: string | null;
+}
+
 export interface Ledger {
   readonly generatedAt: Date;
   readonly from: Date | undefined;
   readonly to: Date | undefined;
   readonly controller: string | undefined;
   readonly rows: readonly LedgerRow[];
+  /** Every signing-key rotation in the log, so a reader knows which key signs which rows. */
+  readonly keyRotations: readonly KeyRotation[];
 }
 
 /** What each known location holds; an entry may name its own with `details.items`. */
@@ -67,6 +78,9 @@ export function buildLedger(
     to: options.to,
     controller: options.controller,
     rows: destructions.map((entry, i) => buildRow(entry, i + 1, entry.run_id === null ? undefined : intents.get(entry.run_id))),
+    keyRotations: entries
+      .filter((entry) => entry.event === ROTATION_EVENT)
+      .map((entry) => ({ auditSeq: entry.seq, at: new Date(entry.time), fingerprint: String(entry.details?.['new_key_fingerprint']), reason: entry.reason })),
   };
 }
 

@@ -3,6 +3,7 @@ import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
 import { fetchAccessRules } from '../cloudflare/objects/access-rules.js';
 import { LIST_ITEMS_PER_PAGE } from '../cloudflare/objects/lists.js';
 import type { ObjectScope } from '../cloudflare/objects/types.js';
+import type { DeletionFailure } from './failure-record.js';
 
 /**
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
@@ -57,9 +58,8 @@ export interface DeleteOptions {
   readonly selectHeld?: (ids: readonly string[]) => ReadonlySet<string>;
 }
 
-export interface DeleteFailure {
+export interface DeleteFailure extends DeletionFailure {
   readonly id: string;
-  readonly message: string;
 }
 
 export interface DeleteReport {
@@ -103,7 +103,7 @@ export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTar
         // Already gone (an earlier, interrupted run got there first): the re-query check confirms it. A 404 with
         // 7003 is an unknown zone or account (R3), not a missing rule.
         if (err instanceof NotFoundError && !hasCode(err, UNKNOWN_OBJECT_CODE)) accepted.push(rule.id);
-        else failures.push({ id: rule.id, message: describeError(err) });
+        else failures.push({ id: rule.id, ...describeFailure(err) });
       }
       options.onProgress?.({ kind: 'access_rule', done: accepted.length + failures.length, total: rules.length });
     }
@@ -153,7 +153,7 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
         const half = Math.ceil(batch.length / 2);
         queue.unshift(batch.slice(0, half), batch.slice(half));
       } else {
-        for (const id of batch) failures.push({ id, message: outcome.message });
+        for (const id of batch) failures.push({ id, ...outcome.failure });
       }
       options.onProgress?.({ kind: 'list_item', done: accepted.length + failures.length + held.length, total: items.length });
     }
@@ -161,7 +161,7 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
   return { accepted, failures, held, requests };
 }
 
-type BulkOutcome = { kind: 'completed' } | { kind: 'failed'; message: string } | { kind: 'error'; message: string };
+type BulkOutcome = { kind: 'completed' } | { kind: 'failed'; failure: DeletionFailure } | { kind: 'error'; failure: DeletionFailure };
 
 /** Poll backoff: soon at first (small operations finish fast), then slower, never past 5 s. */
 const POLL_FIRST_MS = 150;
@@ -190,7 +190,7 @@ async function runBulkDelete(
     } catch (err) {
       deps.onSubmitted();
       const isRetryable = err instanceof RateLimitError || (err instanceof APIError && (err.status ?? 0) >= 500);
-      if (!isRetryable || attempt >= SUBMIT_ATTEMPTS) return { kind: 'error', message: describeError(err) };
+      if (!isRetryable || attempt >= SUBMIT_ATTEMPTS) return { kind: 'error', failure: describeFailure(err) };
       const retryAfterMs = readRetryAfterMs(err);
       const backoff = Math.min(POLL_MAX_MS * 2, POLL_FIRST_MS * 2 ** attempt) * (0.5 + deps.random() / 2);
       await deps.sleep(Math.max(retryAfterMs ?? 0, backoff));
@@ -205,13 +205,16 @@ async function runBulkDelete(
     try {
       const operation = await sdk.rules.lists.bulkOperations.get(operationId, { account_id: accountId });
       if (operation.status === 'completed') return { kind: 'completed' };
-      if (operation.status === 'failed') return { kind: 'failed', message: `bulk operation ${operationId} failed: ${operation.error}` };
+      if (operation.status === 'failed') return { kind: 'failed', failure: { code: 'bulk_operation_failed', status: null, message: `bulk operation ${operationId} failed: ${operation.error}` } };
     } catch (err) {
       if (!(err instanceof APIError) || err instanceof NotFoundError || (err.status !== undefined && err.status < 500 && err.status !== 429)) {
-        return { kind: 'error', message: `bulk operation ${operationId}: ${describeError(err)}` };
+        const failure = describeFailure(err);
+        return { kind: 'error', failure: { ...failure, message: `bulk operation ${operationId}: ${failure.message}` } };
       }
     }
-    if (waitedMs > POLL_GIVE_UP_MS) return { kind: 'error', message: `bulk operation ${operationId} not finished after ${POLL_GIVE_UP_MS / 60_000} min` };
+    if (waitedMs > POLL_GIVE_UP_MS) {
+      return { kind: 'error', failure: { code: 'bulk_operation_timeout', status: null, message: `bulk operation ${operationId} not finished after ${POLL_GIVE_UP_MS / 60_000} min` } };
+    }
     delayMs = Math.min(POLL_MAX_MS, Math.round(delayMs * POLL_FACTOR));
   }
 }
@@ -315,6 +318,16 @@ function readRetryAfterMs(err: unknown): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   return Number.isFinite(seconds) ? seconds * 1000 : undefined;
+}
+
+/** A failed request as a code and status (for the signed log) and its text (for stderr only). */
+export function describeFailure(err: unknown): DeletionFailure {
+  const message = describeError(err);
+  if (!(err instanceof APIError)) return { code: 'request_failed', status: null, message };
+  const errors = Array.isArray((err as { errors?: unknown }).errors) ? (err as { errors: { code?: unknown }[] }).errors : [];
+  const codes = errors.map((e) => e.code).filter((code): code is number => typeof code === 'number');
+  const status = typeof err.status === 'number' ? err.status : null;
+  return { code: codes.length > 0 ? `cloudflare:${codes.join(',')}` : `http:${status ?? '?'}`, status, message };
 }
 
 /** Status and Cloudflare codes, never headers or the token. */

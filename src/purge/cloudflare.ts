@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAuditEntry, findOpenIntents, type AuditEntry, type AuditSigner } from '../audit/log.js';
+import { appendAuditEntry, assertAuditable, findOpenIntents, type AuditEntry, type AuditInput, type AuditSigner } from '../audit/log.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { AccessRule, CloudflareObjects, ListItem } from '../cloudflare/objects/types.js';
 import type { RestClient } from '../cloudflare/rest-client.js';
@@ -36,6 +36,7 @@ import {
   type RuleTarget,
 } from './cloudflare-delete.js';
 import { buildHoldRecheck } from './hold-recheck.js';
+import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
 
 export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';
@@ -179,8 +180,12 @@ function judgeAll<T extends { id: string }>(
 }
 
 /** The plan of one Cloudflare location as the purge result shows it. */
-export function describeCloudflareLocation(plan: CloudflareLocationPlan<unknown>, outcome?: { deleted: number; failed: number; notes: readonly string[] }): LocationPurge {
+export function describeCloudflareLocation(
+  plan: CloudflareLocationPlan<unknown>,
+  outcome?: { deleted: number; failed: number; notes: readonly string[]; serverMessages?: readonly string[] },
+): LocationPurge {
   return {
+    ...(outcome?.serverMessages === undefined ? {} : { serverMessages: outcome.serverMessages }),
     id: plan.location,
     kind: 'cloudflare',
     rule: plan.rule,
@@ -245,6 +250,28 @@ async function purgeLocation(
   const { db, signer } = run;
   const runId = randomUUID();
   const common = { command: COMMAND, run_id: runId, location: plan.location, retention_rule: plan.rule, policy_hash: run.policyHash };
+  const buildOutcome = (
+    gone: readonly string[],
+    failedIds: readonly string[],
+    failures: readonly DeletionFailure[],
+    check: RequeryReport,
+    requests: number,
+    heldSincePlan: readonly string[],
+  ): AuditInput => ({
+    ...common,
+    event: 'cloudflare.delete.outcome',
+    counts: { planned: ids.length, deleted: gone.length, held: plan.held + heldSincePlan.length, failed: failedIds.length, undetermined: plan.undetermined, requests },
+    details: {
+      purge_run_id: run.purgeRunId,
+      held_since_plan: [...heldSincePlan],
+      method,
+      requery: { checked: check.checked, still_present: failedIds.length, unreadable: check.unreadable, passed: failedIds.length === 0 },
+      failed_ids: [...failedIds],
+      failures: buildFailureRecords(failures, signer.textSecret),
+    },
+  });
+  // Once Cloudflare has deleted, the outcome must be writable: check now, with every id failed, what it will hold.
+  assertAuditable(buildOutcome([], ids, [], { checked: ids.length, unreadable: [], stillPresent: new Set(ids) }, 0, []), signer);
   appendAuditEntry(db, signer, {
     ...common,
     event: 'cloudflare.delete.intent',
@@ -261,27 +288,16 @@ async function purgeLocation(
   const check = await requery();
   const gone = attempted.filter((id) => !check.stillPresent.has(id));
   const failedIds = attempted.filter((id) => check.stillPresent.has(id));
-  const messages = new Map(report.failures.map((f) => [f.id, f.message]));
-  const failureReasons = summarise(failedIds.map((id) => messages.get(id) ?? 'still present after the API accepted the deletion'));
+  const reported = new Map(report.failures.map((f) => [f.id, f]));
+  const failures = failedIds.map((id): DeletionFailure => reported.get(id) ?? { code: 'still_present', status: null, message: 'still present after the API accepted the deletion' });
   db.transaction(() => {
     deleteObjectActivity(db, gone);
-    appendAuditEntry(db, signer, {
-      ...common,
-      event: 'cloudflare.delete.outcome',
-      counts: { planned: ids.length, deleted: gone.length, held, failed: failedIds.length, undetermined: plan.undetermined, requests: report.requests },
-      details: {
-        purge_run_id: run.purgeRunId,
-        held_since_plan: report.held,
-        method,
-        requery: { checked: check.checked, still_present: failedIds.length, unreadable: check.unreadable, passed: failedIds.length === 0 },
-        failed_ids: failedIds,
-        failure_reasons: failureReasons,
-      },
-    });
+    appendAuditEntry(db, signer, buildOutcome(gone, failedIds, failures, check, report.requests, report.held));
   })();
-  const notes = failedIds.length > 0 ? [`${failedIds.length} failed: ${Object.entries(failureReasons).map(([m, n]) => `${n}× ${m}`).join('; ')}`] : [];
+  // The server's words go to stderr only, never into the signed entry: the note names codes.
+  const notes = failedIds.length > 0 ? [`${failedIds.length} failed: ${describeFailureCodes(failures)}`] : [];
   if (heldNow.size > 0) notes.push(`${heldNow.size} kept: a hold added during this run covers them`);
-  return { ...describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes }), held };
+  return { ...describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes, serverMessages: failures.length > 0 ? [describeFailures(failures)] : [] }), held };
 }
 
 /**
@@ -360,11 +376,6 @@ function itemDetails(targets: readonly ItemTarget[]): Record<string, string[]> {
   return out;
 }
 
-function summarise(messages: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of messages) out[m] = (out[m] ?? 0) + 1;
-  return out;
-}
 
 /** How far our clock may be from Cloudflare's before a purge is refused (see assertClockMatchesServer). */
 export const MAX_CLOCK_SKEW_MS = 120_000;

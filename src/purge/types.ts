@@ -15,6 +15,8 @@ export interface LocationPurge {
   /** Cloudflare locations: part of it could not be read (token, network), so it was not fully purged. */
   readonly incomplete?: boolean;
   readonly notes: readonly string[];
+  /** What the server said about failed deletions, word for word: for stderr only, never the log or stdout. */
+  readonly serverMessages?: readonly string[];
 }
 
 export interface PurgeResult {

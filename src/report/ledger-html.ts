@@ -1,7 +1,7 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeHtml } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-labels.js';
 
 // Nothing may run or load: the page is opened from disk and printed; it needs no script and no network.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -88,6 +88,7 @@ export function renderLedgerHtml(ledger: Ledger, options: { lang: LedgerLang }):
     `<h1>${escapeHtml(labels.title)}</h1>`,
     `<dl class="meta">${meta.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
     table,
+    ...describeKeyRotations(ledger, options.lang).map((line) => `<p class="note">${escapeHtml(line)}</p>`),
     `<p class="note">${escapeHtml(labels.verify)}</p>`,
     `<div class="signatures">${signature(labels.signatureHandler)}${signature(labels.signatureHead)}<div>${escapeHtml(labels.signatureDate)}<span class="line"></span></div></div>`,
     '</body>',

@@ -15,6 +15,7 @@ export function buildLedgerJson(ledger: Ledger, lang: LedgerLang): Record<string
     from: ledger.from ? formatTimestamp(ledger.from) : null,
     to: ledger.to ? formatTimestamp(ledger.to) : null,
     rows: ledger.rows.map(buildRowJson),
+    key_rotations: ledger.keyRotations.map((r) => ({ audit_seq: r.auditSeq, at: formatTimestamp(r.at), fingerprint: r.fingerprint, reason: r.reason })),
   };
 }
 

@@ -41,6 +41,8 @@ interface Labels {
   readonly rows: string;
   readonly none: string;
   readonly verify: string;
+  /** Before each key rotation line: audit entry number, time, new key fingerprint, reason follow. */
+  readonly keyRotation: string;
   readonly signatureHandler: string;
   readonly signatureHead: string;
   readonly signatureDate: string;
@@ -92,6 +94,7 @@ export const LEDGER_LABELS: Record<LedgerLang, Labels> = {
     rows: '파기 기록 수',
     none: '이 기간에 기록된 파기가 없습니다.',
     verify: '각 행의 감사 로그 번호와 해시는 서명된 감사 로그의 항목과 일치해야 합니다: luxeret-privacy audit verify',
+    keyRotation: '감사 로그 서명 키 교체',
     signatureHandler: '처리담당자',
     signatureHead: '처리부서장',
     signatureDate: '확인일',
@@ -141,6 +144,7 @@ export const LEDGER_LABELS: Record<LedgerLang, Labels> = {
     rows: 'Destructions',
     none: 'No destruction was recorded in this period.',
     verify: "Each row's audit entry number and hash must match the signed audit log: luxeret-privacy audit verify",
+    keyRotation: 'Audit signing key rotated',
     signatureHandler: 'Handled by',
     signatureHead: 'Head of department',
     signatureDate: 'Date',
@@ -196,4 +200,11 @@ function describeReason(row: LedgerRow, lang: LedgerLang): string {
     case 'other':
       return row.reason ?? row.retentionRule ?? row.event;
   }
+}
+
+/** One line per key rotation: which key signs the rows after it. */
+export function describeKeyRotations(ledger: Ledger, lang: LedgerLang): string[] {
+  return ledger.keyRotations.map(
+    (rotation) => `${LEDGER_LABELS[lang].keyRotation}: #${rotation.auditSeq} ${formatTimestamp(rotation.at)} → ${rotation.fingerprint}${rotation.reason ? ` (${rotation.reason})` : ''}`,
+  );
 }

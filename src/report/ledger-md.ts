@@ -1,7 +1,7 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeMarkdown } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describePeriod, LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
 
 /** `ledger --format md`: a title, the period, one table row per destruction (every cell escaped), a signature line. */
 export function renderLedgerMarkdown(ledger: Ledger, options: { lang: LedgerLang }): string {
@@ -19,6 +19,8 @@ export function renderLedgerMarkdown(ledger: Ledger, options: { lang: LedgerLang
     for (const row of ledger.rows) lines.push(renderRow(buildLedgerCells(row, options.lang).map((cell) => (cell === null ? '' : escapeMarkdown(cell)))));
     lines.push('');
   }
+  for (const line of describeKeyRotations(ledger, options.lang)) lines.push(`- ${escapeMarkdown(line)}`);
+  if (ledger.keyRotations.length > 0) lines.push('');
   lines.push(escapeMarkdown(labels.verify), '');
   lines.push(`${labels.signatureHandler}: ____________________ ${labels.signHere}    ${labels.signatureHead}: ____________________ ${labels.signHere}    ${labels.signatureDate}: ____________`);
   return lines.join('\n') + '\n';

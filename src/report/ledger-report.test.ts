@@ -12,6 +12,7 @@ function hostileLedger(): Ledger {
     from: new Date('2025-01-01T00:00:00Z'),
     to: undefined,
     controller: 'Luxeret <b>Co.</b>, "Ltd."',
+    keyRotations: [{ auditSeq: 9, at: new Date('2025-02-01T00:00:00Z'), fingerprint: 'SHA256:' + 'ab'.repeat(32), reason: 'admin <left> | "gone"' }],
     rows: [
       {
         no: 1,
@@ -90,6 +91,8 @@ describe('ledger Markdown', () => {
       | 1 | local/firewall-events | IP address, country | 2024-12-01T10:00:00Z | 2025-01-31T23:59:59Z | Retention period ended (retention.firewall\\_events=30d) | =cmd\\|' /C calc'!A0 |  | retention ended (own store) | 10 | 50 | 40 | SQLite DELETE, then "vacuum" | 7 | sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa |
       | 2 | cloudflare/list-items | IP address, mystery |  | 2025-02-15T00:00:00Z | Erasure requested by the data subject (PIPA Art. 36): two<br>lines \\| &lt;script&gt;alert(1)&lt;/script&gt; @SUM(1) | -ops@web1 |  | data subject request (Cloudflare) | 1 |  |  |  | 9 | sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb |
 
+      - Audit signing key rotated: #9 2025-02-01T00:00:00Z → SHA256:abababababababababababababababababababababababababababababababab (admin &lt;left&gt; \\| "gone")
+
       Each row's audit entry number and hash must match the signed audit log: luxeret-privacy audit verify
 
       Handled by: ____________________ (signature)    Head of department: ____________________ (signature)    Date: ____________
@@ -126,7 +129,7 @@ describe('ledger HTML', () => {
 describe('ledger JSON', () => {
   it('keeps a stable key order with ISO-8601 UTC times and item ids', () => {
     const json = JSON.parse(renderLedgerJson(hostileLedger(), { lang: 'en' }));
-    expect(Object.keys(json)).toEqual(['title', 'controller', 'generated_at', 'from', 'to', 'rows']);
+    expect(Object.keys(json)).toEqual(['title', 'controller', 'generated_at', 'from', 'to', 'rows', 'key_rotations']);
     expect(json.rows[0]).toEqual({
       no: 1,
       location: 'local/firewall-events',

@@ -3,6 +3,7 @@ import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/lo
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
+import { buildFailureRecords } from '../purge/failure-record.js';
 import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../purge/cloudflare-delete.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
@@ -160,6 +161,8 @@ async function eraseInCloudflare(
       object_ids: attempted.map((t) => t.object.id),
       held_since_findings: report.held,
       requery: { checked: requery.checked, still_present: [...requery.stillPresent], unreadable: requery.unreadable },
+      // As in a purge outcome: codes and keyed hashes, never the server's words.
+      failures: buildFailureRecords(report.failures, signer.textSecret),
     },
   });
   return { ...base, held, deleted: gone, failed: attempted.length - gone, notes: report.failures.map((f) => `${f.id}: ${f.message}`) };

@@ -60,34 +60,34 @@ describe('audit verify', () => {
   it('passes the store of the operator', async () => {
     const result = await runCli(['audit', 'verify'], { env });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^OK: .*luxeret\.db: 13 entries intact .*signed head checkpoint matches/);
+    expect(result.stdout).toMatch(/^OK: .*luxeret\.db: 14 entries intact .*signed head checkpoint matches/);
   });
 
   it('passes the untouched export on a fresh home with only the export and the public key', async () => {
     const result = await verifyLines(exportLines, ['--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, entries: 13, errors: [], head: 'verified', public_key_fingerprint: expect.stringMatching(/^SHA256:[0-9a-f]{64}$/) });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, entries: 14, errors: [], head: 'verified', genesis: 'verified', public_key_fingerprint: expect.stringMatching(/^SHA256:[0-9a-f]{64}$/) });
   });
 
   it('writes a final head line and one canonical entry per line', () => {
-    expect(exportLines).toHaveLength(14);
-    expect(JSON.parse(headLine())).toMatchObject({ type: 'head', v: 1, count: 13 });
+    expect(exportLines).toHaveLength(15);
+    expect(JSON.parse(headLine())).toMatchObject({ type: 'head', v: 1, count: 14 });
     for (const line of entryLines()) expect(canonicalJson(JSON.parse(line))).toBe(line);
   });
 
   it('holds no raw IP: a hold on an IP appears as a keyed hash only', () => {
     const text = readFileSync(exportPath, 'utf8');
     expect(text).not.toContain('203.0.113');
-    const hold = JSON.parse(entryLines()[12]!) as AuditEntry;
+    const hold = JSON.parse(entryLines()[13]!) as AuditEntry;
     expect(hold).toMatchObject({ event: 'hold.add', subjects: [expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/)] });
   });
 
   it('names an entry with one flipped byte', async () => {
     const lines = [...entryLines(), headLine()];
-    lines[4] = lines[4]!.replace('"planned":20', '"planned":21');
+    lines[5] = lines[5]!.replace('"planned":20', '"planned":21');
     const result = await verifyLines(lines);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^BROKEN: .*\nFirst broken entry: seq 5 \(line 5\): content does not match its hash or its signature: the entry was edited\n$/);
+    expect(result.stdout).toMatch(/^BROKEN: .*\nFirst broken entry: seq 6 \(line 6\): content does not match its hash or its signature: the entry was edited\nKey: SHA256:[0-9a-f]{64} \(the key given\)\n$/);
   });
 
   it('names an edited field even when the hash was recomputed', async () => {
@@ -121,18 +121,18 @@ describe('audit verify', () => {
 
   it('names an entry inserted with another key', async () => {
     const lines = entryLines();
-    const previous = JSON.parse(lines[12]!) as AuditEntry;
+    const previous = JSON.parse(lines[13]!) as AuditEntry;
     const intruder = { privateKey: generateKeyPairSync('ed25519').privateKey, actor: 'ops@host', now: () => new Date('2026-11-02T00:00:00Z') };
     const inserted = buildAuditEntry(previous, intruder, { event: 'hold.release', command: 'hold release', reason: 'quietly' });
     const result = await verifyLines([...lines, canonicalJson(inserted), headLine()]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('First broken entry: seq 14 (line 14): signature does not verify with this public key: edited, or signed with another key');
+    expect(result.stdout).toContain('First broken entry: seq 15 (line 15): signature does not verify with this public key: edited, or signed with another key');
   });
 
   it('detects a truncated tail through the signed head', async () => {
     const result = await verifyLines([...entryLines().slice(0, 11), headLine()]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/First broken entry: seq 12 \(line 11\): truncated tail: the signed head checkpoint \(.*\) records 13 entries, the log ends at seq 11 \(seq 12–13 missing\)/);
+    expect(result.stdout).toMatch(/First broken entry: seq 12 \(line 11\): truncated tail: the signed head checkpoint \(.*\) records 14 entries, the log ends at seq 11 \(seq 12–14 missing\)/);
   });
 
   it('detects a tail truncated together with its head line', async () => {
@@ -160,11 +160,54 @@ describe('audit verify', () => {
       const db = openStore(join(copyHome, 'luxeret.db'));
       const signer = { privateKey: loadSigningKey(join(copyHome, 'keys', 'audit-signing-key.pem')), actor: 'ops@host', now: () => new Date() };
       for (let i = 0; i < 3; i++) appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add' });
-      db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+      db.prepare('DELETE FROM audit_log WHERE seq = 4').run();
       db.close();
       const result = await runCli(['audit', 'verify', '--json'], { env: { LUXERET_HOME: copyHome } });
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, entries: 2, head: 'broken', errors: [{ entry: 3, reason: expect.stringContaining('truncated tail') }] });
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, entries: 3, head: 'broken', errors: [{ entry: 4, reason: expect.stringContaining('truncated tail') }] });
+    } finally {
+      copy.cleanup();
+    }
+  });
+
+  it.each([
+    ['an empty export', () => [], 'seq 0 (line 0): no genesis: the log is empty; it may have been wiped'],
+    ['an export without its genesis line', () => exportLines.slice(1), 'seq 2 (line 1): no genesis: its first entry is a "purge.intent" entry'],
+  ])('calls %s broken: no genesis', async (_name, lines, first) => {
+    const result = await verifyLines(lines());
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`First broken entry: ${first}`);
+  });
+
+  it.each([
+    ['a duplicate key placed before the real one', (line: string) => line.replace('"reason":', '"reason":"FORGED: nothing was deleted","reason":'), 'not in canonical form'],
+    ['1e999', (line: string) => line.replace('"seq":', '"x":1e999,"seq":'), 'cannot be canonicalised: Infinity is not allowed'],
+    ['non-canonical spacing', (line: string) => line.replace('","', '", "'), 'not in canonical form'],
+  ])('names a line with %s as broken (exit 1, not a crash)', async (_name, tamper, reason) => {
+    const lines = [...exportLines];
+    lines[6] = tamper(lines[6]!);
+    expect(lines[6]).not.toBe(exportLines[6]);
+    const result = await verifyLines(lines);
+    expect(result).toMatchObject({ code: 1, stderr: '' });
+    expect(result.stdout).toContain(`First broken entry: seq 7 (line 7): ${reason}`);
+  });
+
+  it('calls a wiped store broken and refuses to start a new chain in it', async () => {
+    const copy = makeTempDir();
+    try {
+      const copyEnv = { LUXERET_HOME: join(copy.dir, 'home') };
+      expect((await runCli(['init'], { env: copyEnv })).code).toBe(0);
+      expect((await runCli(['hold', 'add', '--ip', '203.0.113.0/24', '--reason', 'Police request'], { env: copyEnv })).code).toBe(0);
+      const db = openStore(join(copy.dir, 'home', 'luxeret.db'));
+      db.exec('DELETE FROM audit_log; DELETE FROM audit_head;');
+      db.close();
+      const verified = await runCli(['audit', 'verify'], { env: copyEnv });
+      expect(verified.code).toBe(1);
+      expect(verified.stdout).toContain('no genesis: the log is empty; it may have been wiped');
+      const added = await runCli(['hold', 'add', '--ip', '198.51.100.0/24', '--reason', 'Police request'], { env: copyEnv });
+      expect(added.code).toBe(7);
+      expect(added.stderr).toContain('The audit log has lost its genesis entry (seq 1): it may have been wiped; refusing to append');
+      expect((await runCli(['init'], { env: copyEnv })).code).toBe(7);
     } finally {
       copy.cleanup();
     }
@@ -184,9 +227,9 @@ describe('audit show', () => {
     expect(table.stdout).toContain('purge.outcome');
     expect(table.stdout).toContain('deleted=50 held=1 planned=50');
     const json = await runCli(['audit', 'show', '--format', 'json', '--since', '2026-11-01T03:00:00Z'], { env });
-    expect(JSON.parse(json.stdout)).toHaveLength(13);
+    expect(JSON.parse(json.stdout)).toHaveLength(14);
     const later = await runCli(['audit', 'show', '--format', 'json', '--since', '2026-11-01T03:00:00.001Z'], { env });
-    expect((JSON.parse(later.stdout) as AuditEntry[]).map((e) => e.event)).toEqual(['hold.add']);
+    expect((JSON.parse(later.stdout) as AuditEntry[]).map((e) => e.event)).toEqual(['audit.genesis', 'hold.add']);
     const none = await runCli(['audit', 'show', '--since', '2099-01-01T00:00:00Z'], { env });
     expect(none.stdout).toBe('The audit log has no entries in that range.\n');
   });

@@ -1,3 +1,7 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addToken, ALL_PERMISSIONS, type Emulator } from '../../src/emulator/index.js';
@@ -138,6 +142,29 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(location(rerun, 'cloudflare/access-rules')).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
   });
 
+  it('records a failure whose server text holds IP-like tokens and non-ASCII as a code and a keyed hash; the run finishes', async () => {
+    // Cloudflare's message text is free-form: here it quotes addresses (one with leading zeros), `Rule::Block` and Korean.
+    const text = 'Rule::Block fd00:: 203.0.113.005 차단 규칙은 삭제할 수 없습니다';
+    const proxy = await startRewritingProxy(emulator.baseUrl, (body) => body.replace(/"message":"[^"]*"/g, `"message":${JSON.stringify(text)}`));
+    try {
+      addToken(emulator.state, { value: 'no-account-write', permissions: ALL_PERMISSIONS.filter((p) => p !== 'Account Firewall Access Rules Write') });
+      const result = await runCli(['purge', '--json'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'no-account-write', CLOUDFLARE_BASE_URL: proxy.baseUrl } });
+      expect(result.code).toBe(4);
+      expect(location(JSON.parse(result.stdout), 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 4, failed: 1 });
+      expect(result.stderr).toContain(text);
+      const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq').map((r) => r.entry);
+      expect(entries.join('\n')).not.toContain('203.0.113');
+      const outcome = entries.map((e) => JSON.parse(e) as { event: string; location: string; details: Record<string, unknown> }).find((e) => e.event === 'cloudflare.delete.outcome' && e.location === 'cloudflare/access-rules')!;
+      const secret = Buffer.from(readFileSync(join(home, 'keys', 'subject-hmac.key'), 'utf8').trim(), 'base64');
+      expect(outcome.details.failures).toEqual([
+        { code: 'cloudflare:10000', status: 403, text_hash: 'hmac-sha256:' + createHmac('sha256', secret).update(`HTTP 403: 10000 ${text}`).digest('hex'), count: 1 },
+      ]);
+      expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('reports a location it could not read as incomplete (exit 4) and still purges the rest', async () => {
     addToken(emulator.state, { value: 'no-lists', permissions: ALL_PERMISSIONS.filter((p) => !p.includes('Filter Lists')) });
     const before = emulatorObjectIds(emulator);
@@ -192,3 +219,26 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(emulator.requests.slice(before).map((r) => [r.method, r.path, r.hasAuth])).toEqual([['GET', '/user/tokens/verify', false]]);
   });
 });
+
+/** An HTTP proxy on 127.0.0.1 in front of the emulator that rewrites the body of every error response. */
+async function startRewritingProxy(target: string, rewrite: (body: string) => string): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void fetch(new URL(req.url ?? '/', upstream.origin), {
+        method: req.method ?? 'GET',
+        headers: Object.fromEntries(Object.entries(req.headers).filter(([name]) => name !== 'host' && name !== 'content-length') as [string, string][]),
+        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      }).then(async (response) => {
+        const body = await response.text();
+        res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+        res.end(response.ok ? body : rewrite(body));
+      });
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return { baseUrl: `http://127.0.0.1:${port}${upstream.pathname}`, close: () => new Promise((done) => server.close(() => done())) };
+}

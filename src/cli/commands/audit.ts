@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import type { KeyObject } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
-import { readAuditEntries, readAuditHeadText, readAuditLines } from '../../audit/log.js';
+import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
+import { verifyTimestampLines } from '../../audit/timestamp-line.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
-import { verifyAuditLogAsync, verifyLodgedHead } from '../../audit/verify.js';
-import { ExitCode, KeyError, StoreError } from '../../errors.js';
+import { verifyAuditLogAsync, type AuditVerifyError, type KeyPeriod } from '../../audit/verify.js';
+import { ExitCode, StoreError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
 import { readTimeOption } from '../time-option.js';
@@ -17,6 +17,7 @@ interface ExportFlags {
   output?: string;
 }
 interface VerifyFlags {
+  tsaCertificate?: string;
   file?: string;
   publicKey?: string;
   head?: string;
@@ -44,7 +45,7 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       const db = ctx.store();
       const lines = readAuditLines(db);
       const head = readAuditHeadText(db);
-      const text = renderAuditExport(lines, head);
+      const text = renderAuditExport(lines, head, readAuditTimestampLines(db));
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
@@ -57,9 +58,10 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     .command('verify')
     .description('Check every signature, every hash link, the sequence and the signed head; exit 0 when intact, 1 when not')
     .option('--file <file>', 'verify an export (JSON Lines) instead of the store; needs no store')
-    .option('--public-key <pem-file>', "the PEM public key to trust (default: this home's key)")
+    .option('--public-key <pem-file>', 'the PEM public key the log started with (default: the key its genesis entry names)')
     .option('--head <file>', 'also check a head checkpoint lodged elsewhere earlier (a JSON line from `audit export`)')
-    .option('--json', 'print {ok, entries, errors:[{entry, line, reason}], head} as JSON')
+    .option('--tsa-certificate <pem-file>', 'check the RFC 3161 time stamps in the log against this TSA certificate (default: audit.tsa_certificate)')
+    .option('--json', 'print {ok, entries, errors:[{entry, line, reason}], head, genesis, keys, timestamps} as JSON')
     .addHelpText(
       'after',
       '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
@@ -67,18 +69,31 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
     .action(async (flags: VerifyFlags) => {
       const source = flags.file ?? ctx.paths().store;
       const parsed = flags.file === undefined ? readStoreExport(ctx) : splitAuditExport(readText(flags.file, 'audit export'));
-      const publicKey = flags.publicKey === undefined ? homePublicKey(ctx) : loadPublicKey(flags.publicKey);
-      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head);
-      if (flags.head !== undefined) {
-        const lodged = splitAuditExport(readText(flags.head, 'head checkpoint'));
-        const lodgedErrors = verifyLodgedHead(parsed.entries, publicKey, lodged.head ?? lodged.entries[lodged.entries.length - 1]);
-        result.errors.push(...lodgedErrors.map((error) => ({ ...error, reason: `lodged head ${flags.head}: ${error.reason}` })));
-        result.ok = result.errors.length === 0;
-      }
+      // Without --public-key, verify starts from the key the genesis entry names: its fingerprint is printed, to be
+      // compared with the one lodged when the log began.
+      const publicKey = flags.publicKey === undefined ? undefined : loadPublicKey(flags.publicKey);
+      const lodgedHeads: unknown[] = flags.head === undefined ? [] : [readLodgedHead(flags.head)];
+      // Each time-stamped head is a lodged head too: the log must extend it, and its token must stamp it.
+      const certificatePath = flags.tsaCertificate ?? (flags.file === undefined ? configuredTsaCertificate(ctx) : undefined);
+      const certificate = certificatePath === undefined ? undefined : readText(certificatePath, 'TSA certificate');
+      const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
+      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
+      result.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
+      // The store checked from its own genesis key: the key it ends with must be this home's signing key.
+      if (flags.file === undefined && flags.publicKey === undefined) result.errors.push(...checkHomeKey(ctx, result.keys));
+      result.ok = result.errors.length === 0;
+      const timestamps = { lines: parsed.timestamps.length, verified: stamps.verified, checked: certificate !== undefined };
       if (flags.json === true) {
-        ctx.io.stdout(JSON.stringify({ ...result, public_key_fingerprint: keyFingerprint(publicKey), source }, null, 2) + '\n');
+        ctx.io.stdout(JSON.stringify({ ...result, timestamps, public_key_fingerprint: result.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
       } else {
-        ctx.io.stdout(renderVerification(result, source));
+        ctx.io.stdout(renderVerification(result, source, flags.publicKey === undefined ? 'genesis' : 'given'));
+        if (timestamps.lines > 0) {
+          ctx.io.stdout(
+            timestamps.checked
+              ? `Time stamps: ${timestamps.verified} of ${timestamps.lines} RFC 3161 tokens verify against ${certificatePath ?? '?'}.\n`
+              : `Time stamps: ${timestamps.lines} RFC 3161 tokens, not checked: give --tsa-certificate.\n`,
+          );
+        }
       }
       if (!result.ok) setExitCode(ExitCode.no);
     });
@@ -101,23 +116,28 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
 function readStoreExport(ctx: CliContext): SplitAuditExport {
   const db = ctx.store();
-  const entries = readAuditLines(db);
-  const head = readAuditHeadText(db);
-  if (head === undefined) return { entries, head: undefined };
-  try {
-    return { entries, head: JSON.parse(head) as unknown };
-  } catch {
-    return { entries, head };
-  }
+  return { entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) };
 }
 
-function homePublicKey(ctx: CliContext): KeyObject {
+function checkHomeKey(ctx: CliContext, keys: readonly KeyPeriod[]): AuditVerifyError[] {
   const paths = ctx.paths();
-  if (existsSync(paths.publicKey)) return loadPublicKey(paths.publicKey);
-  if (existsSync(paths.signingKey)) return loadSigningKey(paths.signingKey);
-  throw new KeyError(`No audit public key at ${paths.publicKey}`, {
-    hint: 'Pass --public-key with the PEM file you were given (`luxeret-privacy keys public` prints it on the operator’s machine).',
-  });
+  const inForce = keys[keys.length - 1];
+  if (inForce === undefined || !existsSync(paths.signingKey)) return [];
+  const home = keyFingerprint(loadSigningKey(paths.signingKey));
+  if (home === inForce.fingerprint) return [];
+  return [{ entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` }];
+}
+
+function configuredTsaCertificate(ctx: CliContext): string | undefined {
+  return existsSync(ctx.configPath()) ? ctx.config().audit.tsaCertificate : undefined;
+}
+
+/** A lodged head: a head line on its own, or the last line of an export. */
+function readLodgedHead(path: string): string {
+  const lodged = splitAuditExport(readText(path, 'head checkpoint'));
+  const line = lodged.head ?? lodged.entries[lodged.entries.length - 1];
+  if (line === undefined) throw new UsageError(`The lodged head file ${path} is empty`, { hint: 'Give the head line that `audit export | tail -n 1` printed.' });
+  return line;
 }
 
 function readText(path: string, what: string): string {

@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { ensureKeys } from '../../audit/keys.js';
 import { assertKeysDirIsOurs } from '../../audit/keys-dir.js';
+import { ensureAuditGenesis, STORE_CREATED_META_KEY } from '../../audit/log.js';
 import { EXAMPLE_CONFIG } from '../../config/example.js';
 import { StoreError } from '../../errors.js';
-import { openStore } from '../../store/db.js';
+import { openStore, writeMeta } from '../../store/db.js';
+import { createSigner } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
@@ -27,11 +29,18 @@ export const initCommand = (ctx: CliContext, _setExitCode: SetExitCode) =>
         throw new StoreError(`Could not create LUXERET_HOME at ${paths.home}`, { cause: err });
       }
       const storeExisted = existsSync(paths.store);
-      openStore(paths.store, { create: true }).close();
-      lines.push(`${storeExisted ? 'exists ' : 'created'}  ${paths.store}`);
       const keys = ensureKeys(paths);
-      lines.push(`${keys.createdSigningKey ? 'created' : 'exists '}  ${paths.signingKey} (Ed25519, audit log signing)`);
-      lines.push(`${keys.createdSubjectSecret ? 'created' : 'exists '}  ${paths.subjectSecret} (keyed hashes of IPs in the audit log)`);
+      const db = openStore(paths.store, { create: true });
+      try {
+        if (!storeExisted) writeMeta(db, STORE_CREATED_META_KEY, ctx.now().toISOString());
+        lines.push(`${storeExisted ? 'exists ' : 'created'}  ${paths.store}`);
+        lines.push(`${keys.createdSigningKey ? 'created' : 'exists '}  ${paths.signingKey} (Ed25519, audit log signing)`);
+        lines.push(`${keys.createdSubjectSecret ? 'created' : 'exists '}  ${paths.subjectSecret} (keyed hashes of IPs in the audit log)`);
+        const genesis = ensureAuditGenesis(db, createSigner(ctx), 'init');
+        if (genesis !== undefined) lines.push(`created  audit log genesis entry (seq ${genesis.seq}, key ${String(genesis.details?.key_fingerprint)})`);
+      } finally {
+        db.close();
+      }
       const configPath = ctx.configPath();
       if (existsSync(configPath)) {
         lines.push(`exists   ${configPath}`);

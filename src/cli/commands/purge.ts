@@ -56,6 +56,7 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         },
         { dryRun, asOf, force: flags.force === true, trustClock: flags.trustClock === true },
       );
+      for (const location of result.locations) for (const message of location.serverMessages ?? []) ctx.note(`${location.id}: Cloudflare said: ${message}`);
       ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
       if (result.locations.some((location) => location.failed > 0 || location.incomplete === true)) setExitCode(4);
     });
