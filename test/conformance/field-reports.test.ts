@@ -1,7 +1,7 @@
 import { APIError } from 'cloudflare';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudflareClient, type CloudflareClient } from '../../src/cloudflare/graphql-client.js';
-import { fetchAccessRules } from '../../src/cloudflare/objects/access-rules.js';
+import { ACCESS_RULES_PER_PAGE, fetchAccessRules } from '../../src/cloudflare/objects/access-rules.js';
 import { fetchCloudflareObjects } from '../../src/cloudflare/objects/fetch.js';
 import { fetchLockdowns, LOCKDOWNS_PER_PAGE } from '../../src/cloudflare/objects/lockdowns.js';
 import { fetchLogpushJobs, fetchLogRetention } from '../../src/cloudflare/objects/logs.js';
@@ -36,7 +36,7 @@ import {
   type ZoneState,
 } from '../../src/emulator/index.js';
 import { CloudflareApiError } from '../../src/errors.js';
-import { deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/purge/cloudflare-delete.js';
 import { pullZones } from '../../src/pull/pull.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
@@ -454,6 +454,7 @@ const FACTS: readonly Fact[] = [
           expect(response.headers.get('retry-after')).toBeNull();
           const signal = parseRateLimitHeaders(response.headers, clockMs);
           expect(signal.remaining).toBe(remainingRest(response));
+          expect(signal.policy).toEqual({ quota: 1200, windowSeconds: 300 });
           expect(signal.retryAfterSeconds).toBeUndefined();
         },
       },
@@ -686,7 +687,7 @@ const FACTS: readonly Fact[] = [
   },
   {
     id: 'A4',
-    claim: 'access-rule errors: invalid ip, duplicate 10009, not found 10001; per_page 1000 accepted',
+    claim: 'access-rule errors: invalid ip, duplicate 10009, not found 10001; per_page 1000 accepted; the purge takes not found as gone',
     cases: [
       {
         mode: 'documented',
@@ -700,6 +701,10 @@ const FACTS: readonly Fact[] = [
           const missing = await callEmulator(emulator, 'DELETE', `${path}/${'f'.repeat(32)}`);
           expect(missing.body).toMatchObject({ errors: [{ code: 10001, message: 'firewallaccessrules.api.not_found' }] });
           expect((await callEmulator(emulator, 'GET', `${path}?per_page=1000`)).status).toBe(200);
+          // The purge takes "not found" for "already gone"; the re-read confirms it.
+          const report = await deleteAccessRules(restClient().sdk, [{ id: 'f'.repeat(32), scope: { type: 'zone', id: zones.pro.id } }], { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET });
+          expect(report).toMatchObject({ accepted: ['f'.repeat(32)], failures: [] });
+          expect(ACCESS_RULES_PER_PAGE).toBeLessThanOrEqual(1000);
         },
       },
     ],
