@@ -1,5 +1,5 @@
 import { createRestClient, type RestClient } from '../cloudflare/rest-client.js';
-import { createRestPacer, parseRestBudget, REST_CONCURRENCY, type RestBudget, type RestPacer } from '../cloudflare/rest-pacer.js';
+import { createRestPacer, parseRestBudget, REST_CONCURRENCY, type FetchFn, type RestBudget, type RestPacer } from '../cloudflare/rest-pacer.js';
 import { createClockRecordingFetch, type ServerClockSample } from '../cloudflare/server-clock.js';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
@@ -34,6 +34,15 @@ function runPacer(ctx: CliContext): RunPacer {
   const created = { pacer, serverClock: clock.sample };
   pacers.set(ctx, created);
   return created;
+}
+
+/**
+ * A pacer like the run's, sending through `wrap(fetch)`: doctor records response headers and error bodies under it.
+ * Its own, so only doctor's requests are observed.
+ */
+export function createObservedRestPacer(ctx: CliContext, wrap: (fetch: FetchFn) => FetchFn): RestPacer {
+  const ceiling = readBudget(ctx, 'LUXERET_REST_BUDGET');
+  return createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: wrap(globalThis.fetch) });
 }
 
 /** The run's one REST client (official SDK + the run's pacer). */

@@ -3,13 +3,17 @@ import type Cloudflare from 'cloudflare';
 import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
-import { parseZoneSettings, ZONE_SETTINGS_QUERY } from '../cloudflare/queries.js';
+import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
+import type { ObservedResponse } from '../cloudflare/response-observer.js';
 import type { Config } from '../config/config.js';
 import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
 import { LuxeretError } from '../errors.js';
 import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
 import { countFirewallEvents } from '../store/firewall-events.js';
+import { evaluateAssumptions, type Assumption } from './assumptions.js';
+import type { AccountObservations } from './observations.js';
+import { probeAccount, type ZoneFacts } from './probe-account.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -23,14 +27,18 @@ export interface Check {
 export interface DoctorReport {
   readonly ok: boolean;
   readonly checks: readonly Check[];
+  /** Our assumptions about Cloudflare, checked on the live account; informational, they never make `ok` false. */
+  readonly assumptions: readonly Assumption[];
+  /** What the assumptions were checked against (undefined without a working token). */
+  readonly observations: AccountObservations | undefined;
 }
 
 export interface DoctorDeps {
   readonly config: () => Config;
   readonly store: () => Db;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
-  /** Undefined when no API token is set. */
-  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient } | undefined;
+  /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
+  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
   readonly now: () => Date;
   /** The API base URL in use and where it was set. */
   readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };
@@ -59,13 +67,16 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   checks.push(storeCheck(db.value, db.error));
   checks.push(...keyChecks(deps.keyPaths));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
+  let observations: AccountObservations | undefined;
   if (!deps.cloudflare) {
     checks.push(check('token', 'fail', 'CLOUDFLARE_API_TOKEN is not set', 'Export it or put it in ./.env (see .env.example).'));
   } else if (config.value) {
-    checks.push(...(await cloudflareChecks(deps.cloudflare, config.value, deps.now())));
+    const cloudflare = await cloudflareChecks(deps.cloudflare, config.value, deps.now());
+    checks.push(...cloudflare.checks);
+    observations = cloudflare.observations;
   }
   if (db.value) checks.push(...scheduleChecks(db.value, deps.now()));
-  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+  return { ok: checks.every((c) => c.status !== 'fail'), checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
 }
 
 /** The token goes wherever the base URL points: a non-default one is shown with where it was set. */
@@ -108,11 +119,15 @@ function keyChecks(paths: DoctorDeps['keyPaths']): Check[] {
   return checks;
 }
 
-async function cloudflareChecks(cloudflare: NonNullable<DoctorDeps['cloudflare']>, config: Config, now: Date): Promise<Check[]> {
+async function cloudflareChecks(
+  cloudflare: NonNullable<DoctorDeps['cloudflare']>,
+  config: Config,
+  now: Date,
+): Promise<{ checks: Check[]; observations: AccountObservations | undefined }> {
   const checks: Check[] = [];
   const verified = await verifyToken(cloudflare.sdk, config.accountId);
   checks.push(verified.check);
-  if (verified.check.status === 'fail') return checks;
+  if (verified.check.status === 'fail') return { checks, observations: undefined };
   if (verified.serverDate) {
     const skewMs = now.getTime() - verified.serverDate.getTime();
     checks.push(
@@ -121,15 +136,18 @@ async function cloudflareChecks(cloudflare: NonNullable<DoctorDeps['cloudflare']
         : check('clock', 'fail', `${Math.round(skewMs / 1000)} s off Cloudflare's Date header (allowed ±${MAX_CLOCK_SKEW_MS / 1000} s)`, 'Fix the system clock (NTP); purge refuses to run meanwhile.'),
     );
   }
+  const settingsByZone = new Map<string, { settings: ZoneSettings | undefined; error: string | undefined }>();
   for (const zone of config.zones) {
     const label = zone.name ?? zone.id;
     try {
       const settings = parseZoneSettings(await cloudflare.graphql.graphql(ZONE_SETTINGS_QUERY, { zoneTag: zone.id }), zone.id);
+      settingsByZone.set(zone.id, { settings, error: undefined });
       const fw = settings.firewallEventsAdaptive;
       const http = settings.httpRequestsAdaptiveGroups;
       const ipNote = http.availableFields.some((f) => f.endsWith('clientIP')) ? '' : '; request analytics without clientIP (per-country only)';
       checks.push(check(`analytics ${label}`, 'pass', `security events kept ${days(fw.notOlderThan)}, queries up to ${days(fw.maxDuration)} wide, pages of ${fw.maxPageSize}; request analytics kept ${days(http.notOlderThan)}${ipNote}`));
     } catch (err) {
+      settingsByZone.set(zone.id, { settings: undefined, error: describe(err) });
       const denied = err instanceof LuxeretError && /\b40[13]\b|authori[sz]ed|Unauthorized/i.test(err.message);
       checks.push(check(`analytics ${label}`, 'fail', describe(err), denied ? 'The token needs Zone > Analytics > Read for this zone.' : hintOf(err)));
     }
@@ -144,7 +162,13 @@ async function cloudflareChecks(cloudflare: NonNullable<DoctorDeps['cloudflare']
       'purge needs Account Firewall Access Rules Write / Firewall Services Write (access rules) and Account Filter Lists Edit (list items); per-object failures are reported by purge (exit 4).',
     ),
   );
-  return checks;
+  const zones: ZoneFacts[] = config.zones.map((zone) => {
+    const info = objects.zones.find((z) => z.id === zone.id);
+    const read = settingsByZone.get(zone.id);
+    return { zoneId: zone.id, label: zone.name ?? zone.id, plan: info?.plan, accountId: info?.accountId, settings: read?.settings, settingsError: read?.error };
+  });
+  const observations = await probeAccount({ sdk: cloudflare.sdk, graphql: cloudflare.graphql, responses: cloudflare.responses, now }, zones, objects);
+  return { checks, observations };
 }
 
 /** Account-owned tokens verify only at the account endpoint, user tokens only at the user one (reference §7): try both. */

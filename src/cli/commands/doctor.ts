@@ -1,45 +1,47 @@
 import { Command } from 'commander';
 import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
-import { runDoctor, type Check, type DoctorReport } from '../../doctor/doctor.js';
+import { defaultFetch } from '../../cloudflare/http.js';
+import { createResponseObserver } from '../../cloudflare/response-observer.js';
+import { createRestClient } from '../../cloudflare/rest-client.js';
+import { runDoctor } from '../../doctor/doctor.js';
+import { redactReport } from '../../doctor/redact-report.js';
 import { ExitCode } from '../../errors.js';
-import { openRestClient, openRestPacer } from '../cloudflare-rest.js';
+import { renderDoctorJson } from '../../report/doctor-json.js';
+import { renderDoctorText } from '../../report/doctor-text.js';
+import { createObservedRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import type { SetExitCode } from './index.js';
 
 export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
   new Command('doctor')
-    .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, and the cron schedule')
-    .option('--json', 'print the checks as JSON')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy doctor\n  luxeret-privacy doctor --json | jq \'.checks[] | select(.status == "fail")\'\nExit 0 when every check passes (warnings allowed), 1 when any fails.')
+    .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
+    .option('--json', 'print the checks, assumptions and observations as JSON (token, secrets and IP addresses redacted)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy doctor\n  luxeret-privacy doctor --json | jq \'.checks[] | select(.status == "fail")\'\n  luxeret-privacy doctor --json | jq \'.assumptions[] | select(.status == "differs")\'\nExit 0 when every check passes (warnings allowed), 1 when any fails; assumptions that differ do not change the exit code.',
+    )
     .action(async (flags: { json?: boolean }) => {
       const environment = ctx.environment();
       const token = environment.apiToken;
+      // Both clients send through the observer, so the assumption checks see real response headers and error bodies.
+      const observer = createResponseObserver();
+      const pacer = token ? createObservedRestPacer(ctx, observer.restFetch) : undefined;
       const report = await runDoctor({
         config: ctx.config,
         store: ctx.store,
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
-              sdk: openRestClient(ctx).sdk,
-              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, restPacer: openRestPacer(ctx) }),
+              sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer }).sdk,
+              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
+              responses: observer.responses,
             }
           : undefined,
         now: ctx.now,
         baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
       });
-      ctx.io.stdout(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, ctx.useColour()));
+      // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
+      const secrets = token ? [token] : [];
+      ctx.io.stdout(flags.json ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
       if (!report.ok) setExitCode(ExitCode.no);
     });
-
-const LABELS: Record<Check['status'], string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
-const COLOURS: Record<Check['status'], string> = { pass: '\u001b[32m', fail: '\u001b[31m', warn: '\u001b[33m', skip: '\u001b[90m' };
-
-function renderDoctor(report: DoctorReport, colour: boolean): string {
-  const lines = report.checks.map((c) => {
-    const label = colour ? `${COLOURS[c.status]}${LABELS[c.status]}\u001b[0m` : LABELS[c.status];
-    return `${label}  ${c.name}: ${c.detail}${c.hint && c.status !== 'pass' ? `\n      hint: ${c.hint}` : ''}`;
-  });
-  const failed = report.checks.filter((c) => c.status === 'fail').length;
-  lines.push(failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`);
-  return lines.join('\n') + '\n';
-}
