@@ -1,6 +1,7 @@
 import { apiError, classifyResponse } from './graphql-response.js';
 import { createRateBudget, GRAPHQL_BUDGET, parseRateLimitHeaders, type RateBudget } from './rate-budget.js';
 import { createRestPacer, type RestBudget, type RestPacer } from './rest-pacer.js';
+import type { ServerClockSample } from './server-clock.js';
 import {
   DEFAULT_RETRY,
   defaultFetch,
@@ -52,6 +53,8 @@ export interface CloudflareClient {
   /** Sends one GraphQL query within the rate budget, retrying transient failures; returns `data`. */
   graphql<T>(query: string, variables: Readonly<Record<string, unknown>>, options?: GraphqlRequestOptions): Promise<T>;
   readonly budget: RateBudget;
+  /** The newest answer's `Date` header with our clock when it arrived: a clock check needs no extra request. */
+  serverClock(): ServerClockSample | undefined;
   stats(): CloudflareClientStats;
 }
 
@@ -75,6 +78,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
   };
   let requests = 0;
   let retries = 0;
+  let clock: ServerClockSample | undefined;
   const retryDeps = {
     sleep,
     random: options.random ?? Math.random,
@@ -99,6 +103,8 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
       release?.();
       leaveWindow();
     }
+    const serverMs = Date.parse(response.headers.get('date') ?? '');
+    if (!Number.isNaN(serverMs)) clock = { serverMs, localMs: now() };
     const limits = parseRateLimitHeaders(response.headers, now());
     budget.observe({ remaining: limits.remaining, resetSeconds: limits.resetSeconds });
     return classifyResponse<T>(response, limits.retryAfterSeconds);
@@ -106,6 +112,7 @@ export function createCloudflareClient(options: CloudflareClientOptions): Cloudf
 
   return {
     budget,
+    serverClock: () => clock,
     stats: () => ({ requests, retries }),
     graphql: <T>(query: string, variables: Readonly<Record<string, unknown>>, request: GraphqlRequestOptions = {}) => {
       const body = JSON.stringify({ query, variables });

@@ -115,7 +115,8 @@ class Runtime {
     seen.status = reply.status;
     let text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
     if (malformed) text = truncateBody(text);
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...headers, ...reply.headers });
+    // Cloudflare's `Date` is its own clock: the emulator's, so clients' clock checks see the time the data lives in.
+    res.writeHead(reply.status, { 'content-type': 'application/json', date: new Date(this.state.now()).toUTCString(), ...headers, ...reply.headers });
     res.end(text);
   }
 

@@ -2,7 +2,8 @@ import type { CloudflareClient } from '../cloudflare/graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
-import { CloudflareApiError, LuxeretError } from '../errors.js';
+import { CloudflareApiError, LuxeretError, UsageError } from '../errors.js';
+import { checkServerClock } from '../purge/cloudflare.js';
 import { zoneSettingsKey } from '../inventory/cloudflare-kept.js';
 import { writeMeta, type Db } from '../store/db.js';
 import type { DatasetContext } from './dataset-context.js';
@@ -51,6 +52,9 @@ async function pullZone(deps: PullDeps, options: PullOptions, zone: ZoneConfig, 
   } catch (err) {
     return { zoneId: zone.id, zoneName: zone.name, status: 'failed', datasets: [], error: describe(err) };
   }
+  // A clock ahead would close out (and settle) minutes that have not happened yet; their rows would never be fetched.
+  const clockProblem = checkServerClock(deps.client.serverClock(), 'pull');
+  if (clockProblem) throw new UsageError(clockProblem, { hint: 'Fix the system clock (NTP) and run again. Nothing was stored.' });
   // The inventory reports how long Cloudflare itself keeps this zone's data, without asking the API again.
   writeMeta(deps.db, zoneSettingsKey(zone.id), JSON.stringify(settings));
   const base = {

@@ -8,24 +8,32 @@ import { makeTempDir } from '../helpers/cli.js';
 
 const LOCK_MODULE = pathToFileURL(resolve(import.meta.dirname, '../../dist/store/lock.js')).href;
 
-/** A separate process that waits for the common start, tries the lock once, and holds it a while if it got it. */
-function taker(path: string, startAt: number): Promise<string> {
+/**
+ * A separate process that waits for the common start, tries the lock once and reports it; a winner keeps holding
+ * it (alive, so the lock is not stale) until the test has every outcome and stops them all — on a loaded machine a
+ * late starter must still find the winner alive, not a lock its exited owner left behind.
+ */
+function taker(path: string, startAt: number): { outcome: Promise<string>; stop: () => void } {
   const script = `
     const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
     while (Date.now() < ${startAt}) {}
     let outcome;
     try { acquireLock(${JSON.stringify(path)}, 'purge', new Date()); outcome = 'won'; }
     catch (err) { outcome = err.name === 'LockedError' ? 'locked' : 'error ' + err.message; }
-    process.stdout.write(outcome);
-    if (outcome === 'won') await new Promise((r) => setTimeout(r, 1500));
+    process.stdout.write(outcome + '\\n');
+    if (outcome === 'won') await new Promise((r) => setTimeout(r, 120000));
   `;
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const outcome = new Promise<string>((done, fail) => {
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) done(out.trim());
+    });
     child.on('error', fail);
-    child.on('exit', () => done(out));
+    child.on('exit', () => done(out.trim()));
   });
+  return { outcome, stop: () => void child.kill() };
 }
 
 describe('lock takeover with many concurrent takers', () => {
@@ -35,9 +43,14 @@ describe('lock takeover with many concurrent takers', () => {
       const path = join(temp.dir, 'luxeret.lock');
       writeFileSync(path, JSON.stringify({ pid: 999_999_999, host: hostname(), command: 'purge', started_at: '2025-01-01T00:00:00.000Z' }));
       const startAt = Date.now() + 1500;
-      const outcomes = await Promise.all(Array.from({ length: 10 }, () => taker(path, startAt)));
-      expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
-      expect(outcomes.filter((o) => o !== 'won' && o !== 'locked')).toEqual([]);
+      const takers = Array.from({ length: 10 }, () => taker(path, startAt));
+      try {
+        const outcomes = await Promise.all(takers.map((t) => t.outcome));
+        expect(outcomes.filter((o) => o === 'won')).toHaveLength(1);
+        expect(outcomes.filter((o) => o !== 'won' && o !== 'locked')).toEqual([]);
+      } finally {
+        for (const t of takers) t.stop();
+      }
     } finally {
       temp.cleanup();
     }

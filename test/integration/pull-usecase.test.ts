@@ -6,6 +6,7 @@ import { parseDuration } from '../../src/config/duration.js';
 import { addFirewallEvents, addZone, generateFirewallEvents } from '../../src/emulator/index.js';
 import { pullZones } from '../../src/pull/pull.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
+import { readPullState } from '../../src/store/pull-state.js';
 import { eventKey, usePullStore } from './pull-fixture.js';
 
 // The pull use case over real HTTP against the emulator and a real SQLite file, with the clock and sleep injected
@@ -40,13 +41,14 @@ function recordingFetch(bodies: { query: string; variables: Record<string, unkno
 
 describe('pullZones against the emulator', () => {
   it('stays exact under 20% 429s, 5% 503s and 3% malformed bodies', async () => {
-    const { emulator, db } = await setup({ faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, malformed: 0.03, retryAfterSeconds: 2 } } });
-    const now = Date.now();
+    // One clock for the client and the emulator: the waits move both, as real time would.
+    const time = fakeTime();
+    const { emulator, db } = await setup({ now: time.now, faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, malformed: 0.03, retryAfterSeconds: 2 } } });
+    const now = time.now();
     const zone = addZone(emulator.state, { name: 'faulty.example.com', plan: 'business' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
     const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 5 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
     addFirewallEvents(emulator.state, zone.id, events);
-    const time = fakeTime();
     const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
 
     const summary = await pullZones({ client, db, now: () => new Date(time.now()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
@@ -167,5 +169,21 @@ describe('pullZones against the emulator', () => {
     expect(Math.min(...rows.map((r) => r.datetime))).toBeGreaterThanOrEqual(Math.floor((now - 24 * HOUR) / 1000));
     expect(Object.keys(JSON.parse(rows[0]!.extra) as object)).toEqual(['clientRequestPath']);
     expect(summary.zones[0]!.datasets[0]!.gaps).toEqual([]);
+  });
+
+  it('refuses to pull on a clock ahead of Cloudflare\'s: nothing stored, nothing marked covered (a settled future would never be fetched)', async () => {
+    const { emulator, db } = await setup();
+    const zone = addZone(emulator.state, { name: 'ahead.example.com', plan: 'business' });
+    const now = Date.now();
+    addFirewallEvents(emulator.state, zone.id, generateFirewallEvents({ seed: 3, from: new Date(now - 2 * HOUR), to: new Date(now - HOUR), count: 200 }));
+    const ahead = () => Date.now() + 24 * HOUR;
+    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, now: ahead });
+
+    const pull = pullZones({ client, db, now: () => new Date(ahead()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
+
+    await expect(pull).rejects.toThrow(/86\d{3} s ahead of Cloudflare's .*refusing to pull/);
+    await expect(pull).rejects.toMatchObject({ exitCode: 2 });
+    expect(listFirewallEventKeys(db, zone.id)).toEqual([]);
+    expect(readPullState(db, zone.id, 'firewall_events')).toBeUndefined();
   });
 });
