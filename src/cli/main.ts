@@ -66,6 +66,12 @@ function reportError(err: unknown, ctx: CliContext): number {
     if (debug) ctx.io.stderr(redact(describeChain(err), ctx));
     return err.exitCode;
   }
+  if (isStoreBusy(err)) {
+    // Another run kept the store's write lock past the busy timeout: the same situation as the run lock (exit 6).
+    ctx.io.stderr('luxeret-privacy: the store is busy: another run has been writing it for over 30 s; nothing was changed\n');
+    ctx.io.stderr('hint: Try again when the other run (e.g. a purge reclaiming pages) has finished.\n');
+    return ExitCode.locked;
+  }
   ctx.io.stderr(`luxeret-privacy: internal error, this is a bug: ${redact(String((err as Error)?.message ?? err), ctx)}\n`);
   ctx.io.stderr(redact(describeChain(err), ctx));
   return ExitCode.internal;
@@ -85,4 +91,10 @@ function redact(text: string, ctx: CliContext): string {
   // Straight from the variables: reading the environment may itself be what failed.
   const token = ctx.env['CLOUDFLARE_API_TOKEN']?.trim();
   return sanitiseTerminalText(token ? text.split(token).join('[redacted]') : text);
+}
+
+/** better-sqlite3's SqliteError for a lock it could not get (only src/store imports the driver, so by its code). */
+function isStoreBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -5,6 +5,9 @@ import { MIGRATIONS } from './migrations/index.js';
 
 export type Db = Database.Database;
 
+/** How long a write waits for another run's write transaction before giving up (SQLITE_BUSY). */
+export const BUSY_TIMEOUT_MS = 30_000;
+
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Opens (creating if asked) the SQLite store in WAL mode with secure_delete on, and migrates it. */
@@ -16,7 +19,9 @@ export function openStore(path: string, options: { create?: boolean; readonly?: 
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly === true });
-    db.pragma('busy_timeout = 5000');
+    // A purge's delete and page reclaim on a large store hold the write lock for seconds: a `hold add` meanwhile
+    // waits its turn (then the purge's next batch sees the hold) instead of failing; never for minutes.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Freed pages go back to the file system on `incremental_vacuum`; must be set before the first table exists.
     if (isNew) db.pragma('auto_vacuum = INCREMENTAL');
     if (!options.readonly) {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,4 +80,26 @@ describe('time options and bad input', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('retention.firewall_events');
   });
+});
+
+describe('hold add while another run writes the store', () => {
+  it('waits for a write transaction longer than the old 5 s busy timeout, then records the hold (not exit 70)', async () => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    // Another process holds the write lock for 6.5 s, as a purge's delete and page reclaim on a large store can.
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(${JSON.stringify(store())});
+      db.exec('BEGIN IMMEDIATE');
+      process.stdout.write('locked\\n');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 6500);
+    `;
+    const holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((done) => holder.once('exit', done));
+    await new Promise<void>((locked) => holder.stdout.once('data', () => locked()));
+    const added = await runCli(['hold', 'add', '--ip', '198.51.100.77', '--reason', 'Police request', '--json'], { env: ctx.env });
+    await exited;
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(queryStore<{ n: number }>(store(), "SELECT COUNT(*) AS n FROM holds WHERE network LIKE '198.51.100.77%'")[0]!.n).toBeGreaterThan(0);
+  }, 20_000);
 });
