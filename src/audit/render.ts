@@ -12,7 +12,9 @@ export function renderAuditTable(entries: readonly AuditEntry[]): string {
   });
   for (const e of entries) {
     const counts = e.counts ? Object.entries(e.counts).map(([key, value]) => `${key}=${value}`).join(' ') : '';
-    table.push([String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, describeReason(e), e.run_id ? e.run_id.slice(0, 8) : '']);
+    // An export to inspect may come from anywhere: no cell may carry escape sequences to the terminal.
+    const cells = [String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, describeReason(e), e.run_id ? e.run_id.slice(0, 8) : ''];
+    table.push(cells.map(stripControl));
   }
   return table.toString() + '\n';
 }
@@ -55,4 +57,9 @@ export function renderVerification(result: AuditVerification, source: string, ke
   if (start) lines.push(`Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`);
   for (const key of rotated) lines.push(`  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
   return lines.join('\n') + '\n';
+}
+
+/** Control characters (escape sequences included) shown as `\uXXXX`, so a cell cannot rewrite the terminal. */
+function stripControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

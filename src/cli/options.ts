@@ -11,8 +11,9 @@ export interface TimeOption {
   readonly readInZone: string | undefined;
 }
 
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
-const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/i;
+// Real UTC offsets run from -12:00 to +14:00: an hour past 14 (`+25:00`) is a typo, not a zone.
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-](0\d|1[0-4])(:?[0-5]\d)?)$/i;
+const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?)?$/i;
 
 /**
  * Parses an ISO-8601 time given on the command line. Never the machine's zone: a time with `Z` or an offset is

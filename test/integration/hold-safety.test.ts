@@ -64,6 +64,8 @@ describe('time options and bad input', () => {
     ['an IP in the reason (mapped)', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'see ::ffff:203.0.113.7 in the log']],
     ['an IP in the reason (with port)', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'client=203.0.113.7:443']],
     ['a malformed time', ['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-02-30', '--reason', 'Police request']],
+    ['escape sequences in the reason', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'case \u001b[2J\u001b]0;TITLE\u0007\u001b[31mRED']],
+    ['a line break in the reference', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'Police request', '--reference', 'KNPA\nforged line']],
     ['a time in no known form', ['purge', '--dry-run', '--as-of', 'tomorrow']],
     ['an absurd duration', ['pull', '--since', '200000000d']],
   ])('%s: exit 2 with a message naming it, nothing changed', async (_name, argv) => {
@@ -102,4 +104,16 @@ describe('hold add while another run writes the store', () => {
     expect(added.code).toBe(0);
     expect(queryStore<{ n: number }>(store(), "SELECT COUNT(*) AS n FROM holds WHERE network LIKE '198.51.100.77%'")[0]!.n).toBeGreaterThan(0);
   }, 20_000);
+});
+
+describe('hold add refuses times that cannot be meant', () => {
+  it.each([
+    ['an --until already past', ['--until', '2025-01-01T00:00:00Z'], /--until .* is not in the future/],
+    ['an offset past +14:00', ['--until', '2027-06-01T00:00+25:00'], /--until: "2027-06-01T00:00\+25:00" is not an ISO-8601 time/],
+  ])('%s: exit 2, no hold', async (_name, extra, message) => {
+    const result = await runCli(['hold', 'add', '--ip', '198.51.100.88', '--reason', 'Police request', ...extra], { env: ctx.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect((await runCli(['hold', 'list', '--json'], { env: ctx.env })).stdout).not.toContain('198.51.100.88');
+  });
 });

@@ -15,6 +15,7 @@ import { findSubjectReach } from '../../cloudflare/subject-reach.js';
 import type { Network } from '../../policy/network.js';
 import { createSigner } from '../audit-signer.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
+import { sanitiseTerminalText } from '../../report/terminal-text.js';
 import type { CliContext } from '../context.js';
 import { parseCountryOption, parseNetworkOption } from '../options.js';
 import { readTimeOption } from '../time-option.js';
@@ -58,6 +59,10 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
       const reason = requireText('--reason', flags.reason);
       const reference = flags.reference === undefined ? undefined : requireText('--reference', flags.reference);
       const now = ctx.now();
+      // A hold that has already ended protects nothing: almost surely a typo in the year, which would leave data unheld.
+      if (until && until.getTime() <= now.getTime()) {
+        throw new UsageError(`--until ${until.toISOString()} is not in the future; the hold would protect nothing`, { hint: 'Check the date (the year especially). Nothing was changed.' });
+      }
       const created: Hold = {
         id: `hold_${randomBytes(4).toString('hex')}`,
         network: network.text,
@@ -125,7 +130,8 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
       }
       const table = new Table({ head: ['id', 'status', 'ip', 'country', 'records from', 'records to', 'until', 'reason', 'reference'], style: { head: [], border: [] } });
       for (const h of holds) {
-        table.push([h.id, holdStatus(h, now), h.network, h.country ?? '', iso(h.from), iso(h.to), iso(h.until), h.reason, h.reference ?? '']);
+        // Holds written before control characters were refused may still carry them.
+        table.push([h.id, holdStatus(h, now), h.network, h.country ?? '', iso(h.from), iso(h.to), iso(h.until), sanitiseTerminalText(h.reason), sanitiseTerminalText(h.reference ?? '')]);
       }
       ctx.io.stdout(table.toString() + '\n');
     });
@@ -188,6 +194,8 @@ async function findProtectedObjects(ctx: CliContext, network: Network): Promise<
 function requireText(option: string, value: string): string {
   const text = value.trim();
   if (text === '') throw new UsageError(`${option}: must not be empty`);
+  // Shown in `hold list` and `audit show` on an operator's terminal: no escape sequences or other control characters.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) throw new UsageError(`${option}: must not contain control characters (escape sequences, line breaks)`);
   // The text goes into the audit log, which must never hold a raw IP: the same test the log's guard applies.
   if (containsRawIp(text)) throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
   return text;
