@@ -132,6 +132,16 @@ describe('RFC 3161 time stamps of lodged heads', () => {
       expect((JSON.parse(broken.stdout) as { errors: { reason: string }[] }).errors.map((e) => e.reason)).toEqual([
         'timestamp of the head of 2 entries: the token stamps other data: it belongs to another head',
         'timestamp of the head of 3 entries: the token stamps other data: it belongs to another head',
+        'no RFC 3161 time stamp verifies against the TSA certificate: the tokens may have been removed',
+      ]);
+
+      // Every token removed: asked to check third-party time, verify must not call that intact.
+      const strippedPath = join(temp.dir, 'stripped.jsonl');
+      writeFileSync(strippedPath, lines.filter((line) => (JSON.parse(line) as { type?: string }).type !== 'timestamp').join('\n') + '\n');
+      const stripped = await verify(strippedPath);
+      expect(stripped.code).toBe(1);
+      expect((JSON.parse(stripped.stdout) as { errors: { reason: string }[] }).errors.map((e) => e.reason)).toEqual([
+        'no RFC 3161 time stamp verifies against the TSA certificate: the tokens may have been removed',
       ]);
     } finally {
       await tsa.close();

@@ -79,6 +79,10 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
       const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
       result.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
+      // Asked to check third-party time, a log without one valid token may have had its tokens stripped.
+      if (certificate !== undefined && parsed.entries.length > 0 && stamps.verified === 0) {
+        result.errors.push({ entry: 0, line: 0, reason: 'no RFC 3161 time stamp verifies against the TSA certificate: the tokens may have been removed' });
+      }
       // The store checked from its own genesis key: the key it ends with must be this home's signing key.
       if (flags.file === undefined && flags.publicKey === undefined) result.errors.push(...checkHomeKey(ctx, result.keys));
       result.ok = result.errors.length === 0;
