@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, linkSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -51,5 +51,29 @@ describe('terminal text', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('colour: unknown key');
     expect(result.stderr).not.toMatch(/\u001b/);
+  });
+
+  it('refuses a file with a second name (hard link), leaving it and its other name as they were (exit 2)', async () => {
+    const target = join(dir, 'elsewhere.txt');
+    writeFileSync(target, 'precious\n', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    const hard = join(dir, 'hard.jsonl');
+    linkSync(target, hard);
+    const linked = await runCli(['audit', 'export', '--output', hard], { env, cwd: dir });
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain('hard links');
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(mode(target)).toBe(0o644);
+  });
+
+  // Giving a file to another user takes root (CI and this machine run as root).
+  it.skipIf(process.geteuid?.() !== 0)('refuses a file that belongs to another user, leaving it as it was (exit 2)', async () => {
+    const theirs = join(dir, 'theirs.jsonl');
+    writeFileSync(theirs, 'theirs\n', { mode: 0o644 });
+    chownSync(theirs, 65534, 65534);
+    const owned = await runCli(['audit', 'export', '--output', theirs], { env, cwd: dir });
+    expect(owned.code).toBe(2);
+    expect(owned.stderr).toContain('another user');
+    expect(readFileSync(theirs, 'utf8')).toBe('theirs\n');
   });
 });
