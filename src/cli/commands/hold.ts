@@ -21,11 +21,11 @@ import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface AddFlags {
-  ip: string;
+  ip?: string;
   country?: string;
   from?: string;
   to?: string;
-  reason: string;
+  reason?: string;
   reference?: string;
   until?: string;
   json?: boolean;
@@ -39,17 +39,18 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
   hold
     .command('add')
     .description('Add a hold; prints its id')
-    .requiredOption('--ip <ip-or-cidr>', 'IPv4/IPv6 address or CIDR range')
+    // Checked in the action, not by commander: its missing-option error would hide a misspelled flag such as --reasn.
+    .option('--ip <ip-or-cidr>', 'IPv4/IPv6 address or CIDR range (required)')
     .option('--country <cc>', 'only records from this country (ISO 3166 alpha-2)')
     .option('--from <iso>', 'only records from this time on')
     .option('--to <iso>', 'only records before this time')
-    .requiredOption('--reason <text>', 'why (recorded in the audit log; must not contain an IP)')
+    .option('--reason <text>', 'why (recorded in the audit log; must not contain an IP) (required)')
     .option('--reference <ref>', 'the request or case reference')
     .option('--until <iso>', 'the hold stops protecting at this time')
     .option('--json', 'print the new hold as JSON')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"')
     .action(async (flags: AddFlags) => {
-      const network = parseNetworkOption('--ip', flags.ip);
+      const network = parseNetworkOption('--ip', requireOption('--ip', flags.ip));
       const country = flags.country === undefined ? undefined : parseCountryOption('--country', flags.country);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
@@ -134,9 +135,9 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
     .command('release')
     .description('Release a hold: its records become subject to retention again')
     .argument('<id>', 'the hold id (from hold add / hold list)')
-    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .option('--reason <text>', 'why (recorded in the audit log) (required)')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold release hold_1a2b3c4d --reason "Case closed by the investigator"')
-    .action((id: string, flags: { reason: string }) => {
+    .action((id: string, flags: { reason?: string }) => {
       const reason = requireText('--reason', flags.reason);
       const db = ctx.store();
       const existing = readHolds(db).find((h) => h.id === id);
@@ -185,8 +186,16 @@ async function findProtectedObjects(ctx: CliContext, network: Network): Promise<
   }));
 }
 
-function requireText(option: string, value: string): string {
-  const text = value.trim();
+/** A mandatory option, checked after commander has reported any unknown (misspelled) option. */
+function requireOption(option: string, value: string | undefined): string {
+  // Commander's own wording, so the message reads the same as for any other missing option.
+  const flag = option === '--ip' ? '--ip <ip-or-cidr>' : `${option} <text>`;
+  if (value === undefined) throw new UsageError(`required option '${flag}' not specified`, { hint: 'See `luxeret-privacy hold --help`.' });
+  return value;
+}
+
+function requireText(option: string, value: string | undefined): string {
+  const text = requireOption(option, value).trim();
   if (text === '') throw new UsageError(`${option}: must not be empty`);
   // The text goes into the audit log, which must never hold a raw IP: the same test the log's guard applies.
   if (containsRawIp(text)) throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
