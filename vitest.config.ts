@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Refuses any connection to a host other than loopback, so no test can reach the real Cloudflare API.
+    setupFiles: ['test/setup/loopback-only.ts'],
     // Integration tests share one CPU-bound emulator per file; two workers fit the 2-core machines.
     maxWorkers: 2,
   },

@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
 import { LuxeretError } from '../errors.js';
+import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
 import { countFirewallEvents } from '../store/firewall-events.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
@@ -45,12 +46,10 @@ export interface DoctorDeps {
 }
 
 const HOUR_MS = 3_600_000;
-/** The clock may be this far from Cloudflare's before purges are refused. */
-export const MAX_CLOCK_SKEW_MS = 2 * 60_000;
 /** Cron runs pull hourly and purge daily (README): a day and a bit without one means cron is not running it. */
 const CRON_GRACE_MS = 26 * HOUR_MS;
-/** The policy promises destruction without delay: a purge older than this is drift, not a warning. */
-const PURGE_OVERDUE_MS = 5 * 24 * HOUR_MS;
+/** The policy promises destruction without delay: a purge older than the drift grace is drift, not a warning. */
+const PURGE_OVERDUE_MS = DRIFT_GRACE_DAYS * 24 * HOUR_MS;
 
 const check = (name: string, status: CheckStatus, detail: string, hint?: string): Check => ({ name, status, detail, hint });
 
@@ -225,7 +224,7 @@ function scheduleChecks(db: Db, now: Date): Check[] {
   const purge = !lastPurge
     ? check('last purge', 'warn', 'no purge recorded', 'Schedule `luxeret-privacy purge` daily (README: Running from cron or systemd).')
     : age(lastPurge) > PURGE_OVERDUE_MS
-      ? check('last purge', 'fail', `last purge ${lastPurge}, over 5 days ago: the policy promises destruction without delay`, 'Run `luxeret-privacy purge` and check the schedule.')
+      ? check('last purge', 'fail', `last purge ${lastPurge}, over ${DRIFT_GRACE_DAYS} days ago: the policy promises destruction without delay`, 'Run `luxeret-privacy purge` and check the schedule.')
       : age(lastPurge) > CRON_GRACE_MS
         ? check('last purge', 'warn', `last purge ${lastPurge}: cron does not seem to be running it daily`, 'Check the crontab or systemd timer.')
         : check('last purge', 'pass', `last purge ${lastPurge}`);

@@ -34,6 +34,24 @@ export interface CloudflareZoneWindow {
   readonly expires: Date | undefined;
 }
 
+/** Every place the inventory reports; label maps are keyed by this union, so a new id without a label fails to compile. */
+export const LOCATION_IDS = [
+  'local/firewall-events',
+  'local/http-analytics',
+  'cloudflare/firewall-events',
+  'cloudflare/http-analytics',
+  'cloudflare/access-rules',
+  'cloudflare/list-items',
+  'cloudflare/lockdowns',
+  'cloudflare/custom-rules',
+  'cloudflare/logpull',
+] as const;
+export type LocationId = (typeof LOCATION_IDS)[number];
+
+export function isLocationId(id: string): id is LocationId {
+  return (LOCATION_IDS as readonly string[]).includes(id);
+}
+
 /** One place that holds visitor IPs or countries. */
 export interface InventoryLocation {
   readonly id: string;

@@ -35,6 +35,7 @@ import {
   type RequeryReport,
   type RuleTarget,
 } from './cloudflare-delete.js';
+import { MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 import { buildHoldRecheck } from './hold-recheck.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
@@ -376,9 +377,6 @@ function itemDetails(targets: readonly ItemTarget[]): Record<string, string[]> {
   return out;
 }
 
-
-/** How far our clock may be from Cloudflare's before a purge is refused (see assertClockMatchesServer). */
-export const MAX_CLOCK_SKEW_MS = 120_000;
 
 /**
  * Refuses a purge when our clock is more than 2 minutes from the `Date` of a Cloudflare response. Cloudflare's

@@ -1,3 +1,5 @@
+import type { LocationId } from '../inventory/inventory.js';
+
 // Labels of the human-readable reports (HTML, Markdown). English is the default, like the rest of the CLI;
 // `--lang ko` gives the Korean a privacy officer (개인정보 보호책임자) files with the ledger and the policy.
 
@@ -25,19 +27,8 @@ export type ItemKey =
   | 'ruleNote'
   | 'comment'
   | 'expression'
-  | 'requestLog'
-  | 'jobFields';
+  | 'requestLog';
 
-export type LocationKey =
-  | 'localFirewallEvents'
-  | 'localHttpAnalytics'
-  | 'cloudflareFirewallEvents'
-  | 'accessRules'
-  | 'listItems'
-  | 'lockdowns'
-  | 'customRules'
-  | 'logpull'
-  | 'logpush';
 
 export type DriftRuleKey = 'logpullRetention' | 'logpushClientIp' | 'overdueData' | 'purgeStale';
 
@@ -110,7 +101,7 @@ export interface Labels {
   readonly colCount: string;
   readonly colHost: string;
   readonly colCountry: string;
-  readonly location: Record<LocationKey, string>;
+  readonly location: Record<LocationId, string>;
   readonly item: Record<ItemKey, string>;
   readonly genericItems: string;
   readonly controlledByUs: string;
@@ -226,15 +217,15 @@ const EN: Labels = {
   colHost: 'Host',
   colCountry: 'Country',
   location: {
-    localFirewallEvents: 'Security events (our store)',
-    localHttpAnalytics: 'Requests per IP and country (our store)',
-    cloudflareFirewallEvents: 'Security events kept by Cloudflare',
-    accessRules: 'IP Access rules (Cloudflare)',
-    listItems: 'IP list items (Cloudflare)',
-    lockdowns: 'Zone Lockdown rules (Cloudflare)',
-    customRules: 'WAF custom rule expressions (Cloudflare)',
-    logpull: 'Logpull request logs (Cloudflare)',
-    logpush: 'Logpush jobs (Cloudflare)',
+    'local/firewall-events': 'Security events (our store)',
+    'local/http-analytics': 'Requests per IP and country (our store)',
+    'cloudflare/firewall-events': 'Security events kept by Cloudflare',
+    'cloudflare/http-analytics': 'Requests per IP and country kept by Cloudflare',
+    'cloudflare/access-rules': 'IP Access rules (Cloudflare)',
+    'cloudflare/list-items': 'IP list items (Cloudflare)',
+    'cloudflare/lockdowns': 'Zone Lockdown rules (Cloudflare)',
+    'cloudflare/custom-rules': 'WAF custom rule expressions (Cloudflare)',
+    'cloudflare/logpull': 'Logpull request logs (Cloudflare)',
   },
   item: {
     time: 'time',
@@ -258,7 +249,6 @@ const EN: Labels = {
     comment: 'item comment',
     expression: 'rule expression',
     requestLog: 'full request log',
-    jobFields: 'the fields each job lists',
   },
   genericItems: 'IP addresses and/or countries',
   controlledByUs: 'Us',
@@ -367,15 +357,15 @@ const KO: Labels = {
   colHost: '호스트',
   colCountry: '국가',
   location: {
-    localFirewallEvents: '보안 이벤트 (자체 저장소)',
-    localHttpAnalytics: 'IP·국가별 요청 수 (자체 저장소)',
-    cloudflareFirewallEvents: 'Cloudflare가 보관하는 보안 이벤트',
-    accessRules: 'IP 접근 규칙 (Cloudflare)',
-    listItems: 'IP 목록 항목 (Cloudflare)',
-    lockdowns: '존 잠금 규칙 (Cloudflare)',
-    customRules: 'WAF 사용자 지정 규칙 표현식 (Cloudflare)',
-    logpull: 'Logpull 요청 로그 (Cloudflare)',
-    logpush: 'Logpush 작업 (Cloudflare)',
+    'local/firewall-events': '보안 이벤트 (자체 저장소)',
+    'local/http-analytics': 'IP·국가별 요청 수 (자체 저장소)',
+    'cloudflare/firewall-events': 'Cloudflare가 보관하는 보안 이벤트',
+    'cloudflare/http-analytics': 'Cloudflare가 보관하는 IP·국가별 요청 수',
+    'cloudflare/access-rules': 'IP 접근 규칙 (Cloudflare)',
+    'cloudflare/list-items': 'IP 목록 항목 (Cloudflare)',
+    'cloudflare/lockdowns': '존 잠금 규칙 (Cloudflare)',
+    'cloudflare/custom-rules': 'WAF 사용자 지정 규칙 표현식 (Cloudflare)',
+    'cloudflare/logpull': 'Logpull 요청 로그 (Cloudflare)',
   },
   item: {
     time: '시각',
@@ -399,7 +389,6 @@ const KO: Labels = {
     comment: '항목 메모',
     expression: '규칙 표현식',
     requestLog: '전체 요청 로그',
-    jobFields: '작업별 지정 필드',
   },
   genericItems: 'IP 주소 및/또는 접속 국가',
   controlledByUs: '당사',

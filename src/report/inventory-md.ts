@@ -18,7 +18,8 @@ import {
   type InventoryReportData,
   type ReportOptions,
 } from './inventory-report.js';
-import { DRIFT_GRACE_DAYS, POLICY_CLAUSES, sortChecks } from './policy-drift.js';
+import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
+import { POLICY_CLAUSES, sortChecks } from './policy-drift.js';
 import { formatCount } from './svg-charts.js';
 
 type Align = 'left' | 'right';

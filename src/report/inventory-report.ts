@@ -1,6 +1,7 @@
-import { formatTimestamp, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
-import { selectLabels, type ItemKey, type Labels, type Lang, type LocationKey } from './i18n.js';
-import { countContradictions, DRIFT_GRACE_DAYS, type DriftCheck, type DriftFinding } from './policy-drift.js';
+import { formatTimestamp, isLocationId, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
+import { selectLabels, type ItemKey, type Labels, type Lang } from './i18n.js';
+import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
+import { countContradictions, type DriftCheck, type DriftFinding } from './policy-drift.js';
 
 /**
  * Everything the human-readable inventory reports (HTML, Markdown) show: the inventory itself plus what the CLI
@@ -48,24 +49,9 @@ export interface ReportOptions {
 
 export const TOP_COUNTRIES = 10;
 
-/** Which kind of location an id names; tolerant of the exact spelling of Cloudflare location ids. */
-export function selectLocationKey(id: string): LocationKey | undefined {
-  if (id === 'local/firewall-events') return 'localFirewallEvents';
-  if (id === 'local/http-analytics') return 'localHttpAnalytics';
-  if (id === 'cloudflare/firewall-events') return 'cloudflareFirewallEvents';
-  if (id.includes('access-rule')) return 'accessRules';
-  if (id.includes('list-item') || id.includes('/lists')) return 'listItems';
-  if (id.includes('lockdown')) return 'lockdowns';
-  if (id.includes('custom-rule') || id.includes('ruleset')) return 'customRules';
-  if (id.includes('logpull') || id.includes('log-retention')) return 'logpull';
-  if (id.includes('logpush')) return 'logpush';
-  return undefined;
-}
-
-/** A location's name for people, e.g. "Security events (our store)". */
+/** A location's name for people, e.g. "Security events (our store)"; an id we do not know is shown as it is. */
 export function describeLocation(labels: Labels, id: string): string {
-  const key = selectLocationKey(id);
-  return key === undefined ? id : labels.location[key];
+  return isLocationId(id) ? labels.location[id] : id;
 }
 
 const FIELD_ITEMS: Record<string, ItemKey> = {
@@ -77,24 +63,24 @@ const FIELD_ITEMS: Record<string, ItemKey> = {
   clientASNDescription: 'asName',
 };
 
-const ITEMS: Record<LocationKey, readonly ItemKey[]> = {
-  localFirewallEvents: ['ip', 'country', 'asn', 'host', 'time', 'action', 'rule', 'rayId'],
-  localHttpAnalytics: ['ip', 'country', 'hour', 'requests'],
-  cloudflareFirewallEvents: ['ip', 'country', 'asn', 'host', 'path', 'query', 'userAgent', 'time', 'action', 'rule', 'rayId'],
-  accessRules: ['ipOrRange', 'country', 'ruleNote'],
-  listItems: ['ipOrRange', 'comment'],
-  lockdowns: ['ipOrRange'],
-  customRules: ['ipOrRange', 'country', 'expression'],
-  logpull: ['requestLog', 'ip', 'country', 'host', 'path', 'userAgent'],
-  logpush: ['jobFields'],
+const ITEMS: Record<LocationId, readonly ItemKey[]> = {
+  'local/firewall-events': ['ip', 'country', 'asn', 'host', 'time', 'action', 'rule', 'rayId'],
+  'local/http-analytics': ['ip', 'country', 'hour', 'requests'],
+  'cloudflare/firewall-events': ['ip', 'country', 'asn', 'host', 'path', 'query', 'userAgent', 'time', 'action', 'rule', 'rayId'],
+  'cloudflare/http-analytics': ['ip', 'country', 'hour', 'requests'],
+  'cloudflare/access-rules': ['ipOrRange', 'country', 'ruleNote'],
+  'cloudflare/list-items': ['ipOrRange', 'comment'],
+  'cloudflare/lockdowns': ['ipOrRange'],
+  'cloudflare/custom-rules': ['ipOrRange', 'country', 'expression'],
+  'cloudflare/logpull': ['requestLog', 'ip', 'country', 'host', 'path', 'userAgent'],
 };
 
 /** What personal items a location holds; the local events also list the optional fields the config keeps. */
 export function selectItems(labels: Labels, location: InventoryLocation, keptFields: readonly string[]): string[] {
-  const key = selectLocationKey(location.id);
-  if (key === undefined) return [labels.genericItems];
+  const key = location.id;
+  if (!isLocationId(key)) return [labels.genericItems];
   const items = [...ITEMS[key]];
-  if (key === 'localFirewallEvents') {
+  if (key === 'local/firewall-events') {
     for (const field of keptFields) {
       const item = FIELD_ITEMS[field];
       if (item !== undefined && !items.includes(item)) items.push(item);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPolicyDrift, countContradictions, DRIFT_GRACE_DAYS, sortChecks, type LogSettingsFacts, type PolicyDriftInput } from './policy-drift.js';
+import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
+import { buildPolicyDrift, countContradictions, sortChecks, type LogSettingsFacts, type PolicyDriftInput } from './policy-drift.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const DAY_MS = 86_400_000;

@@ -1,3 +1,4 @@
+import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import type { DriftRuleKey } from './i18n.js';
 
 /**
@@ -5,8 +6,6 @@ import type { DriftRuleKey } from './i18n.js';
  * the CLI gathers the facts (store counts, meta, Cloudflare log settings) and this decides.
  */
 
-/** Days of slack before late deletion counts as a contradiction: a missed daily cron run is not yet a breach. */
-export const DRIFT_GRACE_DAYS = 5;
 
 const DAY_MS = 86_400_000;
 

@@ -5,6 +5,7 @@ import { compiledWorkerUrl } from '../worker-url.js';
 import { startCountingDayCells } from './day-cells-count.js';
 import { countDayCells, DAY_SECONDS } from './stats.js';
 import { useTempStore } from '../../test/helpers/store.js';
+import { childEnv } from '../../test/helpers/child-env.js';
 
 const DAY = 20_000 * DAY_SECONDS;
 
@@ -69,7 +70,7 @@ describe('startCountingDayCells', () => {
       const { startCountingDayCells } = await import(${JSON.stringify(built('day-cells-count'))});
       const db = openStore(${JSON.stringify(db.name)});
       console.log(startCountingDayCells(db, 'firewall_events', [${DAY}], { startTimeoutMs: 20000 }).wait().countedBy);`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: childEnv() });
     expect(output.trim()).toBe('worker');
   });
 });

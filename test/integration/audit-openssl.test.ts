@@ -7,6 +7,7 @@ import { loadSigningKey } from '../../src/audit/keys.js';
 import { appendAuditEntry } from '../../src/audit/log.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { childEnv } from '../helpers/child-env.js';
 
 // The recipe docs/audit.md gives an auditor: standard tools only, no luxeret-privacy.
 function hasTool(tool: string, args: string[]): boolean {
@@ -51,7 +52,7 @@ beforeAll(async () => {
 });
 afterAll(() => work.cleanup());
 
-const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8', env: { ...process.env, LUXERET_HOME: home } });
+const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8', env: childEnv({ LUXERET_HOME: home }) });
 
 /** The shell block that follows `<!-- test: name -->` in docs/audit.md: the doc's commands are the ones tested. */
 function docBlock(name: string): string {

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/cli.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const LOCK_MODULE = pathToFileURL(resolve(import.meta.dirname, '../../dist/store/lock.js')).href;
 
@@ -23,7 +24,7 @@ function taker(path: string, startAt: number): { outcome: Promise<string>; stop:
     process.stdout.write(outcome + '\\n');
     if (outcome === 'won') await new Promise((r) => setTimeout(r, 120000));
   `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   const outcome = new Promise<string>((done, fail) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -8,6 +8,7 @@ import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/fire
 import { readAllPullStates } from '../../src/store/pull-state.js';
 import { runCli } from '../helpers/cli.js';
 import { eventKey, startPullFixture, TOKEN, type PullFixture } from './pull-fixture.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HOUR = 3_600_000;
@@ -157,7 +158,7 @@ describe('luxeret-privacy pull (CLI)', () => {
       const { zone, events } = seededZone(fixture, 6000);
       const child = spawn(process.execPath, [join(ROOT, 'bin/luxeret-privacy.js'), 'pull'], {
         cwd: fixture.home,
-        env: { PATH: process.env['PATH'], HOME: fixture.home, ...fixture.env() },
+        env: childEnv({ HOME: fixture.home, ...fixture.env() }),
         stdio: 'ignore',
       });
       let hasExited = false;

@@ -5,6 +5,7 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
 import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type PurgeHome, without } from './purge-cloudflare-fixture.js';
+import { childEnv } from '../helpers/child-env.js';
 
 let ctx: PurgeHome;
 let home: string;
@@ -43,7 +44,7 @@ describe('Cloudflare purge killed mid-way', () => {
     emulator.state.behaviour.bulkOperationStepMs = 150;
     const before = emulatorObjectIds(emulator);
     const child = spawn(process.execPath, [bin, 'purge', '--quiet'], {
-      env: { ...process.env, ...env, LUXERET_LIST_ITEM_BUDGET: '200/1s' },
+      env: childEnv({ ...env, LUXERET_LIST_ITEM_BUDGET: '200/1s' }),
       stdio: 'ignore',
     });
     const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

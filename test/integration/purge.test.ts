@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toBytes } from '../../src/policy/network.js';
 import { runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const DAY = 86_400_000;
 let home: string;
@@ -128,7 +129,7 @@ describe('purge under concurrency and crashes', () => {
   const bin = join(import.meta.dirname, '..', '..', 'bin', 'luxeret-privacy.js');
 
   function spawnPurge(): { done: Promise<number | null>; kill: () => void } {
-    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: childEnv(env), stdio: 'ignore' });
     return { done: new Promise((resolve) => child.on('exit', (code) => resolve(code))), kill: () => child.kill('SIGKILL') };
   }
 

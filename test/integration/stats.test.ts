@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
+import { childEnv } from '../helpers/child-env.js';
 
 const DAY_S = 86_400;
 const MIN_COUNT = 5;
@@ -285,7 +286,7 @@ describe('statistics and the purge transaction', () => {
     const now = new Date();
     const events = seedEvents(now, 3);
     insertEvents(store(), events);
-    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: childEnv(env), stdio: 'ignore' });
     const done = new Promise((resolve) => child.on('exit', resolve));
     await waitForEntry(event, child);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));

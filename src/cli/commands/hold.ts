@@ -22,11 +22,11 @@ import { readTimeOption } from '../time-option.js';
 import type { SetExitCode } from './index.js';
 
 interface AddFlags {
-  ip: string;
+  ip?: string;
   country?: string;
   from?: string;
   to?: string;
-  reason: string;
+  reason?: string;
   reference?: string;
   until?: string;
   json?: boolean;
@@ -40,17 +40,18 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
   hold
     .command('add')
     .description('Add a hold; prints its id')
-    .requiredOption('--ip <ip-or-cidr>', 'IPv4/IPv6 address or CIDR range')
+    // Checked in the action, not by commander: its missing-option error would hide a misspelled flag such as --reasn.
+    .option('--ip <ip-or-cidr>', 'IPv4/IPv6 address or CIDR range (required)')
     .option('--country <cc>', 'only records from this country (ISO 3166 alpha-2)')
     .option('--from <iso>', 'only records from this time on')
     .option('--to <iso>', 'only records before this time')
-    .requiredOption('--reason <text>', 'why (recorded in the audit log; must not contain an IP)')
+    .option('--reason <text>', 'why (recorded in the audit log; must not contain an IP) (required)')
     .option('--reference <ref>', 'the request or case reference')
     .option('--until <iso>', 'the hold stops protecting at this time')
     .option('--json', 'print the new hold as JSON')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"')
     .action(async (flags: AddFlags) => {
-      const network = parseNetworkOption('--ip', flags.ip);
+      const network = parseNetworkOption('--ip', requireOption('--ip', flags.ip));
       const country = flags.country === undefined ? undefined : parseCountryOption('--country', flags.country);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
@@ -140,9 +141,9 @@ export const holdCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
     .command('release')
     .description('Release a hold: its records become subject to retention again')
     .argument('<id>', 'the hold id (from hold add / hold list)')
-    .requiredOption('--reason <text>', 'why (recorded in the audit log)')
+    .option('--reason <text>', 'why (recorded in the audit log) (required)')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold release hold_1a2b3c4d --reason "Case closed by the investigator"')
-    .action((id: string, flags: { reason: string }) => {
+    .action((id: string, flags: { reason?: string }) => {
       const reason = requireText('--reason', flags.reason);
       const db = ctx.store();
       const existing = readHolds(db).find((h) => h.id === id);
@@ -191,8 +192,16 @@ async function findProtectedObjects(ctx: CliContext, network: Network): Promise<
   }));
 }
 
-function requireText(option: string, value: string): string {
-  const text = value.trim();
+/** A mandatory option, checked after commander has reported any unknown (misspelled) option. */
+function requireOption(option: string, value: string | undefined): string {
+  // Commander's own wording, so the message reads the same as for any other missing option.
+  const flag = option === '--ip' ? '--ip <ip-or-cidr>' : `${option} <text>`;
+  if (value === undefined) throw new UsageError(`required option '${flag}' not specified`, { hint: 'See `luxeret-privacy hold --help`.' });
+  return value;
+}
+
+function requireText(option: string, value: string | undefined): string {
+  const text = requireOption(option, value).trim();
   if (text === '') throw new UsageError(`${option}: must not be empty`);
   // Shown in `hold list` and `audit show` on an operator's terminal: no escape sequences or other control characters.
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) throw new UsageError(`${option}: must not contain control characters (escape sequences, line breaks)`);

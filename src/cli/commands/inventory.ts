@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { inventoryExitCode } from '../../inventory/exit-code.js';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/config.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -77,8 +78,8 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         ...buildCloudflareObjectBuilders(ctx, config, { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, onSnapshot: (read) => (objects = read) }),
       ];
       const { inventory, failed } = await collectInventory(builders, now);
-      // A location that could not be read completely is partial (4); plan gating and missing permissions are not.
-      if (failed > 0 || inventory.locations.some((location) => location.status === 'error')) setExitCode(ExitCode.partial);
+      const exitCode = inventoryExitCode(inventory, failed);
+      if (exitCode !== ExitCode.ok) setExitCode(exitCode);
       const color = flags.output === undefined && ctx.useColour();
       const text = isReportFormat(flags.format)
         ? renderInventoryReport(readInventoryReportData(db, config, inventory, { zoneId: flags.zone, logSettings: objects && selectLogSettings(objects) }), flags.format, flags.lang)

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { purgeExitCode } from '../../purge/exit-code.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
@@ -58,5 +59,6 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       );
       for (const location of result.locations) for (const message of location.serverMessages ?? []) ctx.note(`${location.id}: Cloudflare said: ${message}`);
       ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
-      if (result.locations.some((location) => location.failed > 0 || location.incomplete === true)) setExitCode(4);
+      const exitCode = purgeExitCode(result);
+      if (exitCode !== ExitCode.ok) setExitCode(exitCode);
     });
