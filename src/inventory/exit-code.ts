@@ -13,3 +13,9 @@ export function inventoryExitCode(inventory: Inventory, failedBuilders: number):
   if (cloudflare.length > 0 && cloudflare.every((location) => location.status === 'error')) return ExitCode.cloudflare;
   return failedBuilders > 0 || inventory.locations.some((location) => location.status === 'error') ? ExitCode.partial : ExitCode.ok;
 }
+
+/** Whether every location that asks Cloudflare was refused by the token (and there is at least one). */
+export function isEveryCloudflareReadRefused(inventory: Inventory): boolean {
+  const cloudflare = inventory.locations.filter((location) => location.kind === 'cloudflare' && !(location.id in CLOUDFLARE_KEPT_DATASETS));
+  return cloudflare.length > 0 && cloudflare.every((location) => location.status === 'not_readable');
+}

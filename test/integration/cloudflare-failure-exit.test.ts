@@ -42,6 +42,24 @@ describe('a Cloudflare REST failure after retries ends in exit 3 where the whole
     expect(report.locations.find((l) => l.id === 'cloudflare/access-rules')?.status).toBe('error');
   });
 
+  it('inventory with a disabled token: exit 3 (every read refused, and the verify endpoints say the token is not active)', async () => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    disableToken();
+    const result = await runCli(['inventory', '--format', 'json'], { env: ctx.env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('does not accept CLOUDFLARE_API_TOKEN');
+    const report = JSON.parse(result.stdout) as { locations: { id: string; status: string }[] };
+    expect(report.locations.find((l) => l.id === 'cloudflare/access-rules')?.status).toBe('not_readable');
+  });
+
+  it('inventory with a token that lacks the permissions but is active: not exit 3 (the report says what is not readable)', async () => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    for (const token of ctx.emulator.state.tokens.values()) token.permissions = ['Analytics Read'];
+    const result = await runCli(['inventory', '--format', 'json'], { env: ctx.env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('does not accept');
+  });
+
   it('inventory and purge with Cloudflare answering: not exit 3', async () => {
     seedCloudflare(ctx.emulator, store(), new Date());
     expect((await runCli(['inventory', '--format', 'json'], { env: ctx.env })).code).toBe(0);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { inventoryExitCode } from '../../inventory/exit-code.js';
+import { inventoryExitCode, isEveryCloudflareReadRefused } from '../../inventory/exit-code.js';
+import { isTokenActive } from '../../cloudflare/token-verify.js';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/config.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -30,6 +31,7 @@ import {
   readPulledZoneIds,
 } from '../../store/inventory-queries.js';
 import { buildCloudflareObjectBuilders } from '../cloudflare-inventory.js';
+import { openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
 import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../inventory-report.js';
@@ -78,7 +80,12 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         ...buildCloudflareObjectBuilders(ctx, config, { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, onSnapshot: (read) => (objects = read) }),
       ];
       const { inventory, failed } = await collectInventory(builders, now);
-      const exitCode = inventoryExitCode(inventory, failed);
+      let exitCode = inventoryExitCode(inventory, failed);
+      // Every Cloudflare read refused looks like missing permissions; a revoked or mistyped token is a failure (3).
+      if (exitCode === ExitCode.ok && isEveryCloudflareReadRefused(inventory) && (await isTokenActive(openRestClient(ctx).sdk, config.accountId)) === false) {
+        ctx.note('Cloudflare does not accept CLOUDFLARE_API_TOKEN (revoked, expired or mistyped): nothing held in Cloudflare was read');
+        exitCode = ExitCode.cloudflare;
+      }
       if (exitCode !== ExitCode.ok) setExitCode(exitCode);
       const color = flags.output === undefined && ctx.useColour();
       const text = isReportFormat(flags.format)
