@@ -30,8 +30,8 @@
  *   zoneListingIncludesAccountRules, lockdownFreeListing, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
  *   RulesetRule, LogpushJob, PlanId.
- * - plans: PLAN_NAMES; graphql-limits: DATASET_LIMIT_TABLE (each row with its source), defaultDatasetLimits(dataset,
- *   plan), defaultHiddenFields, GRAPHQL_BUDGET; rest-limits: REST_LIMITS, every REST limit and plan figure with its source.
+ * - plans: PLAN_NAMES; limits: every limit and plan figure with its source — DATASET_LIMIT_TABLE,
+ *   defaultDatasetLimits(dataset, plan), defaultHiddenFields, GRAPHQL_BUDGET (GraphQL); REST_LIMITS (REST).
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
@@ -48,8 +48,7 @@ export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type Se
 export * from './state.js';
 export * from './models.js';
 export * from './plans.js';
-export * from './graphql-limits.js';
-export { REST_LIMITS, type LimitRow } from './rest-limits.js';
+export * from './limits.js';
 export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';

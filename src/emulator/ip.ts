@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { REST_LIMITS } from './rest-limits.js';
+import { REST_LIMITS } from './limits.js';
 
 /** Parses `addr/len`; undefined when it is not a CIDR. */
 export function parseCidr(value: string): { address: string; prefix: number; version: 4 | 6 } | undefined {
@@ -64,7 +64,7 @@ export function canonicalIPv6(address: string): string {
 }
 
 /**
- * Normalises a Lists `ip` item value (L4, rest-limits.ts): IPv4 or IPv4 CIDR /2–/32; IPv6 CIDR /4–/64; a single IPv6
+ * Normalises a Lists `ip` item value (L4, limits.ts): IPv4 or IPv4 CIDR /2–/32; IPv6 CIDR /4–/64; a single IPv6
  * address is stored as its /64; upper case is lower-cased. Undefined when Cloudflare would reject it.
  */
 export function normaliseListIp(value: string): string | undefined {

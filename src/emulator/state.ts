@@ -12,11 +12,10 @@ import type {
   TokenKind,
   TokenStatus,
 } from './models.js';
-import { GRAPHQL_BUDGET, type DatasetLimits, type GraphqlDataset } from './graphql-limits.js';
-import { REST_LIMITS } from './rest-limits.js';
+import { GRAPHQL_BUDGET, REST_LIMITS, type DatasetLimits, type GraphqlDataset } from './limits.js';
 
 /**
- * Sliding-window sizes (rest-limits.ts has the sources). REST 1,200 and GraphQL 300 per 5 minutes per user, GraphQL
+ * Sliding-window sizes (limits.ts has the sources). REST 1,200 and GraphQL 300 per 5 minutes per user, GraphQL
  * requests also counting against the REST budget (G8); list changes 1,000,000 items and 30,000 requests per 12 hours.
  */
 export interface RateLimitSettings {
@@ -80,7 +79,7 @@ export interface BehaviourSettings {
   /** A bulk list operation moves one step (pending → running → completed) per this many polls or this much time. */
   bulkOperationStepPolls: number;
   bulkOperationStepMs: number;
-  /** Overrides the plan's maximum of list items per account (rest-limits.ts: 10,000; Enterprise 500,000). */
+  /** Overrides the plan's maximum of list items per account (limits.ts: 10,000; Enterprise 500,000). */
   maxListItemsPerAccount: number | undefined;
   /**
    * Field reports G10: a GraphQL row is visible only some time after its timestamp; each row's lag is drawn from a

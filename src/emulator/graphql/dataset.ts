@@ -1,6 +1,6 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import type { StoredRow } from '../event-store.js';
-import type { DatasetLimits } from '../graphql-limits.js';
+import type { DatasetLimits } from '../limits.js';
 import type { SelectionSetNode } from 'graphql';
 import { formatDurationUnits } from './duration-units.js';
 import { QueryError } from './errors.js';

@@ -13,7 +13,7 @@ import {
 } from 'graphql';
 
 import { canReachZone, hasAnyPermission } from '../auth.js';
-import { GRAPHQL_BUDGET } from '../graphql-limits.js';
+import { GRAPHQL_BUDGET } from '../limits.js';
 import type { EmulatorState, TokenState, ZoneState } from '../state.js';
 import { compileProjection, type DatasetRequest } from './dataset.js';
 import { QueryError } from './errors.js';

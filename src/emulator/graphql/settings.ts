@@ -1,5 +1,5 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
-import { defaultDatasetLimits, defaultHiddenFields, GRAPHQL_DATASETS, type DatasetLimits, type GraphqlDataset } from '../graphql-limits.js';
+import { defaultDatasetLimits, defaultHiddenFields, GRAPHQL_DATASETS, type DatasetLimits, type GraphqlDataset } from '../limits.js';
 import type { BehaviourSettings, ZoneState } from '../state.js';
 import { loadCloudflareSchema } from './schema.js';
 

@@ -2,7 +2,7 @@ import { apiError, badRequest, notEntitled, ok, type Reply } from '../envelope.j
 import { canonicalIPv6, isIPv4, isIPv6, parseCidr } from '../ip.js';
 import { ACCESS_RULE_MODES, type AccessRule, type AccessRuleMode, type AccessRuleTarget, type PlanId } from '../models.js';
 import { PLAN_NAMES } from '../plans.js';
-import { REST_LIMITS } from '../rest-limits.js';
+import { REST_LIMITS } from '../limits.js';
 import type { RestRequest, Route } from '../router.js';
 import { pageOf } from './pagination.js';
 import { isRecord, nowIso, scopeOf } from './scope.js';

@@ -2,7 +2,7 @@ import { advanceOperation, outstandingOperation, renderOperation } from '../bulk
 import { apiError, badRequest, ok, rateLimited, type Reply } from '../envelope.js';
 import { normaliseListIp } from '../ip.js';
 import type { BulkOperation, IpList, ListItem } from '../models.js';
-import { REST_LIMITS } from '../rest-limits.js';
+import { REST_LIMITS } from '../limits.js';
 import type { RestRequest, Route } from '../router.js';
 import type { AccountState } from '../state.js';
 import { accountOf, isRecord, nowIso } from './scope.js';

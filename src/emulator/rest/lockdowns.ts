@@ -1,12 +1,12 @@
 import { apiError, badRequest, ok, paginate, type Reply } from '../envelope.js';
 import { isIPv4, isIPv6, parseCidr } from '../ip.js';
 import type { Lockdown, LockdownConfiguration } from '../models.js';
-import { REST_LIMITS } from '../rest-limits.js';
+import { REST_LIMITS } from '../limits.js';
 import type { RestRequest, Route } from '../router.js';
 import { readPage } from './pagination.js';
 import { isRecord, nowIso, zoneOf } from './scope.js';
 
-/** Zone Lockdown (K1): Pro and above; 3 / 10 / 200 rules on Pro / Business / Enterprise (rest-limits.ts). */
+/** Zone Lockdown (K1): Pro and above; 3 / 10 / 200 rules on Pro / Business / Enterprise (limits.ts). */
 
 const READ = ['Firewall Services Read', 'Firewall Services Write'];
 const WRITE = ['Firewall Services Write'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATASET_LIMIT_TABLE, GRAPHQL_DATASETS, defaultDatasetLimits, defaultHiddenFields } from './graphql-limits.js';
+import { DATASET_LIMIT_TABLE, GRAPHQL_DATASETS, defaultDatasetLimits, defaultHiddenFields } from './limits.js';
 import type { PlanId } from './models.js';
 
 const PLANS: readonly PlanId[] = ['free', 'pro', 'business', 'enterprise'];
