@@ -3,7 +3,7 @@ import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cl
 import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
 import { CloudflareApiError, LuxeretError, UsageError } from '../errors.js';
-import { checkServerClock } from '../purge/cloudflare.js';
+import { checkServerClock } from '../policy/tolerances.js';
 import { zoneSettingsKey } from '../inventory/cloudflare-kept.js';
 import { writeMeta, type Db } from '../store/db.js';
 import type { DatasetContext } from './dataset-context.js';

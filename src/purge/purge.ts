@@ -7,6 +7,7 @@ import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
 import { readHolds } from '../store/holds.js';
 import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
 import { readAllPullStates } from '../store/pull-state.js';
+import { checkServerClock } from '../policy/tolerances.js';
 import type { ServerClockSample } from '../cloudflare/server-clock.js';
 import { countLocationRows } from '../store/expiry.js';
 import { readNewestEventTime } from '../store/firewall-events.js';
@@ -14,7 +15,6 @@ import { startRollUpBeforePurge } from '../stats/rollup.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { deletePlanned, planLocalPurge, type LocalPlan } from './local.js';
 import {
-  checkServerClock,
   describeCloudflareLocation,
   executeCloudflarePurge,
   fetchPurgeSnapshot,

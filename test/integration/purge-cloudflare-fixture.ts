@@ -1,3 +1,4 @@
+import type { Hold } from '../../src/policy/holds.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -212,4 +213,21 @@ export async function addHolds(env: Record<string, string>, fixture: Fixture): P
     const result = await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request', '--reference', 'KNPA-7'], { env });
     if (result.code !== 0) throw new Error(`hold add failed: ${result.stderr}`);
   }
+}
+
+/** A plain hold on `network` (no country, no time range, no end), as `hold add --ip … --reason "Police request"` makes. */
+export function policeHold(id: string, network: string): Hold {
+  return {
+    id,
+    network,
+    country: undefined,
+    from: undefined,
+    to: undefined,
+    until: undefined,
+    releasedAt: undefined,
+    reason: 'Police request',
+    reference: undefined,
+    createdAt: new Date(),
+    createdBy: 'test',
+  };
 }

@@ -6,14 +6,13 @@ import { homePaths } from '../../src/cli/paths.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { fetchServerClock } from '../../src/cloudflare/server-clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import type { Hold } from '../../src/policy/holds.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
 import { purgeExpired } from '../../src/purge/purge.js';
 import { openStore } from '../../src/store/db.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
 import { TEST_TOKEN } from '../helpers/emulator.js';
 import { insertEvents, queryStore } from '../helpers/store.js';
-import { emulatorObjectIds, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
+import { emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
 
 /**
  * The promise of a legal hold, tested against a running purge: holds are added (as `hold add` would, through
@@ -67,19 +66,7 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
       for (const entry of schedule.filter((s) => s.at === at)) {
         const ip = pool[entry.target % pool.length]!;
         const spelled = spellings(ip);
-        const hold: Hold = {
-          id: `hold_${at}_${entry.target}_${entry.spelling}`,
-          network: spelled[entry.spelling % spelled.length]!,
-          country: undefined,
-          from: undefined,
-          to: undefined,
-          until: undefined,
-          releasedAt: undefined,
-          reason: 'Police request',
-          reference: undefined,
-          createdAt: new Date(),
-          createdBy: 'test',
-        };
+        const hold = policeHold(`hold_${at}_${entry.target}_${entry.spelling}`, spelled[entry.spelling % spelled.length]!);
         if (!readHolds(holdsDb).some((h) => h.id === hold.id)) insertHold(holdsDb, hold);
       }
     };

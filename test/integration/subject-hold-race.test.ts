@@ -5,7 +5,6 @@ import { homePaths } from '../../src/cli/paths.js';
 import { fetchCloudflareObjects } from '../../src/cloudflare/objects/fetch.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import type { Hold } from '../../src/policy/holds.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
 import { LIST_ITEM_CHANGE_BUDGET } from '../../src/purge/cloudflare-delete.js';
 import { openStore } from '../../src/store/db.js';
@@ -14,7 +13,7 @@ import { eraseSubject } from '../../src/subject/erase.js';
 import { gatherSubject } from '../../src/subject/gather.js';
 import { TEST_TOKEN } from '../helpers/emulator.js';
 import { insertEvents, queryStore } from '../helpers/store.js';
-import { DAY, emulatorObjectIds, seedCloudflare, startPurgeHome, ZONE_Z, type PurgeHome } from './purge-cloudflare-fixture.js';
+import { DAY, emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, type PurgeHome } from './purge-cloudflare-fixture.js';
 
 /** `subject erase` honours a hold added after its findings: between them and the first delete, or between deletes. */
 let ctx: PurgeHome;
@@ -23,19 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => ctx.close());
 
-const hold = (id: string, network: string): Hold => ({
-  id,
-  network,
-  country: undefined,
-  from: undefined,
-  to: undefined,
-  until: undefined,
-  releasedAt: undefined,
-  reason: 'Police request',
-  reference: undefined,
-  createdAt: new Date(),
-  createdBy: 'test',
-});
 
 async function erase(subject: string, onRequest: (method: string, ids: string[]) => void, afterFindings: () => void) {
   const storePath = join(ctx.home, 'luxeret.db');
@@ -69,7 +55,7 @@ describe('subject erase and holds added while it runs', () => {
       { zone: ZONE_Z, at: new Date(Date.now() - 2 * DAY), ray: 'go', ip: '198.18.7.7', country: 'KR' },
     ]);
     const holds = openStore(join(ctx.home, 'luxeret.db'));
-    const result = await erase('198.18.0.0/16', () => {}, () => insertHold(holds, hold('hold_late', '::ffff:198.18.1.1')));
+    const result = await erase('198.18.0.0/16', () => {}, () => insertHold(holds, policeHold('hold_late', '::ffff:198.18.1.1')));
     holds.close();
     const rays = queryStore<{ ray_name: string }>(join(ctx.home, 'luxeret.db'), "SELECT ray_name FROM firewall_events WHERE client_ip LIKE '198.18.%'").map((r) => r.ray_name);
     expect(rays).toEqual(['keep']);
@@ -98,7 +84,7 @@ describe('subject erase and holds added while it runs', () => {
         deletes += 1;
         // After each delete, hold the next not-yet-deleted address, spelled IPv4-mapped.
         const next = remaining.shift();
-        if (next) insertHold(holds, hold(`hold_${deletes}`, `::ffff:${next}`));
+        if (next) insertHold(holds, policeHold(`hold_${deletes}`, `::ffff:${next}`));
       },
       () => {},
     );

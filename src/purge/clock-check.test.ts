@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClockRecordingFetch } from '../cloudflare/server-clock.js';
-import { MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
-import { checkServerClock } from './cloudflare.js';
+import { checkServerClock, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 
 const SERVER = Date.parse('2025-03-01T00:00:00Z');
 
