@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Cloudflare from 'cloudflare';
 import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import { verifyApiToken } from '../cloudflare/token-verify.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
@@ -170,31 +171,20 @@ async function cloudflareChecks(
   return { checks, observations };
 }
 
-/** Account-owned tokens verify only at the account endpoint, user tokens only at the user one (reference §7): try both. */
+/** The token check, and Cloudflare's clock from the same answer. */
 async function verifyToken(sdk: Cloudflare, accountId: string | undefined): Promise<{ check: Check; serverDate: Date | undefined }> {
-  const attempts: [string, () => Promise<{ data: unknown; response: Response }>][] = [
-    ...(accountId ? [[`/accounts/${accountId}/tokens/verify`, () => sdk.accounts.tokens.verify({ account_id: accountId }).withResponse()] as [string, () => Promise<{ data: unknown; response: Response }>]] : []),
-    ['/user/tokens/verify', () => sdk.user.tokens.verify().withResponse()],
-  ];
-  let lastError: unknown;
-  for (const [endpoint, verify] of attempts) {
-    try {
-      const { data, response } = await verify();
-      const date = response.headers.get('date');
-      const serverDate = date ? new Date(date) : undefined;
-      const status = (data as { status?: string } | null)?.status ?? 'unknown';
-      return {
-        check:
-          status === 'active'
-            ? check('token', 'pass', `valid and active (${endpoint})`)
-            : check('token', 'fail', `token status is ${status} (${endpoint})`, 'Create a new token (README: Token permissions).'),
-        serverDate: serverDate && !Number.isNaN(serverDate.getTime()) ? serverDate : undefined,
-      };
-    } catch (err) {
-      lastError = err;
-    }
+  const verification = await verifyApiToken(sdk, accountId);
+  if (verification.kind === 'answered') {
+    const { endpoint, status, serverDate } = verification;
+    return {
+      check:
+        status === 'active'
+          ? check('token', 'pass', `valid and active (${endpoint})`)
+          : check('token', 'fail', `token status is ${status} (${endpoint})`, 'Create a new token (README: Token permissions).'),
+      serverDate,
+    };
   }
-  const message = lastError instanceof Error ? lastError.message : String(lastError);
+  const message = verification.error instanceof Error ? verification.error.message : String(verification.error);
   return { check: check('token', 'fail', `not valid: ${firstLine(message)}`, 'Check CLOUDFLARE_API_TOKEN: it must be an active API token (README: Token permissions).'), serverDate: undefined };
 }
 
