@@ -1,6 +1,6 @@
 import type { CloudflareZoneWindow, InventoryLocation } from '../inventory/inventory.js';
 import { escapeHtml } from './escape.js';
-import type { Labels } from './i18n.js';
+import type { Labels } from './messages/en.js';
 import {
   buildCountryRows,
   buildTotals,

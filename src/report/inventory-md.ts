@@ -1,5 +1,5 @@
 import { escapeMarkdown } from './escape.js';
-import type { Labels } from './i18n.js';
+import type { Labels } from './messages/en.js';
 import {
   buildCountryRows,
   buildTotals,

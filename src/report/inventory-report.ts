@@ -1,5 +1,5 @@
 import { formatTimestamp, isLocationId, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
-import { selectLabels, type ItemKey, type Labels, type Lang } from './i18n.js';
+import { selectLabels, type ItemKey, type Labels, type Lang } from './messages/en.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import { countContradictions, type DriftCheck, type DriftFinding } from './policy-drift.js';
 

@@ -1,6 +1,6 @@
 import type { Ledger } from '../ledger/ledger.js';
 import { renderCsv } from './csv.js';
-import { buildLedgerCells, buildLedgerHeader, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, type LedgerLang } from './ledger-cells.js';
 
 /** A UTF-8 byte order mark: without it Excel reads a CSV as the local code page and garbles the Korean headers. */
 export const UTF8_BOM = '\uFEFF';

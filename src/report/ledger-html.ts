@@ -1,7 +1,7 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeHtml } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-cells.js';
 
 // Nothing may run or load: the page is opened from disk and printed; it needs no script and no network.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";

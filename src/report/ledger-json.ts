@@ -1,6 +1,6 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
-import { LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+import { LEDGER_LABELS, type LedgerLang } from './ledger-cells.js';
 
 /** `ledger --format json`: stable key order, ISO-8601 UTC, snake_case keys, item ids (not labels) for machines. */
 export function renderLedgerJson(ledger: Ledger, options: { lang: LedgerLang }): string {

@@ -1,7 +1,7 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeMarkdown } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_LABELS, type LedgerLang } from './ledger-labels.js';
+import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_LABELS, type LedgerLang } from './ledger-cells.js';
 
 /** `ledger --format md`: a title, the period, one table row per destruction (every cell escaped), a signature line. */
 export function renderLedgerMarkdown(ledger: Ledger, options: { lang: LedgerLang }): string {

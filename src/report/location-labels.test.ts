@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCATION_IDS, type InventoryLocation } from '../inventory/inventory.js';
-import { selectLabels } from './i18n.js';
+import { selectLabels } from './messages/en.js';
 import { renderInventoryHtml } from './inventory-html.js';
 import { renderInventoryMarkdown } from './inventory-md.js';
 import type { InventoryReportData } from './inventory-report.js';

@@ -36,7 +36,7 @@ import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
 import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../inventory-report.js';
 import type { CloudflareObjects } from '../../cloudflare/objects/types.js';
-import { LANGS, type Lang } from '../../report/i18n.js';
+import { LANGS, type Lang } from '../../report/messages/en.js';
 import type { SetExitCode } from './index.js';
 
 const FORMATS = ['table', 'json', 'csv', ...REPORT_FORMATS] as const;

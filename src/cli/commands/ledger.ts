@@ -6,7 +6,7 @@ import { buildLedger, type Ledger } from '../../ledger/ledger.js';
 import { renderLedgerCsv } from '../../report/ledger-csv.js';
 import { renderLedgerHtml } from '../../report/ledger-html.js';
 import { renderLedgerJson } from '../../report/ledger-json.js';
-import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-labels.js';
+import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-cells.js';
 import { renderLedgerMarkdown } from '../../report/ledger-md.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';

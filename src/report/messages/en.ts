@@ -1,4 +1,4 @@
-import type { LocationId } from '../inventory/inventory.js';
+import type { LocationId } from '../../inventory/inventory.js';
 
 // Labels of the human-readable reports (HTML, Markdown). English is the default, like the rest of the CLI;
 // `--lang ko` gives the Korean a privacy officer (개인정보 보호책임자) files with the ledger and the policy.
