@@ -6,7 +6,7 @@ import { buildCloudflareCustomRulesLocation, CLOUDFLARE_CUSTOM_RULES_ID } from '
 import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from '../inventory/cloudflare-list-items.js';
 import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from '../inventory/cloudflare-lockdowns.js';
 import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from '../inventory/cloudflare-logpull.js';
-import type { InventoryLocation, LocationBuilder } from '../inventory/inventory.js';
+import type { InventoryLocation, LocationBuilder, LocationId } from '../inventory/inventory.js';
 import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
 import { readHolds } from '../store/holds.js';
 import { hasApiToken, openRestClient } from './cloudflare-rest.js';
@@ -47,7 +47,7 @@ export function buildCloudflareObjectBuilders(ctx: CliContext, config: Config, o
         const db = ctx.store();
         return { objects, plan: planCloudflarePurge(db, config, objects, readHolds(db), ctx.now()) };
       }));
-  const builder = (id: string, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
+  const builder = (id: LocationId, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
     id,
     kind: 'cloudflare',
     build: async () => build(await judged()),

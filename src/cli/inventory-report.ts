@@ -4,7 +4,7 @@ import { hashPolicy } from '../config/load.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { buildHoldMatcher, selectActiveHolds } from '../policy/holds.js';
 import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
-import type { Lang } from '../report/messages/en.js';
+import type { Lang } from '../report/messages/index.js';
 import { renderInventoryHtml } from '../report/inventory-html.js';
 import { renderInventoryMarkdown } from '../report/inventory-md.js';
 import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';

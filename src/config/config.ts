@@ -1,3 +1,4 @@
+import { isLang, LANGS, type Lang } from '../report/messages/index.js';
 import { parseDuration, type Duration } from './duration.js';
 
 export interface ZoneConfig {
@@ -28,6 +29,8 @@ export interface Config {
   readonly secureDelete: boolean;
   /** IANA zone for time options written without `Z` or an offset (`timezone:`; default UTC). */
   readonly timeZone: string;
+  /** Language of the human-readable reports and the ledger (`lang:`); undefined: decided by the CLI (cli/lang.ts). */
+  readonly lang: Lang | undefined;
   readonly audit: AuditConfig;
 }
 
@@ -64,6 +67,7 @@ const KNOWN_KEYS = [
   'secure_delete',
   'pull',
   'timezone',
+  'lang',
   'audit',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
@@ -107,6 +111,8 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   if (typeof secureDelete !== 'boolean') problems.push(`secure_delete: must be true or false`);
   const timeZone = optionalString(doc, 'timezone', problems) ?? 'UTC';
   if (!isTimeZone(timeZone)) problems.push(`timezone: "${timeZone}" is not an IANA time zone (for example UTC or Asia/Seoul)`);
+  const lang = doc['lang'] ?? undefined;
+  if (lang !== undefined && !isLang(lang)) problems.push(`lang: ${JSON.stringify(lang)} is not a language of the reports (use ${LANGS.join(' or ')})`);
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
@@ -123,6 +129,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       fields,
       secureDelete: secureDelete === true,
       timeZone,
+      lang: isLang(lang) ? lang : undefined,
       audit,
     },
     problems: [],

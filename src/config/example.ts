@@ -47,6 +47,10 @@ secure_delete: true
 # Zone for time options written without Z or an offset (--until 2027-06-01 is midnight there); default UTC.
 # timezone: Asia/Seoul
 
+# Language of the HTML and Markdown reports and the ledger: en or ko. Unset, reports are Korean when LANG or
+# LC_ALL starts with ko and English otherwise; the ledger is Korean. --lang overrides it.
+# lang: ko
+
 # Lodge each new signed audit head outside this machine after every run that wrote to the audit log
 # (docs/audit.md): the command gets the head line on stdin; if it fails, the run exits 4.
 # audit:

@@ -1,7 +1,6 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import { buildObjectLocation, buildObjectStatus } from './cloudflare-object-status.js';
-import { REPORTED_NOT_DELETED } from './cloudflare-lockdowns.js';
-import { addNote, type InventoryLocation } from './inventory.js';
+import type { InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_CUSTOM_RULES_ID = 'cloudflare/custom-rules';
 
@@ -14,29 +13,15 @@ export function buildCloudflareCustomRulesLocation(objects: CloudflareObjects): 
   const naming = objects.customRules.filter((rule) => rule.parsed.networks.length > 0 || rule.parsed.countries.length > 0);
   const literals = naming.flatMap((rule) => rule.parsed.networks);
   const countries = naming.flatMap((rule) => rule.parsed.countries.map((country) => ({ code: country.code, count: 1 })));
-  if (objects.customRules.length > 0) {
-    addNote(
-      notes,
-      `${naming.length} of ${objects.customRules.length} custom rule(s) name IPs or countries`,
-      `사용자 정의 규칙 ${objects.customRules.length}개 중 ${naming.length}개가 IP나 국가를 지정합니다`,
-    );
-  }
+  if (objects.customRules.length > 0) notes.push({ code: 'custom_rules.naming', naming: naming.length, total: objects.customRules.length });
   const negated = literals.filter((literal) => literal.negated).length;
-  if (negated > 0) {
-    addNote(
-      notes,
-      `${negated} address/range literal(s) are negated (the rule spares them: typically an allow-list)`,
-      `주소·범위 ${negated}개는 부정(not) 조건입니다 (규칙이 이들을 제외: 대개 허용 목록)`,
-    );
-  }
+  if (negated > 0) notes.push({ code: 'custom_rules.negated', count: negated });
   const lists = [...new Set(objects.customRules.flatMap((rule) => rule.parsed.lists.map((list) => `$${list.name}`)))].sort();
-  if (lists.length > 0) addNote(notes, `rules reference IP lists: ${lists.join(', ')}`, `규칙이 참조하는 IP 목록: ${lists.join(', ')}`);
+  if (lists.length > 0) notes.push({ code: 'custom_rules.lists', lists });
   for (const rule of objects.customRules) {
-    for (const problem of rule.parsed.problems) {
-      addNote(notes, `rule ${rule.id}: "${problem}" next to ip.src is not an address or range`, `규칙 ${rule.id}: ip.src 옆의 "${problem}"은(는) 주소나 범위가 아닙니다`);
-    }
+    for (const problem of rule.parsed.problems) notes.push({ code: 'custom_rules.not_an_address', ruleId: rule.id, problem });
   }
-  addNote(notes, REPORTED_NOT_DELETED.en, REPORTED_NOT_DELETED.ko);
+  notes.push({ code: 'objects.reported_not_deleted' });
   return buildObjectLocation({
     id: CLOUDFLARE_CUSTOM_RULES_ID,
     records: literals.length,

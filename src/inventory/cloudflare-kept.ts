@@ -1,25 +1,14 @@
-import {
-  addNote,
-  appendNotes,
-  createNotes,
-  describeWindow,
-  formatTimestamp,
-  formatWindow,
-  sortCountries,
-  type CloudflareZoneWindow,
-  type DatasetSummary,
-  type InventoryLocation,
-  type LocationNotes,
-} from './inventory.js';
+import { formatTimestamp, formatWindow, sortCountries, type CloudflareZoneWindow, type DatasetSummary, type InventoryLocation } from './inventory.js';
+import type { KeptDataset, LocationNote } from './notes.js';
 
 export const CLOUDFLARE_FIREWALL_EVENTS_ID = 'cloudflare/firewall-events';
 export const CLOUDFLARE_HTTP_ANALYTICS_ID = 'cloudflare/http-analytics';
 
 /** What Cloudflare keeps of each dataset we pull, and under which `settings` node its window is. */
 export const CLOUDFLARE_KEPT_DATASETS = {
-  [CLOUDFLARE_FIREWALL_EVENTS_ID]: { settingsNode: 'firewallEventsAdaptive', noun: 'events', one: 'event', nounKo: '보안 이벤트', table: 'firewall_events' },
-  [CLOUDFLARE_HTTP_ANALYTICS_ID]: { settingsNode: 'httpRequestsAdaptiveGroups', noun: 'request counts', one: 'request count', nounKo: '요청 수 집계', table: 'http_analytics' },
-} as const;
+  [CLOUDFLARE_FIREWALL_EVENTS_ID]: { settingsNode: 'firewallEventsAdaptive', table: 'firewall_events' },
+  [CLOUDFLARE_HTTP_ANALYTICS_ID]: { settingsNode: 'httpRequestsAdaptiveGroups', table: 'http_analytics' },
+} as const satisfies Record<KeptDataset, unknown>;
 export type CloudflareKeptId = keyof typeof CLOUDFLARE_KEPT_DATASETS;
 
 /** The meta key under which a pull stores a zone's dataset limits (the GraphQL `settings` node), as JSON. */
@@ -76,18 +65,11 @@ export interface CloudflareKeptInput {
  */
 export function buildCloudflareKeptLocation(input: CloudflareKeptInput): InventoryLocation {
   const id = input.id ?? CLOUDFLARE_FIREWALL_EVENTS_ID;
-  const dataset = CLOUDFLARE_KEPT_DATASETS[id];
   const zones = input.zones.map(buildZoneWindow);
-  const notes = createNotes();
-  if (zones.length === 0) addNote(notes, 'no zones configured', '설정된 영역(zone)이 없습니다');
-  input.zones.forEach((zone, i) => appendNotes(notes, describeZone(zone, zones[i]!, dataset)));
-  if (zones.length > 0) {
-    addNote(
-      notes,
-      `counts are the ${dataset.noun} we pulled: Cloudflare may hold more (${dataset.noun} never pulled)`,
-      `건수는 우리가 가져온(pull) ${dataset.nounKo}입니다: Cloudflare에는 가져오지 않은 ${dataset.nounKo}가 더 있을 수 있습니다`,
-    );
-  }
+  const notes: LocationNote[] = [];
+  if (zones.length === 0) notes.push({ code: 'kept.no_zones' });
+  input.zones.forEach((zone, i) => notes.push(...selectZoneNotes(zone, zones[i]!, id)));
+  if (zones.length > 0) notes.push({ code: 'kept.counts_pulled', dataset: id });
   const windows = [...new Set(zones.flatMap((zone) => (zone.windowSeconds === undefined ? [] : [zone.windowSeconds])))].sort((a, b) => a - b);
   const expiries = zones.flatMap((zone) => (zone.expires ? [zone.expires.getTime()] : []));
   const { summary } = input;
@@ -105,8 +87,7 @@ export function buildCloudflareKeptLocation(input: CloudflareKeptInput): Invento
     controlledBy: 'cloudflare',
     expires: expiries.length === 0 ? undefined : new Date(Math.max(...expiries)),
     status: 'ok',
-    notes: notes.en,
-    notesKo: notes.ko,
+    notes,
     zones,
   };
 }
@@ -126,36 +107,19 @@ function buildZoneWindow(zone: ZoneWindowInput): CloudflareZoneWindow {
   };
 }
 
-function describeZone(input: ZoneWindowInput, zone: CloudflareZoneWindow, dataset: { noun: string; one: string; nounKo: string }): LocationNotes {
-  const named = zone.name ? `${zone.name} (${zone.zoneId})` : zone.zoneId;
-  const [label, labelKo] = [`zone ${named}`, `영역 ${named}`];
-  const notes = createNotes();
-  if (!input.isConfigured) {
-    addNote(notes, `${label} is not in the config; its pulled ${dataset.noun} are still reported`, `${labelKo}은(는) 설정에 없지만 가져온 ${dataset.nounKo}는 계속 보고합니다`);
-  }
+function selectZoneNotes(input: ZoneWindowInput, zone: CloudflareZoneWindow, dataset: KeptDataset): LocationNote[] {
+  const name = { type: 'zone', id: zone.zoneId, name: zone.name } as const;
+  const notes: LocationNote[] = [];
+  if (!input.isConfigured) notes.push({ code: 'kept.zone_not_configured', zone: name, dataset });
   if (zone.windowSeconds === undefined) {
-    const isMalformed = input.settings.problem === 'malformed';
-    addNote(
-      notes,
-      `${label}: ${isMalformed ? 'its stored settings are unreadable' : 'window unknown'}; run pull to learn this zone's window`,
-      `${labelKo}: ${isMalformed ? '저장된 설정을 읽을 수 없음' : '보관 기간을 알 수 없음'}; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`,
-    );
+    notes.push({ code: 'kept.window_unknown', zone: name, isMalformed: input.settings.problem === 'malformed' });
     return notes;
   }
-  const [window, windowKo] = [describeWindow(zone.windowSeconds), describeWindow(zone.windowSeconds, 'ko')];
   if (zone.expires && zone.oldest) {
     const [from, to] = [formatTimestamp(new Date(zone.oldest.getTime() + zone.windowSeconds * 1000)), formatTimestamp(zone.expires)];
-    addNote(
-      notes,
-      `${label}: kept by Cloudflare for ${window}; not deletable through the API; the pulled copies age out from ${from} to ${to}`,
-      `${labelKo}: Cloudflare가 ${windowKo} 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 ${from}부터 ${to}까지 차례로 만료됩니다`,
-    );
+    notes.push({ code: 'kept.ages_out', zone: name, windowSeconds: zone.windowSeconds, from, to });
   } else {
-    addNote(
-      notes,
-      `${label}: kept by Cloudflare for ${window}; not deletable through the API; no pulled ${dataset.one} is still inside the window`,
-      `${labelKo}: Cloudflare가 ${windowKo} 동안 보관하며 API로 삭제할 수 없음; 보관 기간 안에 남은 가져온 ${dataset.nounKo}는 없습니다`,
-    );
+    notes.push({ code: 'kept.none_inside', zone: name, windowSeconds: zone.windowSeconds, dataset });
   }
   return notes;
 }

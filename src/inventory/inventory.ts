@@ -1,4 +1,5 @@
 import { LuxeretError } from '../errors.js';
+import type { LocationNote } from './notes.js';
 
 export type LocationKind = 'local' | 'cloudflare';
 /** `not_available`: the zone's plan lacks the feature; `not_readable`: the token lacks a permission. */
@@ -54,7 +55,7 @@ export function isLocationId(id: string): id is LocationId {
 
 /** One place that holds visitor IPs or countries. */
 export interface InventoryLocation {
-  readonly id: string;
+  readonly id: LocationId;
   readonly kind: LocationKind;
   readonly records: number;
   readonly distinctIps: number;
@@ -72,9 +73,8 @@ export interface InventoryLocation {
   /** For data someone else ages out: when the last copy we know of is gone. */
   readonly expires: Date | undefined;
   readonly status: LocationStatus;
-  readonly notes: readonly string[];
-  /** The same notes in Korean, for `--lang ko` reports; text that is not ours (names, error messages) as it came. */
-  readonly notesKo: readonly string[];
+  /** Message codes: the report catalogue words them in the report's language. */
+  readonly notes: readonly LocationNote[];
   // Location-specific extras; each formatter lists them in a fixed order after the common fields.
   /** local/http-analytics: total requests counted in the rows. */
   readonly requests?: number;
@@ -89,7 +89,7 @@ export interface Inventory {
 
 /** Produces one location; may read the store or call Cloudflare, so it is handed in by the CLI. */
 export interface LocationBuilder {
-  readonly id: string;
+  readonly id: LocationId;
   readonly kind: LocationKind;
   build(): InventoryLocation | Promise<InventoryLocation>;
 }
@@ -121,7 +121,7 @@ export async function collectInventory(
     } catch (err) {
       if (!(err instanceof LuxeretError)) throw err;
       failed += 1;
-      const notes = [err.message, ...(err.hint ? [err.hint] : [])];
+      const notes = [err.message, ...(err.hint ? [err.hint] : [])].map((text): LocationNote => ({ code: 'verbatim', text }));
       locations.push(buildEmptyLocation(builder.id, builder.kind, 'error', notes));
     }
   }
@@ -129,7 +129,7 @@ export async function collectInventory(
 }
 
 /** A location with nothing counted: for features the plan lacks, permissions the token lacks, or failures. */
-export function buildEmptyLocation(id: string, kind: LocationKind, status: LocationStatus, notes: readonly string[]): InventoryLocation {
+export function buildEmptyLocation(id: LocationId, kind: LocationKind, status: LocationStatus, notes: readonly LocationNote[]): InventoryLocation {
   return {
     id,
     kind,
@@ -145,28 +145,7 @@ export function buildEmptyLocation(id: string, kind: LocationKind, status: Locat
     expires: undefined,
     status,
     notes,
-    notesKo: notes,
   };
-}
-
-/** A location's notes in English and Korean, added in pairs so that the two never drift apart. */
-export interface LocationNotes {
-  readonly en: string[];
-  readonly ko: string[];
-}
-
-export function createNotes(): LocationNotes {
-  return { en: [], ko: [] };
-}
-
-export function addNote(notes: LocationNotes, en: string, ko: string): void {
-  notes.en.push(en);
-  notes.ko.push(ko);
-}
-
-export function appendNotes(notes: LocationNotes, more: LocationNotes): void {
-  notes.en.push(...more.en);
-  notes.ko.push(...more.ko);
 }
 
 /** Merges duplicate codes ('' counts as unknown) and sorts by count descending, then code. */
@@ -188,14 +167,6 @@ export function formatWindow(seconds: number): string {
   if (seconds % 3_600 === 0) return `${seconds / 3_600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
-}
-
-/** The same window in words, for notes: `31 days`, `1 day`, `36 hours`; in Korean `31일`, `36시간`. */
-export function describeWindow(seconds: number, lang: 'en' | 'ko' = 'en'): string {
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  const [n, en, ko] =
-    seconds % 86_400 === 0 ? [seconds / 86_400, 'day', '일'] : seconds % 3_600 === 0 ? [seconds / 3_600, 'hour', '시간'] : seconds % 60 === 0 ? [seconds / 60, 'minute', '분'] : [seconds, 'second', '초'];
-  return lang === 'ko' ? `${n}${ko}` : plural(n, en);
 }
 
 // Code-point order, independent of the machine's locale.

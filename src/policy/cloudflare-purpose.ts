@@ -73,7 +73,15 @@ export type PurposeDecision =
   | { readonly verdict: 'delete'; readonly lastSeenAt: Date | undefined }
   | { readonly verdict: 'keep'; readonly reason: KeepReason }
   | { readonly verdict: 'held'; readonly holdIds: readonly string[] }
-  | { readonly verdict: 'undetermined'; readonly reason: string; readonly reasonKo: string };
+  | { readonly verdict: 'undetermined'; readonly reason: UndeterminedReason };
+
+/** Why the pulled events cannot tell whether an object served its purpose; the report catalogue words it. */
+export type UndeterminedReason =
+  | { readonly code: 'undetermined.no_zone' }
+  | { readonly code: 'undetermined.zone_not_pulled'; readonly zoneId: string }
+  | { readonly code: 'undetermined.zone_pulled_until'; readonly zoneId: string; readonly until: string }
+  | { readonly code: 'undetermined.no_activity' }
+  | { readonly code: 'undetermined.coverage'; readonly since: string };
 
 export interface PurposeContext {
   readonly retention: Duration;
@@ -107,30 +115,22 @@ export function judgeCloudflareObject(candidate: PurposeCandidate, activity: Obj
   // An event exactly at the cut-off was seen within the period.
   if (activity?.lastSeenAt !== undefined && activity.lastSeenAt.getTime() >= cutoffMs) return { verdict: 'keep', reason: 'recent-event' };
   const gap = findEvidenceGap(candidate, activity, ctx, cutoffMs);
-  if (gap !== undefined) return { verdict: 'undetermined', reason: gap.en, reasonKo: gap.ko };
+  if (gap !== undefined) return { verdict: 'undetermined', reason: gap };
   const holds = selectHoldsTouching(ctx.holds, network, ctx.now);
   if (holds.length > 0) return { verdict: 'held', holdIds: holds.map((hold) => hold.id) };
   return { verdict: 'delete', lastSeenAt: activity?.lastSeenAt };
 }
 
-/** Why the pulled events cannot tell whether an object served its purpose, in English and Korean; undefined when they can. */
-function findEvidenceGap(candidate: PurposeCandidate, activity: ObjectActivity | undefined, ctx: PurposeContext, cutoffMs: number): { en: string; ko: string } | undefined {
-  if (candidate.zoneIds.length === 0) {
-    return { en: 'undetermined: no zone is configured whose events could show activity', ko: '판단 보류: 활동을 보여 줄 이벤트의 영역(zone)이 설정되어 있지 않음' };
-  }
+/** Why the pulled events cannot tell whether an object served its purpose; undefined when they can. */
+function findEvidenceGap(candidate: PurposeCandidate, activity: ObjectActivity | undefined, ctx: PurposeContext, cutoffMs: number): UndeterminedReason | undefined {
+  if (candidate.zoneIds.length === 0) return { code: 'undetermined.no_zone' };
   for (const zoneId of candidate.zoneIds) {
     const zone = ctx.zones.get(zoneId);
-    if (!zone) return { en: `undetermined: no security events have been pulled for zone ${zoneId}`, ko: `판단 보류: 영역 ${zoneId}의 보안 이벤트를 아직 가져오지(pull) 않음` };
-    if (zone.settledTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs) {
-      const until = zone.settledTo.toISOString();
-      return { en: `undetermined: events of zone ${zoneId} were pulled only up to ${until}`, ko: `판단 보류: 영역 ${zoneId}의 이벤트를 ${until}까지만 가져옴` };
-    }
+    if (!zone) return { code: 'undetermined.zone_not_pulled', zoneId };
+    if (zone.settledTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs) return { code: 'undetermined.zone_pulled_until', zoneId, until: zone.settledTo.toISOString() };
   }
-  if (!activity) return { en: 'undetermined: no activity record yet', ko: '판단 보류: 아직 활동 기록이 없음' };
-  if (activity.evidenceFrom.getTime() > cutoffMs) {
-    const since = activity.evidenceFrom.toISOString();
-    return { en: `undetermined: events cover only since ${since}`, ko: `판단 보류: 이벤트가 ${since} 이후만 있음` };
-  }
+  if (!activity) return { code: 'undetermined.no_activity' };
+  if (activity.evidenceFrom.getTime() > cutoffMs) return { code: 'undetermined.coverage', since: activity.evidenceFrom.toISOString() };
   return undefined;
 }
 

@@ -12,6 +12,7 @@ import {
   type ObjectActivity,
   type PurposeCandidate,
   type PurposeContext,
+  type UndeterminedReason,
 } from '../policy/cloudflare-purpose.js';
 import type { Hold } from '../policy/holds.js';
 import {
@@ -37,7 +38,7 @@ import {
 } from './cloudflare-delete.js';
 import { buildHoldRecheck } from './hold-recheck.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
-import type { LocationPurge, PurgeProgress } from './types.js';
+import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
 
 export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';
 export const LIST_ITEMS_LOCATION = 'cloudflare/list-items';
@@ -62,9 +63,9 @@ export interface CloudflareLocationPlan<T> {
   readonly toDelete: readonly T[];
   readonly held: number;
   readonly undetermined: number;
-  readonly notes: readonly string[];
-  /** Why objects were kept as undetermined, with how many: the inventory words these in English and Korean. */
-  readonly undeterminedReasons: readonly { readonly en: string; readonly ko: string; readonly count: number }[];
+  readonly notes: readonly PurgeNote[];
+  /** Why objects were kept as undetermined, with how many: the inventory shows these too. */
+  readonly undeterminedReasons: readonly { readonly reason: UndeterminedReason; readonly count: number }[];
   /** Some scope of this location could not be read: what it holds was neither judged nor purged. */
   readonly incomplete: boolean;
 }
@@ -122,7 +123,7 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     ruleCandidates,
     activity,
     base,
-    readNotes.filter((n) => n.part === 'access-rules' || n.part === 'zone').map((n) => n.text),
+    readNotes.filter((n) => n.part === 'access-rules' || n.part === 'zone').map((n) => verbatim(n.text)),
   );
   const items = judgeAll(
     LIST_ITEMS_LOCATION,
@@ -132,12 +133,12 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     itemCandidates,
     activity,
     base,
-    readNotes.filter((n) => n.part === 'list-items').map((n) => n.text),
+    readNotes.filter((n) => n.part === 'list-items').map((n) => verbatim(n.text)),
   );
   const rulesIncomplete = readNotes.some((n) => n.isProblem && (n.part === 'access-rules' || n.part === 'zone'));
   const itemsIncomplete = readNotes.some((n) => n.isProblem && n.part === 'list-items');
   const unmanaged = objects.lists.filter((list) => !list.isManaged).map((list) => list.name);
-  const itemNotes = unmanaged.length > 0 ? [...items.notes, `lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`] : items.notes;
+  const itemNotes = unmanaged.length > 0 ? [...items.notes, verbatim(`lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`)] : items.notes;
   return { objects, activity, rules: { ...rules, incomplete: rulesIncomplete }, items: { ...items, notes: itemNotes, incomplete: itemsIncomplete }, total: rules.toDelete.length + items.toDelete.length };
 }
 
@@ -149,24 +150,26 @@ function judgeAll<T extends { id: string }>(
   candidates: readonly PurposeCandidate[],
   activity: ReadonlyMap<string, ObjectActivity>,
   base: Omit<PurposeContext, 'retention'>,
-  notes: string[],
+  notes: PurgeNote[],
 ): Omit<CloudflareLocationPlan<T>, 'incomplete'> {
   const ctx: PurposeContext = { ...base, retention };
   const toDelete: T[] = [];
   let held = 0;
-  const undetermined = new Map<string, { en: string; ko: string; count: number }>();
+  // Keyed by the reason's JSON: equal codes with equal parameters are one reason.
+  const undetermined = new Map<string, { reason: UndeterminedReason; count: number }>();
   candidates.forEach((candidate, i) => {
     const decision = judgeCloudflareObject(candidate, activity.get(candidate.id), ctx);
     if (decision.verdict === 'delete') toDelete.push(objects[i]!);
     else if (decision.verdict === 'held') held += 1;
     else if (decision.verdict === 'undetermined') {
-      const reason = undetermined.get(decision.reason) ?? { en: decision.reason, ko: decision.reasonKo, count: 0 };
-      undetermined.set(decision.reason, { ...reason, count: reason.count + 1 });
+      const key = JSON.stringify(decision.reason);
+      const known = undetermined.get(key) ?? { reason: decision.reason, count: 0 };
+      undetermined.set(key, { ...known, count: known.count + 1 });
     }
   });
   const undeterminedReasons = [...undetermined.values()];
   const undeterminedCount = undeterminedReasons.reduce((sum, reason) => sum + reason.count, 0);
-  const undeterminedNotes = undeterminedReasons.map((reason) => `${reason.count} kept as ${reason.en}`);
+  const undeterminedNotes = undeterminedReasons.map(({ reason, count }): PurgeNote => ({ code: 'objects.kept_undetermined', count, reason }));
   return {
     location,
     rule: `retention.${ruleKey}=${retention.text}`,
@@ -182,7 +185,7 @@ function judgeAll<T extends { id: string }>(
 /** The plan of one Cloudflare location as the purge result shows it. */
 export function describeCloudflareLocation(
   plan: CloudflareLocationPlan<unknown>,
-  outcome?: { deleted: number; failed: number; notes: readonly string[]; serverMessages?: readonly string[] },
+  outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[]; serverMessages?: readonly string[] },
 ): LocationPurge {
   return {
     ...(outcome?.serverMessages === undefined ? {} : { serverMessages: outcome.serverMessages }),
@@ -224,12 +227,12 @@ export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: Clo
   };
   const ruleTargets = plan.rules.toDelete.map((rule): RuleTarget => ({ id: rule.id, scope: rule.scope }));
   const itemTargets = plan.items.toDelete.map((item): ItemTarget => ({ id: item.id, listId: item.listId, accountId: item.accountId }));
-  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), DESTRUCTION_METHODS.accessRules.en, () =>
+  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), DESTRUCTION_METHODS.accessRules, () =>
     deleteAccessRules(sdk, ruleTargets, options),
     () => requeryAccessRules(sdk, ruleTargets),
     ruleTargets.map((t) => t.id),
   );
-  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), DESTRUCTION_METHODS.listItems.en, () =>
+  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), DESTRUCTION_METHODS.listItems, () =>
     deleteListItems(sdk, itemTargets, options),
     () => requeryListItems(sdk, itemTargets),
     itemTargets.map((t) => t.id),
@@ -295,8 +298,8 @@ async function purgeLocation(
     appendAuditEntry(db, signer, buildOutcome(gone, failedIds, failures, check, report.requests, report.held));
   })();
   // The server's words go to stderr only, never into the signed entry: the note names codes.
-  const notes = failedIds.length > 0 ? [`${failedIds.length} failed: ${describeFailureCodes(failures)}`] : [];
-  if (heldNow.size > 0) notes.push(`${heldNow.size} kept: a hold added during this run covers them`);
+  const notes = failedIds.length > 0 ? [verbatim(`${failedIds.length} failed: ${describeFailureCodes(failures)}`)] : [];
+  if (heldNow.size > 0) notes.push(verbatim(`${heldNow.size} kept: a hold added during this run covers them`));
   return { ...describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes, serverMessages: failures.length > 0 ? [describeFailures(failures)] : [] }), held };
 }
 
@@ -376,4 +379,6 @@ function itemDetails(targets: readonly ItemTarget[]): Record<string, string[]> {
   return out;
 }
 
-
+function verbatim(text: string): PurgeNote {
+  return { code: 'verbatim', text };
+}

@@ -144,7 +144,7 @@ function purgeLocation(
       ...common,
       event: 'purge.outcome',
       counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
-      details: { cutoff: plan.cutoff.toISOString(), clock_check: run.clockCheck, method: (deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain).en, ...recordSpan(plan) },
+      details: { cutoff: plan.cutoff.toISOString(), clock_check: run.clockCheck, method: deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain, ...recordSpan(plan) },
     });
     return count;
   }).immediate();

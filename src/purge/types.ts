@@ -1,3 +1,11 @@
+import type { LocationNote } from '../inventory/notes.js';
+
+/**
+ * A note on a purged location: English operational text, shown as it is (like an error message), or why objects
+ * were kept undetermined, which the report catalogue words.
+ */
+export type PurgeNote = Extract<LocationNote, { readonly code: 'verbatim' | 'objects.kept_undetermined' }>;
+
 /** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
 export interface LocationPurge {
   readonly id: string;
@@ -14,7 +22,7 @@ export interface LocationPurge {
   readonly undetermined?: number;
   /** Cloudflare locations: part of it could not be read (token, network), so it was not fully purged. */
   readonly incomplete?: boolean;
-  readonly notes: readonly string[];
+  readonly notes: readonly PurgeNote[];
   /** What the server said about failed deletions, word for word: for stderr only, never the log or stdout. */
   readonly serverMessages?: readonly string[];
 }

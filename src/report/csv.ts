@@ -1,4 +1,8 @@
 import { formatTimestamp, type Inventory } from '../inventory/inventory.js';
+import { renderMessage, selectMessages } from './messages/index.js';
+
+// CSV is for machines and spreadsheets: English, like JSON.
+const ENGLISH = selectMessages('en');
 
 export type CsvCell = string | number | null | undefined;
 export type CsvOptions = Record<string, never>;
@@ -58,7 +62,7 @@ export function renderInventoryCsv(inventory: Inventory, _options: CsvOptions = 
     location.controlledBy,
     location.expires && formatTimestamp(location.expires),
     location.status,
-    location.notes.join(' | '),
+    location.notes.map((note) => renderMessage(ENGLISH, note)).join(' | '),
     location.requests,
   ]);
   return renderCsv(INVENTORY_CSV_HEADER, rows);

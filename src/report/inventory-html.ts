@@ -1,6 +1,6 @@
-import type { CloudflareZoneWindow, InventoryLocation } from '../inventory/inventory.js';
+import type { CloudflareZoneWindow, InventoryLocation, LocationId } from '../inventory/inventory.js';
 import { escapeHtml } from './escape.js';
-import type { Labels } from './messages/en.js';
+import type { Messages } from './messages/index.js';
 import {
   buildCountryRows,
   buildTotals,
@@ -20,7 +20,8 @@ import {
   type ReportOptions,
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { POLICY_CLAUSES, sortChecks, type DriftCheck } from './policy-drift.js';
+import { POLICY_CLAUSES } from './messages/policy-clauses.js';
+import { sortChecks, type DriftCheck } from './policy-drift.js';
 import { formatCount, renderBarChartSvg, renderHistogramSvg, type ChartSeries, type HistogramMarker } from './svg-charts.js';
 
 /** Series colours of the local locations, in inventory order (firewall events, then request analytics). */
@@ -67,7 +68,7 @@ export function renderInventoryHtml(data: InventoryReportData, options: ReportOp
   ].join('\n');
 }
 
-function renderHeader(data: InventoryReportData, labels: Labels): string {
+function renderHeader(data: InventoryReportData, labels: Messages): string {
   const generatedAt = data.inventory.generatedAt;
   const rows: [string, string, string?][] = [
     [labels.controller, data.controller ?? labels.controllerUnset, data.controller === undefined ? 'muted' : undefined],
@@ -90,7 +91,7 @@ function renderHeader(data: InventoryReportData, labels: Labels): string {
   ].join('\n');
 }
 
-function renderCards(data: InventoryReportData, labels: Labels): string {
+function renderCards(data: InventoryReportData, labels: Messages): string {
   const totals = buildTotals(data);
   const card = (label: string, value: string, tone: string) =>
     `<div class="card ${tone}"><div class="card-value">${escapeHtml(value)}</div><div class="card-label">${escapeHtml(label)}</div></div>`;
@@ -105,7 +106,7 @@ function renderCards(data: InventoryReportData, labels: Labels): string {
   ].join('\n');
 }
 
-function renderDrift(checks: readonly DriftCheck[], labels: Labels): string {
+function renderDrift(checks: readonly DriftCheck[], labels: Messages): string {
   const items = sortChecks(checks).map((check) => {
     const clause = POLICY_CLAUSES[check.rule];
     const translation = labels.policyQuoteTranslation[check.rule];
@@ -123,7 +124,7 @@ function renderDrift(checks: readonly DriftCheck[], labels: Labels): string {
   return ['<section id="drift">', `<h2>${escapeHtml(labels.driftTitle)}</h2>`, `<p class="intro">${escapeHtml(labels.driftIntro)}</p>`, ...items, '</section>'].join('\n');
 }
 
-function renderLocations(data: InventoryReportData, labels: Labels): string {
+function renderLocations(data: InventoryReportData, labels: Messages): string {
   const head = [
     labels.colLocation,
     labels.colRecords,
@@ -160,12 +161,12 @@ function renderLocations(data: InventoryReportData, labels: Labels): string {
   return ['<section id="locations">', `<h2>${escapeHtml(labels.locationsTitle)}</h2>`, `<p class="intro">${escapeHtml(labels.locationsIntro)}</p>`, table, ...details, '</section>'].join('\n');
 }
 
-function renderStatus(location: InventoryLocation, labels: Labels): string {
+function renderStatus(location: InventoryLocation, labels: Messages): string {
   const tone = location.status === 'ok' ? 'ok' : location.status === 'error' ? 'drift' : 'unknown';
   return `<span class="badge badge-${tone}">${escapeHtml(labels.statusLabel[location.status])}</span>`;
 }
 
-function renderLocationDetail(location: InventoryLocation, data: InventoryReportData, labels: Labels): string {
+function renderLocationDetail(location: InventoryLocation, data: InventoryReportData, labels: Messages): string {
   const facts: [string, string][] = [
     [labels.colItems, selectItems(labels, location, data.keptFields).join(', ')],
     [labels.colControlledBy, describeControl(labels, location)],
@@ -194,7 +195,7 @@ function renderLocationDetail(location: InventoryLocation, data: InventoryReport
   return parts.join('\n');
 }
 
-function renderZones(zones: readonly CloudflareZoneWindow[], labels: Labels): string {
+function renderZones(zones: readonly CloudflareZoneWindow[], labels: Messages): string {
   const head = [labels.colZone, labels.colWindow, labels.colRecords, labels.colOldest, labels.colNewest, labels.colExpires];
   const rows = zones.map((zone) => {
     const window = zone.windowSeconds === undefined ? labels.unknown : `${Math.round((zone.windowSeconds / 86_400) * 10) / 10}d`;
@@ -217,7 +218,7 @@ function renderZones(zones: readonly CloudflareZoneWindow[], labels: Labels): st
   ].join('');
 }
 
-function renderCharts(data: InventoryReportData, labels: Labels): string {
+function renderCharts(data: InventoryReportData, labels: Messages): string {
   const locals = selectLocalLocations(data.inventory);
   const series: ChartSeries[] = locals.map((location, i) => ({ name: describeLocation(labels, location.id), color: SERIES_COLORS[i % SERIES_COLORS.length]! }));
   const countryRows = buildCountryRows(locals, labels.otherCountries);
@@ -240,7 +241,7 @@ function renderCharts(data: InventoryReportData, labels: Labels): string {
   ].join('\n');
 }
 
-function renderAgeChart(data: InventoryReportData, labels: Labels, localIds: readonly string[], series: readonly ChartSeries[]): string {
+function renderAgeChart(data: InventoryReportData, labels: Messages, localIds: readonly LocationId[], series: readonly ChartSeries[]): string {
   const { days } = data.ageHistogram;
   // Series in the order of the local locations, so colours match the country chart.
   const byId = new Map(data.ageHistogram.series.map((s) => [s.locationId, s]));
@@ -277,7 +278,7 @@ function renderAgeChart(data: InventoryReportData, labels: Labels, localIds: rea
   });
 }
 
-function renderHosts(data: InventoryReportData, labels: Labels): string {
+function renderHosts(data: InventoryReportData, labels: Messages): string {
   const body =
     data.topHosts.length === 0
       ? `<p class="empty">${escapeHtml(labels.none)}</p>`

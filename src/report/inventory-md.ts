@@ -1,5 +1,5 @@
 import { escapeMarkdown } from './escape.js';
-import type { Labels } from './messages/en.js';
+import type { Messages } from './messages/index.js';
 import {
   buildCountryRows,
   buildTotals,
@@ -19,7 +19,8 @@ import {
   type ReportOptions,
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { POLICY_CLAUSES, sortChecks } from './policy-drift.js';
+import { POLICY_CLAUSES } from './messages/policy-clauses.js';
+import { sortChecks } from './policy-drift.js';
 import { formatCount } from './svg-charts.js';
 
 type Align = 'left' | 'right';
@@ -47,7 +48,7 @@ export function renderMarkdownTable(head: readonly string[], rows: readonly (rea
   return [line(head), rule, ...rows.map(line)].join('\n') + '\n';
 }
 
-function renderHeader(data: InventoryReportData, labels: Labels): string {
+function renderHeader(data: InventoryReportData, labels: Messages): string {
   const at = data.inventory.generatedAt;
   const rows: [string, string][] = [
     [labels.controller, data.controller ?? labels.controllerUnset],
@@ -62,7 +63,7 @@ function renderHeader(data: InventoryReportData, labels: Labels): string {
   return `# ${escapeMarkdown(labels.title)}\n\n${escapeMarkdown(labels.subtitle)}\n\n${renderMarkdownTable([labels.colItem, labels.colValue], rows)}`;
 }
 
-function renderSummary(data: InventoryReportData, labels: Labels): string {
+function renderSummary(data: InventoryReportData, labels: Messages): string {
   const totals = buildTotals(data);
   const rows: [string, string][] = [
     [labels.cardRecordsUs, formatCount(totals.recordsUs)],
@@ -74,7 +75,7 @@ function renderSummary(data: InventoryReportData, labels: Labels): string {
   return renderMarkdownTable([labels.colItem, labels.colValue], rows, ['left', 'right']);
 }
 
-function renderDrift(data: InventoryReportData, labels: Labels): string {
+function renderDrift(data: InventoryReportData, labels: Messages): string {
   const rows = sortChecks(data.drift).map((check) => {
     const clause = POLICY_CLAUSES[check.rule];
     const translation = labels.policyQuoteTranslation[check.rule];
@@ -85,7 +86,7 @@ function renderDrift(data: InventoryReportData, labels: Labels): string {
   return `## ${escapeMarkdown(labels.driftTitle)}\n\n${escapeMarkdown(labels.driftIntro)}\n\n${renderMarkdownTable(head, rows)}`;
 }
 
-function renderLocations(data: InventoryReportData, labels: Labels): string {
+function renderLocations(data: InventoryReportData, labels: Messages): string {
   const head = [
     labels.colLocation,
     labels.colItems,
@@ -146,7 +147,7 @@ function renderLocations(data: InventoryReportData, labels: Labels): string {
   return parts.join('\n');
 }
 
-function renderCountries(data: InventoryReportData, labels: Labels): string {
+function renderCountries(data: InventoryReportData, labels: Messages): string {
   const locals = selectLocalLocations(data.inventory);
   const rows = buildCountryRows(locals, labels.otherCountries);
   const title = `## ${escapeMarkdown(labels.countryChartTitle)}\n\n${escapeMarkdown(labels.countryChartCaption)}\n\n`;
@@ -157,7 +158,7 @@ function renderCountries(data: InventoryReportData, labels: Labels): string {
 }
 
 /** The age histogram as a table: one row per week of age (days would make 60 rows), retention rows marked. */
-function renderAges(data: InventoryReportData, labels: Labels): string {
+function renderAges(data: InventoryReportData, labels: Messages): string {
   const { days, series } = data.ageHistogram;
   const title = `## ${escapeMarkdown(labels.ageChartTitle)}\n\n${escapeMarkdown(labels.ageTableCaption(days))}\n\n`;
   if (series.every((s) => s.counts.every((n) => n === 0))) return `${title}${escapeMarkdown(labels.noLocalRecords)}\n`;
@@ -181,7 +182,7 @@ function renderAges(data: InventoryReportData, labels: Labels): string {
   return title + renderMarkdownTable(head, rows, ['left', ...series.map((): Align => 'right'), 'left']);
 }
 
-function renderHosts(data: InventoryReportData, labels: Labels): string {
+function renderHosts(data: InventoryReportData, labels: Messages): string {
   const title = `## ${escapeMarkdown(labels.hostsTitle)}\n\n${escapeMarkdown(labels.hostsIntro)}\n\n`;
   if (data.topHosts.length === 0) return `${title}${escapeMarkdown(labels.none)}\n`;
   return title + renderMarkdownTable([labels.colHost, labels.colCount], data.topHosts.map((h) => [h.host === '' ? '-' : h.host, formatCount(h.count)]), ['left', 'right']);

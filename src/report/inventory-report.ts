@@ -1,5 +1,6 @@
-import { formatTimestamp, isLocationId, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
-import { selectLabels, type ItemKey, type Labels, type Lang } from './messages/en.js';
+import { formatTimestamp, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
+import type { ItemKey } from './messages/catalogue.js';
+import { renderMessage, selectMessages, type Lang, type Messages } from './messages/index.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import { countContradictions, type DriftCheck, type DriftFinding } from './policy-drift.js';
 
@@ -25,7 +26,7 @@ export interface InventoryReportData {
 }
 
 export interface AgeSeries {
-  readonly locationId: string;
+  readonly locationId: LocationId;
   /** The retention rule as written (`30d`) and its length. */
   readonly retention: string;
   readonly retentionSeconds: number;
@@ -49,9 +50,9 @@ export interface ReportOptions {
 
 export const TOP_COUNTRIES = 10;
 
-/** A location's name for people, e.g. "Security events (our store)"; an id we do not know is shown as it is. */
-export function describeLocation(labels: Labels, id: string): string {
-  return isLocationId(id) ? labels.location[id] : id;
+/** A location's name for people, e.g. "Security events (our store)". */
+export function describeLocation(labels: Messages, id: LocationId): string {
+  return labels.location[id];
 }
 
 const FIELD_ITEMS: Record<string, ItemKey> = {
@@ -76,9 +77,8 @@ const ITEMS: Record<LocationId, readonly ItemKey[]> = {
 };
 
 /** What personal items a location holds; the local events also list the optional fields the config keeps. */
-export function selectItems(labels: Labels, location: InventoryLocation, keptFields: readonly string[]): string[] {
+export function selectItems(labels: Messages, location: InventoryLocation, keptFields: readonly string[]): string[] {
   const key = location.id;
-  if (!isLocationId(key)) return [labels.genericItems];
   const items = [...ITEMS[key]];
   if (key === 'local/firewall-events') {
     for (const field of keptFields) {
@@ -89,13 +89,13 @@ export function selectItems(labels: Labels, location: InventoryLocation, keptFie
   return items.map((item) => labels.item[item]);
 }
 
-/** Who can delete it: us (purged after the retention), or Cloudflare (ages out by a date, no API deletes it). */
 /** A location's notes in the report's language. */
-export function selectNotes(labels: Labels, location: InventoryLocation): readonly string[] {
-  return labels.lang === 'ko' ? location.notesKo : location.notes;
+export function selectNotes(labels: Messages, location: InventoryLocation): string[] {
+  return location.notes.map((note) => renderMessage(labels, note));
 }
 
-export function describeControl(labels: Labels, location: InventoryLocation): string {
+/** Who can delete it: us (purged after the retention), or Cloudflare (ages out by a date, no API deletes it). */
+export function describeControl(labels: Messages, location: InventoryLocation): string {
   if (location.controlledBy === 'us') return labels.controlledByUsDetail(location.retention);
   return location.expires === undefined ? labels.controlledByCloudflare : labels.controlledByCloudflareUntil(formatMinute(location.expires));
 }
@@ -150,12 +150,12 @@ export function buildCountryRows(locations: readonly InventoryLocation[], otherL
 }
 
 /** A country code for people: Cloudflare's `XX` (unknown) says so. */
-export function describeCountry(labels: Labels, code: string): string {
+export function describeCountry(labels: Messages, code: string): string {
   return code === UNKNOWN_COUNTRY ? `${code} (${labels.unknown})` : code;
 }
 
 /** `KR 120, US 30, … and 4 more`. */
-export function formatCountryList(labels: Labels, countries: readonly CountryCount[], max = 8): string {
+export function formatCountryList(labels: Messages, countries: readonly CountryCount[], max = 8): string {
   if (countries.length === 0) return '-';
   const shown = countries.slice(0, max).map(({ code, count }) => `${code} ${count}`);
   const rest = countries.length - shown.length;
@@ -163,7 +163,7 @@ export function formatCountryList(labels: Labels, countries: readonly CountryCou
 }
 
 /** One finding of a drift check in words. */
-export function describeFinding(labels: Labels, finding: DriftFinding): string {
+export function describeFinding(labels: Messages, finding: DriftFinding): string {
   switch (finding.kind) {
     case 'logpull_on':
       return labels.logpullOn(finding.zoneName ? `${finding.zoneName} (${finding.zoneId})` : finding.zoneId);
@@ -191,7 +191,7 @@ export function describeFinding(labels: Labels, finding: DriftFinding): string {
 }
 
 /** The lines shown under a check: its findings, or the "all is well" sentence for an `ok` check without any. */
-export function describeCheck(labels: Labels, check: DriftCheck): string[] {
+export function describeCheck(labels: Messages, check: DriftCheck): string[] {
   const lines = check.findings.map((finding) => describeFinding(labels, finding));
   return check.state === 'ok' ? [labels.driftOk[check.rule], ...lines] : lines;
 }
@@ -218,6 +218,6 @@ export function buildTotals(data: InventoryReportData): ReportTotals {
   };
 }
 
-export function selectReportLabels(options: ReportOptions): Labels {
-  return selectLabels(options.lang ?? 'en');
+export function selectReportLabels(options: ReportOptions): Messages {
+  return selectMessages(options.lang ?? 'en');
 }

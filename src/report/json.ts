@@ -1,4 +1,8 @@
 import { formatTimestamp, type CloudflareZoneWindow, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
+import { renderMessage, selectMessages } from './messages/index.js';
+
+// JSON is for machines: notes in English, as the CLI's other output.
+const ENGLISH = selectMessages('en');
 
 export type JsonOptions = Record<string, never>;
 
@@ -38,7 +42,7 @@ function buildLocationJson(location: InventoryLocation): Record<string, unknown>
     controlled_by: location.controlledBy,
     expires: timestamp(location.expires),
     status: location.status,
-    notes: [...location.notes],
+    notes: location.notes.map((note) => renderMessage(ENGLISH, note)),
   };
   if (location.requests !== undefined) json['requests'] = location.requests;
   if (location.zones !== undefined) json['zones'] = location.zones.map(buildZoneJson);

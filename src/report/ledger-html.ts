@@ -1,7 +1,8 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger } from '../ledger/ledger.js';
 import { escapeHtml } from './escape.js';
-import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod, LEDGER_COLUMNS, LEDGER_LABELS, type LedgerColumn, type LedgerLang } from './ledger-cells.js';
+import { buildLedgerCells, buildLedgerHeader, describeKeyRotations, describePeriod } from './ledger-cells.js';
+import { LEDGER_COLUMNS, selectMessages, type LedgerColumn, type Lang } from './messages/index.js';
 
 // Nothing may run or load: the page is opened from disk and printed; it needs no script and no network.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -51,16 +52,16 @@ const WIDTHS: Record<LedgerColumn, number> = {
 };
 
 /** `ledger --format html`: one self-contained, printable page (A4 landscape), every value escaped, a signature line. */
-export function renderLedgerHtml(ledger: Ledger, options: { lang: LedgerLang }): string {
-  const labels = LEDGER_LABELS[options.lang];
+export function renderLedgerHtml(ledger: Ledger, options: { lang: Lang }): string {
+  const labels = selectMessages(options.lang).ledger;
   const meta: [string, string][] = [];
   if (ledger.controller !== undefined) meta.push([labels.controller, ledger.controller]);
-  meta.push([labels.period, describePeriod(ledger, options.lang)], [labels.generated, formatTimestamp(ledger.generatedAt)], [labels.rows, String(ledger.rows.length)]);
-  const header = buildLedgerHeader(options.lang)
+  meta.push([labels.period, describePeriod(ledger, labels)], [labels.generated, formatTimestamp(ledger.generatedAt)], [labels.rows, String(ledger.rows.length)]);
+  const header = buildLedgerHeader(labels)
     .map((label) => `<th scope="col">${escapeHtml(label)}</th>`)
     .join('');
   const rows = ledger.rows.map((row) => {
-    const cells = buildLedgerCells(row, options.lang).map((cell, i) => {
+    const cells = buildLedgerCells(row, labels).map((cell, i) => {
       const column = LEDGER_COLUMNS[i]!;
       const className = NUMERIC.has(column) ? 'num' : column === 'audit_hash' ? 'hash' : '';
       // A time breaks between date and time of day, never inside either.
@@ -88,7 +89,7 @@ export function renderLedgerHtml(ledger: Ledger, options: { lang: LedgerLang }):
     `<h1>${escapeHtml(labels.title)}</h1>`,
     `<dl class="meta">${meta.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
     table,
-    ...describeKeyRotations(ledger, options.lang).map((line) => `<p class="note">${escapeHtml(line)}</p>`),
+    ...describeKeyRotations(ledger, labels).map((line) => `<p class="note">${escapeHtml(line)}</p>`),
     `<p class="note">${escapeHtml(labels.verify)}</p>`,
     `<div class="signatures">${signature(labels.signatureHandler)}${signature(labels.signatureHead)}<div>${escapeHtml(labels.signatureDate)}<span class="line"></span></div></div>`,
     '</body>',

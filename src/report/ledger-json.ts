@@ -1,15 +1,16 @@
 import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
-import { LEDGER_LABELS, type LedgerLang } from './ledger-cells.js';
+import { selectMessages, type Lang } from './messages/index.js';
+
 
 /** `ledger --format json`: stable key order, ISO-8601 UTC, snake_case keys, item ids (not labels) for machines. */
-export function renderLedgerJson(ledger: Ledger, options: { lang: LedgerLang }): string {
+export function renderLedgerJson(ledger: Ledger, options: { lang: Lang }): string {
   return JSON.stringify(buildLedgerJson(ledger, options.lang), null, 2) + '\n';
 }
 
-export function buildLedgerJson(ledger: Ledger, lang: LedgerLang): Record<string, unknown> {
+export function buildLedgerJson(ledger: Ledger, lang: Lang): Record<string, unknown> {
   return {
-    title: LEDGER_LABELS[lang].title,
+    title: selectMessages(lang).ledger.title,
     controller: ledger.controller ?? null,
     generated_at: formatTimestamp(ledger.generatedAt),
     from: ledger.from ? formatTimestamp(ledger.from) : null,

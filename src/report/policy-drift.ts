@@ -1,5 +1,5 @@
+import type { LocationId } from '../inventory/inventory.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import type { DriftRuleKey } from './messages/en.js';
 
 /**
  * Where what is held or configured contradicts Luxeret's privacy policy (룩세렛 개인정보 처리방침, 2024-08-04). Pure:
@@ -9,29 +9,12 @@ import type { DriftRuleKey } from './messages/en.js';
 
 const DAY_MS = 86_400_000;
 
-/** The clauses each check holds the facts against, quoted from the policy as published. */
-export const POLICY_CLAUSES: Record<DriftRuleKey, { readonly section: string; readonly text: string }> = {
-  logpullRetention: {
-    section: '■ 수집하는 개인정보 항목',
-    text: '수집항목: 접속 국가, 접속 IP 정보 / 홈페이지(디도스,해킹)피해 방지를 위해 사용됩니다.',
-  },
-  logpushClientIp: {
-    section: '[위탁업무 내용 및 수탁자]',
-    text: '웹사이트 보안 및 해킹방지: Cloudflare(클라우드플레어) / ※ 수탁자에 공유되는 정보는 당해 목적을 달성하기 위하여 필요한 최소한 의 정보에 국한됩니다.',
-  },
-  overdueData: {
-    section: '■ 개인정보의 보유 및 이용기간',
-    text: '회사는 개인정보 수집 및 이용목적이 달성된 후에는 예외 없이 해당 정보를 지체 없이 파기합니다.',
-  },
-  purgeStale: {
-    section: '■ 개인정보의 파기절차 및 방법',
-    text: '회사는 원칙적으로 개인정보 수집 및 이용목적이 달성된 후에는 해당 정보를 지체없이 파기합니다.',
-  },
-};
+/** The four checks; the report catalogue (report/messages) quotes the policy clause and names each. */
+export type DriftRuleKey = 'logpullRetention' | 'logpushClientIp' | 'overdueData' | 'purgeStale';
 
 /** A local location's records older than its retention plus the grace period, legal holds excluded. */
 export interface OverdueFact {
-  readonly locationId: string;
+  readonly locationId: LocationId;
   /** The retention rule as written (`30d`). */
   readonly retention: string;
   readonly count: number;
@@ -81,7 +64,7 @@ export type DriftFinding =
   | { readonly kind: 'logpull_off'; readonly zoneId: string; readonly zoneName: string | undefined }
   | { readonly kind: 'not_available'; readonly scope: string }
   | { readonly kind: 'logpush_client_ip'; readonly job: LogpushJobFact }
-  | { readonly kind: 'overdue'; readonly locationId: string; readonly retention: string; readonly count: number }
+  | { readonly kind: 'overdue'; readonly locationId: LocationId; readonly retention: string; readonly count: number }
   | { readonly kind: 'purge_never' }
   | { readonly kind: 'purge_stale'; readonly lastPurgeAt: Date; readonly days: number }
   | { readonly kind: 'purge_recent'; readonly lastPurgeAt: Date; readonly days: number }

@@ -1,6 +1,10 @@
 import { sanitiseTerminalText } from './terminal-text.js';
 import Table from 'cli-table3';
 import type { PurgeResult } from '../purge/types.js';
+import { renderMessage, selectMessages } from './messages/index.js';
+
+// The purge's output is English, like the rest of the terminal output.
+const ENGLISH = selectMessages('en');
 
 /** The plan and outcome of a purge for a person reading a terminal or a cron mail. */
 export function renderPurgeText(result: PurgeResult): string {
@@ -19,7 +23,7 @@ export function renderPurgeText(result: PurgeResult): string {
     `${result.dryRun ? 'Purge plan (dry run)' : 'Purge'} as of ${result.asOf.toISOString()}, policy ${result.policyHash.slice(0, 19)}…`,
     table.toString(),
   ];
-  for (const location of result.locations) for (const note of location.notes) lines.push(`${location.id}: ${sanitiseTerminalText(note)}`);
+  for (const location of result.locations) for (const note of location.notes) lines.push(`${location.id}: ${sanitiseTerminalText(renderMessage(ENGLISH, note))}`);
   if (result.reconciled > 0) lines.push(`Reconciled ${result.reconciled} unfinished intent(s) from an earlier interrupted run.`);
   lines.push(
     result.dryRun
@@ -45,7 +49,7 @@ export function buildPurgeJson(result: PurgeResult): object {
       kind: location.kind,
       rule: location.rule,
       cutoff: location.cutoff.toISOString(),
-      notes: location.notes,
+      notes: location.notes.map((note) => renderMessage(ENGLISH, note)),
     })),
     policy_hash: result.policyHash,
     reconciled: result.reconciled,

@@ -1,5 +1,9 @@
 import Table from 'cli-table3';
 import { formatTimestamp, type CountryCount, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
+import { renderMessage, selectMessages } from './messages/index.js';
+
+// The terminal table is English, like the rest of the terminal output.
+const ENGLISH = selectMessages('en');
 
 export type TableCell = string | number;
 
@@ -56,7 +60,7 @@ export function renderInventoryTable(inventory: Inventory, options: TableOptions
   const align: Align[] = ['left', 'right', 'right', 'left', 'left', 'left', 'right', 'right', 'left', 'left'];
   const lines = [`Inventory of visitor IPs and countries held, as of ${formatTimestamp(inventory.generatedAt)}`];
   lines.push(renderTable(head, rows, { color: options.color === true, align }));
-  const notes = inventory.locations.flatMap((location) => location.notes.map((note) => `  ${location.id}: ${sanitiseCell(note)}`));
+  const notes = inventory.locations.flatMap((location) => location.notes.map((note) => `  ${location.id}: ${sanitiseCell(renderMessage(ENGLISH, note))}`));
   if (notes.length > 0) lines.push('Notes:', ...notes);
   return lines.join('\n') + '\n';
 }

@@ -98,7 +98,7 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
         location: location.id,
         counts: { planned: planned.length, deleted: count, held: location.held + planned.length - ids.length, failed: 0 },
         details: {
-          method: DESTRUCTION_METHODS.localSecure.en,
+          method: DESTRUCTION_METHODS.localSecure,
           oldest_record: location.firstSeen?.toISOString() ?? null,
           newest_record: location.lastSeen?.toISOString() ?? null,
         },
@@ -157,7 +157,7 @@ async function eraseInCloudflare(
     location,
     counts: { planned: targets.length, deleted: gone, held, failed: attempted.length - gone },
     details: {
-      method: DESTRUCTION_METHODS.cloudflareVerified.en,
+      method: DESTRUCTION_METHODS.cloudflareVerified,
       object_ids: attempted.map((t) => t.object.id),
       held_since_findings: report.held,
       requery: { checked: requery.checked, still_present: [...requery.stillPresent], unreadable: requery.unreadable },

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { seedDemoData, startEmulator } from '../../emulator/index.js';
+import { isLang } from '../../report/messages/index.js';
 import type { CliContext } from '../context.js';
+import { selectLang } from '../lang.js';
 import type { Io } from '../io.js';
 import type { SetExitCode } from './index.js';
 
@@ -21,10 +23,10 @@ export const demoCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
   new Command('demo')
     .description('Run init → pull → inventory → purge --dry-run → purge → audit verify → ledger against a bundled Cloudflare emulator')
     .option('--keep', 'keep the temporary LUXERET_HOME and print where it is')
-    .option('--lang <lang>', 'language of the report and ledger: ko or en', 'en')
+    .option('--lang <lang>', 'language of the report and ledger: ko or en (default: ko when LANG/LC_ALL starts with ko, else en)')
     .addHelpText('after', `\nExample:\n  luxeret-privacy demo          # leaves ${REPORT_FILE} and ${LEDGER_FILE} in the current directory`)
     .action(async (flags: DemoFlags) => {
-      const lang = flags.lang === 'ko' ? 'ko' : 'en';
+      const lang = isLang(flags.lang) ? flags.lang : selectLang(undefined, undefined, ctx.env);
       const { run } = await import('../main.js'); // lazily: main.ts imports this file
       const home = mkdtempSync(join(tmpdir(), 'luxeret-demo-'));
       const token = `demo-${randomBytes(12).toString('hex')}`;

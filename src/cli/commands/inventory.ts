@@ -33,10 +33,11 @@ import {
 import { buildCloudflareObjectBuilders } from '../cloudflare-inventory.js';
 import { openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
 import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../inventory-report.js';
 import type { CloudflareObjects } from '../../cloudflare/objects/types.js';
-import { LANGS, type Lang } from '../../report/messages/en.js';
+import { LANGS, type Lang } from '../../report/messages/index.js';
 import type { SetExitCode } from './index.js';
 
 const FORMATS = ['table', 'json', 'csv', ...REPORT_FORMATS] as const;
@@ -44,7 +45,7 @@ type Format = (typeof FORMATS)[number];
 
 interface InventoryFlags {
   format: Format;
-  lang: Lang;
+  lang?: Lang;
   output?: string;
   zone?: string;
   localOnly?: boolean;
@@ -59,7 +60,7 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
-    .addOption(new Option('--lang <lang>', 'labels of the html and md reports (English by default; ko: Korean)').choices(LANGS).default('en'))
+    .addOption(new Option('--lang <lang>', 'labels of the html and md reports (default: lang: of the config, else ko when LANG/LC_ALL starts with ko, else en)').choices(LANGS))
     // A command added with addCommand does not inherit the program's output; help must reach the injected io.
     .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .addHelpText(
@@ -89,7 +90,7 @@ export const inventoryCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       if (exitCode !== ExitCode.ok) setExitCode(exitCode);
       const color = flags.output === undefined && ctx.useColour();
       const text = isReportFormat(flags.format)
-        ? renderInventoryReport(readInventoryReportData(db, config, inventory, { zoneId: flags.zone, logSettings: objects && selectLogSettings(objects) }), flags.format, flags.lang)
+        ? renderInventoryReport(readInventoryReportData(db, config, inventory, { zoneId: flags.zone, logSettings: objects && selectLogSettings(objects) }), flags.format, selectLang(flags.lang, config.lang, ctx.env))
         : renderInventory(inventory, flags.format, color);
       if (flags.output === undefined) {
         ctx.io.stdout(text);

@@ -6,9 +6,10 @@ import { buildLedger, type Ledger } from '../../ledger/ledger.js';
 import { renderLedgerCsv } from '../../report/ledger-csv.js';
 import { renderLedgerHtml } from '../../report/ledger-html.js';
 import { renderLedgerJson } from '../../report/ledger-json.js';
-import { LEDGER_LANGS, type LedgerLang } from '../../report/ledger-cells.js';
 import { renderLedgerMarkdown } from '../../report/ledger-md.js';
+import { LANGS, type Lang } from '../../report/messages/index.js';
 import type { CliContext } from '../context.js';
+import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
 import { readTimeOption } from '../time-option.js';
 
@@ -19,7 +20,7 @@ interface LedgerFlags {
   from?: string;
   to?: string;
   format: Format;
-  lang: LedgerLang;
+  lang?: Lang;
   output?: string;
 }
 
@@ -32,7 +33,7 @@ export const ledgerCommand = (ctx: CliContext) =>
     .option('--from <iso>', 'only destructions at or after this time (ISO-8601)')
     .option('--to <iso>', 'only destructions before this time (ISO-8601)')
     .addOption(new Option('--format <format>', 'csv (UTF-8 with a BOM, so Excel shows Korean correctly), json, md or html (printable, A4 landscape)').choices(FORMATS).default('md'))
-    .addOption(new Option('--lang <lang>', 'language of headers and labels').choices(LEDGER_LANGS).default('ko'))
+    .addOption(new Option('--lang <lang>', 'language of headers and labels (default: lang: of the config, else ko)').choices(LANGS))
     .option('--output <file>', 'write the ledger to FILE (mode 0600) instead of stdout')
     .addHelpText(
       'after',
@@ -53,9 +54,10 @@ export const ledgerCommand = (ctx: CliContext) =>
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
       const db = ctx.store();
-      const controller = ctx.config().controller;
+      const { controller, lang } = ctx.config();
       const ledger = buildLedger(readAuditEntries(db), { from, to, generatedAt: ctx.now(), ...(controller === undefined ? {} : { controller }) });
-      const text = renderLedger(ledger, flags.format, flags.lang);
+      // The ledger is a Korean legal form: Korean unless --lang or lang: says otherwise, whatever the locale.
+      const text = renderLedger(ledger, flags.format, selectLang(flags.lang, lang, ctx.env, 'ko'));
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
@@ -65,7 +67,7 @@ export const ledgerCommand = (ctx: CliContext) =>
       ctx.note(`Wrote the ledger (${flags.format}, ${ledger.rows.length} destructions) to ${path}`);
     });
 
-function renderLedger(ledger: Ledger, format: Format, lang: LedgerLang): string {
+function renderLedger(ledger: Ledger, format: Format, lang: Lang): string {
   switch (format) {
     case 'csv':
       return renderLedgerCsv(ledger, { lang });

@@ -1,138 +1,10 @@
-import type { LocationId } from '../../inventory/inventory.js';
+import type { KeptDataset, ObjectKind, ScopeName, ZoneName } from '../../inventory/notes.js';
+import type { Messages } from './catalogue.js';
+import { splitWindow } from './window.js';
 
-// Labels of the human-readable reports (HTML, Markdown). English is the default, like the rest of the CLI;
-// `--lang ko` gives the Korean a privacy officer (개인정보 보호책임자) files with the ledger and the policy.
+// English: the default of the human-readable reports, like the rest of the CLI.
 
-export const LANGS = ['en', 'ko'] as const;
-export type Lang = (typeof LANGS)[number];
-
-export type ItemKey =
-  | 'time'
-  | 'hour'
-  | 'ip'
-  | 'ipOrRange'
-  | 'country'
-  | 'asn'
-  | 'host'
-  | 'path'
-  | 'query'
-  | 'userAgent'
-  | 'method'
-  | 'status'
-  | 'action'
-  | 'rule'
-  | 'rayId'
-  | 'requests'
-  | 'asName'
-  | 'ruleNote'
-  | 'comment'
-  | 'expression'
-  | 'requestLog';
-
-
-export type DriftRuleKey = 'logpullRetention' | 'logpushClientIp' | 'overdueData' | 'purgeStale';
-
-export interface Labels {
-  readonly lang: Lang;
-  readonly title: string;
-  readonly subtitle: string;
-  readonly controller: string;
-  readonly controllerUnset: string;
-  readonly generatedUtc: string;
-  readonly generatedKst: string;
-  readonly toolVersion: string;
-  readonly policyHash: string;
-  readonly lastPull: string;
-  readonly lastPurge: string;
-  readonly never: string;
-  readonly none: string;
-  readonly unknown: string;
-  readonly noIpsNotice: string;
-  // Summary cards
-  readonly cardRecordsUs: string;
-  readonly cardRecordsCloudflare: string;
-  readonly cardPastRetention: string;
-  readonly cardHeld: string;
-  readonly cardDrift: string;
-  readonly cardDriftNone: string;
-  // Policy drift
-  readonly driftTitle: string;
-  readonly driftIntro: string;
-  readonly driftState: Record<'ok' | 'drift' | 'unknown', string>;
-  readonly driftRule: Record<DriftRuleKey, string>;
-  readonly policySays: string;
-  readonly policyQuoteTranslation: Record<DriftRuleKey, string | undefined>;
-  readonly driftOk: Record<DriftRuleKey, string>;
-  readonly driftUnknownLogs: string;
-  readonly logpullOn: (zone: string) => string;
-  readonly logpullOff: (zone: string) => string;
-  readonly logsNotAvailable: (scope: string) => string;
-  readonly pastRetention: string;
-  readonly privacyPolicy: string;
-  readonly privacyPolicyName: string;
-  readonly logpushShips: (job: string, dataset: string, destination: string, fields: string, enabled: boolean) => string;
-  readonly overdue: (location: string, count: number, retention: string, graceDays: number) => string;
-  readonly purgeNever: string;
-  readonly purgeStale: (days: number, at: string) => string;
-  readonly purgeRecent: (days: number, at: string) => string;
-  // Locations
-  readonly locationsTitle: string;
-  readonly locationsIntro: string;
-  readonly colLocation: string;
-  readonly colCheck: string;
-  readonly colItem: string;
-  readonly colValue: string;
-  readonly colItems: string;
-  readonly colControlledBy: string;
-  readonly colRecords: string;
-  readonly colDistinctIps: string;
-  readonly colOldest: string;
-  readonly colNewest: string;
-  readonly colRetention: string;
-  readonly colPastRetention: string;
-  readonly colHeld: string;
-  readonly colExpires: string;
-  readonly colStatus: string;
-  readonly colCountries: string;
-  readonly colNotes: string;
-  readonly colRequests: string;
-  readonly colZone: string;
-  readonly colWindow: string;
-  readonly colCount: string;
-  readonly colHost: string;
-  readonly colCountry: string;
-  readonly location: Record<LocationId, string>;
-  readonly item: Record<ItemKey, string>;
-  readonly genericItems: string;
-  readonly controlledByUs: string;
-  readonly controlledByUsDetail: (retention: string | undefined) => string;
-  readonly controlledByCloudflare: string;
-  readonly controlledByCloudflareUntil: (date: string) => string;
-  readonly statusLabel: Record<'ok' | 'not_available' | 'not_readable' | 'error', string>;
-  readonly zonesTitle: string;
-  readonly notesTitle: string;
-  readonly moreCountries: (n: number) => string;
-  // Charts
-  readonly chartsTitle: string;
-  readonly countryChartTitle: string;
-  readonly countryChartCaption: string;
-  readonly otherCountries: string;
-  readonly ageChartTitle: string;
-  readonly ageChartCaption: (days: number) => string;
-  readonly ageTableCaption: (days: number) => string;
-  readonly ageAxis: string;
-  readonly countAxis: string;
-  readonly olderBucket: (days: number) => string;
-  readonly retentionLine: (retention: string, location?: string) => string;
-  readonly graceLine: (days: number) => string;
-  readonly noLocalRecords: string;
-  // Hosts
-  readonly hostsTitle: string;
-  readonly hostsIntro: string;
-  readonly footer: (version: string) => string;
-}
-
-const EN: Labels = {
+export const EN: Messages = {
   lang: 'en',
   title: 'Inventory of visitor personal data',
   subtitle: 'Where visitor IP addresses and countries, collected to protect the website against DDoS and hacking, are held, by whom, and for how long.',
@@ -250,7 +122,6 @@ const EN: Labels = {
     expression: 'rule expression',
     requestLog: 'full request log',
   },
-  genericItems: 'IP addresses and/or countries',
   controlledByUs: 'Us',
   controlledByUsDetail: (retention) => (retention === undefined ? 'Us — by hand (the purge does not delete these)' : `Us — purged after ${retention}`),
   controlledByCloudflare: 'Cloudflare',
@@ -275,149 +146,125 @@ const EN: Labels = {
   hostsTitle: 'Hosts named in stored security events',
   hostsIntro: 'The most frequent request hosts in the events we hold (shown as received; values come from visitors).',
   footer: (version) => `Generated by luxeret-privacy ${version}.`,
+  window: (seconds) => {
+    const [n, unit] = splitWindow(seconds);
+    return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  },
+  text: {
+    verbatim: (m) => m.text,
+    'local.past_retention': (m) => `${m.count} record(s) past retention (${m.retention}): the next purge deletes them`,
+    'local.held': (m) => `${m.count} record(s) past retention are kept by active legal holds`,
+    'local.country_only': (m) => `${m.rows} row(s) have countries only: the zone's plan does not offer clientIP`,
+    'kept.no_zones': () => 'no zones configured',
+    'kept.counts_pulled': (m) => `counts are the ${KEPT[m.dataset].noun} we pulled: Cloudflare may hold more (${KEPT[m.dataset].noun} never pulled)`,
+    'kept.zone_not_configured': (m) => `${nameZone(m.zone)} is not in the config; its pulled ${KEPT[m.dataset].noun} are still reported`,
+    'kept.window_unknown': (m) => `${nameZone(m.zone)}: ${m.isMalformed ? 'its stored settings are unreadable' : 'window unknown'}; run pull to learn this zone's window`,
+    'kept.ages_out': (m) =>
+      `${nameZone(m.zone)}: kept by Cloudflare for ${EN.window(m.windowSeconds)}; not deletable through the API; the pulled copies age out from ${m.from} to ${m.to}`,
+    'kept.none_inside': (m) =>
+      `${nameZone(m.zone)}: kept by Cloudflare for ${EN.window(m.windowSeconds)}; not deletable through the API; no pulled ${KEPT[m.dataset].one} is still inside the window`,
+    'objects.read_state': (m) => `${nameScope(m.scope)}: ${m.message ?? m.state}`,
+    'objects.not_judged': () => 'past retention not judged: the purpose rule needs pulled security events (run pull, then purge --dry-run)',
+    'objects.served_purpose': (m) =>
+      `${m.count} ${OBJECTS[m.objects].deletable} have served their purpose (older than ${m.retention}, no recent events): the next purge deletes them`,
+    'objects.held': (m) => `${m.count} ${OBJECTS[m.objects].noun} past their purpose are kept by active legal holds`,
+    'objects.undetermined': (m) => `${m.count} ${OBJECTS[m.objects].noun} undetermined: the pulled events do not cover the whole retention period; kept`,
+    'objects.kept_undetermined': (m, say) => `${m.count} kept as ${say(m.reason)}`,
+    'objects.reported_not_deleted': () => "reported, not deleted: these are usually the company's own allow-lists",
+    'access_rules.no_account': () => 'no account known (set account_id in the config): account-level rules were not read',
+    'access_rules.by_mode': (m) => `by mode: ${m.modes.map(([mode, count]) => `${mode} ${count}`).join(', ')}`,
+    'access_rules.allow': (m) => `${m.count} whitelist (allow) rule(s): never deleted`,
+    'list_items.list': (m) => `list ${m.name} (${m.isManaged ? 'managed: items past retention are purged' : 'reported only: not in managed_lists'}): ${m.count} item(s)`,
+    'list_items.no_account': () => "no account known (set account_id in the config): the account's IP lists were not read",
+    'list_items.managed_missing': (m) => `managed list ${m.name} was not found in the account`,
+    'lockdowns.count': (m) => `${m.rules} lockdown rule(s) in ${m.zones} zone(s)`,
+    'custom_rules.naming': (m) => `${m.naming} of ${m.total} custom rule(s) name IPs or countries`,
+    'custom_rules.negated': (m) => `${m.count} address/range literal(s) are negated (the rule spares them: typically an allow-list)`,
+    'custom_rules.lists': (m) => `rules reference IP lists: ${m.lists.join(', ')}`,
+    'custom_rules.not_an_address': (m) => `rule ${m.ruleId}: "${m.problem}" next to ip.src is not an address or range`,
+    'logpull.retention_on': (m) => `${nameZone(m.zone)}: Logpull retention on: Cloudflare keeps raw request logs with ClientIP for days`,
+    'logpull.retention_off': (m) => `${nameZone(m.zone)}: Logpull retention off`,
+    'logpush.ships': (m) =>
+      `Logpush job ${m.jobId}${m.name ? ` "${m.name}"` : ''} (${m.dataset}, ${nameScope(m.scope)}${m.enabled ? '' : ', disabled'}) ships ${m.fields.join(', ')} to ${m.destination}`,
+    'logpush.others': (m) => `${m.count} other Logpush job(s) ship neither ClientIP nor ClientCountry`,
+    'undetermined.no_zone': () => 'undetermined: no zone is configured whose events could show activity',
+    'undetermined.zone_not_pulled': (m) => `undetermined: no security events have been pulled for zone ${m.zoneId}`,
+    'undetermined.zone_pulled_until': (m) => `undetermined: events of zone ${m.zoneId} were pulled only up to ${m.until}`,
+    'undetermined.no_activity': () => 'undetermined: no activity record yet',
+    'undetermined.coverage': (m) => `undetermined: events cover only since ${m.since}`,
+  },
+  ledger: {
+    title: 'Personal data destruction ledger',
+    columns: {
+      no: 'No.',
+      location: 'Personal data file',
+      items: 'Data items',
+      created: 'Created (oldest record)',
+      destroyed: 'Destroyed',
+      reason: 'Reason',
+      handler: 'Handled by',
+      approver: 'Head of department',
+      kind: 'Kind',
+      deleted: 'Records destroyed',
+      before: 'Records before',
+      after: 'Records after',
+      method: 'Method',
+      audit_seq: 'Audit entry',
+      audit_hash: 'Audit entry hash',
+    },
+    items: {
+      ip_address: 'IP address',
+      country: 'country',
+      asn: 'ASN',
+      time: 'time',
+      ray_id: 'Ray ID',
+      host: 'host',
+      action: 'security action',
+      rule: 'security rule',
+      request_count: 'request count',
+      note: 'note',
+      comment: 'comment',
+    },
+    kinds: { retention: 'retention ended', subject_request: 'data subject request', other: 'other' },
+    scopes: { local: 'own store', cloudflare: 'Cloudflare', mixed: 'own store and Cloudflare', other: 'other' },
+    method: (recorded) => recorded,
+    retentionReason: 'Retention period ended',
+    subjectReason: 'Erasure requested by the data subject (PIPA Art. 36)',
+    controller: 'Controller',
+    period: 'Period',
+    from: 'the beginning',
+    until: 'now',
+    generated: 'Generated',
+    rows: 'Destructions',
+    none: 'No destruction was recorded in this period.',
+    verify: "Each row's audit entry number and hash must match the signed audit log: luxeret-privacy audit verify",
+    keyRotation: 'Audit signing key rotated',
+    signatureHandler: 'Handled by',
+    signatureHead: 'Head of department',
+    signatureDate: 'Date',
+    signHere: '(signature)',
+  },
 };
 
-const KO: Labels = {
-  lang: 'ko',
-  title: '방문자 개인정보 보유 현황',
-  subtitle: '홈페이지(디도스, 해킹) 피해 방지를 위해 수집한 방문자의 접속 IP와 접속 국가를 어디에, 누가, 얼마 동안 보관하는지 보여 줍니다.',
-  controller: '개인정보처리자',
-  controllerUnset: '설정되지 않음 (설정 파일에 `controller:` 추가)',
-  generatedUtc: '작성 시각 (UTC)',
-  generatedKst: '작성 시각 (KST, UTC+9)',
-  toolVersion: '도구 버전',
-  policyHash: '보존 정책 해시',
-  lastPull: '마지막 수집',
-  lastPurge: '마지막 파기',
-  never: '없음',
-  none: '없음',
-  unknown: '알 수 없음',
-  noIpsNotice: '이 보고서에는 건수만 있으며 IP 주소는 들어 있지 않습니다.',
-  cardRecordsUs: '당사 보유 기록',
-  cardRecordsCloudflare: 'Cloudflare 보관 기록',
-  cardPastRetention: '보존기간 경과 (다음 파기 대상)',
-  cardHeld: '법적 보존 조치로 보관',
-  cardDrift: '처리방침과 어긋나는 사항',
-  cardDriftNone: '발견되지 않음',
-  driftTitle: '처리방침 불일치 점검',
-  driftIntro: '실제로 보관하거나 설정된 내용을 개인정보 처리방침의 약속과 항목별로 비교합니다.',
-  driftState: { ok: '적합', drift: '불일치', unknown: '점검 못 함' },
-  driftRule: {
-    logpullRetention: 'Logpull 로그 보존 (Cloudflare의 원본 요청 로그)',
-    logpushClientIp: '접속 IP를 내보내는 Logpush 작업',
-    overdueData: '보존기간 + 5일을 넘긴 자료',
-    purgeStale: '5일 넘게 실행되지 않은 파기',
-  },
-  policySays: '처리방침',
-  policyQuoteTranslation: { logpullRetention: undefined, logpushClientIp: undefined, overdueData: undefined, purgeStale: undefined },
-  driftOk: {
-    logpullRetention: '확인할 수 있는 모든 존에서 로그 보존이 꺼져 있습니다.',
-    logpushClientIp: 'ClientIP를 보내는 Logpush 작업이 없습니다.',
-    overdueData: '보존기간과 유예기간을 넘긴 보유 자료가 없습니다.',
-    purgeStale: '유예기간 안에 파기가 실행되었습니다.',
-  },
-  driftUnknownLogs:
-    '이번 실행에서 Cloudflare 로그 설정을 읽지 않았습니다 (CLOUDFLARE_API_TOKEN 필요, --local-only 없이 실행; Logpull·Logpush는 Enterprise 기능이며 Logs Read/Write 권한으로 읽음).',
-  logpullOn: (zone) => `존 ${zone}: 로그 보존이 켜져 있음 — Cloudflare가 모든 요청의 ClientIP, URI, 사용자 에이전트를 며칠간 보관하며, 이는 처리방침의 수집항목을 넘습니다.`,
-  logpullOff: (zone) => `존 ${zone}: 로그 보존 꺼짐.`,
-  logsNotAvailable: (scope) => `${scope}: 요금제에서 제공되지 않음 (Enterprise 전용) — Cloudflare가 해당 로그를 보관하거나 전송하지 않습니다.`,
-  pastRetention: '보존기간 경과',
-  privacyPolicy: '점검 기준 처리방침',
-  privacyPolicyName: '룩세렛 개인정보 처리방침 (2024-08-04 작성)',
-  logpushShips: (job, dataset, destination, fields, enabled) =>
-    `Logpush 작업 ${job} (${dataset}, ${enabled ? '사용 중' : '사용 중지'})이 ${fields}을(를) 처리방침에 없는 대상 ${destination}(으)로 보냅니다.`,
-  overdue: (location, count, retention, graceDays) =>
-    `${location}: 보존기간(${retention})에 ${graceDays}일을 더한 기간을 넘긴 기록 ${count}건 (법적 보존 조치 대상 아님).`,
-  purgeNever: '이 저장소에서 파기가 한 번도 실행되지 않았습니다.',
-  purgeStale: (days, at) => `마지막 파기가 ${days}일 전(${at})입니다.`,
-  purgeRecent: (days, at) => `마지막 파기: ${days}일 전 (${at}).`,
-  locationsTitle: '보관 위치',
-  locationsIntro: '방문자 IP 주소나 접속 국가를 보관하는 곳마다 한 행씩 보여 줍니다. 표 아래에 위치별 세부 사항, 참고 사항, 존별 보관 기간이 있습니다.',
-  colLocation: '보관 위치',
-  colCheck: '점검 항목',
-  colItem: '항목',
-  colValue: '값',
-  colItems: '보관 항목',
-  colControlledBy: '삭제 주체',
-  colRecords: '기록 수',
-  colDistinctIps: '고유 IP 수',
-  colOldest: '가장 오래된 기록 (UTC)',
-  colNewest: '가장 최근 기록 (UTC)',
-  colRetention: '보존기간',
-  colPastRetention: '보존기간 경과',
-  colHeld: '보존 조치',
-  colExpires: '만료 (UTC)',
-  colStatus: '상태',
-  colCountries: '접속 국가',
-  colNotes: '참고',
-  colRequests: '요청 수',
-  colZone: '존',
-  colWindow: '보관 기간',
-  colCount: '건수',
-  colHost: '호스트',
-  colCountry: '국가',
-  location: {
-    'local/firewall-events': '보안 이벤트 (자체 저장소)',
-    'local/http-analytics': 'IP·국가별 요청 수 (자체 저장소)',
-    'cloudflare/firewall-events': 'Cloudflare가 보관하는 보안 이벤트',
-    'cloudflare/http-analytics': 'Cloudflare가 보관하는 IP·국가별 요청 수',
-    'cloudflare/access-rules': 'IP 접근 규칙 (Cloudflare)',
-    'cloudflare/list-items': 'IP 목록 항목 (Cloudflare)',
-    'cloudflare/lockdowns': '존 잠금 규칙 (Cloudflare)',
-    'cloudflare/custom-rules': 'WAF 사용자 지정 규칙 표현식 (Cloudflare)',
-    'cloudflare/logpull': 'Logpull 요청 로그 (Cloudflare)',
-  },
-  item: {
-    time: '시각',
-    hour: '시간대',
-    ip: '접속 IP',
-    ipOrRange: 'IP 주소 또는 대역',
-    country: '접속 국가',
-    asn: 'AS 번호',
-    host: '호스트',
-    path: '경로',
-    query: '쿼리 문자열',
-    userAgent: '사용자 에이전트',
-    method: 'HTTP 메서드',
-    status: '응답 상태',
-    action: '조치',
-    rule: '규칙',
-    rayId: 'Ray ID',
-    requests: '요청 수',
-    asName: 'AS 이름',
-    ruleNote: '규칙 메모',
-    comment: '항목 메모',
-    expression: '규칙 표현식',
-    requestLog: '전체 요청 로그',
-  },
-  genericItems: 'IP 주소 및/또는 접속 국가',
-  controlledByUs: '당사',
-  controlledByUsDetail: (retention) => (retention === undefined ? '당사 — 수동 삭제 (자동 파기 대상 아님)' : `당사 — ${retention} 경과 후 파기`),
-  controlledByCloudflare: 'Cloudflare',
-  controlledByCloudflareUntil: (date) => `Cloudflare — ${date}까지 보관 후 자동 삭제 (API로 삭제 불가)`,
-  statusLabel: { ok: '정상', not_available: '요금제에서 제공되지 않음', not_readable: '토큰 권한 부족으로 읽지 못함', error: '실패' },
-  zonesTitle: '존별',
-  notesTitle: '참고',
-  moreCountries: (n) => `… 외 ${n}개국`,
-  chartsTitle: '차트',
-  countryChartTitle: '당사 보유 기록 — 국가별',
-  countryChartCaption: '상위 10개국과 나머지 합계 (자체 저장소의 두 위치 합산).',
-  otherCountries: '기타',
-  ageChartTitle: '당사 보유 기록의 경과 일수',
-  ageChartCaption: (days) => `경과 일수별 기록 수 (최근 ${days}일, 그보다 오래된 기록은 마지막 막대), 보존기간 선과 비교.`,
-  ageTableCaption: (days) => `경과 주별 기록 수 (최근 ${days}일, 그보다 오래된 기록은 마지막 행), 보존기간과 비교.`,
-  ageAxis: '경과 일수',
-  countAxis: '기록 수',
-  olderBucket: (days) => `${days}일+`,
-  retentionLine: (retention, location) => (location === undefined ? `보존기간 ${retention}` : `${location}: ${retention}`),
-  graceLine: (days) => `+${days}일 유예`,
-  noLocalRecords: '자체 저장소에 기록이 없습니다.',
-  hostsTitle: '저장된 보안 이벤트의 호스트',
-  hostsIntro: '보유 중인 이벤트에서 가장 많이 나타난 요청 호스트 (받은 그대로 표시하며, 값은 방문자가 보낸 것입니다).',
-  footer: (version) => `luxeret-privacy ${version}로 작성.`,
+const KEPT: Record<KeptDataset, { readonly noun: string; readonly one: string }> = {
+  'cloudflare/firewall-events': { noun: 'events', one: 'event' },
+  'cloudflare/http-analytics': { noun: 'request counts', one: 'request count' },
 };
 
-/** The labels for a language. */
-export function selectLabels(lang: Lang): Labels {
-  return lang === 'ko' ? KO : EN;
+/** How notes count objects; only managed list items are ever deleted, so those say so. */
+const OBJECTS: Record<ObjectKind, { readonly noun: string; readonly deletable: string }> = {
+  access_rules: { noun: 'rule(s)', deletable: 'rule(s)' },
+  list_items: { noun: 'item(s)', deletable: 'managed item(s)' },
+};
+
+/** `zone shop.example.com (023e…)`, or `zone 023e…` when the name is unknown. */
+function nameZone(zone: ZoneName): string {
+  return zone.name ? `zone ${zone.name} (${zone.id})` : `zone ${zone.id}`;
+}
+
+/** `account 01a7…`, `zone …`; a log-settings read says which kind of setting. */
+function nameScope(scope: ScopeName): string {
+  const where = scope.where.type === 'account' ? `account ${scope.where.id}` : nameZone(scope.where);
+  const prefix = scope.part === 'logpush' ? 'Logpush jobs of ' : scope.part === 'logpull-retention' ? 'Logpull retention of ' : '';
+  return `${prefix}${where}`;
 }
