@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCloudflareKeptLocation, parseZoneSettings, selectWindowStart, type ZoneWindowInput } from './cloudflare-kept.js';
+import { sayNotes } from '../../test/helpers/notes.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -68,12 +69,12 @@ describe('buildCloudflareKeptLocation', () => {
       { zoneId: ZONE_A, name: 'luxeret.com', windowSeconds: 86_400, records: 5, oldest: zoneA.span!.oldest, newest: zoneA.span!.newest, expires: new Date('2025-03-01T20:00:00Z') },
       { zoneId: ZONE_B, name: undefined, windowSeconds: 2_678_400, records: 3, oldest: zoneB.span!.oldest, newest: zoneB.span!.newest, expires: new Date('2025-03-13T00:00:00Z') },
     ]);
-    expect(location.notes).toEqual([
+    expect(sayNotes(location.notes)).toEqual([
       `zone luxeret.com (${ZONE_A}): kept by Cloudflare for 1 day; not deletable through the API; the pulled copies age out from 2025-03-01T01:00:00Z to 2025-03-01T20:00:00Z`,
       `zone ${ZONE_B}: kept by Cloudflare for 31 days; not deletable through the API; the pulled copies age out from 2025-03-04T00:00:00Z to 2025-03-13T00:00:00Z`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
-    expect(location.notesKo).toEqual([
+    expect(sayNotes(location.notes, 'ko')).toEqual([
       `영역 luxeret.com (${ZONE_A}): Cloudflare가 1일 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 2025-03-01T01:00:00Z부터 2025-03-01T20:00:00Z까지 차례로 만료됩니다`,
       `영역 ${ZONE_B}: Cloudflare가 31일 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 2025-03-04T00:00:00Z부터 2025-03-13T00:00:00Z까지 차례로 만료됩니다`,
       '건수는 우리가 가져온(pull) 보안 이벤트입니다: Cloudflare에는 가져오지 않은 보안 이벤트가 더 있을 수 있습니다',
@@ -87,26 +88,25 @@ describe('buildCloudflareKeptLocation', () => {
     expect(location.retention).toBeUndefined();
     expect(location.expires).toBeUndefined();
     expect(location.zones?.map((zone) => zone.records)).toEqual([undefined, undefined]);
-    expect(location.notes).toEqual([
+    expect(sayNotes(location.notes)).toEqual([
       `zone ${ZONE_A}: window unknown; run pull to learn this zone's window`,
       `zone ${ZONE_B} is not in the config; its pulled events are still reported`,
       `zone ${ZONE_B}: its stored settings are unreadable; run pull to learn this zone's window`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
-    expect(location.notesKo).toHaveLength(location.notes.length);
-    expect(location.notesKo[2]).toBe(`영역 ${ZONE_B}: 저장된 설정을 읽을 수 없음; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`);
+        expect(sayNotes(location.notes, 'ko')[2]).toBe(`영역 ${ZONE_B}: 저장된 설정을 읽을 수 없음; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`);
   });
 
   it('has no expiry when no pulled event is inside the window', () => {
     const quiet: ZoneWindowInput = { ...zoneA, span: { records: 0, oldest: undefined, newest: undefined } };
     const location = buildCloudflareKeptLocation({ zones: [quiet], summary: EMPTY });
     expect(location.expires).toBeUndefined();
-    expect(location.notes[0]).toContain('no pulled event is still inside the window');
+    expect(sayNotes(location.notes)[0]).toContain('no pulled event is still inside the window');
   });
 
   it('says so when no zone is configured', () => {
     const location = buildCloudflareKeptLocation({ zones: [], summary: EMPTY });
-    expect(location.notes).toEqual(['no zones configured']);
+    expect(sayNotes(location.notes)).toEqual(['no zones configured']);
     expect(location.zones).toEqual([]);
   });
 });

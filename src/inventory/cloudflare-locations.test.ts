@@ -9,6 +9,7 @@ import { buildCloudflareListItemsLocation } from './cloudflare-list-items.js';
 import { buildCloudflareLockdownsLocation } from './cloudflare-lockdowns.js';
 import { buildCloudflareLogpullLocation } from './cloudflare-logpull.js';
 import { buildObjectStatus } from './cloudflare-object-status.js';
+import { sayNotes } from '../../test/helpers/notes.js';
 
 const Z1 = '0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e';
 const Z2 = '0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f';
@@ -59,7 +60,8 @@ describe('buildObjectStatus', () => {
       { ...status('lockdowns', Z2, 'not_available', 'not available on this plan (free)'), plan: 'free' },
       { ...status('lockdowns', Z1, 'not_readable', 'not readable with this token: needs Zone WAF Read'), permission: 'Zone WAF Read' },
     ];
-    expect(buildObjectStatus({ ...empty, statuses }, ['lockdowns']).notes).toEqual({
+    const { notes } = buildObjectStatus({ ...empty, statuses }, ['lockdowns']);
+    expect({ en: sayNotes(notes), ko: sayNotes(notes, 'ko') }).toEqual({
       en: [`zone ${Z2}: not available on this plan (free)`, `zone shop.example (${Z1}): not readable with this token: needs Zone WAF Read`],
       ko: [`영역 ${Z2}: 이 요금제에서는 제공되지 않음 (free)`, `영역 shop.example (${Z1}): 이 토큰으로는 읽을 수 없음: Zone WAF Read 권한 필요`],
     });
@@ -88,12 +90,12 @@ describe('Cloudflare object locations', () => {
     const location = buildCloudflareAccessRulesLocation({
       objects,
       retention: days90,
-      expiry: { expired: 1, held: 0, undetermined: 2, undeterminedReasons: [{ en: 'undetermined: events cover only since 2026-01-01T00:00:00.000Z', ko: '판단 보류: 이벤트가 2026-01-01T00:00:00.000Z 이후만 있음', count: 2 }] },
+      expiry: { expired: 1, held: 0, undetermined: 2, undeterminedReasons: [{ reason: { code: 'undetermined.coverage', since: '2026-01-01T00:00:00.000Z' }, count: 2 }] },
     });
     expect(location).toMatchObject({ records: 4, distinctIps: 1, countries: [{ code: 'RU', count: 2 }], pastRetention: 1, retention: '90d', status: 'ok' });
     expect(location.oldest).toEqual(at);
     expect(location.newest).toEqual(new Date(at.getTime() + 5 * 86_400_000));
-    expect(location.notes).toEqual([
+    expect(sayNotes(location.notes)).toEqual([
       'by mode: block 3, whitelist 1',
       '1 whitelist (allow) rule(s): never deleted',
       '1 rule(s) have served their purpose (older than 90d, no recent events): the next purge deletes them',
@@ -112,7 +114,7 @@ describe('Cloudflare object locations', () => {
     };
     const location = buildCloudflareListItemsLocation({ objects, retention: days90, managedLists: ['blocked', 'gone'], expiry: undefined });
     expect(location).toMatchObject({ records: 3, distinctIps: 2, status: 'ok', pastRetention: 0 });
-    expect(location.notes.slice(0, 3)).toEqual([
+    expect(sayNotes(location.notes).slice(0, 3)).toEqual([
       'list blocked (managed: items past retention are purged): 2 item(s)',
       'list office (reported only: not in managed_lists): 1 item(s)',
       'managed list gone was not found in the account',
@@ -142,7 +144,7 @@ describe('Cloudflare object locations', () => {
     expect(buildCloudflareLockdownsLocation(objects)).toMatchObject({ records: 3, distinctIps: 2, pastRetention: 0, status: 'ok' });
     const custom = buildCloudflareCustomRulesLocation(objects);
     expect(custom).toMatchObject({ records: 1, distinctIps: 1, countries: [{ code: 'RU', count: 1 }] });
-    expect(custom.notes).toEqual([
+    expect(sayNotes(custom.notes)).toEqual([
       '1 of 1 custom rule(s) name IPs or countries',
       '1 address/range literal(s) are negated (the rule spares them: typically an allow-list)',
       'rules reference IP lists: $blocked',
@@ -172,7 +174,7 @@ describe('Cloudflare object locations', () => {
     };
     const location = buildCloudflareLogpullLocation(objects);
     expect(location).toMatchObject({ records: 3, controlledBy: 'cloudflare', status: 'ok' });
-    expect(location.notes).toEqual([
+    expect(sayNotes(location.notes)).toEqual([
       `Logpull retention of zone ${Z2}: not available on this plan (free)`,
       `zone shop.example (${Z1}): Logpull retention on: Cloudflare keeps raw request logs with ClientIP for days`,
       `Logpush job 1 (http_requests, zone shop.example (${Z1})) ships ClientIP to r2://b?access-key-id=REDACTED`,

@@ -4,12 +4,14 @@ import {
   buildEmptyLocation,
   buildInventory,
   collectInventory,
-  describeWindow,
   formatTimestamp,
   formatWindow,
   sortCountries,
   type LocationBuilder,
+  type LocationId,
 } from './inventory.js';
+import { selectMessages } from '../report/messages/index.js';
+import { sayNotes } from '../../test/helpers/notes.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 
@@ -61,30 +63,31 @@ describe('buildInventory', () => {
 });
 
 describe('collectInventory', () => {
-  const ok = (id: string): LocationBuilder => ({ id, kind: 'local', build: () => buildEmptyLocation(id, 'local', 'ok', []) });
+  const ok = (id: LocationId): LocationBuilder => ({ id, kind: 'local', build: () => buildEmptyLocation(id, 'local', 'ok', []) });
 
   it('runs sync and async builders', async () => {
-    const asyncBuilder: LocationBuilder = { id: 'cloudflare/x', kind: 'cloudflare', build: () => Promise.resolve(buildEmptyLocation('cloudflare/x', 'cloudflare', 'ok', [])) };
-    const { inventory, failed } = await collectInventory([ok('local/a'), asyncBuilder], NOW);
+    const asyncBuilder: LocationBuilder = { id: 'cloudflare/lockdowns', kind: 'cloudflare', build: () => Promise.resolve(buildEmptyLocation('cloudflare/lockdowns', 'cloudflare', 'ok', [])) };
+    const { inventory, failed } = await collectInventory([ok('local/firewall-events'), asyncBuilder], NOW);
     expect(failed).toBe(0);
-    expect(inventory.locations.map((l) => l.id)).toEqual(['local/a', 'cloudflare/x']);
+    expect(inventory.locations.map((l) => l.id)).toEqual(['local/firewall-events', 'cloudflare/lockdowns']);
   });
 
   it('turns a known failure into an error location and carries on', async () => {
     const failing: LocationBuilder = {
-      id: 'cloudflare/broken',
+      id: 'cloudflare/logpull',
       kind: 'cloudflare',
       build: () => {
         throw new StoreError('could not read', { hint: 'try again' });
       },
     };
-    const { inventory, failed } = await collectInventory([failing, ok('local/a')], NOW);
+    const { inventory, failed } = await collectInventory([failing, ok('local/firewall-events')], NOW);
     expect(failed).toBe(1);
-    expect(inventory.locations[1]).toMatchObject({ id: 'cloudflare/broken', status: 'error', records: 0, controlledBy: 'cloudflare', notes: ['could not read', 'try again'] });
+    expect(inventory.locations[1]).toMatchObject({ id: 'cloudflare/logpull', status: 'error', records: 0, controlledBy: 'cloudflare' });
+    expect(sayNotes(inventory.locations[1]!.notes)).toEqual(['could not read', 'try again']);
   });
 
   it('does not hide bugs', async () => {
-    const buggy: LocationBuilder = { id: 'local/bug', kind: 'local', build: () => { throw new TypeError('oops'); } };
+    const buggy: LocationBuilder = { id: 'local/http-analytics', kind: 'local', build: () => { throw new TypeError('oops'); } };
     await expect(collectInventory([buggy], NOW)).rejects.toThrow(TypeError);
   });
 });
@@ -99,7 +102,7 @@ describe('windows and timestamps', () => {
     [45, '45s', '45 seconds'],
   ])('%i s → %s / %s', (seconds, short, long) => {
     expect(formatWindow(seconds)).toBe(short);
-    expect(describeWindow(seconds)).toBe(long);
+    expect(selectMessages('en').window(seconds)).toBe(long);
   });
 
   it('writes ISO-8601 UTC to the second', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../config/duration.js';
 import { buildLocalLocation } from './local-location.js';
+import { sayNotes } from '../../test/helpers/notes.js';
 
 const THIRTY_DAYS = parseDuration('30d')!;
 const summary = {
@@ -17,7 +18,8 @@ const summary = {
 describe('buildLocalLocation', () => {
   it('reports what we hold, under our control and retention, with the purge counts', () => {
     const location = buildLocalLocation({ id: 'local/firewall-events', summary, expiry: { expired: 3, held: 1 }, retention: THIRTY_DAYS });
-    expect(location).toEqual({
+    const { notes, ...rest } = location;
+    expect({ ...rest, notes: sayNotes(notes), notesKo: sayNotes(notes, 'ko') }).toEqual({
       id: 'local/firewall-events',
       kind: 'local',
       records: 10,
@@ -52,14 +54,14 @@ describe('buildLocalLocation', () => {
       countryOnlyRows: 2,
     });
     expect(location.requests).toBe(1234);
-    expect(location.notes).toEqual(["2 row(s) have countries only: the zone's plan does not offer clientIP"]);
+    expect(sayNotes(location.notes)).toEqual(["2 row(s) have countries only: the zone's plan does not offer clientIP"]);
   });
 
   it('has no requests field on security events and nulls when empty', () => {
     const empty = { records: 0, distinctIps: 0, countries: [], oldest: undefined, newest: undefined };
     const location = buildLocalLocation({ id: 'local/firewall-events', summary: empty, expiry: { expired: 0, held: 0 }, retention: THIRTY_DAYS });
     expect('requests' in location).toBe(false);
-    expect(location.notes).toEqual([]);
+    expect(sayNotes(location.notes)).toEqual([]);
     expect(location.oldest).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
   type PurposeContext,
   type ZoneEvidence,
 } from './cloudflare-purpose.js';
+import { sayNotes } from '../../test/helpers/notes.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -98,11 +99,10 @@ describe('judgeCloudflareObject', () => {
 
   it('names the date events cover from when undetermined', () => {
     const decision = judgeCloudflareObject(rule(), activity({ evidenceFrom: new Date('2025-02-01T00:00:00Z') }), ctx());
-    expect(decision).toEqual({
-      verdict: 'undetermined',
-      reason: 'undetermined: events cover only since 2025-02-01T00:00:00.000Z',
-      reasonKo: '판단 보류: 이벤트가 2025-02-01T00:00:00.000Z 이후만 있음',
-    });
+    expect(decision).toEqual({ verdict: 'undetermined', reason: { code: 'undetermined.coverage', since: '2025-02-01T00:00:00.000Z' } });
+    const reason = decision.verdict === 'undetermined' ? [decision.reason] : [];
+    expect(sayNotes(reason)).toEqual(['undetermined: events cover only since 2025-02-01T00:00:00.000Z']);
+    expect(sayNotes(reason, 'ko')).toEqual(['판단 보류: 이벤트가 2025-02-01T00:00:00.000Z 이후만 있음']);
   });
 
   it('is undetermined without a pull of a relevant zone, without zones, with a stale pull, or without an activity record', () => {

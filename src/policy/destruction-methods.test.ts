@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { describeMethodInKorean, DESTRUCTION_METHODS } from './destruction-methods.js';
+import { DESTRUCTION_METHODS, selectDestructionMethod } from './destruction-methods.js';
 
-describe('describeMethodInKorean', () => {
-  it('words each recorded method for the Korean ledger, earlier texts included, and leaves unknown ones as recorded', () => {
-    expect(describeMethodInKorean(DESTRUCTION_METHODS.localSecure.en)).toMatch(/^복원이 불가능한 방법으로 영구 삭제/);
-    expect(describeMethodInKorean('SQLite DELETE with secure_delete, WAL checkpoint(TRUNCATE) and incremental vacuum')).toBe(DESTRUCTION_METHODS.localSecure.ko);
-    expect(describeMethodInKorean(DESTRUCTION_METHODS.listItems.en)).toBe(DESTRUCTION_METHODS.listItems.ko);
-    expect(describeMethodInKorean('shredded by hand')).toBe('shredded by hand');
+describe('selectDestructionMethod', () => {
+  it('names the method of each recorded text, earlier texts included, and none for a text it does not know', () => {
+    expect(selectDestructionMethod(DESTRUCTION_METHODS.localSecure)).toBe('localSecure');
+    expect(selectDestructionMethod('SQLite DELETE with secure_delete, WAL checkpoint(TRUNCATE) and incremental vacuum')).toBe('localSecure');
+    expect(selectDestructionMethod(DESTRUCTION_METHODS.listItems)).toBe('listItems');
+    expect(selectDestructionMethod('shredded by hand')).toBeUndefined();
   });
 
   it('has a distinct recorded text for every method', () => {
-    const texts = Object.values(DESTRUCTION_METHODS).map((method) => method.en);
+    const texts = Object.values(DESTRUCTION_METHODS);
     expect(new Set(texts).size).toBe(texts.length);
   });
 });

@@ -10,7 +10,6 @@ const HOSTILE = '<script>alert(1)</script>';
 const ATTR = '"><img src=x onerror=alert(2)>';
 
 function location(overrides: Partial<InventoryLocation>): InventoryLocation {
-  const notes = overrides.notes ?? [`note with ${ATTR}, commas, "quotes"\nand a newline | pipe`];
   return {
     id: 'local/firewall-events',
     kind: 'local',
@@ -29,8 +28,7 @@ function location(overrides: Partial<InventoryLocation>): InventoryLocation {
     controlledBy: 'us',
     expires: undefined,
     status: 'ok',
-    notes,
-    notesKo: notes,
+    notes: [{ code: 'verbatim', text: `note with ${ATTR}, commas, "quotes"\nand a newline | pipe` }],
     ...overrides,
   };
 }
@@ -64,7 +62,7 @@ export function buildFixture(): InventoryReportData {
             },
           ],
         }),
-        location({ id: 'cloudflare/logpull', kind: 'cloudflare', controlledBy: 'cloudflare', status: 'not_readable', records: 0, countries: [], notes: [ATTR] }),
+        location({ id: 'cloudflare/logpull', kind: 'cloudflare', controlledBy: 'cloudflare', status: 'not_readable', records: 0, countries: [], notes: [{ code: 'verbatim', text: ATTR }] }),
       ],
     },
     controller: `룩세렛 ${HOSTILE}`,

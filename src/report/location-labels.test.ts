@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCATION_IDS, type InventoryLocation } from '../inventory/inventory.js';
-import { selectLabels } from './messages/en.js';
+import { selectMessages } from './messages/index.js';
 import { renderInventoryHtml } from './inventory-html.js';
 import { renderInventoryMarkdown } from './inventory-md.js';
 import type { InventoryReportData } from './inventory-report.js';
@@ -23,7 +23,6 @@ const HTTP_ANALYTICS: InventoryLocation = {
   expires: undefined,
   status: 'ok',
   notes: [],
-  notesKo: [],
 };
 
 function withHttpAnalytics(): InventoryReportData {
@@ -43,7 +42,7 @@ function withHttpAnalytics(): InventoryReportData {
 
 describe('location labels', () => {
   it.each(['en', 'ko'] as const)('every location id has its own label in %s', (lang) => {
-    const labels = selectLabels(lang);
+    const labels = selectMessages(lang);
     const names = LOCATION_IDS.map((id) => labels.location[id]);
     expect(new Set(names).size).toBe(LOCATION_IDS.length);
     for (const [i, id] of LOCATION_IDS.entries()) expect(names[i]).not.toBe(id);

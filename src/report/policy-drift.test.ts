@@ -55,7 +55,7 @@ describe('buildPolicyDrift', () => {
     const overdue = [
       { locationId: 'local/firewall-events', retention: '30d', count: 12 },
       { locationId: 'local/http-analytics', retention: '7d', count: 0 },
-    ];
+    ] as const;
     const result = buildPolicyDrift(input({ overdue }));
     expect(check(result, 'overdueData')).toEqual({
       rule: 'overdueData',

@@ -1,4 +1,8 @@
 import type { Inventory } from '../../src/inventory/inventory.js';
+import type { LocationNote } from '../../src/inventory/notes.js';
+
+/** Text shown as it came, in every format and language: the hostile values reach the formatters unchanged. */
+const verbatim = (text: string): LocationNote => ({ code: 'verbatim', text });
 
 /** An inventory whose values try every trick a formatter must survive: commas, quotes, newlines, formulas, HTML, ESC. */
 export function hostileInventory(): Inventory {
@@ -27,8 +31,7 @@ export function hostileInventory(): Inventory {
         controlledBy: 'us',
         expires: undefined,
         status: 'ok',
-        notes: ['=cmd|\' /C calc\'!A0', 'a "quoted", comma\nand a newline', '<script>alert(1)</script>', '\u001b[31mred\u001b[0m'],
-        notesKo: ['=cmd|\' /C calc\'!A0', 'a "quoted", comma\nand a newline', '<script>alert(1)</script>', '\u001b[31mred\u001b[0m'],
+        notes: [verbatim('=cmd|\' /C calc\'!A0'), verbatim('a "quoted", comma\nand a newline'), verbatim('<script>alert(1)</script>'), verbatim('\u001b[31mred\u001b[0m')],
       },
       {
         id: 'local/http-analytics',
@@ -45,7 +48,6 @@ export function hostileInventory(): Inventory {
         expires: undefined,
         status: 'ok',
         notes: [],
-        notesKo: [],
         requests: 0,
       },
       {
@@ -65,8 +67,7 @@ export function hostileInventory(): Inventory {
         controlledBy: 'cloudflare',
         expires: new Date('2025-03-01T12:00:00Z'),
         status: 'ok',
-        notes: ['-1 zone "shop, main": kept by Cloudflare for 1 day; not deletable through the API'],
-        notesKo: ['-1 zone "shop, main": kept by Cloudflare for 1 day; not deletable through the API'],
+        notes: [verbatim('-1 zone "shop, main": kept by Cloudflare for 1 day; not deletable through the API')],
         zones: [
           {
             zoneId: '0123456789abcdef0123456789abcdef',
@@ -93,8 +94,7 @@ export function hostileInventory(): Inventory {
         controlledBy: 'cloudflare',
         expires: undefined,
         status: 'not_available',
-        notes: ['not available on this plan'],
-        notesKo: ['not available on this plan'],
+        notes: [verbatim('not available on this plan')],
       },
     ],
   };
