@@ -39,6 +39,22 @@ export default tseslint.config(
       { group: ['**/cli/**'], message: 'Formatters must not depend on the CLI.' },
     ]),
   },
+  {
+    // Pure modules contain no display text: they return message codes with parameters (`{ code: 'undetermined.coverage',
+    // since }`) and report/messages/{en,ko}.ts words them. Display text is anything a report shows a person in a
+    // chosen language: Korean in a string, or an English/Korean pair (`ko:`). English that only the CLI prints as it is
+    // (LuxeretError messages and hints, the text the audit log records, `verbatim` notes) is not display text here.
+    files: ['src/**/*.ts'],
+    ignores: ['src/report/**', 'src/cli/**', 'src/emulator/**', 'src/bench/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/[\\u3131-\\uD79D]/]', message: 'Display text belongs in report/messages/{en,ko}.ts: return a message code.' },
+        { selector: 'TemplateElement[value.raw=/[\\u3131-\\uD79D]/]', message: 'Display text belongs in report/messages/{en,ko}.ts: return a message code.' },
+        { selector: ':matches(Property, TSPropertySignature)[key.name="ko"]', message: 'No English/Korean pairs in pure modules: return a message code for report/messages to word.' },
+      ],
+    },
+  },
   { files: ['scripts/**', 'src/bench/**'], rules: { 'no-console': 'off' } },
   {
     // Tests read the CLI's JSON output back with JSON.parse and assert on it: `any` there is the point.
