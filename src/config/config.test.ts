@@ -76,6 +76,20 @@ describe('buildConfig', () => {
     expect(problems).toHaveLength(7);
   });
 
+  it.each([
+    ['en', 'en'],
+    ['ko', 'ko'],
+    [undefined, undefined],
+  ] as const)('reads lang: %s', (lang, expected) => {
+    const { config, problems } = buildConfig(lang === undefined ? {} : { lang });
+    expect(problems).toEqual([]);
+    expect(config?.lang).toBe(expected);
+  });
+
+  it.each(['fr', 'KO', 'ko_KR', 1])('refuses lang: %s, naming the languages there are', (lang) => {
+    expect(buildConfig({ lang }).problems).toEqual([`lang: ${JSON.stringify(lang)} is not a language of the reports (use en or ko)`]);
+  });
+
   it('defaults the time zone to UTC and refuses unknown zones, absurd durations and numbers', () => {
     expect(buildConfig(null).config?.timeZone).toBe('UTC');
     const { problems } = buildConfig({ timezone: 'Mars/Olympus', retention: { firewall_events: '200000000d' }, safety: { max_deletes: 1e300 } });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical-json.js';
@@ -172,6 +172,16 @@ describe('destruction ledger', () => {
 
     // No purged IP in the ledger (the log holds none; the ledger adds none).
     for (const text of [csv, en, md, html, JSON.stringify(json)]) expect(text).not.toMatch(/198\.18\.|192\.0\.2\./);
+  });
+
+  it('stays Korean under an English locale; lang: en in the config makes it English, and --lang overrides that', async () => {
+    const english = join(dir, 'english.yaml');
+    writeFileSync(english, 'controller: "Luxeret Co., Ltd."\nlang: en\n');
+    const header = async (argv: string[], extraEnv: Record<string, string> = {}) =>
+      (await runCli([...argv, 'ledger', '--format', 'csv'], { env: { ...env, ...extraEnv } })).stdout.split('\r\n')[0];
+    expect(await header([], { LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' })).toMatch(/^\uFEFF번호,/);
+    expect(await header(['--config', english])).toMatch(/^\uFEFFNo\.,/);
+    expect((await runCli(['--config', english, 'ledger', '--format', 'csv', '--lang', 'ko'], { env })).stdout).toMatch(/^\uFEFF번호,/);
   });
 
   it('has a row for a real subject erasure, referencing its signed entry', async () => {

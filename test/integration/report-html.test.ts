@@ -242,6 +242,25 @@ describe('inventory --format md', () => {
     expect(result.stdout).toContain('## 처리방침 불일치 점검');
   });
 
+  it('takes its language from lang: of the config, else from a Korean LANG; --lang overrides both', async () => {
+    const korean = join(temp.dir, 'korean.yaml');
+    writeFileSync(korean, `${readFileSync(join(home, 'config.yaml'), 'utf8')}lang: ko\n`);
+    const title = async (argv: string[], extraEnv: Record<string, string> = {}) =>
+      (await runCli(argv, { env: { ...env, ...extraEnv }, cwd: temp.dir })).stdout.split('\n')[0];
+    expect(await title(['inventory', '--format', 'md'])).toBe('# Inventory of visitor personal data');
+    expect(await title(['--config', korean, 'inventory', '--format', 'md'])).toBe('# 방문자 개인정보 보유 현황');
+    expect(await title(['inventory', '--format', 'md'], { LANG: 'ko_KR.UTF-8' })).toBe('# 방문자 개인정보 보유 현황');
+    expect(await title(['--config', korean, 'inventory', '--format', 'md', '--lang', 'en'])).toBe('# Inventory of visitor personal data');
+  });
+
+  it('refuses an unknown lang: in the config as a configuration error', async () => {
+    const french = join(temp.dir, 'french.yaml');
+    writeFileSync(french, 'lang: fr\n');
+    const result = await runCli(['--config', french, 'inventory', '--format', 'md'], { env, cwd: temp.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('lang: "fr" is not a language of the reports (use en or ko)');
+  });
+
   it('rejects an unknown language as a usage error', async () => {
     const result = await runCli(['inventory', '--format', 'md', '--lang', 'fr'], { env, cwd: temp.dir });
     expect(result.code).toBe(2);
