@@ -49,10 +49,6 @@ export const LOCATION_IDS = [
 ] as const;
 export type LocationId = (typeof LOCATION_IDS)[number];
 
-export function isLocationId(id: string): id is LocationId {
-  return (LOCATION_IDS as readonly string[]).includes(id);
-}
-
 /** One place that holds visitor IPs or countries. */
 export interface InventoryLocation {
   readonly id: LocationId;

@@ -1,3 +1,4 @@
+import type { LocationId } from '../inventory/inventory.js';
 import type { LocationNote } from '../inventory/notes.js';
 
 /**
@@ -8,7 +9,7 @@ export type PurgeNote = Extract<LocationNote, { readonly code: 'verbatim' | 'obj
 
 /** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
 export interface LocationPurge {
-  readonly id: string;
+  readonly id: LocationId;
   readonly kind: 'local' | 'cloudflare';
   /** The rule that decided, e.g. `retention.firewall_events=30d`. */
   readonly rule: string;
