@@ -2,7 +2,6 @@ import { formatTimestamp } from '../inventory/inventory.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import { selectMessages, type Lang } from './messages/index.js';
 
-
 /** `ledger --format json`: stable key order, ISO-8601 UTC, snake_case keys, item ids (not labels) for machines. */
 export function renderLedgerJson(ledger: Ledger, options: { lang: Lang }): string {
   return JSON.stringify(buildLedgerJson(ledger, options.lang), null, 2) + '\n';

@@ -63,6 +63,7 @@ export interface LedgerLabels {
   readonly signHere: string;
 }
 
+/** The personal items a location holds, as the reports list them. */
 export type ItemKey =
   | 'time'
   | 'hour'
@@ -85,7 +86,6 @@ export type ItemKey =
   | 'comment'
   | 'expression'
   | 'requestLog';
-
 
 /** One language's catalogue: the labels of the reports and the ledger, and the wording of every message code. */
 export interface Messages {
