@@ -1,5 +1,5 @@
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildObjectLocation, buildObjectStatus, nameScope, nameZone } from './cloudflare-object-status.js';
+import { buildObjectLocation, buildObjectStatus, buildScopeName, buildZoneName } from './cloudflare-object-status.js';
 import type { InventoryLocation } from './inventory.js';
 
 export const CLOUDFLARE_LOGPULL_ID = 'cloudflare/logpull';
@@ -13,7 +13,7 @@ export function buildCloudflareLogpullLocation(objects: CloudflareObjects): Inve
   const { status, notes } = buildObjectStatus(objects, ['logpull-retention', 'logpush']);
   const retaining = objects.logRetention.filter((retention) => retention.flag);
   for (const retention of objects.logRetention) {
-    notes.push({ code: retention.flag ? 'logpull.retention_on' : 'logpull.retention_off', zone: nameZone(objects.zones, retention.zoneId) });
+    notes.push({ code: retention.flag ? 'logpull.retention_on' : 'logpull.retention_off', zone: buildZoneName(objects.zones, retention.zoneId) });
   }
   const shipping = objects.logpushJobs.filter((job) => job.shipsClientIp || job.shipsClientCountry);
   for (const job of shipping) {
@@ -22,7 +22,7 @@ export function buildCloudflareLogpullLocation(objects: CloudflareObjects): Inve
       jobId: job.id,
       name: job.name || undefined,
       dataset: job.dataset,
-      scope: nameScope(objects.zones, { scope: job.scope, part: 'zone' }),
+      scope: buildScopeName(objects.zones, { scope: job.scope, part: 'zone' }),
       enabled: job.enabled,
       fields: [...(job.shipsClientIp ? ['ClientIP'] : []), ...(job.shipsClientCountry ? ['ClientCountry'] : [])],
       destination: job.destination,

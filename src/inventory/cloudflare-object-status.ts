@@ -12,19 +12,20 @@ export function buildObjectStatus(objects: CloudflareObjects, parts: readonly Ob
   const statuses = objects.statuses.filter((status) => parts.includes(status.part));
   const notes = statuses
     .filter((s) => s.state !== 'ok')
-    .map((s): LocationNote => ({ code: 'objects.read_state', scope: nameScope(objects.zones, s), state: s.state, message: s.message, plan: s.plan, permission: s.permission }));
+    .map((s): LocationNote => ({ code: 'objects.read_state', scope: buildScopeName(objects.zones, s), state: s.state, message: s.message, plan: s.plan, permission: s.permission }));
   const has = (state: ReadStatus['state']) => statuses.some((status) => status.state === state);
   const status: LocationStatus = has('error') ? 'error' : has('ok') || statuses.length === 0 ? 'ok' : has('not_readable') ? 'not_readable' : 'not_available';
   return { status, notes };
 }
 
 /** A zone or account as notes name it, with the zone's name when the snapshot knows it. */
-export function nameScope(zones: readonly ZoneInfo[], status: Pick<ReadStatus, 'scope' | 'part'>): ScopeName {
+export function buildScopeName(zones: readonly ZoneInfo[], status: Pick<ReadStatus, 'scope' | 'part'>): ScopeName {
   const { scope } = status;
-  return { where: scope.type === 'account' ? { type: 'account', id: scope.id } : nameZone(zones, scope.id), part: status.part };
+  return { where: scope.type === 'account' ? { type: 'account', id: scope.id } : buildZoneName(zones, scope.id), part: status.part };
 }
 
-export function nameZone(zones: readonly ZoneInfo[], zoneId: string): ZoneName {
+/** A zone with its name from the snapshot, when known. */
+export function buildZoneName(zones: readonly ZoneInfo[], zoneId: string): ZoneName {
   return { type: 'zone', id: zoneId, name: zones.find((zone) => zone.id === zoneId)?.name };
 }
 
