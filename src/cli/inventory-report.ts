@@ -9,7 +9,7 @@ import { renderInventoryHtml } from '../report/inventory-html.js';
 import { renderInventoryMarkdown } from '../report/inventory-md.js';
 import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../report/policy-drift.js';
+import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../policy/policy-drift.js';
 import { readMeta, type Db } from '../store/db.js';
 import { countExpired, type HoldPredicate } from '../store/expiry.js';
 import { readHolds } from '../store/holds.js';

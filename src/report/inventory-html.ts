@@ -20,7 +20,7 @@ import {
   type ReportOptions,
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { POLICY_CLAUSES, sortChecks, type DriftCheck } from './policy-drift.js';
+import { POLICY_CLAUSES, sortChecks, type DriftCheck } from '../policy/policy-drift.js';
 import { formatCount, renderBarChartSvg, renderHistogramSvg, type ChartSeries, type HistogramMarker } from './svg-charts.js';
 
 /** Series colours of the local locations, in inventory order (firewall events, then request analytics). */

@@ -19,7 +19,7 @@ import {
   type ReportOptions,
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { POLICY_CLAUSES, sortChecks } from './policy-drift.js';
+import { POLICY_CLAUSES, sortChecks } from '../policy/policy-drift.js';
 import { formatCount } from './svg-charts.js';
 
 type Align = 'left' | 'right';

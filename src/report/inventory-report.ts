@@ -1,7 +1,7 @@
 import { formatTimestamp, isLocationId, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
 import { selectLabels, type ItemKey, type Labels, type Lang } from './i18n.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { countContradictions, type DriftCheck, type DriftFinding } from './policy-drift.js';
+import { countContradictions, type DriftCheck, type DriftFinding } from '../policy/policy-drift.js';
 
 /**
  * Everything the human-readable inventory reports (HTML, Markdown) show: the inventory itself plus what the CLI

@@ -1,5 +1,5 @@
-import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import type { DriftRuleKey } from './i18n.js';
+import { DRIFT_GRACE_DAYS } from './tolerances.js';
+import type { DriftRuleKey } from '../report/i18n.js';
 
 /**
  * Where what is held or configured contradicts Luxeret's privacy policy (룩세렛 개인정보 처리방침, 2024-08-04). Pure:
