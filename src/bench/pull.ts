@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCloudflareClient } from '../cloudflare/graphql-client.js';
+import { createCloudflareClient } from '../cloudflare/analytics-graphql-client.js';
 import { DEFAULT_PULL_OVERLAP } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
 import { pullZones, type PullOptions } from '../pull/pull.js';

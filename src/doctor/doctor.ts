@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type Cloudflare from 'cloudflare';
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
 import { verifyApiToken } from '../cloudflare/token-verify.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';

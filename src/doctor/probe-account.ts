@@ -1,6 +1,6 @@
 import type Cloudflare from 'cloudflare';
 import { APIError } from 'cloudflare';
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
 import { classifyReadError } from '../cloudflare/objects/read-status.js';
 import type { CloudflareObjects, ObjectScope, PlanId } from '../cloudflare/objects/types.js';
 import { ANALYTICS_DATASETS, LOCKDOWN_RULES } from '../cloudflare/plan-limits.js';

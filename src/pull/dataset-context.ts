@@ -1,4 +1,4 @@
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
 import type { DatasetSettings } from '../cloudflare/queries.js';
 import type { Db } from '../store/db.js';
 import type { PullProgress } from './summary.js';

@@ -1,4 +1,4 @@
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';

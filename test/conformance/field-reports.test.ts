@@ -1,6 +1,6 @@
 import { APIError } from 'cloudflare';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudflareClient, type CloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createCloudflareClient, type CloudflareClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { ACCESS_RULES_PER_PAGE, fetchAccessRules } from '../../src/cloudflare/objects/access-rules.js';
 import { fetchCloudflareObjects } from '../../src/cloudflare/objects/fetch.js';
 import { fetchLockdowns, LOCKDOWNS_PER_PAGE } from '../../src/cloudflare/objects/lockdowns.js';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createCloudflareClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { buildConfig } from '../../src/config/config.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareClient, GraphqlQueryError } from '../../src/cloudflare/graphql-client.js';
+import { createCloudflareClient, GraphqlQueryError } from '../../src/cloudflare/analytics-graphql-client.js';
 import { buildFirewallEventsQuery, buildHttpGroupsQuery } from '../../src/cloudflare/queries.js';
 import { addToken, addZone, startEmulator, type Emulator } from '../../src/emulator/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createCloudflareClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { parseDuration } from '../../src/config/duration.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
+import { createCloudflareClient } from '../../cloudflare/analytics-graphql-client.js';
 import { defaultFetch } from '../../cloudflare/http.js';
 import { createResponseObserver } from '../../cloudflare/response-observer.js';
 import { createRestClient } from '../../cloudflare/rest-client.js';

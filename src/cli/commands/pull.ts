@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
+import { createCloudflareClient } from '../../cloudflare/analytics-graphql-client.js';
 import type { ZoneConfig } from '../../config/config.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { pullZones } from '../../pull/pull.js';

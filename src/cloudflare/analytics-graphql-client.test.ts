@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudflareApiError } from '../errors.js';
-import { createCloudflareClient } from './graphql-client.js';
+import { createCloudflareClient } from './analytics-graphql-client.js';
 import { createRateBudget } from './rate-budget.js';
 import { createRestPacer } from './rest-pacer.js';
 import { busiestWindow } from '../../test/helpers/virtual-clock.js';
