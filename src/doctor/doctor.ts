@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type Cloudflare from 'cloudflare';
-import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { verifyApiToken } from '../cloudflare/token-verify.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
@@ -40,7 +40,7 @@ export interface DoctorDeps {
   readonly store: () => Db;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
-  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
+  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: AnalyticsGraphqlClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
   readonly now: () => Date;
   /** The API base URL in use and where it was set. */
   readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };

@@ -1,4 +1,4 @@
-import type { CloudflareClient } from '../cloudflare/analytics-graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
@@ -12,7 +12,7 @@ import { pullHttpAnalytics } from './pull-http-analytics.js';
 import { emptyDatasetResult, type DatasetPullResult, type PullProgress, type PullSummary, type ZonePullResult } from './summary.js';
 
 export interface PullDeps {
-  readonly client: CloudflareClient;
+  readonly client: AnalyticsGraphqlClient;
   readonly db: Db;
   readonly now: () => Date;
 }

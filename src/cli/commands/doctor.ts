@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { createCloudflareClient } from '../../cloudflare/analytics-graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../cloudflare/analytics-graphql-client.js';
 import { defaultFetch } from '../../cloudflare/http.js';
 import { createResponseObserver } from '../../cloudflare/response-observer.js';
 import { createRestClient } from '../../cloudflare/rest-client.js';
@@ -33,7 +33,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         cloudflare: token
           ? {
               sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer }).sdk,
-              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
+              graphql: createAnalyticsGraphqlClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
               responses: observer.responses,
             }
           : undefined,
