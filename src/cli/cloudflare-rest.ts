@@ -4,7 +4,7 @@ import { createClockRecordingFetch, type ServerClockSample } from '../cloudflare
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
-import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE } from '../purge/cloudflare-delete.js';
+import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE } from '../cloudflare/objects/delete.js';
 import type { CliContext } from './context.js';
 
 interface RunPacer {

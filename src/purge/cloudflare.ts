@@ -34,7 +34,7 @@ import {
   type ItemTarget,
   type RequeryReport,
   type RuleTarget,
-} from './cloudflare-delete.js';
+} from '../cloudflare/objects/delete.js';
 import { buildHoldRecheck } from './hold-recheck.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
 import type { LocationPurge, PurgeProgress } from './types.js';

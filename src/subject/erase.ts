@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
 import { buildFailureRecords } from '../purge/failure-record.js';
-import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../purge/cloudflare-delete.js';
+import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../cloudflare/objects/delete.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';

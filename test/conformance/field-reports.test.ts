@@ -36,7 +36,7 @@ import {
   type ZoneState,
 } from '../../src/emulator/index.js';
 import { CloudflareApiError } from '../../src/errors.js';
-import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { pullZones } from '../../src/pull/pull.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';

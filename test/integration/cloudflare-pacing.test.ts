@@ -18,7 +18,7 @@ import {
   type Emulator,
 } from '../../src/emulator/index.js';
 import { pullZones } from '../../src/pull/pull.js';
-import { REST_BUDGET_SHARE } from '../../src/purge/cloudflare-delete.js';
+import { REST_BUDGET_SHARE } from '../../src/cloudflare/objects/delete.js';
 import { purgeExpired } from '../../src/purge/purge.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';

@@ -1,9 +1,9 @@
 import type Cloudflare from 'cloudflare';
 import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
-import { fetchAccessRules } from '../cloudflare/objects/access-rules.js';
-import { LIST_ITEMS_PER_PAGE } from '../cloudflare/objects/lists.js';
-import type { ObjectScope } from '../cloudflare/objects/types.js';
-import type { DeletionFailure } from './failure-record.js';
+import { fetchAccessRules } from './access-rules.js';
+import { LIST_ITEMS_PER_PAGE } from './lists.js';
+import type { ObjectScope } from './types.js';
+import type { DeletionFailure } from '../../purge/failure-record.js';
 
 /**
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
