@@ -39,6 +39,23 @@ export default tseslint.config(
       { group: ['**/cli/**'], message: 'Formatters must not depend on the CLI.' },
     ]),
   },
+  {
+    // The Cloudflare side serves every use case (purge and subject erase delete alike): it knows none of them.
+    files: ['src/cloudflare/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/purge/**'], message: 'src/cloudflare serves every use case; it never imports purge.' },
+    ]),
+  },
+  {
+    // Commands parse, call a use case and render: the use case reads and writes the store.
+    files: ['src/cli/commands/**/*.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/store/**'], message: 'Commands never open the store: call a use case that does.' },
+    ]),
+  },
   { files: ['scripts/**', 'src/bench/**'], rules: { 'no-console': 'off' } },
   {
     // Tests read the CLI's JSON output back with JSON.parse and assert on it: `any` there is the point.

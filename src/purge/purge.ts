@@ -22,8 +22,8 @@ import {
   reconcileCloudflareIntents,
   writeFoldedActivity,
   type CloudflarePlan,
-  type CloudflarePurgeDeps,
 } from './cloudflare.js';
+import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
@@ -34,7 +34,7 @@ export interface PurgeDeps {
   readonly now: () => Date;
   readonly onProgress?: (progress: PurgeProgress) => void;
   /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
-  readonly cloudflare?: CloudflarePurgeDeps | undefined;
+  readonly cloudflare?: CloudflareWriteDeps | undefined;
   /** An independent clock: the `Date` of a Cloudflare response (no token needed); undefined when none answered. */
   readonly readServerClock?: () => Promise<ServerClockSample | undefined>;
 }
@@ -212,7 +212,7 @@ function assertClockIsSane(db: Db, now: Date): void {
   }
 }
 
-async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflarePurgeDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
+async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflareWriteDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
   deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
   const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
   return planCloudflarePurge(deps.db, deps.config, objects, holds, at);

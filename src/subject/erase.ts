@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
 import { buildFailureRecords } from '../purge/failure-record.js';
-import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../cloudflare/objects/delete.js';
+import {
+  deleteAccessRules,
+  deleteListItems,
+  describeError,
+  requeryAccessRules,
+  requeryListItems,
+  type CloudflareWriteDeps,
+  type DeleteReport,
+  type RequeryReport,
+} from '../cloudflare/objects/delete.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';
@@ -20,7 +28,7 @@ export interface SubjectEraseDeps {
   /** The keyed hash that names the subject in the audit log (never the address). */
   readonly subject: string;
   readonly now: () => Date;
-  readonly cloudflare: CloudflarePurgeDeps | undefined;
+  readonly cloudflare: CloudflareWriteDeps | undefined;
 }
 
 export interface SubjectLocationOutcome {
