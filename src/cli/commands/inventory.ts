@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { inventoryExitCode, isEveryCloudflareReadRefused } from '../../inventory/exit-code.js';
+import { inventoryExitCode, isEveryCloudflareReadRefused } from '../../inventory/outcome.js';
 import { isTokenActive } from '../../cloudflare/token-verify.js';
 import { Command, Option } from 'commander';
 import type { Config } from '../../config/config.js';

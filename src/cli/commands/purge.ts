@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
-import { purgeExitCode } from '../../purge/exit-code.js';
+import { purgeExitCode } from '../../purge/outcome.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
