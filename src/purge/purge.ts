@@ -24,6 +24,7 @@ import {
   type CloudflarePlan,
 } from './cloudflare.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
+import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
@@ -65,7 +66,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     const plans = planLocalPurge(db, config, holds, asOf);
     const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
     const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
-    return { dryRun: true, asOf, policyHash, reconciled: 0, locations: [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations] };
+    const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations];
+    return { dryRun: true, asOf, policyHash, reconciled: 0, locations, outcome: selectPurgeOutcome(locations) };
   }
 
   const signer = requireSigner(deps);
@@ -110,7 +112,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     reclaimDeletedSpace(db);
   }
   writeMeta(db, 'last_purge_at', now.toISOString());
-  return { dryRun: false, asOf, policyHash, reconciled, locations };
+  return { dryRun: false, asOf, policyHash, reconciled, locations, outcome: selectPurgeOutcome(locations) };
 }
 
 function purgeLocation(

@@ -1,3 +1,5 @@
+import type { Outcome } from '../outcome.js';
+
 /** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
 export interface LocationPurge {
   readonly id: string;
@@ -26,6 +28,7 @@ export interface PurgeResult {
   readonly locations: readonly LocationPurge[];
   /** Earlier runs' intents that had no outcome (a crash) and were reconciled by this run. */
   readonly reconciled: number;
+  readonly outcome: Outcome;
 }
 
 export interface PurgeProgress {

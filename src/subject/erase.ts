@@ -19,7 +19,11 @@ import { reclaimDeletedSpace, type Db } from '../store/db.js';
 import { buildNetworkMatcher } from '../policy/network.js';
 import { buildHoldRecheck, selectUnheldRows } from '../purge/hold-recheck.js';
 import { deleteRowsById, selectSubjectRows, type SubjectTable } from '../store/subject-queries.js';
+import type { ReadStatus } from '../cloudflare/objects/types.js';
+import type { Outcome } from '../outcome.js';
+import type { Network } from '../policy/network.js';
 import type { CloudflareSubjectObject, SubjectFindings } from './find.js';
+import { readSubject, type SubjectDeps } from './read.js';
 
 export interface SubjectEraseDeps {
   readonly db: Db;
@@ -48,6 +52,25 @@ export interface SubjectEraseResult {
   readonly subject: string;
   readonly locations: readonly SubjectLocationOutcome[];
   readonly reconciled: number;
+}
+
+export interface SubjectErasureResult extends SubjectEraseResult {
+  /** Cloudflare reads that failed or were refused: what those parts hold was neither found nor erased. */
+  readonly readProblems: readonly ReadStatus[];
+  readonly outcome: Outcome;
+}
+
+/**
+ * `subject erase` (PIPA Art. 36): finds every copy of the address or range, then erases what may be erased. Every
+ * Cloudflare read failing is a Cloudflare failure; a read or a deletion failing in part, partial (re-run to finish).
+ */
+export async function eraseSubjectEverywhere(deps: SubjectDeps, options: { readonly network: Network; readonly dryRun: boolean }): Promise<SubjectErasureResult> {
+  const { findings, readProblems, readOutcome } = await readSubject(deps, options.network);
+  const { db, config, signer, now, cloudflare } = deps;
+  const result = await eraseSubject({ db, config, signer, now, cloudflare, subject: deps.subjectHash(options.network) }, findings, { dryRun: options.dryRun });
+  const hasFailed = result.locations.some((location) => location.failed > 0);
+  const outcome = readOutcome === 'cloudflare_failed' ? readOutcome : readOutcome === 'partial' || hasFailed ? 'partial' : 'done';
+  return { ...result, readProblems, outcome };
 }
 
 const COMMAND = 'subject erase';

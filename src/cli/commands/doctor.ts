@@ -5,14 +5,12 @@ import { createResponseObserver } from '../../cloudflare/response-observer.js';
 import { createRestClient } from '../../cloudflare/rest-client.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { redactReport } from '../../doctor/redact-report.js';
-import { ExitCode } from '../../errors.js';
 import { renderDoctorJson } from '../../report/doctor-json.js';
 import { renderDoctorText } from '../../report/doctor-text.js';
 import { createObservedRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
-import type { SetExitCode } from './index.js';
 
-export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+export const doctorCommand = (ctx: CliContext) =>
   new Command('doctor')
     .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
     .option('--json', 'print the checks, assumptions and observations as JSON (token, secrets and IP addresses redacted)')
@@ -43,5 +41,5 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = token ? [token] : [];
       ctx.io.stdout(flags.json ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
-      if (!report.ok) setExitCode(ExitCode.no);
+      ctx.recordOutcome(report.outcome);
     });
