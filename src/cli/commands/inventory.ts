@@ -30,11 +30,11 @@ import {
   readHttpAnalyticsSummary,
   readPulledZoneIds,
 } from '../../store/inventory-queries.js';
-import { buildCloudflareObjectBuilders } from '../cloudflare-inventory.js';
+import { buildCloudflareObjectBuilders } from '../../inventory/cloudflare-objects.js';
 import { openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
-import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../inventory-report.js';
+import { isReportFormat, readInventoryReportData, renderInventoryReport, REPORT_FORMATS, selectLogSettings } from '../../inventory/report-data.js';
 import type { CloudflareObjects } from '../../cloudflare/objects/types.js';
 import { LANGS, type Lang } from '../../report/i18n.js';
 import type { SetExitCode } from './index.js';

@@ -1,7 +1,7 @@
 import type { CloudflareObjects, ObjectPart, ReadStatus } from '../cloudflare/objects/types.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import type { Inventory } from '../inventory/inventory.js';
+import type { Inventory } from './inventory.js';
 import { buildHoldMatcher, selectActiveHolds } from '../policy/holds.js';
 import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
 import type { Lang } from '../report/i18n.js';
@@ -14,7 +14,7 @@ import { readMeta, type Db } from '../store/db.js';
 import { countExpired, type HoldPredicate } from '../store/expiry.js';
 import { readHolds } from '../store/holds.js';
 import { readAgeHistogram, readTopHosts } from '../store/report-queries.js';
-import { TOOL_VERSION } from './main.js';
+import { TOOL_VERSION } from '../cli/main.js';
 
 /** The human-readable inventory formats: built from the inventory plus what `readInventoryReportData` gathers. */
 export const REPORT_FORMATS = ['html', 'md'] as const;

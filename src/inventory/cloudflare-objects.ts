@@ -1,16 +1,16 @@
 import type { Config } from '../config/config.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildCloudflareAccessRulesLocation, CLOUDFLARE_ACCESS_RULES_ID } from '../inventory/cloudflare-access-rules.js';
-import { buildCloudflareCustomRulesLocation, CLOUDFLARE_CUSTOM_RULES_ID } from '../inventory/cloudflare-custom-rules.js';
-import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from '../inventory/cloudflare-list-items.js';
-import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from '../inventory/cloudflare-lockdowns.js';
-import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from '../inventory/cloudflare-logpull.js';
-import type { InventoryLocation, LocationBuilder } from '../inventory/inventory.js';
+import { buildCloudflareAccessRulesLocation, CLOUDFLARE_ACCESS_RULES_ID } from './cloudflare-access-rules.js';
+import { buildCloudflareCustomRulesLocation, CLOUDFLARE_CUSTOM_RULES_ID } from './cloudflare-custom-rules.js';
+import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from './cloudflare-list-items.js';
+import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from './cloudflare-lockdowns.js';
+import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from './cloudflare-logpull.js';
+import type { InventoryLocation, LocationBuilder } from './inventory.js';
 import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
 import { readHolds } from '../store/holds.js';
-import { hasApiToken, openRestClient } from './cloudflare-rest.js';
-import type { CliContext } from './context.js';
+import { hasApiToken, openRestClient } from '../cli/cloudflare-rest.js';
+import type { CliContext } from '../cli/context.js';
 
 export interface CloudflareInventoryOptions {
   /** Only this zone. */
