@@ -30,7 +30,13 @@ export default tseslint.config(
     ignores: ['src/store/**', 'src/bench/**', '**/*.test.ts'],
     rules: restrict([{ group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' }]),
   },
-  { files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(pureModule('This module')) },
+  {
+    files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'],
+    // The inventory use case (collect.ts) and the readers it calls get rows from the store and Cloudflare; the
+    // location builders they feed stay pure.
+    ignores: ['**/*.test.ts', 'src/inventory/collect.ts', 'src/inventory/store-locations.ts', 'src/inventory/cloudflare-objects.ts', 'src/inventory/report-data.ts'],
+    rules: restrict(pureModule('This module')),
+  },
   {
     files: ['src/report/**/*.ts'],
     ignores: ['**/*.test.ts'],
