@@ -59,7 +59,7 @@ export const subjectCommand = (ctx: CliContext) => {
     .requiredOption('--ip <ip-or-cidr>', 'the IPv4/IPv6 address or CIDR range to erase')
     .option('--dry-run', 'show what would be erased; change nothing')
     .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExample:\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\nExit 0 when every erasable copy was erased, 4 when something failed (re-run to retry).')
+    .addHelpText('after', '\nExample:\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\nExit 0 when every erasable copy was erased, 4 when something failed (re-run to retry), 3 when no Cloudflare read succeeded.')
     .action(async (flags: SubjectFlags) => {
       const dryRun = flags.dryRun === true;
       if (!dryRun) lockHome(ctx, 'subject erase');
