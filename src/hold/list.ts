@@ -1,9 +1,7 @@
 import type { Outcome } from '../outcome.js';
-import { isHoldActive, type Hold } from '../policy/holds.js';
+import type { Hold } from '../policy/holds.js';
 import { readHolds } from '../store/holds.js';
 import type { HoldDeps } from './deps.js';
-
-export type HoldStatus = 'active' | 'expired' | 'released';
 
 export interface HoldListResult {
   readonly holds: readonly Hold[];
@@ -16,9 +14,4 @@ export interface HoldListResult {
 export function listHolds(deps: Pick<HoldDeps, 'store' | 'now'>): HoldListResult {
   const now = deps.now();
   return { holds: readHolds(deps.store()), now, outcome: 'done' };
-}
-
-export function selectHoldStatus(hold: Hold, now: Date): HoldStatus {
-  if (hold.releasedAt) return 'released';
-  return isHoldActive(hold, now) ? 'active' : 'expired';
 }

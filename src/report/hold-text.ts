@@ -1,6 +1,5 @@
 import Table from 'cli-table3';
-import { selectHoldStatus } from '../hold/list.js';
-import type { Hold } from '../policy/holds.js';
+import { selectHoldStatus, type Hold } from '../policy/holds.js';
 import { sanitiseTerminalText } from './terminal-text.js';
 
 /** `hold list` as a table; holds written before control characters were refused may still carry them. */
