@@ -10,7 +10,7 @@ import type { Hold } from '../policy/holds.js';
 import type { Network } from '../policy/network.js';
 import { insertHold } from '../store/holds.js';
 import type { HoldDeps } from './deps.js';
-import { requireText } from './hold-text.js';
+import { requireText } from './required-text.js';
 
 export interface HoldAddOptions {
   readonly network: Network;

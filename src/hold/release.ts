@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { readHolds, releaseHold as writeHoldRelease } from '../store/holds.js';
 import type { HoldDeps } from './deps.js';
-import { requireText } from './hold-text.js';
+import { requireText } from './required-text.js';
 
 export interface HoldReleaseResult {
   readonly id: string;

@@ -3,7 +3,7 @@ import { loadSubjectSecret } from '../../audit/keys.js';
 import { subjectHash } from '../../audit/subject-hash.js';
 import { addHold } from '../../hold/add.js';
 import type { HoldDeps } from '../../hold/deps.js';
-import { requireOption } from '../../hold/hold-text.js';
+import { requireOption } from '../../hold/required-text.js';
 import { listHolds } from '../../hold/list.js';
 import { releaseHold } from '../../hold/release.js';
 import { buildHoldJson, renderHoldTable } from '../../report/hold-text.js';
