@@ -45,16 +45,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }
   try {
-    let thrownExitCode: number = ExitCode.ok;
+    let exitCode: number;
     try {
       await program.parseAsync(argv, { from: 'user' });
+      // The highest wins: "partial" over "no" over "done".
+      exitCode = Math.max(ExitCode.ok, ...ctx.outcomes.map((outcome) => OUTCOME_EXIT_CODES[outcome]));
     } catch (err) {
-      thrownExitCode = reportError(err, ctx);
+      // An error thrown after an outcome was recorded decides the run: it is what stopped it.
+      exitCode = reportError(err, ctx);
     }
     // Whatever the outcome, a head this run signed is lodged (what was appended stays appended).
-    const outcomes = [...ctx.outcomes, await lodgeNewAuditHead(ctx)];
-    // The most serious wins: an error over a partial result, "partial" over "no".
-    return Math.max(thrownExitCode, ...outcomes.map((outcome) => OUTCOME_EXIT_CODES[outcome]));
+    return Math.max(exitCode, OUTCOME_EXIT_CODES[await lodgeNewAuditHead(ctx)]);
   } finally {
     ctx.close();
   }
