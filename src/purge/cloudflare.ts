@@ -35,8 +35,8 @@ import {
   type RequeryReport,
   type RuleTarget,
 } from '../cloudflare/objects/delete.js';
-import { buildHoldRecheck } from './hold-recheck.js';
-import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
+import { buildHoldRecheck } from '../hold/recheck.js';
+import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from '../audit/failure-record.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
 
 export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';

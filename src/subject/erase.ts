@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import { buildFailureRecords } from '../purge/failure-record.js';
+import { buildFailureRecords } from '../audit/failure-record.js';
 import {
   deleteAccessRules,
   deleteListItems,
@@ -17,7 +17,7 @@ import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';
 import { buildNetworkMatcher } from '../policy/network.js';
-import { buildHoldRecheck, selectUnheldRows } from '../purge/hold-recheck.js';
+import { buildHoldRecheck, selectUnheldRows } from '../hold/recheck.js';
 import { deleteRowsById, selectSubjectRows, type SubjectTable } from '../store/subject-queries.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
 import type { Outcome } from '../outcome.js';
