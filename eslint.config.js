@@ -55,6 +55,15 @@ export default tseslint.config(
     ]),
   },
   {
+    // Subject erase deletes in Cloudflare through src/cloudflare as purge does; it does not reach into purge.
+    files: ['src/subject/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/purge/**'], message: 'One use case does not import another: shared parts live in src/cloudflare, src/hold, src/audit or src/policy.' },
+    ]),
+  },
+  {
     // Commands parse, call a use case and render: the use case reads and writes the store.
     files: ['src/cli/commands/**/*.ts'],
     rules: restrict([
