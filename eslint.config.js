@@ -30,7 +30,13 @@ export default tseslint.config(
     ignores: ['src/store/**', 'src/bench/**', '**/*.test.ts'],
     rules: restrict([{ group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' }]),
   },
-  { files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(pureModule('This module')) },
+  {
+    files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'],
+    // The inventory use case (collect.ts) and the readers it calls get rows from the store and Cloudflare; the
+    // location builders they feed stay pure.
+    ignores: ['**/*.test.ts', 'src/inventory/collect.ts', 'src/inventory/store-locations.ts', 'src/inventory/cloudflare-objects.ts', 'src/inventory/report-data.ts'],
+    rules: restrict(pureModule('This module')),
+  },
   {
     files: ['src/report/**/*.ts'],
     ignores: ['**/*.test.ts'],
@@ -54,6 +60,32 @@ export default tseslint.config(
         { selector: ':matches(Property, TSPropertySignature)[key.name="ko"]', message: 'No English/Korean pairs in pure modules: return a message code for report/messages to word.' },
       ],
     },
+  },
+  {
+    // The Cloudflare side serves every use case (purge and subject erase delete alike): it knows none of them.
+    files: ['src/cloudflare/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/purge/**'], message: 'src/cloudflare serves every use case; it never imports purge.' },
+    ]),
+  },
+  {
+    // Subject erase deletes in Cloudflare through src/cloudflare as purge does; it does not reach into purge.
+    files: ['src/subject/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/purge/**'], message: 'One use case does not import another: shared parts live in src/cloudflare, src/hold, src/audit or src/policy.' },
+    ]),
+  },
+  {
+    // Commands parse, call a use case and render: the use case reads and writes the store.
+    files: ['src/cli/commands/**/*.ts'],
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['**/store/**'], message: 'Commands never open the store: call a use case that does.' },
+    ]),
   },
   { files: ['scripts/**', 'src/bench/**'], rules: { 'no-console': 'off' } },
   {

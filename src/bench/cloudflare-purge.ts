@@ -6,7 +6,7 @@ import { createRestClient } from '../cloudflare/rest-client.js';
 import type { FetchFn } from '../cloudflare/rest-pacer.js';
 import { createClockRecordingFetch } from '../cloudflare/server-clock.js';
 import { buildConfig } from '../config/config.js';
-import { REST_BUDGET_SHARE } from '../purge/cloudflare-delete.js';
+import { REST_BUDGET_SHARE } from '../cloudflare/objects/delete.js';
 import { purgeExpired } from '../purge/purge.js';
 import { openStore } from '../store/db.js';
 import { writePullState } from '../store/pull-state.js';

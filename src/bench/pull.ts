@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCloudflareClient } from '../cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { DEFAULT_PULL_OVERLAP } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
 import { pullZones, type PullOptions } from '../pull/pull.js';
@@ -55,7 +55,7 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
 
     say('pull bench: pulling');
     const db = openStore(join(dir, 'pull.db'), { create: true });
-    const client = createCloudflareClient({ baseUrl: ready.baseUrl, token: ready.token });
+    const client = createAnalyticsGraphqlClient({ baseUrl: ready.baseUrl, token: ready.token });
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
     const started = performance.now();

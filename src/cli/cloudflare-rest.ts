@@ -3,8 +3,7 @@ import { createRestPacer, parseRestBudget, REST_CONCURRENCY, type FetchFn, type 
 import { createClockRecordingFetch, type ServerClockSample } from '../cloudflare/server-clock.js';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
-import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
-import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE } from '../purge/cloudflare-delete.js';
+import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE, type CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import type { CliContext } from './context.js';
 
 interface RunPacer {
@@ -64,7 +63,7 @@ export function hasApiToken(ctx: CliContext): boolean {
  * to reach: local work goes on alone. List changes are paced to Cloudflare's 12-hour list budget (L3);
  * `LUXERET_LIST_ITEM_BUDGET` (`1000000/12h` by default) lowers the item budget.
  */
-export function buildCloudflareDeps(ctx: CliContext, config: Config): CloudflarePurgeDeps | undefined {
+export function buildCloudflareDeps(ctx: CliContext, config: Config): CloudflareWriteDeps | undefined {
   const token = ctx.environment().apiToken;
   if (!token) {
     ctx.note('note: CLOUDFLARE_API_TOKEN is not set; access rules and list items held in Cloudflare are left alone this run');

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import { readEnvironment, resolveConfigPath, withDotEnv, type EnvVars, type Environment } from '../config/environment.js';
 import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
 import { openStore, type Db } from '../store/db.js';
 import type { Io } from './io.js';
@@ -22,6 +23,8 @@ export interface GlobalOptions {
 export interface CliContext {
   readonly io: Io;
   readonly env: EnvVars;
+  /** This program's version (package.json), for reports that state which version made them. */
+  readonly toolVersion: string;
   readonly globals: () => GlobalOptions;
   readonly environment: () => Environment;
   readonly configPath: () => string;
@@ -44,14 +47,18 @@ export interface CliContext {
   readonly useColour: () => boolean;
   /** The signed audit head as it was before this run first signed (set by createSigner), to lodge a new one after. */
   readonly auditHead: { tracked: boolean; before: string | undefined };
+  /** The outcomes of the use cases this run called; main.ts maps them to the exit code. */
+  readonly outcomes: readonly Outcome[];
+  readonly recordOutcome: (outcome: Outcome) => void;
   /** Things to release when the run ends (store, lock). */
   readonly onClose: (release: () => void) => void;
   readonly close: () => void;
 }
 
-export function createContext(io: Io, getGlobals: () => GlobalOptions): CliContext {
+export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersion: string): CliContext {
   const env = withDotEnv(io.env, io.cwd);
   const closers: (() => void)[] = [];
+  const outcomes: Outcome[] = [];
   let environment: Environment | undefined;
   let config: Config | undefined;
   let db: Db | undefined;
@@ -76,6 +83,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
       },
     },
     env,
+    toolVersion,
     globals: getGlobals,
     environment: () => (environment ??= readEnvironment(env, io.env)),
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
@@ -114,6 +122,8 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
       if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
     auditHead: { tracked: false, before: undefined },
+    outcomes,
+    recordOutcome: (outcome) => void outcomes.push(outcome),
     onClose: (release) => void closers.push(release),
     close: () => {
       clearProgress();

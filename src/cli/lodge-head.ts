@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readAuditHeadText, writeAuditTimestamp } from '../audit/log.js';
 import { buildTimestampLine } from '../audit/timestamp-line.js';
 import { buildTimestampRequest, readTimestampResponse } from '../audit/timestamp.js';
-import { ExitCode } from '../errors.js';
+import type { Outcome } from '../outcome.js';
 import type { CliContext } from './context.js';
 
 /** How long a lodging command may take before it counts as failed. */
@@ -12,22 +12,22 @@ const LODGE_TIMEOUT_MS = 60_000;
 /**
  * After a run that appended to the audit log, hands the new signed head to `audit.lodge_command` (stdin), so a
  * copy exists where whoever controls this machine cannot rewrite it. Never silent: a failure is reported and
- * makes the run partial (exit 4); the log itself is already committed. Returns the exit code it adds.
+ * makes the run partial (exit 4); the log itself is already committed. Returns the outcome it adds.
  */
-export async function lodgeNewAuditHead(ctx: CliContext): Promise<number> {
-  if (!ctx.auditHead.tracked) return ExitCode.ok;
+export async function lodgeNewAuditHead(ctx: CliContext): Promise<Outcome> {
+  if (!ctx.auditHead.tracked) return 'done';
   try {
     const head = readAuditHeadText(ctx.store());
-    if (head === undefined || head === ctx.auditHead.before) return ExitCode.ok;
+    if (head === undefined || head === ctx.auditHead.before) return 'done';
     // No config file, no lodging configured (commands such as `hold add` run without one).
     const audit = existsSync(ctx.configPath()) ? ctx.config().audit : undefined;
-    if (audit?.lodgeCommand === undefined) return ExitCode.ok;
+    if (audit?.lodgeCommand === undefined) return 'done';
     // The time stamp first, so the lodged copy carries it too; without one the head is still lodged.
     const stamp = audit.timestampUrl === undefined ? undefined : await fetchHeadTimestamp(ctx, audit.timestampUrl, head);
     const failure = await runLodgeCommand(audit.lodgeCommand, head + '\n' + (stamp?.line === undefined ? '' : stamp.line + '\n'), ctx.env);
     if (failure === undefined && stamp?.problem === undefined) {
       ctx.verbose('Lodged the new audit head with audit.lodge_command.');
-      return ExitCode.ok;
+      return 'done';
     }
     if (stamp?.problem !== undefined) ctx.io.stderr(`luxeret-privacy: could not time-stamp the new audit head at ${audit.timestampUrl ?? '?'}: ${stamp.problem}\n`);
     if (failure !== undefined) ctx.io.stderr(`luxeret-privacy: could not lodge the new audit head: audit.lodge_command ${failure}\n`);
@@ -35,7 +35,7 @@ export async function lodgeNewAuditHead(ctx: CliContext): Promise<number> {
     ctx.io.stderr(`luxeret-privacy: could not lodge the new audit head: ${(err as Error).message}\n`);
   }
   ctx.io.stderr('hint: lodge it by hand: `luxeret-privacy audit export | tail -n 1`; the audit log itself is intact.\n');
-  return ExitCode.partial;
+  return 'partial';
 }
 
 /** How long the time-stamping authority may take to answer. */

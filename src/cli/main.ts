@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, LuxeretError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
 import { createContext, type CliContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
 import type { Io } from './io.js';
@@ -12,12 +13,20 @@ export { nodeIo } from './io.js';
 export type { Io } from './io.js';
 
 const require = createRequire(import.meta.url);
-export const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version;
+const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+/** The one table from a use case's outcome to the exit code (README "Exit codes"); thrown errors carry their own. */
+const OUTCOME_EXIT_CODES: Record<Outcome, ExitCode> = {
+  done: ExitCode.ok,
+  no: ExitCode.no,
+  cloudflare_failed: ExitCode.cloudflare,
+  partial: ExitCode.partial,
+};
 
 /** Runs one CLI invocation; the only place that maps outcomes to exit codes. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command('luxeret-privacy');
-  const ctx = createContext(io, () => program.opts<GlobalOptions>());
+  const ctx = createContext(io, () => program.opts<GlobalOptions>(), TOOL_VERSION);
   program
     .description("Keeps Luxeret's privacy promise for visitor IP addresses and countries held via Cloudflare")
     .version(TOOL_VERSION)
@@ -30,20 +39,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const environment = ctx.environment();
       ctx.verbose(`luxeret-privacy ${TOOL_VERSION}: LUXERET_HOME ${environment.home}, config ${ctx.configPath()}, API ${environment.baseUrl}`);
     });
-  let exitCode: number = ExitCode.ok;
-  for (const build of COMMANDS) program.addCommand(build(ctx, (code) => (exitCode = Math.max(exitCode, code))));
+  for (const build of COMMANDS) program.addCommand(build(ctx));
   // Commander copies these settings only to subcommands created after them: set them on every level.
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
   }
   try {
+    let exitCode: number;
     try {
       await program.parseAsync(argv, { from: 'user' });
+      // The highest wins: "partial" over "no" over "done".
+      exitCode = Math.max(ExitCode.ok, ...ctx.outcomes.map((outcome) => OUTCOME_EXIT_CODES[outcome]));
     } catch (err) {
+      // An error thrown after an outcome was recorded decides the run: it is what stopped it.
       exitCode = reportError(err, ctx);
     }
     // Whatever the outcome, a head this run signed is lodged (what was appended stays appended).
-    return Math.max(exitCode, await lodgeNewAuditHead(ctx));
+    return Math.max(exitCode, OUTCOME_EXIT_CODES[await lodgeNewAuditHead(ctx)]);
   } finally {
     ctx.close();
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type Cloudflare from 'cloudflare';
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
+import type { Outcome } from '../outcome.js';
 import { verifyApiToken } from '../cloudflare/token-verify.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
@@ -28,6 +29,8 @@ export interface Check {
 
 export interface DoctorReport {
   readonly ok: boolean;
+  /** 'no' when any check failed. */
+  readonly outcome: Extract<Outcome, 'done' | 'no'>;
   readonly checks: readonly Check[];
   /** Our assumptions about Cloudflare, checked on the live account; informational, they never make `ok` false. */
   readonly assumptions: readonly Assumption[];
@@ -40,7 +43,7 @@ export interface DoctorDeps {
   readonly store: () => Db;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
-  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: CloudflareClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
+  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: AnalyticsGraphqlClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
   readonly now: () => Date;
   /** The API base URL in use and where it was set. */
   readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };
@@ -76,7 +79,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     observations = cloudflare.observations;
   }
   if (db.value) checks.push(...scheduleChecks(db.value, deps.now()));
-  return { ok: checks.every((c) => c.status !== 'fail'), checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
+  const ok = checks.every((c) => c.status !== 'fail');
+  return { ok, outcome: ok ? 'done' : 'no', checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
 }
 
 /** The token goes wherever the base URL points: a non-default one is shown with where it was set. */

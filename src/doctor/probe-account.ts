@@ -1,6 +1,6 @@
 import type Cloudflare from 'cloudflare';
 import { APIError } from 'cloudflare';
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { classifyReadError } from '../cloudflare/objects/read-status.js';
 import type { CloudflareObjects, ObjectScope, PlanId } from '../cloudflare/objects/types.js';
 import { ANALYTICS_DATASETS, LOCKDOWN_RULES } from '../cloudflare/plan-limits.js';
@@ -19,7 +19,7 @@ import type {
 
 export interface ProbeDeps {
   readonly sdk: Cloudflare;
-  readonly graphql: CloudflareClient;
+  readonly graphql: AnalyticsGraphqlClient;
   /** What the clients' fetch saw so far (response-observer.ts). */
   readonly responses: () => readonly ObservedResponse[];
   readonly now: Date;

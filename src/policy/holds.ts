@@ -35,6 +35,14 @@ export function isHoldActive(hold: Hold, now: Date): boolean {
   return hold.until === undefined || hold.until.getTime() > now.getTime();
 }
 
+export type HoldStatus = 'active' | 'expired' | 'released';
+
+/** How `hold list` shows a hold: released (whenever), else active or expired by its `until`. */
+export function selectHoldStatus(hold: Hold, now: Date): HoldStatus {
+  if (hold.releasedAt) return 'released';
+  return isHoldActive(hold, now) ? 'active' : 'expired';
+}
+
 export function selectActiveHolds(holds: readonly Hold[], now: Date): Hold[] {
   return holds.filter((hold) => isHoldActive(hold, now));
 }

@@ -1,11 +1,11 @@
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import type { DatasetSettings } from '../cloudflare/queries.js';
 import type { Db } from '../store/db.js';
 import type { PullProgress } from './summary.js';
 
 /** What a dataset pull of one zone needs; built by `pullZones`. */
 export interface DatasetContext {
-  readonly client: CloudflareClient;
+  readonly client: AnalyticsGraphqlClient;
   readonly db: Db;
   readonly zoneId: string;
   readonly settings: DatasetSettings;

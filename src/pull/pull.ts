@@ -1,4 +1,4 @@
-import type { CloudflareClient } from '../cloudflare/graphql-client.js';
+import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import { DEFAULT_PULL_OVERLAP, type RetentionConfig, type ZoneConfig } from '../config/config.js';
 import { parseDuration } from '../config/duration.js';
@@ -12,7 +12,7 @@ import { pullHttpAnalytics } from './pull-http-analytics.js';
 import { emptyDatasetResult, type DatasetPullResult, type PullProgress, type PullSummary, type ZonePullResult } from './summary.js';
 
 export interface PullDeps {
-  readonly client: CloudflareClient;
+  readonly client: AnalyticsGraphqlClient;
   readonly db: Db;
   readonly now: () => Date;
 }
@@ -33,14 +33,16 @@ export interface PullOptions {
 
 /**
  * Pulls every configured zone's security events and request analytics. A zone that fails is recorded in the
- * summary (with what it did store) and the others go on; only the caller decides what that means for the exit code.
+ * summary (with what it did store) and the others go on; all failing is a Cloudflare failure, some failing partial.
  */
 export async function pullZones(deps: PullDeps, options: PullOptions): Promise<PullSummary> {
   const nowSeconds = () => Math.floor(deps.now().getTime() / 1000);
   const startedAt = nowSeconds();
   const zones: ZonePullResult[] = [];
   for (const zone of options.zones) zones.push(await pullZone(deps, options, zone, nowSeconds));
-  const summary: PullSummary = { startedAt, finishedAt: nowSeconds(), zones };
+  const failed = zones.filter((zone) => zone.status === 'failed').length;
+  const outcome = failed === 0 ? 'done' : failed === zones.length ? 'cloudflare_failed' : 'partial';
+  const summary: PullSummary = { startedAt, finishedAt: nowSeconds(), zones, outcome };
   if (zones.length > 0 && zones.every((z) => z.status === 'ok')) writeMeta(deps.db, 'last_pull_at', new Date(startedAt * 1000).toISOString());
   return summary;
 }

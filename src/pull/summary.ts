@@ -1,3 +1,4 @@
+import type { Outcome } from '../outcome.js';
 import type { PullDataset } from '../store/pull-state.js';
 import type { CoverageGap } from './plan-range.js';
 
@@ -45,6 +46,8 @@ export interface PullSummary {
   readonly startedAt: number;
   readonly finishedAt: number;
   readonly zones: readonly ZonePullResult[];
+  /** Every zone failing is a Cloudflare failure; some failing is partial. */
+  readonly outcome: Outcome;
 }
 
 /** Progress after each stored batch. */

@@ -30,31 +30,19 @@ import {
   deleteListItems,
   requeryAccessRules,
   requeryListItems,
-  type ChangeBudget,
+  type CloudflareWriteDeps,
   type DeleteReport,
   type ItemTarget,
   type RequeryReport,
   type RuleTarget,
-} from './cloudflare-delete.js';
-import { buildHoldRecheck } from './hold-recheck.js';
-import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from './failure-record.js';
+} from '../cloudflare/objects/delete.js';
+import { buildHoldRecheck } from '../hold/recheck.js';
+import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from '../audit/failure-record.js';
 import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
 
 export const ACCESS_RULES_LOCATION = 'cloudflare/access-rules';
 export const LIST_ITEMS_LOCATION = 'cloudflare/list-items';
 const COMMAND = 'purge';
-
-/** What the purge needs to reach Cloudflare; absent when there is no token or nothing configured to reach. */
-export interface CloudflarePurgeDeps {
-  readonly client: RestClient;
-  readonly itemBudget: ChangeBudget;
-  /** Modifying list requests per window (default: Cloudflare's 30,000 per 12 hours). */
-  readonly requestBudget?: ChangeBudget;
-  readonly concurrency: number;
-  /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
-  readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
-  readonly sleep?: (ms: number) => Promise<void>;
-}
 
 export interface CloudflareLocationPlan<T> {
   readonly location: typeof ACCESS_RULES_LOCATION | typeof LIST_ITEMS_LOCATION;
@@ -213,7 +201,7 @@ export interface CloudflareRun {
 }
 
 /** Deletes what the plan selected, location by location, each between an intent and an outcome audit entry. */
-export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: CloudflareRun, plan: CloudflarePlan): Promise<LocationPurge[]> {
+export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: CloudflareRun, plan: CloudflarePlan): Promise<LocationPurge[]> {
   const { sdk } = deps.client;
   const networks = new Map([...plan.rules.toDelete.map((rule) => [rule.id, rule.network] as const), ...plan.items.toDelete.map((item) => [item.id, item.network] as const)]);
   const options = {

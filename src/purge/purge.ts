@@ -22,8 +22,9 @@ import {
   reconcileCloudflareIntents,
   writeFoldedActivity,
   type CloudflarePlan,
-  type CloudflarePurgeDeps,
 } from './cloudflare.js';
+import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
+import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
@@ -34,7 +35,7 @@ export interface PurgeDeps {
   readonly now: () => Date;
   readonly onProgress?: (progress: PurgeProgress) => void;
   /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
-  readonly cloudflare?: CloudflarePurgeDeps | undefined;
+  readonly cloudflare?: CloudflareWriteDeps | undefined;
   /** An independent clock: the `Date` of a Cloudflare response (no token needed); undefined when none answered. */
   readonly readServerClock?: () => Promise<ServerClockSample | undefined>;
 }
@@ -65,7 +66,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     const plans = planLocalPurge(db, config, holds, asOf);
     const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
     const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
-    return { dryRun: true, asOf, policyHash, reconciled: 0, locations: [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations] };
+    const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations];
+    return { dryRun: true, asOf, policyHash, reconciled: 0, locations, outcome: selectPurgeOutcome(locations) };
   }
 
   const signer = requireSigner(deps);
@@ -110,7 +112,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     reclaimDeletedSpace(db);
   }
   writeMeta(db, 'last_purge_at', now.toISOString());
-  return { dryRun: false, asOf, policyHash, reconciled, locations };
+  return { dryRun: false, asOf, policyHash, reconciled, locations, outcome: selectPurgeOutcome(locations) };
 }
 
 function purgeLocation(
@@ -212,7 +214,7 @@ function assertClockIsSane(db: Db, now: Date): void {
   }
 }
 
-async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflarePurgeDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
+async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflareWriteDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
   deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
   const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
   return planCloudflarePurge(deps.db, deps.config, objects, holds, at);

@@ -6,6 +6,7 @@ import type { LocationNote } from '../inventory/notes.js';
  * were kept undetermined, which the report catalogue words.
  */
 export type PurgeNote = Extract<LocationNote, { readonly code: 'verbatim' | 'objects.kept_undetermined' }>;
+import type { Outcome } from '../outcome.js';
 
 /** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
 export interface LocationPurge {
@@ -35,6 +36,7 @@ export interface PurgeResult {
   readonly locations: readonly LocationPurge[];
   /** Earlier runs' intents that had no outcome (a crash) and were reconciled by this run. */
   readonly reconciled: number;
+  readonly outcome: Outcome;
 }
 
 export interface PurgeProgress {

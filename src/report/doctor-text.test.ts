@@ -5,6 +5,7 @@ import { renderDoctorText } from './doctor-text.js';
 
 const report: DoctorReport = {
   ok: false,
+  outcome: 'no',
   checks: [
     { name: 'config', status: 'pass', detail: 'valid: 1 zone(s)', hint: undefined },
     { name: 'token', status: 'fail', detail: 'not valid: "<script>", a, b', hint: 'Check CLOUDFLARE_API_TOKEN' },

@@ -3,7 +3,7 @@ import type { InventoryLocation } from '../inventory/inventory.js';
 import { renderInventoryHtml } from './inventory-html.js';
 import { renderInventoryMarkdown } from './inventory-md.js';
 import type { InventoryReportData } from './inventory-report.js';
-import { buildPolicyDrift } from './policy-drift.js';
+import { buildPolicyDrift } from '../policy/policy-drift.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const HOSTILE = '<script>alert(1)</script>';

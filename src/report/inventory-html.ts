@@ -21,7 +21,7 @@ import {
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import { POLICY_CLAUSES } from './messages/policy-clauses.js';
-import { sortChecks, type DriftCheck } from './policy-drift.js';
+import { sortChecks, type DriftCheck } from '../policy/policy-drift.js';
 import { formatCount, renderBarChartSvg, renderHistogramSvg, type ChartSeries, type HistogramMarker } from './svg-charts.js';
 
 /** Series colours of the local locations, in inventory order (firewall events, then request analytics). */

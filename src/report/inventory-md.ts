@@ -20,7 +20,7 @@ import {
 } from './inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import { POLICY_CLAUSES } from './messages/policy-clauses.js';
-import { sortChecks } from './policy-drift.js';
+import { sortChecks } from '../policy/policy-drift.js';
 import { formatCount } from './svg-charts.js';
 
 type Align = 'left' | 'right';

@@ -2,7 +2,7 @@ import { formatTimestamp, UNKNOWN_COUNTRY, type CountryCount, type Inventory, ty
 import type { ItemKey } from './messages/catalogue.js';
 import { renderMessage, selectMessages, type Lang, type Messages } from './messages/index.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { countContradictions, type DriftCheck, type DriftFinding } from './policy-drift.js';
+import { countContradictions, type DriftCheck, type DriftFinding } from '../policy/policy-drift.js';
 
 /**
  * Everything the human-readable inventory reports (HTML, Markdown) show: the inventory itself plus what the CLI

@@ -4,7 +4,7 @@ import { selectMessages } from './messages/index.js';
 import { renderInventoryHtml } from './inventory-html.js';
 import { renderInventoryMarkdown } from './inventory-md.js';
 import type { InventoryReportData } from './inventory-report.js';
-import { buildPolicyDrift } from './policy-drift.js';
+import { buildPolicyDrift } from '../policy/policy-drift.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 

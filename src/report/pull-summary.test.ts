@@ -7,6 +7,7 @@ const T = Date.parse('2026-10-20T10:00:00Z') / 1000;
 const summary: PullSummary = {
   startedAt: T,
   finishedAt: T + 12,
+  outcome: 'done',
   zones: [
     {
       zoneId: '023e105f4ecef8ad9ca31a8372d0c353',

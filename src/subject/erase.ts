@@ -2,16 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import type { CloudflarePurgeDeps } from '../purge/cloudflare.js';
-import { buildFailureRecords } from '../purge/failure-record.js';
-import { deleteAccessRules, deleteListItems, describeError, requeryAccessRules, requeryListItems, type DeleteReport, type RequeryReport } from '../purge/cloudflare-delete.js';
+import { buildFailureRecords } from '../audit/failure-record.js';
+import {
+  deleteAccessRules,
+  deleteListItems,
+  describeError,
+  requeryAccessRules,
+  requeryListItems,
+  type CloudflareWriteDeps,
+  type DeleteReport,
+  type RequeryReport,
+} from '../cloudflare/objects/delete.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import { rollUpBeforeErase } from '../stats/rollup.js';
 import { reclaimDeletedSpace, type Db } from '../store/db.js';
 import { buildNetworkMatcher } from '../policy/network.js';
-import { buildHoldRecheck, selectUnheldRows } from '../purge/hold-recheck.js';
+import { buildHoldRecheck, selectUnheldRows } from '../hold/recheck.js';
 import { deleteRowsById, selectSubjectRows, type SubjectTable } from '../store/subject-queries.js';
+import type { ReadStatus } from '../cloudflare/objects/types.js';
+import type { Outcome } from '../outcome.js';
+import type { Network } from '../policy/network.js';
 import type { CloudflareSubjectObject, SubjectFindings } from './find.js';
+import { readSubject, type SubjectDeps } from './read.js';
 
 export interface SubjectEraseDeps {
   readonly db: Db;
@@ -20,7 +32,7 @@ export interface SubjectEraseDeps {
   /** The keyed hash that names the subject in the audit log (never the address). */
   readonly subject: string;
   readonly now: () => Date;
-  readonly cloudflare: CloudflarePurgeDeps | undefined;
+  readonly cloudflare: CloudflareWriteDeps | undefined;
 }
 
 export interface SubjectLocationOutcome {
@@ -40,6 +52,25 @@ export interface SubjectEraseResult {
   readonly subject: string;
   readonly locations: readonly SubjectLocationOutcome[];
   readonly reconciled: number;
+}
+
+export interface SubjectErasureResult extends SubjectEraseResult {
+  /** Cloudflare reads that failed or were refused: what those parts hold was neither found nor erased. */
+  readonly readProblems: readonly ReadStatus[];
+  readonly outcome: Outcome;
+}
+
+/**
+ * `subject erase` (PIPA Art. 36): finds every copy of the address or range, then erases what may be erased. Every
+ * Cloudflare read failing is a Cloudflare failure; a read or a deletion failing in part, partial (re-run to finish).
+ */
+export async function eraseSubjectEverywhere(deps: SubjectDeps, options: { readonly network: Network; readonly dryRun: boolean }): Promise<SubjectErasureResult> {
+  const { findings, readProblems, readOutcome } = await readSubject(deps, options.network);
+  const { db, config, signer, now, cloudflare } = deps;
+  const result = await eraseSubject({ db, config, signer, now, cloudflare, subject: deps.subjectHash(options.network) }, findings, { dryRun: options.dryRun });
+  const hasFailed = result.locations.some((location) => location.failed > 0);
+  const outcome = readOutcome === 'cloudflare_failed' ? readOutcome : readOutcome === 'partial' || hasFailed ? 'partial' : 'done';
+  return { ...result, readProblems, outcome };
 }
 
 const COMMAND = 'subject erase';

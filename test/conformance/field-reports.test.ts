@@ -1,6 +1,6 @@
 import { APIError } from 'cloudflare';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudflareClient, type CloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient, type AnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { ACCESS_RULES_PER_PAGE, fetchAccessRules } from '../../src/cloudflare/objects/access-rules.js';
 import { fetchCloudflareObjects } from '../../src/cloudflare/objects/fetch.js';
 import { fetchLockdowns, LOCKDOWNS_PER_PAGE } from '../../src/cloudflare/objects/lockdowns.js';
@@ -36,7 +36,7 @@ import {
   type ZoneState,
 } from '../../src/emulator/index.js';
 import { CloudflareApiError } from '../../src/errors.js';
-import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { pullZones } from '../../src/pull/pull.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
@@ -88,8 +88,8 @@ afterAll(async () => {
 
 // ---- shared helpers -------------------------------------------------------------------------------------------
 
-function graphqlClient(): CloudflareClient {
-  return createCloudflareClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5 });
+function graphqlClient(): AnalyticsGraphqlClient {
+  return createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5 });
 }
 
 function restClient(options: { maxRetries?: number; budget?: { capacity: number; windowMs: number } } = {}): RestClient {
@@ -307,7 +307,7 @@ const FACTS: readonly Fact[] = [
           const restBefore = remainingRest(await callEmulator(emulator, 'GET', `/zones/${zones.business.id}`));
           // The client charges the same request to the run's REST pacer: at least what the server counts.
           const pacer = createRestPacer({ now, sleep });
-          await createCloudflareClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, restPacer: pacer }).graphql(twoNodes, {}, { cost: 2 });
+          await createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, restPacer: pacer }).graphql(twoNodes, {}, { cost: 2 });
           const restAfter = remainingRest(await callEmulator(emulator, 'GET', `/zones/${zones.business.id}`));
           const serverCharge = restBefore - restAfter - 1;
           expect(serverCharge).toBeGreaterThanOrEqual(1);
@@ -409,7 +409,7 @@ const FACTS: readonly Fact[] = [
           const raw = await graphqlQuery(emulator, ZONE_SETTINGS_QUERY, { zoneTag: zones.pro.id });
           expect(raw.status).toBe(503);
           expect((raw.body as GraphqlErrorBody).errors?.[0]?.message).toBe('unable to execute query, please try again later');
-          const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5, onRetry: () => void (emulator.state.faults.graphql.serverError = 0) });
+          const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5, onRetry: () => void (emulator.state.faults.graphql.serverError = 0) });
           await expect(client.graphql(ZONE_SETTINGS_QUERY, { zoneTag: zones.pro.id })).resolves.toBeDefined();
           expect(client.stats()).toMatchObject({ requests: 2, retries: 1 });
         },

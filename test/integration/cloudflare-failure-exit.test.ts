@@ -4,7 +4,8 @@ import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
 import { emulatorObjectIds, seedCloudflare, startPurgeHome, type PurgeHome } from './purge-cloudflare-fixture.js';
 
-// README "Exit codes": 3 is a Cloudflare failure after retries (bad token, exhausted 429/5xx, malformed response).
+// README "Exit codes": 3 is a Cloudflare failure after retries (bad token, exhausted 429/5xx, malformed response),
+// over REST as over GraphQL, in every command that reads or deletes in Cloudflare.
 let ctx: PurgeHome;
 beforeEach(async () => {
   ctx = await startPurgeHome(5000);
@@ -30,6 +31,26 @@ describe('a Cloudflare REST failure after retries ends in exit 3 where the whole
     expect(result.stderr).not.toContain('bug');
     expect(emulatorObjectIds(ctx.emulator)).toEqual(before);
     expect(outcomes()).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['subject show', ['subject', 'show', '--ip', '203.0.113.10', '--json'], 'subject.show'],
+    ['subject erase', ['subject', 'erase', '--ip', '203.0.113.10', '--json'], 'subject.erase.intent'],
+  ])('%s, every REST answer a 5xx: exit 3, nothing deleted in Cloudflare, the request still audited', async (_name, argv, event) => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    const before = emulatorObjectIds(ctx.emulator);
+    ctx.emulator.state.faults.rest.serverError = 1;
+    const result = await runCli(argv, { env: ctx.env });
+    expect(result.code).toBe(3);
+    expect(result.stderr).not.toContain('bug');
+    expect(emulatorObjectIds(ctx.emulator)).toEqual(before);
+    const audited = queryStore<{ n: number }>(store(), `SELECT COUNT(*) AS n FROM audit_log WHERE entry LIKE '%"event":"${event}"%'`)[0]!.n;
+    expect(audited).toBe(1);
+  });
+
+  it('subject show with Cloudflare answering: not exit 3', async () => {
+    seedCloudflare(ctx.emulator, store(), new Date());
+    expect((await runCli(['subject', 'show', '--ip', '203.0.113.10'], { env: ctx.env })).code).toBe(0);
   });
 
   it('inventory, every REST answer a 5xx: exit 3, and the report still lists every location', async () => {

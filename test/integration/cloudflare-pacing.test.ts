@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { buildConfig } from '../../src/config/config.js';
@@ -18,7 +18,7 @@ import {
   type Emulator,
 } from '../../src/emulator/index.js';
 import { pullZones } from '../../src/pull/pull.js';
-import { REST_BUDGET_SHARE } from '../../src/purge/cloudflare-delete.js';
+import { REST_BUDGET_SHARE } from '../../src/cloudflare/objects/delete.js';
 import { purgeExpired } from '../../src/purge/purge.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
@@ -135,7 +135,7 @@ describe('REST pacing against the emulator', () => {
     const events = generateFirewallEvents({ seed: 3, from: new Date(clock.now() - 20 * 3_600_000), to: new Date(clock.now() - 10 * 60_000), count: 4000 });
     addFirewallEvents(emulator.state, PULL_ZONE, events);
     const rest = createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
-    const graphql = createCloudflareClient({
+    const graphql = createAnalyticsGraphqlClient({
       baseUrl: emulator.baseUrl,
       token: TOKEN,
       now: clock.now,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareClient, GraphqlQueryError } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient, GraphqlQueryError } from '../../src/cloudflare/analytics-graphql-client.js';
 import { buildFirewallEventsQuery, buildHttpGroupsQuery } from '../../src/cloudflare/queries.js';
 import { addToken, addZone, startEmulator, type Emulator } from '../../src/emulator/index.js';
 
@@ -21,7 +21,7 @@ async function setup(options: Parameters<typeof startEmulator>[0] = {}) {
   addToken(emulator.state, { value: TOKEN, permissions: ['Analytics Read'] });
   const zone = addZone(emulator.state, { name: 'free.example.com', plan: 'free' });
   const sleeps: number[] = [];
-  const client = createCloudflareClient({
+  const client = createAnalyticsGraphqlClient({
     baseUrl: emulator.baseUrl,
     token: TOKEN,
     now: () => nowMs,

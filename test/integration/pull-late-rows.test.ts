@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { parseDuration } from '../../src/config/duration.js';
 import {
@@ -83,7 +83,7 @@ async function startScenario(seed: number): Promise<Scenario> {
 
 async function pullAt(scenario: Scenario, atMs: number, fetch?: FetchLike): Promise<PullSummary> {
   scenario.nowMs = atMs;
-  const client = createCloudflareClient({
+  const client = createAnalyticsGraphqlClient({
     baseUrl: scenario.emulator.baseUrl,
     token: TOKEN,
     now: () => scenario.nowMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { parseDuration } from '../../src/config/duration.js';
 import {
@@ -44,7 +44,7 @@ function addPlanZones(emulator: Emulator, samples: readonly HttpRequestSample[],
 }
 
 async function pullAll(emulator: Emulator, db: Db, zones: readonly ZoneState[], fetch?: FetchLike): Promise<PullSummary> {
-  const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: () => Promise.resolve(), ...(fetch ? { fetch } : {}) });
+  const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: () => Promise.resolve(), ...(fetch ? { fetch } : {}) });
   return pullZones({ client, db, now: () => new Date() }, { zones: zones.map((z) => ({ id: z.id, name: undefined })), retention, fields: [] });
 }
 

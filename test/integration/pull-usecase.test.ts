@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCloudflareClient } from '../../src/cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { parseDuration } from '../../src/config/duration.js';
@@ -49,7 +49,7 @@ describe('pullZones against the emulator', () => {
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
     const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 5 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
     addFirewallEvents(emulator.state, zone.id, events);
-    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
+    const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
 
     const summary = await pullZones({ client, db, now: () => new Date(time.now()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
 
@@ -74,7 +74,7 @@ describe('pullZones against the emulator', () => {
     addFirewallEvents(emulator.state, zone.id, events);
     const time = fakeTime();
     const budget = createRateBudget({ now: time.now, sleep: time.sleep });
-    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now, budget });
+    const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now, budget });
 
     await pullZones({ client, db, now: () => new Date(time.now()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
 
@@ -91,7 +91,7 @@ describe('pullZones against the emulator', () => {
     const events = generateFirewallEvents({ seed: 4, from: new Date(now - 72 * HOUR), to: new Date(now - 5 * 60_000), count: 3000 });
     addFirewallEvents(emulator.state, zone.id, events);
     const bodies: { query: string; variables: Record<string, unknown> }[] = [];
-    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
+    const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
 
     const summary = await pullZones(
       { client, db, now: () => new Date() },
@@ -128,7 +128,7 @@ describe('pullZones against the emulator', () => {
     const failing: FetchLike = async (url, init) =>
       ++calls > 6 ? new Response(JSON.stringify({ data: null, errors: [{ message: 'Unauthorized' }] }), { status: 401 }) : fetch(url, init as RequestInit);
     const first = await pullZones(
-      { client: createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: failing }), db, now: () => new Date() },
+      { client: createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: failing }), db, now: () => new Date() },
       { zones: [{ id: zone.id, name: undefined }], retention, fields: [] },
     );
     const fw = first.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
@@ -139,7 +139,7 @@ describe('pullZones against the emulator', () => {
     expect(fw.coveredTo).toBeDefined();
 
     const second = await pullZones(
-      { client: createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN }), db, now: () => new Date() },
+      { client: createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN }), db, now: () => new Date() },
       { zones: [{ id: zone.id, name: undefined }], retention, fields: [] },
     );
     expect(second.zones[0]!.status).toBe('ok');
@@ -154,7 +154,7 @@ describe('pullZones against the emulator', () => {
     const events = generateFirewallEvents({ seed: 17, from: new Date(now - 40 * HOUR), to: new Date(now - 5 * 60_000), count: 400 });
     addFirewallEvents(emulator.state, zone.id, events);
     const bodies: { query: string; variables: Record<string, unknown> }[] = [];
-    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
+    const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, fetch: recordingFetch(bodies) });
     const summary = await pullZones(
       { client, db, now: () => new Date() },
       { zones: [{ id: zone.id, name: undefined }], retention: { ...retention, firewallEvents: parseDuration('24h')! }, fields: ['clientRequestPath'] },
@@ -177,7 +177,7 @@ describe('pullZones against the emulator', () => {
     const now = Date.now();
     addFirewallEvents(emulator.state, zone.id, generateFirewallEvents({ seed: 3, from: new Date(now - 2 * HOUR), to: new Date(now - HOUR), count: 200 }));
     const ahead = () => Date.now() + 24 * HOUR;
-    const client = createCloudflareClient({ baseUrl: emulator.baseUrl, token: TOKEN, now: ahead });
+    const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, now: ahead });
 
     const pull = pullZones({ client, db, now: () => new Date(ahead()) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
 

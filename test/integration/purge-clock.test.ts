@@ -6,7 +6,7 @@ import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { createClockRecordingFetch, fetchServerClock } from '../../src/cloudflare/server-clock.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { UsageError } from '../../src/errors.js';
-import { LIST_ITEM_CHANGE_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { LIST_ITEM_CHANGE_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { purgeExpired, type PurgeDeps } from '../../src/purge/purge.js';
 import { openStore, writeMeta } from '../../src/store/db.js';
 import { runCli } from '../helpers/cli.js';

@@ -6,7 +6,7 @@ import { fetchCloudflareObjects } from '../../src/cloudflare/objects/fetch.js';
 import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
-import { LIST_ITEM_CHANGE_BUDGET } from '../../src/purge/cloudflare-delete.js';
+import { LIST_ITEM_CHANGE_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { openStore } from '../../src/store/db.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
 import { eraseSubject } from '../../src/subject/erase.js';

@@ -1,17 +1,13 @@
 import { resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { renderAuditExport, splitAuditExport, type SplitAuditExport } from '../../audit/export.js';
-import { keyFingerprint, loadPublicKey, loadSigningKey } from '../../audit/keys.js';
+import { verifyAudit } from '../../audit/audit-verify.js';
+import { renderAuditExport } from '../../audit/export.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
-import { verifyTimestampLines } from '../../audit/timestamp-line.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
-import { verifyAuditLogAsync, type AuditVerifyError, type KeyPeriod } from '../../audit/verify.js';
-import { ExitCode, StoreError, UsageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
 import { readTimeOption } from '../time-option.js';
-import type { SetExitCode } from './index.js';
 
 interface ExportFlags {
   output?: string;
@@ -28,7 +24,7 @@ interface ShowFlags {
   format: 'table' | 'json';
 }
 
-export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
+export const auditCommand = (ctx: CliContext) => {
   const audit = new Command('audit')
     .description('The signed, hash-chained audit log of every destructive or privacy-relevant act (never purged)')
     .addHelpText(
@@ -67,39 +63,29 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
       '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
     )
     .action(async (flags: VerifyFlags) => {
-      const source = flags.file ?? ctx.paths().store;
-      const parsed = flags.file === undefined ? readStoreExport(ctx) : splitAuditExport(readText(flags.file, 'audit export'));
-      // Without --public-key, verify starts from the key the genesis entry names: its fingerprint is printed, to be
-      // compared with the one lodged when the log began.
-      const publicKey = flags.publicKey === undefined ? undefined : loadPublicKey(flags.publicKey);
-      const lodgedHeads: unknown[] = flags.head === undefined ? [] : [readLodgedHead(flags.head)];
-      // Each time-stamped head is a lodged head too: the log must extend it, and its token must stamp it.
-      const certificatePath = flags.tsaCertificate ?? (flags.file === undefined ? configuredTsaCertificate(ctx) : undefined);
-      const certificate = certificatePath === undefined ? undefined : readText(certificatePath, 'TSA certificate');
-      const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
-      const result = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
-      result.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
-      // Asked to check third-party time, a log without one valid token may have had its tokens stripped.
-      if (certificate !== undefined && parsed.entries.length > 0 && stamps.verified === 0) {
-        result.errors.push({ entry: 0, line: 0, reason: 'no RFC 3161 time stamp verifies against the TSA certificate: the tokens may have been removed' });
-      }
-      // The store checked from its own genesis key: the key it ends with must be this home's signing key.
-      if (flags.file === undefined && flags.publicKey === undefined) result.errors.push(...checkHomeKey(ctx, result.keys));
-      result.ok = result.errors.length === 0;
-      const timestamps = { lines: parsed.timestamps.length, verified: stamps.verified, checked: certificate !== undefined };
+      const result = await verifyAudit(
+        {
+          store: ctx.store,
+          storePath: ctx.paths().store,
+          signingKeyPath: ctx.paths().signingKey,
+          configuredTsaCertificate: () => (existsSync(ctx.configPath()) ? ctx.config().audit.tsaCertificate : undefined),
+        },
+        { file: flags.file, publicKeyPath: flags.publicKey, headPath: flags.head, tsaCertificatePath: flags.tsaCertificate },
+      );
+      const { verification, timestamps, source } = result;
       if (flags.json === true) {
-        ctx.io.stdout(JSON.stringify({ ...result, timestamps, public_key_fingerprint: result.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
+        ctx.io.stdout(JSON.stringify({ ...verification, timestamps, public_key_fingerprint: verification.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
       } else {
-        ctx.io.stdout(renderVerification(result, source, flags.publicKey === undefined ? 'genesis' : 'given'));
+        ctx.io.stdout(renderVerification(verification, source, result.keySource));
         if (timestamps.lines > 0) {
           ctx.io.stdout(
             timestamps.checked
-              ? `Time stamps: ${timestamps.verified} of ${timestamps.lines} RFC 3161 tokens verify against ${certificatePath ?? '?'}.\n`
+              ? `Time stamps: ${timestamps.verified} of ${timestamps.lines} RFC 3161 tokens verify against ${result.certificatePath ?? '?'}.\n`
               : `Time stamps: ${timestamps.lines} RFC 3161 tokens, not checked: give --tsa-certificate.\n`,
           );
         }
       }
-      if (!result.ok) setExitCode(ExitCode.no);
+      ctx.recordOutcome(result.outcome);
     });
 
   audit
@@ -116,38 +102,3 @@ export const auditCommand = (ctx: CliContext, setExitCode: SetExitCode) => {
 
   return audit;
 };
-
-/** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
-function readStoreExport(ctx: CliContext): SplitAuditExport {
-  const db = ctx.store();
-  return { entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) };
-}
-
-function checkHomeKey(ctx: CliContext, keys: readonly KeyPeriod[]): AuditVerifyError[] {
-  const paths = ctx.paths();
-  const inForce = keys[keys.length - 1];
-  if (inForce === undefined || !existsSync(paths.signingKey)) return [];
-  const home = keyFingerprint(loadSigningKey(paths.signingKey));
-  if (home === inForce.fingerprint) return [];
-  return [{ entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` }];
-}
-
-function configuredTsaCertificate(ctx: CliContext): string | undefined {
-  return existsSync(ctx.configPath()) ? ctx.config().audit.tsaCertificate : undefined;
-}
-
-/** A lodged head: a head line on its own, or the last line of an export. */
-function readLodgedHead(path: string): string {
-  const lodged = splitAuditExport(readText(path, 'head checkpoint'));
-  const line = lodged.head ?? lodged.entries[lodged.entries.length - 1];
-  if (line === undefined) throw new UsageError(`The lodged head file ${path} is empty`, { hint: 'Give the head line that `audit export | tail -n 1` printed.' });
-  return line;
-}
-
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new StoreError(`Could not read the ${what} at ${path}`, { cause: err });
-  }
-}

@@ -8,7 +8,7 @@ import { isLang } from '../../report/messages/index.js';
 import type { CliContext } from '../context.js';
 import { selectLang } from '../lang.js';
 import type { Io } from '../io.js';
-import type { SetExitCode } from './index.js';
+import { LuxeretError, type ExitCode } from '../../errors.js';
 
 const REPORT_FILE = 'luxeret-demo-report.html';
 const LEDGER_FILE = 'luxeret-demo-ledger.html';
@@ -19,7 +19,7 @@ interface DemoFlags {
 }
 
 /** The whole tool, start to finish, against the bundled emulator: no account, no network. */
-export const demoCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+export const demoCommand = (ctx: CliContext) =>
   new Command('demo')
     .description('Run init → pull → inventory → purge --dry-run → purge → audit verify → ledger against a bundled Cloudflare emulator')
     .option('--keep', 'keep the temporary LUXERET_HOME and print where it is')
@@ -61,11 +61,8 @@ export const demoCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
           ctx.io.stdout(`\n── ${index + 1}/${steps.length} ${step.title}\n$ luxeret-privacy ${step.argv.map(quoteForDisplay).join(' ')}\n`);
           step.before?.();
           const code = await run(step.argv, { ...ctx.io, env, isStderrTty: ctx.io.isStderrTty && ctx.globals().quiet !== true } satisfies Io);
-          if (code !== 0) {
-            ctx.io.stderr(`luxeret-privacy: demo step "${step.argv.join(' ')}" exited ${code}\n`);
-            setExitCode(code);
-            return;
-          }
+          // The demo ends as its failed step did: that step's exit code is the demo's.
+          if (code !== 0) throw new LuxeretError(`demo step "${step.argv.join(' ')}" exited ${code}`, code as ExitCode);
         }
         ctx.io.stdout(`\nDone. Open ./${REPORT_FILE} and ./${LEDGER_FILE}. With a real account: see README "The main job".\n`);
       } finally {

@@ -1,18 +1,16 @@
 import { Command } from 'commander';
-import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../cloudflare/analytics-graphql-client.js';
 import { defaultFetch } from '../../cloudflare/http.js';
 import { createResponseObserver } from '../../cloudflare/response-observer.js';
 import { createRestClient } from '../../cloudflare/rest-client.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { redactReport } from '../../doctor/redact-report.js';
-import { ExitCode } from '../../errors.js';
 import { renderDoctorJson } from '../../report/doctor-json.js';
 import { renderDoctorText } from '../../report/doctor-text.js';
 import { createObservedRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
-import type { SetExitCode } from './index.js';
 
-export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+export const doctorCommand = (ctx: CliContext) =>
   new Command('doctor')
     .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
     .option('--json', 'print the checks, assumptions and observations as JSON (token, secrets and IP addresses redacted)')
@@ -33,7 +31,7 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
         cloudflare: token
           ? {
               sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer }).sdk,
-              graphql: createCloudflareClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
+              graphql: createAnalyticsGraphqlClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
               responses: observer.responses,
             }
           : undefined,
@@ -43,5 +41,5 @@ export const doctorCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = token ? [token] : [];
       ctx.io.stdout(flags.json ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
-      if (!report.ok) setExitCode(ExitCode.no);
+      ctx.recordOutcome(report.outcome);
     });

@@ -13,8 +13,7 @@ import { purgeCommand } from './purge.js';
 import { statsCommand } from './stats.js';
 import { subjectCommand } from './subject.js';
 
-/** Sets the run's exit code (the highest one asked for wins). */
-export type SetExitCode = (code: number) => void;
-export type CommandFactory = (ctx: CliContext, setExitCode: SetExitCode) => Command;
+/** Builds one command; its action records its use case's outcome with `ctx.recordOutcome` (main.ts maps it to an exit code). */
+export type CommandFactory = (ctx: CliContext) => Command;
 
 export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand, subjectCommand];

@@ -11,7 +11,6 @@ import { createSigner, recoverInterruptedRotation } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
 import { lockHome } from '../lock.js';
-import type { SetExitCode } from './index.js';
 
 interface PublicFlags {
   output?: string;
@@ -21,7 +20,7 @@ interface RotateFlags {
   reason?: string;
 }
 
-export const keysCommand = (ctx: CliContext, _setExitCode: SetExitCode) => {
+export const keysCommand = (ctx: CliContext) => {
   const keys = new Command('keys')
     .description('The audit signing key: hand its public half to whoever must be able to verify the audit log')
     .addHelpText('after', '\nExamples:\n  luxeret-privacy keys public --output luxeret-audit-public.pem\n  luxeret-privacy keys rotate --reason "scheduled yearly rotation"');

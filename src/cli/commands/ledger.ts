@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { readAuditEntries } from '../../audit/log.js';
-import { UsageError } from '../../errors.js';
-import { buildLedger, type Ledger } from '../../ledger/ledger.js';
+import type { Ledger } from '../../ledger/ledger.js';
+import { readLedger } from '../../ledger/read-ledger.js';
 import { renderLedgerCsv } from '../../report/ledger-csv.js';
 import { renderLedgerHtml } from '../../report/ledger-html.js';
 import { renderLedgerJson } from '../../report/ledger-json.js';
@@ -52,12 +51,10 @@ export const ledgerCommand = (ctx: CliContext) =>
     .action((flags: LedgerFlags) => {
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
-      if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
-      const db = ctx.store();
-      const { controller, lang } = ctx.config();
-      const ledger = buildLedger(readAuditEntries(db), { from, to, generatedAt: ctx.now(), ...(controller === undefined ? {} : { controller }) });
+      const { ledger, outcome } = readLedger({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
+      ctx.recordOutcome(outcome);
       // The ledger is a Korean legal form: Korean unless --lang or lang: says otherwise, whatever the locale.
-      const text = renderLedger(ledger, flags.format, selectLang(flags.lang, lang, ctx.env, 'ko'));
+      const text = renderLedger(ledger, flags.format, selectLang(flags.lang, ctx.config().lang, ctx.env, 'ko'));
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;

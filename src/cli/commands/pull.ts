@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { createCloudflareClient } from '../../cloudflare/graphql-client.js';
+import { createAnalyticsGraphqlClient } from '../../cloudflare/analytics-graphql-client.js';
 import type { ZoneConfig } from '../../config/config.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { pullZones } from '../../pull/pull.js';
 import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
@@ -9,7 +9,6 @@ import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { readSinceOption } from '../time-option.js';
-import type { SetExitCode } from './index.js';
 
 interface PullFlags {
   zone?: string;
@@ -17,7 +16,7 @@ interface PullFlags {
   json?: boolean;
 }
 
-export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+export const pullCommand = (ctx: CliContext) =>
   new Command('pull')
     .description('Pull security events and request analytics from Cloudflare into the store, resuming where the last pull ended')
     .option('--zone <id>', 'only this zone (default: every zone in the config)')
@@ -29,7 +28,7 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       const zones = selectZones(config.zones, flags.zone);
       const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
       // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
-      const client = createCloudflareClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
+      const client = createAnalyticsGraphqlClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
       const db = ctx.store();
       lockHome(ctx, 'pull');
       const started = Date.now();
@@ -41,8 +40,7 @@ export const pullCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       ctx.io.stdout(flags.json ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));
       const failed = summary.zones.filter((zone) => zone.status === 'failed');
       for (const zone of failed) ctx.io.stderr(`luxeret-privacy: zone ${zone.zoneId}: ${zone.error?.message ?? 'failed'}\n`);
-      if (failed.length === 0) return;
-      setExitCode(failed.length === summary.zones.length ? ExitCode.cloudflare : ExitCode.partial);
+      ctx.recordOutcome(summary.outcome);
       if (failed.some((zone) => zone.error?.status === 401 || zone.error?.status === 403)) {
         ctx.io.stderr('hint: Check CLOUDFLARE_API_TOKEN: it must be valid and allowed Zone Analytics Read for the configured zones.\n');
       }

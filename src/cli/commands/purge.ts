@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { ExitCode, UsageError } from '../../errors.js';
-import { purgeExitCode } from '../../purge/exit-code.js';
+import { UsageError } from '../../errors.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
@@ -10,7 +9,6 @@ import type { CliContext } from '../context.js';
 import { lockHome } from '../lock.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
-import type { SetExitCode } from './index.js';
 
 interface PurgeFlags {
   dryRun?: boolean;
@@ -20,7 +18,7 @@ interface PurgeFlags {
   trustClock?: boolean;
 }
 
-export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
+export const purgeCommand = (ctx: CliContext) =>
   new Command('purge')
     .description('Delete the IP and country records that have outlived their purpose (legal holds are kept)')
     .option('--dry-run', 'print the plan; change nothing anywhere (store, Cloudflare, audit log)')
@@ -59,6 +57,5 @@ export const purgeCommand = (ctx: CliContext, setExitCode: SetExitCode) =>
       );
       for (const location of result.locations) for (const message of location.serverMessages ?? []) ctx.note(`${location.id}: Cloudflare said: ${message}`);
       ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
-      const exitCode = purgeExitCode(result);
-      if (exitCode !== ExitCode.ok) setExitCode(exitCode);
+      ctx.recordOutcome(result.outcome);
     });

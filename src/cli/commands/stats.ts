@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
-import { UsageError } from '../../errors.js';
 import { renderStatsCsv } from '../../report/stats-csv.js';
 import { renderStatsJson } from '../../report/stats-json.js';
 import { renderStatsTable } from '../../report/stats-table.js';
-import { buildStatsReport, selectDayRange, type StatsReport } from '../../stats/stats-report.js';
-import { readRollUpMarkers, readStatsCells } from '../../store/stats.js';
+import { readStats } from '../../stats/read-stats.js';
+import type { StatsReport } from '../../stats/stats-report.js';
 import type { CliContext } from '../context.js';
 import { readTimeOption } from '../time-option.js';
 
@@ -33,20 +32,9 @@ export const statsCommand = (ctx: CliContext) =>
     .action((flags: StatsFlags) => {
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
-      if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
-      const db = ctx.store();
-      const config = ctx.config();
-      const range = selectDayRange(from, to);
-      const report = buildStatsReport({
-        cells: readStatsCells(db, range),
-        markers: readRollUpMarkers(db, range),
-        zoneNames: new Map(config.zones.map((zone) => [zone.id, zone.name])),
-        minCount: config.statistics.minCount,
-        from,
-        to,
-        generatedAt: ctx.now(),
-      });
+      const { report, outcome } = readStats({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
       ctx.io.stdout(renderStats(report, flags.format, ctx.useColour()));
+      ctx.recordOutcome(outcome);
     });
 
 function renderStats(report: StatsReport, format: Format, color: boolean): string {

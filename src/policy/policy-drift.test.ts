@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
+import { DRIFT_GRACE_DAYS } from './tolerances.js';
 import { buildPolicyDrift, countContradictions, sortChecks, type LogSettingsFacts, type PolicyDriftInput } from './policy-drift.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');

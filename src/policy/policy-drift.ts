@@ -1,5 +1,5 @@
 import type { LocationId } from '../inventory/inventory.js';
-import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
+import { DRIFT_GRACE_DAYS } from './tolerances.js';
 
 /**
  * Where what is held or configured contradicts Luxeret's privacy policy (룩세렛 개인정보 처리방침, 2024-08-04). Pure:

@@ -17,7 +17,7 @@ import {
 
 export { classifyResponse, GraphqlQueryError, type GraphqlRefusal } from './graphql-response.js';
 
-export interface CloudflareClientOptions {
+export interface AnalyticsGraphqlClientOptions {
   /** API base, e.g. https://api.cloudflare.com/client/v4 (CLOUDFLARE_BASE_URL); GraphQL is at `<base>/graphql`. */
   readonly baseUrl: string;
   readonly token: string;
@@ -39,7 +39,7 @@ export interface CloudflareClientOptions {
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
 }
 
-export interface CloudflareClientStats {
+export interface AnalyticsGraphqlClientStats {
   readonly requests: number;
   readonly retries: number;
 }
@@ -49,19 +49,19 @@ export interface GraphqlRequestOptions {
   readonly cost?: number;
 }
 
-export interface CloudflareClient {
+export interface AnalyticsGraphqlClient {
   /** Sends one GraphQL query within the rate budget, retrying transient failures; returns `data`. */
   graphql<T>(query: string, variables: Readonly<Record<string, unknown>>, options?: GraphqlRequestOptions): Promise<T>;
   readonly budget: RateBudget;
   /** The newest answer's `Date` header with our clock when it arrived: a clock check needs no extra request. */
   serverClock(): ServerClockSample | undefined;
-  stats(): CloudflareClientStats;
+  stats(): AnalyticsGraphqlClientStats;
 }
 
 const GRAPHQL_PATH = '/graphql';
 
-/** Builds the Cloudflare client: GraphQL over undici, paced by a rate budget, with bounded retries. */
-export function createCloudflareClient(options: CloudflareClientOptions): CloudflareClient {
+/** Builds the Cloudflare GraphQL Analytics API client: GraphQL over undici, paced by a rate budget, with bounded retries. */
+export function createAnalyticsGraphqlClient(options: AnalyticsGraphqlClientOptions): AnalyticsGraphqlClient {
   const fetchFn = options.fetch ?? defaultFetch;
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;

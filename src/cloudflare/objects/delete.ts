@@ -1,9 +1,9 @@
 import type Cloudflare from 'cloudflare';
 import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
-import { fetchAccessRules } from '../cloudflare/objects/access-rules.js';
-import { LIST_ITEMS_PER_PAGE } from '../cloudflare/objects/lists.js';
-import type { ObjectScope } from '../cloudflare/objects/types.js';
-import type { DeletionFailure } from './failure-record.js';
+import { fetchAccessRules } from './access-rules.js';
+import { LIST_ITEMS_PER_PAGE } from './lists.js';
+import type { ObjectScope } from './types.js';
+import type { RestClient } from '../rest-client.js';
 
 /**
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
@@ -12,6 +12,27 @@ import type { DeletionFailure } from './failure-record.js';
  * pending operation with HTTP 429, L2), within the list change budget (1,000,000 item changes and 30,000 modifying
  * requests per 12 hours, L3). Undocumented error codes are judged by HTTP status alone.
  */
+
+/** A failed deletion as it reaches the outcome: a code and status for the log, the server's words for stderr. */
+export interface DeletionFailure {
+  /** e.g. 'cloudflare:10000', 'http:403', 'bulk_operation_failed', 'request_failed'. */
+  readonly code: string;
+  readonly status: number | null;
+  /** What the server (or the network) said: may hold anything, an IP included, so it never enters the log. */
+  readonly message: string;
+}
+
+/** What deleting in Cloudflare needs (purge and subject erase); absent when there is no token or nothing to reach. */
+export interface CloudflareWriteDeps {
+  readonly client: RestClient;
+  readonly itemBudget: ChangeBudget;
+  /** Modifying list requests per window (default: Cloudflare's 30,000 per 12 hours). */
+  readonly requestBudget?: ChangeBudget;
+  readonly concurrency: number;
+  /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
+  readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
 
 export interface RuleTarget {
   readonly id: string;

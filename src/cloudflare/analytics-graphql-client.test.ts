@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudflareApiError } from '../errors.js';
-import { createCloudflareClient } from './graphql-client.js';
+import { createAnalyticsGraphqlClient } from './analytics-graphql-client.js';
 import { createRateBudget } from './rate-budget.js';
 import { createRestPacer } from './rest-pacer.js';
 import { busiestWindow } from '../../test/helpers/virtual-clock.js';
@@ -50,13 +50,13 @@ function clientWithClock() {
     return Promise.resolve();
   };
   const budget = createRateBudget({ now, sleep });
-  const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, budget, random: () => 0.5 });
+  const client = createAnalyticsGraphqlClient({ baseUrl, token: TOKEN, now, sleep, budget, random: () => 0.5 });
   return { client, sleeps, budget };
 }
 
 const gqlError = (message: string) => JSON.stringify({ data: null, errors: [{ message, path: ['viewer'], extensions: {} }] });
 
-describe('createCloudflareClient', () => {
+describe('createAnalyticsGraphqlClient', () => {
   it('posts the query to <base>/graphql with the bearer token and returns data', async () => {
     const { client } = clientWithClock();
     replies.push({ status: 200, body: JSON.stringify({ data: { viewer: { zones: [] } }, errors: null }) });
@@ -136,7 +136,7 @@ describe('createCloudflareClient', () => {
     };
     const budget = createRateBudget({ capacity: 10, windowMs: 10_000, now, sleep });
     const restPacer = createRestPacer({ budget: { capacity: 100, windowMs: 10_000 }, now, sleep });
-    const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, budget, restPacer, random: () => 0.5 });
+    const client = createAnalyticsGraphqlClient({ baseUrl, token: TOKEN, now, sleep, budget, restPacer, random: () => 0.5 });
     await client.graphql('{ viewer { zones { zoneTag } } }', {}, { cost: 4 });
     await client.graphql('{ viewer { zones { zoneTag } } }', {});
     expect(seen).toHaveLength(2);
@@ -152,12 +152,12 @@ describe('createCloudflareClient', () => {
       return Promise.resolve();
     };
     const sends: number[] = [];
-    const fetch: Parameters<typeof createCloudflareClient>[0]['fetch'] = (url, init) => {
+    const fetch: Parameters<typeof createAnalyticsGraphqlClient>[0]['fetch'] = (url, init) => {
       sends.push(now());
       t += 10;
       return globalThis.fetch(url, { method: init.method, headers: init.headers, body: init.body ?? null });
     };
-    const client = createCloudflareClient({ baseUrl, token: TOKEN, now, sleep, fetch, random: () => 0.5 });
+    const client = createAnalyticsGraphqlClient({ baseUrl, token: TOKEN, now, sleep, fetch, random: () => 0.5 });
     // 70 requests of cost 10 against 300 units / 5 min: a token bucket alone sends 30 at once and 30 more as it refills.
     for (let i = 0; i < 70; i++) await client.graphql('{ viewer { zones { zoneTag } } }', {}, { cost: 10 });
     expect(sends).toHaveLength(70);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { findForbiddenContent } from '../audit/guard.js';
+import { findForbiddenContent } from './guard.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures } from './failure-record.js';
 
 const secret = Buffer.alloc(32, 7);

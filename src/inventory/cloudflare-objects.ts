@@ -1,51 +1,53 @@
 import type { Config } from '../config/config.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
-import type { CloudflareObjects } from '../cloudflare/objects/types.js';
-import { buildCloudflareAccessRulesLocation, CLOUDFLARE_ACCESS_RULES_ID } from '../inventory/cloudflare-access-rules.js';
-import { buildCloudflareCustomRulesLocation, CLOUDFLARE_CUSTOM_RULES_ID } from '../inventory/cloudflare-custom-rules.js';
-import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from '../inventory/cloudflare-list-items.js';
-import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from '../inventory/cloudflare-lockdowns.js';
-import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from '../inventory/cloudflare-logpull.js';
-import type { InventoryLocation, LocationBuilder, LocationId } from '../inventory/inventory.js';
+import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.js';
+import type { RestClient } from '../cloudflare/rest-client.js';
+import { buildCloudflareAccessRulesLocation, CLOUDFLARE_ACCESS_RULES_ID } from './cloudflare-access-rules.js';
+import { buildCloudflareCustomRulesLocation, CLOUDFLARE_CUSTOM_RULES_ID } from './cloudflare-custom-rules.js';
+import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from './cloudflare-list-items.js';
+import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from './cloudflare-lockdowns.js';
+import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from './cloudflare-logpull.js';
+import type { InventoryLocation, LocationBuilder, LocationId } from './inventory.js';
 import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
 import { readHolds } from '../store/holds.js';
-import { hasApiToken, openRestClient } from './cloudflare-rest.js';
-import type { CliContext } from './context.js';
+import type { Db } from '../store/db.js';
+
+export interface CloudflareObjectsDeps {
+  /** The run's REST client, opened on first use. */
+  readonly openClient: () => RestClient;
+  readonly db: Db;
+  readonly config: Config;
+  readonly now: () => Date;
+  /** Each part read (for a progress line), then undefined once the snapshot is complete. */
+  readonly onRead?: ((status: ReadStatus | undefined) => void) | undefined;
+}
 
 export interface CloudflareInventoryOptions {
   /** Only this zone. */
   readonly zoneId?: string | undefined;
-  /** `--local-only`: do not ask Cloudflare. */
-  readonly isLocalOnly: boolean;
   /** Called with the snapshot once read (the HTML/Markdown report checks its log settings against the policy). */
   readonly onSnapshot?: ((objects: CloudflareObjects) => void) | undefined;
 }
 
 /**
  * Builders for what Cloudflare itself holds (access rules, list items, lockdowns, custom rules, Logpull/Logpush).
- * They share one snapshot, read once over REST on first use. Without a token they are left out with a note, so
- * the inventory still works offline; `--local-only` leaves them out silently.
+ * They share one snapshot, read once over REST on first use.
  */
-export function buildCloudflareObjectBuilders(ctx: CliContext, config: Config, options: CloudflareInventoryOptions): LocationBuilder[] {
-  if (options.isLocalOnly) return [];
-  if (!hasApiToken(ctx)) {
-    ctx.note('CLOUDFLARE_API_TOKEN is not set: objects held in Cloudflare (access rules, lists, lockdowns, custom rules, log settings) are not inventoried; pass --local-only to skip them quietly');
-    return [];
-  }
+export function buildCloudflareObjectBuilders(deps: CloudflareObjectsDeps, options: CloudflareInventoryOptions): LocationBuilder[] {
+  const { config } = deps;
   let snapshot: Promise<{ objects: CloudflareObjects; plan: CloudflarePlan }> | undefined;
   // One read of Cloudflare, judged once by the purge's own purpose rule, so "past retention" here is exactly what
   // the next purge would delete.
   const judged = (): Promise<{ objects: CloudflareObjects; plan: CloudflarePlan }> =>
-    (snapshot ??= fetchCloudflareObjects(openRestClient(ctx), config, {
+    (snapshot ??= fetchCloudflareObjects(deps.openClient(), config, {
       ...(options.zoneId === undefined ? {} : { zoneIds: [options.zoneId] }),
-      now: () => ctx.now(),
-      onProgress: (status) => ctx.progress(`Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
+      now: deps.now,
+      onProgress: (status) => deps.onRead?.(status),
     })
-      .finally(() => ctx.progress(''))
+      .finally(() => deps.onRead?.(undefined))
       .then((objects) => {
         options.onSnapshot?.(objects);
-        const db = ctx.store();
-        return { objects, plan: planCloudflarePurge(db, config, objects, readHolds(db), ctx.now()) };
+        return { objects, plan: planCloudflarePurge(deps.db, config, objects, readHolds(deps.db), deps.now()) };
       }));
   const builder = (id: LocationId, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
     id,

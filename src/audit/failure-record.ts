@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
+import type { DeletionFailure } from '../cloudflare/objects/delete.js';
 
-/** A failed deletion as it reaches the outcome: a code and status for the log, the server's words for stderr. */
-export interface DeletionFailure {
-  /** e.g. 'cloudflare:10000', 'http:403', 'bulk_operation_failed', 'request_failed'. */
-  readonly code: string;
-  readonly status: number | null;
-  /** What the server (or the network) said: may hold anything, an IP included, so it never enters the log. */
-  readonly message: string;
-}
+export type { DeletionFailure };
+
 
 /** One kind of failure as the signed outcome records it. */
 export interface FailureRecord {

@@ -1,28 +1,16 @@
 import type { CloudflareObjects, ObjectPart, ReadStatus } from '../cloudflare/objects/types.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
-import type { Inventory } from '../inventory/inventory.js';
+import type { Inventory } from './inventory.js';
 import { buildHoldMatcher, selectActiveHolds } from '../policy/holds.js';
 import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
-import type { Lang } from '../report/messages/index.js';
-import { renderInventoryHtml } from '../report/inventory-html.js';
-import { renderInventoryMarkdown } from '../report/inventory-md.js';
 import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../report/policy-drift.js';
+import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../policy/policy-drift.js';
 import { readMeta, type Db } from '../store/db.js';
 import { countExpired, type HoldPredicate } from '../store/expiry.js';
 import { readHolds } from '../store/holds.js';
 import { readAgeHistogram, readTopHosts } from '../store/report-queries.js';
-import { TOOL_VERSION } from './main.js';
-
-/** The human-readable inventory formats: built from the inventory plus what `readInventoryReportData` gathers. */
-export const REPORT_FORMATS = ['html', 'md'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export function isReportFormat(format: string): format is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(format);
-}
 
 const DAY_MS = 86_400_000;
 const MIN_HISTOGRAM_DAYS = 60;
@@ -30,13 +18,15 @@ const MAX_HISTOGRAM_DAYS = 400;
 const TOP_HOSTS = 10;
 
 export interface ReportReadOptions {
+  /** The version of this tool, stated in the report. */
+  readonly toolVersion: string;
   readonly zoneId?: string | undefined;
   /** Cloudflare's log settings, when this run read them (the objects snapshot); undefined: not checked. */
   readonly logSettings?: LogSettingsFacts | undefined;
 }
 
 /** Reads what the report shows beyond the inventory: meta, age histogram, hosts, overdue counts; decides drift. */
-export function readInventoryReportData(db: Db, config: Config, inventory: Inventory, options: ReportReadOptions = {}): InventoryReportData {
+export function readInventoryReportData(db: Db, config: Config, inventory: Inventory, options: ReportReadOptions): InventoryReportData {
   const now = inventory.generatedAt;
   const filter = options.zoneId === undefined ? {} : { zoneId: options.zoneId };
   const holds = readHolds(db);
@@ -62,7 +52,7 @@ export function readInventoryReportData(db: Db, config: Config, inventory: Inven
   return {
     inventory,
     controller: config.controller,
-    toolVersion: TOOL_VERSION,
+    toolVersion: options.toolVersion,
     policyHash: hashPolicy(config),
     lastPullAt: parseMetaTime(readMeta(db, 'last_pull_at')),
     lastPurgeAt,
@@ -71,10 +61,6 @@ export function readInventoryReportData(db: Db, config: Config, inventory: Inven
     keptFields: config.fields,
     drift: buildPolicyDrift({ now, lastPurgeAt, overdue, logSettings: options.logSettings }),
   };
-}
-
-export function renderInventoryReport(data: InventoryReportData, format: ReportFormat, lang: Lang): string {
-  return format === 'html' ? renderInventoryHtml(data, { lang }) : renderInventoryMarkdown(data, { lang });
 }
 
 /** The log settings of a Cloudflare objects snapshot, as the policy-drift checks take them. */

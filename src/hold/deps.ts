@@ -1,0 +1,18 @@
+import type { AuditSigner } from '../audit/log.js';
+import type { RestClient } from '../cloudflare/rest-client.js';
+import type { Config } from '../config/config.js';
+import type { Db } from '../store/db.js';
+
+/** What the hold use cases need; lazy, so a usage error is reported before the store or the keys are opened. */
+export interface HoldDeps {
+  readonly store: () => Db;
+  readonly config: () => Config;
+  readonly signer: () => AuditSigner;
+  /** The keyed hash that names an address or range in the audit log (never the address). */
+  readonly subjectHash: (network: string) => string;
+  /** Who is acting (OS user and host), recorded on the hold. */
+  readonly actor: () => string;
+  readonly now: () => Date;
+  /** Opens Cloudflare's REST API, to list what a new hold keeps there; undefined when there is no token. */
+  readonly cloudflare: (() => RestClient) | undefined;
+}

@@ -1,0 +1,74 @@
+import { isTokenActive } from '../cloudflare/token-verify.js';
+import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.js';
+import type { RestClient } from '../cloudflare/rest-client.js';
+import type { Config } from '../config/config.js';
+import { UsageError } from '../errors.js';
+import type { Outcome } from '../outcome.js';
+import type { InventoryReportData } from '../report/inventory-report.js';
+import type { Db } from '../store/db.js';
+import { buildCloudflareObjectBuilders } from './cloudflare-objects.js';
+import { collectInventory, type Inventory } from './inventory.js';
+import { selectInventoryOutcome, isEveryCloudflareReadRefused } from './outcome.js';
+import { readInventoryReportData, selectLogSettings } from './report-data.js';
+import { buildStoreLocationBuilders } from './store-locations.js';
+
+export interface InventoryDeps {
+  readonly store: () => Db;
+  readonly config: () => Config;
+  readonly now: () => Date;
+  /** Opens the run's REST client; undefined without an API token (what Cloudflare holds is then left out). */
+  readonly cloudflare: (() => RestClient) | undefined;
+  /** This program's version, stated in the report. */
+  readonly toolVersion: string;
+  /** Each Cloudflare part read (for a progress line), then undefined once the snapshot is complete. */
+  readonly onRead?: ((status: ReadStatus | undefined) => void) | undefined;
+}
+
+export interface InventoryOptions {
+  /** Only this zone (32-character hex id). */
+  readonly zoneId?: string | undefined;
+  /** Do not ask Cloudflare for its objects. */
+  readonly isLocalOnly: boolean;
+  /** Also gather what the HTML/Markdown report shows beyond the inventory (histogram, hosts, policy drift). */
+  readonly withReportData: boolean;
+}
+
+export interface InventoryResult {
+  readonly inventory: Inventory;
+  /** With `withReportData`: the inventory and what the report adds to it, drift decided. */
+  readonly reportData: InventoryReportData | undefined;
+  /** Cloudflare's objects were not asked for because there is no API token (and --local-only was not given). */
+  readonly isCloudflareSkipped: boolean;
+  /** Every Cloudflare read was refused and the token-verify endpoints say the token is not active. */
+  readonly isTokenRejected: boolean;
+  readonly outcome: Outcome;
+}
+
+const ZONE_ID = /^[0-9a-f]{32}$/;
+
+/** `inventory`: where visitor IPs and countries are held (our store, and what Cloudflare keeps), how many, since when. */
+export async function takeInventory(deps: InventoryDeps, options: InventoryOptions): Promise<InventoryResult> {
+  const { zoneId } = options;
+  if (zoneId !== undefined && !ZONE_ID.test(zoneId)) throw new UsageError(`--zone: "${zoneId}" is not a 32-character hex zone id`);
+  // The store first: with no store there is nothing to report, and `init` is the fix (exit 7).
+  const db = deps.store();
+  const config = deps.config();
+  const now = deps.now();
+  const openClient = deps.cloudflare;
+  const asksCloudflare = !options.isLocalOnly && openClient !== undefined;
+  let objects: CloudflareObjects | undefined;
+  const builders = [
+    ...buildStoreLocationBuilders({ db, config, now }, zoneId),
+    ...(asksCloudflare ? buildCloudflareObjectBuilders({ openClient, db, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) }) : []),
+  ];
+  const { inventory, failed } = await collectInventory(builders, now);
+  let outcome = selectInventoryOutcome(inventory, failed);
+  // Every Cloudflare read refused looks like missing permissions; a revoked or mistyped token is a failure (3).
+  const isTokenRejected =
+    asksCloudflare && outcome === 'done' && isEveryCloudflareReadRefused(inventory) && (await isTokenActive(openClient().sdk, config.accountId)) === false;
+  if (isTokenRejected) outcome = 'cloudflare_failed';
+  const reportData = options.withReportData
+    ? readInventoryReportData(db, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings: objects && selectLogSettings(objects) })
+    : undefined;
+  return { inventory, reportData, isCloudflareSkipped: !options.isLocalOnly && openClient === undefined, isTokenRejected, outcome };
+}
