@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { seedDemoData, startEmulator } from '../../emulator/index.js';
+import { seedDemoData, startEmulator } from '@luxeret/cloudflare-emulator';
 import type { CliContext } from '../context.js';
 import type { Io } from '../io.js';
 import type { SetExitCode } from './index.js';
