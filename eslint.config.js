@@ -28,7 +28,11 @@ export default tseslint.config(
     // Only the store touches SQLite.
     files: ['src/**/*.ts'],
     ignores: ['src/store/**', '**/*.test.ts'],
-    rules: restrict([{ group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' }]),
+    rules: restrict([
+      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      // The emulator and graphql are an optional dependency: the CLI must run without them.
+      { group: ['@luxeret/cloudflare-emulator', '@luxeret/cloudflare-emulator/*', 'graphql'], allowTypeImports: true, message: 'Only `demo` loads the emulator, with import().' },
+    ]),
   },
   { files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(pureModule('This module')) },
   {
