@@ -34,7 +34,7 @@ import {
   type Emulator,
   type PlanId,
   type ZoneState,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 import { CloudflareApiError } from '../../src/errors.js';
 import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { pullZones } from '../../src/pull/pull.js';
@@ -43,7 +43,7 @@ import { listHttpAnalytics } from '../../src/store/http-analytics.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { makeTempDir } from '../helpers/cli.js';
 import { eventKey } from '../integration/pull-fixture.js';
-import { callEmulator, graphqlQuery, startTestEmulator, TEST_TOKEN, type JsonResponse } from '../helpers/emulator.js';
+import { callEmulator, graphqlQuery, startTestEmulator, TEST_TOKEN, type JsonResponse } from '@luxeret/cloudflare-emulator/testing';
 
 /**
  * One row per fact of the field reports (`cloudflare-field-reports.md`): the emulator answers that way, and the client

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
-import { startTestEmulator } from './emulator.js';
+import type { Emulator } from '@luxeret/cloudflare-emulator';
+import { startTestEmulator } from '@luxeret/cloudflare-emulator/testing';
 import { openStore, type Db } from '../../src/store/db.js';
 import { makeTempDir, runCli } from './cli.js';
 

@@ -14,7 +14,7 @@ import {
   type LogpushJob,
   type Ruleset,
   type ZoneState,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 
 export const TOKEN = 'cf-inventory-test-token-5c1b7e';
 export const ACCOUNT = 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1';

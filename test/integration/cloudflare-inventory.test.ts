@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/emulator/index.js';
+import type { Emulator } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { ACCOUNT, SECRETS, startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO, type Truth } from './cloudflare-inventory-fixture.js';
 import { escapeHtml } from '../../src/report/escape.js';
@@ -122,7 +122,7 @@ describe('inventory of Cloudflare-held objects', () => {
   });
 
   it('a token without Account Filter Lists Read: list-items is "not readable", the rest completes, exit 0', async () => {
-    const { ALL_PERMISSIONS } = await import('../../src/emulator/index.js');
+    const { ALL_PERMISSIONS } = await import('@luxeret/cloudflare-emulator');
     await setUp(ALL_PERMISSIONS.filter((p) => !p.startsWith('Account Filter Lists')));
     writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
     const result = await inventory();

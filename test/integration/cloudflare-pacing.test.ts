@@ -16,7 +16,7 @@ import {
   startEmulator,
   type AccessRule,
   type Emulator,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
 import { REST_BUDGET_SHARE } from '../../src/cloudflare/objects/delete.js';
 import { purgeExpired } from '../../src/purge/purge.js';

@@ -16,9 +16,9 @@ import {
   type BehaviourSettings,
   type Emulator,
   type FaultRates,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 
 let emulator: Emulator;
 let home: string;

@@ -1,9 +1,9 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_PERMISSIONS, addAccount, addToken, addZone, type Emulator } from '../../src/emulator/index.js';
+import { ALL_PERMISSIONS, addAccount, addToken, addZone, type Emulator } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 
 let emulator: Emulator;
 let home: string;

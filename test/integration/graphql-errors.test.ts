@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalyticsGraphqlClient, GraphqlQueryError } from '../../src/cloudflare/analytics-graphql-client.js';
 import { buildFirewallEventsQuery, buildHttpGroupsQuery } from '../../src/cloudflare/queries.js';
-import { addToken, addZone, startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { addToken, addZone, startEmulator, type Emulator } from '@luxeret/cloudflare-emulator';
 
 // The real client against the emulator in each G2/G3/G11 mode: limit errors are final (one request, reason 'limit'),
 // gating errors final with reason 'gated', a depleted GraphQL budget waits out the 5-minute window and retries.

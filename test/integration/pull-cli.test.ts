@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { readMeta } from '../../src/store/db.js';
 import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { readAllPullStates } from '../../src/store/pull-state.js';

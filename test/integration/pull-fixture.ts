@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { join } from 'node:path';
-import { startEmulator, addToken, type Emulator, type EmulatorOptions, type FirewallEvent, type HttpRequestSample } from '../../src/emulator/index.js';
+import { startEmulator, addToken, type Emulator, type EmulatorOptions, type FirewallEvent, type HttpRequestSample } from '@luxeret/cloudflare-emulator';
 import { openStore, type Db } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { runCli } from '../helpers/cli.js';
 import { startPullFixture, type PullFixture } from './pull-fixture.js';
 

@@ -13,7 +13,7 @@ import {
   type Emulator,
   type FirewallEvent,
   type HttpRequestSample,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
 import type { PullSummary } from '../../src/pull/summary.js';
 import { openStore, type Db } from '../../src/store/db.js';

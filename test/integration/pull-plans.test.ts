@@ -12,7 +12,7 @@ import {
   type HttpRequestSample,
   type PlanId,
   type ZoneState,
-} from '../../src/emulator/index.js';
+} from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
 import type { PullSummary } from '../../src/pull/summary.js';
 import type { Db } from '../../src/store/db.js';

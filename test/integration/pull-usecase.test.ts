@@ -3,7 +3,7 @@ import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-gra
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
 import { parseDuration } from '../../src/config/duration.js';
-import { addFirewallEvents, addZone, generateFirewallEvents } from '../../src/emulator/index.js';
+import { addFirewallEvents, addZone, generateFirewallEvents } from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { readPullState } from '../../src/store/pull-state.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '../../src/emulator/index.js';
+import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
 import { readAllPullStates } from '../../src/store/pull-state.js';

@@ -10,7 +10,7 @@ import { LIST_ITEM_CHANGE_BUDGET } from '../../src/cloudflare/objects/delete.js'
 import { purgeExpired, type PurgeDeps } from '../../src/purge/purge.js';
 import { openStore, writeMeta } from '../../src/store/db.js';
 import { runCli } from '../helpers/cli.js';
-import { TEST_TOKEN } from '../helpers/emulator.js';
+import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore, useInitialisedHome, ZONE_ID } from '../helpers/store.js';
 
 const DAY = 86_400_000;

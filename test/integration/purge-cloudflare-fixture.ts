@@ -2,9 +2,9 @@ import type { Hold } from '../../src/policy/holds.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type Emulator, type IpList, type ListItem } from '../../src/emulator/index.js';
+import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type Emulator, type IpList, type ListItem } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, type SeedEvent } from '../helpers/store.js';
 
 /**

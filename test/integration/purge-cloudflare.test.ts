@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addToken, ALL_PERMISSIONS, type Emulator } from '../../src/emulator/index.js';
+import { addToken, ALL_PERMISSIONS, type Emulator } from '@luxeret/cloudflare-emulator';
 import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
 import { ACCOUNT_A, addHolds, emulatorObjectIds, ZONE_Z, locationOf, seedCloudflare, startPurgeHome, type Fixture, type JsonLocation, type PurgeHome, without, writeCloudflareConfig } from './purge-cloudflare-fixture.js';

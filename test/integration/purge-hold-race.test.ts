@@ -10,7 +10,7 @@ import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
 import { purgeExpired } from '../../src/purge/purge.js';
 import { openStore } from '../../src/store/db.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
-import { TEST_TOKEN } from '../helpers/emulator.js';
+import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
 import { emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
 

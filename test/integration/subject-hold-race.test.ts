@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/db.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
 import { eraseSubject } from '../../src/subject/erase.js';
 import { gatherSubject } from '../../src/subject/gather.js';
-import { TEST_TOKEN } from '../helpers/emulator.js';
+import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
 import { DAY, emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, type PurgeHome } from './purge-cloudflare-fixture.js';
 

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type Emulator, type IpList } from '../../src/emulator/index.js';
+import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type Emulator, type IpList } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startTestEmulator, TEST_TOKEN } from '../helpers/emulator.js';
+import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertAnalytics, insertEvents, queryStore } from '../helpers/store.js';
 
 const DAY = 86_400_000;

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { seedDemoData, startEmulator } from '../../emulator/index.js';
+import type * as EmulatorPackage from '@luxeret/cloudflare-emulator';
 import { isLang } from '../../report/messages/index.js';
 import type { CliContext } from '../context.js';
 import { selectLang } from '../lang.js';
 import type { Io } from '../io.js';
-import { LuxeretError, type ExitCode } from '../../errors.js';
+import { ConfigError, LuxeretError, type ExitCode } from '../../errors.js';
 
 const REPORT_FILE = 'luxeret-demo-report.html';
 const LEDGER_FILE = 'luxeret-demo-ledger.html';
@@ -27,6 +27,7 @@ export const demoCommand = (ctx: CliContext) =>
     .addHelpText('after', `\nExample:\n  luxeret-privacy demo          # leaves ${REPORT_FILE} and ${LEDGER_FILE} in the current directory`)
     .action(async (flags: DemoFlags) => {
       const lang = isLang(flags.lang) ? flags.lang : selectLang(undefined, undefined, ctx.env);
+      const { seedDemoData, startEmulator } = await importEmulator();
       const { run } = await import('../main.js'); // lazily: main.ts imports this file
       const home = mkdtempSync(join(tmpdir(), 'luxeret-demo-'));
       const token = `demo-${randomBytes(12).toString('hex')}`;
@@ -72,8 +73,25 @@ export const demoCommand = (ctx: CliContext) =>
       }
     });
 
+/**
+ * The emulator (with graphql and Cloudflare's 1.4 MB schema) is an optional dependency that only the demo loads, so
+ * every other command runs without it and an install with `--omit=optional` leaves it out.
+ */
+async function importEmulator(): Promise<typeof EmulatorPackage> {
+  try {
+    return await import('@luxeret/cloudflare-emulator');
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    const message = 'The demo needs the Cloudflare emulator (@luxeret/cloudflare-emulator and graphql), which this installation left out.';
+    throw new ConfigError(`${message} Nothing was done.`, [], {
+      cause: err,
+      hint: 'Install luxeret-privacy again without --omit=optional (the emulator is an optional dependency); the other commands work without it.',
+    });
+  }
+}
+
 /** Rules and list items are judged over 2 days: the span a first pull's events can cover on these plans. */
-function demoConfig(demo: ReturnType<typeof seedDemoData>, localRetention: string): string {
+function demoConfig(demo: EmulatorPackage.DemoSummary, localRetention: string): string {
   const zones = demo.zones.map((zone) => `  - id: "${zone.id}"\n    name: "${zone.name}"  # ${zone.plan} plan\n`).join('');
   return `# The demo's config: short retentions, so that a first pull already has something to destroy.
 account_id: "${demo.accountId}"

@@ -2,7 +2,7 @@ import type { LocationId } from '../../inventory/inventory.js';
 import type { LocationNote } from '../../inventory/notes.js';
 import type { DestructionKind, DestructionScope } from '../../ledger/ledger.js';
 import type { UndeterminedReason } from '../../policy/cloudflare-purpose.js';
-import type { DriftRuleKey } from '../policy-drift.js';
+import type { DriftRuleKey } from '../../policy/policy-drift.js';
 import type { Lang } from './index.js';
 
 /** Every message code a domain module returns, with its parameters. */

@@ -1,4 +1,4 @@
-import type { DriftRuleKey } from '../policy-drift.js';
+import type { DriftRuleKey } from '../../policy/policy-drift.js';
 
 /** The clauses each drift check holds the facts against, quoted from the policy as published: the same in every language. */
 export const POLICY_CLAUSES: Record<DriftRuleKey, { readonly section: string; readonly text: string }> = {

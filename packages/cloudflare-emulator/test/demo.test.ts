@@ -1,7 +1,7 @@
 import Cloudflare from 'cloudflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createState, seedDemoData, startEmulator, type DemoSummary, type Emulator } from '../../src/emulator/index.js';
-import { graphqlQuery } from '../helpers/emulator.js';
+import { createState, seedDemoData, startEmulator, type DemoSummary, type Emulator } from '../src/index.js';
+import { graphqlQuery } from '../src/testing.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
 const TOKEN = 'demo-token';

@@ -3,10 +3,10 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildConfig } from '../config/config.js';
-import { purgeExpired } from '../purge/purge.js';
-import { startRollUpBeforePurge } from '../stats/rollup.js';
-import { openStore } from '../store/db.js';
+import { buildConfig } from '../src/config/config.js';
+import { purgeExpired } from '../src/purge/purge.js';
+import { startRollUpBeforePurge } from '../src/stats/rollup.js';
+import { openStore } from '../src/store/db.js';
 
 export interface PurgeBenchResult {
   name: string;

@@ -2,7 +2,7 @@
  * The "Cloudflare" side of the pull bench, run in its own process so it shares neither the event loop nor the RSS
  * of the pulling side. Seeds one Enterprise zone with `count` minimal firewall events and reports where it listens.
  */
-import { addFirewallEvents, addToken, addZone, createRng, startEmulator, type FirewallEvent } from '../emulator/index.js';
+import { addFirewallEvents, addToken, addZone, createRng, startEmulator, type FirewallEvent } from '@luxeret/cloudflare-emulator';
 
 export interface PullEmulatorReady {
   readonly baseUrl: string;

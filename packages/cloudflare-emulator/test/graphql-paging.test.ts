@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addZone, generateFirewallEvents, type Emulator, type FirewallEvent } from '../../src/emulator/index.js';
-import { graphqlQuery, startTestEmulator } from '../helpers/emulator.js';
+import { addFirewallEvents, addZone, generateFirewallEvents, type Emulator, type FirewallEvent } from '../src/index.js';
+import { graphqlQuery, startTestEmulator } from '../src/testing.js';
 
 const NOW = Date.parse('2026-10-20T12:00:00Z');
 const LIMIT = 5000;

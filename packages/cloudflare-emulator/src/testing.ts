@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, addToken, startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { ALL_PERMISSIONS, addToken, startEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 /** Bearer value of the all-permissions token `startTestEmulator` adds. Not a real secret. */
 export const TEST_TOKEN = 'emulator-test-token';

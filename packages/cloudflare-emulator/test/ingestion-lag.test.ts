@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addHttpRequests, addZone, type Emulator, type FirewallEvent, type ZoneState } from '../../src/emulator/index.js';
-import { graphqlQuery, startTestEmulator } from '../helpers/emulator.js';
+import { addFirewallEvents, addHttpRequests, addZone, type Emulator, type FirewallEvent, type ZoneState } from '../src/index.js';
+import { graphqlQuery, startTestEmulator } from '../src/testing.js';
 
 const T0 = Date.parse('2026-10-20T12:00:00Z');
 const MAX_LAG_MS = 5 * 60_000;

@@ -4,7 +4,7 @@
  *
  * Usage:
  * ```ts
- * import { startEmulator, addZone, addToken, addFirewallEvents, generateFirewallEvents, ALL_PERMISSIONS } from '../src/emulator/index.js';
+ * import { startEmulator, addZone, addToken, addFirewallEvents, generateFirewallEvents, ALL_PERMISSIONS } from '@luxeret/cloudflare-emulator';
  * const emulator = await startEmulator({ now: () => fixedNowMs });       // options: now, limits, faults, behaviour, idSeed, state
  * const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
  * addToken(emulator.state, { value: 'test-token', permissions: ['Analytics Read'] });   // kind 'user' | 'account'

@@ -10,8 +10,8 @@ import {
   generateCustomRuleset,
   generateLogpushJobs,
   type Emulator,
-} from '../../src/emulator/index.js';
-import { TEST_TOKEN, callEmulator, startTestEmulator } from '../helpers/emulator.js';
+} from '../src/index.js';
+import { TEST_TOKEN, callEmulator, startTestEmulator } from '../src/testing.js';
 
 const NOW = Date.parse('2026-10-20T12:00:00Z');
 

@@ -1,11 +1,11 @@
 import { generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { buildAuditEntry, buildAuditHead, type AuditEntry } from '../audit/entry.js';
-import { canonicalJson } from '../audit/canonical-json.js';
-import { splitAuditExport, renderAuditExport } from '../audit/export.js';
-import { buildGenesisInput } from '../audit/key-entries.js';
-import { verifyAuditLog, verifyAuditLogAsync } from '../audit/verify.js';
-import { ed25519Backend, verifyEd25519 } from '../audit/ed25519.js';
+import { buildAuditEntry, buildAuditHead, type AuditEntry } from '../src/audit/entry.js';
+import { canonicalJson } from '../src/audit/canonical-json.js';
+import { splitAuditExport, renderAuditExport } from '../src/audit/export.js';
+import { buildGenesisInput } from '../src/audit/key-entries.js';
+import { verifyAuditLog, verifyAuditLogAsync } from '../src/audit/verify.js';
+import { ed25519Backend, verifyEd25519 } from '../src/audit/ed25519.js';
 
 export interface VerifyBenchResult {
   name: string;

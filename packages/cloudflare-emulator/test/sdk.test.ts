@@ -9,8 +9,8 @@ import {
   generateIpList,
   type Emulator,
   type ZoneState,
-} from '../../src/emulator/index.js';
-import { TEST_TOKEN, callEmulator, startTestEmulator } from '../helpers/emulator.js';
+} from '../src/index.js';
+import { TEST_TOKEN, callEmulator, startTestEmulator } from '../src/testing.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
 

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
-import { DEFAULT_PULL_OVERLAP } from '../config/config.js';
-import { parseDuration } from '../config/duration.js';
-import { pullZones, type PullOptions } from '../pull/pull.js';
-import { openStore } from '../store/db.js';
+import { createAnalyticsGraphqlClient } from '../src/cloudflare/analytics-graphql-client.js';
+import { DEFAULT_PULL_OVERLAP } from '../src/config/config.js';
+import { parseDuration } from '../src/config/duration.js';
+import { pullZones, type PullOptions } from '../src/pull/pull.js';
+import { openStore } from '../src/store/db.js';
 import { round, startEmulatorChild } from './emulator-child.js';
 import type { PullEmulatorReady } from './pull-emulator.js';
 

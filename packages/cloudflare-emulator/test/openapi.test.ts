@@ -16,8 +16,8 @@ import {
   generateLockdowns,
   generateLogpushJobs,
   type Emulator,
-} from '../../src/emulator/index.js';
-import { callEmulator, startTestEmulator } from '../helpers/emulator.js';
+} from '../src/index.js';
+import { callEmulator, startTestEmulator } from '../src/testing.js';
 
 /**
  * Every implemented REST endpoint that the 2024 OpenAPI subset describes answers with a body that validates against
@@ -29,7 +29,7 @@ interface OpenApi {
   components: Record<string, Record<string, unknown>>;
   'x-common-envelope': Record<string, unknown>;
 }
-const spec = JSON.parse(readFileSync(new URL('../fixtures/cloudflare-openapi-subset.json', import.meta.url), 'utf8')) as OpenApi;
+const spec = JSON.parse(readFileSync(new URL('./fixtures/cloudflare-openapi-subset.json', import.meta.url), 'utf8')) as OpenApi;
 type Schema = Record<string, unknown>;
 const schemas = spec.components['schemas'] as Record<string, Schema>;
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addZone, type Emulator } from '../../src/emulator/index.js';
-import { callEmulator, graphqlQuery, startTestEmulator } from '../helpers/emulator.js';
+import { addZone, type Emulator } from '../src/index.js';
+import { callEmulator, graphqlQuery, startTestEmulator } from '../src/testing.js';
 
 const SETTINGS_QUERY = '{ viewer { zones { settings { firewallEventsAdaptive { maxPageSize } } } } }';
 

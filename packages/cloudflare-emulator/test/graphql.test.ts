@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addFirewallEvents, addHttpRequests, addToken, addZone, type Emulator, type FirewallEvent, type ZoneState } from '../../src/emulator/index.js';
-import { graphqlQuery, startTestEmulator } from '../helpers/emulator.js';
+import { addFirewallEvents, addHttpRequests, addToken, addZone, type Emulator, type FirewallEvent, type ZoneState } from '../src/index.js';
+import { graphqlQuery, startTestEmulator } from '../src/testing.js';
 
 const NOW = Date.parse('2026-10-20T12:00:00Z');
 const FIELDS = 'datetime rayName action source ruleId clientIP clientCountryName clientAsn edgeResponseStatus';
