@@ -99,7 +99,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions): CliConte
       return token;
     },
     actor: () => `${safeUser()}@${hostname()}`,
-    now: () => new Date(),
+    now: () => new Date(io.now()),
     progress: (line) => {
       if (!io.isStderrTty || getGlobals().quiet) return;
       if (line === '') return clearProgress();

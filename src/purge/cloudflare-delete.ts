@@ -3,6 +3,7 @@ import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
 import { fetchAccessRules } from '../cloudflare/objects/access-rules.js';
 import { LIST_ITEMS_PER_PAGE } from '../cloudflare/objects/lists.js';
 import type { ObjectScope } from '../cloudflare/objects/types.js';
+import { NO_RETRY_HEADER } from '../cloudflare/rest-client.js';
 import type { DeletionFailure } from './failure-record.js';
 
 /**
@@ -183,8 +184,8 @@ async function runBulkDelete(
   for (let attempt = 1; operationId === undefined; attempt++) {
     deps.countRequest();
     try {
-      // No SDK retry here: a 429 on a list write usually means "an operation is still pending", handled below.
-      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { maxRetries: 0 });
+      // No retry here: a 429 on a list write usually means "an operation is still pending", handled below.
+      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { headers: { [NO_RETRY_HEADER]: '1' } });
       operationId = result.operation_id;
       deps.onSubmitted();
     } catch (err) {

@@ -52,6 +52,8 @@ export interface CloudflarePurgeDeps {
   readonly concurrency: number;
   /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
   readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
+  /** The clock the list budget and the bulk-operation polling run on. */
+  readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -218,6 +220,7 @@ export async function executeCloudflarePurge(deps: CloudflarePurgeDeps, run: Clo
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
     ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     onProgress: (p: { kind: string; done: number; total: number }) =>
       run.onProgress?.({ location: p.kind === 'access_rule' ? ACCESS_RULES_LOCATION : LIST_ITEMS_LOCATION, phase: 'delete', done: p.done, total: p.total }),

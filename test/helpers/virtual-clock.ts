@@ -10,6 +10,21 @@ export interface VirtualClock {
 
 export function virtualClock(start = 1_000_000): VirtualClock {
   let t = start;
+  return wakeInOrder(() => t, (wake) => void (t = Math.max(t, wake)));
+}
+
+/**
+ * A clock that follows real time but skips every sleep: `sleep(ms)` moves it `ms` ahead at once (sleepers wake in
+ * wake-time order, as with virtualClock). For whole CLI runs: whatever reads the clock sees time pass, and no
+ * pacer, Retry-After, backoff or poll waits in real time. Hand its `now` to an emulator whose rate windows matter.
+ */
+export function skippingClock(): VirtualClock {
+  let skippedMs = 0;
+  const now = (): number => Date.now() + skippedMs;
+  return wakeInOrder(now, (wake) => void (skippedMs = Math.max(skippedMs, wake - Date.now())));
+}
+
+function wakeInOrder(now: () => number, moveTo: (wake: number) => void): VirtualClock {
   const sleepers: { wake: number; resume: () => void }[] = [];
   let scheduled = false;
   const tick = (): void => {
@@ -17,7 +32,7 @@ export function virtualClock(start = 1_000_000): VirtualClock {
     sleepers.sort((a, b) => a.wake - b.wake);
     const next = sleepers.shift();
     if (next === undefined) return;
-    t = Math.max(t, next.wake);
+    moveTo(next.wake);
     next.resume();
     if (sleepers.length > 0) schedule();
   };
@@ -27,10 +42,10 @@ export function virtualClock(start = 1_000_000): VirtualClock {
     setImmediate(tick);
   };
   return {
-    now: () => t,
+    now,
     sleep: (ms) =>
       new Promise<void>((resume) => {
-        sleepers.push({ wake: t + ms, resume });
+        sleepers.push({ wake: now() + ms, resume });
         schedule();
       }),
   };
