@@ -3,19 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
-import { skippingClock, type VirtualClock } from './virtual-clock.js';
+import { testClock, type VirtualClock } from './virtual-clock.js';
 
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
-
-/**
- * The clock in-process runs get by default, one per test file so it only moves forward: real time with every sleep
- * skipped. An emulator whose rate windows matter takes its `now` too.
- */
-export const cliClock: VirtualClock = skippingClock();
 
 /** Runs the CLI in-process with a captured Io; env is exactly what is given (no process.env leaks in). */
 export async function runCli(
@@ -31,8 +25,8 @@ export async function runCli(
     isStderrTty: options.tty === true,
     env: { HOME: tmpdir(), ...options.env },
     cwd: options.cwd ?? tmpdir(),
-    now: (options.clock ?? cliClock).now,
-    sleep: (options.clock ?? cliClock).sleep,
+    now: (options.clock ?? testClock).now,
+    sleep: (options.clock ?? testClock).sleep,
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

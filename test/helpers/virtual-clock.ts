@@ -24,6 +24,12 @@ export function skippingClock(): VirtualClock {
   return wakeInOrder(now, (wake) => void (skippedMs = Math.max(skippedMs, wake - Date.now())));
 }
 
+/**
+ * The clock of this test file's in-process CLI runs (runCli) and emulators (startTestEmulator), so the emulator's
+ * rate windows and the CLI's pacer see the same time. One per file, so it only moves forward.
+ */
+export const testClock: VirtualClock = skippingClock();
+
 function wakeInOrder(now: () => number, moveTo: (wake: number) => void): VirtualClock {
   const sleepers: { wake: number; resume: () => void }[] = [];
   let scheduled = false;
