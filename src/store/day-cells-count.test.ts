@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Db } from './db.js';
 import { startCountingDayCells } from './day-cells-count.js';
 import { countDayCells, DAY_SECONDS } from './stats.js';
 import { useTempStore } from '../../test/helpers/store.js';
 import { childEnv } from '../../test/helpers/child-env.js';
+import { sourceModuleUrl } from '../../test/helpers/source-cli.js';
 
 const DAY = 20_000 * DAY_SECONDS;
 
@@ -65,15 +64,12 @@ describe('startCountingDayCells', () => {
 
   it('starts its worker in a process run as ES module eval (inherited --input-type=module)', () => {
     addEvents(DAY, 'KR', ['198.18.0.1', '198.18.0.2']);
-    // The sources under test, run by Node with tsx's loader: the worker must start under the same flags.
-    const source = (name: string) => new URL(`./${name}.ts`, import.meta.url).href;
-    const tsx = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
     const script = `
-      const { openStore } = await import(${JSON.stringify(source('db'))});
-      const { startCountingDayCells } = await import(${JSON.stringify(source('day-cells-count'))});
+      const { openStore } = await import(${JSON.stringify(sourceModuleUrl('store/db'))});
+      const { startCountingDayCells } = await import(${JSON.stringify(sourceModuleUrl('store/day-cells-count'))});
       const db = openStore(${JSON.stringify(db.name)});
       console.log(startCountingDayCells(db, 'firewall_events', [${DAY}], { startTimeoutMs: 20000 }).wait().countedBy);`;
-    const output = execFileSync(process.execPath, [...tsx, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: childEnv() });
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: childEnv() });
     expect(output.trim()).toBe('worker');
   });
 });

@@ -1,11 +1,21 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Node flags that let a spawned child load the TypeScript sources under test (tsx's loader): no test needs dist/. */
-export const TSX_IMPORT: readonly string[] = ['--import', import.meta.resolve('tsx')];
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const CLI_ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+/**
+ * The sources under test as JavaScript, rebuilt for every test run by test/setup/source-build.ts: what spawned
+ * children run, instead of dist/. One level under the root like dist/, so `../../package.json` and the project's
+ * packages resolve the same.
+ */
+export const SOURCE_BUILD = join(ROOT, '.test-build');
 
-/** `node` arguments that run the CLI from the sources, as bin/luxeret-privacy.js runs the build. */
+/** `node` arguments that run bin/luxeret-privacy.js on the sources under test. */
 export function sourceCliArgs(argv: readonly string[]): string[] {
-  return [...TSX_IMPORT, CLI_ENTRY, ...argv];
+  return [join(SOURCE_BUILD, 'bin.js'), ...argv];
+}
+
+/** The file URL of a module of the sources under test, e.g. `store/lock` (for a child's import()). */
+export function sourceModuleUrl(name: string): string {
+  return pathToFileURL(join(SOURCE_BUILD, `${name}.js`)).href;
 }

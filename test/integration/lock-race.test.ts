@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/cli.js';
 import { childEnv } from '../helpers/child-env.js';
-import { TSX_IMPORT } from '../helpers/source-cli.js';
+import { sourceModuleUrl } from '../helpers/source-cli.js';
 
-const LOCK_MODULE = new URL('../../src/store/lock.ts', import.meta.url).href;
+const LOCK_MODULE = sourceModuleUrl('store/lock');
 
 /**
  * A separate process that waits for the common start, tries the lock once and reports it; a winner keeps holding
@@ -24,7 +24,7 @@ function taker(path: string, startAt: number): { outcome: Promise<string>; stop:
     process.stdout.write(outcome + '\\n');
     if (outcome === 'won') await new Promise((r) => setTimeout(r, 120000));
   `;
-  const child = spawn(process.execPath, [...TSX_IMPORT, '--input-type=module', '-e', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   const outcome = new Promise<string>((done, fail) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
