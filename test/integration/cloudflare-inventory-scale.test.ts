@@ -41,7 +41,7 @@ describe('inventory of a large account', () => {
     // Measured: 87 requests. How long they take is the benchmark's question (npm run bench), not a test's.
   }, 60_000);
 
-  it('injected 429s with Retry-After are waited out (SDK retries, pacer pauses every caller) and the counts stay exact', async () => {
+  it('injected 429s with Retry-After are waited out (REST retries, pacer pauses every caller) and the counts stay exact', async () => {
     const seeded = await startSeededEmulator();
     emulator = seeded.emulator;
     emulator.state.faults.rest = { ...emulator.state.faults.rest, rateLimit: 0.1, retryAfterSeconds: 1 };
