@@ -10,7 +10,7 @@ const pureModule = (what) => [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'test-output/**', 'bench-results/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'test-output/**', 'bench-results/**', '.test-build/**'] },
   ...tseslint.configs.recommended,
   // Type-checked rules (STYLE.md) for the TypeScript, which tsconfig.json covers, sources and tests alike.
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts'] })),

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compiledWorkerUrl } from './worker-url.js';
+import { workerModule } from './worker-url.js';
 
-describe('compiledWorkerUrl', () => {
-  it('points beside a built module, and from TypeScript source to the build of the same folder', () => {
-    expect(compiledWorkerUrl('file:///opt/lux/dist/store/stats.js', 'day-cells-worker').href).toBe('file:///opt/lux/dist/store/day-cells-worker.js');
-    expect(compiledWorkerUrl('file:///home/a/src/lux/src/audit/verify.ts', 'x').href).toBe('file:///home/a/src/lux/dist/audit/x.js');
+describe('workerModule', () => {
+  it('runs the built worker beside a built module as it is', () => {
+    expect(workerModule('file:///opt/lux/dist/store/stats.js', 'day-cells-worker')).toEqual({ url: new URL('file:///opt/lux/dist/store/day-cells-worker.js'), tsxApi: undefined });
+  });
+
+  it('runs the TypeScript worker beside a source module, with tsx registered first', () => {
+    const worker = workerModule(import.meta.url, 'x');
+    expect(worker.url.href).toBe(new URL('./x.ts', import.meta.url).href);
+    expect(worker.tsxApi).toMatch(/^file:\/\/.*\/node_modules\/tsx\/.*\.mjs$/);
   });
 });

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
-import { compiledWorkerUrl } from '../worker-url.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerModule } from '../worker-url.js';
 import { exportRawPublicKey, verifyEd25519 } from './ed25519.js';
 
 /** Messages and their 64-byte signatures, index by index, all by one key (the pool's, unless the batch names one). */
@@ -42,7 +42,7 @@ interface Job {
  * once none is left, are checked on this thread: slower, never a different verdict.
  */
 export function startSignaturePool(publicKey: KeyObject, size: number, options: { workerScript?: URL } = {}): SignaturePool {
-  const script = options.workerScript ?? compiledWorkerUrl(import.meta.url, 'signature-worker');
+  const module = options.workerScript ? { url: options.workerScript, tsxApi: undefined } : workerModule(import.meta.url, 'signature-worker');
   let checkedHere = 0;
   const checkHere = (batch: SignatureBatch) => {
     checkedHere += 1;
@@ -59,7 +59,7 @@ export function startSignaturePool(publicKey: KeyObject, size: number, options: 
     }
   };
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(script, { workerData: { publicKey: exportRawPublicKey(publicKey) } });
+    const worker = startWorker(module, { workerData: { publicKey: exportRawPublicKey(publicKey) } });
     worker.on('message', (reply: { id: number; verdicts: Uint8Array }) => {
       const job = jobs.get(reply.id);
       jobs.delete(reply.id);

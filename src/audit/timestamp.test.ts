@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalTsa, type LocalTsa } from '../../test/helpers/tsa.js';
+import { childEnv } from '../../test/helpers/child-env.js';
 import { buildTimestampRequest, readTimestampResponse, verifyTimestampToken } from './timestamp.js';
 
 let tsa: LocalTsa;
@@ -25,7 +26,7 @@ describe('RFC 3161 time stamps', () => {
     expect(Math.abs(check.genTime!.getTime() - Date.now())).toBeLessThan(10 * 60_000);
     writeFileSync(join(tsa.dir, 'token.der'), token);
     writeFileSync(join(tsa.dir, 'head.json'), head);
-    const out = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(tsa.dir, 'token.der'), '-data', join(tsa.dir, 'head.json'), '-CAfile', tsa.certificatePath], { encoding: 'utf8' });
+    const out = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(tsa.dir, 'token.der'), '-data', join(tsa.dir, 'head.json'), '-CAfile', tsa.certificatePath], { encoding: 'utf8', env: childEnv() });
     expect(out).toContain('Verification: OK');
   });
 

@@ -29,7 +29,7 @@ function runPacer(ctx: CliContext): RunPacer {
   if (existing) return existing;
   const clock = createClockRecordingFetch(() => ctx.now().getTime());
   const ceiling = readBudget(ctx, 'LUXERET_REST_BUDGET');
-  const pacer = createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: clock.fetch });
+  const pacer = createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: clock.fetch, now: ctx.io.now, sleep: ctx.io.sleep });
   const created = { pacer, serverClock: clock.sample };
   pacers.set(ctx, created);
   return created;
@@ -41,14 +41,14 @@ function runPacer(ctx: CliContext): RunPacer {
  */
 export function createObservedRestPacer(ctx: CliContext, wrap: (fetch: FetchFn) => FetchFn): RestPacer {
   const ceiling = readBudget(ctx, 'LUXERET_REST_BUDGET');
-  return createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: wrap(globalThis.fetch) });
+  return createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: wrap(globalThis.fetch), now: ctx.io.now, sleep: ctx.io.sleep });
 }
 
 /** The run's one REST client (official SDK + the run's pacer). */
 export function openRestClient(ctx: CliContext): RestClient {
   const existing = clients.get(ctx);
   if (existing) return existing;
-  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), pacer: openRestPacer(ctx) });
+  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), pacer: openRestPacer(ctx), now: ctx.io.now, sleep: ctx.io.sleep });
   clients.set(ctx, client);
   return client;
 }
@@ -74,7 +74,7 @@ export function buildCloudflareDeps(ctx: CliContext, config: Config): Cloudflare
     return undefined;
   }
   const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET') ?? LIST_ITEM_CHANGE_BUDGET;
-  return { client: openRestClient(ctx), itemBudget, requestBudget: LIST_REQUEST_BUDGET, concurrency: REST_CONCURRENCY, serverClock: runPacer(ctx).serverClock };
+  return { client: openRestClient(ctx), itemBudget, requestBudget: LIST_REQUEST_BUDGET, concurrency: REST_CONCURRENCY, serverClock: runPacer(ctx).serverClock, now: ctx.io.now, sleep: ctx.io.sleep };
 }
 
 function readBudget(ctx: CliContext, name: string): RestBudget | undefined {

@@ -107,7 +107,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
       return token;
     },
     actor: () => `${safeUser()}@${hostname()}`,
-    now: () => new Date(),
+    now: () => new Date(io.now()),
     progress: (line) => {
       if (!io.isStderrTty || getGlobals().quiet) return;
       if (line === '') return clearProgress();

@@ -8,6 +8,12 @@ export interface Io {
   readonly isStderrTty: boolean;
   readonly env: EnvVars;
   readonly cwd: string;
+  /**
+   * The clock, in ms since the epoch, and a wait on it. Pacing, budgets, retries and polling wait through `sleep`,
+   * so tests hand in a virtual clock and nothing waits in real time.
+   */
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
 }
 
 export function nodeIo(): Io {
@@ -18,5 +24,7 @@ export function nodeIo(): Io {
     isStderrTty: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

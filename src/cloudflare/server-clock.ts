@@ -30,13 +30,17 @@ export function createClockRecordingFetch(now: () => number, base: FetchFn = glo
  * one (400/401) too, so a purge can check its clock even when it has no token. Undefined when nothing answered.
  */
 export async function fetchServerClock(baseUrl: string, now: () => number, fetchFn: FetchFn = globalThis.fetch, timeoutMs = 10_000): Promise<ServerClockSample | undefined> {
-  try {
-    const response = await fetchFn(`${baseUrl.replace(/\/+$/, '')}/user/tokens/verify`, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    const serverMs = Date.parse(response.headers.get('date') ?? '');
-    return Number.isNaN(serverMs) ? undefined : { serverMs, localMs: now() };
-  } catch {
-    // Unreachable: the caller decides (a purge then needs --trust-clock).
-    return undefined;
+  // Two tries: a pooled keep-alive connection that the server closed just as it was reused fails at once, and a
+  // purge would then refuse to run for want of one GET.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const response = await fetchFn(`${baseUrl.replace(/\/+$/, '')}/user/tokens/verify`, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) });
+      await response.body?.cancel();
+      const serverMs = Date.parse(response.headers.get('date') ?? '');
+      return Number.isNaN(serverMs) ? undefined : { serverMs, localMs: now() };
+    } catch {
+      // Unreachable (after the second try): the caller decides (a purge then needs --trust-clock).
+    }
   }
+  return undefined;
 }

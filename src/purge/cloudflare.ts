@@ -209,6 +209,7 @@ export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: Clo
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
     ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
     onProgress: (p: { kind: string; done: number; total: number }) =>
       run.onProgress?.({ location: p.kind === 'access_rule' ? ACCESS_RULES_LOCATION : LIST_ITEMS_LOCATION, phase: 'delete', done: p.done, total: p.total }),

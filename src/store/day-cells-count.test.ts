@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Db } from './db.js';
-import { compiledWorkerUrl } from '../worker-url.js';
 import { startCountingDayCells } from './day-cells-count.js';
 import { countDayCells, DAY_SECONDS } from './stats.js';
 import { useTempStore } from '../../test/helpers/store.js';
 import { childEnv } from '../../test/helpers/child-env.js';
+import { sourceModuleUrl } from '../../test/helpers/source-cli.js';
 
 const DAY = 20_000 * DAY_SECONDS;
 
@@ -64,10 +64,9 @@ describe('startCountingDayCells', () => {
 
   it('starts its worker in a process run as ES module eval (inherited --input-type=module)', () => {
     addEvents(DAY, 'KR', ['198.18.0.1', '198.18.0.2']);
-    const built = (name: string) => compiledWorkerUrl(import.meta.url, name).href;
     const script = `
-      const { openStore } = await import(${JSON.stringify(built('db'))});
-      const { startCountingDayCells } = await import(${JSON.stringify(built('day-cells-count'))});
+      const { openStore } = await import(${JSON.stringify(sourceModuleUrl('store/db'))});
+      const { startCountingDayCells } = await import(${JSON.stringify(sourceModuleUrl('store/day-cells-count'))});
       const db = openStore(${JSON.stringify(db.name)});
       console.log(startCountingDayCells(db, 'firewall_events', [${DAY}], { startTimeoutMs: 20000 }).wait().countedBy);`;
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000, env: childEnv() });

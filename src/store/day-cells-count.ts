@@ -1,12 +1,13 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { compiledWorkerUrl } from '../worker-url.js';
+import { importWorkerCode, workerModule } from '../worker-url.js';
 import { openStore, type Db } from './db.js';
 import { countDayCells, type RawStatsCell, type StatsDataset } from './stats.js';
 
 /** What a day-cells worker is asked (see day-cells-worker.ts). */
 export interface DayCellsJob {
-  /** The worker module's URL. */
+  /** The worker module's URL, and tsx's API when that module is TypeScript source (see worker-url.ts). */
   readonly script: string;
+  readonly tsxApi: string | undefined;
   readonly path: string;
   readonly dataset: StatsDataset;
   readonly days: readonly number[];
@@ -26,7 +27,7 @@ const WORKER_RESULT_TIMEOUT_MS = 10 * 60_000;
 // dynamic import(), so that it runs whether the worker inherits CommonJS or ES module eval (--input-type).
 const WORKER_BOOTSTRAP = `
 import('node:worker_threads').then(({ workerData }) =>
-  import(workerData.script).catch((err) => {
+  ${importWorkerCode('workerData.script', 'workerData.tsxApi')}.catch((err) => {
     workerData.port.postMessage({ error: String(err && err.message ? err.message : err) });
     Atomics.store(workerData.state, 0, ${DAY_CELLS_WORKER_STATE.done});
     Atomics.notify(workerData.state, 0);
@@ -55,8 +56,8 @@ export function startCountingDayCells(
   const countHere = () => ({ cells: countOnSecondConnection(db.name, dataset, days), countedBy: 'this thread' as const });
   const { port1, port2 } = new MessageChannel();
   const state = new Int32Array(new SharedArrayBuffer(4));
-  const script = (options.workerScript ?? compiledWorkerUrl(import.meta.url, 'day-cells-worker')).href;
-  const job: DayCellsJob = { script, path: db.name, dataset, days, port: port2, state };
+  const module = options.workerScript ? { url: options.workerScript, tsxApi: undefined } : workerModule(import.meta.url, 'day-cells-worker');
+  const job: DayCellsJob = { script: module.url.href, tsxApi: module.tsxApi, path: db.name, dataset, days, port: port2, state };
   let worker: Worker;
   try {
     worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: job, transferList: [port2] });

@@ -162,7 +162,7 @@ async function eraseInCloudflare(
   if (!deps.cloudflare) return { ...base, deleted: 0, failed: targets.length, notes: ['CLOUDFLARE_API_TOKEN is not set: not deleted'] };
   const { sdk } = deps.cloudflare.client;
   const networks = new Map(targets.map((t) => [t.object.id, t.object.kind === 'access-rule' ? t.object.rule.network : t.object.kind === 'list-item' ? t.object.item.network : undefined] as const));
-  const options = { selectHeld: buildHoldRecheck(deps.db, networks, deps.now()), concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
+  const options = { selectHeld: buildHoldRecheck(deps.db, networks, deps.now()), concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.now ? { now: deps.cloudflare.now } : {}), ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
   let report: DeleteReport;
   let requery: RequeryReport;
   try {

@@ -524,7 +524,7 @@ const FACTS: readonly Fact[] = [
             return response;
           },
         });
-        const client = createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, pacer, maxRetries: 2 });
+        const client = createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, pacer, maxRetries: 2, now, sleep });
         expect(await client.sdk.zones.get({ zone_id: zones.pro.id })).toMatchObject({ id: zones.pro.id });
         expect(client.pacer.stats().requests).toBe(2);
       },

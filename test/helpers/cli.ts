@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
+import { testClock, type VirtualClock } from './virtual-clock.js';
 
 export interface CliResult {
   code: number;
@@ -11,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with a captured Io; env is exactly what is given (no process.env leaks in). */
-export async function runCli(argv: string[], options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; tty?: boolean; clock?: VirtualClock } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -21,6 +25,8 @@ export async function runCli(argv: string[], options: { env?: Record<string, str
     isStderrTty: options.tty === true,
     env: { HOME: tmpdir(), ...options.env },
     cwd: options.cwd ?? tmpdir(),
+    now: (options.clock ?? testClock).now,
+    sleep: (options.clock ?? testClock).sleep,
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

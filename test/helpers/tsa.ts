@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childEnv } from './child-env.js';
 
 export interface LocalTsa {
   /** POST a DER TimeStampReq here (application/timestamp-query). */
@@ -24,7 +25,7 @@ export async function startLocalTsa(): Promise<LocalTsa> {
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'tsa.key'), '-out', certificatePath,
     '-days', '2', '-subj', '/CN=luxeret test TSA', '-addext', 'extendedKeyUsage=critical,timeStamping', '-addext', 'keyUsage=critical,digitalSignature',
-  ], { stdio: 'ignore' });
+  ], { stdio: 'ignore', env: childEnv() });
   writeFileSync(join(dir, 'serial'), '01\n');
   writeFileSync(
     join(dir, 'tsa.cnf'),
@@ -43,7 +44,7 @@ export async function startLocalTsa(): Promise<LocalTsa> {
       const query = join(dir, `q${n}.tsq`);
       const reply = join(dir, `r${n}.tsr`);
       writeFileSync(query, Buffer.concat(chunks));
-      execFile('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], (err) => {
+      execFile('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], { env: childEnv() }, (err) => {
         if (err) {
           res.writeHead(500).end(err.message);
           return;

@@ -6,6 +6,7 @@ import { canonicalJson } from '../../src/audit/canonical-json.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { startLocalTsa } from '../helpers/tsa.js';
+import { childEnv } from '../helpers/child-env.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let home: string;
@@ -117,7 +118,7 @@ describe('RFC 3161 time stamps of lodged heads', () => {
       const stamp = JSON.parse(lines[lines.length - 1]!) as { head: unknown; token: string };
       writeFileSync(join(temp.dir, 'head.bin'), canonicalJson(stamp.head));
       writeFileSync(join(temp.dir, 'token.der'), Buffer.from(stamp.token, 'base64'));
-      const openssl = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(temp.dir, 'token.der'), '-data', join(temp.dir, 'head.bin'), '-CAfile', tsa.certificatePath], { encoding: 'utf8' });
+      const openssl = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(temp.dir, 'token.der'), '-data', join(temp.dir, 'head.bin'), '-CAfile', tsa.certificatePath], { encoding: 'utf8', env: childEnv() });
       expect(openssl).toContain('Verification: OK');
 
       // The two tokens swapped: each now sits beside a head it does not stamp.

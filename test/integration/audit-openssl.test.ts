@@ -12,7 +12,7 @@ import { childEnv } from '../helpers/child-env.js';
 // The recipe docs/audit.md gives an auditor: standard tools only, no luxeret-privacy.
 function hasTool(tool: string, args: string[]): boolean {
   try {
-    execFileSync(tool, args, { stdio: 'ignore' });
+    execFileSync(tool, args, { stdio: 'ignore', env: childEnv() });
     return true;
   } catch {
     return false;
@@ -142,7 +142,7 @@ e=json.loads(sys.stdin.read()); e.pop('hash',None); e.pop('signature',None)
 sys.stdout.write(json.dumps(e,sort_keys=True,separators=(',',':'),ensure_ascii=False))`;
     writeFileSync(join(work.dir, 'canonical.py'), recipe);
     for (const line of lines.slice(0, -1)) {
-      const out = execFileSync('python3', ['canonical.py'], { cwd: work.dir, input: line });
+      const out = execFileSync('python3', ['canonical.py'], { cwd: work.dir, input: line, env: childEnv() });
       expect(out.equals(buildCanonicalBytes(JSON.parse(line) as AuditEntry))).toBe(true);
     }
   });

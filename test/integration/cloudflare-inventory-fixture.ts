@@ -15,6 +15,7 @@ import {
   type Ruleset,
   type ZoneState,
 } from '@luxeret/cloudflare-emulator';
+import { testClock } from '../helpers/virtual-clock.js';
 
 export const TOKEN = 'cf-inventory-test-token-5c1b7e';
 export const ACCOUNT = 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1';
@@ -85,7 +86,7 @@ function job(id: number, dataset: string, fields: string[] | undefined, destinat
 
 /** An account with an Enterprise, a Pro and a Free zone holding every kind of object; returns the ground truth. */
 export async function startSeededEmulator(options: { permissions?: readonly string[] } = {}): Promise<{ emulator: Emulator; truth: Truth }> {
-  const emulator = await startEmulator({ now: () => Date.now() });
+  const emulator = await startEmulator({ now: testClock.now });
   const { state } = emulator;
   addAccount(state, { id: ACCOUNT, name: 'Luxeret', plan: 'enterprise' });
   const ent = addZone(state, { id: ZONE_ENT, name: 'shop.luxeret.com', accountId: ACCOUNT, plan: 'enterprise', logRetention: true });

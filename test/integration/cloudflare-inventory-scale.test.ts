@@ -28,9 +28,7 @@ describe('inventory of a large account', () => {
     const env = { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
     expect((await runCli(['init'], { env, cwd })).code).toBe(0);
     writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
-    const started = performance.now();
     const result = await runCli(['inventory', '--format', 'json'], { env, cwd });
-    const elapsedMs = performance.now() - started;
     expect(result.code).toBe(0);
     const locations = (JSON.parse(result.stdout) as { locations: { id: string; records: number }[] }).locations;
     const records = (id: string) => locations.find((l) => l.id === id)?.records;
@@ -40,11 +38,10 @@ describe('inventory of a large account', () => {
     // Pages of 100 rules and 500 items (plus the empty page past the end for page-based lists).
     expect(rest.length).toBeLessThan(110);
     expect(rest.filter((r) => r.status !== 200 && r.status !== 404)).toHaveLength(0);
-    // Measured: 87 requests, about 4 s on the 2-core machine (SDK paging, emulator, purpose-rule plan).
-    expect(elapsedMs).toBeLessThan(30_000);
+    // Measured: 87 requests. How long they take is the benchmark's question (npm run bench), not a test's.
   }, 60_000);
 
-  it('injected 429s with Retry-After are waited out (SDK retries, pacer pauses every caller) and the counts stay exact', async () => {
+  it('injected 429s with Retry-After are waited out (REST retries, pacer pauses every caller) and the counts stay exact', async () => {
     const seeded = await startSeededEmulator();
     emulator = seeded.emulator;
     emulator.state.faults.rest = { ...emulator.state.faults.rest, rateLimit: 0.1, retryAfterSeconds: 1 };

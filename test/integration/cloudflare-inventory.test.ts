@@ -5,6 +5,7 @@ import type { Emulator } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { ACCOUNT, SECRETS, startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO, type Truth } from './cloudflare-inventory-fixture.js';
 import { escapeHtml } from '../../src/report/escape.js';
+import { testClock } from '../helpers/virtual-clock.js';
 
 type LocationJson = {
   id: string;
@@ -148,7 +149,7 @@ describe('inventory of Cloudflare-held objects', () => {
     emulator.state.limits = { ...emulator.state.limits, restRequests: 20, windowMs: 5_000 };
     env['LUXERET_REST_BUDGET'] = '20/5s';
     writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE]);
-    const started = Date.now();
+    const started = testClock.now();
     const result = await inventory();
     expect(result.code).toBe(0);
     const rest = emulator.requests.filter((r) => r.kind === 'rest');
@@ -156,7 +157,7 @@ describe('inventory of Cloudflare-held objects', () => {
     expect(rest.filter((r) => r.status === 429)).toHaveLength(0);
     expect(result.get('cloudflare/access-rules').records).toBe(truth.accessRules.records);
     // More than one window's worth of requests had to wait for the window to move on.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+    expect(testClock.now() - started).toBeGreaterThanOrEqual(5_000);
   }, 40_000);
 
   it('no secret from a Logpush destination appears in stdout, stderr or any file under LUXERET_HOME', async () => {

@@ -3,6 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { childEnv } from '../helpers/child-env.js';
 import { insertAnalytics, queryStore } from '../helpers/store.js';
 import { addHolds, DAY, emulatorObjectIds, seedCloudflare, startPurgeHome, ZONE_Z, type PurgeHome } from './purge-cloudflare-fixture.js';
 
@@ -95,7 +96,7 @@ describe('hold add while another run writes the store', () => {
       process.stdout.write('locked\\n');
       setTimeout(() => { db.exec('COMMIT'); db.close(); }, 6500);
     `;
-    const holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['-e', script], { cwd: process.cwd(), env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((done) => holder.once('exit', done));
     await new Promise<void>((locked) => holder.stdout.once('data', () => locked()));
     const added = await runCli(['hold', 'add', '--ip', '198.51.100.77', '--reason', 'Police request', '--json'], { env: ctx.env });

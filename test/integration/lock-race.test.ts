@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../helpers/cli.js';
 import { childEnv } from '../helpers/child-env.js';
+import { sourceModuleUrl } from '../helpers/source-cli.js';
 
-const LOCK_MODULE = pathToFileURL(resolve(import.meta.dirname, '../../dist/store/lock.js')).href;
+const LOCK_MODULE = sourceModuleUrl('store/lock');
 
 /**
  * A separate process that waits for the common start, tries the lock once and reports it; a winner keeps holding

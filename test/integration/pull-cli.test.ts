@@ -1,7 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { readMeta } from '../../src/store/db.js';
 import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/firewall-events.js';
@@ -9,8 +9,8 @@ import { readAllPullStates } from '../../src/store/pull-state.js';
 import { runCli } from '../helpers/cli.js';
 import { eventKey, startPullFixture, TOKEN, type PullFixture } from './pull-fixture.js';
 import { childEnv } from '../helpers/child-env.js';
+import { sourceCliArgs } from '../helpers/source-cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const HOUR = 3_600_000;
 let fixture: PullFixture | undefined;
 afterEach(async () => {
@@ -24,10 +24,6 @@ function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-function newestMtime(dir: string): number {
-  return Math.max(...filesUnder(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => statSync(f).mtimeMs));
 }
 
 function seededZone(f: PullFixture, count = 4000) {
@@ -141,22 +137,10 @@ describe('luxeret-privacy pull (CLI)', () => {
   });
 
   describe('killed half-way', () => {
-    beforeAll(() => {
-      // The child runs the built CLI: rebuild when any source is newer than dist (npm test builds first anyway).
-      const built = join(ROOT, 'dist/cli/main.js');
-      let stale = true;
-      try {
-        stale = statSync(built).mtimeMs < newestMtime(join(ROOT, 'src'));
-      } catch {
-        stale = true;
-      }
-      if (stale) spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-    }, 60_000);
-
     it('resumes with no gap and no duplicate after SIGKILL', async () => {
       fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 60 } } });
       const { zone, events } = seededZone(fixture, 6000);
-      const child = spawn(process.execPath, [join(ROOT, 'bin/luxeret-privacy.js'), 'pull'], {
+      const child = spawn(process.execPath, sourceCliArgs(['pull']), {
         cwd: fixture.home,
         env: childEnv({ HOME: fixture.home, ...fixture.env() }),
         stdio: 'ignore',

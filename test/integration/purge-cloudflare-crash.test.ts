@@ -6,6 +6,7 @@ import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
 import { addHolds, emulatorObjectIds, locationOf, seedCloudflare, startPurgeHome, type PurgeHome, without } from './purge-cloudflare-fixture.js';
 import { childEnv } from '../helpers/child-env.js';
+import { sourceCliArgs } from '../helpers/source-cli.js';
 
 let ctx: PurgeHome;
 let home: string;
@@ -22,7 +23,6 @@ const store = () => join(home, 'luxeret.db');
 const location = locationOf;
 
 describe('Cloudflare purge killed mid-way', () => {
-  const bin = join(import.meta.dirname, '..', '..', 'bin', 'luxeret-privacy.js');
   const auditEvents = (): { event: string; location: string | null }[] => {
     try {
       return queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq').map((r) => JSON.parse(r.entry) as { event: string; location: string | null });
@@ -43,7 +43,7 @@ describe('Cloudflare purge killed mid-way', () => {
     emulator.state.faults.rest.latencyMs = 15;
     emulator.state.behaviour.bulkOperationStepMs = 150;
     const before = emulatorObjectIds(emulator);
-    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], {
+    const child = spawn(process.execPath, sourceCliArgs(['purge', '--quiet']), {
       env: childEnv({ ...env, LUXERET_LIST_ITEM_BUDGET: '200/1s' }),
       stdio: 'ignore',
     });

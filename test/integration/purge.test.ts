@@ -6,6 +6,7 @@ import { toBytes } from '../../src/policy/network.js';
 import { runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
+import { sourceCliArgs } from '../helpers/source-cli.js';
 
 const DAY = 86_400_000;
 let home: string;
@@ -126,10 +127,8 @@ describe('purge', () => {
 });
 
 describe('purge under concurrency and crashes', () => {
-  const bin = join(import.meta.dirname, '..', '..', 'bin', 'luxeret-privacy.js');
-
   function spawnPurge(): { done: Promise<number | null>; kill: () => void } {
-    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: childEnv(env), stdio: 'ignore' });
+    const child = spawn(process.execPath, sourceCliArgs(['purge', '--quiet']), { env: childEnv(env), stdio: 'ignore' });
     return { done: new Promise((resolve) => child.on('exit', (code) => resolve(code))), kill: () => child.kill('SIGKILL') };
   }
 

@@ -5,6 +5,7 @@ import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
+import { sourceCliArgs } from '../helpers/source-cli.js';
 
 const DAY_S = 86_400;
 const MIN_COUNT = 5;
@@ -260,8 +261,6 @@ describe('statistics and the purge transaction', () => {
     expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
   });
 
-  const bin = join(import.meta.dirname, '..', '..', 'bin', 'luxeret-privacy.js');
-
   /** Resolves once the audit log holds an entry of `event` (polled through a second, read-only connection). */
   async function waitForEntry(event: string, child: { exitCode: number | null }): Promise<void> {
     const reader = new Database(store(), { readonly: true });
@@ -286,7 +285,7 @@ describe('statistics and the purge transaction', () => {
     const now = new Date();
     const events = seedEvents(now, 3);
     insertEvents(store(), events);
-    const child = spawn(process.execPath, [bin, 'purge', '--quiet'], { env: childEnv(env), stdio: 'ignore' });
+    const child = spawn(process.execPath, sourceCliArgs(['purge', '--quiet']), { env: childEnv(env), stdio: 'ignore' });
     const done = new Promise((resolve) => child.on('exit', resolve));
     await waitForEntry(event, child);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));

@@ -1,6 +1,9 @@
+import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import net from 'node:net';
+import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
+import { defaultFetch } from '../../src/cloudflare/http.js';
 
 // The guard is installed by vitest.config.ts `setupFiles`; these tests prove it is active, without leaving the machine.
 const REFUSED = /loopback-only test guard: refused a connection to 192\.0\.2\.1/;
@@ -20,6 +23,20 @@ describe('loopback-only test guard', () => {
 
   it('makes fetch to a non-loopback address fail with the guard as the cause', async () => {
     const failure: unknown = await fetch('http://192.0.2.1/client/v4/user/tokens/verify').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(String((failure as Error & { cause?: unknown }).cause)).toMatch(REFUSED);
+  });
+
+  it('refuses tls.connect and http.request to a non-loopback host', () => {
+    expect(() => tls.connect({ host: '192.0.2.1', port: 443 })).toThrow(REFUSED);
+    expect(() => http.get('http://192.0.2.1/')).toThrow(REFUSED);
+  });
+
+  it("makes the client's own undici fetch (its keep-alive agent) fail with the guard as the cause", async () => {
+    const failure: unknown = await defaultFetch('https://192.0.2.1/client/v4/graphql', { method: 'POST', headers: {} }).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -23,13 +23,19 @@ function targetHost(args: unknown[]): string | undefined {
   return typeof args[1] === 'string' && args[1] !== '' ? args[1] : 'localhost';
 }
 
-// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with apply and the socket as `this`
-const originalConnect = net.Socket.prototype.connect;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- connect has many overloads; the guard passes them through
-net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: any[]) {
-  const host = targetHost(args);
-  if (host !== undefined && !isLoopbackHost(host)) {
-    throw new Error(`loopback-only test guard: refused a connection to ${host}; tests may only reach 127.0.0.1 or ::1`);
-  }
-  return originalConnect.apply(this, args as Parameters<typeof originalConnect>);
-} as typeof originalConnect;
+// Installed once per process: setup files run again for every test file a worker takes on.
+const GUARDED = Symbol.for('luxeret.loopback-only');
+const proto = net.Socket.prototype as net.Socket & { [GUARDED]?: true };
+if (proto[GUARDED] !== true) {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with apply and the socket as `this`
+  const originalConnect = proto.connect;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- connect has many overloads; the guard passes them through
+  proto.connect = function guardedConnect(this: net.Socket, ...args: any[]) {
+    const host = targetHost(args);
+    if (host !== undefined && !isLoopbackHost(host)) {
+      throw new Error(`loopback-only test guard: refused a connection to ${host}; tests may only reach 127.0.0.1 or ::1`);
+    }
+    return originalConnect.apply(this, args as Parameters<typeof originalConnect>);
+  } as typeof originalConnect;
+  proto[GUARDED] = true;
+}

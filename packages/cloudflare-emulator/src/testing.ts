@@ -1,11 +1,17 @@
 import { ALL_PERMISSIONS, addToken, startEmulator, type Emulator, type EmulatorOptions } from './index.js';
+import { testClock } from './virtual-clock.js';
+
+export { busiestWindow, skippingClock, testClock, virtualClock, type VirtualClock } from './virtual-clock.js';
 
 /** Bearer value of the all-permissions token `startTestEmulator` adds. Not a real secret. */
 export const TEST_TOKEN = 'emulator-test-token';
 
-/** An emulator with one user token holding every permission; add zones/data through `emulator.state`. */
+/**
+ * An emulator with one user token holding every permission; add zones/data through `emulator.state`. It runs on
+ * the file's testClock unless given a clock, so its rate windows move with the CLI's skipped waits.
+ */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const emulator = await startEmulator(options);
+  const emulator = await startEmulator({ now: testClock.now, ...options });
   addToken(emulator.state, { value: TEST_TOKEN, permissions: [...ALL_PERMISSIONS] });
   return emulator;
 }

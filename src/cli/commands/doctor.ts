@@ -30,8 +30,8 @@ export const doctorCommand = (ctx: CliContext) =>
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
-              sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer }).sdk,
-              graphql: createAnalyticsGraphqlClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer }),
+              sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep }).sdk,
+              graphql: createAnalyticsGraphqlClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer, now: ctx.io.now, sleep: ctx.io.sleep }),
               responses: observer.responses,
             }
           : undefined,

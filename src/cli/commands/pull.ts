@@ -28,7 +28,7 @@ export const pullCommand = (ctx: CliContext) =>
       const zones = selectZones(config.zones, flags.zone);
       const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
       // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
-      const client = createAnalyticsGraphqlClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx) });
+      const client = createAnalyticsGraphqlClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx), now: ctx.io.now, sleep: ctx.io.sleep });
       const db = ctx.store();
       lockHome(ctx, 'pull');
       const started = Date.now();

@@ -3,7 +3,7 @@ import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
 import { fetchAccessRules } from './access-rules.js';
 import { LIST_ITEMS_PER_PAGE } from './lists.js';
 import type { ObjectScope } from './types.js';
-import type { RestClient } from '../rest-client.js';
+import { NO_RETRY_HEADER, type RestClient } from '../rest-client.js';
 
 /**
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.
@@ -31,6 +31,8 @@ export interface CloudflareWriteDeps {
   readonly concurrency: number;
   /** The server's clock as last seen in a response's `Date` header, and our clock at that moment. */
   readonly serverClock: () => { serverMs: number; localMs: number } | undefined;
+  /** The clock the list budget and the bulk-operation polling run on. */
+  readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -204,8 +206,8 @@ async function runBulkDelete(
   for (let attempt = 1; operationId === undefined; attempt++) {
     deps.countRequest();
     try {
-      // No SDK retry here: a 429 on a list write usually means "an operation is still pending", handled below.
-      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { maxRetries: 0 });
+      // No retry here: a 429 on a list write usually means "an operation is still pending", handled below.
+      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { headers: { [NO_RETRY_HEADER]: '1' } });
       operationId = result.operation_id;
       deps.onSubmitted();
     } catch (err) {
