@@ -55,18 +55,23 @@ export async function upsertHttpAnalytics(tx: PgTx, schema: string, rows: readon
   );
   await copyRows(tx, 'pg_temp.http_analytics_staging', HTTP_COLUMNS, rows.map((r) => [r.zoneId, r.hour, r.clientIp, r.clientCountry, r.requests]));
   const columns = HTTP_COLUMNS.join(', ');
-  // xmax = 0 only on a row this statement inserted; an updated row carries this transaction's id.
-  const { rows: result } = await tx.query<{ inserted: number; changed: number }>(
-    `WITH latest AS (
-       SELECT DISTINCT ON (${HTTP_KEY}) ${columns} FROM pg_temp.http_analytics_staging ORDER BY ${HTTP_KEY}, ord DESC
-     ), written AS (
-       INSERT INTO http_analytics AS held (${columns}) SELECT ${columns} FROM latest ORDER BY ${HTTP_KEY}
-       ON CONFLICT (${HTTP_KEY}) DO UPDATE SET requests = excluded.requests WHERE held.requests <> excluded.requests
-       RETURNING zone_id, hour, client_country, xmax = 0 AS is_new
-     ), inserted AS (SELECT * FROM written WHERE is_new), counted AS (${addCounts('http_analytics', 'inserted', 'hour')})
-     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM written WHERE NOT is_new)::int AS changed`,
+  const latest = `SELECT DISTINCT ON (${HTTP_KEY}) ${columns} FROM pg_temp.http_analytics_staging ORDER BY ${HTTP_KEY}, ord DESC`;
+  const { rows: result } = await tx.query<{ inserted: number }>(
+    `WITH inserted AS (
+       INSERT INTO http_analytics (${columns}) SELECT * FROM (${latest}) AS latest ORDER BY ${HTTP_KEY}
+       ON CONFLICT DO NOTHING
+       RETURNING zone_id, hour, client_country
+     ), counted AS (${addCounts('http_analytics', 'inserted', 'hour')})
+     SELECT count(*)::int AS inserted FROM inserted`,
   );
-  const { inserted = 0, changed = 0 } = result[0] ?? {};
+  // The groups held before (or written meanwhile by another host) take the newer count; the ones just inserted match.
+  const updated = await tx.query(
+    `UPDATE http_analytics AS held SET requests = latest.requests FROM (${latest}) AS latest
+      WHERE (held.zone_id, held.hour, held.client_ip, held.client_country) = (latest.zone_id, latest.hour, latest.client_ip, latest.client_country)
+        AND held.requests <> latest.requests`,
+  );
+  const inserted = result[0]?.inserted ?? 0;
+  const changed = updated.rowCount ?? 0;
   return { inserted, updated: rows.length - inserted, changed };
 }
 
