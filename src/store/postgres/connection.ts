@@ -7,6 +7,8 @@ export interface PgStore {
   readonly schema: string;
   /** The connection string without its password, for messages. */
   readonly displayUrl: string;
+  /** A connection outside the pool, for a session that must outlive any one query (the run lock). */
+  newSession(applicationName: string): pg.Client;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,8 @@ export function openPgStore(url: string, schema: string, options: { maxConnectio
   });
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  return { pool, schema, displayUrl: redactUrl(url), close: () => pool.end() };
+  const newSession = (applicationName: string) => new pg.Client({ connectionString: url, application_name: applicationName, options: `-c search_path=${schema}` });
+  return { pool, schema, displayUrl: redactUrl(url), newSession, close: () => pool.end() };
 }
 
 /** The URL with any password replaced: a password is a secret and never appears in output or errors. */
