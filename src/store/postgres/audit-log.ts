@@ -4,6 +4,7 @@ import { buildGenesisInput } from '../../audit/key-entries.js';
 import { assertAuditable } from '../../audit/log.js';
 import { StoreError } from '../../errors.js';
 import type { PgTx } from './connection.js';
+import { readMeta } from './meta.js';
 
 type Tail = { seq: number; hash: string } | undefined;
 
@@ -83,9 +84,4 @@ async function writeEntry(tx: PgTx, signer: AuditSigner, last: Tail, input: Audi
   await tx.query('INSERT INTO audit_log (seq, entry, hash) VALUES ($1, $2, $3)', [entry.seq, canonicalJson(entry), entry.hash]);
   await tx.query('UPDATE audit_head SET checkpoint = $1 WHERE id = 1', [canonicalJson(buildAuditHead(entry.seq, entry.hash, signer))]);
   return entry;
-}
-
-async function readMeta(tx: PgTx, key: string): Promise<string | undefined> {
-  const { rows } = await tx.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
-  return rows[0]?.value;
 }
