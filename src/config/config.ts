@@ -1,4 +1,5 @@
 import { parseDuration, type Duration } from './duration.js';
+import { readStoreConfig, type StoreConfig } from './store.js';
 
 export interface ZoneConfig {
   readonly id: string;
@@ -29,6 +30,8 @@ export interface Config {
   /** IANA zone for time options written without `Z` or an offset (`timezone:`; default UTC). */
   readonly timeZone: string;
   readonly audit: AuditConfig;
+  /** A PostgreSQL store (`store:`, `store_schema:`); selectStore() adds LUXERET_DATABASE_URL. */
+  readonly store: StoreConfig;
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -65,6 +68,8 @@ const KNOWN_KEYS = [
   'pull',
   'timezone',
   'audit',
+  'store',
+  'store_schema',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -108,6 +113,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const timeZone = optionalString(doc, 'timezone', problems) ?? 'UTC';
   if (!isTimeZone(timeZone)) problems.push(`timezone: "${timeZone}" is not an IANA time zone (for example UTC or Asia/Seoul)`);
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
+  const store = readStoreConfig(doc, problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -124,6 +130,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       secureDelete: secureDelete === true,
       timeZone,
       audit,
+      store,
     },
     problems: [],
   };

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { redactDatabaseUrl } from '../../config/store.js';
 import { StoreError } from '../../errors.js';
 
 /** An open PostgreSQL store: a connection pool whose every session works in `schema`. */
@@ -34,18 +35,7 @@ export function openPgStore(url: string, schema: string, options: { maxConnectio
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const newSession = (applicationName: string) => new pg.Client({ connectionString: url, application_name: applicationName, options: `-c search_path=${schema}` });
-  return { pool, schema, displayUrl: redactUrl(url), newSession, close: () => pool.end() };
-}
-
-/** The URL with any password replaced: a password is a secret and never appears in output or errors. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable connection string)';
-  }
+  return { pool, schema, displayUrl: redactDatabaseUrl(url), newSession, close: () => pool.end() };
 }
 
 /**
@@ -92,7 +82,7 @@ function isRetryable(err: unknown): boolean {
 /** The server's or the socket's message, without the connection string (which may carry a password). */
 export function describePgError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return message.replace(/postgres(ql)?:\/\/\S+/g, (url) => redactUrl(url));
+  return message.replace(/postgres(ql)?:\/\/\S+/g, (url) => redactDatabaseUrl(url));
 }
 
 /** A double-quoted identifier for a name built here (partition names); schema names are validated above. */
