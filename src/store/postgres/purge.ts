@@ -42,20 +42,23 @@ export async function deleteExpiredRows(tx: PgTx, location: LocalLocation['id'],
   const { dataset, spanMs } = LOCATION_DATASETS[location];
   const cutoffSeconds = Math.ceil(cutoff.getTime() / 1000);
   const partitions: PartitionPurge[] = [];
-  for (const partition of await listDayPartitions(tx, dataset)) {
-    const start = partition.day * DAY_SECONDS;
-    if (start >= cutoffSeconds) break;
-    const isWhollyExpired = start + DAY_SECONDS <= cutoffSeconds;
-    // Waits for inserts into this day to commit; from here its row_counts are exact and nothing new arrives.
-    await tx.query(`LOCK TABLE ${quoteIdent(partition.name)} IN ${isWhollyExpired ? 'ACCESS EXCLUSIVE' : 'SHARE ROW EXCLUSIVE'} MODE`);
+  const expired = (await listDayPartitions(tx, dataset)).filter((p) => p.day * DAY_SECONDS < cutoffSeconds);
+  const whole = expired.filter((p) => (p.day + 1) * DAY_SECONDS <= cutoffSeconds);
+  const boundary = expired.filter((p) => (p.day + 1) * DAY_SECONDS > cutoffSeconds);
+  // Waits for inserts into these days to commit; from here their row_counts are exact and nothing new arrives.
+  if (whole.length > 0) await tx.query(`LOCK TABLE ${whole.map((p) => quoteIdent(p.name)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  const toDrop: DayPartition[] = [];
+  for (const partition of [...whole, ...boundary]) {
     const check = isHeld && (await checkHolds(tx, dataset, partition, cutoffSeconds, isHeld, spanMs));
-    if (isWhollyExpired && (check === undefined || check.held === 0)) {
-      partitions.push({ partition: partition.name, method: 'partition-dropped', deleted: await dropPartition(tx, dataset, partition), held: 0 });
-    } else {
-      const deleted = await deleteRows(tx, dataset, partition, check ? { ctids: check.unheld } : { before: cutoffSeconds });
-      if (deleted > 0 || (check?.held ?? 0) > 0) partitions.push({ partition: partition.name, method: 'rows-deleted', deleted, held: check?.held ?? 0 });
+    if (whole.includes(partition) && (check === undefined || check.held === 0)) {
+      toDrop.push(partition);
+      continue;
     }
+    const deleted = await deleteRows(tx, dataset, partition, check ? { ctids: check.unheld } : { before: cutoffSeconds });
+    if (deleted > 0 || (check?.held ?? 0) > 0) partitions.push({ partition: partition.name, method: 'rows-deleted', deleted, held: check?.held ?? 0 });
   }
+  partitions.push(...(await dropPartitions(tx, dataset, toDrop)));
+  partitions.sort((a, b) => a.partition.localeCompare(b.partition)); // oldest day first (the name carries the date)
   const sum = (key: 'deleted' | 'held') => partitions.reduce((total, p) => total + p[key], 0);
   return { location, deleted: sum('deleted'), held: sum('held'), partitions };
 }
@@ -76,13 +79,16 @@ export function describePurgeMethod(purge: LocationPurge): string[] {
   return [...methods];
 }
 
-async function dropPartition(tx: PgTx, dataset: PgDataset, partition: DayPartition): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>(
-    'WITH gone AS (DELETE FROM row_counts WHERE dataset = $1 AND day = $2 RETURNING rows) SELECT coalesce(sum(rows), 0)::text AS n FROM gone',
-    [dataset, partition.day],
+/** Drops whole partitions in one statement (one catalog pass, not one per day) and their row_counts. */
+async function dropPartitions(tx: PgTx, dataset: PgDataset, drop: readonly DayPartition[]): Promise<PartitionPurge[]> {
+  if (drop.length === 0) return [];
+  const { rows } = await tx.query<{ day: string; n: string }>(
+    'WITH gone AS (DELETE FROM row_counts WHERE dataset = $1 AND day = ANY($2::bigint[]) RETURNING day, rows) SELECT day::text AS day, sum(rows)::text AS n FROM gone GROUP BY gone.day',
+    [dataset, drop.map((p) => p.day)],
   );
-  await tx.query(`DROP TABLE ${quoteIdent(partition.name)}`);
-  return Number(rows[0]!.n);
+  await tx.query(`DROP TABLE ${drop.map((p) => quoteIdent(p.name)).join(', ')}`);
+  const counts = new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
+  return drop.map((p) => ({ partition: p.name, method: 'partition-dropped' as const, deleted: counts.get(p.day) ?? 0, held: 0 }));
 }
 
 /** Deletes rows of one partition (by time, or the exact rows a hold check chose) and takes them off row_counts. */
