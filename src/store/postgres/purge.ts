@@ -1,7 +1,7 @@
 import { HOURLY_ROW_SPAN_MS } from '../../policy/holds.js';
 import type { LocalLocation } from '../../policy/retention.js';
 import type { HoldPredicate } from '../expiry.js';
-import { quoteIdent, type PgStore, type PgTx } from './connection.js';
+import { connect, quoteIdent, type PgStore, type PgTx } from './connection.js';
 import { DAY_SECONDS, listDayPartitions, TIME_COLUMNS, type DayPartition, type PgDataset } from './partitions.js';
 
 /** Which dataset each local location is, and how long one of its rows stands for (holds match the whole span). */
@@ -63,14 +63,44 @@ export async function deleteExpiredRows(tx: PgTx, location: LocalLocation['id'],
   return { location, deleted: sum('deleted'), held: sum('held'), partitions };
 }
 
+/** A partition VACUUMed after a purge; rows an older transaction could still see are left until it ends. */
+export interface VacuumedPartition {
+  readonly partition: string;
+  /** Dead rows VACUUM could not remove yet (still visible to an older snapshot somewhere on the server). */
+  readonly notYetRemovable: number;
+}
+
 /**
  * VACUUMs every partition the purge deleted rows from, after its commit (VACUUM cannot run in a transaction), so
- * the deleted rows' space is reclaimed rather than left readable in the pages; returns the partitions vacuumed.
+ * the deleted rows' space is reclaimed rather than left readable in the pages. VACUUM cannot remove a row that an
+ * older transaction may still see; then it is retried a few times, and what remains is reported, not hidden.
  */
-export async function vacuumPurgedPartitions(store: PgStore, purges: readonly LocationPurge[]): Promise<string[]> {
+export async function vacuumPurgedPartitions(store: PgStore, purges: readonly LocationPurge[], options: { attempts?: number; waitMs?: number } = {}): Promise<VacuumedPartition[]> {
   const touched = purges.flatMap((purge) => purge.partitions.filter((p) => p.method === 'rows-deleted' && p.deleted > 0).map((p) => p.partition));
-  for (const partition of touched) await store.pool.query(`VACUUM ${quoteIdent(store.schema)}.${quoteIdent(partition)}`);
-  return touched;
+  if (touched.length === 0) return [];
+  const client = await connect(store);
+  const notices: string[] = [];
+  const onNotice = (notice: { message?: string }) => void notices.push(notice.message ?? '');
+  client.on('notice', onNotice);
+  try {
+    const result: VacuumedPartition[] = [];
+    for (const partition of touched) {
+      let notYetRemovable = 0;
+      for (let attempt = 0; attempt < (options.attempts ?? 5); attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, options.waitMs ?? 200));
+        notices.length = 0;
+        await client.query(`VACUUM (VERBOSE) ${quoteIdent(store.schema)}.${quoteIdent(partition)}`);
+        // PostgreSQL 13-17 say "… N are dead but not yet removable" in VACUUM VERBOSE's report.
+        notYetRemovable = Math.max(0, ...notices.map((text) => Number(/(\d+) are dead but not yet removable/.exec(text)?.[1] ?? 0)));
+        if (notYetRemovable === 0) break;
+      }
+      result.push({ partition, notYetRemovable });
+    }
+    return result;
+  } finally {
+    client.off('notice', onNotice);
+    client.release();
+  }
 }
 
 /** The method to record per location in the audit outcome and the ledger. */
