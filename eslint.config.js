@@ -28,7 +28,7 @@ export default tseslint.config(
     // Only the store touches SQLite.
     files: ['src/**/*.ts'],
     ignores: ['src/store/**', 'src/bench/**', '**/*.test.ts'],
-    rules: restrict([{ group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' }]),
+    rules: restrict([{ group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' }]),
   },
   { files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(pureModule('This module')) },
   {
