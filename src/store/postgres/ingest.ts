@@ -7,7 +7,6 @@ import { ensureDayPartitions } from './partitions.js';
 export const FIREWALL_EVENT_COLUMNS = [
   'zone_id', 'datetime', 'ray_name', 'client_ip', 'client_country', 'client_asn', 'action', 'source', 'rule_id', 'host', 'sample_interval', 'extra',
 ] as const;
-const FIREWALL_KEY = 'zone_id, datetime, ray_name, rule_id, source, action';
 const HTTP_COLUMNS = ['zone_id', 'hour', 'client_ip', 'client_country', 'requests'] as const;
 const HTTP_KEY = 'zone_id, hour, client_ip, client_country';
 
@@ -18,8 +17,10 @@ export function firewallEventValues(r: FirewallEventRecord): (string | number | 
 /**
  * Inserts events, skipping any already held (same natural key), and adds the inserted ones to row_counts; call
  * inside withTransaction. The rows are COPYed into a session-local staging table, then moved with INSERT … ON
- * CONFLICT DO NOTHING in natural-key order: a second host inserting the same keys at the same time waits for this
- * transaction and then skips them, so no event is stored twice or lost, and both take row locks in the same order.
+ * CONFLICT DO NOTHING: a second host inserting the same keys at the same time waits for this transaction and then
+ * skips them, so no event is stored twice or lost. Should the two wait on each other (pages cut differently), the
+ * server aborts one with a deadlock error and withTransaction runs it again. (Sorting by the natural key first would
+ * avoid that, but costs a sort per page; pages arrive in time order anyway.)
  */
 export async function insertFirewallEvents(tx: PgTx, schema: string, rows: readonly FirewallEventRecord[]): Promise<InsertCounts> {
   if (rows.length === 0) return { inserted: 0, duplicates: 0 };
@@ -33,7 +34,7 @@ export async function insertFirewallEvents(tx: PgTx, schema: string, rows: reado
   const { rows: result } = await tx.query<{ inserted: number }>(
     `WITH inserted AS (
        INSERT INTO firewall_events (${columns})
-       SELECT ${columns} FROM pg_temp.firewall_events_staging ORDER BY ${FIREWALL_KEY}
+       SELECT ${columns} FROM pg_temp.firewall_events_staging
        ON CONFLICT DO NOTHING
        RETURNING zone_id, datetime, client_country
      ), counted AS (${addCounts('firewall_events', 'inserted', 'datetime')})
