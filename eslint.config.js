@@ -29,7 +29,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/store/**', '**/*.test.ts'],
     rules: restrict([
-      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       // The emulator and graphql are an optional dependency: the CLI must run without them.
       { group: ['@luxeret/cloudflare-emulator', '@luxeret/cloudflare-emulator/*', 'graphql'], allowTypeImports: true, message: 'Only `demo` loads the emulator, with import().' },
     ]),
@@ -70,7 +70,7 @@ export default tseslint.config(
     files: ['src/cloudflare/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict([
-      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       { group: ['**/purge/**'], message: 'src/cloudflare serves every use case; it never imports purge.' },
     ]),
   },
@@ -79,7 +79,7 @@ export default tseslint.config(
     files: ['src/subject/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict([
-      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       { group: ['**/purge/**'], message: 'One use case does not import another: shared parts live in src/cloudflare, src/hold, src/audit or src/policy.' },
     ]),
   },
@@ -87,7 +87,7 @@ export default tseslint.config(
     // Commands parse, call a use case and render: the use case reads and writes the store.
     files: ['src/cli/commands/**/*.ts'],
     rules: restrict([
-      { group: ['better-sqlite3'], message: 'Only src/store imports better-sqlite3.' },
+      { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       { group: ['**/store/**'], message: 'Commands never open the store: call a use case that does.' },
     ]),
   },

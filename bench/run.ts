@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchCloudflarePurge, renderCloudflarePurgeBench, type CloudflarePurgeBenchResult } from './cloudflare-purge.js';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
+import { benchPostgres, renderPgBench, type PgBenchResult } from './pg.js';
 import { benchPurge, renderPurgeBench, type PurgeBenchResult } from './purge.js';
 import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './verify.js';
 
@@ -19,6 +20,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'purge', run: (say) => benchPurge({ onProgress: say }), render: (r: PurgeBenchResult) => renderPurgeBench(r) },
   { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
   { name: 'cloudflare-purge', run: (say) => benchCloudflarePurge({ onProgress: say }), render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r) },
+  { name: 'pg', run: (say) => benchPostgres({ onProgress: say }), render: (r: PgBenchResult) => renderPgBench(r) },
 ];
 
 async function main(): Promise<number> {

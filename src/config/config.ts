@@ -1,5 +1,6 @@
 import { isLang, LANGS, type Lang } from '../report/messages/index.js';
 import { parseDuration, type Duration } from './duration.js';
+import { readStoreConfig, type StoreConfig } from './store.js';
 
 export interface ZoneConfig {
   readonly id: string;
@@ -32,6 +33,8 @@ export interface Config {
   /** Language of the human-readable reports and the ledger (`lang:`); undefined: decided by the CLI (cli/lang.ts). */
   readonly lang: Lang | undefined;
   readonly audit: AuditConfig;
+  /** A PostgreSQL store (`store:`, `store_schema:`); selectStore() adds LUXERET_DATABASE_URL. */
+  readonly store: StoreConfig;
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -69,6 +72,8 @@ const KNOWN_KEYS = [
   'timezone',
   'lang',
   'audit',
+  'store',
+  'store_schema',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -114,6 +119,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const lang = doc['lang'] ?? undefined;
   if (lang !== undefined && !isLang(lang)) problems.push(`lang: ${JSON.stringify(lang)} is not a language of the reports (use ${LANGS.join(' or ')})`);
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
+  const store = readStoreConfig(doc, problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -131,6 +137,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       timeZone,
       lang: isLang(lang) ? lang : undefined,
       audit,
+      store,
     },
     problems: [],
   };

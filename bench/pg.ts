@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import type { FirewallEventRecord } from '../src/store/firewall-events.js';
+import { openPgStore, withTransaction, type PgStore } from '../src/store/postgres/connection.js';
+import { copyRows } from '../src/store/postgres/copy.js';
+import { readDatasetCounts } from '../src/store/postgres/counts.js';
+import { FIREWALL_EVENT_COLUMNS, firewallEventValues, insertFirewallEvents } from '../src/store/postgres/ingest.js';
+import { createPartitionsAhead, DAY_SECONDS } from '../src/store/postgres/partitions.js';
+import { deleteExpiredRows, vacuumPurgedPartitions } from '../src/store/postgres/purge.js';
+import { migratePgStore } from '../src/store/postgres/schema.js';
+
+/** Issue 13's targets, each against a baseline run on the same server in the same run. */
+export interface PgBenchResult {
+  name: string;
+  server: string;
+  events: number;
+  pull: { seconds: number; baselineCopySeconds: number; ratio: number; targetRatio: number };
+  purge: { deleted: number; partitionsDropped: number; seconds: number; baselineDeleteSeconds: number; ratio: number; targetRatio: number };
+  inventory: { rows: number; seconds: number; targetSeconds: number };
+  peakRssMb: number;
+  targetPeakRssMb: number;
+  ok: boolean;
+}
+
+const ZONE = '023e105f4ecef8ad9ca31a8372d0c353';
+/** A GraphQL page of firewallEventsAdaptive holds at most 10,000 events: the unit a pull writes. */
+const PAGE = 10_000;
+const SPAN_DAYS = 100;
+
+/**
+ * `npm run bench -- pg`: against LUXERET_BENCH_DATABASE_URL (default: the machine's test database), in throw-away
+ * schemas. Pull: `events` events in pages through the adapter's ingest vs one plain COPY of the same rows. Purge:
+ * 90.5% of them (90 whole days and half the boundary day) by partition drop + boundary delete + VACUUM vs a plain
+ * DELETE … WHERE. Inventory: the counts of `inventoryRows` rows.
+ */
+export async function benchPostgres(options: { events?: number; inventoryRows?: number; onProgress?: (line: string) => void } = {}): Promise<PgBenchResult> {
+  const count = options.events ?? 1_000_000;
+  const inventoryRows = options.inventoryRows ?? 10_000_000;
+  const say = options.onProgress ?? (() => undefined);
+  const url = process.env['LUXERET_BENCH_DATABASE_URL'] ?? `postgres://${process.env['PGUSER'] ?? 'postgres'}@127.0.0.1:5432/test`;
+  const suffix = randomBytes(4).toString('hex');
+  const ours = openPgStore(url, `lux_bench_${suffix}`);
+  const baseline = openPgStore(url, `lux_bench_${suffix}_copy`);
+  const inventory = openPgStore(url, `lux_bench_${suffix}_inventory`);
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  try {
+    for (const store of [ours, baseline, inventory]) await migratePgStore(store);
+    const t0 = Math.floor(Date.now() / 1000 / DAY_SECONDS - SPAN_DAYS) * DAY_SECONDS;
+    const end = t0 + SPAN_DAYS * DAY_SECONDS - 1;
+    // The pull creates the window's partitions before it fetches; so does the baseline, untimed.
+    for (const store of [ours, baseline]) await createPartitionsAhead(store, 'firewall_events', t0, end);
+    const server = (await ours.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+
+    say('pg bench: pull through the ingest');
+    const pullSeconds = await timed(async () => {
+      for (const page of pages(count, t0)) await withTransaction(ours, (tx) => insertFirewallEvents(tx, ours.schema, page));
+    });
+    say('pg bench: baseline plain COPY');
+    const baselineCopySeconds = await timed(() =>
+      withTransaction(baseline, (tx) => copyRows(tx, 'firewall_events', FIREWALL_EVENT_COLUMNS, (function* () {
+        for (const page of pages(count, t0)) for (const row of page) yield firewallEventValues(row);
+      })())),
+    );
+
+    const cutoff = new Date((t0 + 90.5 * DAY_SECONDS) * 1000);
+    say('pg bench: purge by partition drop');
+    let purged = { deleted: 0, dropped: 0 };
+    const purgeSeconds = await timed(async () => {
+      const purge = await withTransaction(ours, (tx) => deleteExpiredRows(tx, 'local/firewall-events', cutoff, undefined));
+      await vacuumPurgedPartitions(ours, [purge]);
+      purged = { deleted: purge.deleted, dropped: purge.partitions.filter((p) => p.method === 'partition-dropped').length };
+    });
+    say('pg bench: baseline plain DELETE');
+    const baselineDeleteSeconds = await timed(() => baseline.pool.query('DELETE FROM firewall_events WHERE datetime < $1', [cutoff.getTime() / 1000]));
+
+    say(`pg bench: filling ${inventoryRows.toLocaleString('en')} rows for inventory (untimed)`);
+    await fillServerSide(inventory, inventoryRows, t0);
+    const inventorySeconds = await timed(() => withTransaction(inventory, (tx) => readDatasetCounts(tx, 'firewall_events')));
+    const counted = await withTransaction(inventory, (tx) => readDatasetCounts(tx, 'firewall_events'));
+
+    clearInterval(sampler);
+    const peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 / 1024);
+    const pullRatio = pullSeconds / baselineCopySeconds;
+    const purgeRatio = purgeSeconds / baselineDeleteSeconds;
+    return {
+      name: `PostgreSQL store: ${count.toLocaleString('en')} events, inventory of ${inventoryRows.toLocaleString('en')}`,
+      server,
+      events: count,
+      pull: { seconds: round(pullSeconds), baselineCopySeconds: round(baselineCopySeconds), ratio: round(pullRatio), targetRatio: 1.5 },
+      purge: { deleted: purged.deleted, partitionsDropped: purged.dropped, seconds: round(purgeSeconds), baselineDeleteSeconds: round(baselineDeleteSeconds), ratio: round(purgeRatio), targetRatio: 0.2 },
+      inventory: { rows: counted.records, seconds: round(inventorySeconds), targetSeconds: 10 },
+      peakRssMb,
+      targetPeakRssMb: 250,
+      ok: pullRatio <= 1.5 && purgeRatio <= 0.2 && inventorySeconds < 10 && counted.records === inventoryRows && peakRssMb < 250,
+    };
+  } finally {
+    clearInterval(sampler);
+    for (const store of [ours, baseline, inventory]) {
+      await store.pool.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`).catch(() => undefined);
+      await store.close();
+    }
+  }
+}
+
+/** The same events every time: `count` spread evenly over SPAN_DAYS days from t0, one page at a time. */
+function* pages(count: number, t0: number): Generator<FirewallEventRecord[]> {
+  const step = (SPAN_DAYS * DAY_SECONDS) / count;
+  for (let start = 0; start < count; start += PAGE) {
+    const page: FirewallEventRecord[] = [];
+    for (let i = start; i < Math.min(count, start + PAGE); i++) {
+      page.push({
+        zoneId: ZONE,
+        datetime: t0 + Math.floor(i * step),
+        rayName: (0x8f00000000000000n + BigInt(i)).toString(16),
+        clientIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        clientCountry: ['KR', 'US', 'JP', 'DE'][i % 4]!,
+        clientAsn: '4766',
+        action: 'block',
+        source: 'firewallCustom',
+        ruleId: 'rule-1',
+        host: 'luxeret.com',
+        sampleInterval: 1,
+        extra: null,
+      });
+    }
+    yield page;
+  }
+}
+
+/** Inventory's input built by the server itself (generate_series), row_counts included: fast set-up, same shape. */
+async function fillServerSide(store: PgStore, rows: number, t0: number): Promise<void> {
+  await createPartitionsAhead(store, 'firewall_events', t0, t0 + SPAN_DAYS * DAY_SECONDS - 1);
+  const step = (SPAN_DAYS * DAY_SECONDS) / rows;
+  const chunk = 1_000_000;
+  for (let from = 0; from < rows; from += chunk) {
+    await store.pool.query(
+      `INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, action, source)
+       SELECT $1, $2::bigint + floor(i * $3::float8)::bigint, to_hex(i), '10.' || (i >> 16 & 255) || '.' || (i >> 8 & 255) || '.' || (i & 255),
+              (ARRAY['KR', 'US', 'JP', 'DE'])[i % 4 + 1], 'block', 'waf'
+         FROM generate_series($4::bigint, $5::bigint) AS i`,
+      [ZONE, t0, step, from, Math.min(rows, from + chunk) - 1],
+    );
+  }
+  await store.pool.query(
+    `INSERT INTO row_counts (dataset, day, zone_id, client_country, rows)
+     SELECT 'firewall_events', datetime / 86400, zone_id, client_country, count(*) FROM firewall_events GROUP BY 2, 3, 4`,
+  );
+  await store.pool.query('ANALYZE firewall_events');
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** A readable table of the result. */
+export function renderPgBench(r: PgBenchResult): string {
+  const lines = [
+    ['bench', r.name],
+    ['server', `PostgreSQL ${r.server}`],
+    ['pull (ingest, 10,000-row pages)', `${r.pull.seconds} s`],
+    ['baseline (one plain COPY)', `${r.pull.baselineCopySeconds} s`],
+    ['ratio pull / COPY', `${r.pull.ratio}×  (target ≤ ${r.pull.targetRatio}×)`],
+    ['purge (drop + boundary delete + VACUUM)', `${r.purge.seconds} s  ${r.purge.deleted.toLocaleString('en')} events, ${r.purge.partitionsDropped} partitions dropped`],
+    ['baseline (plain DELETE … WHERE)', `${r.purge.baselineDeleteSeconds} s`],
+    ['ratio purge / DELETE', `${r.purge.ratio}×  (target ≤ ${r.purge.targetRatio}×)`],
+    ['inventory counts', `${r.inventory.seconds} s for ${r.inventory.rows.toLocaleString('en')} rows  (target < ${r.inventory.targetSeconds} s)`],
+    ['peak RSS', `${r.peakRssMb} MB  (target < ${r.targetPeakRssMb} MB)`],
+    ['result', r.ok ? 'OK' : 'MISSED TARGET'],
+  ];
+  const width = Math.max(...lines.map(([k]) => k!.length));
+  return lines.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n') + '\n';
+}

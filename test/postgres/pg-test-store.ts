@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { openPgStore, type PgStore } from '../../src/store/postgres/connection.js';
+import { migratePgStore } from '../../src/store/postgres/schema.js';
+
+/** The machine's PostgreSQL (trust auth, database `test`); PGUSER picks the role, else `postgres`. */
+export const TEST_DATABASE_URL = process.env['LUXERET_TEST_DATABASE_URL'] ?? `postgres://${process.env['PGUSER'] ?? 'postgres'}@127.0.0.1:5432/test`;
+
+async function isReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const unreachable = await isReachable();
+if (unreachable !== undefined) {
+  // In CI a missing server is a failure, never a silent skip.
+  if (process.env['CI']) throw new Error(`PostgreSQL tests need the server at ${TEST_DATABASE_URL}: ${unreachable}`);
+  process.stderr.write(`\nNOTICE: skipping PostgreSQL tests: no server at ${TEST_DATABASE_URL} (${unreachable}); in CI they fail instead.\n`);
+}
+
+/** describe() when PostgreSQL is reachable; describe.skip (after the notice above) otherwise. */
+export const describePg = unreachable === undefined ? describe : describe.skip;
+
+/** A fresh, migrated store in a schema of its own; dropTestStore removes the schema. */
+export async function openTestStore(options: { migrate?: boolean; schema?: string } = {}): Promise<PgStore> {
+  const store = openPgStore(TEST_DATABASE_URL, options.schema ?? `lux_test_${randomBytes(6).toString('hex')}`);
+  if (options.migrate !== false) await migratePgStore(store);
+  return store;
+}
+
+export async function dropTestStore(store: PgStore): Promise<void> {
+  try {
+    await store.pool.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A second pool on the same schema: another host, as far as the server can tell. */
+export function openSecondHost(store: PgStore): PgStore {
+  return openPgStore(TEST_DATABASE_URL, store.schema);
+}
