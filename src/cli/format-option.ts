@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 
-/** `--format <format>` with the command's output forms; the first is the default (the human form is called `table`). */
+/** `--format <format>` with the command's output forms (the human-readable one is always called `table`). */
 export function formatOption<F extends string>(formats: readonly F[], defaultFormat: F, description = 'output format'): Option {
   return new Option('--format <format>', description).choices(formats).default(defaultFormat);
 }
