@@ -5,6 +5,7 @@ import { addAccount, addZone, type Emulator } from '@luxeret/cloudflare-emulator
 import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { insertEvents } from '../helpers/store.js';
+import { virtualClock } from '../helpers/virtual-clock.js';
 
 const DAY = 86_400_000;
 const SUBJECT = '203.0.113.5';
@@ -54,8 +55,10 @@ const VARYING: readonly (readonly [string[], string])[] = [
 
 describe('--json is short for --format json', () => {
   it.each(READING.map(([argv]) => [argv.join(' '), argv] as const))('%s: --format json prints the same bytes as --json', async (_, argv) => {
-    const alias = await runCli([...argv, '--json'], { env });
-    const format = await runCli([...argv, '--format', 'json'], { env });
+    // Both runs at the same instant: reports state when they were made (generated_at).
+    const start = Date.now();
+    const alias = await runCli([...argv, '--json'], { env, clock: virtualClock(start) });
+    const format = await runCli([...argv, '--format', 'json'], { env, clock: virtualClock(start) });
     expect(format.code).toBe(alias.code);
     expect(format.stdout).toBe(alias.stdout);
     expect(() => JSON.parse(format.stdout) as unknown).not.toThrow();
@@ -77,9 +80,10 @@ describe('--json is short for --format json', () => {
   });
 
   it('--json with --format json agrees', async () => {
-    const result = await runCli(['stats', '--format', 'json', '--json'], { env });
+    const start = Date.now();
+    const result = await runCli(['stats', '--format', 'json', '--json'], { env, clock: virtualClock(start) });
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe((await runCli(['stats', '--json'], { env })).stdout);
+    expect(result.stdout).toBe((await runCli(['stats', '--json'], { env, clock: virtualClock(start) })).stdout);
   });
 
   it('help names the forms', async () => {
