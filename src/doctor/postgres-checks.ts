@@ -1,5 +1,5 @@
 import type { StoreSelection } from '../config/store.js';
-import type { PgStoreInspection, PgTableAccess, PgTarget } from '../store/postgres/inspect.js';
+import type { PgStoreInspection, PgTarget } from '../store/postgres/inspect.js';
 import type { Check, CheckStatus } from './doctor.js';
 
 type PgSelection = Extract<StoreSelection, { kind: 'postgres' }>;
@@ -28,16 +28,26 @@ export function buildPostgresChecks(selection: PgSelection, inspection: PgStoreI
   ];
   if (!inspection.isReachable) {
     checks.push(
-      check('postgres connection', 'fail', `could not connect to ${where}: ${inspection.error}`, 'Check that the server is running and that the connection string (store: or LUXERET_DATABASE_URL) names the right host, port and database.'),
+      check(
+        'postgres connection',
+        'fail',
+        `could not connect to ${where}: ${inspection.error}`,
+        'Check that the server is running and that the connection string (store: or LUXERET_DATABASE_URL) names the right host, port and database.',
+      ),
     );
     return checks;
   }
-  checks.push(check('postgres connection', 'pass', `connected to ${where} as role ${inspection.role}`));
+  checks.push(check('postgres connection', 'pass', `connected to ${describeTarget({ ...inspection.target, user: '' })} as role ${inspection.role}`));
   const { server } = inspection;
   checks.push(
     server.serverVersionNum >= MIN_PG_VERSION_NUM
       ? check('postgres server', 'pass', `PostgreSQL ${server.serverVersion}`)
-      : check('postgres server', 'fail', `PostgreSQL ${server.serverVersion}: luxeret-privacy needs 13 or later`, 'Upgrade the server, or use the default SQLite store.'),
+      : check(
+          'postgres server',
+          'fail',
+          `PostgreSQL ${server.serverVersion}: luxeret-privacy needs 13 or later`,
+          'Upgrade the server, or use the default SQLite store.',
+        ),
   );
   checks.push(privilegeCheck(inspection, selection.schema));
   checks.push(schemaCheck(inspection, selection.schema, latestVersion));
@@ -61,17 +71,30 @@ function privilegeCheck(inspection: Reachable, schema: string): Check {
     if (!inspection.schema.create) missing.push(`CREATE on schema ${schema} (init and pull create tables and day partitions)`);
   }
   if (!database.temp) missing.push(`TEMP on database ${target.database} (pull stages rows in a temporary table)`);
-  for (const privilege of ROW_PRIVILEGES) {
-    const tables = inspection.tables.filter((t) => !t[privilege]).map((t) => t.name);
-    if (tables.length > 0) missing.push(`${privilege.toUpperCase()} on ${listTables(tables)}`);
+  // Tables lacking the same privileges are named together: one line for a role granted nothing, not four.
+  const tablesByLack = new Map<string, string[]>();
+  for (const table of inspection.tables) {
+    const lack = ROW_PRIVILEGES.filter((privilege) => !table[privilege])
+      .map((privilege) => privilege.toUpperCase())
+      .join(', ');
+    if (lack !== '') tablesByLack.set(lack, [...(tablesByLack.get(lack) ?? []), table.name]);
   }
+  for (const [lack, tables] of tablesByLack) missing.push(`${lack} on ${listTables(tables)}`);
   // DROP of a partition and VACUUM are the owner's: no GRANT gives them.
   const notOwned = inspection.tables.filter((t) => !t.isOwned);
-  if (notOwned.length > 0) missing.push(`ownership of ${listTables(notOwned.map((t) => t.name))} (owned by ${[...new Set(notOwned.map((t) => t.owner))].join(', ')}; purge drops and truncates day partitions and runs VACUUM)`);
+  if (notOwned.length > 0)
+    missing.push(
+      `ownership of ${listTables(notOwned.map((t) => t.name))} (owned by ${[...new Set(notOwned.map((t) => t.owner))].join(', ')}; purge drops and truncates day partitions and runs VACUUM)`,
+    );
   const truncate = inspection.tables.filter((t) => t.isOwned && !t.truncate).map((t) => t.name);
   if (truncate.length > 0) missing.push(`TRUNCATE on ${listTables(truncate)}`);
   if (missing.length > 0) {
-    return check('postgres privileges', 'fail', `role ${inspection.role} lacks ${missing.join('; ')}`, 'Grant these to the role, or let it own the schema and its tables (docs/postgres.md: The role and the schema).');
+    return check(
+      'postgres privileges',
+      'fail',
+      `role ${inspection.role} lacks ${missing.join('; ')}`,
+      'Grant these to the role, or let it own the schema and its tables (docs/postgres.md: The role and the schema).',
+    );
   }
   const scope = inspection.schema ? `USAGE and CREATE on schema ${schema}` : `CREATE on database ${target.database}`;
   const tables = inspection.tables.length > 0 ? `; owns its ${inspection.tables.length} table(s) with SELECT, INSERT, UPDATE, DELETE, TRUNCATE` : '';
@@ -86,10 +109,34 @@ function listTables(names: readonly string[]): string {
 function schemaCheck(inspection: Reachable, schema: string, latestVersion: number): Check {
   const version = inspection.schemaVersion;
   // init does not create PostgreSQL schemas yet (wiring pending): a missing or older schema is a note, not a problem.
-  if (!inspection.schema || version === 0) return check('postgres schema', 'warn', `schema ${schema} ${inspection.schema ? 'holds no luxeret-privacy tables' : 'does not exist'} yet`, 'init will create it once the commands use PostgreSQL.');
-  if (version === undefined) return check('postgres schema', 'fail', `schema ${schema} exists but its version is not readable by role ${inspection.role}`, 'Grant the role USAGE on the schema and SELECT on its tables.');
-  if (version > latestVersion) return check('postgres schema', 'fail', `schema ${schema} is at version ${version}, newer than this tool knows (${latestVersion})`, 'Upgrade luxeret-privacy.');
-  if (version < latestVersion) return check('postgres schema', 'warn', `schema ${schema} is at version ${version}, expected ${latestVersion}`, 'init will migrate it once the commands use PostgreSQL.');
+  if (!inspection.schema || version === 0)
+    return check(
+      'postgres schema',
+      'warn',
+      `schema ${schema} ${inspection.schema ? 'holds no luxeret-privacy tables' : 'does not exist'} yet`,
+      'init will create it once the commands use PostgreSQL.',
+    );
+  if (version === undefined)
+    return check(
+      'postgres schema',
+      'fail',
+      `schema ${schema} exists but its version is not readable by role ${inspection.role}`,
+      'Grant the role USAGE on the schema and SELECT on its tables.',
+    );
+  if (version > latestVersion)
+    return check(
+      'postgres schema',
+      'fail',
+      `schema ${schema} is at version ${version}, newer than this tool knows (${latestVersion})`,
+      'Upgrade luxeret-privacy.',
+    );
+  if (version < latestVersion)
+    return check(
+      'postgres schema',
+      'warn',
+      `schema ${schema} is at version ${version}, expected ${latestVersion}`,
+      'init will migrate it once the commands use PostgreSQL.',
+    );
   return check('postgres schema', 'pass', `schema ${schema} at version ${version}`);
 }
 
@@ -98,7 +145,11 @@ function walCheck(server: Reachable['server']): Check {
   const kept = `WAL keeps copies of deleted rows until its segments are recycled (wal_keep_size ${server.walKeepSizeMb} MB, max_wal_size ${server.maxWalSizeMb} MB)`;
   const isArchiving = server.archiveMode !== 'off';
   if (!isArchiving) return check('postgres WAL', 'pass', `wal_level ${server.walLevel}, archiving off; ${kept}`);
-  const archiver = server.archiveLibrary ? `archive_library ${server.archiveLibrary}` : server.archiveCommand ? 'archive_command set' : 'no archive_command yet';
+  const archiver = server.archiveLibrary
+    ? `archive_library ${server.archiveLibrary}`
+    : server.archiveCommand
+      ? 'archive_command set'
+      : 'no archive_command yet';
   return check(
     'postgres WAL',
     'warn',

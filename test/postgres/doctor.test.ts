@@ -66,10 +66,12 @@ describePg('doctor on a PostgreSQL store', () => {
     ]);
     expect(checks[0]!.detail).toContain('the other commands do not use it yet');
     expect(checks[4]!.detail).toBe(`schema ${store.schema} at version 5`);
-    expect(checks[5]!.detail).toMatch(/^wal_level \w+, archiving off; WAL keeps copies of deleted rows until its segments are recycled \(wal_keep_size \d+ MB, max_wal_size \d+ MB\)$/);
+    expect(checks[5]!.detail).toMatch(
+      /^wal_level \w+, archiving off; WAL keeps copies of deleted rows until its segments are recycled \(wal_keep_size \d+ MB, max_wal_size \d+ MB\)$/,
+    );
     expect(json.code).toBe(0);
     const text = await doctor(url, store.schema, 'text');
-    expect(text.stdout).toMatch(/PASS {2}postgres connection: connected to 127\.0\.0\.1:5432\/test as \w+/);
+    expect(text.stdout).toMatch(/PASS {2}postgres connection: connected to 127\.0\.0\.1:5432\/test as role \w+$/m);
     expect(text.stdout).toMatch(/PASS {2}postgres server: PostgreSQL 1[3-9]/);
     expect(text.code).toBe(0);
     for (const output of [json, text]) expect(output.stdout + output.stderr).not.toContain(PASSWORD);
@@ -95,9 +97,17 @@ describePg('doctor on a PostgreSQL store', () => {
     await store.pool.query(`CREATE ROLE ${role} LOGIN`);
     try {
       const migrated = pgChecks((await doctor(databaseUrl({ user: role }), store.schema, 'json')).stdout);
-      expect(migrated.find((c) => c.name === 'postgres privileges')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`role ${role} lacks USAGE on schema ${store.schema}; CREATE on schema`) });
-      expect(migrated.find((c) => c.name === 'postgres privileges')?.detail).toContain('ownership of 12 tables');
-      expect(migrated.find((c) => c.name === 'postgres schema')).toMatchObject({ status: 'fail', detail: `schema ${store.schema} exists but its version is not readable by role ${role}` });
+      expect(migrated.find((c) => c.name === 'postgres privileges')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining(`role ${role} lacks USAGE on schema ${store.schema}; CREATE on schema`),
+      });
+      expect(migrated.find((c) => c.name === 'postgres privileges')?.detail).toContain(
+        'SELECT, INSERT, UPDATE, DELETE on 12 tables (audit_head, audit_log, cloudflare_object_activity, firewall_events, …); ownership of 12 tables',
+      );
+      expect(migrated.find((c) => c.name === 'postgres schema')).toMatchObject({
+        status: 'fail',
+        detail: `schema ${store.schema} exists but its version is not readable by role ${role}`,
+      });
       const fresh = await doctor(databaseUrl({ user: role }), `lux_absent_${randomBytes(4).toString('hex')}`, 'text');
       expect(fresh.code).toBe(1);
       expect(fresh.stdout).toContain(`FAIL  postgres privileges: role ${role} lacks CREATE on database test (init creates schema lux_absent_`);

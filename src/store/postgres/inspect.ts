@@ -42,7 +42,11 @@ export type PgStoreInspection =
 
 /** Connects once, read-only, and reads what `doctor` checks; a failed connection is a result, not a throw. */
 export async function inspectPgStore(url: string, schema: string, options: { connectTimeoutMs?: number } = {}): Promise<PgStoreInspection> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000, application_name: 'luxeret-privacy doctor' });
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: 'luxeret-privacy doctor',
+  });
   const target: PgTarget = { host: client.host, port: client.port, database: client.database ?? '', user: client.user ?? '' };
   try {
     await client.connect();
@@ -53,7 +57,9 @@ export async function inspectPgStore(url: string, schema: string, options: { con
   try {
     // readWalAndBackups takes a pool client; a plain client answers the same queries.
     const wal = await readWalAndBackups(client as pg.PoolClient);
-    const archive = await client.query<{ name: string; setting: string }>(`SELECT name, setting FROM pg_settings WHERE name IN ('archive_command', 'archive_library')`);
+    const archive = await client.query<{ name: string; setting: string }>(
+      `SELECT name, setting FROM pg_settings WHERE name IN ('archive_command', 'archive_library')`,
+    );
     const archiveSetting = (name: string) => archive.rows.find((r) => r.name === name)?.setting ?? '';
     const facts = await client.query<{ role: string; db_create: boolean; db_temp: boolean }>(
       `SELECT current_user AS role, has_database_privilege(current_database(), 'CREATE') AS db_create, has_database_privilege(current_database(), 'TEMP') AS db_temp`,
@@ -69,7 +75,10 @@ export async function inspectPgStore(url: string, schema: string, options: { con
     const usable = schemaRow.rows[0]?.usage === true;
     let schemaVersion: number | undefined = 0;
     if (versionTable) {
-      schemaVersion = usable && versionTable.select ? ((await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.schema_version`)).rows[0]?.version ?? 0) : undefined;
+      schemaVersion =
+        usable && versionTable.select
+          ? ((await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.schema_version`)).rows[0]?.version ?? 0)
+          : undefined;
     }
     return {
       isReachable: true,
