@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describePgError } from './connection.js';
+import { describePgError, quoteIdent } from './connection.js';
 import { readWalAndBackups, type WalAndBackupsReading } from './wal.js';
 
 /** Where doctor tried to connect: what pg made of the connection string and the PG* defaults, never the password. */
@@ -48,6 +48,8 @@ export async function inspectPgStore(url: string, schema: string, options: { con
     application_name: 'luxeret-privacy doctor',
   });
   const target: PgTarget = { host: client.host, port: client.port, database: client.database ?? '', user: client.user ?? '' };
+  // A server going away mid-inspection fails the pending query; without a listener it would also crash the process.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (err) {
@@ -77,7 +79,7 @@ export async function inspectPgStore(url: string, schema: string, options: { con
     if (versionTable) {
       schemaVersion =
         usable && versionTable.select
-          ? ((await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.schema_version`)).rows[0]?.version ?? 0)
+          ? ((await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoteIdent(schema)}.schema_version`)).rows[0]?.version ?? 0)
           : undefined;
     }
     return {
