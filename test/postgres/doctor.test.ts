@@ -46,7 +46,7 @@ describePg('doctor on a PostgreSQL store', () => {
 
   const doctor = async (url: string, schema: string, format: 'text' | 'json') => {
     writeFileSync(join(home, 'config.yaml'), `zones:\n  - id: "${zoneId}"\nstore_schema: ${schema}\n`);
-    const argv = format === 'json' ? ['doctor', '--json'] : ['doctor'];
+    const argv = format === 'json' ? ['doctor', '--format', 'json'] : ['doctor'];
     return runCli(argv, { env: { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: TEST_TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl, LUXERET_DATABASE_URL: url } });
   };
   const pgChecks = (stdout: string) => (JSON.parse(stdout) as DoctorJson).checks.filter((c) => c.name.startsWith('postgres'));
