@@ -67,6 +67,17 @@ export function redactDatabaseUrl(url: string): string {
   }
 }
 
+/** The selected store's password as written and percent-decoded, for redacting output; none for SQLite or without one. */
+export function storePasswords(selection: StoreSelection): string[] {
+  if (selection.kind !== 'postgres') return [];
+  try {
+    const { password } = new URL(selection.url);
+    return password === '' ? [] : [...new Set([password, decodeURIComponent(password)])];
+  } catch {
+    return [];
+  }
+}
+
 /** What is wrong with a connection string, in words that never repeat its password; undefined when it is usable. */
 function checkDatabaseUrl(text: string): string | undefined {
   let url: URL;

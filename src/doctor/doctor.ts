@@ -8,14 +8,17 @@ import type { ReadStatus } from '../cloudflare/objects/types.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import type { ObservedResponse } from '../cloudflare/response-observer.js';
 import type { Config } from '../config/config.js';
+import type { StoreSelection } from '../config/store.js';
 import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
 import { LuxeretError } from '../errors.js';
 import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
 import { countFirewallEvents } from '../store/firewall-events.js';
+import { inspectPgStore } from '../store/postgres/inspect.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
 import type { AccountObservations } from './observations.js';
+import { buildPostgresChecks } from './postgres-checks.js';
 import { probeAccount, type ZoneFacts } from './probe-account.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -41,6 +44,8 @@ export interface DoctorReport {
 export interface DoctorDeps {
   readonly config: () => Config;
   readonly store: () => Db;
+  /** Which store the config selects (it throws on a bad LUXERET_DATABASE_URL); a PostgreSQL one gets checked too. */
+  readonly storeSelection?: () => StoreSelection;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
   readonly cloudflare:
@@ -69,6 +74,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   );
   const db = attempt(() => deps.store());
   checks.push(storeCheck(db.value, db.error));
+  if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection)));
   checks.push(...keyChecks(deps.keyPaths));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
   let observations: AccountObservations | undefined;
@@ -103,6 +109,14 @@ function storeCheck(db: Db | undefined, error: unknown): Check {
   return version === LATEST_SCHEMA_VERSION
     ? check('store', 'pass', `readable, schema version ${version}, ${events} firewall event(s)`)
     : check('store', 'fail', `schema version ${version}, expected ${LATEST_SCHEMA_VERSION}`, 'Run `luxeret-privacy init` to migrate.');
+}
+
+async function postgresStoreChecks(selectStore: () => StoreSelection): Promise<Check[]> {
+  const selection = attempt(selectStore);
+  if (!selection.value) return [check('postgres store', 'fail', describe(selection.error), hintOf(selection.error))];
+  if (selection.value.kind !== 'postgres') return [];
+  const inspection = await inspectPgStore(selection.value.url, selection.value.schema);
+  return buildPostgresChecks(selection.value, inspection, LATEST_SCHEMA_VERSION);
 }
 
 function keyChecks(paths: DoctorDeps['keyPaths']): Check[] {

@@ -3,6 +3,7 @@ import { createAnalyticsGraphqlClient } from '../../cloudflare/analytics-graphql
 import { defaultFetch } from '../../cloudflare/http.js';
 import { createResponseObserver } from '../../cloudflare/response-observer.js';
 import { createRestClient } from '../../cloudflare/rest-client.js';
+import { selectStore, storePasswords, type StoreSelection } from '../../config/store.js';
 import { runDoctor } from '../../doctor/doctor.js';
 import { redactReport } from '../../doctor/redact-report.js';
 import { renderDoctorJson } from '../../report/doctor-json.js';
@@ -29,9 +30,11 @@ export const doctorCommand = (ctx: CliContext) =>
       // Both clients send through the observer, so the assumption checks see real response headers and error bodies.
       const observer = createResponseObserver();
       const pacer = token ? createObservedRestPacer(ctx, observer.restFetch) : undefined;
+      let storeSelection: StoreSelection | undefined;
       const report = await runDoctor({
         config: ctx.config,
         store: ctx.store,
+        storeSelection: () => (storeSelection = selectStore(ctx.config().store, ctx.env)),
         keyPaths: ctx.paths(),
         cloudflare: token
           ? {
@@ -51,7 +54,7 @@ export const doctorCommand = (ctx: CliContext) =>
         baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
       });
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
-      const secrets = token ? [token] : [];
+      const secrets = [...(token ? [token] : []), ...(storeSelection ? storePasswords(storeSelection) : [])];
       ctx.io.stdout(
         format === 'json'
           ? renderDoctorJson(redactReport(report, secrets, { addresses: true }))
