@@ -27,11 +27,10 @@ export async function insertFirewallEvents(tx: PgTx, schema: string, rows: reado
   // A page need not wait for its own WAL flush: a crash loses whole pages, never part of one, and the pull state
   // that vouches for them (same transaction) with them, so the next pull fetches them again. The first synchronous
   // commit after (the audit entry, the run's end) flushes every page before it.
-  await tx.query('SET LOCAL synchronous_commit = off');
   const [from, to] = timeRange(rows.map((r) => r.datetime));
   await ensureDayPartitions(tx, schema, 'firewall_events', from, to);
   const days = Array.from({ length: dayOf(to) - dayOf(from) + 1 }, (_, i) => partitionName('firewall_events', dayOf(from) + i));
-  await tx.query(`LOCK TABLE ${days.map(quoteIdent).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+  await tx.query(`SET LOCAL synchronous_commit = off; LOCK TABLE ${days.map(quoteIdent).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
   const zones = [...new Set(rows.map((r) => r.zoneId))];
   const held = await tx.query('SELECT 1 FROM firewall_events WHERE zone_id = ANY($1::text[]) AND datetime BETWEEN $2 AND $3 LIMIT 1', [zones, from, to]);
   const inserted = held.rowCount === 0 ? await copyNewEvents(tx, rows) : await insertOverlappingEvents(tx, rows);
