@@ -25,25 +25,9 @@ const OUTCOME_EXIT_CODES: Record<Outcome, ExitCode> = {
 
 /** Runs one CLI invocation; the only place that maps outcomes to exit codes. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const program = new Command('luxeret-privacy');
+  // The context reads the global options only once commander has parsed them.
   const ctx = createContext(io, () => program.opts<GlobalOptions>(), TOOL_VERSION);
-  program
-    .description("Keeps Luxeret's privacy promise for visitor IP addresses and countries held via Cloudflare")
-    .version(TOOL_VERSION)
-    .option('-c, --config <file>', 'config file (default: $LUXERET_CONFIG, ./luxeret-privacy.yaml, $LUXERET_HOME/config.yaml)')
-    .option('-q, --quiet', 'no progress or notes on stderr')
-    .option('-v, --verbose', 'more detail on stderr')
-    .option('--debug', 'on errors, print the cause chain and stack')
-    .showHelpAfterError()
-    .hook('preAction', () => {
-      const environment = ctx.environment();
-      ctx.verbose(`luxeret-privacy ${TOOL_VERSION}: LUXERET_HOME ${environment.home}, config ${ctx.configPath()}, API ${environment.baseUrl}`);
-    });
-  for (const build of COMMANDS) program.addCommand(build(ctx));
-  // Commander copies these settings only to subcommands created after them: set them on every level.
-  for (const command of allCommands(program)) {
-    command.exitOverride().configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) });
-  }
+  const program = buildProgram(ctx);
   try {
     let exitCode: number;
     try {
@@ -59,6 +43,29 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } finally {
     ctx.close();
   }
+}
+
+/** The commander program with every command, its output wired to the context's io (also what `npm run readme` reads). */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('luxeret-privacy');
+  program
+    .description("Keeps Luxeret's privacy promise for visitor IP addresses and countries held via Cloudflare")
+    .version(ctx.toolVersion)
+    .option('-c, --config <file>', 'config file (default: $LUXERET_CONFIG, ./luxeret-privacy.yaml, $LUXERET_HOME/config.yaml)')
+    .option('-q, --quiet', 'no progress or notes on stderr')
+    .option('-v, --verbose', 'more detail on stderr')
+    .option('--debug', 'on errors, print the cause chain and stack')
+    .showHelpAfterError()
+    .hook('preAction', () => {
+      const environment = ctx.environment();
+      ctx.verbose(`luxeret-privacy ${ctx.toolVersion}: LUXERET_HOME ${environment.home}, config ${ctx.configPath()}, API ${environment.baseUrl}`);
+    });
+  for (const build of COMMANDS) program.addCommand(build(ctx));
+  // Commander copies these settings only to subcommands created after them: set them on every level.
+  for (const command of allCommands(program)) {
+    command.exitOverride().configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) });
+  }
+  return program;
 }
 
 function allCommands(command: Command): Command[] {

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { verifyAudit } from '../../audit/audit-verify.js';
 import { renderAuditExport } from '../../audit/export.js';
 import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { writeOutputFile } from '../output-file.js';
 import { readTimeOption } from '../time-option.js';
 
@@ -17,12 +18,17 @@ interface VerifyFlags {
   file?: string;
   publicKey?: string;
   head?: string;
+  format: Format;
   json?: boolean;
 }
 interface ShowFlags {
   since?: string;
-  format: 'table' | 'json';
+  format: Format;
+  json?: boolean;
 }
+
+const FORMATS = ['table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 
 export const auditCommand = (ctx: CliContext) => {
   const audit = new Command('audit')
@@ -57,12 +63,14 @@ export const auditCommand = (ctx: CliContext) => {
     .option('--public-key <pem-file>', 'the PEM public key the log started with (default: the key its genesis entry names)')
     .option('--head <file>', 'also check a head checkpoint lodged elsewhere earlier (a JSON line from `audit export`)')
     .option('--tsa-certificate <pem-file>', 'check the RFC 3161 time stamps in the log against this TSA certificate (default: audit.tsa_certificate)')
-    .option('--json', 'print {ok, entries, errors:[{entry, line, reason}], head, genesis, keys, timestamps} as JSON')
+    .addOption(formatOption(FORMATS, 'table', 'output format; json: {ok, entries, errors:[{entry, line, reason}], head, genesis, keys, timestamps}'))
+    .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
+      '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --format json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
     )
     .action(async (flags: VerifyFlags) => {
+      const format = readFormat(flags);
       const result = await verifyAudit(
         {
           store: ctx.store,
@@ -73,7 +81,7 @@ export const auditCommand = (ctx: CliContext) => {
         { file: flags.file, publicKeyPath: flags.publicKey, headPath: flags.head, tsaCertificatePath: flags.tsaCertificate },
       );
       const { verification, timestamps, source } = result;
-      if (flags.json === true) {
+      if (format === 'json') {
         ctx.io.stdout(JSON.stringify({ ...verification, timestamps, public_key_fingerprint: verification.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
       } else {
         ctx.io.stdout(renderVerification(verification, source, result.keySource));
@@ -92,12 +100,14 @@ export const auditCommand = (ctx: CliContext) => {
     .command('show')
     .description('Read the log for humans')
     .option('--since <iso>', 'only entries at or after this time')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
     .addHelpText('after', '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'')
     .action((flags: ShowFlags) => {
+      const format = readFormat(flags);
       const since = flags.since === undefined ? undefined : readTimeOption(ctx, '--since', flags.since);
       const entries = readAuditEntries(ctx.store(), since ? { since } : {});
-      ctx.io.stdout(flags.format === 'json' ? renderAuditJson(entries) : renderAuditTable(entries));
+      ctx.io.stdout(format === 'json' ? renderAuditJson(entries) : renderAuditTable(entries));
     });
 
   return audit;

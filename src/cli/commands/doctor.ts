@@ -9,16 +9,21 @@ import { renderDoctorJson } from '../../report/doctor-json.js';
 import { renderDoctorText } from '../../report/doctor-text.js';
 import { createObservedRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
+
+const FORMATS = ['table', 'json'] as const;
 
 export const doctorCommand = (ctx: CliContext) =>
   new Command('doctor')
     .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
-    .option('--json', 'print the checks, assumptions and observations as JSON (token, secrets and IP addresses redacted)')
+    .addOption(formatOption(FORMATS, 'table', 'output format; json: the checks, assumptions and observations (token, secrets and IP addresses redacted)'))
+    .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy doctor\n  luxeret-privacy doctor --json | jq \'.checks[] | select(.status == "fail")\'\n  luxeret-privacy doctor --json | jq \'.assumptions[] | select(.status == "differs")\'\nExit 0 when every check passes (warnings allowed), 1 when any fails; assumptions that differ do not change the exit code.',
+      '\nExamples:\n  luxeret-privacy doctor\n  luxeret-privacy doctor --format json | jq \'.checks[] | select(.status == "fail")\'\n  luxeret-privacy doctor --format json | jq \'.assumptions[] | select(.status == "differs")\'\nExit 0 when every check passes (warnings allowed), 1 when any fails; assumptions that differ do not change the exit code.',
     )
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { format: (typeof FORMATS)[number]; json?: boolean }) => {
+      const format = readFormat(flags);
       const environment = ctx.environment();
       const token = environment.apiToken;
       // Both clients send through the observer, so the assumption checks see real response headers and error bodies.
@@ -40,6 +45,6 @@ export const doctorCommand = (ctx: CliContext) =>
       });
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = token ? [token] : [];
-      ctx.io.stdout(flags.json ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
+      ctx.io.stdout(format === 'json' ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
       ctx.recordOutcome(report.outcome);
     });

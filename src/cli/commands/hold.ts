@@ -10,6 +10,7 @@ import { buildHoldJson, renderHoldTable } from '../../report/hold-text.js';
 import { createSigner } from '../audit-signer.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { parseCountryOption, parseNetworkOption } from '../options.js';
 import { readTimeOption } from '../time-option.js';
 
@@ -21,8 +22,12 @@ interface AddFlags {
   reason?: string;
   reference?: string;
   until?: string;
+  format: Format;
   json?: boolean;
 }
+
+const FORMATS = ['table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 
 export const holdCommand = (ctx: CliContext) => {
   const hold = new Command('hold')
@@ -40,9 +45,11 @@ export const holdCommand = (ctx: CliContext) => {
     .option('--reason <text>', 'why (recorded in the audit log; must not contain an IP) (required)')
     .option('--reference <ref>', 'the request or case reference')
     .option('--until <iso>', 'the hold stops protecting at this time')
-    .option('--json', 'print the new hold as JSON')
+    .addOption(formatOption(FORMATS, 'table', 'output format; table: the new hold id'))
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"')
     .action(async (flags: AddFlags) => {
+      const format = readFormat(flags);
       const network = parseNetworkOption('--ip', requireOption('--ip', flags.ip));
       const country = flags.country === undefined ? undefined : parseCountryOption('--country', flags.country);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
@@ -51,7 +58,7 @@ export const holdCommand = (ctx: CliContext) => {
       const result = await addHold(buildHoldDeps(ctx), { network, country, from, to, until, reason: flags.reason, reference: flags.reference });
       if (result.cloudflareProblem !== undefined) ctx.note(`note: could not list the Cloudflare objects the hold keeps: ${result.cloudflareProblem}`);
       const objects = result.protectedObjects;
-      if (flags.json) {
+      if (format === 'json') {
         ctx.io.stdout(JSON.stringify({ ...buildHoldJson(result.hold, result.hold.createdAt), cloudflare_objects: objects ?? null }, null, 2) + '\n');
       } else {
         ctx.io.stdout(`${result.hold.id}\n`);
@@ -66,11 +73,13 @@ export const holdCommand = (ctx: CliContext) => {
   hold
     .command('list')
     .description('List holds, active and ended')
-    .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExample:\n  luxeret-privacy hold list --json')
-    .action((flags: { json?: boolean }) => {
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExample:\n  luxeret-privacy hold list --format json')
+    .action((flags: { format: Format; json?: boolean }) => {
+      const format = readFormat(flags);
       const result = listHolds(buildHoldDeps(ctx));
-      ctx.io.stdout(flags.json ? JSON.stringify(result.holds.map((h) => buildHoldJson(h, result.now)), null, 2) + '\n' : renderHoldTable(result.holds, result.now));
+      ctx.io.stdout(format === 'json' ? JSON.stringify(result.holds.map((h) => buildHoldJson(h, result.now)), null, 2) + '\n' : renderHoldTable(result.holds, result.now));
       ctx.recordOutcome(result.outcome);
     });
 

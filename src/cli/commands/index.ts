@@ -16,4 +16,4 @@ import { subjectCommand } from './subject.js';
 /** Builds one command; its action records its use case's outcome with `ctx.recordOutcome` (main.ts maps it to an exit code). */
 export type CommandFactory = (ctx: CliContext) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, purgeCommand, holdCommand, keysCommand, auditCommand, inventoryCommand, pullCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand, subjectCommand];
+export const COMMANDS: readonly CommandFactory[] = [initCommand, pullCommand, inventoryCommand, purgeCommand, holdCommand, subjectCommand, auditCommand, keysCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand];

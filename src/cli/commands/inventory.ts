@@ -8,6 +8,7 @@ import { renderInventoryJson } from '../../report/json.js';
 import { renderInventoryTable } from '../../report/table.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
 import { LANGS, type Lang } from '../../report/messages/index.js';
@@ -25,6 +26,7 @@ type Format = (typeof FORMATS)[number];
 
 interface InventoryFlags {
   format: Format;
+  json?: boolean;
   lang?: Lang;
   output?: string;
   zone?: string;
@@ -34,7 +36,8 @@ interface InventoryFlags {
 export const inventoryCommand = (ctx: CliContext) =>
   new Command('inventory')
     .description('Report where visitor IPs and countries are held (our store, and what Cloudflare keeps), how many, since when')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
@@ -46,6 +49,7 @@ export const inventoryCommand = (ctx: CliContext) =>
       '\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq \'.locations[] | {id, records, distinct_ips}\'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html',
     )
     .action(async (flags: InventoryFlags) => {
+      const format = readFormat(flags);
       const result = await takeInventory(
         {
           store: ctx.store,
@@ -55,7 +59,7 @@ export const inventoryCommand = (ctx: CliContext) =>
           toolVersion: ctx.toolVersion,
           onRead: (status) => ctx.progress(status === undefined ? '' : `Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
         },
-        { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(flags.format) },
+        { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(format) },
       );
       if (result.isCloudflareSkipped) {
         ctx.note('CLOUDFLARE_API_TOKEN is not set: objects held in Cloudflare (access rules, lists, lockdowns, custom rules, log settings) are not inventoried; pass --local-only to skip them quietly');
@@ -63,14 +67,14 @@ export const inventoryCommand = (ctx: CliContext) =>
       if (result.isTokenRejected) ctx.note('Cloudflare does not accept CLOUDFLARE_API_TOKEN (revoked, expired or mistyped): nothing held in Cloudflare was read');
       ctx.recordOutcome(result.outcome);
       const color = flags.output === undefined && ctx.useColour();
-      const text = renderInventory(result, flags.format, selectLang(flags.lang, ctx.config().lang, ctx.env), color);
+      const text = renderInventory(result, format, selectLang(flags.lang, ctx.config().lang, ctx.env), color);
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
       }
       const path = resolve(ctx.io.cwd, flags.output);
       writeOutputFile(path, text, 'the report');
-      ctx.note(`Wrote the inventory (${flags.format}) to ${path}`);
+      ctx.note(`Wrote the inventory (${format}) to ${path}`);
     });
 
 function renderInventory({ inventory, reportData }: InventoryResult, format: Format, lang: Lang, color: boolean): string {

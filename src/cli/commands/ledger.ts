@@ -8,6 +8,7 @@ import { renderLedgerJson } from '../../report/ledger-json.js';
 import { renderLedgerMarkdown } from '../../report/ledger-md.js';
 import { LANGS, type Lang } from '../../report/messages/index.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
 import { readTimeOption } from '../time-option.js';
@@ -19,6 +20,7 @@ interface LedgerFlags {
   from?: string;
   to?: string;
   format: Format;
+  json?: boolean;
   lang?: Lang;
   output?: string;
 }
@@ -31,7 +33,8 @@ export const ledgerCommand = (ctx: CliContext) =>
     )
     .option('--from <iso>', 'only destructions at or after this time (ISO-8601)')
     .option('--to <iso>', 'only destructions before this time (ISO-8601)')
-    .addOption(new Option('--format <format>', 'csv (UTF-8 with a BOM, so Excel shows Korean correctly), json, md or html (printable, A4 landscape)').choices(FORMATS).default('md'))
+    .addOption(formatOption(FORMATS, 'md', 'csv (UTF-8 with a BOM, so Excel shows Korean correctly), json, md or html (printable, A4 landscape)'))
+    .addOption(jsonOption())
     .addOption(new Option('--lang <lang>', 'language of headers and labels (default: lang: of the config, else ko)').choices(LANGS))
     .option('--output <file>', 'write the ledger to FILE (mode 0600) instead of stdout')
     .addHelpText(
@@ -49,19 +52,20 @@ export const ledgerCommand = (ctx: CliContext) =>
       ].join('\n'),
     )
     .action((flags: LedgerFlags) => {
+      const format = readFormat(flags);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       const { ledger, outcome } = readLedger({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
       ctx.recordOutcome(outcome);
       // The ledger is a Korean legal form: Korean unless --lang or lang: says otherwise, whatever the locale.
-      const text = renderLedger(ledger, flags.format, selectLang(flags.lang, ctx.config().lang, ctx.env, 'ko'));
+      const text = renderLedger(ledger, format, selectLang(flags.lang, ctx.config().lang, ctx.env, 'ko'));
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
       }
       const path = resolve(ctx.io.cwd, flags.output);
       writeOutputFile(path, text, 'the ledger');
-      ctx.note(`Wrote the ledger (${flags.format}, ${ledger.rows.length} destructions) to ${path}`);
+      ctx.note(`Wrote the ledger (${format}, ${ledger.rows.length} destructions) to ${path}`);
     });
 
 function renderLedger(ledger: Ledger, format: Format, lang: Lang): string {

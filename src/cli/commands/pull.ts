@@ -7,23 +7,29 @@ import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
 import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { lockHome } from '../lock.js';
 import { readSinceOption } from '../time-option.js';
 
 interface PullFlags {
   zone?: string;
   since?: string;
+  format: (typeof FORMATS)[number];
   json?: boolean;
 }
+
+const FORMATS = ['table', 'json'] as const;
 
 export const pullCommand = (ctx: CliContext) =>
   new Command('pull')
     .description('Pull security events and request analytics from Cloudflare into the store, resuming where the last pull ended')
     .option('--zone <id>', 'only this zone (default: every zone in the config)')
     .option('--since <duration|iso>', 'pull from this far back (30d, 12h) or this time (default: resume, or the whole look-back window)')
-    .option('--json', 'print the summary as JSON')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy pull\n  luxeret-privacy pull --zone 023e105f4ecef8ad9ca31a8372d0c353 --since 12h --json')
+    .addOption(formatOption(FORMATS, 'table', 'output format of the summary'))
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  luxeret-privacy pull\n  luxeret-privacy pull --zone 023e105f4ecef8ad9ca31a8372d0c353 --since 12h --format json')
     .action(async (flags: PullFlags) => {
+      const format = readFormat(flags);
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
       const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
@@ -37,7 +43,7 @@ export const pullCommand = (ctx: CliContext) =>
         { zones, retention: config.retention, fields: config.fields, since, overlapSeconds: config.pull.overlap.ms / 1000, onProgress: (p) => ctx.progress(progressLine(p, started)) },
       );
       ctx.progress('');
-      ctx.io.stdout(flags.json ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));
+      ctx.io.stdout(format === 'json' ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));
       const failed = summary.zones.filter((zone) => zone.status === 'failed');
       for (const zone of failed) ctx.io.stderr(`luxeret-privacy: zone ${zone.zoneId}: ${zone.error?.message ?? 'failed'}\n`);
       ctx.recordOutcome(summary.outcome);

@@ -6,13 +6,17 @@ import { createSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { lockHome } from '../lock.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
 
+const FORMATS = ['table', 'json'] as const;
+
 interface PurgeFlags {
   dryRun?: boolean;
   asOf?: string;
+  format: (typeof FORMATS)[number];
   json?: boolean;
   force?: boolean;
   trustClock?: boolean;
@@ -23,14 +27,16 @@ export const purgeCommand = (ctx: CliContext) =>
     .description('Delete the IP and country records that have outlived their purpose (legal holds are kept)')
     .option('--dry-run', 'print the plan; change nothing anywhere (store, Cloudflare, audit log)')
     .option('--as-of <iso>', 'plan as if it were this time (only with --dry-run)')
-    .option('--json', 'print the result as JSON')
+    .addOption(formatOption(FORMATS, 'table', 'output format of the result'))
+    .addOption(jsonOption())
     .option('--force', 'delete in Cloudflare even when the plan exceeds safety.max_deletes')
     .option('--trust-clock', "purge locally even when the clock cannot be checked against Cloudflare's (recorded in the audit log)")
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
+      '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --format json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
     )
     .action(async (flags: PurgeFlags) => {
+      const format = readFormat(flags);
       const asOf = flags.asOf === undefined ? undefined : readTimeOption(ctx, '--as-of', flags.asOf);
       const dryRun = flags.dryRun === true;
       if (asOf && !dryRun) {
@@ -56,6 +62,6 @@ export const purgeCommand = (ctx: CliContext) =>
         { dryRun, asOf, force: flags.force === true, trustClock: flags.trustClock === true },
       );
       for (const location of result.locations) for (const message of location.serverMessages ?? []) ctx.note(`${location.id}: Cloudflare said: ${message}`);
-      ctx.io.stdout(flags.json ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
+      ctx.io.stdout(format === 'json' ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
       ctx.recordOutcome(result.outcome);
     });

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { renderStatsCsv } from '../../report/stats-csv.js';
 import { renderStatsJson } from '../../report/stats-json.js';
 import { renderStatsTable } from '../../report/stats-table.js';
 import { readStats } from '../../stats/read-stats.js';
 import type { StatsReport } from '../../stats/stats-report.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { readTimeOption } from '../time-option.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -14,6 +15,7 @@ interface StatsFlags {
   from?: string;
   to?: string;
   format: Format;
+  json?: boolean;
 }
 
 export const statsCommand = (ctx: CliContext) =>
@@ -24,16 +26,18 @@ export const statsCommand = (ctx: CliContext) =>
     )
     .option('--from <iso>', 'only days from this time (ISO-8601)')
     .option('--to <iso>', 'only days that start before this time (ISO-8601)')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
     .addHelpText(
       'after',
       '\nDays are rolled up the first time a purge (or a subject erasure) deletes any of their raw rows.\n\nExamples:\n  luxeret-privacy stats\n  luxeret-privacy stats --from 2026-01-01T00:00:00Z --to 2026-02-01T00:00:00Z --format csv > january.csv\n  luxeret-privacy stats --format json | jq \'.cells[] | select(.country == "KR")\'',
     )
     .action((flags: StatsFlags) => {
+      const format = readFormat(flags);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
       const { report, outcome } = readStats({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
-      ctx.io.stdout(renderStats(report, flags.format, ctx.useColour()));
+      ctx.io.stdout(renderStats(report, format, ctx.useColour()));
       ctx.recordOutcome(outcome);
     });
 

@@ -10,11 +10,15 @@ import { showSubject } from '../../subject/show.js';
 import { createSigner } from '../audit-signer.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { lockHome } from '../lock.js';
 import { parseNetworkOption } from '../options.js';
 
+const FORMATS = ['table', 'json'] as const;
+
 interface SubjectFlags {
   ip: string;
+  format: (typeof FORMATS)[number];
   json?: boolean;
   dryRun?: boolean;
 }
@@ -22,7 +26,7 @@ interface SubjectFlags {
 export const subjectCommand = (ctx: CliContext) => {
   const subject = new Command('subject')
     .description("A visitor's request: what is held about their IP (PIPA Art. 35), and its erasure (Art. 36)")
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy subject show --ip 203.0.113.5\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\n  luxeret-privacy subject erase --ip 2001:db8::/64 --json');
+    .addHelpText('after', '\nExamples:\n  luxeret-privacy subject show --ip 203.0.113.5\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\n  luxeret-privacy subject erase --ip 2001:db8::/64 --format json');
 
   const buildDeps = (): SubjectDeps => {
     const config = ctx.config();
@@ -43,13 +47,15 @@ export const subjectCommand = (ctx: CliContext) => {
     .command('show')
     .description('List everything held about an address or range, per location, and what becomes of each copy')
     .requiredOption('--ip <ip-or-cidr>', 'the IPv4/IPv6 address or CIDR range the visitor asked about')
-    .option('--json', 'print as JSON')
-    .addHelpText('after', '\nExample:\n  luxeret-privacy subject show --ip 203.0.113.5 --json')
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExample:\n  luxeret-privacy subject show --ip 203.0.113.5 --format json')
     .action(async (flags: SubjectFlags) => {
+      const format = readFormat(flags);
       const network = parseNetworkOption('--ip', flags.ip);
       const result = await showSubject(buildDeps(), { network });
       noteReadProblems(result.readProblems);
-      ctx.io.stdout(flags.json ? JSON.stringify(buildSubjectJson(result.findings), null, 2) + '\n' : renderSubjectText(result.findings));
+      ctx.io.stdout(format === 'json' ? JSON.stringify(buildSubjectJson(result.findings), null, 2) + '\n' : renderSubjectText(result.findings));
       ctx.recordOutcome(result.outcome);
     });
 
@@ -58,15 +64,17 @@ export const subjectCommand = (ctx: CliContext) => {
     .description('Erase every copy we may delete (local rows, blocking rules and managed-list items naming only it); holds are kept')
     .requiredOption('--ip <ip-or-cidr>', 'the IPv4/IPv6 address or CIDR range to erase')
     .option('--dry-run', 'show what would be erased; change nothing')
-    .option('--json', 'print as JSON')
+    .addOption(formatOption(FORMATS, 'table'))
+    .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\nExit 0 when every erasable copy was erased, 4 when something failed (re-run to retry), 3 when no Cloudflare read succeeded.')
     .action(async (flags: SubjectFlags) => {
+      const format = readFormat(flags);
       const dryRun = flags.dryRun === true;
       if (!dryRun) lockHome(ctx, 'subject erase');
       const network = parseNetworkOption('--ip', flags.ip);
       const result = await eraseSubjectEverywhere(buildDeps(), { network, dryRun });
       noteReadProblems(result.readProblems);
-      ctx.io.stdout(flags.json ? JSON.stringify(buildEraseJson(result, network.text), null, 2) + '\n' : renderEraseText(result, network.text));
+      ctx.io.stdout(format === 'json' ? JSON.stringify(buildEraseJson(result, network.text), null, 2) + '\n' : renderEraseText(result, network.text));
       ctx.recordOutcome(result.outcome);
     });
   return subject;
