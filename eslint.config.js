@@ -31,14 +31,24 @@ export default tseslint.config(
     rules: restrict([
       { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       // The emulator and graphql are an optional dependency: the CLI must run without them.
-      { group: ['@luxeret/cloudflare-emulator', '@luxeret/cloudflare-emulator/*', 'graphql'], allowTypeImports: true, message: 'Only `demo` loads the emulator, with import().' },
+      {
+        group: ['@luxeret/cloudflare-emulator', '@luxeret/cloudflare-emulator/*', 'graphql'],
+        allowTypeImports: true,
+        message: 'Only `demo` loads the emulator, with import().',
+      },
     ]),
   },
   {
     files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'],
     // The inventory use case (collect.ts) and the readers it calls get rows from the store and Cloudflare; the
     // location builders they feed stay pure.
-    ignores: ['**/*.test.ts', 'src/inventory/collect.ts', 'src/inventory/store-locations.ts', 'src/inventory/cloudflare-objects.ts', 'src/inventory/report-data.ts'],
+    ignores: [
+      '**/*.test.ts',
+      'src/inventory/collect.ts',
+      'src/inventory/store-locations.ts',
+      'src/inventory/cloudflare-objects.ts',
+      'src/inventory/report-data.ts',
+    ],
     rules: restrict(pureModule('This module')),
   },
   {
@@ -61,7 +71,10 @@ export default tseslint.config(
         'error',
         { selector: 'Literal[value=/[\\u3131-\\uD79D]/]', message: 'Display text belongs in report/messages/{en,ko}.ts: return a message code.' },
         { selector: 'TemplateElement[value.raw=/[\\u3131-\\uD79D]/]', message: 'Display text belongs in report/messages/{en,ko}.ts: return a message code.' },
-        { selector: ':matches(Property, TSPropertySignature)[key.name="ko"]', message: 'No English/Korean pairs in pure modules: return a message code for report/messages to word.' },
+        {
+          selector: ':matches(Property, TSPropertySignature)[key.name="ko"]',
+          message: 'No English/Korean pairs in pure modules: return a message code for report/messages to word.',
+        },
       ],
     },
   },
@@ -91,7 +104,7 @@ export default tseslint.config(
       { group: ['**/store/**'], message: 'Commands never open the store: call a use case that does.' },
     ]),
   },
-    { files: ['scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
+  { files: ['scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
   {
     // Tests read the CLI's JSON output back with JSON.parse and assert on it: `any` there is the point.
     files: ['**/*.test.ts', 'test/**/*.ts'],

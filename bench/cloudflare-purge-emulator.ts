@@ -2,7 +2,17 @@
  * The Cloudflare side of the Cloudflare-purge bench, in its own process: one Enterprise zone and account holding
  * `rules` old block rules and a managed list of `items` old items, under the REST and list-item limits given.
  */
-import { addAccessRules, addAccount, addIpList, addToken, addZone, ALL_PERMISSIONS, startEmulator, type AccessRule, type ListItem } from '@luxeret/cloudflare-emulator';
+import {
+  addAccessRules,
+  addAccount,
+  addIpList,
+  addToken,
+  addZone,
+  ALL_PERMISSIONS,
+  startEmulator,
+  type AccessRule,
+  type ListItem,
+} from '@luxeret/cloudflare-emulator';
 
 export interface PurgeEmulatorReady {
   readonly baseUrl: string;

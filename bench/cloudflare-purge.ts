@@ -80,7 +80,13 @@ export async function benchCloudflarePurge(
   return { name: 'cloudflare purge', cases, ok: cases.every((c) => c.ok) };
 }
 
-async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: number, countFactor: number, onProgress?: (line: string) => void): Promise<CloudflarePurgeCaseResult> {
+async function runCase(
+  label: string,
+  args: PurgeEmulatorArgs,
+  timeFactor: number,
+  countFactor: number,
+  onProgress?: (line: string) => void,
+): Promise<CloudflarePurgeCaseResult> {
   const { rules, items } = args;
   const say = onProgress ?? (() => undefined);
   say(`cloudflare purge bench: seeding ${rules} rules and ${items} list items`);
@@ -91,7 +97,14 @@ async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: numbe
     const nowMs = Date.now();
     const db = openStore(join(dir, 'bench.db'), { create: true });
     // Events pulled for 200 days with none from the objects' addresses: every object is idle and due.
-    writePullState(db, { zoneId: ready.zoneId, dataset: 'firewall_events', coveredFrom: Math.floor(nowMs / 1000) - 200 * DAY_S, coveredTo: Math.floor(nowMs / 1000), settledTo: Math.floor(nowMs / 1000), lastPullAt: Math.floor(nowMs / 1000) });
+    writePullState(db, {
+      zoneId: ready.zoneId,
+      dataset: 'firewall_events',
+      coveredFrom: Math.floor(nowMs / 1000) - 200 * DAY_S,
+      coveredTo: Math.floor(nowMs / 1000),
+      settledTo: Math.floor(nowMs / 1000),
+      lastPullAt: Math.floor(nowMs / 1000),
+    });
     const { config } = buildConfig({
       account_id: ready.accountId,
       zones: [{ id: ready.zoneId }],
@@ -139,7 +152,9 @@ async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: numbe
     const ruleDeleteSeconds = (last - first) / 1000;
     const allowed = args.restRequests / (args.windowMs / 1000);
     const achieved = ruleDeleteSeconds > 0 ? (inRulePhase - 1) / ruleDeleteSeconds : 0;
-    const itemRequests = log.filter((r) => r.url.includes('/rules/lists/') && (r.method === 'DELETE' || r.url.includes('/bulk_operations/') || r.url.includes('/items'))).filter((r) => r.at > last);
+    const itemRequests = log
+      .filter((r) => r.url.includes('/rules/lists/') && (r.method === 'DELETE' || r.url.includes('/bulk_operations/') || r.url.includes('/items')))
+      .filter((r) => r.at > last);
     const itemSeconds = itemRequests.length > 1 ? (itemRequests[itemRequests.length - 1]!.at - itemRequests[0]!.at) / 1000 : 0;
     const rulesLocation = result.locations.find((l) => l.id === 'cloudflare/access-rules');
     const itemsLocation = result.locations.find((l) => l.id === 'cloudflare/list-items');
@@ -169,7 +184,13 @@ async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: numbe
       listItemRequests: itemRequests.length,
       requestsPerDeletedItem: requestsPerDeletedItem === null ? null : round(requestsPerDeletedItem * 10_000) / 10_000,
       targetRequestsPerDeletedItem: items === 0 ? null : 0.01,
-      ok: failed === 0 && remaining.rateLimited === 0 && remaining.rules === 0 && remaining.items === 0 && budgetFraction >= 0.9 && (requestsPerDeletedItem ?? 0) <= 0.01,
+      ok:
+        failed === 0 &&
+        remaining.rateLimited === 0 &&
+        remaining.rules === 0 &&
+        remaining.items === 0 &&
+        budgetFraction >= 0.9 &&
+        (requestsPerDeletedItem ?? 0) <= 0.01,
     };
   } finally {
     emulator.stop();
@@ -180,8 +201,14 @@ async function runCase(label: string, args: PurgeEmulatorArgs, timeFactor: numbe
 export function renderCloudflarePurgeBench(r: CloudflarePurgeBenchResult): string {
   const lines = r.cases.flatMap((c) => [
     ['case', c.name],
-    ['deleted', `${c.deletedRules.toLocaleString('en')} rules, ${c.deletedItems.toLocaleString('en')} items; ${c.failed} failed, ${c.rateLimited} answered 429`],
-    ['request rate', `${c.achievedRequestsPerSecond}/s of ${c.allowedRequestsPerSecond}/s announced = ${c.budgetFraction} (target ≥ ${c.targetBudgetFraction})`],
+    [
+      'deleted',
+      `${c.deletedRules.toLocaleString('en')} rules, ${c.deletedItems.toLocaleString('en')} items; ${c.failed} failed, ${c.rateLimited} answered 429`,
+    ],
+    [
+      'request rate',
+      `${c.achievedRequestsPerSecond}/s of ${c.allowedRequestsPerSecond}/s announced = ${c.budgetFraction} (target ≥ ${c.targetBudgetFraction})`,
+    ],
     ...(c.requestsPerDeletedItem === null ? [] : [['requests per deleted item', `${c.requestsPerDeletedItem} (target ≤ ${c.targetRequestsPerDeletedItem})`]]),
     ['total', `${c.totalSeconds} s, ${c.totalRequests} requests: ${c.ok ? 'OK' : 'MISSED TARGET'}`],
   ]);

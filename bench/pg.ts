@@ -70,9 +70,16 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
     say('pg bench: baseline plain COPY');
     await checkpoint(baseline);
     const baselineCopySeconds = await timed(() =>
-      withTransaction(baseline, (tx) => copyRows(tx, 'firewall_events', FIREWALL_EVENT_COLUMNS, (function* () {
-        for (const page of pages(count, t0)) for (const row of page) yield firewallEventValues(row);
-      })())),
+      withTransaction(baseline, (tx) =>
+        copyRows(
+          tx,
+          'firewall_events',
+          FIREWALL_EVENT_COLUMNS,
+          (function* () {
+            for (const page of pages(count, t0)) for (const row of page) yield firewallEventValues(row);
+          })(),
+        ),
+      ),
     );
 
     const cutoff = new Date((t0 + 90.5 * DAY_SECONDS) * 1000);
@@ -103,9 +110,15 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
       server,
       events: count,
       pull: { seconds: round(pullSeconds), baselineCopySeconds: round(baselineCopySeconds), ratio: round(pullRatio), targetRatio: 1.5 },
-      purge: { deleted: purged.deleted, partitionsDropped: purged.dropped, seconds: round(purgeSeconds), baselineDeleteSeconds: round(baselineDeleteSeconds),
+      purge: {
+        deleted: purged.deleted,
+        partitionsDropped: purged.dropped,
+        seconds: round(purgeSeconds),
+        baselineDeleteSeconds: round(baselineDeleteSeconds),
         baselineVacuumSeconds: round(baselineVacuumSeconds),
-        ratio: round(purgeRatio), targetRatio: 0.2 },
+        ratio: round(purgeRatio),
+        targetRatio: 0.2,
+      },
       inventory: { rows: counted.records, seconds: round(inventorySeconds), targetSeconds: 10 },
       peakRssMb,
       targetPeakRssMb: 250,
@@ -194,7 +207,10 @@ export function renderPgBench(r: PgBenchResult): string {
     ['pull (ingest, 10,000-row pages)', `${r.pull.seconds} s`],
     ['baseline (one plain COPY)', `${r.pull.baselineCopySeconds} s`],
     ['ratio pull / COPY', `${r.pull.ratio}×  (target ≤ ${r.pull.targetRatio}×)`],
-    ['purge (drop + boundary delete + VACUUM)', `${r.purge.seconds} s  ${r.purge.deleted.toLocaleString('en')} events, ${r.purge.partitionsDropped} partitions dropped`],
+    [
+      'purge (drop + boundary delete + VACUUM)',
+      `${r.purge.seconds} s  ${r.purge.deleted.toLocaleString('en')} events, ${r.purge.partitionsDropped} partitions dropped`,
+    ],
     ['baseline (plain DELETE … WHERE)', `${r.purge.baselineDeleteSeconds} s`],
     ['(then VACUUM of that table, context)', `${r.purge.baselineVacuumSeconds} s`],
     ['ratio purge / DELETE', `${r.purge.ratio}×  (target ≤ ${r.purge.targetRatio}×)`],

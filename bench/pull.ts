@@ -77,7 +77,8 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const rereadEvents = reread.zones[0]?.datasets.find((d) => d.dataset === 'firewall_events');
-    if (reread.zones[0]?.status !== 'ok' || rereadEvents === undefined) throw new Error(`bench re-read failed: ${reread.zones[0]?.error?.message ?? 'no zone'}`);
+    if (reread.zones[0]?.status !== 'ok' || rereadEvents === undefined)
+      throw new Error(`bench re-read failed: ${reread.zones[0]?.error?.message ?? 'no zone'}`);
     const stored = (db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get() as { n: number }).n;
 
     say('pull bench: baseline (plain prepared INSERT, one transaction)');
@@ -134,7 +135,10 @@ export function renderPullBench(r: PullBenchResult): string {
     ['pull (emulator → store)', `${r.pullSeconds} s  ${r.pullEventsPerSecond.toLocaleString('en')} events/s`],
     ['baseline (plain INSERT)', `${r.baselineSeconds} s  ${r.baselineEventsPerSecond.toLocaleString('en')} events/s`],
     ['ratio pull / baseline', `${r.ratio}×  (target ≤ ${r.targetRatio}×)`],
-    [`overlap re-read (${r.overlap.text})`, `${r.overlap.seconds} s  ${r.overlap.rowsRead.toLocaleString('en')} rows read again = ${formatShare(r.overlap.shareOfStored)} of stored, ${r.overlap.lateRows} late`],
+    [
+      `overlap re-read (${r.overlap.text})`,
+      `${r.overlap.seconds} s  ${r.overlap.rowsRead.toLocaleString('en')} rows read again = ${formatShare(r.overlap.shareOfStored)} of stored, ${r.overlap.lateRows} late`,
+    ],
     ['ratio with re-read', `${r.overlap.ratioWithOverlap}×  (target ≤ ${r.targetRatio}×)`],
     ['peak RSS (pulling side)', `${r.peakRssMb} MB  (target < ${r.targetPeakRssMb} MB)`],
     ['result', r.ok ? 'OK' : 'MISSED TARGET'],

@@ -68,7 +68,9 @@ export async function benchPurge(options: { events?: number; onProgress?: (line:
     const rollUpDb = openStore(rollUpPath);
     const rollUpStart = performance.now();
     rollUpDb
-      .transaction(() => startRollUpBeforePurge(rollUpDb, { minCount: 10, now: new Date(nowS * 1000) }, 'local/firewall-events', new Date((nowS - 30 * DAY_S) * 1000)).finish())
+      .transaction(() =>
+        startRollUpBeforePurge(rollUpDb, { minCount: 10, now: new Date(nowS * 1000) }, 'local/firewall-events', new Date((nowS - 30 * DAY_S) * 1000)).finish(),
+      )
       .immediate();
     const rollUpSeconds = (performance.now() - rollUpStart) / 1000;
     rollUpDb.close();

@@ -19,7 +19,11 @@ const BENCHES: readonly Bench[] = [
   { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
   { name: 'purge', run: (say) => benchPurge({ onProgress: say }), render: (r: PurgeBenchResult) => renderPurgeBench(r) },
   { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
-  { name: 'cloudflare-purge', run: (say) => benchCloudflarePurge({ onProgress: say }), render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r) },
+  {
+    name: 'cloudflare-purge',
+    run: (say) => benchCloudflarePurge({ onProgress: say }),
+    render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r),
+  },
   { name: 'pg', run: (say) => benchPostgres({ onProgress: say }), render: (r: PgBenchResult) => renderPgBench(r) },
 ];
 

@@ -115,11 +115,13 @@ function measureVerifies(verifyOne: (message: Buffer, signature: Buffer, key: Ke
 /** Renders the result as the lines `npm run bench` prints. */
 export function renderVerifyBench(result: VerifyBenchResult): string {
   const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} entries/s`;
-  return [
-    `audit verify, ${result.entries.toLocaleString('en-US')} entries (${result.cores} cores; signing them took ${result.setupSeconds.toFixed(1)} s, not counted)`,
-    `  worker threads (what \`audit verify\` runs): ${result.seconds.toFixed(2)} s = ${rate(result.entriesPerSecond)}  target ≥ ${rate(result.targetEntriesPerSecond)}: ${result.ok ? 'met' : 'NOT met'}`,
-    `  one thread:                                   ${result.singleThreadSeconds.toFixed(2)} s = ${rate(result.singleThreadEntriesPerSecond)}`,
-    `  bare Ed25519 verify on one core, ${result.backend.padEnd(12)} ${Math.round(result.ed25519VerifiesPerSecondPerCore).toLocaleString('en-US')}/s (node:crypto: ${Math.round(result.nodeCryptoVerifiesPerSecondPerCore).toLocaleString('en-US')}/s)`,
-    `  ceiling on all ${result.cores} cores:                      ${rate(result.ceilingEntriesPerSecond)} (signatures alone; reached ${Math.round((100 * result.entriesPerSecond) / result.ceilingEntriesPerSecond)}% of it)`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `audit verify, ${result.entries.toLocaleString('en-US')} entries (${result.cores} cores; signing them took ${result.setupSeconds.toFixed(1)} s, not counted)`,
+      `  worker threads (what \`audit verify\` runs): ${result.seconds.toFixed(2)} s = ${rate(result.entriesPerSecond)}  target ≥ ${rate(result.targetEntriesPerSecond)}: ${result.ok ? 'met' : 'NOT met'}`,
+      `  one thread:                                   ${result.singleThreadSeconds.toFixed(2)} s = ${rate(result.singleThreadEntriesPerSecond)}`,
+      `  bare Ed25519 verify on one core, ${result.backend.padEnd(12)} ${Math.round(result.ed25519VerifiesPerSecondPerCore).toLocaleString('en-US')}/s (node:crypto: ${Math.round(result.nodeCryptoVerifiesPerSecondPerCore).toLocaleString('en-US')}/s)`,
+      `  ceiling on all ${result.cores} cores:                      ${rate(result.ceilingEntriesPerSecond)} (signatures alone; reached ${Math.round((100 * result.entriesPerSecond) / result.ceilingEntriesPerSecond)}% of it)`,
+    ].join('\n') + '\n'
+  );
 }

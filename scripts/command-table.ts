@@ -10,7 +10,16 @@ export const TABLE_END = '<!-- commands:end -->';
 /** The table as `npm run readme` writes it between the markers. */
 export function renderCommandTable(): string {
   // Nothing runs: the program is only read, so the io goes nowhere and the version is not shown.
-  const io = { stdout: () => {}, stderr: () => {}, isStdoutTty: false, isStderrTty: false, env: {}, cwd: tmpdir(), now: () => 0, sleep: () => Promise.resolve() };
+  const io = {
+    stdout: () => {},
+    stderr: () => {},
+    isStdoutTty: false,
+    isStderrTty: false,
+    env: {},
+    cwd: tmpdir(),
+    now: () => 0,
+    sleep: () => Promise.resolve(),
+  };
   const program = buildProgram(createContext(io, () => ({}), ''));
   const rows = program.commands.flatMap((command) => describeTree(command, []));
   return ['| command | what it does | output and options |', '| --- | --- | --- |', ...rows].join('\n');

@@ -3,7 +3,10 @@ import { workerModule } from './worker-url.js';
 
 describe('workerModule', () => {
   it('runs the built worker beside a built module as it is', () => {
-    expect(workerModule('file:///opt/lux/dist/store/stats.js', 'day-cells-worker')).toEqual({ url: new URL('file:///opt/lux/dist/store/day-cells-worker.js'), tsxApi: undefined });
+    expect(workerModule('file:///opt/lux/dist/store/stats.js', 'day-cells-worker')).toEqual({
+      url: new URL('file:///opt/lux/dist/store/day-cells-worker.js'),
+      tsxApi: undefined,
+    });
   });
 
   it('runs the TypeScript worker beside a source module, with tsx registered first', () => {

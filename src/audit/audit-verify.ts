@@ -81,14 +81,17 @@ function checkHomeKey(signingKeyPath: string, keys: readonly KeyPeriod[]): Audit
   if (inForce === undefined || !existsSync(signingKeyPath)) return [];
   const home = keyFingerprint(loadSigningKey(signingKeyPath));
   if (home === inForce.fingerprint) return [];
-  return [{ entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` }];
+  return [
+    { entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` },
+  ];
 }
 
 /** A lodged head: a head line on its own, or the last line of an export. */
 function readLodgedHead(path: string): string {
   const lodged = splitAuditExport(readText(path, 'head checkpoint'));
   const line = lodged.head ?? lodged.entries[lodged.entries.length - 1];
-  if (line === undefined) throw new UsageError(`The lodged head file ${path} is empty`, { hint: 'Give the head line that `audit export | tail -n 1` printed.' });
+  if (line === undefined)
+    throw new UsageError(`The lodged head file ${path} is empty`, { hint: 'Give the head line that `audit export | tail -n 1` printed.' });
   return line;
 }
 

@@ -79,11 +79,7 @@ export function hashBytes(bytes: Buffer): string {
 }
 
 /** Builds the next entry after `previous` (pure apart from signing): seq, time, actor, links, hash, signature. */
-export function buildAuditEntry(
-  previous: { seq: number; hash: string } | undefined,
-  signer: AuditSigner,
-  input: AuditInput,
-): AuditEntry {
+export function buildAuditEntry(previous: { seq: number; hash: string } | undefined, signer: AuditSigner, input: AuditInput): AuditEntry {
   const unsigned: UnsignedAuditEntry = {
     v: 1,
     seq: (previous?.seq ?? 0) + 1,

@@ -3,7 +3,6 @@ import type { DeletionFailure } from '../cloudflare/objects/delete.js';
 
 export type { DeletionFailure };
 
-
 /** One kind of failure as the signed outcome records it. */
 export interface FailureRecord {
   code: string;
@@ -21,7 +20,8 @@ export interface FailureRecord {
 export function buildFailureRecords(failures: readonly DeletionFailure[], secret: Buffer | undefined): FailureRecord[] {
   const records = new Map<string, FailureRecord>();
   for (const failure of failures) {
-    const textHash = secret === undefined || failure.message === '' ? null : 'hmac-sha256:' + createHmac('sha256', secret).update(failure.message, 'utf8').digest('hex');
+    const textHash =
+      secret === undefined || failure.message === '' ? null : 'hmac-sha256:' + createHmac('sha256', secret).update(failure.message, 'utf8').digest('hex');
     const key = `${failure.code}\u0000${failure.status ?? ''}\u0000${textHash ?? ''}`;
     const record = records.get(key) ?? { code: failure.code, status: failure.status, text_hash: textHash, count: 0 };
     record.count += 1;

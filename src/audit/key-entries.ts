@@ -35,7 +35,10 @@ export function buildGenesisInput(key: KeyObject, storeCreatedAt: string, comman
   return {
     event: GENESIS_EVENT,
     command,
-    reason: adoptedEntries === 0 ? 'the audit log starts here' : `the audit log gets its genesis entry; the ${adoptedEntries} entries before it were written without one`,
+    reason:
+      adoptedEntries === 0
+        ? 'the audit log starts here'
+        : `the audit log gets its genesis entry; the ${adoptedEntries} entries before it were written without one`,
     details: {
       public_key: encodePublicKey(key),
       key_fingerprint: keyFingerprint(key),

@@ -98,4 +98,3 @@ function syncDirectory(path: string): void {
     closeSync(fd);
   }
 }
-

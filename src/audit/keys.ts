@@ -67,7 +67,6 @@ export function publicKeyPem(key: KeyObject): string {
   return pub.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-
 /** Whether the private key file is readable by its owner only. */
 export function isPrivateKeyProtected(path: string): boolean {
   return (statSync(path).mode & 0o077) === 0;

@@ -4,7 +4,17 @@ import { openStore, type Db } from '../store/db.js';
 import { canonicalJson } from './canonical-json.js';
 import { buildAuditEntry, buildAuditHead, buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hasValidSignature, hashBytes, type AuditSigner } from './entry.js';
 import { encodePublicKey, keyFingerprint } from './key-entries.js';
-import { AuditContentError, appendAuditEntry, appendKeyRotation, ensureAuditGenesis, findOpenIntents, readAuditEntries, readAuditHead, readAuditHeadText, readAuditLines } from './log.js';
+import {
+  AuditContentError,
+  appendAuditEntry,
+  appendKeyRotation,
+  ensureAuditGenesis,
+  findOpenIntents,
+  readAuditEntries,
+  readAuditHead,
+  readAuditHeadText,
+  readAuditLines,
+} from './log.js';
 import { verifyAuditLog } from './verify.js';
 import { useTempStore } from '../../test/helpers/store.js';
 
@@ -32,7 +42,11 @@ describe('appendAuditEntry', () => {
     // The first append to a log writes its genesis entry first.
     const [genesis] = readAuditEntries(db);
     expect(genesis).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH, event: 'audit.genesis', command: 'hold add' });
-    expect(genesis!.details).toEqual({ public_key: encodePublicKey(keys.publicKey), key_fingerprint: keyFingerprint(keys.publicKey), store_created_at: '2025-03-01T00:00:00.000Z' });
+    expect(genesis!.details).toEqual({
+      public_key: encodePublicKey(keys.publicKey),
+      key_fingerprint: keyFingerprint(keys.publicKey),
+      store_created_at: '2025-03-01T00:00:00.000Z',
+    });
     expect(first).toMatchObject({ v: 1, seq: 2, prev_hash: genesis!.hash, actor: 'ops@example-host', time: '2025-03-01T00:00:00.000Z', details: null });
     expect(second).toMatchObject({ seq: 3, prev_hash: first.hash, time: '2025-03-01T00:00:01.500Z' });
     for (const entry of [first, second]) {
@@ -92,7 +106,7 @@ describe('appendAuditEntry', () => {
   it.each([
     ['a fraction jq prints differently', { details: { ratio: 1e-7 } }],
     ['an unsafe integer', { counts: { deleted: 2 ** 53 } }],
-    ['a non-ASCII key', { details: { 'schlüssel': 1 } }],
+    ['a non-ASCII key', { details: { schlüssel: 1 } }],
     ['U+007F', { reason: 'a\u007fb' }],
     ['a lone surrogate', { reason: 'a\ud800b' }],
     ['a Date object', { details: { at: new Date(0) } }],

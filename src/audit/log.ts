@@ -20,10 +20,12 @@ export class AuditContentError extends Error {
  */
 export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput): AuditEntry {
   assertLoggable(input, signer.actor);
-  return db.transaction(() => {
-    const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
-    return writeEntry(db, signer, signer, last, input);
-  }).immediate(); // Take the write lock before reading the tail, so two processes cannot both append seq N+1.
+  return db
+    .transaction(() => {
+      const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
+      return writeEntry(db, signer, signer, last, input);
+    })
+    .immediate(); // Take the write lock before reading the tail, so two processes cannot both append seq N+1.
 }
 
 /**
@@ -31,11 +33,13 @@ export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput)
  * lost the genesis it had. Returns the genesis entry when it was written now.
  */
 export function ensureAuditGenesis(db: Db, signer: AuditSigner, command: string): AuditEntry | undefined {
-  return db.transaction(() => {
-    const last = readCheckedTail(db);
-    const after = ensureGenesis(db, signer, command, last);
-    return after === last ? undefined : (after as AuditEntry);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const last = readCheckedTail(db);
+      const after = ensureGenesis(db, signer, command, last);
+      return after === last ? undefined : (after as AuditEntry);
+    })
+    .immediate();
 }
 
 /**
@@ -45,10 +49,12 @@ export function ensureAuditGenesis(db: Db, signer: AuditSigner, command: string)
 export function appendKeyRotation(db: Db, signer: AuditSigner, newPrivateKey: KeyObject, reason: string): AuditEntry {
   const input = buildRotationInput(signer.privateKey, newPrivateKey, reason);
   assertLoggable(input, signer.actor);
-  return db.transaction(() => {
-    const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
-    return writeEntry(db, signer, { ...signer, privateKey: newPrivateKey }, last, input);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
+      return writeEntry(db, signer, { ...signer, privateKey: newPrivateKey }, last, input);
+    })
+    .immediate();
 }
 
 /** Where the store remembers its genesis entry (seq and hash), so a wiped log is refused rather than restarted. */
@@ -104,7 +110,9 @@ export function readKeyInForce(db: Db): string | undefined {
   // Rotations are rare: find the newest by its event text (quotes inside string values are escaped, so only the
   // entry's own event matches) rather than parsing every entry.
   const row = db
-    .prepare(`SELECT entry FROM audit_log WHERE entry LIKE '%"event":"${ROTATION_EVENT}"%' OR entry LIKE '%"event":"${GENESIS_EVENT}"%' ORDER BY seq DESC LIMIT 1`)
+    .prepare(
+      `SELECT entry FROM audit_log WHERE entry LIKE '%"event":"${ROTATION_EVENT}"%' OR entry LIKE '%"event":"${GENESIS_EVENT}"%' ORDER BY seq DESC LIMIT 1`,
+    )
     .get() as { entry: string } | undefined;
   if (row === undefined) return undefined;
   const entry = JSON.parse(row.entry) as Record<string, unknown>;
@@ -125,7 +133,9 @@ function writeEntry(db: Db, signer: AuditSigner, headSigner: AuditSigner, last: 
   const entry = buildAuditEntry(last, signer, input);
   db.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)').run(entry.seq, canonicalJson(entry), entry.hash);
   const newHead = buildAuditHead(entry.seq, entry.hash, headSigner);
-  db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checkpoint = excluded.checkpoint').run(canonicalJson(newHead));
+  db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checkpoint = excluded.checkpoint').run(
+    canonicalJson(newHead),
+  );
   return entry;
 }
 

@@ -11,7 +11,11 @@ export function renderAuditTable(entries: readonly AuditEntry[]): string {
     style: { head: [], border: [] },
   });
   for (const e of entries) {
-    const counts = e.counts ? Object.entries(e.counts).map(([key, value]) => `${key}=${value}`).join(' ') : '';
+    const counts = e.counts
+      ? Object.entries(e.counts)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' ')
+      : '';
     // An export to inspect may come from anywhere: no cell may carry escape sequences to the terminal.
     const cells = [String(e.seq), e.time, e.actor, e.event, e.location ?? '', counts, describeReason(e), e.run_id ? e.run_id.slice(0, 8) : ''];
     table.push(cells.map(stripControl));
@@ -46,7 +50,9 @@ export function renderVerification(result: AuditVerification, source: string, ke
   if (result.ok) {
     const genesis = result.genesis === 'adopted' ? 'a genesis entry that adopts the entries written before genesis entries existed' : 'the genesis entry';
     const lodged = result.lodged_head === 'verified' ? '; the log extends the lodged head' : '';
-    lines.push(`OK: ${source}: ${result.entries} entries intact (every line's bytes, signature, hash link and sequence number checked; ${genesis}; ${headText}${lodged}).`);
+    lines.push(
+      `OK: ${source}: ${result.entries} entries intact (every line's bytes, signature, hash link and sequence number checked; ${genesis}; ${headText}${lodged}).`,
+    );
   } else {
     const [first, ...rest] = result.errors;
     lines.push(`BROKEN: ${source}: ${result.entries} entries checked, ${result.errors.length} problem(s).`);
@@ -54,7 +60,10 @@ export function renderVerification(result: AuditVerification, source: string, ke
     for (const error of rest) lines.push(`  also seq ${error.entry} (line ${error.line}): ${error.reason}`);
   }
   const [start, ...rotated] = result.keys;
-  if (start) lines.push(`Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`);
+  if (start)
+    lines.push(
+      `Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`,
+    );
   for (const key of rotated) lines.push(`  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
   return lines.join('\n') + '\n';
 }

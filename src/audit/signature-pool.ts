@@ -103,5 +103,7 @@ function packBatch(id: number, batch: SignatureBatch): PackedBatch {
     ends[i] = end;
     signatures.set(signature, 64 * i);
   });
-  return batch.publicKey === undefined ? { id, ends, signatures, messages } : { id, ends, signatures, messages, publicKey: exportRawPublicKey(batch.publicKey) };
+  return batch.publicKey === undefined
+    ? { id, ends, signatures, messages }
+    : { id, ends, signatures, messages, publicKey: exportRawPublicKey(batch.publicKey) };
 }

@@ -26,14 +26,21 @@ describe('RFC 3161 time stamps', () => {
     expect(Math.abs(check.genTime!.getTime() - Date.now())).toBeLessThan(10 * 60_000);
     writeFileSync(join(tsa.dir, 'token.der'), token);
     writeFileSync(join(tsa.dir, 'head.json'), head);
-    const out = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(tsa.dir, 'token.der'), '-data', join(tsa.dir, 'head.json'), '-CAfile', tsa.certificatePath], { encoding: 'utf8', env: childEnv() });
+    const out = execFileSync(
+      'openssl',
+      ['ts', '-verify', '-token_in', '-in', join(tsa.dir, 'token.der'), '-data', join(tsa.dir, 'head.json'), '-CAfile', tsa.certificatePath],
+      { encoding: 'utf8', env: childEnv() },
+    );
     expect(out).toContain('Verification: OK');
   });
 
   it('catches a token for a different head, and a token checked against another TSA certificate', async () => {
     const token = await stamp(head);
     const other = Buffer.from(head.toString().replace('"count":3', '"count":4'));
-    expect(await verifyTimestampToken(token, other, tsa.certificatePem)).toMatchObject({ ok: false, problem: 'the token stamps other data: it belongs to another head' });
+    expect(await verifyTimestampToken(token, other, tsa.certificatePem)).toMatchObject({
+      ok: false,
+      problem: 'the token stamps other data: it belongs to another head',
+    });
     const stranger = await startLocalTsa();
     try {
       expect((await verifyTimestampToken(token, head, stranger.certificatePem)).ok).toBe(false);

@@ -48,11 +48,14 @@ export async function readTimestampResponse(der: Buffer, request: TimestampReque
   const response = pkijs.TimeStampResp.fromBER(toArrayBuffer(der));
   const status = response.status.status;
   if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) {
-    throw new Error(`the time-stamping authority refused the request (PKIStatus ${status}${response.status.statusStrings ? `: ${response.status.statusStrings.map((s) => s.valueBlock.value).join('; ')}` : ''})`);
+    throw new Error(
+      `the time-stamping authority refused the request (PKIStatus ${status}${response.status.statusStrings ? `: ${response.status.statusStrings.map((s) => s.valueBlock.value).join('; ')}` : ''})`,
+    );
   }
   if (response.timeStampToken === undefined) throw new Error('the time-stamping authority sent no token');
   const info = readTstInfo(response.timeStampToken);
-  if (info.nonce === undefined || !Buffer.from(info.nonce.valueBlock.valueHexView).equals(request.nonce)) throw new Error('the token does not answer our nonce');
+  if (info.nonce === undefined || !Buffer.from(info.nonce.valueBlock.valueHexView).equals(request.nonce))
+    throw new Error('the token does not answer our nonce');
   if (!(await info.verify({ data: toArrayBuffer(data) }))) throw new Error('the token stamps other data than the head sent');
   return Buffer.from(response.timeStampToken.toSchema().toBER(false));
 }
@@ -78,7 +81,8 @@ export async function verifyTimestampToken(token: Buffer, data: Buffer, certific
     const result = await signed.verify({ signer: 0, data: toArrayBuffer(data), trustedCerts: [trusted], extendedMode: true, checkChain: false });
     // The token carries its signer's certificate; it must be the configured one, not any certificate at all.
     const signer = result.signerCertificate;
-    const isTrusted = signer !== undefined && signer !== null && Buffer.from(signer.toSchema().toBER(false)).equals(Buffer.from(trusted.toSchema().toBER(false)));
+    const isTrusted =
+      signer !== undefined && signer !== null && Buffer.from(signer.toSchema().toBER(false)).equals(Buffer.from(trusted.toSchema().toBER(false)));
     if (!result.signatureVerified) return { ok: false, genTime, problem: 'the token signature does not verify' };
     if (!isTrusted) return { ok: false, genTime, problem: 'the token is signed by another certificate than the configured TSA certificate' };
     return { ok: true, genTime, problem: undefined };

@@ -6,14 +6,20 @@ import { canonicalJson } from './canonical-json.js';
 import { buildGenesisInput, buildRotationInput, keyFingerprint } from './key-entries.js';
 import { verifyAuditLog, verifyAuditLogAsync, type AuditVerification } from './verify.js';
 
-
 const keys = generateKeyPairSync('ed25519');
 const otherKeys = generateKeyPairSync('ed25519');
 const start = Date.parse('2025-03-01T00:00:00Z');
 
 const fingerprint = keyFingerprint(keys.publicKey);
 /** What verify says of an intact log of `entries` signed by `keys` alone. */
-const intact = (entries: number): AuditVerification => ({ ok: true, entries, errors: [], head: 'verified', genesis: 'verified', keys: [{ fingerprint, from_seq: 1 }] });
+const intact = (entries: number): AuditVerification => ({
+  ok: true,
+  entries,
+  errors: [],
+  head: 'verified',
+  genesis: 'verified',
+  keys: [{ fingerprint, from_seq: 1 }],
+});
 
 function signerFor(privateKey = keys.privateKey, seconds = 0): AuditSigner {
   return { privateKey, actor: 'ops@host', now: () => new Date(start + seconds * 1000) };
@@ -23,13 +29,19 @@ function buildChain(length: number): { entries: AuditEntry[]; head: AuditHead } 
   const entries: AuditEntry[] = [];
   for (let i = 0; i < length; i++) {
     entries.push(
-      buildAuditEntry(entries[i - 1], signerFor(keys.privateKey, i), i === 0 ? buildGenesisInput(keys.privateKey, new Date(start).toISOString(), 'init') : {
-        event: i % 2 === 0 ? 'purge.intent' : 'purge.outcome',
-        command: 'purge',
-        run_id: `run-${Math.floor(i / 2)}`,
-        location: 'local/firewall-events',
-        counts: { planned: i, deleted: i },
-      }),
+      buildAuditEntry(
+        entries[i - 1],
+        signerFor(keys.privateKey, i),
+        i === 0
+          ? buildGenesisInput(keys.privateKey, new Date(start).toISOString(), 'init')
+          : {
+              event: i % 2 === 0 ? 'purge.intent' : 'purge.outcome',
+              command: 'purge',
+              run_id: `run-${Math.floor(i / 2)}`,
+              location: 'local/firewall-events',
+              counts: { planned: i, deleted: i },
+            },
+      ),
     );
   }
   const last = entries[entries.length - 1]!;
@@ -101,7 +113,11 @@ describe('verifyAuditLog', () => {
     const result = verifyAuditLog(entries.slice(0, 8), keys.publicKey, head);
     expect(result).toMatchObject({ ok: false, head: 'broken' });
     expect(result.errors).toEqual([
-      { entry: 9, line: 8, reason: expect.stringMatching(/^truncated tail: the signed head checkpoint .* records 10 entries, the log ends at seq 8 \(seq 9–10 missing\)$/) },
+      {
+        entry: 9,
+        line: 8,
+        reason: expect.stringMatching(/^truncated tail: the signed head checkpoint .* records 10 entries, the log ends at seq 8 \(seq 9–10 missing\)$/),
+      },
     ]);
   });
 
@@ -169,16 +185,17 @@ describe('a lodged head', () => {
     const lines = entries.map((e) => canonicalJson(e));
     expect(verifyLodgedHead(lines, keys.publicKey, lodged)).toEqual([]);
     lines[5] = canonicalJson({ ...entries[5]!, hash: 'sha256:' + 'e'.repeat(64) });
-    expect(verifyLodgedHead(lines, keys.publicKey, lodged)).toEqual([
-      { entry: 6, line: 6, reason: expect.stringMatching(/history was rewritten/) },
-    ]);
+    expect(verifyLodgedHead(lines, keys.publicKey, lodged)).toEqual([{ entry: 6, line: 6, reason: expect.stringMatching(/history was rewritten/) }]);
   });
 });
 
 describe('export round trip', () => {
   it('writes one canonical entry per line and the head last', () => {
     const { entries, head } = buildChain(3);
-    const text = renderAuditExport(entries.map((e) => canonicalJson(e)), canonicalJson(head));
+    const text = renderAuditExport(
+      entries.map((e) => canonicalJson(e)),
+      canonicalJson(head),
+    );
     expect(text.split('\n')).toHaveLength(5);
     expect(text.split('\n')[3]).toMatch(/^\{"count":3,"last_hash":"sha256:[0-9a-f]{64}","signature":".*","time":".*","type":"head","v":1\}$/);
     const parsed = splitAuditExport(text);
@@ -209,7 +226,11 @@ describe('exact bytes', () => {
   const NOT_CANONICAL = /^not in canonical form/;
   const lineCases: [string, (line: string) => string, RegExp][] = [
     // A first-wins parser (or a person) reads the forged reason; JSON.parse keeps the last, signed one.
-    ['a duplicate key placed before the real one', (line) => line.replace('"reason":null', '"reason":"FORGED: nothing was deleted","reason":null'), NOT_CANONICAL],
+    [
+      'a duplicate key placed before the real one',
+      (line) => line.replace('"reason":null', '"reason":"FORGED: nothing was deleted","reason":null'),
+      NOT_CANONICAL,
+    ],
     ['a number too large for a double', (line) => line.replace('"deleted":3', '"deleted":3,"x":1e999'), /^cannot be canonicalised: Infinity is not allowed/],
     ['other spacing', (line) => line.replace('"command":"purge"', '"command": "purge"'), NOT_CANONICAL],
     ['another number spelling', (line) => line.replace('"deleted":3', '"deleted":3.0'), NOT_CANONICAL],
@@ -217,7 +238,7 @@ describe('exact bytes', () => {
     ['an escaped solidus', (line) => line.replace('"command":"purge"', '"command":"pu\\/rge"'), NOT_CANONICAL],
   ];
 
-  it.each(lineCases)('names %s as that entry\'s verdict', async (_name, tamper, reason) => {
+  it.each(lineCases)("names %s as that entry's verdict", async (_name, tamper, reason) => {
     const { entries, head } = buildChain(6);
     const lines = entries.map((e) => canonicalJson(e));
     lines[3] = tamper(lines[3]!);
@@ -257,7 +278,9 @@ describe('genesis', () => {
     for (const entry of entries.slice(1)) restarted.push(buildAuditEntry(restarted[restarted.length - 1], signerFor(), { ...entry }));
     const last = restarted[restarted.length - 1]!;
     const result = verifyAuditLog(restarted, keys.publicKey, buildAuditHead(last.seq, last.hash, signerFor(keys.privateKey, 9)));
-    expect(result.errors).toEqual([{ entry: 1, line: 1, reason: 'no genesis: its first entry is a "purge.outcome" entry; the log may have been wiped and restarted' }]);
+    expect(result.errors).toEqual([
+      { entry: 1, line: 1, reason: 'no genesis: its first entry is a "purge.outcome" entry; the log may have been wiped and restarted' },
+    ]);
   });
 
   it('starts from the key the genesis names when none is given', () => {
@@ -334,7 +357,14 @@ describe('key rotation', () => {
     expect(result.errors[1]!.reason).toBe('counts as unsigned: no key is in force after the key rotation at seq 4, which does not verify');
     expect(result.errors[9]!.reason).toMatch(/^the head checkpoint cannot be checked: no key is in force/);
     expect(result.keys).toEqual([{ fingerprint, from_seq: 1 }]);
-    expect(await verifyAuditLogAsync(entries.map((e) => canonicalJson(e)), keys.publicKey, canonicalJson(head), { workers: 2 })).toEqual(result);
+    expect(
+      await verifyAuditLogAsync(
+        entries.map((e) => canonicalJson(e)),
+        keys.publicKey,
+        canonicalJson(head),
+        { workers: 2 },
+      ),
+    ).toEqual(result);
   });
 
   it('refuses a rotation whose entry names its new key wrongly', () => {
@@ -353,7 +383,9 @@ describe('key rotation', () => {
   it('checks a lodged head with the key that was in force at its count', () => {
     const { entries } = buildRotatedChain();
     expect(verifyLodgedHead(entries, keys.publicKey, buildAuditHead(6, entries[5]!.hash, signerFor(second.privateKey)))).toEqual([]);
-    expect(verifyLodgedHead(entries, keys.publicKey, buildAuditHead(6, entries[5]!.hash, signerFor(keys.privateKey)))[0]!.reason).toMatch(/signature does not verify/);
+    expect(verifyLodgedHead(entries, keys.publicKey, buildAuditHead(6, entries[5]!.hash, signerFor(keys.privateKey)))[0]!.reason).toMatch(
+      /signature does not verify/,
+    );
   });
 });
 

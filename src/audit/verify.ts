@@ -52,12 +52,7 @@ const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
  * genesis entry names), switching key at each rotation entry whose own signature holds. `entries` are parsed
  * entries or export lines still as text (splitAuditExport), parsed here as each is checked.
  */
-export function verifyAuditLog(
-  entries: readonly unknown[],
-  publicKey: KeyObject | undefined,
-  head?: unknown,
-  options: VerifyOptions = {},
-): AuditVerification {
+export function verifyAuditLog(entries: readonly unknown[], publicKey: KeyObject | undefined, head?: unknown, options: VerifyOptions = {}): AuditVerification {
   const start = publicKey ?? findGenesisKey(entries);
   const keys = trackKeys(start);
   const prepared = entries.map((entry) => keys.next(prepareEntry(entry)));
@@ -176,7 +171,8 @@ function prepareEntry(entry: unknown): PreparedEntry {
   } catch (err) {
     return { record: candidate, shapeProblem: `cannot be canonicalised: ${(err as Error).message}`, bytes: undefined, isHashIntact: false, signature: '' };
   }
-  if (typeof entry === 'string' && entry !== texts.whole) return { record: candidate, shapeProblem: NOT_CANONICAL, bytes: undefined, isHashIntact: false, signature: '' };
+  if (typeof entry === 'string' && entry !== texts.whole)
+    return { record: candidate, shapeProblem: NOT_CANONICAL, bytes: undefined, isHashIntact: false, signature: '' };
   const bytes = Buffer.from(texts.without, 'utf8');
   return { record: candidate, shapeProblem, bytes, isHashIntact: hashBytes(bytes) === candidate.hash, signature: candidate.signature as string };
 }
@@ -280,7 +276,11 @@ function checkGenesis(
   const adopted = readAdoptedEntries(genesis);
   if (genesis === undefined || (index > 0 && (adopted !== index || genesis.seq !== index + 1)) || (index === 0 && adopted !== 0)) {
     const what = typeof first?.event === 'string' ? `its first entry is a ${JSON.stringify(first.event)} entry` : 'its first line is not an entry';
-    errors.push({ entry: typeof first?.seq === 'number' ? first.seq : 1, line: 1, reason: `no genesis: ${what}; the log may have been wiped and restarted${noKey}` });
+    errors.push({
+      entry: typeof first?.seq === 'number' ? first.seq : 1,
+      line: 1,
+      reason: `no genesis: ${what}; the log may have been wiped and restarted${noKey}`,
+    });
     return { status: 'absent', index };
   }
   const named = readGenesisKey(genesis);
@@ -381,7 +381,13 @@ function checkHead(given: unknown, keyAfter: KeyAfter, prepared: readonly Prepar
   }
   // Every append re-signs the head after writing its entry (ISO-8601 UTC times compare as text).
   if (newest !== undefined && head.time < newest.time) {
-    return [{ entry: newest.seq, line: count, reason: `the head checkpoint (${head.time}) is older than the newest entry (seq ${newest.seq}, ${newest.time}): an older head was put back` }];
+    return [
+      {
+        entry: newest.seq,
+        line: count,
+        reason: `the head checkpoint (${head.time}) is older than the newest entry (seq ${newest.seq}, ${newest.time}): an older head was put back`,
+      },
+    ];
   }
   return [];
 }
@@ -399,10 +405,22 @@ function checkLodgedHead(given: unknown, keyAfter: KeyAfter, prepared: readonly 
   const index = prepared.findIndex((p) => p.record?.seq === head.count);
   const atCount = prepared[index]?.record;
   if (atCount === undefined) {
-    return [{ entry: head.count, line: prepared.length, reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing` }];
+    return [
+      {
+        entry: head.count,
+        line: prepared.length,
+        reason: `truncated: the lodged head (${head.time}) records ${head.count} entries; seq ${head.count} is missing`,
+      },
+    ];
   }
   if (atCount.hash !== head.last_hash) {
-    return [{ entry: head.count, line: index + 1, reason: `seq ${head.count} does not have the hash recorded by the lodged head (${head.time}): history was rewritten` }];
+    return [
+      {
+        entry: head.count,
+        line: index + 1,
+        reason: `seq ${head.count} does not have the hash recorded by the lodged head (${head.time}): history was rewritten`,
+      },
+    ];
   }
   return [];
 }

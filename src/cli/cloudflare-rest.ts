@@ -48,7 +48,13 @@ export function createObservedRestPacer(ctx: CliContext, wrap: (fetch: FetchFn) 
 export function openRestClient(ctx: CliContext): RestClient {
   const existing = clients.get(ctx);
   if (existing) return existing;
-  const client = createRestClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), pacer: openRestPacer(ctx), now: ctx.io.now, sleep: ctx.io.sleep });
+  const client = createRestClient({
+    baseUrl: ctx.environment().baseUrl,
+    token: ctx.apiToken(),
+    pacer: openRestPacer(ctx),
+    now: ctx.io.now,
+    sleep: ctx.io.sleep,
+  });
   clients.set(ctx, client);
   return client;
 }
@@ -74,7 +80,15 @@ export function buildCloudflareDeps(ctx: CliContext, config: Config): Cloudflare
     return undefined;
   }
   const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET') ?? LIST_ITEM_CHANGE_BUDGET;
-  return { client: openRestClient(ctx), itemBudget, requestBudget: LIST_REQUEST_BUDGET, concurrency: REST_CONCURRENCY, serverClock: runPacer(ctx).serverClock, now: ctx.io.now, sleep: ctx.io.sleep };
+  return {
+    client: openRestClient(ctx),
+    itemBudget,
+    requestBudget: LIST_REQUEST_BUDGET,
+    concurrency: REST_CONCURRENCY,
+    serverClock: runPacer(ctx).serverClock,
+    now: ctx.io.now,
+    sleep: ctx.io.sleep,
+  };
 }
 
 function readBudget(ctx: CliContext, name: string): RestBudget | undefined {

@@ -7,8 +7,6 @@ export function lockHome(ctx: CliContext, command: string): void {
   ctx.onClose(() => lock.release());
   if (lock.tookOverFrom) {
     const stale = lock.tookOverFrom;
-    ctx.io.stderr(
-      `luxeret-privacy: took over a stale lock from ${stale.command} (pid ${stale.pid}, started ${stale.started_at}), whose process is gone\n`,
-    );
+    ctx.io.stderr(`luxeret-privacy: took over a stale lock from ${stale.command} (pid ${stale.pid}, started ${stale.started_at}), whose process is gone\n`);
   }
 }

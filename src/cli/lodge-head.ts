@@ -29,7 +29,8 @@ export async function lodgeNewAuditHead(ctx: CliContext): Promise<Outcome> {
       ctx.verbose('Lodged the new audit head with audit.lodge_command.');
       return 'done';
     }
-    if (stamp?.problem !== undefined) ctx.io.stderr(`luxeret-privacy: could not time-stamp the new audit head at ${audit.timestampUrl ?? '?'}: ${stamp.problem}\n`);
+    if (stamp?.problem !== undefined)
+      ctx.io.stderr(`luxeret-privacy: could not time-stamp the new audit head at ${audit.timestampUrl ?? '?'}: ${stamp.problem}\n`);
     if (failure !== undefined) ctx.io.stderr(`luxeret-privacy: could not lodge the new audit head: audit.lodge_command ${failure}\n`);
   } catch (err) {
     ctx.io.stderr(`luxeret-privacy: could not lodge the new audit head: ${(err as Error).message}\n`);

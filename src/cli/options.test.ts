@@ -25,7 +25,21 @@ describe('parseTimeOption: never the machine zone', () => {
     }
   });
 
-  it.each(['next tuesday', '2027-02-30', '2027-13-01', '2027-06-01T25:00Z', '2027', '06/01/2027', '2027-06-01T09:00+9', '', '2026-06-01T00:00+25:00', '2026-06-01T00:00+99', '2026-06-01T00:00-15:00', '2026-06-01T00:00+09:60', '2026-06-01T12:61Z'])('%j is a usage error naming the option', (value) => {
+  it.each([
+    'next tuesday',
+    '2027-02-30',
+    '2027-13-01',
+    '2027-06-01T25:00Z',
+    '2027',
+    '06/01/2027',
+    '2027-06-01T09:00+9',
+    '',
+    '2026-06-01T00:00+25:00',
+    '2026-06-01T00:00+99',
+    '2026-06-01T00:00-15:00',
+    '2026-06-01T00:00+09:60',
+    '2026-06-01T12:61Z',
+  ])('%j is a usage error naming the option', (value) => {
     expect(() => parseTimeOption('--from', value)).toThrow(UsageError);
     expect(() => parseTimeOption('--from', value)).toThrow(/--from/);
   });

@@ -23,10 +23,12 @@ const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(
 export function parseTimeOption(option: string, value: string, timeZone = 'UTC'): TimeOption {
   const text = value.trim();
   const hasOffset = WITH_OFFSET.test(text);
-  if (!hasOffset && !WITHOUT_OFFSET.test(text)) throw new UsageError(`${option}: "${value}" is not an ISO-8601 time (for example 2026-12-31T23:59:59Z, 2026-12-31T23:59:59+09:00 or 2026-12-31)`);
+  if (!hasOffset && !WITHOUT_OFFSET.test(text))
+    throw new UsageError(`${option}: "${value}" is not an ISO-8601 time (for example 2026-12-31T23:59:59Z, 2026-12-31T23:59:59+09:00 or 2026-12-31)`);
   const parsed = hasOffset ? parseISO(text) : parseISO(text.replace(' ', 'T'), { in: tz(timeZone) });
   const at = new Date(parsed.getTime());
-  if (!isValid(at) || !isRealCalendarTime(text, hasOffset ? undefined : timeZone, at)) throw new UsageError(`${option}: "${value}" is not a valid date and time`);
+  if (!isValid(at) || !isRealCalendarTime(text, hasOffset ? undefined : timeZone, at))
+    throw new UsageError(`${option}: "${value}" is not a valid date and time`);
   return { at, readInZone: hasOffset ? undefined : timeZone };
 }
 

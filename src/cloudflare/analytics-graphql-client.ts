@@ -117,7 +117,11 @@ export function createAnalyticsGraphqlClient(options: AnalyticsGraphqlClientOpti
     graphql: <T>(query: string, variables: Readonly<Record<string, unknown>>, request: GraphqlRequestOptions = {}) => {
       const body = JSON.stringify({ query, variables });
       const cost = Math.max(1, Math.ceil(request.cost ?? 1));
-      return withRetries<T>(() => attempt<T>(body, cost), retryDeps, (ms) => budget.pause(ms));
+      return withRetries<T>(
+        () => attempt<T>(body, cost),
+        retryDeps,
+        (ms) => budget.pause(ms),
+      );
     },
   };
 }

@@ -46,7 +46,7 @@ export function parseExpression(expression: string): ParsedExpression {
       pendingNot = false;
       continue;
     }
-    const negated = (groups.at(-1) ?? false) !== pendingNot !== op.negates;
+    const negated = ((groups.at(-1) ?? false) !== pendingNot) !== op.negates;
     pendingNot = false;
     let values: Token[];
     let next = i + 2;

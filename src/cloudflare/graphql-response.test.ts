@@ -7,7 +7,10 @@ const NO_HEADERS = { get: () => null };
 const response = (status: number, message: string, code?: string) => ({
   status,
   headers: NO_HEADERS,
-  text: JSON.stringify({ data: null, errors: [{ message, path: ['viewer', 'zones', '0'], extensions: { timestamp: '2026-10-20T12:00:00.000000000Z', ...(code ? { code } : {}) } }] }),
+  text: JSON.stringify({
+    data: null,
+    errors: [{ message, path: ['viewer', 'zones', '0'], extensions: { timestamp: '2026-10-20T12:00:00.000000000Z', ...(code ? { code } : {}) } }],
+  }),
 });
 
 const LIMIT_MESSAGES = [
@@ -25,17 +28,24 @@ const TRANSIENT_MESSAGES = ['unable to execute query, please try again later', '
 
 describe('classifyResponse', () => {
   // Every limit wording, with and without `extensions.code`, at HTTP 200 (data: null) and the documented 400.
-  it.each(LIMIT_MESSAGES.flatMap((m) => [200, 400].flatMap((status) => [[m, status, 'quota'], [m, status, undefined]] as const)))(
-    'limit, final: %s (HTTP %i, code %s)',
-    (message, status, code) => {
-      const outcome = classifyResponse(response(status, message, code), undefined);
-      expect(outcome.kind).toBe('fatal');
-      const error = (outcome as { error: Error }).error;
-      expect(error).toBeInstanceOf(GraphqlQueryError);
-      expect(error).toMatchObject({ reason: 'limit', status, exitCode: 3 });
-      expect(error.message).toContain(message);
-    },
-  );
+  it.each(
+    LIMIT_MESSAGES.flatMap((m) =>
+      [200, 400].flatMap(
+        (status) =>
+          [
+            [m, status, 'quota'],
+            [m, status, undefined],
+          ] as const,
+      ),
+    ),
+  )('limit, final: %s (HTTP %i, code %s)', (message, status, code) => {
+    const outcome = classifyResponse(response(status, message, code), undefined);
+    expect(outcome.kind).toBe('fatal');
+    const error = (outcome as { error: Error }).error;
+    expect(error).toBeInstanceOf(GraphqlQueryError);
+    expect(error).toMatchObject({ reason: 'limit', status, exitCode: 3 });
+    expect(error.message).toContain(message);
+  });
 
   it('reads the code when the wording is unknown: quota → limit, authz → gated, budget → retry after 5 minutes', () => {
     const limit = classifyResponse(response(200, 'some new wording', 'quota'), undefined);
@@ -45,14 +55,21 @@ describe('classifyResponse', () => {
     expect(classifyResponse(response(200, 'some new wording'), undefined)).toMatchObject({ kind: 'fatal', error: { reason: 'rejected' } });
   });
 
-  it.each(GATED_MESSAGES.flatMap((m) => [[m, 200, 'authz'], [m, 200, undefined], [m, 403, 'authz'], [m, 403, undefined]] as const))(
-    'gating, final and not a token problem: %s (HTTP %i, code %s)',
-    (message, status, code) => {
-      const outcome = classifyResponse(response(status, message, code), undefined);
-      expect(outcome).toMatchObject({ kind: 'fatal', error: { reason: 'gated', status } });
-      expect((outcome as unknown as { error: CloudflareApiError }).error.hint).toBeUndefined();
-    },
-  );
+  it.each(
+    GATED_MESSAGES.flatMap(
+      (m) =>
+        [
+          [m, 200, 'authz'],
+          [m, 200, undefined],
+          [m, 403, 'authz'],
+          [m, 403, undefined],
+        ] as const,
+    ),
+  )('gating, final and not a token problem: %s (HTTP %i, code %s)', (message, status, code) => {
+    const outcome = classifyResponse(response(status, message, code), undefined);
+    expect(outcome).toMatchObject({ kind: 'fatal', error: { reason: 'gated', status } });
+    expect((outcome as unknown as { error: CloudflareApiError }).error.hint).toBeUndefined();
+  });
 
   it.each([
     [429, 'rate limiter budget depleted, try again after 5 minutes', 'budget', undefined, 300_000],
@@ -63,7 +80,11 @@ describe('classifyResponse', () => {
     [503, TRANSIENT_MESSAGES[1]!, undefined, undefined, undefined],
     [200, TRANSIENT_MESSAGES[1]!, undefined, undefined, undefined],
   ] as const)('retries HTTP %i %s (code %s, Retry-After %s) after %s ms', (status, message, code, retryAfter, waitMs) => {
-    expect(classifyResponse(response(status, message, code), retryAfter)).toEqual({ kind: 'retry', error: expect.any(CloudflareApiError), retryAfterMs: waitMs });
+    expect(classifyResponse(response(status, message, code), retryAfter)).toEqual({
+      kind: 'retry',
+      error: expect.any(CloudflareApiError),
+      retryAfterMs: waitMs,
+    });
   });
 
   it('treats a refused token or zone as final with the token hint', () => {
@@ -74,6 +95,9 @@ describe('classifyResponse', () => {
   });
 
   it('returns data when there are no errors', () => {
-    expect(classifyResponse({ status: 200, headers: NO_HEADERS, text: '{"data":{"viewer":{}},"errors":null}' }, undefined)).toEqual({ kind: 'ok', value: { viewer: {} } });
+    expect(classifyResponse({ status: 200, headers: NO_HEADERS, text: '{"data":{"viewer":{}},"errors":null}' }, undefined)).toEqual({
+      kind: 'ok',
+      value: { viewer: {} },
+    });
   });
 });

@@ -64,7 +64,13 @@ export function classifyResponse<T>(response: HttpResponse, retryAfterSeconds: n
     const message = typeof e.message === 'string' ? e.message : 'unknown error';
     return { message, kind: kindOf(message, e.extensions?.code) };
   });
-  const summary = errors.length > 0 ? `: ${errors.slice(0, 3).map((e) => e.message).join('; ')}` : '';
+  const summary =
+    errors.length > 0
+      ? `: ${errors
+          .slice(0, 3)
+          .map((e) => e.message)
+          .join('; ')}`
+      : '';
   const retryAfterMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : undefined;
   const has = (kind: ErrorKind) => errors.some((e) => e.kind === kind);
 

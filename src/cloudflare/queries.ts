@@ -62,12 +62,24 @@ export interface PageQuery {
 }
 
 /** One page of `firewallEventsAdaptive`, selecting `fields`, ordered by `orderBy` ascending. */
-export function buildFirewallEventsQuery(zoneTag: string, fields: readonly string[], filter: readonly FilterTerm[], orderBy: readonly string[], limit: number): PageQuery {
+export function buildFirewallEventsQuery(
+  zoneTag: string,
+  fields: readonly string[],
+  filter: readonly FilterTerm[],
+  orderBy: readonly string[],
+  limit: number,
+): PageQuery {
   return buildPageQuery('FirewallEvents', 'firewallEventsAdaptive', zoneTag, fields.join(' '), filter, orderBy, limit);
 }
 
 /** One page of `httpRequestsAdaptiveGroups`: request counts grouped by `dimensions`. */
-export function buildHttpGroupsQuery(zoneTag: string, dimensions: readonly string[], filter: readonly FilterTerm[], orderBy: readonly string[], limit: number): PageQuery {
+export function buildHttpGroupsQuery(
+  zoneTag: string,
+  dimensions: readonly string[],
+  filter: readonly FilterTerm[],
+  orderBy: readonly string[],
+  limit: number,
+): PageQuery {
   return buildPageQuery('HttpRequestGroups', 'httpRequestsAdaptiveGroups', zoneTag, `count dimensions { ${dimensions.join(' ')} }`, filter, orderBy, limit);
 }
 
@@ -145,9 +157,13 @@ function firstZone(data: unknown, zoneTag: string): Json {
   if (!Array.isArray(zones)) throw malformed('viewer.zones is missing');
   const zone: unknown = zones[0];
   if (!isObject(zone)) {
-    throw new CloudflareApiError(`Zone ${zoneTag} is not visible to this API token`, { method: 'POST', path: '/graphql' }, {
-      hint: 'Check the zone id in the config and that the token has Zone Analytics Read on it.',
-    });
+    throw new CloudflareApiError(
+      `Zone ${zoneTag} is not visible to this API token`,
+      { method: 'POST', path: '/graphql' },
+      {
+        hint: 'Check the zone id in the config and that the token has Zone Analytics Read on it.',
+      },
+    );
   }
   return zone;
 }

@@ -95,8 +95,14 @@ describe('parseRateLimitHeaders', () => {
 
   it.each([
     [{ ratelimit: '"default";r=50;t=30' }, { remaining: 50, resetSeconds: 30, retryAfterSeconds: undefined }],
-    [{ ratelimit: '"default";r=0;t=12', 'retry-after': '12' }, { remaining: 0, resetSeconds: 12, retryAfterSeconds: 12 }],
-    [{ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': 'Tue, 20 Oct 2026 10:00:05 GMT' }, { remaining: 3, resetSeconds: 5, retryAfterSeconds: undefined }],
+    [
+      { ratelimit: '"default";r=0;t=12', 'retry-after': '12' },
+      { remaining: 0, resetSeconds: 12, retryAfterSeconds: 12 },
+    ],
+    [
+      { 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': 'Tue, 20 Oct 2026 10:00:05 GMT' },
+      { remaining: 3, resetSeconds: 5, retryAfterSeconds: undefined },
+    ],
     [{ 'retry-after': 'Tue, 20 Oct 2026 10:00:02 GMT' }, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: 2 }],
     [{}, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: undefined }],
     [
@@ -104,7 +110,10 @@ describe('parseRateLimitHeaders', () => {
       { remaining: 9, resetSeconds: 3, retryAfterSeconds: undefined, policy: { quota: 60, windowSeconds: 10 } },
     ],
     // Several policies: the one allowing the lowest rate binds.
-    [{ 'ratelimit-policy': '"burst";q=100;w=10, "daily";q=1200;w=300' }, { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: undefined, policy: { quota: 1200, windowSeconds: 300 } }],
+    [
+      { 'ratelimit-policy': '"burst";q=100;w=10, "daily";q=1200;w=300' },
+      { remaining: undefined, resetSeconds: undefined, retryAfterSeconds: undefined, policy: { quota: 1200, windowSeconds: 300 } },
+    ],
   ])('reads %j', (given, expected) => {
     expect(parseRateLimitHeaders(headers(given), now)).toEqual(expected);
   });

@@ -18,14 +18,20 @@ describe('redactDestinationConf', () => {
       'azure://container/path?sv=REDACTED&ss=REDACTED&srt=REDACTED&sp=REDACTED&se=REDACTED&sig=REDACTED',
     ],
     ['https://user:pa55word@logs.example.com/in', 'https://REDACTED@logs.example.com/in'],
-    ['https://endpoint1.collection.eu.sumologic.com/receiver/v1/http/ZaVnC4dhaV39Tn37', 'https://endpoint1.collection.eu.sumologic.com/receiver/v1/http/REDACTED'],
+    [
+      'https://endpoint1.collection.eu.sumologic.com/receiver/v1/http/ZaVnC4dhaV39Tn37',
+      'https://endpoint1.collection.eu.sumologic.com/receiver/v1/http/REDACTED',
+    ],
     [
       'datadog://http-intake.logs.datadoghq.eu/api/v2/logs?header_DD-API-KEY=dd0123456789&ddsource=cloudflare',
       'datadog://http-intake.logs.datadoghq.eu/api/v2/logs?header_DD-API-KEY=REDACTED&ddsource=cloudflare',
     ],
     ['gs://bucket/logs/{DATE}', 'gs://bucket/logs/{DATE}'],
     ['https://hooks.example.com/services/T0123ABCD/B0456EFGH/aZ9xQ2wE7rT5yU1iO3pL8kJ6', 'https://hooks.example.com/services/T0123ABCD/B0456EFGH/REDACTED'],
-    ['https://splunk.example.com:8088/services/collector/raw/4f2a9c1e-77b3-4d2e-9a51-0c6e8b3f7d12?channel=abc', 'https://splunk.example.com:8088/services/collector/raw/REDACTED?channel=abc'],
+    [
+      'https://splunk.example.com:8088/services/collector/raw/4f2a9c1e-77b3-4d2e-9a51-0c6e8b3f7d12?channel=abc',
+      'https://splunk.example.com:8088/services/collector/raw/REDACTED?channel=abc',
+    ],
     ['https://logs.example.com/in/Xk29fPq7LmZ3vR8tNw4y', 'https://logs.example.com/in/REDACTED'],
     ['s3://cf-logs/AKIAIOSFODNN7EXAMPLEsecretpart9/{DATE}?region=eu', 's3://cf-logs/REDACTED/{DATE}?region=eu'],
     ['r2://cf-logs/luxeret-firewall-events/2026-01-01/{DATE}', 'r2://cf-logs/luxeret-firewall-events/2026-01-01/{DATE}'],

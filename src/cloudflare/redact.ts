@@ -52,7 +52,10 @@ function redactBase(base: string): string {
     out = `${url[1]}${url[2]}${url[3].replace(/\/[^/]+$/, `/${REDACTED}`)}`;
   } else if (url?.[3]) {
     // Any scheme: a path segment that looks like a token is one.
-    out = `${url[1]}${url[2]}${url[3].split('/').map((segment) => (isSecretLike(segment) ? REDACTED : segment)).join('/')}`;
+    out = `${url[1]}${url[2]}${url[3]
+      .split('/')
+      .map((segment) => (isSecretLike(segment) ? REDACTED : segment))
+      .join('/')}`;
   }
   return out;
 }
@@ -87,7 +90,12 @@ export function redactSecrets(text: string): string {
     .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`)
     .replace(SECRET_KEY, `$1${REDACTED}`)
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*sumologic\.com\/[^\s"'<>?]*\/)[^/\s"'<>?]+/gi, `$1${REDACTED}`)
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^/\s"'<>?]+)(\/[^\s"'<>?]*)/gi, (_match, start: string, path: string) =>
-      `${start}${path.split('/').map((segment) => (isSecretLike(segment) ? REDACTED : segment)).join('/')}`,
+    .replace(
+      /([a-z][a-z0-9+.-]*:\/\/[^/\s"'<>?]+)(\/[^\s"'<>?]*)/gi,
+      (_match, start: string, path: string) =>
+        `${start}${path
+          .split('/')
+          .map((segment) => (isSecretLike(segment) ? REDACTED : segment))
+          .join('/')}`,
     );
 }

@@ -38,8 +38,28 @@ describe('createResponseObserver', () => {
     expect(JSON.parse(await limited.text())).toMatchObject({ data: null });
 
     expect(observer.responses()).toEqual([
-      { kind: 'rest', method: 'GET', path: '/rest/ok', status: 200, rateLimit: '"default";r=1199;t=300', rateLimitPolicy: '"burst";q=1200;w=300', retryAfter: undefined, errorBody: undefined, graphqlErrors: [] },
-      { kind: 'rest', method: 'GET', path: '/rest/edge', status: 502, rateLimit: undefined, rateLimitPolicy: undefined, retryAfter: undefined, errorBody: 'html', graphqlErrors: [] },
+      {
+        kind: 'rest',
+        method: 'GET',
+        path: '/rest/ok',
+        status: 200,
+        rateLimit: '"default";r=1199;t=300',
+        rateLimitPolicy: '"burst";q=1200;w=300',
+        retryAfter: undefined,
+        errorBody: undefined,
+        graphqlErrors: [],
+      },
+      {
+        kind: 'rest',
+        method: 'GET',
+        path: '/rest/edge',
+        status: 502,
+        rateLimit: undefined,
+        rateLimitPolicy: undefined,
+        retryAfter: undefined,
+        errorBody: 'html',
+        graphqlErrors: [],
+      },
       {
         kind: 'graphql',
         method: 'POST',

@@ -32,12 +32,14 @@ export interface ResponseObserver {
 export function createResponseObserver(): ResponseObserver {
   const seen: ObservedResponse[] = [];
   return {
-    restFetch: (base = globalThis.fetch) => async (input, init) => {
-      const response = await base(input, init);
-      const text = response.status >= 400 ? await response.clone().text() : undefined;
-      seen.push(observe('rest', init?.method ?? (input instanceof Request ? input.method : 'GET'), urlOf(input), response.status, response.headers, text));
-      return response;
-    },
+    restFetch:
+      (base = globalThis.fetch) =>
+      async (input, init) => {
+        const response = await base(input, init);
+        const text = response.status >= 400 ? await response.clone().text() : undefined;
+        seen.push(observe('rest', init?.method ?? (input instanceof Request ? input.method : 'GET'), urlOf(input), response.status, response.headers, text));
+        return response;
+      },
     graphqlFetch: (base) => async (url, init) => {
       const response = await base(url, init);
       const text = await response.text();

@@ -10,7 +10,10 @@ function network(clock: { now: () => number }, replies: { status: number; header
   const fetch = (_input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     seen.push({ atMs: clock.now(), headers: new Headers(init?.headers) });
     const reply = replies.shift() ?? { status: 200 };
-    const body = reply.status === 200 ? { success: true, errors: [], messages: [], result: { id: ZONE } } : { success: false, errors: [{ code: 10000, message: 'no' }], messages: [], result: null };
+    const body =
+      reply.status === 200
+        ? { success: true, errors: [], messages: [], result: { id: ZONE } }
+        : { success: false, errors: [{ code: 10000, message: 'no' }], messages: [], result: null };
     return Promise.resolve(new Response(JSON.stringify(body), { status: reply.status, headers: { 'content-type': 'application/json', ...reply.headers } }));
   };
   return { fetch, seen };
@@ -20,7 +23,14 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('retries a 5xx after its Retry-After, and otherwise after a backoff, waiting only on the injected clock', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 503, headers: { 'retry-after': '7' } }, { status: 500 }]);
-    const client = createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep, random: () => 1 });
+    const client = createRestClient({
+      baseUrl: 'http://127.0.0.1:1/client/v4',
+      token: 't',
+      fetch: net.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      random: () => 1,
+    });
     expect(await client.sdk.zones.get({ zone_id: ZONE })).toMatchObject({ id: ZONE });
     expect(net.seen.map((s) => s.atMs - net.seen[0]!.atMs)).toEqual([0, 7_000, 7_000 + 1_000]);
   });
@@ -36,7 +46,14 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('gives the SDK the last answer after maxRetries, so it raises its own typed error', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 500 }, { status: 500 }, { status: 500 }]);
-    const client = createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep, maxRetries: 2 });
+    const client = createRestClient({
+      baseUrl: 'http://127.0.0.1:1/client/v4',
+      token: 't',
+      fetch: net.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      maxRetries: 2,
+    });
     await expect(client.sdk.zones.get({ zone_id: ZONE })).rejects.toMatchObject({ status: 500 });
     expect(net.seen).toHaveLength(3);
   });

@@ -3,7 +3,10 @@ import { busiestWindow, virtualClock, type VirtualClock } from '../../test/helpe
 import { createRestPacer, parseRestBudget, type FetchFn } from './rest-pacer.js';
 
 /** A server that answers at once (a `latencyMs` of virtual time per request), recording when each request arrived. */
-function fakeServer(clock: VirtualClock, options: { latencyMs?: number; headers?: (n: number) => Record<string, string>; status?: (n: number) => number } = {}) {
+function fakeServer(
+  clock: VirtualClock,
+  options: { latencyMs?: number; headers?: (n: number) => Record<string, string>; status?: (n: number) => number } = {},
+) {
   const sent: number[] = [];
   let inFlight = 0;
   let peak = 0;
@@ -55,7 +58,10 @@ describe('createRestPacer', () => {
     const clock = virtualClock();
     // 10 per 10 s, others hold 8: the first answer leaves 1, the next none, until the reset 10 s on.
     let left = 1;
-    const server = fakeServer(clock, { latencyMs: 5, headers: () => ({ 'ratelimit-policy': '"burst";q=10;w=10', ratelimit: `"default";r=${Math.max(0, left--)};t=10` }) });
+    const server = fakeServer(clock, {
+      latencyMs: 5,
+      headers: () => ({ 'ratelimit-policy': '"burst";q=10;w=10', ratelimit: `"default";r=${Math.max(0, left--)};t=10` }),
+    });
     const pacer = createRestPacer({ fetch: server.fetch, maxInFlight: 4, now: clock.now, sleep: clock.sleep });
     await pacer.fetch('http://127.0.0.1/x');
     // Time in which a bucket would refill three requests' worth.
@@ -67,7 +73,10 @@ describe('createRestPacer', () => {
 
   it('pauses every caller for Retry-After after a 429', async () => {
     const clock = virtualClock();
-    const server = fakeServer(clock, { status: (n) => (n === 0 ? 429 : 200), headers: (n): Record<string, string> => (n === 0 ? { 'retry-after': '0.3' } : {}) });
+    const server = fakeServer(clock, {
+      status: (n) => (n === 0 ? 429 : 200),
+      headers: (n): Record<string, string> => (n === 0 ? { 'retry-after': '0.3' } : {}),
+    });
     const pacer = createRestPacer({ budget: { capacity: 100, windowMs: 1000 }, fetch: server.fetch, maxInFlight: 1, now: clock.now, sleep: clock.sleep });
     expect((await pacer.fetch('http://127.0.0.1/x')).status).toBe(429);
     await pacer.fetch('http://127.0.0.1/x');
@@ -98,7 +107,16 @@ describe('createRestPacer', () => {
     // announced q/w, ceiling, expected windows paced to
     ['a lower announced budget replaces the default', 60, 10, undefined, [{ capacity: 60, windowMs: 10_000 }]],
     ['a higher announced budget (Enterprise) replaces the default', 6000, 300, undefined, [{ capacity: 6000, windowMs: 300_000 }]],
-    ['a ceiling below the announced budget holds', 60, 10, { capacity: 20, windowMs: 10_000 }, [{ capacity: 60, windowMs: 10_000 }, { capacity: 20, windowMs: 10_000 }]],
+    [
+      'a ceiling below the announced budget holds',
+      60,
+      10,
+      { capacity: 20, windowMs: 10_000 },
+      [
+        { capacity: 60, windowMs: 10_000 },
+        { capacity: 20, windowMs: 10_000 },
+      ],
+    ],
   ])('%s', async (_name, q, w, ceiling, expected) => {
     const clock = virtualClock();
     const server = fakeServer(clock, { headers: announcing(q, w) });

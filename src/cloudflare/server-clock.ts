@@ -11,7 +11,10 @@ export interface ServerClockSample {
  * Wraps the network fetch under the REST pacer and remembers the newest response `Date` header with our clock at
  * that moment, so a purge can refuse to run on a clock that is clearly wrong without sending an extra request.
  */
-export function createClockRecordingFetch(now: () => number, base: FetchFn = globalThis.fetch): { fetch: FetchFn; sample: () => ServerClockSample | undefined } {
+export function createClockRecordingFetch(
+  now: () => number,
+  base: FetchFn = globalThis.fetch,
+): { fetch: FetchFn; sample: () => ServerClockSample | undefined } {
   let last: ServerClockSample | undefined;
   return {
     fetch: async (input, init) => {
@@ -29,7 +32,12 @@ export function createClockRecordingFetch(now: () => number, base: FetchFn = glo
  * Asks Cloudflare for the time without a token: every API response carries a `Date` header, an unauthenticated
  * one (400/401) too, so a purge can check its clock even when it has no token. Undefined when nothing answered.
  */
-export async function fetchServerClock(baseUrl: string, now: () => number, fetchFn: FetchFn = globalThis.fetch, timeoutMs = 10_000): Promise<ServerClockSample | undefined> {
+export async function fetchServerClock(
+  baseUrl: string,
+  now: () => number,
+  fetchFn: FetchFn = globalThis.fetch,
+  timeoutMs = 10_000,
+): Promise<ServerClockSample | undefined> {
   // Two tries: a pooled keep-alive connection that the server closed just as it was reused fails at once, and a
   // purge would then refuse to run for want of one GET.
   for (let attempt = 1; attempt <= 2; attempt++) {

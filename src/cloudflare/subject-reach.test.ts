@@ -11,11 +11,25 @@ const at = new Date('2026-01-01T00:00:00Z');
 const net = (text: string): Network => parseNetwork(text)!;
 
 function rule(id: string, target: string, value: string, scope: 'zone' | 'account' = 'zone'): AccessRule {
-  return toAccessRule({ id, mode: 'block', configuration: { target, value }, notes: '', created_on: at.toISOString() }, { type: scope, id: scope === 'zone' ? ZONE : ACCOUNT });
+  return toAccessRule(
+    { id, mode: 'block', configuration: { target, value }, notes: '', created_on: at.toISOString() },
+    { type: scope, id: scope === 'zone' ? ZONE : ACCOUNT },
+  );
 }
 
 function item(id: string, ip: string): ListItem {
-  return { id, listId: 'l1', listName: 'blocked', accountId: ACCOUNT, isManaged: true, ip, network: parseNetwork(ip), comment: '', createdOn: at, modifiedOn: undefined };
+  return {
+    id,
+    listId: 'l1',
+    listName: 'blocked',
+    accountId: ACCOUNT,
+    isManaged: true,
+    ip,
+    network: parseNetwork(ip),
+    comment: '',
+    createdOn: at,
+    modifiedOn: undefined,
+  };
 }
 
 function lockdown(id: string, values: string[]): Lockdown {
@@ -32,25 +46,44 @@ function lockdown(id: string, values: string[]): Lockdown {
 }
 
 function custom(id: string, expression: string): CustomRule {
-  return { id, zoneId: ZONE, rulesetId: 'rs', action: 'block', description: '', enabled: true, expression, lastUpdated: at, parsed: parseExpression(expression) };
+  return {
+    id,
+    zoneId: ZONE,
+    rulesetId: 'rs',
+    action: 'block',
+    description: '',
+    enabled: true,
+    expression,
+    lastUpdated: at,
+    parsed: parseExpression(expression),
+  };
 }
 
 const objects: CloudflareObjects = {
   fetchedAt: at,
   zones: [],
   accountIds: [ACCOUNT],
-  accessRules: [rule('r-ip', 'ip', '203.0.113.5'), rule('r-range', 'ip_range', '203.0.113.0/24'), rule('r-other', 'ip', '198.51.100.1'), rule('r-country', 'country', 'RU'), rule('r-v6', 'ip6', '2001:db8::5')],
+  accessRules: [
+    rule('r-ip', 'ip', '203.0.113.5'),
+    rule('r-range', 'ip_range', '203.0.113.0/24'),
+    rule('r-other', 'ip', '198.51.100.1'),
+    rule('r-country', 'country', 'RU'),
+    rule('r-v6', 'ip6', '2001:db8::5'),
+  ],
   lists: [],
   listItems: [item('i-ip', '203.0.113.5'), item('i-wide', '203.0.0.0/16'), item('i-v6', '2001:db8::/64'), item('i-other', '10.0.0.1')],
   lockdowns: [lockdown('l-1', ['203.0.113.5', '192.0.2.1']), lockdown('l-2', ['192.0.2.2'])],
-  customRules: [custom('c-1', 'not ip.src in {203.0.113.0/25 192.0.2.9}'), custom('c-2', 'ip.src in {10.0.0.0..10.0.0.255}'), custom('c-3', 'ip.src.country eq "RU"')],
+  customRules: [
+    custom('c-1', 'not ip.src in {203.0.113.0/25 192.0.2.9}'),
+    custom('c-2', 'ip.src in {10.0.0.0..10.0.0.255}'),
+    custom('c-3', 'ip.src.country eq "RU"'),
+  ],
   logRetention: [],
   logpushJobs: [],
   statuses: [],
 };
 
-const reach = (text: string) =>
-  findSubjectReach(objects, net(text)).objects.map((o) => `${o.kind}:${o.id}${'values' in o ? `[${o.values.join(' ')}]` : ''}`);
+const reach = (text: string) => findSubjectReach(objects, net(text)).objects.map((o) => `${o.kind}:${o.id}${'values' in o ? `[${o.values.join(' ')}]` : ''}`);
 
 describe('findSubjectReach', () => {
   it('finds every object naming an address or a range that contains it', () => {

@@ -12,7 +12,14 @@ export type TokenVerification =
  */
 export async function verifyApiToken(sdk: Cloudflare, accountId: string | undefined): Promise<TokenVerification> {
   const attempts: [string, () => Promise<{ data: unknown; response: Response }>][] = [
-    ...(accountId ? [[`/accounts/${accountId}/tokens/verify`, () => sdk.accounts.tokens.verify({ account_id: accountId }).withResponse()] as [string, () => Promise<{ data: unknown; response: Response }>]] : []),
+    ...(accountId
+      ? [
+          [`/accounts/${accountId}/tokens/verify`, () => sdk.accounts.tokens.verify({ account_id: accountId }).withResponse()] as [
+            string,
+            () => Promise<{ data: unknown; response: Response }>,
+          ],
+        ]
+      : []),
     ['/user/tokens/verify', () => sdk.user.tokens.verify().withResponse()],
   ];
   let failure: TokenVerification = { kind: 'unreachable', error: undefined };
@@ -21,7 +28,12 @@ export async function verifyApiToken(sdk: Cloudflare, accountId: string | undefi
       const { data, response } = await verify();
       const serverDate = new Date(response.headers.get('date') ?? '');
       const status = (data as { status?: unknown } | null)?.status;
-      return { kind: 'answered', endpoint, status: typeof status === 'string' ? status : 'unknown', serverDate: Number.isNaN(serverDate.getTime()) ? undefined : serverDate };
+      return {
+        kind: 'answered',
+        endpoint,
+        status: typeof status === 'string' ? status : 'unknown',
+        serverDate: Number.isNaN(serverDate.getTime()) ? undefined : serverDate,
+      };
     } catch (err) {
       const status = (err as { status?: unknown } | undefined)?.status;
       if (status === 400 || status === 401 || status === 403) failure = { kind: 'refused', error: err };

@@ -102,7 +102,11 @@ describe('buildConfig', () => {
 
   it('reads the audit section and names its problems', () => {
     const audit = { lodge_command: 'logger -t luxeret-audit', timestamp_url: 'http://127.0.0.1:3180/tsa', tsa_certificate: '/etc/tsa.pem' };
-    expect(buildConfig({ audit }).config?.audit).toEqual({ lodgeCommand: audit.lodge_command, timestampUrl: audit.timestamp_url, tsaCertificate: audit.tsa_certificate });
+    expect(buildConfig({ audit }).config?.audit).toEqual({
+      lodgeCommand: audit.lodge_command,
+      timestampUrl: audit.timestamp_url,
+      tsaCertificate: audit.tsa_certificate,
+    });
     expect(buildConfig(null).config?.audit).toEqual({ lodgeCommand: undefined, timestampUrl: undefined, tsaCertificate: undefined });
     expect(buildConfig({ audit: { lodge_command: ' ', timestamp_url: 'ftp://x', lodge: 1 } }).problems).toEqual([
       'audit.lodge: unknown key (known: lodge_command, timestamp_url, tsa_certificate)',

@@ -193,7 +193,9 @@ function readPullOverlap(doc: Record<string, unknown>, problems: Problems): Dura
   const value = doc['overlap'] ?? DEFAULT_PULL_OVERLAP;
   const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
   if (parsed === undefined || parsed.ms > MAX_PULL_OVERLAP_MS) {
-    problems.push(`pull.overlap: ${JSON.stringify(value)} is not a duration of at most 1d (use 10m, 15m, 90s or ISO-8601 like PT10M; 0s turns the re-read off)`);
+    problems.push(
+      `pull.overlap: ${JSON.stringify(value)} is not a duration of at most 1d (use 10m, 15m, 90s or ISO-8601 like PT10M; 0s turns the re-read off)`,
+    );
     return undefined;
   }
   return parsed;
@@ -234,8 +236,10 @@ function readAuditConfig(doc: Record<string, unknown>, problems: Problems): Audi
   const timestampUrl = optionalString(doc, 'timestamp_url', problems, 'audit.');
   if (timestampUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(timestampUrl)) problems.push(`audit.timestamp_url: "${timestampUrl}" is not an http(s) URL`);
   const tsaCertificate = optionalString(doc, 'tsa_certificate', problems, 'audit.');
-  if (timestampUrl !== undefined && tsaCertificate === undefined) problems.push('audit.tsa_certificate: needed with audit.timestamp_url (the PEM certificate tokens are checked against)');
-  if (timestampUrl !== undefined && lodgeCommand === undefined) problems.push('audit.timestamp_url: needs audit.lodge_command (a token is taken for each lodged head)');
+  if (timestampUrl !== undefined && tsaCertificate === undefined)
+    problems.push('audit.tsa_certificate: needed with audit.timestamp_url (the PEM certificate tokens are checked against)');
+  if (timestampUrl !== undefined && lodgeCommand === undefined)
+    problems.push('audit.timestamp_url: needs audit.lodge_command (a token is taken for each lodged head)');
   return { lodgeCommand, timestampUrl, tsaCertificate };
 }
 

@@ -37,9 +37,13 @@ export function readEnvironment(env: EnvVars, processEnv: EnvVars = env): Enviro
   const baseUrl = (rawBaseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
   const problem = checkBaseUrl(baseUrl);
   if (problem) {
-    throw new ConfigError(`CLOUDFLARE_BASE_URL (set in ${baseUrlSource === '.env' ? 'the .env file' : 'the environment'}) ${problem}; refusing to send the API token there`, [], {
-      hint: 'Use an https:// URL; plain http:// is allowed only to a loopback address (a local emulator). Nothing was done.',
-    });
+    throw new ConfigError(
+      `CLOUDFLARE_BASE_URL (set in ${baseUrlSource === '.env' ? 'the .env file' : 'the environment'}) ${problem}; refusing to send the API token there`,
+      [],
+      {
+        hint: 'Use an https:// URL; plain http:// is allowed only to a loopback address (a local emulator). Nothing was done.',
+      },
+    );
   }
   return { apiToken: token === '' ? undefined : token, baseUrl, baseUrlSource, home: resolveHome(env) };
 }

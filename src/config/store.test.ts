@@ -56,6 +56,8 @@ describe('store selection', () => {
     }
     expect(thrown).toBeInstanceOf(ConfigError);
     expect((thrown as ConfigError).exitCode).toBe(2);
-    expect((thrown as ConfigError).message).toBe('LUXERET_DATABASE_URL "postgres://lux:***@db.internal" names no database (postgres://user@host:5432/database)');
+    expect((thrown as ConfigError).message).toBe(
+      'LUXERET_DATABASE_URL "postgres://lux:***@db.internal" names no database (postgres://user@host:5432/database)',
+    );
   });
 });

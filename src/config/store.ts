@@ -76,7 +76,8 @@ function checkDatabaseUrl(text: string): string | undefined {
     return 'is not a postgres:// URL';
   }
   const shown = redactDatabaseUrl(text);
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return `"${shown}" is not a postgres:// URL (only PostgreSQL is supported besides the default SQLite)`;
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return `"${shown}" is not a postgres:// URL (only PostgreSQL is supported besides the default SQLite)`;
   if (url.hostname === '') return `"${shown}" names no host`;
   if (url.pathname.replace(/^\//, '') === '') return `"${shown}" names no database (postgres://user@host:5432/database)`;
   return undefined;

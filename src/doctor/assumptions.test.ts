@@ -59,8 +59,19 @@ const freeZone = (patch: Partial<ZoneObservation> = {}): ZoneObservation => ({
 /** Everything as the field reports say. */
 const documented = (patch: Partial<AccountObservations> = {}): AccountObservations => ({
   zones: [freeZone()],
-  accounts: [{ accountId: 'a1', plan: 'free', accessRules: listing({ scopeTypes: { organization: 2 }, rules: 2, accountRulesListed: undefined }), lists: { outcome: 'read', detail: undefined, lists: 1, items: 40 } }],
-  limitError: { status: 200, errors: [{ message: 'zone "z1" cannot request data older than 1d, but your query requests data from 3d ago', code: 'quota' }], detail: undefined },
+  accounts: [
+    {
+      accountId: 'a1',
+      plan: 'free',
+      accessRules: listing({ scopeTypes: { organization: 2 }, rules: 2, accountRulesListed: undefined }),
+      lists: { outcome: 'read', detail: undefined, lists: 1, items: 40 },
+    },
+  ],
+  limitError: {
+    status: 200,
+    errors: [{ message: 'zone "z1" cannot request data older than 1d, but your query requests data from 3d ago', code: 'quota' }],
+    detail: undefined,
+  },
   unknownObject: { status: 400, codes: [7003], message: 'Could not route to /zones/000, perhaps your object identifier is invalid?', rows: undefined },
   responses: [restResponse(), graphqlResponse()],
   ...patch,
@@ -85,24 +96,122 @@ describe('evaluateAssumptions', () => {
   });
 
   it.each<[string, string, string, Partial<AccountObservations>, string]>([
-    ['G1', 'httpRequestsAdaptiveGroups field names', 'dotted spelling', { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: GROUP_FIELDS.map((f) => f.replace('_', '.')) })] })] }, 'dotted (dimensions.clientIP'],
-    ['G1', 'httpRequestsAdaptiveGroups field names', 'bare spelling', { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: ['count', 'clientIP', 'clientCountryName', 'datetimeHour'] })] })] }, 'bare (clientIP'],
-    ['G6', 'fields we need', 'clientIP refused', { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: ['dimensions_clientCountryName', 'dimensions_datetimeHour'] })] })] }, 'not served: clientIP'],
-    ['G6', 'fields we need', 'clientAsn served on Free', { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: [...GROUP_FIELDS, 'dimensions_clientAsn'] })] })] }, 'served: datetimeHour, clientIP, clientCountryName, clientAsn'],
-    ['G5', 'window', '7-day look-back', { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { notOlderThan: 604_800 })] })] }, 'notOlderThan 604800 s (7 d)'],
-    ['G7', 'window', 'wider security-events window', { zones: [freeZone({ datasets: [dataset('firewallEventsAdaptive', { notOlderThan: 259_200 })] })] }, 'notOlderThan 259200 s (3 d)'],
+    [
+      'G1',
+      'httpRequestsAdaptiveGroups field names',
+      'dotted spelling',
+      { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: GROUP_FIELDS.map((f) => f.replace('_', '.')) })] })] },
+      'dotted (dimensions.clientIP',
+    ],
+    [
+      'G1',
+      'httpRequestsAdaptiveGroups field names',
+      'bare spelling',
+      {
+        zones: [
+          freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: ['count', 'clientIP', 'clientCountryName', 'datetimeHour'] })] }),
+        ],
+      },
+      'bare (clientIP',
+    ],
+    [
+      'G6',
+      'fields we need',
+      'clientIP refused',
+      {
+        zones: [
+          freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: ['dimensions_clientCountryName', 'dimensions_datetimeHour'] })] }),
+        ],
+      },
+      'not served: clientIP',
+    ],
+    [
+      'G6',
+      'fields we need',
+      'clientAsn served on Free',
+      { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { availableFields: [...GROUP_FIELDS, 'dimensions_clientAsn'] })] })] },
+      'served: datetimeHour, clientIP, clientCountryName, clientAsn',
+    ],
+    [
+      'G5',
+      'window',
+      '7-day look-back',
+      { zones: [freeZone({ datasets: [dataset('httpRequestsAdaptiveGroups', { notOlderThan: 604_800 })] })] },
+      'notOlderThan 604800 s (7 d)',
+    ],
+    [
+      'G7',
+      'window',
+      'wider security-events window',
+      { zones: [freeZone({ datasets: [dataset('firewallEventsAdaptive', { notOlderThan: 259_200 })] })] },
+      'notOlderThan 259200 s (3 d)',
+    ],
     ['R2', 'REST', 'no policy header', { responses: [restResponse({ rateLimitPolicy: undefined })] }, 'both headers on 0 of 1'],
-    ['G9', 'GraphQL responses', 'rate headers on GraphQL', { responses: [graphqlResponse({ rateLimitPolicy: '"burst";q=300;w=300' })] }, 'rate headers on 1 of 1 ("burst";q=300;w=300)'],
-    ['G9', 'GraphQL 429', 'Retry-After on a GraphQL 429', { responses: [graphqlResponse({ status: 429, retryAfter: '300' })] }, 'Retry-After on 1 of 1 GraphQL 429(s) (300)'],
-    ['G11', 'out-of-window', 'documented 400', { limitError: { status: 400, errors: [{ message: 'cannot request data older than 1d, but …', code: 'quota' }], detail: undefined } }, 'HTTP 400'],
-    ['G3', 'out-of-window', 'no extensions.code', { limitError: { status: 200, errors: [{ message: 'cannot request data older than 1d', code: undefined }], detail: undefined } }, 'no extensions.code'],
-    ['G2', 'out-of-window', 'seconds wording', { limitError: { status: 200, errors: [{ message: 'cannot request data older than 86400s', code: 'quota' }], detail: undefined } }, 'seconds: "cannot request data older than 86400s"'],
+    [
+      'G9',
+      'GraphQL responses',
+      'rate headers on GraphQL',
+      { responses: [graphqlResponse({ rateLimitPolicy: '"burst";q=300;w=300' })] },
+      'rate headers on 1 of 1 ("burst";q=300;w=300)',
+    ],
+    [
+      'G9',
+      'GraphQL 429',
+      'Retry-After on a GraphQL 429',
+      { responses: [graphqlResponse({ status: 429, retryAfter: '300' })] },
+      'Retry-After on 1 of 1 GraphQL 429(s) (300)',
+    ],
+    [
+      'G11',
+      'out-of-window',
+      'documented 400',
+      { limitError: { status: 400, errors: [{ message: 'cannot request data older than 1d, but …', code: 'quota' }], detail: undefined } },
+      'HTTP 400',
+    ],
+    [
+      'G3',
+      'out-of-window',
+      'no extensions.code',
+      { limitError: { status: 200, errors: [{ message: 'cannot request data older than 1d', code: undefined }], detail: undefined } },
+      'no extensions.code',
+    ],
+    [
+      'G2',
+      'out-of-window',
+      'seconds wording',
+      { limitError: { status: 200, errors: [{ message: 'cannot request data older than 86400s', code: 'quota' }], detail: undefined } },
+      'seconds: "cannot request data older than 86400s"',
+    ],
     ['R3', 'unknown zone', '404', { unknownObject: { status: 404, codes: [7003], message: 'Could not route', rows: undefined } }, 'HTTP 404, code 7003'],
     ['R5', 'REST 5xx', 'an HTML 5xx', { responses: [restResponse({ status: 502, errorBody: 'html' })] }, '1 5xx: HTTP 502 html'],
-    ['A2', 'access rules', 'zone-only listing', { zones: [freeZone({ accessRules: listing({ rules: 1, scopeTypes: { zone: 1 }, accountRulesListed: 0 }) })] }, 'none of the account’s 2 rule(s) in the zone listing of 1'],
-    ['A3', 'access rules', 'scope.type account', { zones: [freeZone({ accessRules: listing({ scopeTypes: { zone: 1, account: 2 } }) })] }, 'zone ×1, account ×2'],
-    ['L4', 'lists', 'more lists than the Free cap', { accounts: [{ accountId: 'a1', plan: 'free', accessRules: listing(), lists: { outcome: 'read', detail: undefined, lists: 3, items: 10 } }] }, '3 list(s), 10 item(s): more than the cap we assume'],
-    ['K1', 'lockdowns', 'an empty listing', { zones: [freeZone({ lockdownListing: { status: 200, codes: [], message: '', rows: 0 } })] }, 'HTTP 200 with 0 rule(s)'],
+    [
+      'A2',
+      'access rules',
+      'zone-only listing',
+      { zones: [freeZone({ accessRules: listing({ rules: 1, scopeTypes: { zone: 1 }, accountRulesListed: 0 }) })] },
+      'none of the account’s 2 rule(s) in the zone listing of 1',
+    ],
+    [
+      'A3',
+      'access rules',
+      'scope.type account',
+      { zones: [freeZone({ accessRules: listing({ scopeTypes: { zone: 1, account: 2 } }) })] },
+      'zone ×1, account ×2',
+    ],
+    [
+      'L4',
+      'lists',
+      'more lists than the Free cap',
+      { accounts: [{ accountId: 'a1', plan: 'free', accessRules: listing(), lists: { outcome: 'read', detail: undefined, lists: 3, items: 10 } }] },
+      '3 list(s), 10 item(s): more than the cap we assume',
+    ],
+    [
+      'K1',
+      'lockdowns',
+      'an empty listing',
+      { zones: [freeZone({ lockdownListing: { status: 200, codes: [], message: '', rows: 0 } })] },
+      'HTTP 200 with 0 rule(s)',
+    ],
   ])('%s differs (%s): %s', (fact, subject, _case, patch, saw) => {
     const assumption = find(evaluateAssumptions(documented(patch)), fact, subject);
     expect(assumption.status).toBe('differs');
@@ -110,11 +219,26 @@ describe('evaluateAssumptions', () => {
   });
 
   it.each<[string, string, Partial<AccountObservations>, string]>([
-    ['A2', 'the account listing unreadable and only zone rules listed', { zones: [freeZone({ accessRules: listing({ rules: 1, scopeTypes: { zone: 1 }, accountRulesListed: undefined }) })], accounts: [] }, 'the account listing is not readable'],
-    ['A2', 'the zone listing unreadable', { zones: [freeZone({ accessRules: listing({ outcome: 'not_readable', detail: 'not readable with this token: needs Firewall Services Read' }) })] }, 'needs Firewall Services Read'],
+    [
+      'A2',
+      'the account listing unreadable and only zone rules listed',
+      { zones: [freeZone({ accessRules: listing({ rules: 1, scopeTypes: { zone: 1 }, accountRulesListed: undefined }) })], accounts: [] },
+      'the account listing is not readable',
+    ],
+    [
+      'A2',
+      'the zone listing unreadable',
+      { zones: [freeZone({ accessRules: listing({ outcome: 'not_readable', detail: 'not readable with this token: needs Firewall Services Read' }) })] },
+      'needs Firewall Services Read',
+    ],
     ['G5', 'the plan unknown', { zones: [freeZone({ plan: undefined })] }, 'plan is not readable'],
     ['K1', 'no Free zone', { zones: [freeZone({ plan: 'pro', lockdownListing: undefined })] }, 'no Free zone configured'],
-    ['G2', 'no zone settings', { limitError: { status: undefined, errors: [], detail: 'not sent: no zone with readable security-events settings' } }, 'not sent'],
+    [
+      'G2',
+      'no zone settings',
+      { limitError: { status: undefined, errors: [], detail: 'not sent: no zone with readable security-events settings' } },
+      'not sent',
+    ],
   ])('%s is not observable with %s', (fact, _case, patch, saw) => {
     const assumption = find(evaluateAssumptions(documented(patch)), fact);
     expect(assumption.status).toBe('not_observable');

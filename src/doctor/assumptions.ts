@@ -1,7 +1,14 @@
 import type { PlanId } from '../cloudflare/objects/types.js';
 import { EXPECTED_DATASET_WINDOWS, EXPECTED_FIELDS, LIST_CAPS, type AnalyticsDataset } from '../cloudflare/plan-limits.js';
 import type { ObservedResponse } from '../cloudflare/response-observer.js';
-import type { AccountObservation, AccountObservations, DatasetObservation, RestErrorObservation, RuleListingObservation, ZoneObservation } from './observations.js';
+import type {
+  AccountObservation,
+  AccountObservations,
+  DatasetObservation,
+  RestErrorObservation,
+  RuleListingObservation,
+  ZoneObservation,
+} from './observations.js';
 
 /** `held`: Cloudflare answered as we assume; `differs`: it did not (`saw` says what it did); `not_observable`: nothing to see. */
 export type AssumptionStatus = 'held' | 'differs' | 'not_observable';
@@ -31,7 +38,13 @@ const LIMIT_ERROR_STATUS = 200;
 /** A3: `scope.type` values an access rule may carry; `account` is not attested. */
 const KNOWN_SCOPE_TYPES = new Set(['zone', 'organization', 'user']);
 
-const assume = (fact: string, subject: string, expected: string, status: AssumptionStatus, saw: string): Assumption => ({ fact, subject, expected, status, saw });
+const assume = (fact: string, subject: string, expected: string, status: AssumptionStatus, saw: string): Assumption => ({
+  fact,
+  subject,
+  expected,
+  status,
+  saw,
+});
 
 /** Compares what a live account showed with what the client and the emulator assume. Pure. */
 export function evaluateAssumptions(observed: AccountObservations): Assumption[] {
@@ -44,7 +57,13 @@ export function evaluateAssumptions(observed: AccountObservations): Assumption[]
     ...accessRuleAssumptions(observed),
     ...observed.accounts.map(listCapAssumption),
     lockdownAssumption(observed.zones),
-    assume('L1', 'list bulk operations', 'an accepted bulk delete answers HTTP 201', 'not_observable', 'only a write shows it, and doctor writes nothing; purge accepts 200 and 201'),
+    assume(
+      'L1',
+      'list bulk operations',
+      'an accepted bulk delete answers HTTP 201',
+      'not_observable',
+      'only a write shows it, and doctor writes nothing; purge accepts 200 and 201',
+    ),
   ];
 }
 
@@ -54,7 +73,11 @@ function zoneAssumptions(zone: ZoneObservation): Assumption[] {
   }
   return zone.datasets.flatMap((dataset) => {
     const subject = `${zone.label} ${dataset.dataset}`;
-    return [spellingAssumption(`${subject} field names`, dataset), fieldsAssumption(`${subject} fields we need`, dataset, zone.plan), windowAssumption(`${subject} window`, dataset, zone.plan)];
+    return [
+      spellingAssumption(`${subject} field names`, dataset),
+      fieldsAssumption(`${subject} fields we need`, dataset, zone.plan),
+      windowAssumption(`${subject} window`, dataset, zone.plan),
+    ];
   });
 }
 
@@ -114,7 +137,13 @@ function rateHeaderAssumptions(responses: readonly ObservedResponse[]): Assumpti
   const restAssumption =
     rest.length === 0
       ? assume('R2', 'REST responses', 'every response carries Ratelimit and Ratelimit-Policy', 'not_observable', 'no REST response')
-      : assume('R2', 'REST responses', 'every response carries Ratelimit and Ratelimit-Policy', withBoth.length === rest.length ? 'held' : 'differs', `both headers on ${withBoth.length} of ${rest.length}${quota}`);
+      : assume(
+          'R2',
+          'REST responses',
+          'every response carries Ratelimit and Ratelimit-Policy',
+          withBoth.length === rest.length ? 'held' : 'differs',
+          `both headers on ${withBoth.length} of ${rest.length}${quota}`,
+        );
   const withAny = graphql.filter((r) => r.rateLimit !== undefined || r.rateLimitPolicy !== undefined);
   const graphqlAssumption =
     graphql.length === 0
@@ -124,13 +153,21 @@ function rateHeaderAssumptions(responses: readonly ObservedResponse[]): Assumpti
           'GraphQL responses',
           'no Ratelimit or Ratelimit-Policy header',
           withAny.length === 0 ? 'held' : 'differs',
-          withAny.length === 0 ? `none on ${graphql.length} response(s)` : `rate headers on ${withAny.length} of ${graphql.length} (${withAny[0]?.rateLimitPolicy ?? withAny[0]?.rateLimit ?? ''})`,
+          withAny.length === 0
+            ? `none on ${graphql.length} response(s)`
+            : `rate headers on ${withAny.length} of ${graphql.length} (${withAny[0]?.rateLimitPolicy ?? withAny[0]?.rateLimit ?? ''})`,
         );
   const limited = graphql.filter((r) => r.status === 429);
   const withRetryAfter = limited.filter((r) => r.retryAfter !== undefined);
   const retryAfterAssumption =
     limited.length === 0
-      ? assume('G9', 'GraphQL 429', 'no Retry-After header (the client paces from its own count)', 'not_observable', 'no GraphQL 429 during this run; doctor does not provoke one')
+      ? assume(
+          'G9',
+          'GraphQL 429',
+          'no Retry-After header (the client paces from its own count)',
+          'not_observable',
+          'no GraphQL 429 during this run; doctor does not provoke one',
+        )
       : assume(
           'G9',
           'GraphQL 429',
@@ -172,16 +209,29 @@ function limitErrorAssumptions(observed: AccountObservations): Assumption[] {
   const [status, code, words] = facts as [[string, string], [string, string], [string, string]];
   return [
     assume(status[0], subject, status[1], error.status === LIMIT_ERROR_STATUS ? 'held' : 'differs', `HTTP ${error.status}`),
-    assume(code[0], subject, code[1], first.code === LIMIT_ERROR_CODE ? 'held' : 'differs', first.code === undefined ? 'no extensions.code' : `extensions.code "${first.code}"`),
+    assume(
+      code[0],
+      subject,
+      code[1],
+      first.code === LIMIT_ERROR_CODE ? 'held' : 'differs',
+      first.code === undefined ? 'no extensions.code' : `extensions.code "${first.code}"`,
+    ),
     assume(words[0], subject, words[1], wording === 'units' ? 'held' : 'differs', `${wording}: "${first.message}"`),
   ];
 }
 
 function unknownObjectAssumption(observed: RestErrorObservation | undefined): Assumption {
   const expected = `HTTP ${UNKNOWN_OBJECT.status}, code ${UNKNOWN_OBJECT.code}`;
-  if (observed === undefined || observed.status === undefined) return assume('R3', 'unknown zone id', expected, 'not_observable', observed?.message || 'no answer');
+  if (observed === undefined || observed.status === undefined)
+    return assume('R3', 'unknown zone id', expected, 'not_observable', observed?.message || 'no answer');
   const held = observed.status === UNKNOWN_OBJECT.status && observed.codes.includes(UNKNOWN_OBJECT.code);
-  return assume('R3', 'unknown zone id', expected, held ? 'held' : 'differs', `HTTP ${observed.status}, code ${observed.codes.join(', ') || 'none'}: "${observed.message}"`);
+  return assume(
+    'R3',
+    'unknown zone id',
+    expected,
+    held ? 'held' : 'differs',
+    `HTTP ${observed.status}, code ${observed.codes.join(', ') || 'none'}: "${observed.message}"`,
+  );
 }
 
 function serverErrorAssumption(responses: readonly ObservedResponse[]): Assumption {
@@ -211,19 +261,37 @@ function zoneListingAssumption(zone: ZoneObservation, account: AccountObservatio
     return assume('A2', subject, expected, 'held', `${Math.max(foreign, listed ?? 0)} of ${listing.rules} rule(s) in the zone listing are account rules`);
   }
   if (accountRules === undefined || accountRules === 0) {
-    const why = accountRules === 0 ? 'the account has no access rules' : `the account listing is not readable${account?.accessRules.detail ? ` (${account.accessRules.detail})` : ''}`;
+    const why =
+      accountRules === 0
+        ? 'the account has no access rules'
+        : `the account listing is not readable${account?.accessRules.detail ? ` (${account.accessRules.detail})` : ''}`;
     return assume('A2', subject, expected, 'not_observable', `${why}; the zone listing holds ${listing.rules} zone rule(s)`);
   }
-  return assume('A2', subject, expected, 'differs', `none of the account’s ${accountRules} rule(s) in the zone listing of ${listing.rules}${listing.truncated ? ' (first pages only)' : ''}`);
+  return assume(
+    'A2',
+    subject,
+    expected,
+    'differs',
+    `none of the account’s ${accountRules} rule(s) in the zone listing of ${listing.rules}${listing.truncated ? ' (first pages only)' : ''}`,
+  );
 }
 
 function scopeTypeAssumption(observed: AccountObservations): Assumption {
   const expected = 'scope.type is zone, organization or user (never account)';
-  const listings: RuleListingObservation[] = [...observed.zones.map((z) => z.accessRules), ...observed.accounts.map((a) => a.accessRules)].filter((l) => l.outcome === 'read');
+  const listings: RuleListingObservation[] = [...observed.zones.map((z) => z.accessRules), ...observed.accounts.map((a) => a.accessRules)].filter(
+    (l) => l.outcome === 'read',
+  );
   const counts = new Map<string, number>();
   for (const listing of listings) for (const [type, n] of Object.entries(listing.scopeTypes)) counts.set(type, (counts.get(type) ?? 0) + n);
   const nonZone = [...counts.keys()].filter((type) => type !== 'zone');
-  if (nonZone.length === 0) return assume('A3', 'access rules', expected, 'not_observable', listings.length === 0 ? 'no access-rule listing readable with this token' : 'no account-level rule seen');
+  if (nonZone.length === 0)
+    return assume(
+      'A3',
+      'access rules',
+      expected,
+      'not_observable',
+      listings.length === 0 ? 'no access-rule listing readable with this token' : 'no account-level rule seen',
+    );
   const saw = [...counts].map(([type, n]) => `${type} ×${n}`).join(', ');
   return assume('A3', 'access rules', expected, nonZone.every((type) => KNOWN_SCOPE_TYPES.has(type)) ? 'held' : 'differs', saw);
 }
@@ -236,7 +304,13 @@ function listCapAssumption(account: AccountObservation): Assumption {
   const saw = `${account.lists.lists} list(s), ${account.lists.items} item(s)`;
   if (caps === undefined) return assume('L4', subject, expected, 'not_observable', `no zone of this account with a readable plan (${saw})`);
   const held = account.lists.lists <= caps.lists && account.lists.items <= caps.items;
-  return assume('L4', subject, expected, held ? 'held' : 'differs', held ? `${saw} (caps themselves need a write to reach)` : `${saw}: more than the cap we assume`);
+  return assume(
+    'L4',
+    subject,
+    expected,
+    held ? 'held' : 'differs',
+    held ? `${saw} (caps themselves need a write to reach)` : `${saw}: more than the cap we assume`,
+  );
 }
 
 function lockdownAssumption(zones: readonly ZoneObservation[]): Assumption {
@@ -248,7 +322,9 @@ function lockdownAssumption(zones: readonly ZoneObservation[]): Assumption {
   const subject = `${first.label} lockdowns`;
   if (answer.status === undefined) return assume('K1', subject, expected, 'not_observable', answer.message);
   const refused = answer.status >= 400;
-  const saw = refused ? `HTTP ${answer.status}, code ${answer.codes.join(', ') || 'none'}: "${answer.message}"` : `HTTP ${answer.status} with ${answer.rows ?? 0} rule(s)`;
+  const saw = refused
+    ? `HTTP ${answer.status}, code ${answer.codes.join(', ') || 'none'}: "${answer.message}"`
+    : `HTTP ${answer.status} with ${answer.rows ?? 0} rule(s)`;
   return assume('K1', subject, expected, refused ? 'held' : 'differs', saw);
 }
 

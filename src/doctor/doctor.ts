@@ -43,7 +43,8 @@ export interface DoctorDeps {
   readonly store: () => Db;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
-  readonly cloudflare: { readonly sdk: Cloudflare; readonly graphql: AnalyticsGraphqlClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
+  readonly cloudflare:
+    { readonly sdk: Cloudflare; readonly graphql: AnalyticsGraphqlClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
   readonly now: () => Date;
   /** The API base URL in use and where it was set. */
   readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };
@@ -87,7 +88,12 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 function baseUrlCheck(baseUrl: NonNullable<DoctorDeps['baseUrl']>): Check {
   if (baseUrl.source === 'default') return check('API base URL', 'pass', `${baseUrl.url} (default)`);
   const where = baseUrl.source === '.env' ? 'the .env file in the working directory' : 'the environment';
-  return check('API base URL', 'warn', `CLOUDFLARE_BASE_URL=${baseUrl.url}, set in ${where}: the API token is sent there, not to api.cloudflare.com`, `Unset CLOUDFLARE_BASE_URL in ${where} unless you mean to use an emulator or a proxy.`);
+  return check(
+    'API base URL',
+    'warn',
+    `CLOUDFLARE_BASE_URL=${baseUrl.url}, set in ${where}: the API token is sent there, not to api.cloudflare.com`,
+    `Unset CLOUDFLARE_BASE_URL in ${where} unless you mean to use an emulator or a proxy.`,
+  );
 }
 
 function storeCheck(db: Db | undefined, error: unknown): Check {
@@ -118,7 +124,12 @@ function keyChecks(paths: DoctorDeps['keyPaths']): Check[] {
   checks.push(
     ed25519Backend() === 'libsodium'
       ? check('signature checks', 'pass', 'audit verify checks Ed25519 signatures with libsodium')
-      : check('signature checks', 'warn', 'sodium-native did not load: audit verify checks signatures with node:crypto, at about half the speed', 'Reinstall with `npm ci`; sodium-native ships builds for linux, macOS and Windows on x64 and arm64.'),
+      : check(
+          'signature checks',
+          'warn',
+          'sodium-native did not load: audit verify checks signatures with node:crypto, at about half the speed',
+          'Reinstall with `npm ci`; sodium-native ships builds for linux, macOS and Windows on x64 and arm64.',
+        ),
   );
   return checks;
 }
@@ -137,7 +148,12 @@ async function cloudflareChecks(
     checks.push(
       Math.abs(skewMs) <= MAX_CLOCK_SKEW_MS
         ? check('clock', 'pass', `within ${Math.ceil(Math.abs(skewMs) / 1000)} s of Cloudflare's Date header`)
-        : check('clock', 'fail', `${Math.round(skewMs / 1000)} s off Cloudflare's Date header (allowed ±${MAX_CLOCK_SKEW_MS / 1000} s)`, 'Fix the system clock (NTP); purge refuses to run meanwhile.'),
+        : check(
+            'clock',
+            'fail',
+            `${Math.round(skewMs / 1000)} s off Cloudflare's Date header (allowed ±${MAX_CLOCK_SKEW_MS / 1000} s)`,
+            'Fix the system clock (NTP); purge refuses to run meanwhile.',
+          ),
     );
   }
   const settingsByZone = new Map<string, { settings: ZoneSettings | undefined; error: string | undefined }>();
@@ -149,7 +165,13 @@ async function cloudflareChecks(
       const fw = settings.firewallEventsAdaptive;
       const http = settings.httpRequestsAdaptiveGroups;
       const ipNote = http.availableFields.some((f) => f.endsWith('clientIP')) ? '' : '; request analytics without clientIP (per-country only)';
-      checks.push(check(`analytics ${label}`, 'pass', `security events kept ${days(fw.notOlderThan)}, queries up to ${days(fw.maxDuration)} wide, pages of ${fw.maxPageSize}; request analytics kept ${days(http.notOlderThan)}${ipNote}`));
+      checks.push(
+        check(
+          `analytics ${label}`,
+          'pass',
+          `security events kept ${days(fw.notOlderThan)}, queries up to ${days(fw.maxDuration)} wide, pages of ${fw.maxPageSize}; request analytics kept ${days(http.notOlderThan)}${ipNote}`,
+        ),
+      );
     } catch (err) {
       settingsByZone.set(zone.id, { settings: undefined, error: describe(err) });
       const denied = err instanceof LuxeretError && /\b40[13]\b|authori[sz]ed|Unauthorized/i.test(err.message);
@@ -189,7 +211,15 @@ async function verifyToken(sdk: Cloudflare, accountId: string | undefined): Prom
     };
   }
   const message = verification.error instanceof Error ? verification.error.message : String(verification.error);
-  return { check: check('token', 'fail', `not valid: ${firstLine(message)}`, 'Check CLOUDFLARE_API_TOKEN: it must be an active API token (README: Token permissions).'), serverDate: undefined };
+  return {
+    check: check(
+      'token',
+      'fail',
+      `not valid: ${firstLine(message)}`,
+      'Check CLOUDFLARE_API_TOKEN: it must be an active API token (README: Token permissions).',
+    ),
+    serverDate: undefined,
+  };
 }
 
 function readCheck(status: ReadStatus): Check {
@@ -200,7 +230,12 @@ function readCheck(status: ReadStatus): Check {
     case 'not_available':
       return check(name, 'pass', status.message ?? 'not available on this plan');
     case 'not_readable':
-      return check(name, 'fail', status.message ?? 'not readable with this token', `Add the permission${status.permission ? ` "${status.permission}"` : ''} to the token (README: Token permissions).`);
+      return check(
+        name,
+        'fail',
+        status.message ?? 'not readable with this token',
+        `Add the permission${status.permission ? ` "${status.permission}"` : ''} to the token (README: Token permissions).`,
+      );
     default:
       return check(name, 'fail', status.message ?? 'failed', 'Re-run; if it persists, check Cloudflare status and the token.');
   }
@@ -218,7 +253,12 @@ function scheduleChecks(db: Db, now: Date): Check[] {
   const purge = !lastPurge
     ? check('last purge', 'warn', 'no purge recorded', 'Schedule `luxeret-privacy purge` daily (README: Running from cron or systemd).')
     : age(lastPurge) > PURGE_OVERDUE_MS
-      ? check('last purge', 'fail', `last purge ${lastPurge}, over ${DRIFT_GRACE_DAYS} days ago: the policy promises destruction without delay`, 'Run `luxeret-privacy purge` and check the schedule.')
+      ? check(
+          'last purge',
+          'fail',
+          `last purge ${lastPurge}, over ${DRIFT_GRACE_DAYS} days ago: the policy promises destruction without delay`,
+          'Run `luxeret-privacy purge` and check the schedule.',
+        )
       : age(lastPurge) > CRON_GRACE_MS
         ? check('last purge', 'warn', `last purge ${lastPurge}: cron does not seem to be running it daily`, 'Check the crontab or systemd timer.')
         : check('last purge', 'pass', `last purge ${lastPurge}`);

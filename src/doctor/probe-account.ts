@@ -61,7 +61,10 @@ export async function probeAccount(deps: ProbeDeps, zones: readonly ZoneFacts[],
         accountId: zone.accountId,
         datasets: zone.settings === undefined ? [] : ANALYTICS_DATASETS.map((dataset) => ({ dataset, ...zone.settings![dataset] })),
         settingsError: zone.settingsError,
-        accessRules: { ...listing.observation, accountRulesListed: ownIds === undefined ? undefined : [...listing.ruleIds].filter((id) => ownIds.has(id)).length },
+        accessRules: {
+          ...listing.observation,
+          accountRulesListed: ownIds === undefined ? undefined : [...listing.ruleIds].filter((id) => ownIds.has(id)).length,
+        },
         lockdownListing: zone.plan !== undefined && LOCKDOWN_RULES[zone.plan] === 0 ? await readUnentitledLockdowns(deps.sdk, zone.zoneId) : undefined,
       };
     }),
@@ -91,7 +94,10 @@ async function observeAccount(
 }
 
 /** One scope's access rules, keeping only ids and `scope.type` counts (never the addresses). */
-async function readRuleListing(sdk: Cloudflare, scope: ObjectScope): Promise<{ observation: Omit<RuleListingObservation, 'accountRulesListed'>; ruleIds: Set<string> }> {
+async function readRuleListing(
+  sdk: Cloudflare,
+  scope: ObjectScope,
+): Promise<{ observation: Omit<RuleListingObservation, 'accountRulesListed'>; ruleIds: Set<string> }> {
   const ruleIds = new Set<string>();
   const scopeTypes: Record<string, number> = {};
   let truncated = false;
@@ -110,7 +116,10 @@ async function readRuleListing(sdk: Cloudflare, scope: ObjectScope): Promise<{ o
     return { observation: { outcome: 'read', detail: undefined, rules: ruleIds.size, scopeTypes, truncated }, ruleIds };
   } catch (err) {
     const status = classifyReadError('access-rules', scope, err);
-    return { observation: { outcome: status.state === 'not_readable' ? 'not_readable' : 'error', detail: status.message, rules: 0, scopeTypes: {}, truncated }, ruleIds };
+    return {
+      observation: { outcome: status.state === 'not_readable' ? 'not_readable' : 'error', detail: status.message, rules: 0, scopeTypes: {}, truncated },
+      ruleIds,
+    };
   }
 }
 
@@ -166,7 +175,11 @@ async function provokeLimitError(deps: ProbeDeps, zones: readonly ZoneFacts[]): 
   } catch (err) {
     failure = redactSecrets(err instanceof Error ? err.message : String(err));
   }
-  const answer = deps.responses().slice(before).filter((r) => r.kind === 'graphql').at(-1);
+  const answer = deps
+    .responses()
+    .slice(before)
+    .filter((r) => r.kind === 'graphql')
+    .at(-1);
   if (answer === undefined) return { status: undefined, errors: [], detail: failure ?? 'no answer' };
   const detail = failure === undefined ? 'Cloudflare answered with data: the window was not enforced' : undefined;
   return { status: answer.status, errors: answer.graphqlErrors.map((e) => ({ message: redactSecrets(e.message), code: e.code })), detail };

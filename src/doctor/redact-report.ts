@@ -3,7 +3,8 @@ import { REDACTED, redactSecrets } from '../cloudflare/redact.js';
 
 // Candidates only; ipaddr.js decides. Times like 13:31:11 are not addresses and stay.
 const IPV4_CANDIDATE = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?!\d|\.\d)/g;
-const IPV6_CANDIDATE = /(?<![0-9a-f:])(?=[0-9a-f:.]*[0-9a-f])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![0-9a-f:]|\.\d)/gi;
+const IPV6_CANDIDATE =
+  /(?<![0-9a-f:])(?=[0-9a-f:.]*[0-9a-f])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\d{1,3}(?:\.\d{1,3}){3})?(?:\/\d{1,3})?(?![0-9a-f:]|\.\d)/gi;
 
 /** Replaces IPv4/IPv6 addresses and CIDRs in text with `REDACTED-IP`. */
 export function redactAddresses(text: string): string {

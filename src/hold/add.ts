@@ -49,7 +49,9 @@ export async function addHold(deps: HoldDeps, options: HoldAddOptions): Promise<
   const now = deps.now();
   // A hold that has already ended protects nothing: almost surely a typo in the year, which would leave data unheld.
   if (until && until.getTime() <= now.getTime()) {
-    throw new UsageError(`--until ${until.toISOString()} is not in the future; the hold would protect nothing`, { hint: 'Check the date (the year especially). Nothing was changed.' });
+    throw new UsageError(`--until ${until.toISOString()} is not in the future; the hold would protect nothing`, {
+      hint: 'Check the date (the year especially). Nothing was changed.',
+    });
   }
   const hold: Hold = {
     id: `hold_${randomBytes(4).toString('hex')}`,

@@ -16,6 +16,7 @@ export function requireText(option: string, value: string | undefined): string {
   // Shown in `hold list` and `audit show` on an operator's terminal: no escape sequences or other control characters.
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) throw new UsageError(`${option}: must not contain control characters (escape sequences, line breaks)`);
   // The text goes into the audit log, which must never hold a raw IP: the same test the log's guard applies.
-  if (containsRawIp(text)) throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
+  if (containsRawIp(text))
+    throw new UsageError(`${option}: must not contain an IP address: it is recorded in the audit log`, { hint: 'Put the address in --ip only.' });
   return text;
 }

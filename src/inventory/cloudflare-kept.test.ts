@@ -11,7 +11,11 @@ const EMPTY = { records: 0, distinctIps: 0, countries: [], oldest: undefined, ne
 describe('parseZoneSettings', () => {
   it.each([
     ['absent', undefined, { windowSeconds: undefined, problem: 'missing' }],
-    ['as a pull stores it', '{"firewallEventsAdaptive":{"notOlderThan":86400,"maxDuration":86400,"maxPageSize":10000},"httpRequestsAdaptiveGroups":{}}', { windowSeconds: 86400, problem: undefined }],
+    [
+      'as a pull stores it',
+      '{"firewallEventsAdaptive":{"notOlderThan":86400,"maxDuration":86400,"maxPageSize":10000},"httpRequestsAdaptiveGroups":{}}',
+      { windowSeconds: 86400, problem: undefined },
+    ],
     ['not JSON', '{nope', { windowSeconds: undefined, problem: 'malformed' }],
     ['no firewall dataset', '{"httpRequestsAdaptiveGroups":{"notOlderThan":1}}', { windowSeconds: undefined, problem: 'malformed' }],
     ['a string window', '{"firewallEventsAdaptive":{"notOlderThan":"86400"}}', { windowSeconds: undefined, problem: 'malformed' }],
@@ -49,14 +53,26 @@ describe('buildCloudflareKeptLocation', () => {
   };
 
   it('reports each zone window, the expiry of the newest copy, and nothing for us to purge', () => {
-    const summary = { records: 8, distinctIps: 3, countries: [{ code: 'US', count: 2 }, { code: 'KR', count: 6 }], oldest: zoneB.span!.oldest, newest: zoneA.span!.newest };
+    const summary = {
+      records: 8,
+      distinctIps: 3,
+      countries: [
+        { code: 'US', count: 2 },
+        { code: 'KR', count: 6 },
+      ],
+      oldest: zoneB.span!.oldest,
+      newest: zoneA.span!.newest,
+    };
     const location = buildCloudflareKeptLocation({ zones: [zoneA, zoneB], summary });
     expect(location).toMatchObject({
       id: 'cloudflare/firewall-events',
       kind: 'cloudflare',
       records: 8,
       distinctIps: 3,
-      countries: [{ code: 'KR', count: 6 }, { code: 'US', count: 2 }],
+      countries: [
+        { code: 'KR', count: 6 },
+        { code: 'US', count: 2 },
+      ],
       pastRetention: 0,
       held: 0,
       retention: '1d/31d',
@@ -66,8 +82,24 @@ describe('buildCloudflareKeptLocation', () => {
     // zone A: newest 2025-02-28T20:00 + 1 day; zone B: 2025-02-10 + 31 days = 2025-03-13: the later one wins.
     expect(location.expires).toEqual(new Date('2025-03-13T00:00:00Z'));
     expect(location.zones).toEqual([
-      { zoneId: ZONE_A, name: 'luxeret.com', windowSeconds: 86_400, records: 5, oldest: zoneA.span!.oldest, newest: zoneA.span!.newest, expires: new Date('2025-03-01T20:00:00Z') },
-      { zoneId: ZONE_B, name: undefined, windowSeconds: 2_678_400, records: 3, oldest: zoneB.span!.oldest, newest: zoneB.span!.newest, expires: new Date('2025-03-13T00:00:00Z') },
+      {
+        zoneId: ZONE_A,
+        name: 'luxeret.com',
+        windowSeconds: 86_400,
+        records: 5,
+        oldest: zoneA.span!.oldest,
+        newest: zoneA.span!.newest,
+        expires: new Date('2025-03-01T20:00:00Z'),
+      },
+      {
+        zoneId: ZONE_B,
+        name: undefined,
+        windowSeconds: 2_678_400,
+        records: 3,
+        oldest: zoneB.span!.oldest,
+        newest: zoneB.span!.newest,
+        expires: new Date('2025-03-13T00:00:00Z'),
+      },
     ]);
     expect(sayNotes(location.notes)).toEqual([
       `zone luxeret.com (${ZONE_A}): kept by Cloudflare for 1 day; not deletable through the API; the pulled copies age out from 2025-03-01T01:00:00Z to 2025-03-01T20:00:00Z`,
@@ -82,8 +114,20 @@ describe('buildCloudflareKeptLocation', () => {
   });
 
   it('says when the window is unknown or unreadable, and counts nothing for that zone', () => {
-    const unknown: ZoneWindowInput = { zoneId: ZONE_A, name: undefined, isConfigured: true, settings: { windowSeconds: undefined, problem: 'missing' }, span: undefined };
-    const garbled: ZoneWindowInput = { zoneId: ZONE_B, name: undefined, isConfigured: false, settings: { windowSeconds: undefined, problem: 'malformed' }, span: { records: 9, oldest: undefined, newest: undefined } };
+    const unknown: ZoneWindowInput = {
+      zoneId: ZONE_A,
+      name: undefined,
+      isConfigured: true,
+      settings: { windowSeconds: undefined, problem: 'missing' },
+      span: undefined,
+    };
+    const garbled: ZoneWindowInput = {
+      zoneId: ZONE_B,
+      name: undefined,
+      isConfigured: false,
+      settings: { windowSeconds: undefined, problem: 'malformed' },
+      span: { records: 9, oldest: undefined, newest: undefined },
+    };
     const location = buildCloudflareKeptLocation({ zones: [unknown, garbled], summary: EMPTY });
     expect(location.retention).toBeUndefined();
     expect(location.expires).toBeUndefined();
@@ -94,7 +138,7 @@ describe('buildCloudflareKeptLocation', () => {
       `zone ${ZONE_B}: its stored settings are unreadable; run pull to learn this zone's window`,
       'counts are the events we pulled: Cloudflare may hold more (events never pulled)',
     ]);
-        expect(sayNotes(location.notes, 'ko')[2]).toBe(`영역 ${ZONE_B}: 저장된 설정을 읽을 수 없음; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`);
+    expect(sayNotes(location.notes, 'ko')[2]).toBe(`영역 ${ZONE_B}: 저장된 설정을 읽을 수 없음; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`);
   });
 
   it('has no expiry when no pulled event is inside the window', () => {

@@ -84,13 +84,23 @@ describe('Cloudflare object locations', () => {
     });
     const objects = {
       ...empty,
-      accessRules: [rule('1', 'block', 'ip', '203.0.113.1', 0), rule('2', 'whitelist', 'ip', '203.0.113.1', 5), rule('3', 'block', 'country', 'ru', 2), rule('4', 'block', 'country', 'RU', 3)],
+      accessRules: [
+        rule('1', 'block', 'ip', '203.0.113.1', 0),
+        rule('2', 'whitelist', 'ip', '203.0.113.1', 5),
+        rule('3', 'block', 'country', 'ru', 2),
+        rule('4', 'block', 'country', 'RU', 3),
+      ],
       statuses: [status('access-rules', Z1, 'ok')],
     };
     const location = buildCloudflareAccessRulesLocation({
       objects,
       retention: days90,
-      expiry: { expired: 1, held: 0, undetermined: 2, undeterminedReasons: [{ reason: { code: 'undetermined.coverage', since: '2026-01-01T00:00:00.000Z' }, count: 2 }] },
+      expiry: {
+        expired: 1,
+        held: 0,
+        undetermined: 2,
+        undeterminedReasons: [{ reason: { code: 'undetermined.coverage', since: '2026-01-01T00:00:00.000Z' }, count: 2 }],
+      },
     });
     expect(location).toMatchObject({ records: 4, distinctIps: 1, countries: [{ code: 'RU', count: 2 }], pastRetention: 1, retention: '90d', status: 'ok' });
     expect(location.oldest).toEqual(at);
@@ -104,8 +114,29 @@ describe('Cloudflare object locations', () => {
   });
 
   it('list items: managed and reported lists, a managed list that does not exist', () => {
-    const list = (id: string, name: string, isManaged: boolean) => ({ id, accountId: A, name, description: '', kind: 'ip', isManaged, numItems: 1, numReferencingFilters: 0, createdOn: at });
-    const item = (id: string, listId: string, ip: string) => ({ id, listId, listName: listId, accountId: A, isManaged: listId === 'l1', ip, network: parseNetwork(ip), comment: '', createdOn: at, modifiedOn: undefined });
+    const list = (id: string, name: string, isManaged: boolean) => ({
+      id,
+      accountId: A,
+      name,
+      description: '',
+      kind: 'ip',
+      isManaged,
+      numItems: 1,
+      numReferencingFilters: 0,
+      createdOn: at,
+    });
+    const item = (id: string, listId: string, ip: string) => ({
+      id,
+      listId,
+      listName: listId,
+      accountId: A,
+      isManaged: listId === 'l1',
+      ip,
+      network: parseNetwork(ip),
+      comment: '',
+      createdOn: at,
+      modifiedOn: undefined,
+    });
     const objects = {
       ...empty,
       lists: [list('l2', 'office', false), list('l1', 'blocked', true)],
@@ -137,9 +168,23 @@ describe('Cloudflare object locations', () => {
         },
       ],
       customRules: [
-        { id: 'c', zoneId: Z1, rulesetId: 'r', action: 'block', description: '', enabled: true, expression: '', lastUpdated: at, parsed: parseExpression('not ip.src in {192.0.2.1 999.0.0.1} or ip.src.country eq "RU" or ip.src in $blocked') },
+        {
+          id: 'c',
+          zoneId: Z1,
+          rulesetId: 'r',
+          action: 'block',
+          description: '',
+          enabled: true,
+          expression: '',
+          lastUpdated: at,
+          parsed: parseExpression('not ip.src in {192.0.2.1 999.0.0.1} or ip.src.country eq "RU" or ip.src in $blocked'),
+        },
       ],
-      statuses: [status('lockdowns', Z1, 'ok'), status('lockdowns', Z2, 'not_available', 'not available on this plan (free)'), status('custom-rules', Z1, 'ok')],
+      statuses: [
+        status('lockdowns', Z1, 'ok'),
+        status('lockdowns', Z2, 'not_available', 'not available on this plan (free)'),
+        status('custom-rules', Z1, 'ok'),
+      ],
     };
     expect(buildCloudflareLockdownsLocation(objects)).toMatchObject({ records: 3, distinctIps: 2, pastRetention: 0, status: 'ok' });
     const custom = buildCloudflareCustomRulesLocation(objects);
@@ -170,7 +215,11 @@ describe('Cloudflare object locations', () => {
       ...empty,
       logRetention: [{ zoneId: Z1, flag: true }],
       logpushJobs: [job(1, ['ClientIP']), job(2, ['RayID']), job(3, ['ClientCountry'], false)],
-      statuses: [status('logpull-retention', Z1, 'ok'), status('logpull-retention', Z2, 'not_available', 'not available on this plan (free)'), status('logpush', Z1, 'ok')],
+      statuses: [
+        status('logpull-retention', Z1, 'ok'),
+        status('logpull-retention', Z2, 'not_available', 'not available on this plan (free)'),
+        status('logpush', Z1, 'ok'),
+      ],
     };
     const location = buildCloudflareLogpullLocation(objects);
     expect(location).toMatchObject({ records: 3, controlledBy: 'cloudflare', status: 'ok' });

@@ -30,5 +30,12 @@ export function buildCloudflareLogpullLocation(objects: CloudflareObjects): Inve
   }
   const other = objects.logpushJobs.length - shipping.length;
   if (other > 0) notes.push({ code: 'logpush.others', count: other });
-  return buildObjectLocation({ id: CLOUDFLARE_LOGPULL_ID, records: retaining.length + shipping.length, distinctIps: 0, controlledBy: 'cloudflare', status, notes });
+  return buildObjectLocation({
+    id: CLOUDFLARE_LOGPULL_ID,
+    records: retaining.length + shipping.length,
+    distinctIps: 0,
+    controlledBy: 'cloudflare',
+    status,
+    notes,
+  });
 }

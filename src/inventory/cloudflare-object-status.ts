@@ -12,7 +12,14 @@ export function buildObjectStatus(objects: CloudflareObjects, parts: readonly Ob
   const statuses = objects.statuses.filter((status) => parts.includes(status.part));
   const notes = statuses
     .filter((s) => s.state !== 'ok')
-    .map((s): LocationNote => ({ code: 'objects.read_state', scope: buildScopeName(objects.zones, s), state: s.state, message: s.message, plan: s.plan, permission: s.permission }));
+    .map((s): LocationNote => ({
+      code: 'objects.read_state',
+      scope: buildScopeName(objects.zones, s),
+      state: s.state,
+      message: s.message,
+      plan: s.plan,
+      permission: s.permission,
+    }));
   const has = (state: ReadStatus['state']) => statuses.some((status) => status.state === state);
   const status: LocationStatus = has('error') ? 'error' : has('ok') || statuses.length === 0 ? 'ok' : has('not_readable') ? 'not_readable' : 'not_available';
   return { status, notes };

@@ -59,7 +59,9 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
   let objects: CloudflareObjects | undefined;
   const builders = [
     ...buildStoreLocationBuilders({ db, config, now }, zoneId),
-    ...(asksCloudflare ? buildCloudflareObjectBuilders({ openClient, db, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) }) : []),
+    ...(asksCloudflare
+      ? buildCloudflareObjectBuilders({ openClient, db, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) })
+      : []),
   ];
   const { inventory, failed } = await collectInventory(builders, now);
   let outcome = selectInventoryOutcome(inventory, failed);

@@ -32,7 +32,13 @@ describe('sortCountries', () => {
   });
 
   it('counts an empty country as XX (unknown), merged with XX', () => {
-    expect(sortCountries([{ code: '', count: 2 }, { code: 'XX', count: 1 }, { code: 'KR', count: 1 }])).toEqual([
+    expect(
+      sortCountries([
+        { code: '', count: 2 },
+        { code: 'XX', count: 1 },
+        { code: 'KR', count: 1 },
+      ]),
+    ).toEqual([
       { code: 'XX', count: 3 },
       { code: 'KR', count: 1 },
     ]);
@@ -66,7 +72,11 @@ describe('collectInventory', () => {
   const ok = (id: LocationId): LocationBuilder => ({ id, kind: 'local', build: () => buildEmptyLocation(id, 'local', 'ok', []) });
 
   it('runs sync and async builders', async () => {
-    const asyncBuilder: LocationBuilder = { id: 'cloudflare/lockdowns', kind: 'cloudflare', build: () => Promise.resolve(buildEmptyLocation('cloudflare/lockdowns', 'cloudflare', 'ok', [])) };
+    const asyncBuilder: LocationBuilder = {
+      id: 'cloudflare/lockdowns',
+      kind: 'cloudflare',
+      build: () => Promise.resolve(buildEmptyLocation('cloudflare/lockdowns', 'cloudflare', 'ok', [])),
+    };
     const { inventory, failed } = await collectInventory([ok('local/firewall-events'), asyncBuilder], NOW);
     expect(failed).toBe(0);
     expect(inventory.locations.map((l) => l.id)).toEqual(['local/firewall-events', 'cloudflare/lockdowns']);
@@ -87,7 +97,13 @@ describe('collectInventory', () => {
   });
 
   it('does not hide bugs', async () => {
-    const buggy: LocationBuilder = { id: 'local/http-analytics', kind: 'local', build: () => { throw new TypeError('oops'); } };
+    const buggy: LocationBuilder = {
+      id: 'local/http-analytics',
+      kind: 'local',
+      build: () => {
+        throw new TypeError('oops');
+      },
+    };
     await expect(collectInventory([buggy], NOW)).rejects.toThrow(TypeError);
   });
 });

@@ -105,10 +105,7 @@ export function buildInventory(generatedAt: Date, locations: readonly InventoryL
  * Runs every builder; a location that fails with a known error (an API or store problem) becomes an `error` row so
  * the rest of the inventory still completes. Bugs are not hidden: anything else is rethrown.
  */
-export async function collectInventory(
-  builders: readonly LocationBuilder[],
-  generatedAt: Date,
-): Promise<{ inventory: Inventory; failed: number }> {
+export async function collectInventory(builders: readonly LocationBuilder[], generatedAt: Date): Promise<{ inventory: Inventory; failed: number }> {
   let failed = 0;
   const locations: InventoryLocation[] = [];
   for (const builder of builders) {

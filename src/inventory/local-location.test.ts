@@ -36,10 +36,7 @@ describe('buildLocalLocation', () => {
       controlledBy: 'us',
       expires: undefined,
       status: 'ok',
-      notes: [
-        '3 record(s) past retention (30d): the next purge deletes them',
-        '1 record(s) past retention are kept by active legal holds',
-      ],
+      notes: ['3 record(s) past retention (30d): the next purge deletes them', '1 record(s) past retention are kept by active legal holds'],
       notesKo: ['3건이 보유기간(30d)을 지났습니다: 다음 파기(purge) 때 삭제됩니다', '보유기간이 지난 1건은 유효한 법적 보존 조치(legal hold)로 보관됩니다'],
     });
   });

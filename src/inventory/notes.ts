@@ -20,7 +20,14 @@ export type LocationNote =
   | { readonly code: 'kept.ages_out'; readonly zone: ZoneName; readonly windowSeconds: number; readonly from: string; readonly to: string }
   | { readonly code: 'kept.none_inside'; readonly zone: ZoneName; readonly windowSeconds: number; readonly dataset: KeptDataset }
   // Cloudflare objects: how reading them went, and what the purpose rule decided.
-  | { readonly code: 'objects.read_state'; readonly scope: ScopeName; readonly state: ReadState; readonly message: string | undefined; readonly plan: string | undefined; readonly permission: string | undefined }
+  | {
+      readonly code: 'objects.read_state';
+      readonly scope: ScopeName;
+      readonly state: ReadState;
+      readonly message: string | undefined;
+      readonly plan: string | undefined;
+      readonly permission: string | undefined;
+    }
   | { readonly code: 'objects.not_judged' }
   | { readonly code: 'objects.served_purpose'; readonly objects: ObjectKind; readonly count: number; readonly retention: string }
   | { readonly code: 'objects.held'; readonly objects: ObjectKind; readonly count: number }

@@ -72,7 +72,10 @@ export function selectLogSettings(objects: CloudflareObjects): LogSettingsFacts 
   };
   const select = (part: ObjectPart, state: 'not_available' | 'unreadable') =>
     objects.statuses
-      .filter((status) => status.part === part && (state === 'not_available' ? status.state === 'not_available' : status.state === 'not_readable' || status.state === 'error'))
+      .filter(
+        (status) =>
+          status.part === part && (state === 'not_available' ? status.state === 'not_available' : status.state === 'not_readable' || status.state === 'error'),
+      )
       .map((status) => (state === 'not_available' ? describe(status) : `${describe(status)}: ${status.message ?? status.state}`));
   return {
     retention: objects.logRetention.map((fact) => ({ zoneId: fact.zoneId, zoneName: names.get(fact.zoneId), flag: fact.flag })),

@@ -19,7 +19,10 @@ import type { DatasetSummary, LocationBuilder } from './inventory.js';
 import { buildLocalLocation } from './local-location.js';
 
 /** The locations read from our store: what it holds, and what Cloudflare keeps of the datasets pulled into it. */
-export function buildStoreLocationBuilders({ db, config, now }: { readonly db: Db; readonly config: Config; readonly now: Date }, zoneId: string | undefined): LocationBuilder[] {
+export function buildStoreLocationBuilders(
+  { db, config, now }: { readonly db: Db; readonly config: Config; readonly now: Date },
+  zoneId: string | undefined,
+): LocationBuilder[] {
   const holds = readHolds(db);
   // With no active hold the expiry count stays a plain indexed range query (as in purge).
   const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);

@@ -80,7 +80,13 @@ describe('buildLedger', () => {
       reason: 'Request #12 by e-mail',
       details: { locations: ['local/firewall-events', 'cloudflare/list-items'] },
     }),
-    entry({ event: 'future.shred.outcome', time: '2025-02-20T00:00:00.000Z', location: 'backup/tapes', counts: { deleted: 1 }, details: { items: ['ip_address', 'user_agent'] } }),
+    entry({
+      event: 'future.shred.outcome',
+      time: '2025-02-20T00:00:00.000Z',
+      location: 'backup/tapes',
+      counts: { deleted: 1 },
+      details: { items: ['ip_address', 'user_agent'] },
+    }),
   ];
 
   it('has one row per destruction, numbered in log order, each pointing at its entry', () => {

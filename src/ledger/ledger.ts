@@ -66,10 +66,7 @@ const ITEMS_BY_LOCATION: Record<string, readonly string[]> = {
  * `[from, to)` – local purges, Cloudflare deletions and subject erasures alike, so new kinds of destruction appear
  * without changes here. Entries that destroyed nothing (a run with nothing due, a reconciliation) are not rows.
  */
-export function buildLedger(
-  entries: readonly AuditEntry[],
-  options: { from?: Date; to?: Date; generatedAt: Date; controller?: string },
-): Ledger {
+export function buildLedger(entries: readonly AuditEntry[], options: { from?: Date; to?: Date; generatedAt: Date; controller?: string }): Ledger {
   const destructions = entries.filter((entry) => isDestruction(entry) && isInRange(entry, options.from, options.to));
   const intents = new Map(entries.filter((entry) => entry.event.endsWith('.intent') && entry.run_id !== null).map((entry) => [entry.run_id, entry]));
   return {

@@ -122,12 +122,18 @@ export function judgeCloudflareObject(candidate: PurposeCandidate, activity: Obj
 }
 
 /** Why the pulled events cannot tell whether an object served its purpose; undefined when they can. */
-function findEvidenceGap(candidate: PurposeCandidate, activity: ObjectActivity | undefined, ctx: PurposeContext, cutoffMs: number): UndeterminedReason | undefined {
+function findEvidenceGap(
+  candidate: PurposeCandidate,
+  activity: ObjectActivity | undefined,
+  ctx: PurposeContext,
+  cutoffMs: number,
+): UndeterminedReason | undefined {
   if (candidate.zoneIds.length === 0) return { code: 'undetermined.no_zone' };
   for (const zoneId of candidate.zoneIds) {
     const zone = ctx.zones.get(zoneId);
     if (!zone) return { code: 'undetermined.zone_not_pulled', zoneId };
-    if (zone.settledTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs) return { code: 'undetermined.zone_pulled_until', zoneId, until: zone.settledTo.toISOString() };
+    if (zone.settledTo.getTime() < ctx.now.getTime() - ctx.maxStalenessMs)
+      return { code: 'undetermined.zone_pulled_until', zoneId, until: zone.settledTo.toISOString() };
   }
   if (!activity) return { code: 'undetermined.no_activity' };
   if (activity.evidenceFrom.getTime() > cutoffMs) return { code: 'undetermined.coverage', since: activity.evidenceFrom.toISOString() };

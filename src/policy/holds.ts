@@ -58,9 +58,7 @@ export function buildHoldMatcher(holds: readonly Hold[], now: Date): (candidate:
   return ({ ip, country, at, spanMs = 0 }) =>
     active.some(
       ({ hold, contains, country: holdCountry }) =>
-        (holdCountry === undefined || holdCountry === country.toUpperCase()) &&
-        overlapsHoldRange(hold, at.getTime(), spanMs) &&
-        contains(ip),
+        (holdCountry === undefined || holdCountry === country.toUpperCase()) && overlapsHoldRange(hold, at.getTime(), spanMs) && contains(ip),
     );
 }
 

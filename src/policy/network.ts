@@ -97,7 +97,8 @@ export function toBytes(address: string): Uint8Array {
 
 function parseAddressValue(text: string): { family: 'ipv4' | 'ipv6'; value: bigint } | undefined {
   // Only dotted quads: ipaddr.js would also read `127.1` or `0x7f.0.0.1`, which no log or API writes.
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 'ipv4', value: bytesToValue(ipaddr.IPv4.parse(text).toByteArray()) };
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text))
+    return { family: 'ipv4', value: bytesToValue(ipaddr.IPv4.parse(text).toByteArray()) };
   // ipaddr.js reads `::a.b.c.d` as `::ffff:a.b.c.d`: the embedded quad goes in as two hex groups instead.
   const quad = /(?<=:)(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text)?.[1];
   if (quad !== undefined && !ipaddr.IPv4.isValidFourPartDecimal(quad)) return undefined;

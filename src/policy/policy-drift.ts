@@ -6,7 +6,6 @@ import { DRIFT_GRACE_DAYS } from './tolerances.js';
  * the CLI gathers the facts (store counts, meta, Cloudflare log settings) and this decides.
  */
 
-
 const DAY_MS = 86_400_000;
 
 /** The four checks; the report catalogue (report/messages) quotes the policy clause and names each. */
@@ -93,7 +92,10 @@ const STATE_ORDER: Record<DriftState, number> = { drift: 0, unknown: 1, ok: 2 };
 
 /** Contradictions first, then what could not be checked, then what is in order; the check order within each. */
 export function sortChecks(checks: readonly DriftCheck[]): DriftCheck[] {
-  return checks.map((check, i) => ({ check, i })).sort((a, b) => STATE_ORDER[a.check.state] - STATE_ORDER[b.check.state] || a.i - b.i).map(({ check }) => check);
+  return checks
+    .map((check, i) => ({ check, i }))
+    .sort((a, b) => STATE_ORDER[a.check.state] - STATE_ORDER[b.check.state] || a.i - b.i)
+    .map(({ check }) => check);
 }
 
 function checkLogpull(settings: LogSettingsFacts | undefined): DriftCheck {

@@ -14,7 +14,11 @@ const settings = (availableFields: string[], maxNumberOfFields = 30): DatasetSet
 describe('selectFirewallFields', () => {
   it('asks only for offered fields, the minimal set first, extras while room remains', () => {
     const all = [...MINIMAL_FIREWALL_FIELDS, 'userAgent', 'clientRequestPath', 'clientRequestQuery'];
-    expect(selectFirewallFields(settings(all), ['userAgent', 'clientRequestPath']).fields).toEqual([...MINIMAL_FIREWALL_FIELDS, 'userAgent', 'clientRequestPath']);
+    expect(selectFirewallFields(settings(all), ['userAgent', 'clientRequestPath']).fields).toEqual([
+      ...MINIMAL_FIREWALL_FIELDS,
+      'userAgent',
+      'clientRequestPath',
+    ]);
     const tight = selectFirewallFields(settings(all, 11), ['userAgent', 'clientRequestPath']);
     expect(tight.extraFields).toEqual(['userAgent']);
     expect(tight.unavailable).toEqual(['clientRequestPath']);
@@ -51,7 +55,15 @@ describe('selectFirewallFields', () => {
 
 describe('toFirewallRecord', () => {
   it('maps an API row to the minimal record, extras as JSON', () => {
-    const row = { datetime: '2026-10-20T10:00:54Z', rayName: 'r', clientIP: '2001:db8::1', clientCountryName: 'DE', action: 'log', source: 'waf', userAgent: 'curl/8' };
+    const row = {
+      datetime: '2026-10-20T10:00:54Z',
+      rayName: 'r',
+      clientIP: '2001:db8::1',
+      clientCountryName: 'DE',
+      action: 'log',
+      source: 'waf',
+      userAgent: 'curl/8',
+    };
     expect(toFirewallRecord('z', row, ['userAgent'])).toEqual({
       zoneId: 'z',
       datetime: Date.parse('2026-10-20T10:00:54Z') / 1000,

@@ -48,9 +48,18 @@ function busyEvents(): Row[] {
   const rows: Row[] = [];
   let ray = 0;
   // 300 quiet seconds, then one second holding 600 events, 40 of them on one Ray ID with different rules.
-  for (let s = 0; s < 300; s++) rows.push({ datetime: isoSeconds(T0 + s), rayName: (ray++).toString(16).padStart(16, '0'), ruleId: 'r1', source: 'waf', action: 'block' });
-  for (let i = 0; i < 560; i++) rows.push({ datetime: isoSeconds(T0 + 150), rayName: (ray++).toString(16).padStart(16, '0'), ruleId: 'r1', source: 'waf', action: 'log' });
-  for (let i = 0; i < 40; i++) rows.push({ datetime: isoSeconds(T0 + 150), rayName: 'ffffffffffffffff', ruleId: `rule-${String(i).padStart(2, '0')}`, source: i % 2 ? 'waf' : 'firewallCustom', action: 'block' });
+  for (let s = 0; s < 300; s++)
+    rows.push({ datetime: isoSeconds(T0 + s), rayName: (ray++).toString(16).padStart(16, '0'), ruleId: 'r1', source: 'waf', action: 'block' });
+  for (let i = 0; i < 560; i++)
+    rows.push({ datetime: isoSeconds(T0 + 150), rayName: (ray++).toString(16).padStart(16, '0'), ruleId: 'r1', source: 'waf', action: 'log' });
+  for (let i = 0; i < 40; i++)
+    rows.push({
+      datetime: isoSeconds(T0 + 150),
+      rayName: 'ffffffffffffffff',
+      ruleId: `rule-${String(i).padStart(2, '0')}`,
+      source: i % 2 ? 'waf' : 'firewallCustom',
+      action: 'block',
+    });
   return rows;
 }
 
@@ -89,7 +98,13 @@ describe('pageWindow', () => {
 
   it('reports a gap instead of asking beyond the look-back floor', async () => {
     const { fetchPage, queries } = dataset(busyEvents());
-    const batches = await collect(pageWindow(spec(fetchPage, 1000, () => T0 + 100), T0, T0 + 300));
+    const batches = await collect(
+      pageWindow(
+        spec(fetchPage, 1000, () => T0 + 100),
+        T0,
+        T0 + 300,
+      ),
+    );
     expect(batches[0]).toEqual({ rows: [], gapTo: T0 + 100 });
     expect(queries.every((q) => q.filter.every((t) => t.op !== '_geq' || t.field !== 'datetime' || parseSeconds(t.value) >= T0 + 100))).toBe(true);
   });

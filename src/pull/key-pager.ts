@@ -153,7 +153,10 @@ export function fieldText(value: unknown): string {
 export function parseSeconds(value: unknown): number {
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
-    throw new CloudflareApiError(`Cloudflare sent a row with an unreadable time: ${JSON.stringify(value) ?? 'undefined'}`, { method: 'POST', path: '/graphql' });
+    throw new CloudflareApiError(`Cloudflare sent a row with an unreadable time: ${JSON.stringify(value) ?? 'undefined'}`, {
+      method: 'POST',
+      path: '/graphql',
+    });
   }
   return Math.floor(ms / 1000);
 }

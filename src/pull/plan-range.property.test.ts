@@ -43,7 +43,16 @@ function simulate(model: Model, unit: number): { held: Map<number, number>; trut
   for (const pull of pulls) {
     now += pull.gap;
     // The look-back window and retention reach back to 0: the model's history starts there.
-    const plan = planRange({ nowSeconds: now, notOlderThan: now, maxDuration: 1e9, marginSeconds: 0, retentionSeconds: now, unitSeconds: unit, overlapSeconds: OVERLAP, state });
+    const plan = planRange({
+      nowSeconds: now,
+      notOlderThan: now,
+      maxDuration: 1e9,
+      marginSeconds: 0,
+      retentionSeconds: now,
+      unitSeconds: unit,
+      overlapSeconds: OVERLAP,
+      state,
+    });
     let page = 0;
     for (const [from, to] of plan.windows) {
       for (let a = from; a < to && (pull.killAfter === undefined || page < pull.killAfter); page++) {

@@ -3,7 +3,15 @@ import { planRange, selectPullBounds, type RangeInput } from './plan-range.js';
 
 const NOW = Date.parse('2026-10-20T12:30:15Z') / 1000;
 const DAY = 86_400;
-const base: RangeInput = { nowSeconds: NOW, notOlderThan: DAY, maxDuration: DAY, marginSeconds: 60, retentionSeconds: 30 * DAY, unitSeconds: 1, overlapSeconds: 0 };
+const base: RangeInput = {
+  nowSeconds: NOW,
+  notOlderThan: DAY,
+  maxDuration: DAY,
+  marginSeconds: 60,
+  retentionSeconds: 30 * DAY,
+  unitSeconds: 1,
+  overlapSeconds: 0,
+};
 
 describe('planRange', () => {
   it('asks for the look-back window less the margin, up to now, by default', () => {
@@ -83,7 +91,12 @@ describe('planRange overlap (late rows, field reports G10)', () => {
 
   it('re-reads whole hours for hourly groups', () => {
     const hour = Date.parse('2026-10-20T12:00:00Z') / 1000;
-    const plan = planRange({ ...overlap, unitSeconds: 3600, notOlderThan: 7 * DAY, state: { coveredFrom: hour - DAY, coveredTo: hour, settledTo: hour - 3600 } });
+    const plan = planRange({
+      ...overlap,
+      unitSeconds: 3600,
+      notOlderThan: 7 * DAY,
+      state: { coveredFrom: hour - DAY, coveredTo: hour, settledTo: hour - 3600 },
+    });
     expect(plan.start).toBe(hour - 3600);
     expect(plan.windows).toEqual([[hour - 3600, hour]]);
   });
@@ -104,7 +117,13 @@ describe('selectPullBounds', () => {
     ['fresh pull, page closed long before the query', fresh, NOW - 9000, NOW - 5000, { coveredTo: NOW - 5000, settledTo: NOW - 5000 }],
     ['fresh pull, closed at the query time: settled only up to the query less the overlap', fresh, NOW - 5000, NOW, { coveredTo: NOW, settledTo: NOW - 600 }],
     ['fresh pull covering less than the overlap: nothing settled yet', fresh, NOW - 300, NOW, { coveredTo: NOW, settledTo: NOW - 300 }],
-    ['killed inside the overlap: coverage does not shrink, the settled bound grows by what was re-read', continuing, NOW - 5000, NOW - 900, { coveredTo: NOW - 100, settledTo: NOW - 900 }],
+    [
+      'killed inside the overlap: coverage does not shrink, the settled bound grows by what was re-read',
+      continuing,
+      NOW - 5000,
+      NOW - 900,
+      { coveredTo: NOW - 100, settledTo: NOW - 900 },
+    ],
     ['finished', continuing, NOW - 5000, NOW, { coveredTo: NOW, settledTo: NOW - 600 }],
   ])('%s', (_name, plan, coveredFrom, closedThrough, expected) => {
     expect(selectPullBounds(plan, coveredFrom, closedThrough)).toEqual(expected);

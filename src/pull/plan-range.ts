@@ -76,7 +76,17 @@ export function planRange(input: RangeInput): RangePlan {
   const step = Math.max(unit, floorTo(input.maxDuration));
   const windows: [number, number][] = [];
   for (let from = start; from < end; from += step) windows.push([from, Math.min(from + step, end)]);
-  return { start, end: Math.max(start, end), coveredFrom, continues, plannedAt: input.nowSeconds, overlapSeconds: input.overlapSeconds, unitSeconds: unit, windows, gaps };
+  return {
+    start,
+    end: Math.max(start, end),
+    coveredFrom,
+    continues,
+    plannedAt: input.nowSeconds,
+    overlapSeconds: input.overlapSeconds,
+    unitSeconds: unit,
+    windows,
+    gaps,
+  };
 }
 
 /**

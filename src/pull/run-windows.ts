@@ -182,7 +182,10 @@ export async function runDatasetWindows(
   } catch (err) {
     const failure = err instanceof WindowRunError ? err.failure : err;
     if ((failure as Error | undefined)?.name === 'SqliteError') {
-      throw new StoreError('Could not write pulled records to the store', { cause: failure, hint: 'Check free disk space; re-running the pull resumes where it stopped.' });
+      throw new StoreError('Could not write pulled records to the store', {
+        cause: failure,
+        hint: 'Check free disk space; re-running the pull resumes where it stopped.',
+      });
     }
     if (!(err instanceof WindowRunError) || !(err.failure instanceof CloudflareApiError)) throw failure;
     outcome = err.partial;

@@ -28,7 +28,10 @@ describe('checkServerClock', () => {
 describe('createClockRecordingFetch', () => {
   it('remembers the newest Date header with the local time it arrived, and ignores responses without one', async () => {
     const responses = [new Response('{}', { headers: { date: 'Sat, 01 Mar 2025 00:00:00 GMT' } }), new Response('{}')];
-    const clock = createClockRecordingFetch(() => SERVER + 5_000, () => Promise.resolve(responses.shift()!));
+    const clock = createClockRecordingFetch(
+      () => SERVER + 5_000,
+      () => Promise.resolve(responses.shift()!),
+    );
     expect(clock.sample()).toBeUndefined();
     await clock.fetch('http://127.0.0.1/x');
     await clock.fetch('http://127.0.0.1/y');

@@ -102,7 +102,11 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
   const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
   const readNotes = objects.statuses
     .filter((status) => status.state !== 'ok')
-    .map((status) => ({ part: status.part, isProblem: status.state === 'error' || status.state === 'not_readable', text: `${status.scope.type} ${status.scope.id}: ${status.part} ${status.message ?? status.state}; not purged` }));
+    .map((status) => ({
+      part: status.part,
+      isProblem: status.state === 'error' || status.state === 'not_readable',
+      text: `${status.scope.type} ${status.scope.id}: ${status.part} ${status.message ?? status.state}; not purged`,
+    }));
   const rules = judgeAll(
     ACCESS_RULES_LOCATION,
     'access_rules',
@@ -126,8 +130,15 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
   const rulesIncomplete = readNotes.some((n) => n.isProblem && (n.part === 'access-rules' || n.part === 'zone'));
   const itemsIncomplete = readNotes.some((n) => n.isProblem && n.part === 'list-items');
   const unmanaged = objects.lists.filter((list) => !list.isManaged).map((list) => list.name);
-  const itemNotes = unmanaged.length > 0 ? [...items.notes, verbatim(`lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`)] : items.notes;
-  return { objects, activity, rules: { ...rules, incomplete: rulesIncomplete }, items: { ...items, notes: itemNotes, incomplete: itemsIncomplete }, total: rules.toDelete.length + items.toDelete.length };
+  const itemNotes =
+    unmanaged.length > 0 ? [...items.notes, verbatim(`lists not in managed_lists are only reported, never purged: ${unmanaged.join(', ')}`)] : items.notes;
+  return {
+    objects,
+    activity,
+    rules: { ...rules, incomplete: rulesIncomplete },
+    items: { ...items, notes: itemNotes, incomplete: itemsIncomplete },
+    total: rules.toDelete.length + items.toDelete.length,
+  };
 }
 
 function judgeAll<T extends { id: string }>(
@@ -203,7 +214,10 @@ export interface CloudflareRun {
 /** Deletes what the plan selected, location by location, each between an intent and an outcome audit entry. */
 export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: CloudflareRun, plan: CloudflarePlan): Promise<LocationPurge[]> {
   const { sdk } = deps.client;
-  const networks = new Map([...plan.rules.toDelete.map((rule) => [rule.id, rule.network] as const), ...plan.items.toDelete.map((item) => [item.id, item.network] as const)]);
+  const networks = new Map([
+    ...plan.rules.toDelete.map((rule) => [rule.id, rule.network] as const),
+    ...plan.items.toDelete.map((item) => [item.id, item.network] as const),
+  ]);
   const options = {
     selectHeld: buildHoldRecheck(run.db, networks, run.now),
     concurrency: deps.concurrency,
@@ -216,13 +230,21 @@ export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: Clo
   };
   const ruleTargets = plan.rules.toDelete.map((rule): RuleTarget => ({ id: rule.id, scope: rule.scope }));
   const itemTargets = plan.items.toDelete.map((item): ItemTarget => ({ id: item.id, listId: item.listId, accountId: item.accountId }));
-  const rules = await purgeLocation(run, plan.rules, ruleDetails(ruleTargets), DESTRUCTION_METHODS.accessRules, () =>
-    deleteAccessRules(sdk, ruleTargets, options),
+  const rules = await purgeLocation(
+    run,
+    plan.rules,
+    ruleDetails(ruleTargets),
+    DESTRUCTION_METHODS.accessRules,
+    () => deleteAccessRules(sdk, ruleTargets, options),
     () => requeryAccessRules(sdk, ruleTargets),
     ruleTargets.map((t) => t.id),
   );
-  const items = await purgeLocation(run, plan.items, itemDetails(itemTargets), DESTRUCTION_METHODS.listItems, () =>
-    deleteListItems(sdk, itemTargets, options),
+  const items = await purgeLocation(
+    run,
+    plan.items,
+    itemDetails(itemTargets),
+    DESTRUCTION_METHODS.listItems,
+    () => deleteListItems(sdk, itemTargets, options),
     () => requeryListItems(sdk, itemTargets),
     itemTargets.map((t) => t.id),
   );
@@ -252,7 +274,14 @@ async function purgeLocation(
   ): AuditInput => ({
     ...common,
     event: 'cloudflare.delete.outcome',
-    counts: { planned: ids.length, deleted: gone.length, held: plan.held + heldSincePlan.length, failed: failedIds.length, undetermined: plan.undetermined, requests },
+    counts: {
+      planned: ids.length,
+      deleted: gone.length,
+      held: plan.held + heldSincePlan.length,
+      failed: failedIds.length,
+      undetermined: plan.undetermined,
+      requests,
+    },
     details: {
       purge_run_id: run.purgeRunId,
       held_since_plan: [...heldSincePlan],
@@ -281,7 +310,9 @@ async function purgeLocation(
   const gone = attempted.filter((id) => !check.stillPresent.has(id));
   const failedIds = attempted.filter((id) => check.stillPresent.has(id));
   const reported = new Map(report.failures.map((f) => [f.id, f]));
-  const failures = failedIds.map((id): DeletionFailure => reported.get(id) ?? { code: 'still_present', status: null, message: 'still present after the API accepted the deletion' });
+  const failures = failedIds.map(
+    (id): DeletionFailure => reported.get(id) ?? { code: 'still_present', status: null, message: 'still present after the API accepted the deletion' },
+  );
   db.transaction(() => {
     deleteObjectActivity(db, gone);
     appendAuditEntry(db, signer, buildOutcome(gone, failedIds, failures, check, report.requests, report.held));
@@ -289,7 +320,15 @@ async function purgeLocation(
   // The server's words go to stderr only, never into the signed entry: the note names codes.
   const notes = failedIds.length > 0 ? [verbatim(`${failedIds.length} failed: ${describeFailureCodes(failures)}`)] : [];
   if (heldNow.size > 0) notes.push(verbatim(`${heldNow.size} kept: a hold added during this run covers them`));
-  return { ...describeCloudflareLocation(plan, { deleted: gone.length, failed: failedIds.length, notes, serverMessages: failures.length > 0 ? [describeFailures(failures)] : [] }), held };
+  return {
+    ...describeCloudflareLocation(plan, {
+      deleted: gone.length,
+      failed: failedIds.length,
+      notes,
+      serverMessages: failures.length > 0 ? [describeFailures(failures)] : [],
+    }),
+    held,
+  };
 }
 
 /**
@@ -345,14 +384,20 @@ export function writeFoldedActivity(db: Db, plan: CloudflarePlan, at: Date): voi
   // when every scope was read – an object in a scope that failed to read still exists and still needs its evidence.
   if (plan.rules.incomplete || plan.items.incomplete) return;
   const present = new Set([...plan.objects.accessRules.map((rule) => rule.id), ...plan.objects.listItems.map((item) => item.id)]);
-  deleteObjectActivity(db, readActivityIds(db).filter((id) => !present.has(id)));
+  deleteObjectActivity(
+    db,
+    readActivityIds(db).filter((id) => !present.has(id)),
+  );
 }
 
 function readTargets(intent: AuditEntry): Record<string, string[]> {
   const targets = (intent.details as { targets?: unknown } | null)?.targets;
   if (typeof targets !== 'object' || targets === null) return {};
   return Object.fromEntries(
-    Object.entries(targets as Record<string, unknown>).map(([key, ids]) => [key, Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : []]),
+    Object.entries(targets as Record<string, unknown>).map(([key, ids]) => [
+      key,
+      Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [],
+    ]),
   );
 }
 

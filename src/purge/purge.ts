@@ -104,7 +104,9 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
   }
   if (deps.cloudflare && cloudflare) {
-    locations.push(...(await executeCloudflarePurge(deps.cloudflare, { db, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)));
+    locations.push(
+      ...(await executeCloudflarePurge(deps.cloudflare, { db, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)),
+    );
   }
   if (config.secureDelete) {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
@@ -133,23 +135,30 @@ function purgeLocation(
   });
   // The deletion, the statistics of what it deletes and its outcome entry commit together, or none of them does.
   // IMMEDIATE: no other writer can commit in between, so the roll-up's second connection counts these very rows.
-  const deleted = db.transaction(() => {
-    run.beforeDelete?.();
-    const before = countLocationRows(db, plan.location.id);
-    // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
-    const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
-    // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
-    // can be added between this read and the commit.
-    const count = deletePlanned(db, plan, readHolds(db), run.asOf);
-    rollUp.finish();
-    appendAuditEntry(db, signer, {
-      ...common,
-      event: 'purge.outcome',
-      counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
-      details: { cutoff: plan.cutoff.toISOString(), clock_check: run.clockCheck, method: deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain, ...recordSpan(plan) },
-    });
-    return count;
-  }).immediate();
+  const deleted = db
+    .transaction(() => {
+      run.beforeDelete?.();
+      const before = countLocationRows(db, plan.location.id);
+      // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
+      const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
+      // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
+      // can be added between this read and the commit.
+      const count = deletePlanned(db, plan, readHolds(db), run.asOf);
+      rollUp.finish();
+      appendAuditEntry(db, signer, {
+        ...common,
+        event: 'purge.outcome',
+        counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
+        details: {
+          cutoff: plan.cutoff.toISOString(),
+          clock_check: run.clockCheck,
+          method: deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain,
+          ...recordSpan(plan),
+        },
+      });
+      return count;
+    })
+    .immediate();
   return { ...describe(plan, deleted), held: held + planned - deleted };
 }
 
@@ -214,7 +223,12 @@ function assertClockIsSane(db: Db, now: Date): void {
   }
 }
 
-async function planCloudflare(deps: PurgeDeps, cloudflare: CloudflareWriteDeps, holds: Parameters<typeof planCloudflarePurge>[3], at: Date): Promise<CloudflarePlan> {
+async function planCloudflare(
+  deps: PurgeDeps,
+  cloudflare: CloudflareWriteDeps,
+  holds: Parameters<typeof planCloudflarePurge>[3],
+  at: Date,
+): Promise<CloudflarePlan> {
   deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
   const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
   return planCloudflarePurge(deps.db, deps.config, objects, holds, at);

@@ -11,7 +11,13 @@ const report: DoctorReport = {
     { name: 'token', status: 'fail', detail: 'not valid: "<script>", a, b', hint: 'Check CLOUDFLARE_API_TOKEN' },
   ],
   assumptions: [
-    { fact: 'G1', subject: 'shop.example httpRequestsAdaptiveGroups field names', expected: 'fields named like dimensions_clientIP', status: 'held', saw: 'underscore (dimensions_clientIP)' },
+    {
+      fact: 'G1',
+      subject: 'shop.example httpRequestsAdaptiveGroups field names',
+      expected: 'fields named like dimensions_clientIP',
+      status: 'held',
+      saw: 'underscore (dimensions_clientIP)',
+    },
     { fact: 'G11', subject: 'out-of-window query', expected: 'HTTP 200 with data null', status: 'differs', saw: 'HTTP 400' },
     { fact: 'L1', subject: 'list bulk operations', expected: 'HTTP 201', status: 'not_observable', saw: 'only a write shows it' },
   ],

@@ -10,7 +10,9 @@ const RESET = '\u001b[0m';
 /** `doctor` for a terminal: one line per check (a hint under failures), then the assumptions about Cloudflare. */
 export function renderDoctorText(report: DoctorReport, colour: boolean): string {
   const paint = (code: string, text: string) => (colour ? `${code}${text}${RESET}` : text);
-  const lines = report.checks.map((c) => `${paint(COLOURS[c.status], LABELS[c.status])}  ${c.name}: ${c.detail}${c.hint && c.status !== 'pass' ? `\n      hint: ${c.hint}` : ''}`);
+  const lines = report.checks.map(
+    (c) => `${paint(COLOURS[c.status], LABELS[c.status])}  ${c.name}: ${c.detail}${c.hint && c.status !== 'pass' ? `\n      hint: ${c.hint}` : ''}`,
+  );
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   lines.push(failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`);
   if (report.assumptions.length > 0) {

@@ -32,9 +32,8 @@ export function escapeMarkdown(value: string | number, options: { isCell?: boole
   return showControls(escaped, true);
 }
 
- 
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
- 
+
 const CONTROLS_AND_TAB = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function showControls(text: string, tabsToo = false): string {

@@ -5,9 +5,22 @@ import { sanitiseTerminalText } from './terminal-text.js';
 /** `hold list` as a table; holds written before control characters were refused may still carry them. */
 export function renderHoldTable(holds: readonly Hold[], now: Date): string {
   if (holds.length === 0) return 'No holds.\n';
-  const table = new Table({ head: ['id', 'status', 'ip', 'country', 'records from', 'records to', 'until', 'reason', 'reference'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['id', 'status', 'ip', 'country', 'records from', 'records to', 'until', 'reason', 'reference'],
+    style: { head: [], border: [] },
+  });
   for (const h of holds) {
-    table.push([h.id, selectHoldStatus(h, now), h.network, h.country ?? '', iso(h.from), iso(h.to), iso(h.until), sanitiseTerminalText(h.reason), sanitiseTerminalText(h.reference ?? '')]);
+    table.push([
+      h.id,
+      selectHoldStatus(h, now),
+      h.network,
+      h.country ?? '',
+      iso(h.from),
+      iso(h.to),
+      iso(h.until),
+      sanitiseTerminalText(h.reason),
+      sanitiseTerminalText(h.reference ?? ''),
+    ]);
   }
   return table.toString() + '\n';
 }

@@ -62,7 +62,15 @@ export function buildFixture(): InventoryReportData {
             },
           ],
         }),
-        location({ id: 'cloudflare/logpull', kind: 'cloudflare', controlledBy: 'cloudflare', status: 'not_readable', records: 0, countries: [], notes: [{ code: 'verbatim', text: ATTR }] }),
+        location({
+          id: 'cloudflare/logpull',
+          kind: 'cloudflare',
+          controlledBy: 'cloudflare',
+          status: 'not_readable',
+          records: 0,
+          countries: [],
+          notes: [{ code: 'verbatim', text: ATTR }],
+        }),
       ],
     },
     controller: `룩세렛 ${HOSTILE}`,
@@ -154,7 +162,10 @@ describe('renderInventoryMarkdown', () => {
     const tables = md.match(/(?:^\|.*\n)+/gm) ?? [];
     expect(tables.length).toBeGreaterThanOrEqual(7);
     for (const table of tables) {
-      const widths = table.trimEnd().split('\n').map((row) => row.replace(/\\\|/g, '').split('|').length);
+      const widths = table
+        .trimEnd()
+        .split('\n')
+        .map((row) => row.replace(/\\\|/g, '').split('|').length);
       expect(new Set(widths).size).toBe(1);
     }
   });

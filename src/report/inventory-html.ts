@@ -121,7 +121,13 @@ function renderDrift(checks: readonly DriftCheck[], labels: Messages): string {
       '</div>',
     ].join('');
   });
-  return ['<section id="drift">', `<h2>${escapeHtml(labels.driftTitle)}</h2>`, `<p class="intro">${escapeHtml(labels.driftIntro)}</p>`, ...items, '</section>'].join('\n');
+  return [
+    '<section id="drift">',
+    `<h2>${escapeHtml(labels.driftTitle)}</h2>`,
+    `<p class="intro">${escapeHtml(labels.driftIntro)}</p>`,
+    ...items,
+    '</section>',
+  ].join('\n');
 }
 
 function renderLocations(data: InventoryReportData, labels: Messages): string {
@@ -158,7 +164,14 @@ function renderLocations(data: InventoryReportData, labels: Messages): string {
     '</table></div>',
   ].join('\n');
   const details = data.inventory.locations.map((location) => renderLocationDetail(location, data, labels));
-  return ['<section id="locations">', `<h2>${escapeHtml(labels.locationsTitle)}</h2>`, `<p class="intro">${escapeHtml(labels.locationsIntro)}</p>`, table, ...details, '</section>'].join('\n');
+  return [
+    '<section id="locations">',
+    `<h2>${escapeHtml(labels.locationsTitle)}</h2>`,
+    `<p class="intro">${escapeHtml(labels.locationsIntro)}</p>`,
+    table,
+    ...details,
+    '</section>',
+  ].join('\n');
 }
 
 function renderStatus(location: InventoryLocation, labels: Messages): string {
@@ -225,7 +238,10 @@ function renderCharts(data: InventoryReportData, labels: Messages): string {
   const countryChart =
     countryRows.length === 0
       ? `<p class="empty">${escapeHtml(labels.noLocalRecords)}</p>`
-      : renderBarChartSvg({ title: labels.countryChartTitle, series, rows: countryRows.map((row) => ({ label: row.isOther ? row.code : describeCountry(labels, row.code), values: row.values, isMuted: row.isOther })),
+      : renderBarChartSvg({
+          title: labels.countryChartTitle,
+          series,
+          rows: countryRows.map((row) => ({ label: row.isOther ? row.code : describeCountry(labels, row.code), values: row.values, isMuted: row.isOther })),
           width: 1100,
         });
   return [
@@ -235,7 +251,12 @@ function renderCharts(data: InventoryReportData, labels: Messages): string {
     countryChart,
     '</figure>',
     `<figure class="chart-card" id="chart-age"><figcaption><strong>${escapeHtml(labels.ageChartTitle)}</strong> ${escapeHtml(labels.ageChartCaption(data.ageHistogram.days))}</figcaption>`,
-    renderAgeChart(data, labels, locals.map((location) => location.id), series),
+    renderAgeChart(
+      data,
+      labels,
+      locals.map((location) => location.id),
+      series,
+    ),
     '</figure>',
     '</section>',
   ].join('\n');
@@ -288,7 +309,13 @@ function renderHosts(data: InventoryReportData, labels: Messages): string {
           `<tbody>${data.topHosts.map((h) => `<tr><td class="host">${escapeHtml(h.host === '' ? '-' : h.host)}</td><td class="num">${escapeHtml(formatCount(h.count))}</td></tr>`).join('')}</tbody>`,
           '</table></div>',
         ].join('');
-  return ['<section id="hosts">', `<h2>${escapeHtml(labels.hostsTitle)}</h2>`, `<p class="intro">${escapeHtml(labels.hostsIntro)}</p>`, body, '</section>'].join('\n');
+  return [
+    '<section id="hosts">',
+    `<h2>${escapeHtml(labels.hostsTitle)}</h2>`,
+    `<p class="intro">${escapeHtml(labels.hostsIntro)}</p>`,
+    body,
+    '</section>',
+  ].join('\n');
 }
 
 /** A fragment id from a location id: letters, digits and dashes only. */

@@ -153,7 +153,11 @@ function renderCountries(data: InventoryReportData, labels: Messages): string {
   const title = `## ${escapeMarkdown(labels.countryChartTitle)}\n\n${escapeMarkdown(labels.countryChartCaption)}\n\n`;
   if (rows.length === 0) return `${title}${escapeMarkdown(labels.noLocalRecords)}\n`;
   const head = [labels.colCountry, ...locals.map((location) => describeLocation(labels, location.id)), labels.colRecords];
-  const body = rows.map((row) => [row.isOther ? row.code : describeCountry(labels, row.code), ...row.values.map(formatCount), formatCount(row.values.reduce((a, b) => a + b, 0))]);
+  const body = rows.map((row) => [
+    row.isOther ? row.code : describeCountry(labels, row.code),
+    ...row.values.map(formatCount),
+    formatCount(row.values.reduce((a, b) => a + b, 0)),
+  ]);
   return title + renderMarkdownTable(head, body, ['left', ...locals.map((): Align => 'right'), 'right']);
 }
 
@@ -185,5 +189,12 @@ function renderAges(data: InventoryReportData, labels: Messages): string {
 function renderHosts(data: InventoryReportData, labels: Messages): string {
   const title = `## ${escapeMarkdown(labels.hostsTitle)}\n\n${escapeMarkdown(labels.hostsIntro)}\n\n`;
   if (data.topHosts.length === 0) return `${title}${escapeMarkdown(labels.none)}\n`;
-  return title + renderMarkdownTable([labels.colHost, labels.colCount], data.topHosts.map((h) => [h.host === '' ? '-' : h.host, formatCount(h.count)]), ['left', 'right']);
+  return (
+    title +
+    renderMarkdownTable(
+      [labels.colHost, labels.colCount],
+      data.topHosts.map((h) => [h.host === '' ? '-' : h.host, formatCount(h.count)]),
+      ['left', 'right'],
+    )
+  );
 }

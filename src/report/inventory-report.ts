@@ -210,10 +210,22 @@ export function buildTotals(data: InventoryReportData): ReportTotals {
   const add = (pick: (location: InventoryLocation) => number, filter: (location: InventoryLocation) => boolean) =>
     locations.filter(filter).reduce((sum, location) => sum + pick(location), 0);
   return {
-    recordsUs: add((l) => l.records, (l) => l.kind === 'local'),
-    recordsCloudflare: add((l) => l.records, (l) => l.kind === 'cloudflare'),
-    pastRetention: add((l) => l.pastRetention, () => true),
-    held: add((l) => l.held, () => true),
+    recordsUs: add(
+      (l) => l.records,
+      (l) => l.kind === 'local',
+    ),
+    recordsCloudflare: add(
+      (l) => l.records,
+      (l) => l.kind === 'cloudflare',
+    ),
+    pastRetention: add(
+      (l) => l.pastRetention,
+      () => true,
+    ),
+    held: add(
+      (l) => l.held,
+      () => true,
+    ),
     contradictions: countContradictions(data.drift),
   };
 }

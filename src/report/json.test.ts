@@ -112,7 +112,22 @@ describe('renderInventoryJson', () => {
 
   it('always lists the common keys in the same order, extras after them', () => {
     const doc = JSON.parse(renderInventoryJson(hostileInventory())) as { locations: Record<string, unknown>[] };
-    const common = ['id', 'kind', 'records', 'distinct_ips', 'countries', 'oldest', 'newest', 'past_retention', 'held', 'retention', 'controlled_by', 'expires', 'status', 'notes'];
+    const common = [
+      'id',
+      'kind',
+      'records',
+      'distinct_ips',
+      'countries',
+      'oldest',
+      'newest',
+      'past_retention',
+      'held',
+      'retention',
+      'controlled_by',
+      'expires',
+      'status',
+      'notes',
+    ];
     expect(Object.keys(doc.locations[0]!)).toEqual(common);
     expect(Object.keys(doc.locations[1]!)).toEqual([...common, 'requests']);
     expect(Object.keys(doc.locations[2]!)).toEqual([...common, 'zones']);

@@ -52,6 +52,7 @@ function describeReason(row: LedgerRow, labels: LedgerLabels): string {
 /** One line per key rotation: which key signs the rows after it. */
 export function describeKeyRotations(ledger: Ledger, labels: LedgerLabels): string[] {
   return ledger.keyRotations.map(
-    (rotation) => `${labels.keyRotation}: #${rotation.auditSeq} ${formatTimestamp(rotation.at)} → ${rotation.fingerprint}${rotation.reason ? ` (${rotation.reason})` : ''}`,
+    (rotation) =>
+      `${labels.keyRotation}: #${rotation.auditSeq} ${formatTimestamp(rotation.at)} → ${rotation.fingerprint}${rotation.reason ? ` (${rotation.reason})` : ''}`,
   );
 }

@@ -9,5 +9,11 @@ export const UTF8_BOM = '\uFEFF';
 /** `ledger --format csv`: BOM, a header row in `lang`, one row per destruction; RFC 4180, formulas defused. */
 export function renderLedgerCsv(ledger: Ledger, options: { lang: Lang }): string {
   const labels = selectMessages(options.lang).ledger;
-  return UTF8_BOM + renderCsv(buildLedgerHeader(labels), ledger.rows.map((row) => buildLedgerCells(row, labels)));
+  return (
+    UTF8_BOM +
+    renderCsv(
+      buildLedgerHeader(labels),
+      ledger.rows.map((row) => buildLedgerCells(row, labels)),
+    )
+  );
 }

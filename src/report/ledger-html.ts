@@ -56,7 +56,11 @@ export function renderLedgerHtml(ledger: Ledger, options: { lang: Lang }): strin
   const labels = selectMessages(options.lang).ledger;
   const meta: [string, string][] = [];
   if (ledger.controller !== undefined) meta.push([labels.controller, ledger.controller]);
-  meta.push([labels.period, describePeriod(ledger, labels)], [labels.generated, formatTimestamp(ledger.generatedAt)], [labels.rows, String(ledger.rows.length)]);
+  meta.push(
+    [labels.period, describePeriod(ledger, labels)],
+    [labels.generated, formatTimestamp(ledger.generatedAt)],
+    [labels.rows, String(ledger.rows.length)],
+  );
   const header = buildLedgerHeader(labels)
     .map((label) => `<th scope="col">${escapeHtml(label)}</th>`)
     .join('');

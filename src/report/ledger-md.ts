@@ -23,7 +23,9 @@ export function renderLedgerMarkdown(ledger: Ledger, options: { lang: Lang }): s
   for (const line of describeKeyRotations(ledger, labels)) lines.push(`- ${escapeMarkdown(line)}`);
   if (ledger.keyRotations.length > 0) lines.push('');
   lines.push(escapeMarkdown(labels.verify), '');
-  lines.push(`${labels.signatureHandler}: ____________________ ${labels.signHere}    ${labels.signatureHead}: ____________________ ${labels.signHere}    ${labels.signatureDate}: ____________`);
+  lines.push(
+    `${labels.signatureHandler}: ____________________ ${labels.signHere}    ${labels.signatureHead}: ____________________ ${labels.signHere}    ${labels.signatureDate}: ____________`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -24,7 +24,7 @@ function hostileLedger(): Ledger {
         scope: 'local',
         retentionRule: 'retention.firewall_events=30d',
         reason: null,
-        actor: '=cmd|\' /C calc\'!A0',
+        actor: "=cmd|' /C calc'!A0",
         deleted: 10,
         before: 50,
         after: 40,
@@ -110,7 +110,9 @@ describe('ledger HTML', () => {
     expect(html).toContain('default-src &#39;none&#39;');
     expect(html).not.toMatch(/<script|<link|<img|\b(?:src|href)=/i);
     expect(html).toContain('<h1>개인정보파일 파기 관리대장</h1>');
-    expect(html).toContain('<div class="signatures"><div>처리담당자<span class="line"></span>(서명)</div><div>처리부서장<span class="line"></span>(서명)</div>');
+    expect(html).toContain(
+      '<div class="signatures"><div>처리담당자<span class="line"></span>(서명)</div><div>처리부서장<span class="line"></span>(서명)</div>',
+    );
   });
 
   it('escapes every value', () => {

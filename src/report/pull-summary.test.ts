@@ -14,11 +14,30 @@ const summary: PullSummary = {
       zoneName: 'shop, "main"\n<script>',
       status: 'ok',
       datasets: [
-        { ...emptyDatasetResult('firewall_events'), inserted: 1200, duplicates: 3, lateRows: 17, windows: 2, requests: 5, pulledFrom: T - 86_340, pulledTo: T, coveredFrom: T - 86_340, coveredTo: T, settledTo: T - 600, gaps: [{ from: T - 172_800, to: T - 86_340, reason: 'older than the plan allows (notOlderThan 86400s)' }] },
+        {
+          ...emptyDatasetResult('firewall_events'),
+          inserted: 1200,
+          duplicates: 3,
+          lateRows: 17,
+          windows: 2,
+          requests: 5,
+          pulledFrom: T - 86_340,
+          pulledTo: T,
+          coveredFrom: T - 86_340,
+          coveredTo: T,
+          settledTo: T - 600,
+          gaps: [{ from: T - 172_800, to: T - 86_340, reason: 'older than the plan allows (notOlderThan 86400s)' }],
+        },
         { ...emptyDatasetResult('http_analytics'), inserted: 40, windows: 7, perCountryOnly: true, coveredFrom: T - 7 * 86_400, coveredTo: T, settledTo: T },
       ],
     },
-    { zoneId: 'b'.repeat(32), zoneName: undefined, status: 'failed', datasets: [], error: { message: 'Zone bbbb is not visible to this API token', status: undefined } },
+    {
+      zoneId: 'b'.repeat(32),
+      zoneName: undefined,
+      status: 'failed',
+      datasets: [],
+      error: { message: 'Zone bbbb is not visible to this API token', status: undefined },
+    },
   ],
 };
 

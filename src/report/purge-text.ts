@@ -23,7 +23,8 @@ export function renderPurgeText(result: PurgeResult): string {
     `${result.dryRun ? 'Purge plan (dry run)' : 'Purge'} as of ${result.asOf.toISOString()}, policy ${result.policyHash.slice(0, 19)}…`,
     table.toString(),
   ];
-  for (const location of result.locations) for (const note of location.notes) lines.push(`${location.id}: ${sanitiseTerminalText(renderMessage(ENGLISH, note))}`);
+  for (const location of result.locations)
+    for (const note of location.notes) lines.push(`${location.id}: ${sanitiseTerminalText(renderMessage(ENGLISH, note))}`);
   if (result.reconciled > 0) lines.push(`Reconciled ${result.reconciled} unfinished intent(s) from an earlier interrupted run.`);
   lines.push(
     result.dryRun

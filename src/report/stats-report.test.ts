@@ -42,7 +42,16 @@ describe('stats formatters', () => {
     const json = JSON.parse(renderStatsJson(report));
     expect(Object.keys(json)).toEqual(['generated_at', 'from', 'to', 'min_count', 'suppression', 'rolled_up_units', 'suppressed_cells', 'cells']);
     expect(json).toMatchObject({ from: '2025-01-30T06:00:00Z', to: null, min_count: 10, rolled_up_units: 3, suppressed_cells: 3 });
-    expect(json.cells[2]).toEqual({ day: '2025-01-31', dataset: 'http_analytics', zone_id: 'z1', zone_name: '=evil,"name"\nx', country: 'JP', unit: 'requests', count: 960, distinct_ips: null });
+    expect(json.cells[2]).toEqual({
+      day: '2025-01-31',
+      dataset: 'http_analytics',
+      zone_id: 'z1',
+      zone_name: '=evil,"name"\nx',
+      country: 'JP',
+      unit: 'requests',
+      count: 960,
+      distinct_ips: null,
+    });
   });
 
   it('table: terminal-safe cells and the suppression note', () => {

@@ -42,17 +42,46 @@ export function renderSubjectText(findings: SubjectFindings): string {
   const lines = [`Everything held about ${findings.network.text}:`];
   const table = new Table({ head: ['location', 'what', 'records', 'first seen', 'last seen', 'countries', 'becomes'], style: { head: [], border: [] } });
   for (const l of findings.local) {
-    const becomes = l.records === 0 ? '-' : [l.deletableIds.length > 0 ? `${l.deletableIds.length} deletable by us` : '', l.held > 0 ? `${l.held} held` : ''].filter(Boolean).join(', ');
-    const countries = Object.entries(l.countries).map(([c, n]) => `${c} ${n}`).join(', ');
-    table.push([l.id, l.id === 'local/firewall-events' ? 'security events' : 'request counts', l.records, iso(l.firstSeen), iso(l.lastSeen), countries || '-', becomes]);
+    const becomes =
+      l.records === 0
+        ? '-'
+        : [l.deletableIds.length > 0 ? `${l.deletableIds.length} deletable by us` : '', l.held > 0 ? `${l.held} held` : ''].filter(Boolean).join(', ');
+    const countries = Object.entries(l.countries)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ');
+    table.push([
+      l.id,
+      l.id === 'local/firewall-events' ? 'security events' : 'request counts',
+      l.records,
+      iso(l.firstSeen),
+      iso(l.lastSeen),
+      countries || '-',
+      becomes,
+    ]);
   }
   for (const c of findings.cloudflare ?? []) {
     const what = `${c.object.kind} ${c.object.id.slice(0, 8)}… (${c.object.scope.type})`;
     const value = 'value' in c.object ? c.object.value : c.object.values.join(' ');
-    table.push([`cloudflare/${c.object.kind}s`, sanitiseTerminalText(`${what}: ${value}`), 1, '', '', '', sanitiseTerminalText(`${c.disposition.replace(/_/g, ' ')}: ${c.why}`)]);
+    table.push([
+      `cloudflare/${c.object.kind}s`,
+      sanitiseTerminalText(`${what}: ${value}`),
+      1,
+      '',
+      '',
+      '',
+      sanitiseTerminalText(`${c.disposition.replace(/_/g, ' ')}: ${c.why}`),
+    ]);
   }
   for (const a of findings.cloudflareAnalytics) {
-    table.push([a.location, `zone ${a.zoneId.slice(0, 8)}…`, '', '', '', '', a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare']);
+    table.push([
+      a.location,
+      `zone ${a.zoneId.slice(0, 8)}…`,
+      '',
+      '',
+      '',
+      '',
+      a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare',
+    ]);
   }
   lines.push(table.toString(), ...findings.notes.map(sanitiseTerminalText));
   return lines.join('\n') + '\n';
@@ -63,13 +92,24 @@ export function buildEraseJson(result: SubjectEraseResult, network: string): obj
     dry_run: result.dryRun,
     subject: network,
     subject_hash: result.subject,
-    locations: result.locations.map((l) => ({ id: l.id, found: l.found, deleted: l.deleted, held: l.held, failed: l.failed, reported: l.reported, notes: l.notes })),
+    locations: result.locations.map((l) => ({
+      id: l.id,
+      found: l.found,
+      deleted: l.deleted,
+      held: l.held,
+      failed: l.failed,
+      reported: l.reported,
+      notes: l.notes,
+    })),
     reconciled: result.reconciled,
   };
 }
 
 export function renderEraseText(result: SubjectEraseResult, network: string): string {
-  const table = new Table({ head: ['location', 'found', result.dryRun ? 'would delete' : 'deleted', 'held', 'reported only', 'failed'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['location', 'found', result.dryRun ? 'would delete' : 'deleted', 'held', 'reported only', 'failed'],
+    style: { head: [], border: [] },
+  });
   for (const l of result.locations) table.push([l.id, l.found, result.dryRun ? l.found - l.held - l.reported : l.deleted, l.held, l.reported, l.failed]);
   const notes = result.locations.flatMap((l) => l.notes.map((n) => `${l.id}: ${sanitiseTerminalText(n)}`));
   const failed = result.locations.reduce((n, l) => n + l.failed, 0);

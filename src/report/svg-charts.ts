@@ -37,7 +37,7 @@ export function formatCount(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-const FONT = 'font-family="system-ui, -apple-system, \'Segoe UI\', \'Noto Sans KR\', \'Noto Sans CJK KR\', sans-serif"';
+const FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', 'Noto Sans KR', 'Noto Sans CJK KR', sans-serif\"";
 
 /** Horizontal stacked bars, one row per label, the total at the end of each bar; a legend when there are 2+ series. */
 export function renderBarChartSvg(spec: BarChartSpec): string {

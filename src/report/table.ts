@@ -17,7 +17,11 @@ export interface TableOptions {
 type Align = 'left' | 'right' | 'center';
 
 /** A cli-table3 table; every cell is made safe for a terminal first (values can come from attackers' requests). */
-export function renderTable(head: readonly string[], rows: readonly (readonly TableCell[])[], options: { color?: boolean; align?: readonly Align[] } = {}): string {
+export function renderTable(
+  head: readonly string[],
+  rows: readonly (readonly TableCell[])[],
+  options: { color?: boolean; align?: readonly Align[] } = {},
+): string {
   const table = new Table({
     // Coloured here, not through cli-table3's style: its colour library switches itself off under CI and non-TTYs.
     head: head.map((cell) => (options.color ? `\u001b[36m${sanitiseCell(cell)}\u001b[39m` : sanitiseCell(cell))),
@@ -30,7 +34,6 @@ export function renderTable(head: readonly string[], rows: readonly (readonly Ta
 
 /** Control characters (ESC and the like) are shown escaped, so a value cannot drive the terminal. */
 export function sanitiseCell(text: string): string {
-   
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

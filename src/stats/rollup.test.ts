@@ -23,7 +23,8 @@ function addEvents(zone: string, at: number, country: string, ips: number, prefi
 
 const rollUpBeforePurge = (...args: Parameters<typeof startRollUpBeforePurge>): RollUpResult => startRollUpBeforePurge(...args).finish();
 
-const cells = () => readStatsCells(db).map(({ day, zoneId, country, count, distinctIps }) => ({ day: (day - TODAY) / DAY, zoneId, country, count, distinctIps }));
+const cells = () =>
+  readStatsCells(db).map(({ day, zoneId, country, count, distinctIps }) => ({ day: (day - TODAY) / DAY, zoneId, country, count, distinctIps }));
 
 describe('rollUpBeforePurge', () => {
   it('rolls a day up whole, once, even when the cut-off falls inside it', () => {
@@ -132,6 +133,11 @@ describe('rollUpBeforeErase', () => {
   });
 
   it('does nothing for no rows', () => {
-    expect(rollUpBeforeErase(db, SETTINGS, [{ location: 'local/http-analytics', ids: [] }])).toEqual({ units: 0, cells: 0, suppressedCells: 0, deferredUnits: 0 });
+    expect(rollUpBeforeErase(db, SETTINGS, [{ location: 'local/http-analytics', ids: [] }])).toEqual({
+      units: 0,
+      cells: 0,
+      suppressedCells: 0,
+      deferredUnits: 0,
+    });
   });
 });

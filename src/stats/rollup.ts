@@ -53,7 +53,11 @@ export interface PendingRollUp {
 export function startRollUpBeforePurge(db: Db, settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): PendingRollUp {
   const dataset = DATASET_OF[location];
   const due = planPurgeRollUp(db, dataset, cutoff);
-  const counting = startCountingDayCells(db, dataset, due.map((unit) => unit.day));
+  const counting = startCountingDayCells(
+    db,
+    dataset,
+    due.map((unit) => unit.day),
+  );
   return {
     finish: () => {
       const dayCells = counting.wait().cells;
@@ -69,7 +73,11 @@ function planPurgeRollUp(db: Db, dataset: StatsDataset, cutoff: Date): { day: nu
   const due: { day: number; zones: ReadonlySet<string> | undefined }[] = [];
   // Day by day, jumping over empty ones: a day already rolled up is looked at only to see whether a zone appeared
   // in it since (a zone added to the config, pulled back to the retention floor).
-  for (let day = findNextDayWithRows(db, dataset, Number.MIN_SAFE_INTEGER, cutoffSeconds); day !== undefined; day = findNextDayWithRows(db, dataset, day + DAY_SECONDS, cutoffSeconds)) {
+  for (
+    let day = findNextDayWithRows(db, dataset, Number.MIN_SAFE_INTEGER, cutoffSeconds);
+    day !== undefined;
+    day = findNextDayWithRows(db, dataset, day + DAY_SECONDS, cutoffSeconds)
+  ) {
     const done = readRolledUpZones(db, dataset, day);
     const isWholeDayPast = day + DAY_SECONDS <= cutoffSeconds;
     if (done.size === 0 && isWholeDayPast) {
@@ -127,7 +135,11 @@ function writeDay(
   let cells = 0;
   let suppressedCells = 0;
   for (const zoneId of zones ?? new Set(dayCells.map((cell) => cell.zoneId))) {
-    const { kept, suppressed } = selectPublishableCells(dataset, dayCells.filter((cell) => cell.zoneId === zoneId), settings.minCount);
+    const { kept, suppressed } = selectPublishableCells(
+      dataset,
+      dayCells.filter((cell) => cell.zoneId === zoneId),
+      settings.minCount,
+    );
     const marker = { dataset, day, zoneId, rolledUpFor, cells: kept.length, suppressedCells: suppressed };
     if (!writeRollUp(db, marker, kept, settings.now)) continue;
     done += 1;

@@ -63,9 +63,12 @@ export function readActivityIds(db: Db): string[] {
 
 /** Newest event per (zone, client IP, rule id) among the locally held firewall events. */
 export function readEventGroups(db: Db): EventGroup[] {
-  const rows = db
-    .prepare('SELECT zone_id, client_ip, rule_id, MAX(datetime) AS last_at FROM firewall_events GROUP BY zone_id, client_ip, rule_id')
-    .all() as { zone_id: string; client_ip: string; rule_id: string; last_at: number }[];
+  const rows = db.prepare('SELECT zone_id, client_ip, rule_id, MAX(datetime) AS last_at FROM firewall_events GROUP BY zone_id, client_ip, rule_id').all() as {
+    zone_id: string;
+    client_ip: string;
+    rule_id: string;
+    last_at: number;
+  }[];
   return rows.map((row) => ({ zoneId: row.zone_id, clientIp: row.client_ip, ruleId: row.rule_id, lastAt: new Date(row.last_at * 1000) }));
 }
 

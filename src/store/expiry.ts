@@ -34,9 +34,7 @@ export function countExpired(db: Db, location: LocalLocation['id'], cutoff: Date
            SELECT COALESCE(SUM(1 - held), 0) AS expired, COALESCE(SUM(held), 0) AS held,
                   MIN(CASE WHEN held THEN NULL ELSE t END) AS oldest, MAX(CASE WHEN held THEN NULL ELSE t END) AS newest
              FROM expired`;
-    const row = db
-      .prepare(sql)
-      .get(...params) as { expired: number; held: number; oldest: number | null; newest: number | null };
+    const row = db.prepare(sql).get(...params) as { expired: number; held: number; oldest: number | null; newest: number | null };
     return {
       expired: row.expired,
       held: row.held,

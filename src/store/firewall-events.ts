@@ -38,7 +38,20 @@ export function createFirewallEventWriter(db: Db): FirewallEventWriter {
     insert(rows) {
       let inserted = 0;
       for (const r of rows) {
-        inserted += statement.run(r.zoneId, r.datetime, r.rayName, r.clientIp, r.clientCountry, r.clientAsn, r.action, r.source, r.ruleId, r.host, r.sampleInterval, r.extra).changes;
+        inserted += statement.run(
+          r.zoneId,
+          r.datetime,
+          r.rayName,
+          r.clientIp,
+          r.clientCountry,
+          r.clientAsn,
+          r.action,
+          r.source,
+          r.ruleId,
+          r.host,
+          r.sampleInterval,
+          r.extra,
+        ).changes;
       }
       return { inserted, duplicates: rows.length - inserted };
     },
@@ -47,9 +60,11 @@ export function createFirewallEventWriter(db: Db): FirewallEventWriter {
 
 /** How many events are held, for one zone or all. */
 export function countFirewallEvents(db: Db, zoneId?: string): number {
-  const row = (zoneId === undefined
-    ? db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get()
-    : db.prepare('SELECT COUNT(*) AS n FROM firewall_events WHERE zone_id = ?').get(zoneId)) as { n: number };
+  const row = (
+    zoneId === undefined
+      ? db.prepare('SELECT COUNT(*) AS n FROM firewall_events').get()
+      : db.prepare('SELECT COUNT(*) AS n FROM firewall_events WHERE zone_id = ?').get(zoneId)
+  ) as { n: number };
   return row.n;
 }
 
@@ -61,10 +76,8 @@ export function readNewestEventTime(db: Db): Date | undefined {
 
 /** Natural keys of the events held for a zone (`datetime|rayName|ruleId|source|action`), for exact comparisons. */
 export function listFirewallEventKeys(db: Db, zoneId: string): string[] {
-  return (
-    db
-      .prepare(`SELECT datetime || '|' || ray_name || '|' || rule_id || '|' || source || '|' || action AS k FROM firewall_events WHERE zone_id = ?`)
-      .pluck()
-      .all(zoneId) as string[]
-  );
+  return db
+    .prepare(`SELECT datetime || '|' || ray_name || '|' || rule_id || '|' || source || '|' || action AS k FROM firewall_events WHERE zone_id = ?`)
+    .pluck()
+    .all(zoneId) as string[];
 }

@@ -12,7 +12,12 @@ describe('http analytics writer', () => {
     const row = { zoneId: 'z1', hour: 1_760_954_400, clientIp: '203.0.113.69', clientCountry: 'GB', requests: 5 };
     expect(writer.upsert([row, { ...row, clientIp: '', requests: 9 }])).toEqual({ inserted: 2, updated: 0, changed: 0 });
     expect(writer.upsert([{ ...row, requests: 7 }])).toEqual({ inserted: 0, updated: 1, changed: 1 });
-    expect(writer.upsert([{ ...row, requests: 7 }, { ...row, clientIp: '', requests: 9 }])).toEqual({ inserted: 0, updated: 2, changed: 0 });
+    expect(
+      writer.upsert([
+        { ...row, requests: 7 },
+        { ...row, clientIp: '', requests: 9 },
+      ]),
+    ).toEqual({ inserted: 0, updated: 2, changed: 0 });
     expect(listHttpAnalytics(db, 'z1')).toEqual([
       { zoneId: 'z1', hour: 1_760_954_400, clientIp: '', clientCountry: 'GB', requests: 9 },
       { zoneId: 'z1', hour: 1_760_954_400, clientIp: '203.0.113.69', clientCountry: 'GB', requests: 7 },

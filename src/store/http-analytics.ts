@@ -24,9 +24,7 @@ export interface HttpAnalyticsWriter {
 
 export function createHttpAnalyticsWriter(db: Db): HttpAnalyticsWriter {
   const insert = db.prepare('INSERT OR IGNORE INTO http_analytics (zone_id, hour, client_ip, client_country, requests) VALUES (?, ?, ?, ?, ?)');
-  const update = db.prepare(
-    'UPDATE http_analytics SET requests = ? WHERE zone_id = ? AND hour = ? AND client_ip = ? AND client_country = ? AND requests <> ?',
-  );
+  const update = db.prepare('UPDATE http_analytics SET requests = ? WHERE zone_id = ? AND hour = ? AND client_ip = ? AND client_country = ? AND requests <> ?');
   return {
     upsert(rows) {
       let inserted = 0;
@@ -43,7 +41,9 @@ export function createHttpAnalyticsWriter(db: Db): HttpAnalyticsWriter {
 /** Held groups for a zone, for comparisons and summaries. */
 export function listHttpAnalytics(db: Db, zoneId: string): HttpAnalyticsRecord[] {
   return (
-    db.prepare('SELECT zone_id, hour, client_ip, client_country, requests FROM http_analytics WHERE zone_id = ? ORDER BY hour, client_ip, client_country').all(zoneId) as {
+    db
+      .prepare('SELECT zone_id, hour, client_ip, client_country, requests FROM http_analytics WHERE zone_id = ? ORDER BY hour, client_ip, client_country')
+      .all(zoneId) as {
       zone_id: string;
       hour: number;
       client_ip: string;

@@ -5,12 +5,7 @@ import { buildHoldMatcher } from '../policy/holds.js';
 import { openStore, writeMeta, type Db } from './db.js';
 import { countExpired } from './expiry.js';
 import { insertHold, readHolds } from './holds.js';
-import {
-  readFirewallEventsInWindows,
-  readFirewallEventsSummary,
-  readHttpAnalyticsSummary,
-  readPulledZoneIds,
-} from './inventory-queries.js';
+import { readFirewallEventsInWindows, readFirewallEventsSummary, readHttpAnalyticsSummary, readPulledZoneIds } from './inventory-queries.js';
 
 const NOW = new Date('2025-03-01T00:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -32,9 +27,13 @@ afterEach(() => cleanup());
 
 let ray = 0;
 function event(zone: string, ageSeconds: number, ip: string, country: string): void {
-  db.prepare(
-    `INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, action, source) VALUES (?, ?, ?, ?, ?, 'block', 'waf')`,
-  ).run(zone, NOW_S - ageSeconds, `ray${ray++}`, ip, country);
+  db.prepare(`INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, action, source) VALUES (?, ?, ?, ?, ?, 'block', 'waf')`).run(
+    zone,
+    NOW_S - ageSeconds,
+    `ray${ray++}`,
+    ip,
+    country,
+  );
 }
 
 function analytics(zone: string, ageHours: number, ip: string, country: string, requests: number): void {
@@ -57,7 +56,13 @@ describe('readFirewallEventsSummary', () => {
     const all = readFirewallEventsSummary(db);
     expect(all.records).toBe(5);
     expect(all.distinctIps).toBe(3);
-    expect(all.countries).toEqual(expect.arrayContaining([{ code: 'KR', count: 3 }, { code: 'US', count: 1 }, { code: '', count: 1 }]));
+    expect(all.countries).toEqual(
+      expect.arrayContaining([
+        { code: 'KR', count: 3 },
+        { code: 'US', count: 1 },
+        { code: '', count: 1 },
+      ]),
+    );
     expect(all.oldest).toEqual(new Date((NOW_S - 40 * DAY) * 1000));
     expect(all.newest).toEqual(new Date((NOW_S - 10) * 1000));
     const a = readFirewallEventsSummary(db, { zoneId: ZONE_A });

@@ -34,7 +34,13 @@ function whereSlices(slices: readonly EventSlice[], time = 'datetime'): Where {
 }
 
 // Every aggregate is a single SQL pass (COUNT, COUNT(DISTINCT), MIN/MAX, GROUP BY): no row reaches JavaScript.
-function summarise(db: Db, table: 'firewall_events' | 'http_analytics', time: string, where: Where, extraColumns = ''): DatasetSummary & { extra: Record<string, number> } {
+function summarise(
+  db: Db,
+  table: 'firewall_events' | 'http_analytics',
+  time: string,
+  where: Where,
+  extraColumns = '',
+): DatasetSummary & { extra: Record<string, number> } {
   const { records, distinct_ips, oldest, newest, ...extra } = db
     .prepare(
       `SELECT COUNT(*) AS records,

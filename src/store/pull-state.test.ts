@@ -17,7 +17,14 @@ describe('pull state', () => {
     writePullState(db, { zoneId: 'z1', dataset: 'firewall_events', coveredFrom: 100, coveredTo: 200, settledTo: 150, lastPullAt: 300 });
     writePullState(db, { zoneId: 'z1', dataset: 'firewall_events', coveredFrom: 100, coveredTo: 250, settledTo: 190, lastPullAt: 350 });
     writePullState(db, { zoneId: 'z1', dataset: 'http_analytics', coveredFrom: 0, coveredTo: 3600, settledTo: 0, lastPullAt: 350 });
-    expect(readPullState(db, 'z1', 'firewall_events')).toEqual({ zoneId: 'z1', dataset: 'firewall_events', coveredFrom: 100, coveredTo: 250, settledTo: 190, lastPullAt: 350 });
+    expect(readPullState(db, 'z1', 'firewall_events')).toEqual({
+      zoneId: 'z1',
+      dataset: 'firewall_events',
+      coveredFrom: 100,
+      coveredTo: 250,
+      settledTo: 190,
+      lastPullAt: 350,
+    });
     expect(readAllPullStates(db).map((s) => s.dataset)).toEqual(['firewall_events', 'http_analytics']);
   });
 });

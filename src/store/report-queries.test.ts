@@ -30,7 +30,13 @@ describe('readAgeHistogram', () => {
     insertEvent(ZONE_A, NOW_S - 10, 'a', 1);
     insertEvent(ZONE_B, NOW_S - 10, 'a', 2);
     expect(readAgeHistogram(db, 'local/firewall-events', NOW, 2, { zoneId: ZONE_B })).toEqual([1, 0, 0]);
-    db.prepare('INSERT INTO http_analytics (zone_id, hour, client_ip, client_country, requests) VALUES (?, ?, ?, ?, ?)').run(ZONE_A, NOW_S - 3 * DAY_S, '', 'KR', 5);
+    db.prepare('INSERT INTO http_analytics (zone_id, hour, client_ip, client_country, requests) VALUES (?, ?, ?, ?, ?)').run(
+      ZONE_A,
+      NOW_S - 3 * DAY_S,
+      '',
+      'KR',
+      5,
+    );
     expect(readAgeHistogram(db, 'local/http-analytics', NOW, 2)).toEqual([0, 0, 1]);
   });
 

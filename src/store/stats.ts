@@ -75,9 +75,9 @@ export function findNextDayWithRows(db: Db, dataset: StatsDataset, fromSeconds: 
 /** Zones with a row in `[fromSeconds, beforeSeconds)`. */
 export function readZonesWithRows(db: Db, dataset: StatsDataset, fromSeconds: number, beforeSeconds: number): string[] {
   const { table, time } = SOURCES[dataset];
-  return (db.prepare(`SELECT DISTINCT zone_id AS zoneId FROM ${table} WHERE ${time} >= ? AND ${time} < ?`).all(fromSeconds, beforeSeconds) as { zoneId: string }[]).map(
-    (row) => row.zoneId,
-  );
+  return (
+    db.prepare(`SELECT DISTINCT zone_id AS zoneId FROM ${table} WHERE ${time} >= ? AND ${time} < ?`).all(fromSeconds, beforeSeconds) as { zoneId: string }[]
+  ).map((row) => row.zoneId);
 }
 
 /** Zones of a (dataset, day) already rolled up. */
@@ -117,9 +117,7 @@ export function countDayCells(db: Db, dataset: StatsDataset, day: number): RawSt
 
 /** Up to where a zone's dataset is pulled without gaps and no late row can still arrive (unix seconds), if ever pulled. */
 export function readSettledTo(db: Db, dataset: StatsDataset, zoneId: string): number | undefined {
-  const row = db.prepare('SELECT settled_to FROM pull_state WHERE zone_id = ? AND dataset = ?').get(zoneId, dataset) as
-    | { settled_to: number }
-    | undefined;
+  const row = db.prepare('SELECT settled_to FROM pull_state WHERE zone_id = ? AND dataset = ?').get(zoneId, dataset) as { settled_to: number } | undefined;
   return row?.settled_to;
 }
 

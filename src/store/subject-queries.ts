@@ -12,7 +12,8 @@ export interface SubjectRow {
 
 const TABLES = {
   'local/firewall-events': 'SELECT id, zone_id AS zoneId, datetime AS at, client_ip AS ip, client_country AS country, 1 AS weight FROM firewall_events',
-  'local/http-analytics': "SELECT id, zone_id AS zoneId, hour AS at, client_ip AS ip, client_country AS country, requests AS weight FROM http_analytics WHERE client_ip <> ''",
+  'local/http-analytics':
+    "SELECT id, zone_id AS zoneId, hour AS at, client_ip AS ip, client_country AS country, requests AS weight FROM http_analytics WHERE client_ip <> ''",
 } as const;
 export type SubjectTable = keyof typeof TABLES;
 

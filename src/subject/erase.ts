@@ -64,7 +64,10 @@ export interface SubjectErasureResult extends SubjectEraseResult {
  * `subject erase` (PIPA Art. 36): finds every copy of the address or range, then erases what may be erased. Every
  * Cloudflare read failing is a Cloudflare failure; a read or a deletion failing in part, partial (re-run to finish).
  */
-export async function eraseSubjectEverywhere(deps: SubjectDeps, options: { readonly network: Network; readonly dryRun: boolean }): Promise<SubjectErasureResult> {
+export async function eraseSubjectEverywhere(
+  deps: SubjectDeps,
+  options: { readonly network: Network; readonly dryRun: boolean },
+): Promise<SubjectErasureResult> {
   const { findings, readProblems, readOutcome } = await readSubject(deps, options.network);
   const { db, config, signer, now, cloudflare } = deps;
   const result = await eraseSubject({ db, config, signer, now, cloudflare, subject: deps.subjectHash(options.network) }, findings, { dryRun: options.dryRun });
@@ -114,28 +117,30 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
     const planned = location.deletableIds;
     let ids: readonly number[] = planned;
     // The statistics roll-up, the deletion and its outcome entry commit together, as in a purge.
-    const deleted = db.transaction(() => {
-      if (planned.length === 0) return 0;
-      // Holds re-read inside the write transaction: one added since the findings keeps its rows.
-      const wanted = new Set(planned);
-      const rows = selectSubjectRows(db, location.id, matches).filter((row) => wanted.has(row.id));
-      ids = selectUnheldRows(db, location.id, rows, deps.now()).map((row) => row.id);
-      if (ids.length === 0) return 0;
-      rollUpBeforeErase(db, { minCount: deps.config.statistics.minCount, now: deps.now() }, [{ location: location.id, ids }]);
-      const count = deleteRowsById(db, location.id, ids);
-      appendAuditEntry(db, signer, {
-        ...common,
-        event: 'subject.erase.outcome',
-        location: location.id,
-        counts: { planned: planned.length, deleted: count, held: location.held + planned.length - ids.length, failed: 0 },
-        details: {
-          method: DESTRUCTION_METHODS.localSecure,
-          oldest_record: location.firstSeen?.toISOString() ?? null,
-          newest_record: location.lastSeen?.toISOString() ?? null,
-        },
-      });
-      return count;
-    }).immediate();
+    const deleted = db
+      .transaction(() => {
+        if (planned.length === 0) return 0;
+        // Holds re-read inside the write transaction: one added since the findings keeps its rows.
+        const wanted = new Set(planned);
+        const rows = selectSubjectRows(db, location.id, matches).filter((row) => wanted.has(row.id));
+        ids = selectUnheldRows(db, location.id, rows, deps.now()).map((row) => row.id);
+        if (ids.length === 0) return 0;
+        rollUpBeforeErase(db, { minCount: deps.config.statistics.minCount, now: deps.now() }, [{ location: location.id, ids }]);
+        const count = deleteRowsById(db, location.id, ids);
+        appendAuditEntry(db, signer, {
+          ...common,
+          event: 'subject.erase.outcome',
+          location: location.id,
+          counts: { planned: planned.length, deleted: count, held: location.held + planned.length - ids.length, failed: 0 },
+          details: {
+            method: DESTRUCTION_METHODS.localSecure,
+            oldest_record: location.firstSeen?.toISOString() ?? null,
+            newest_record: location.lastSeen?.toISOString() ?? null,
+          },
+        });
+        return count;
+      })
+      .immediate();
     const heldNow = planned.length - ids.length;
     outcomes.push({ id: location.id, found: location.records, deleted, held: location.held + heldNow, failed: ids.length - deleted, reported: 0, notes: [] });
   }
@@ -144,7 +149,15 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/access-rules', rules));
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/list-items', items));
   if (others.length > 0) {
-    outcomes.push({ id: 'cloudflare/other', found: others.length, deleted: 0, held: count(others, 'held'), failed: 0, reported: count(others, 'reported_only'), notes: [] });
+    outcomes.push({
+      id: 'cloudflare/other',
+      found: others.length,
+      deleted: 0,
+      held: count(others, 'held'),
+      failed: 0,
+      reported: count(others, 'reported_only'),
+      notes: [],
+    });
   }
   return { dryRun: false, subject: deps.subject, locations: outcomes, reconciled };
 }
@@ -161,8 +174,19 @@ async function eraseInCloudflare(
   if (targets.length === 0) return { ...base, deleted: 0, failed: 0, notes: [] };
   if (!deps.cloudflare) return { ...base, deleted: 0, failed: targets.length, notes: ['CLOUDFLARE_API_TOKEN is not set: not deleted'] };
   const { sdk } = deps.cloudflare.client;
-  const networks = new Map(targets.map((t) => [t.object.id, t.object.kind === 'access-rule' ? t.object.rule.network : t.object.kind === 'list-item' ? t.object.item.network : undefined] as const));
-  const options = { selectHeld: buildHoldRecheck(deps.db, networks, deps.now()), concurrency: deps.cloudflare.concurrency, itemBudget: deps.cloudflare.itemBudget, ...(deps.cloudflare.now ? { now: deps.cloudflare.now } : {}), ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}) };
+  const networks = new Map(
+    targets.map(
+      (t) =>
+        [t.object.id, t.object.kind === 'access-rule' ? t.object.rule.network : t.object.kind === 'list-item' ? t.object.item.network : undefined] as const,
+    ),
+  );
+  const options = {
+    selectHeld: buildHoldRecheck(deps.db, networks, deps.now()),
+    concurrency: deps.cloudflare.concurrency,
+    itemBudget: deps.cloudflare.itemBudget,
+    ...(deps.cloudflare.now ? { now: deps.cloudflare.now } : {}),
+    ...(deps.cloudflare.sleep ? { sleep: deps.cloudflare.sleep } : {}),
+  };
   let report: DeleteReport;
   let requery: RequeryReport;
   try {
@@ -171,7 +195,9 @@ async function eraseInCloudflare(
       report = await deleteAccessRules(sdk, rules, options);
       requery = await requeryAccessRules(sdk, rules);
     } else {
-      const items = targets.flatMap((t) => (t.object.kind === 'list-item' ? [{ id: t.object.id, listId: t.object.item.listId, accountId: t.object.item.accountId }] : []));
+      const items = targets.flatMap((t) =>
+        t.object.kind === 'list-item' ? [{ id: t.object.id, listId: t.object.item.listId, accountId: t.object.item.accountId }] : [],
+      );
       report = await deleteListItems(sdk, items, options);
       requery = await requeryListItems(sdk, items);
     }

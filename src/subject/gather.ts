@@ -4,7 +4,13 @@ import { buildNetworkMatcher } from '../policy/network.js';
 import { readMeta, type Db } from '../store/db.js';
 import { readHolds } from '../store/holds.js';
 import { selectSubjectRows, type SubjectRow, type SubjectTable } from '../store/subject-queries.js';
-import { CLOUDFLARE_FIREWALL_EVENTS_ID, CLOUDFLARE_HTTP_ANALYTICS_ID, CLOUDFLARE_KEPT_DATASETS, parseZoneSettings, zoneSettingsKey } from '../inventory/cloudflare-kept.js';
+import {
+  CLOUDFLARE_FIREWALL_EVENTS_ID,
+  CLOUDFLARE_HTTP_ANALYTICS_ID,
+  CLOUDFLARE_KEPT_DATASETS,
+  parseZoneSettings,
+  zoneSettingsKey,
+} from '../inventory/cloudflare-kept.js';
 import { buildSubjectFindings, type SubjectFindings } from './find.js';
 
 /** Reads what the store holds about the subject and sorts it together with the Cloudflare snapshot, if any. */

@@ -35,9 +35,19 @@ export async function readSubject(deps: SubjectDeps, network: Network): Promise<
   if (deps.cloudflare) {
     objects = await fetchCloudflareObjects(deps.cloudflare.client, deps.config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
   }
-  const findings = gatherSubject(deps.db, network, objects, deps.config.zones.map((zone) => zone.id), deps.now());
+  const findings = gatherSubject(
+    deps.db,
+    network,
+    objects,
+    deps.config.zones.map((zone) => zone.id),
+    deps.now(),
+  );
   const statuses = objects?.statuses ?? [];
-  return { findings, readProblems: statuses.filter((status) => status.state !== 'ok' && status.state !== 'not_available'), readOutcome: selectReadOutcome(statuses) };
+  return {
+    findings,
+    readProblems: statuses.filter((status) => status.state !== 'ok' && status.state !== 'not_available'),
+    readOutcome: selectReadOutcome(statuses),
+  };
 }
 
 function selectReadOutcome(statuses: readonly ReadStatus[]): Outcome {

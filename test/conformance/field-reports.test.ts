@@ -7,7 +7,14 @@ import { fetchLockdowns, LOCKDOWNS_PER_PAGE } from '../../src/cloudflare/objects
 import { fetchLogpushJobs, fetchLogRetention } from '../../src/cloudflare/objects/logs.js';
 import { classifyReadError } from '../../src/cloudflare/objects/read-status.js';
 import { EXPECTED_DATASET_WINDOWS, LIST_CAPS, LOCKDOWN_RULES } from '../../src/cloudflare/plan-limits.js';
-import { buildFirewallEventsQuery, buildHttpGroupsQuery, isFieldAvailable, parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../../src/cloudflare/queries.js';
+import {
+  buildFirewallEventsQuery,
+  buildHttpGroupsQuery,
+  isFieldAvailable,
+  parseZoneSettings,
+  ZONE_SETTINGS_QUERY,
+  type ZoneSettings,
+} from '../../src/cloudflare/queries.js';
 import { parseRateLimitHeaders } from '../../src/cloudflare/rate-budget.js';
 import { createRestClient, type RestClient } from '../../src/cloudflare/rest-client.js';
 import { createRestPacer } from '../../src/cloudflare/rest-pacer.js';
@@ -70,7 +77,10 @@ let temp: { dir: string; cleanup: () => void };
 beforeAll(async () => {
   emulator = await startTestEmulator({ now });
   account = addAccount(emulator.state, { name: 'Luxeret', plan: 'enterprise' });
-  zones = Object.fromEntries(PLANS.map((plan) => [plan, addZone(emulator.state, { name: `${plan}.example`, accountId: account.id, plan })])) as Record<PlanId, ZoneState>;
+  zones = Object.fromEntries(PLANS.map((plan) => [plan, addZone(emulator.state, { name: `${plan}.example`, accountId: account.id, plan })])) as Record<
+    PlanId,
+    ZoneState
+  >;
   defaults = { behaviour: { ...emulator.state.behaviour }, limits: { ...emulator.state.limits }, faults: JSON.stringify(emulator.state.faults) };
   temp = makeTempDir('luxeret-conformance-');
 });
@@ -110,16 +120,25 @@ async function rawSettings(zone: ZoneState): Promise<Record<string, { availableF
 /** A security-events query starting two days before the zone's window. */
 function outOfWindowQuery(zone: ZoneState, plan: PlanId): { query: string; variables: Readonly<Record<string, unknown>> } {
   const fromMs = clockMs - (EXPECTED_DATASET_WINDOWS.firewallEventsAdaptive[plan].notOlderThanSeconds + 2 * DAY_S) * 1000;
-  return buildFirewallEventsQuery(zone.id, ['datetime'], [
-    { field: 'datetime', op: '_geq', value: new Date(fromMs).toISOString() },
-    { field: 'datetime', op: '_lt', value: new Date(fromMs + 3_600_000).toISOString() },
-  ], ['datetime'], 1);
+  return buildFirewallEventsQuery(
+    zone.id,
+    ['datetime'],
+    [
+      { field: 'datetime', op: '_geq', value: new Date(fromMs).toISOString() },
+      { field: 'datetime', op: '_lt', value: new Date(fromMs + 3_600_000).toISOString() },
+    ],
+    ['datetime'],
+    1,
+  );
 }
 
 type GraphqlErrorBody = { data: unknown; errors: { message: string; extensions?: { code?: string } }[] | null };
 
 /** Sends the query raw, then through the client: the client must refuse it after one request (a limit is never retried). */
-async function limitError(query: { query: string; variables: Readonly<Record<string, unknown>> }): Promise<{ raw: JsonResponse; error: GraphqlErrorBody['errors'] }> {
+async function limitError(query: {
+  query: string;
+  variables: Readonly<Record<string, unknown>>;
+}): Promise<{ raw: JsonResponse; error: GraphqlErrorBody['errors'] }> {
   const raw = await graphqlQuery(emulator, query.query, { ...query.variables });
   const client = graphqlClient();
   await expect(client.graphql(query.query, query.variables)).rejects.toBeInstanceOf(CloudflareApiError);
@@ -185,7 +204,9 @@ const FACTS: readonly Fact[] = [
         mode: 'units',
         check: async () => {
           const { error } = await limitError(outOfWindowQuery(zones.free, 'free'));
-          expect(error?.[0]?.message).toMatch(/cannot request data older than 1d, but your query requests data from \d+(?:w|d|h|m|s|ms)+(?:\d+(?:w|d|h|m|s|ms))* ago/);
+          expect(error?.[0]?.message).toMatch(
+            /cannot request data older than 1d, but your query requests data from \d+(?:w|d|h|m|s|ms)+(?:\d+(?:w|d|h|m|s|ms))* ago/,
+          );
         },
       },
       {
@@ -222,10 +243,16 @@ const FACTS: readonly Fact[] = [
       {
         mode: 'documented',
         check: async () => {
-          const query = buildHttpGroupsQuery(zones.free.id, ['datetimeHour', 'clientAsn'], [
-            { field: 'datetime', op: '_geq', value: new Date(clockMs - 3_600_000).toISOString() },
-            { field: 'datetime', op: '_lt', value: new Date(clockMs).toISOString() },
-          ], ['datetimeHour'], 10);
+          const query = buildHttpGroupsQuery(
+            zones.free.id,
+            ['datetimeHour', 'clientAsn'],
+            [
+              { field: 'datetime', op: '_geq', value: new Date(clockMs - 3_600_000).toISOString() },
+              { field: 'datetime', op: '_lt', value: new Date(clockMs).toISOString() },
+            ],
+            ['datetimeHour'],
+            10,
+          );
           const { error } = await limitError(query);
           expect(error?.[0]?.message).toBe(`zone '${zones.free.id}' does not have access to the field 'clientasn'`);
         },
@@ -264,11 +291,18 @@ const FACTS: readonly Fact[] = [
           expect(fields).toContain('dimensions_clientIP');
           expect(fields).not.toContain('dimensions_clientAsn');
           const hour = Math.floor(clockMs / 3_600_000) * 3_600_000;
-          addHttpRequests(emulator.state, zones.free.id, generateHttpRequests({ seed: 6, from: new Date(hour - 6 * 3_600_000), to: new Date(hour - 3_600_000), clientsPerHour: 40 }));
+          addHttpRequests(
+            emulator.state,
+            zones.free.id,
+            generateHttpRequests({ seed: 6, from: new Date(hour - 6 * 3_600_000), to: new Date(hour - 3_600_000), clientsPerHour: 40 }),
+          );
           const db = freshStore('g6');
           try {
             const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
-            await pullZones({ client: graphqlClient(), db, now: () => new Date(clockMs) }, { zones: [{ id: zones.free.id, name: undefined }], retention, fields: [] });
+            await pullZones(
+              { client: graphqlClient(), db, now: () => new Date(clockMs) },
+              { zones: [{ id: zones.free.id, name: undefined }], retention, fields: [] },
+            );
             const rows = listHttpAnalytics(db, zones.free.id);
             expect(rows.length).toBeGreaterThan(0);
             expect(rows.every((row) => row.clientIp !== '')).toBe(true);
@@ -289,7 +323,11 @@ const FACTS: readonly Fact[] = [
           for (const plan of PLANS) {
             const settings = (await settingsOf(zones[plan])).firewallEventsAdaptive;
             const expected = EXPECTED_DATASET_WINDOWS.firewallEventsAdaptive[plan];
-            expect({ plan, notOlderThan: settings.notOlderThan, maxDuration: settings.maxDuration }).toEqual({ plan, notOlderThan: expected.notOlderThanSeconds, maxDuration: expected.maxDurationSeconds });
+            expect({ plan, notOlderThan: settings.notOlderThan, maxDuration: settings.maxDuration }).toEqual({
+              plan,
+              notOlderThan: expected.notOlderThanSeconds,
+              maxDuration: expected.maxDurationSeconds,
+            });
           }
         },
       },
@@ -314,7 +352,9 @@ const FACTS: readonly Fact[] = [
           expect(pacer.stats().charged).toBeGreaterThanOrEqual(serverCharge);
           const refused = await graphqlQuery(emulator, twoNodes);
           expect(refused.status).toBe(429);
-          expect((refused.body as GraphqlErrorBody).errors?.[0]?.message).toMatch(/^rate limiter budget depleted, (try again after 5 minutes|please try again later)$/);
+          expect((refused.body as GraphqlErrorBody).errors?.[0]?.message).toMatch(
+            /^rate limiter budget depleted, (try again after 5 minutes|please try again later)$/,
+          );
         },
       },
     ],
@@ -356,19 +396,31 @@ const FACTS: readonly Fact[] = [
             ...generateFirewallEvents({ seed: 11, from: new Date(clockMs - 60_000), to: new Date(clockMs - 5_000), count: 100 }),
           ];
           addFirewallEvents(emulator.state, zone.id, events);
-          const window = { query: buildFirewallEventsQuery(zone.id, ['rayName'], [
-            { field: 'datetime', op: '_geq', value: new Date(clockMs - 60_000).toISOString() },
-            { field: 'datetime', op: '_lt', value: new Date(clockMs).toISOString() },
-          ], ['datetime'], 10_000) };
+          const window = {
+            query: buildFirewallEventsQuery(
+              zone.id,
+              ['rayName'],
+              [
+                { field: 'datetime', op: '_geq', value: new Date(clockMs - 60_000).toISOString() },
+                { field: 'datetime', op: '_lt', value: new Date(clockMs).toISOString() },
+              ],
+              ['datetime'],
+              10_000,
+            ),
+          };
           // The client's default re-read covers the emulator's longest lag.
           expect(parseDuration(DEFAULT_PULL_OVERLAP)!.ms).toBeGreaterThanOrEqual(defaults.behaviour.ingestionLagMaxMs);
           const recent = events.filter((e) => Date.parse(e.datetime) >= clockMs - 60_000).length;
-          const visibleNow = await graphqlClient().graphql<{ viewer: { zones: { firewallEventsAdaptive: unknown[] }[] } }>(window.query.query, window.query.variables);
+          const visibleNow = await graphqlClient().graphql<{ viewer: { zones: { firewallEventsAdaptive: unknown[] }[] } }>(
+            window.query.query,
+            window.query.variables,
+          );
           expect(visibleNow.viewer.zones[0]!.firewallEventsAdaptive.length).toBeLessThan(recent);
           const db = freshStore('g10');
           try {
             const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
-            const pull = () => pullZones({ client: graphqlClient(), db, now: () => new Date(clockMs) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
+            const pull = () =>
+              pullZones({ client: graphqlClient(), db, now: () => new Date(clockMs) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
             await pull();
             clockMs += 3 * 60_000;
             await pull();
@@ -388,7 +440,10 @@ const FACTS: readonly Fact[] = [
     id: 'G11',
     claim: 'limit errors come back as HTTP 200 with data null (field) or 400 (docs); the client refuses both without retrying',
     cases: [
-      { mode: 'HTTP 200', check: async () => expect((await limitError(outOfWindowQuery(zones.business, 'business'))).raw).toMatchObject({ status: 200, body: { data: null } }) },
+      {
+        mode: 'HTTP 200',
+        check: async () => expect((await limitError(outOfWindowQuery(zones.business, 'business'))).raw).toMatchObject({ status: 200, body: { data: null } }),
+      },
       {
         mode: 'HTTP 400',
         check: async () => {
@@ -409,7 +464,14 @@ const FACTS: readonly Fact[] = [
           const raw = await graphqlQuery(emulator, ZONE_SETTINGS_QUERY, { zoneTag: zones.pro.id });
           expect(raw.status).toBe(503);
           expect((raw.body as GraphqlErrorBody).errors?.[0]?.message).toBe('unable to execute query, please try again later');
-          const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5, onRetry: () => void (emulator.state.faults.graphql.serverError = 0) });
+          const client = createAnalyticsGraphqlClient({
+            baseUrl: emulator.baseUrl,
+            token: TEST_TOKEN,
+            now,
+            sleep,
+            random: () => 0.5,
+            onRetry: () => void (emulator.state.faults.graphql.serverError = 0),
+          });
           await expect(client.graphql(ZONE_SETTINGS_QUERY, { zoneTag: zones.pro.id })).resolves.toBeDefined();
           expect(client.stats()).toMatchObject({ requests: 2, retries: 1 });
         },
@@ -486,7 +548,10 @@ const FACTS: readonly Fact[] = [
         mode: 'documented',
         check: async () => {
           const missing = await callEmulator(emulator, 'GET', '/user/tokens/verify', { token: null });
-          expect(missing.body).toMatchObject({ success: false, errors: [{ code: 9106, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }] });
+          expect(missing.body).toMatchObject({
+            success: false,
+            errors: [{ code: 9106, message: 'Missing X-Auth-Key, X-Auth-Email or Authorization headers' }],
+          });
           const bad = await callEmulator(emulator, 'GET', `/zones/${zones.pro.id}`, { token: 'not-a-token' });
           expect(bad.status).toBe(401);
           expect(bad.body).toMatchObject({ errors: [{ code: 10000, message: 'Authentication error' }] });
@@ -495,7 +560,11 @@ const FACTS: readonly Fact[] = [
           expect(wrongEndpoint.status).toBe(401);
           expect(wrongEndpoint.body).toMatchObject({ errors: [{ code: 1000, message: 'Invalid API Token' }] });
           const verified = await callEmulator(emulator, 'GET', `/accounts/${account.id}/tokens/verify`, { token: 'account-owned-token' });
-          expect(verified.body).toMatchObject({ success: true, messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }], result: { status: 'active' } });
+          expect(verified.body).toMatchObject({
+            success: true,
+            messages: [{ code: 10000, message: 'This API Token is valid and active', type: null }],
+            result: { status: 'active' },
+          });
           // The client verifies an account-owned token at the account endpoint.
           const sdk = createRestClient({ baseUrl: emulator.baseUrl, token: 'account-owned-token', maxRetries: 0 }).sdk;
           expect(await sdk.accounts.tokens.verify({ account_id: account.id })).toMatchObject({ status: 'active' });
@@ -561,10 +630,18 @@ const FACTS: readonly Fact[] = [
           behave({ bulkOperationStepPolls: 1_000, bulkOperationStepMs: 5_000 });
           const list = addIpList(emulator.state, account.id, generateIpList({ seed: 21, now: new Date(clockMs), name: 'l2_list', items: 4 }));
           const [first, ...rest] = [...list.items.keys()];
-          expect((await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id: first }] } })).status).toBeLessThan(300);
-          const refused = await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id: rest[0] }] } });
+          expect(
+            (await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id: first }] } })).status,
+          ).toBeLessThan(300);
+          const refused = await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, {
+            body: { items: [{ id: rest[0] }] },
+          });
           expect(refused.status).toBe(429);
-          const report = await deleteListItems(restClient().sdk, rest.map((id) => ({ id, listId: list.id, accountId: account.id })), { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET, sleep, now, random: () => 0.5 });
+          const report = await deleteListItems(
+            restClient().sdk,
+            rest.map((id) => ({ id, listId: list.id, accountId: account.id })),
+            { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET, sleep, now, random: () => 0.5 },
+          );
           expect(report.failures).toEqual([]);
           expect(list.items.size).toBe(0);
         },
@@ -587,7 +664,9 @@ const FACTS: readonly Fact[] = [
           const list = addIpList(emulator.state, account.id, generateIpList({ seed: 31, now: new Date(clockMs), name: 'l3_list', items: 3 }));
           const statuses: number[] = [];
           for (const id of list.items.keys()) {
-            statuses.push((await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id }] } })).status);
+            statuses.push(
+              (await callEmulator(emulator, 'DELETE', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: { items: [{ id }] } })).status,
+            );
             clockMs += 60_000;
           }
           expect(statuses.map((status) => status < 300)).toEqual([true, true, false]);
@@ -603,7 +682,11 @@ const FACTS: readonly Fact[] = [
       {
         mode: 'documented',
         check: async () => {
-          expect(LIST_CAPS).toMatchObject({ free: { items: 10_000, lists: 1 }, business: { items: 10_000, lists: 10 }, enterprise: { items: 500_000, lists: 1_000 } });
+          expect(LIST_CAPS).toMatchObject({
+            free: { items: 10_000, lists: 1 },
+            business: { items: 10_000, lists: 10 },
+            enterprise: { items: 500_000, lists: 1_000 },
+          });
           for (const plan of PLANS) {
             expect(LIST_CAPS[plan]).toEqual({ items: REST_LIMITS.listItemsPerAccount.value[plan], lists: REST_LIMITS.listsPerAccount.value[plan] });
           }
@@ -612,10 +695,14 @@ const FACTS: readonly Fact[] = [
           expect(added.status).toBeLessThan(300);
           clockMs += 60_000;
           const operationId = (added.body as { result: { operation_id: string } }).result.operation_id;
-          expect((await callEmulator(emulator, 'GET', `/accounts/${account.id}/rules/lists/bulk_operations/${operationId}`)).body).toMatchObject({ result: { status: 'completed' } });
+          expect((await callEmulator(emulator, 'GET', `/accounts/${account.id}/rules/lists/bulk_operations/${operationId}`)).body).toMatchObject({
+            result: { status: 'completed' },
+          });
           const tooNarrow = await callEmulator(emulator, 'POST', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: [{ ip: '2001:db8:4::/65' }] });
           expect(tooNarrow.status).toBe(400);
-          const items = (await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [], accountId: account.id, managedLists: [] }, { parts: ['list-items'] })).listItems;
+          const items = (
+            await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [], accountId: account.id, managedLists: [] }, { parts: ['list-items'] })
+          ).listItems;
           expect(items.find((item) => item.ip === '2001:db8:4::/64')?.network).toBeDefined();
         },
       },
@@ -662,7 +749,11 @@ const FACTS: readonly Fact[] = [
         const zoneListing = await callEmulator(emulator, 'GET', `/zones/${zones.business.id}/firewall/access_rules/rules?per_page=1000`);
         const listedIds = (zoneListing.body as { result: { id: string }[] }).result.map((r) => r.id);
         expect(listedIds.includes(accountRule)).toBe(included);
-        const objects = await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [{ id: zones.business.id, name: undefined }], accountId: account.id, managedLists: [] }, { parts: ['access-rules'] });
+        const objects = await fetchCloudflareObjects(
+          { sdk: restClient().sdk },
+          { zones: [{ id: zones.business.id, name: undefined }], accountId: account.id, managedLists: [] },
+          { parts: ['access-rules'] },
+        );
         expect(objects.accessRules.filter((r) => r.id === accountRule)).toMatchObject([{ scope: { type: 'account', id: account.id } }]);
         expect(objects.accessRules.filter((r) => r.id === zoneRule)).toMatchObject([{ scope: { type: 'zone', id: zones.business.id } }]);
       },
@@ -680,7 +771,11 @@ const FACTS: readonly Fact[] = [
         const raw = (listing.body as { result: { id: string; scope: { type: string; id: string } }[] }).result.find((r) => r.id === accountRule);
         expect(raw?.scope).toMatchObject({ type: scopeType, id: account.id });
         // Read only through the zone: the rule still belongs to the account.
-        const objects = await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [{ id: zones.business.id, name: undefined }], accountId: undefined, managedLists: [] }, { parts: ['access-rules'] });
+        const objects = await fetchCloudflareObjects(
+          { sdk: restClient().sdk },
+          { zones: [{ id: zones.business.id, name: undefined }], accountId: undefined, managedLists: [] },
+          { parts: ['access-rules'] },
+        );
         expect(objects.accessRules.find((r) => r.id === accountRule)?.scope).toEqual({ type: 'account', id: account.id });
       },
     })),
@@ -697,12 +792,17 @@ const FACTS: readonly Fact[] = [
           expect(invalid.body).toMatchObject({ errors: [{ message: 'firewallaccessrules.api.validation_error: invalid ip provided' }] });
           const rule = { mode: 'block', configuration: { target: 'ip', value: '192.0.2.44' } };
           expect((await callEmulator(emulator, 'POST', path, { body: rule })).status).toBe(200);
-          expect((await callEmulator(emulator, 'POST', path, { body: rule })).body).toMatchObject({ errors: [{ code: 10009, message: 'firewallaccessrules.api.duplicate_of_existing' }] });
+          expect((await callEmulator(emulator, 'POST', path, { body: rule })).body).toMatchObject({
+            errors: [{ code: 10009, message: 'firewallaccessrules.api.duplicate_of_existing' }],
+          });
           const missing = await callEmulator(emulator, 'DELETE', `${path}/${'f'.repeat(32)}`);
           expect(missing.body).toMatchObject({ errors: [{ code: 10001, message: 'firewallaccessrules.api.not_found' }] });
           expect((await callEmulator(emulator, 'GET', `${path}?per_page=1000`)).status).toBe(200);
           // The purge takes "not found" for "already gone"; the re-read confirms it.
-          const report = await deleteAccessRules(restClient().sdk, [{ id: 'f'.repeat(32), scope: { type: 'zone', id: zones.pro.id } }], { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET });
+          const report = await deleteAccessRules(restClient().sdk, [{ id: 'f'.repeat(32), scope: { type: 'zone', id: zones.pro.id } }], {
+            concurrency: 1,
+            itemBudget: LIST_ITEM_CHANGE_BUDGET,
+          });
           expect(report).toMatchObject({ accepted: ['f'.repeat(32)], failures: [] });
           expect(ACCESS_RULES_PER_PAGE).toBeLessThanOrEqual(1000);
         },
@@ -723,7 +823,11 @@ const FACTS: readonly Fact[] = [
         if (answer === 'refused') expect(free.status).toBeGreaterThanOrEqual(400);
         else expect(free.body).toMatchObject({ success: true, result: [] });
         expect(await fetchLockdowns(restClient().sdk, zones.pro.id)).toEqual([]);
-        const objects = await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [{ id: zones.free.id, name: undefined }], accountId: undefined, managedLists: [] }, { parts: ['zone', 'lockdowns'] });
+        const objects = await fetchCloudflareObjects(
+          { sdk: restClient().sdk },
+          { zones: [{ id: zones.free.id, name: undefined }], accountId: undefined, managedLists: [] },
+          { parts: ['zone', 'lockdowns'] },
+        );
         expect(objects.statuses.find((s) => s.part === 'lockdowns')).toMatchObject({ state: 'not_available' });
       },
     })),
@@ -782,7 +886,36 @@ function seedRules(seedName: string, zone: ZoneState): { accountRule: string; zo
 }
 
 // The rows of the field-reports file, in its order: a fact missing here fails this test.
-const FIELD_REPORT_ROWS = ['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9', 'G10', 'G11', 'G12', 'R1', 'R2', 'R3', 'R4', 'R5', 'L1', 'L2', 'L3', 'L4', 'A1', 'A2', 'A3', 'A4', 'K1', 'P1', 'P2'];
+const FIELD_REPORT_ROWS = [
+  'G1',
+  'G2',
+  'G3',
+  'G4',
+  'G5',
+  'G6',
+  'G7',
+  'G8',
+  'G9',
+  'G10',
+  'G11',
+  'G12',
+  'R1',
+  'R2',
+  'R3',
+  'R4',
+  'R5',
+  'L1',
+  'L2',
+  'L3',
+  'L4',
+  'A1',
+  'A2',
+  'A3',
+  'A4',
+  'K1',
+  'P1',
+  'P2',
+];
 
 describe('field reports', () => {
   it('has one row per fact, in the order of the field-reports file', () => {

@@ -31,7 +31,12 @@ export function hostileInventory(): Inventory {
         controlledBy: 'us',
         expires: undefined,
         status: 'ok',
-        notes: [verbatim('=cmd|\' /C calc\'!A0'), verbatim('a "quoted", comma\nand a newline'), verbatim('<script>alert(1)</script>'), verbatim('\u001b[31mred\u001b[0m')],
+        notes: [
+          verbatim("=cmd|' /C calc'!A0"),
+          verbatim('a "quoted", comma\nand a newline'),
+          verbatim('<script>alert(1)</script>'),
+          verbatim('\u001b[31mred\u001b[0m'),
+        ],
       },
       {
         id: 'local/http-analytics',

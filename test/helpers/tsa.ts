@@ -22,17 +22,52 @@ export interface LocalTsa {
 export async function startLocalTsa(): Promise<LocalTsa> {
   const dir = mkdtempSync(join(tmpdir(), 'luxeret-tsa-'));
   const certificatePath = join(dir, 'tsa.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'tsa.key'), '-out', certificatePath,
-    '-days', '2', '-subj', '/CN=luxeret test TSA', '-addext', 'extendedKeyUsage=critical,timeStamping', '-addext', 'keyUsage=critical,digitalSignature',
-  ], { stdio: 'ignore', env: childEnv() });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'tsa.key'),
+      '-out',
+      certificatePath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=luxeret test TSA',
+      '-addext',
+      'extendedKeyUsage=critical,timeStamping',
+      '-addext',
+      'keyUsage=critical,digitalSignature',
+    ],
+    { stdio: 'ignore', env: childEnv() },
+  );
   writeFileSync(join(dir, 'serial'), '01\n');
   writeFileSync(
     join(dir, 'tsa.cnf'),
     [
-      '[ tsa ]', 'default_tsa = tsa_config', '[ tsa_config ]', `dir = ${dir}`, 'serial = $dir/serial', 'crypto_device = builtin',
-      'signer_cert = $dir/tsa.pem', 'signer_key = $dir/tsa.key', 'signer_digest = sha256', 'default_policy = 1.2.3.4.1',
-      'digests = sha256', 'accuracy = secs:1', 'ordering = yes', 'tsa_name = no', 'ess_cert_id_chain = no', 'ess_cert_id_alg = sha256', '',
+      '[ tsa ]',
+      'default_tsa = tsa_config',
+      '[ tsa_config ]',
+      `dir = ${dir}`,
+      'serial = $dir/serial',
+      'crypto_device = builtin',
+      'signer_cert = $dir/tsa.pem',
+      'signer_key = $dir/tsa.key',
+      'signer_digest = sha256',
+      'default_policy = 1.2.3.4.1',
+      'digests = sha256',
+      'accuracy = secs:1',
+      'ordering = yes',
+      'tsa_name = no',
+      'ess_cert_id_chain = no',
+      'ess_cert_id_alg = sha256',
+      '',
     ].join('\n'),
   );
   let requests = 0;

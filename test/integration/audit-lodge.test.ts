@@ -62,7 +62,9 @@ describe('audit.lodge_command', () => {
 
   it('never hands the command the API token', async () => {
     setLodgeCommand(`printenv CLOUDFLARE_API_TOKEN > '${join(temp.dir, 'seen')}' || true`);
-    expect((await runCli(['hold', 'add', '--ip', '203.0.113.0/24', '--reason', 'x'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'secret-token-value' } })).code).toBe(0);
+    expect(
+      (await runCli(['hold', 'add', '--ip', '203.0.113.0/24', '--reason', 'x'], { env: { ...env, CLOUDFLARE_API_TOKEN: 'secret-token-value' } })).code,
+    ).toBe(0);
     expect(readFileSync(join(temp.dir, 'seen'), 'utf8')).toBe('');
   });
 });
@@ -118,7 +120,11 @@ describe('RFC 3161 time stamps of lodged heads', () => {
       const stamp = JSON.parse(lines[lines.length - 1]!) as { head: unknown; token: string };
       writeFileSync(join(temp.dir, 'head.bin'), canonicalJson(stamp.head));
       writeFileSync(join(temp.dir, 'token.der'), Buffer.from(stamp.token, 'base64'));
-      const openssl = execFileSync('openssl', ['ts', '-verify', '-token_in', '-in', join(temp.dir, 'token.der'), '-data', join(temp.dir, 'head.bin'), '-CAfile', tsa.certificatePath], { encoding: 'utf8', env: childEnv() });
+      const openssl = execFileSync(
+        'openssl',
+        ['ts', '-verify', '-token_in', '-in', join(temp.dir, 'token.der'), '-data', join(temp.dir, 'head.bin'), '-CAfile', tsa.certificatePath],
+        { encoding: 'utf8', env: childEnv() },
+      );
       expect(openssl).toContain('Verification: OK');
 
       // The two tokens swapped: each now sits beside a head it does not stamp.

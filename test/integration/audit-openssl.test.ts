@@ -32,7 +32,11 @@ beforeAll(async () => {
   const env = { LUXERET_HOME: home };
   expect((await runCli(['init'], { env })).code).toBe(0);
   const db = openStore(join(home, 'luxeret.db'));
-  const signer = { privateKey: loadSigningKey(join(home, 'keys', 'audit-signing-key.pem')), actor: 'ops@host', now: () => new Date('2026-11-01T03:00:00.123Z') };
+  const signer = {
+    privateKey: loadSigningKey(join(home, 'keys', 'audit-signing-key.pem')),
+    actor: 'ops@host',
+    now: () => new Date('2026-11-01T03:00:00.123Z'),
+  };
   // Everything the escaping and number rules of RFC 8785 and jq might disagree on, within what the log accepts.
   appendAuditEntry(db, signer, {
     event: 'purge.outcome',
@@ -40,7 +44,15 @@ beforeAll(async () => {
     run_id: '550e8400-e29b-41d4-a716-446655440000',
     counts: { planned: 9007199254740991, deleted: 0, failed: -3 },
     reason: 'quotes " backslash \\ slash / tab \t newline \n cr \r nul \u0000 unit \u001f bell \u0007 é 한국어 😀 \u2028 \u2029 \ufeff',
-    details: { share: 0.25, ratio: 123456789.125, small: 0.0001, big: 999999999999999.9, neg: -1.5, z: { b: [1, 'x', null, true, false, {}], a: [] }, A: 'upper before lower' },
+    details: {
+      share: 0.25,
+      ratio: 123456789.125,
+      small: 0.0001,
+      big: 999999999999999.9,
+      neg: -1.5,
+      z: { b: [1, 'x', null, true, false, {}], a: [] },
+      A: 'upper before lower',
+    },
     subjects: ['hmac-sha256:' + 'ab'.repeat(32)],
   });
   appendAuditEntry(db, signer, { event: 'hold.add', command: 'hold add', reason: 'plain' });
@@ -52,7 +64,8 @@ beforeAll(async () => {
 });
 afterAll(() => work.cleanup());
 
-const sh = (script: string) => execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8', env: childEnv({ LUXERET_HOME: home }) });
+const sh = (script: string) =>
+  execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: work.dir, encoding: 'utf8', env: childEnv({ LUXERET_HOME: home }) });
 
 /** The shell block that follows `<!-- test: name -->` in docs/audit.md: the doc's commands are the ones tested. */
 function docBlock(name: string): string {

@@ -22,7 +22,13 @@ beforeAll(async () => {
   const db = openStore(join(home, 'luxeret.db'));
   const signer = { privateKey: loadSigningKey(join(home, 'keys', 'audit-signing-key.pem')), actor: 'ops@host', now: () => new Date('2026-11-01T03:00:00Z') };
   for (let i = 0; i < 6; i++) {
-    appendAuditEntry(db, signer, { event: 'purge.intent', command: 'purge', run_id: `run-${i}`, location: 'local/firewall-events', counts: { planned: 10 * i } });
+    appendAuditEntry(db, signer, {
+      event: 'purge.intent',
+      command: 'purge',
+      run_id: `run-${i}`,
+      location: 'local/firewall-events',
+      counts: { planned: 10 * i },
+    });
     appendAuditEntry(db, signer, {
       event: 'purge.outcome',
       command: 'purge',
@@ -66,7 +72,14 @@ describe('audit verify', () => {
   it('passes the untouched export on a fresh home with only the export and the public key', async () => {
     const result = await verifyLines(exportLines, ['--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, entries: 14, errors: [], head: 'verified', genesis: 'verified', public_key_fingerprint: expect.stringMatching(/^SHA256:[0-9a-f]{64}$/) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      entries: 14,
+      errors: [],
+      head: 'verified',
+      genesis: 'verified',
+      public_key_fingerprint: expect.stringMatching(/^SHA256:[0-9a-f]{64}$/),
+    });
   });
 
   it('writes a final head line and one canonical entry per line', () => {
@@ -87,13 +100,19 @@ describe('audit verify', () => {
     lines[5] = lines[5]!.replace('"planned":20', '"planned":21');
     const result = await verifyLines(lines);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^BROKEN: .*\nFirst broken entry: seq 6 \(line 6\): content does not match its hash or its signature: the entry was edited\nKey: SHA256:[0-9a-f]{64} \(the key given\)\n$/);
+    expect(result.stdout).toMatch(
+      /^BROKEN: .*\nFirst broken entry: seq 6 \(line 6\): content does not match its hash or its signature: the entry was edited\nKey: SHA256:[0-9a-f]{64} \(the key given\)\n$/,
+    );
   });
 
   it('names an edited field even when the hash was recomputed', async () => {
     const lines = [...entryLines(), headLine()];
     const entry = JSON.parse(lines[7]!) as AuditEntry;
-    const forged = buildAuditEntry({ seq: 7, hash: entry.prev_hash }, { privateKey: generateKeyPairSync('ed25519').privateKey, actor: entry.actor, now: () => new Date(entry.time) }, { ...entry, counts: { deleted: 0 } });
+    const forged = buildAuditEntry(
+      { seq: 7, hash: entry.prev_hash },
+      { privateKey: generateKeyPairSync('ed25519').privateKey, actor: entry.actor, now: () => new Date(entry.time) },
+      { ...entry, counts: { deleted: 0 } },
+    );
     lines[7] = canonicalJson({ ...forged, signature: entry.signature });
     const result = await verifyLines(lines, ['--json']);
     const report = JSON.parse(result.stdout) as { ok: boolean; errors: { entry: number; reason: string }[] };
@@ -132,7 +151,9 @@ describe('audit verify', () => {
   it('detects a truncated tail through the signed head', async () => {
     const result = await verifyLines([...entryLines().slice(0, 11), headLine()]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/First broken entry: seq 12 \(line 11\): truncated tail: the signed head checkpoint \(.*\) records 14 entries, the log ends at seq 11 \(seq 12–14 missing\)/);
+    expect(result.stdout).toMatch(
+      /First broken entry: seq 12 \(line 11\): truncated tail: the signed head checkpoint \(.*\) records 14 entries, the log ends at seq 11 \(seq 12–14 missing\)/,
+    );
   });
 
   it('detects a tail truncated together with its head line', async () => {
@@ -164,7 +185,12 @@ describe('audit verify', () => {
       db.close();
       const result = await runCli(['audit', 'verify', '--json'], { env: { LUXERET_HOME: copyHome } });
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, entries: 3, head: 'broken', errors: [{ entry: 4, reason: expect.stringContaining('truncated tail') }] });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ok: false,
+        entries: 3,
+        head: 'broken',
+        errors: [{ entry: 4, reason: expect.stringContaining('truncated tail') }],
+      });
     } finally {
       copy.cleanup();
     }
@@ -180,7 +206,11 @@ describe('audit verify', () => {
   });
 
   it.each([
-    ['a duplicate key placed before the real one', (line: string) => line.replace('"reason":', '"reason":"FORGED: nothing was deleted","reason":'), 'not in canonical form'],
+    [
+      'a duplicate key placed before the real one',
+      (line: string) => line.replace('"reason":', '"reason":"FORGED: nothing was deleted","reason":'),
+      'not in canonical form',
+    ],
     ['1e999', (line: string) => line.replace('"seq":', '"x":1e999,"seq":'), 'cannot be canonicalised: Infinity is not allowed'],
     ['non-canonical spacing', (line: string) => line.replace('","', '", "'), 'not in canonical form'],
   ])('names a line with %s as broken (exit 1, not a crash)', async (_name, tamper, reason) => {
@@ -248,7 +278,12 @@ describe('keys public', () => {
     expect(result.stdout).toContain(readFileSync(publicKeyPath, 'utf8'));
   });
 
-  it.each([['keys', 'public'], ['audit', 'verify'], ['audit', 'export'], ['audit', 'show']])('%s %s --help has an example', async (...argv) => {
+  it.each([
+    ['keys', 'public'],
+    ['audit', 'verify'],
+    ['audit', 'export'],
+    ['audit', 'show'],
+  ])('%s %s --help has an example', async (...argv) => {
     const result = await runCli([...argv, '--help'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples?:\n  luxeret-privacy /);

@@ -40,7 +40,13 @@ let counter = 0;
 // Zero-padded: unique because a counter in hex has no leading zeros.
 const hexId = () => (++counter).toString(16).padStart(32, '0');
 
-function rule(zoneOrAccount: { id: string; type: 'zone' | 'account' }, mode: AccessRule['mode'], target: AccessRule['configuration']['target'], value: string, ageDays: number): AccessRule {
+function rule(
+  zoneOrAccount: { id: string; type: 'zone' | 'account' },
+  mode: AccessRule['mode'],
+  target: AccessRule['configuration']['target'],
+  value: string,
+  ageDays: number,
+): AccessRule {
   const at = iso(BASE_MS - ageDays * 86_400_000);
   return {
     id: hexId(),
@@ -125,7 +131,10 @@ export async function startSeededEmulator(options: { permissions?: readonly stri
   const created = allRules.map((r) => Date.parse(r.created_on));
 
   // Lists: a managed list of 1,203 items (three cursor pages of 500) and a reported-only one.
-  const blocked = list('blocked_ips', Array.from({ length: 1203 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+  const blocked = list(
+    'blocked_ips',
+    Array.from({ length: 1203 }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`),
+  );
   const office = list('office_allow', ['192.0.2.0/24', '10.0.0.1', '2001:db8:1::/64']);
   account.lists.set(blocked.id, blocked);
   account.lists.set(office.id, office);
@@ -182,10 +191,18 @@ export async function startSeededEmulator(options: { permissions?: readonly stri
   // Logs: retention on the Enterprise zone; Logpush jobs with secrets in their destinations.
   ent.logpushJobs.set(
     1,
-    job(1, 'firewall_events', ['ClientIP', 'ClientCountry', 'Datetime', 'RayID'], `r2://cf-logs/fw/{DATE}?account-id=${ACCOUNT}&access-key-id=${SECRETS[0]}&secret-access-key=${SECRETS[1]}`),
+    job(
+      1,
+      'firewall_events',
+      ['ClientIP', 'ClientCountry', 'Datetime', 'RayID'],
+      `r2://cf-logs/fw/{DATE}?account-id=${ACCOUNT}&access-key-id=${SECRETS[0]}&secret-access-key=${SECRETS[1]}`,
+    ),
   );
   ent.logpushJobs.set(2, job(2, 'http_requests', ['Datetime', 'RayID', 'EdgeResponseStatus'], 's3://logs/http?region=eu-west-1'));
-  ent.logpushJobs.set(3, job(3, 'http_requests', undefined, `https://logs.example.com/in?X-Amz-Signature=${SECRETS[2]}&region=eu`, 'fields=ClientIP,RayID&timestamps=rfc3339'));
+  ent.logpushJobs.set(
+    3,
+    job(3, 'http_requests', undefined, `https://logs.example.com/in?X-Amz-Signature=${SECRETS[2]}&region=eu`, 'fields=ClientIP,RayID&timestamps=rfc3339'),
+  );
   account.logpushJobs.set(4, job(4, 'audit_logs', ['ClientCountry'], `datadog://intake.example.com/v1?header_DD-API-KEY=${SECRETS[3]}`));
 
   const truth: Truth = {

@@ -32,7 +32,7 @@ describe('inventory of a large account', () => {
     expect(result.code).toBe(0);
     const locations = (JSON.parse(result.stdout) as { locations: { id: string; records: number }[] }).locations;
     const records = (id: string) => locations.find((l) => l.id === id)?.records;
-    expect(records("cloudflare/access-rules")).toBe(seeded.truth.accessRules.records + added.rules);
+    expect(records('cloudflare/access-rules')).toBe(seeded.truth.accessRules.records + added.rules);
     expect(records('cloudflare/list-items')).toBe(seeded.truth.listItems.records + added.items);
     const rest = emulator.requests.filter((r) => r.kind === 'rest');
     // Pages of 100 rules and 500 items (plus the empty page past the end for page-based lists).
@@ -57,7 +57,9 @@ describe('inventory of a large account', () => {
     expect(limited.length).toBeGreaterThan(0);
     // Each 429 was retried: every refused request has a later identical one that succeeded.
     for (const refused of limited) {
-      expect(emulator.requests.some((r) => r !== refused && r.path === refused.path && JSON.stringify(r.query) === JSON.stringify(refused.query) && r.status < 400)).toBe(true);
+      expect(
+        emulator.requests.some((r) => r !== refused && r.path === refused.path && JSON.stringify(r.query) === JSON.stringify(refused.query) && r.status < 400),
+      ).toBe(true);
     }
   }, 60_000);
 });

@@ -78,7 +78,12 @@ describe('inventory of Cloudflare-held objects', () => {
     expect(lockdowns.notes).toContain("reported, not deleted: these are usually the company's own allow-lists");
 
     const custom = result.get('cloudflare/custom-rules');
-    expect(custom).toMatchObject({ records: truth.customRules.records, distinct_ips: truth.customRules.distinctIps, countries: truth.customRules.countries, status: 'ok' });
+    expect(custom).toMatchObject({
+      records: truth.customRules.records,
+      distinct_ips: truth.customRules.distinctIps,
+      countries: truth.customRules.countries,
+      status: 'ok',
+    });
     expect(custom.notes).toContain("reported, not deleted: these are usually the company's own allow-lists");
     expect(custom.notes).toContain('rules reference IP lists: $blocked_ips');
 
@@ -86,7 +91,11 @@ describe('inventory of Cloudflare-held objects', () => {
     expect(logpull).toMatchObject({ records: truth.logpull.records, status: 'ok' });
     expect(logpull.notes).toContain(`zone shop.luxeret.com (${ZONE_ENT}): Logpull retention on: Cloudflare keeps raw request logs with ClientIP for days`);
     expect(logpull.notes).toContain(`Logpull retention of zone pro.luxeret.com (${ZONE_PRO}): not available on this plan (pro)`);
-    expect(logpull.notes.some((note) => note.startsWith('Logpush job 1 "job-1" (firewall_events') && note.includes('access-key-id=REDACTED&secret-access-key=REDACTED'))).toBe(true);
+    expect(
+      logpull.notes.some(
+        (note) => note.startsWith('Logpush job 1 "job-1" (firewall_events') && note.includes('access-key-id=REDACTED&secret-access-key=REDACTED'),
+      ),
+    ).toBe(true);
     expect(logpull.notes.some((note) => note.startsWith('Logpush job 3') && note.includes('ships ClientIP to'))).toBe(true);
     expect(logpull.notes.some((note) => note.startsWith(`Logpush job 4 "job-4" (audit_logs, account ${ACCOUNT}) ships ClientCountry`))).toBe(true);
 

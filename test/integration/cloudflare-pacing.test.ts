@@ -131,7 +131,9 @@ describe('REST pacing against the emulator', () => {
     // GraphQL queries so only the shared REST budget is under test.
     const clock = virtualClock(Date.now());
     const { emulator, open } = await setup(clock, { restRequests: 60, graphqlQueries: 30 }, 200);
-    addZone(emulator.state, { id: PULL_ZONE, name: 'pull.example', accountId: ACCOUNT, plan: 'business' }).graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 100 };
+    addZone(emulator.state, { id: PULL_ZONE, name: 'pull.example', accountId: ACCOUNT, plan: 'business' }).graphqlOverrides.firewallEventsAdaptive = {
+      maxPageSize: 100,
+    };
     const events = generateFirewallEvents({ seed: 3, from: new Date(clock.now() - 20 * 3_600_000), to: new Date(clock.now() - 10 * 60_000), count: 4000 });
     addFirewallEvents(emulator.state, PULL_ZONE, events);
     const rest = createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
@@ -161,6 +163,11 @@ describe('REST pacing against the emulator', () => {
     expect(graphqlRequests.length).toBeGreaterThan(40);
     expect(Math.min(...graphqlRequests.map((r) => r.atMs))).toBeLessThan(Math.max(...restRequests.map((r) => r.atMs)));
     expect(rest.pacer.stats().charged).toBe(graphqlRequests.length);
-    expect(busiestWindow([...graphqlRequests, ...restRequests].map((r) => r.atMs), WINDOW_MS)).toBeLessThanOrEqual(60);
+    expect(
+      busiestWindow(
+        [...graphqlRequests, ...restRequests].map((r) => r.atMs),
+        WINDOW_MS,
+      ),
+    ).toBeLessThanOrEqual(60);
   });
 });

@@ -34,8 +34,16 @@ beforeAll(async () => {
   const account = addAccount(emulator.state, { plan: 'enterprise' });
   const free = addZone(emulator.state, { name: 'free.example', accountId: account.id, plan: 'free' });
   const business = addZone(emulator.state, { name: 'business.example', accountId: account.id, plan: 'business' });
-  addAccessRules(emulator.state, { zoneId: business.id }, generateAccessRules({ seed: 11, now, count: 6, scope: { id: business.id, name: business.name, type: 'zone' } }));
-  addAccessRules(emulator.state, { accountId: account.id }, generateAccessRules({ seed: 12, now, count: 4, scope: { id: account.id, name: account.name, type: 'account' } }));
+  addAccessRules(
+    emulator.state,
+    { zoneId: business.id },
+    generateAccessRules({ seed: 11, now, count: 6, scope: { id: business.id, name: business.name, type: 'zone' } }),
+  );
+  addAccessRules(
+    emulator.state,
+    { accountId: account.id },
+    generateAccessRules({ seed: 12, now, count: 4, scope: { id: account.id, name: account.name, type: 'account' } }),
+  );
   addIpList(emulator.state, account.id, generateIpList({ now, name: 'blocked_ips', items: 25 }));
   addLogpushJobs(emulator.state, { accountId: account.id }, generateLogpushJobs({ count: 2, accountId: account.id }));
   addFirewallEvents(emulator.state, business.id, generateFirewallEvents({ from: new Date(now.getTime() - 3_600_000), to: now, count: 200 }));
@@ -68,7 +76,9 @@ function emulatorSecrets(): string[] {
   for (const account of emulator.state.accounts.values()) {
     for (const job of account.logpushJobs.values()) secrets.push(...[...job.destination_conf.matchAll(/key(?:-id)?=([0-9a-f]+)/g)].map((m) => m[1]!));
   }
-  const pem = readFileSync(join(home, 'keys', 'audit-signing-key.pem'), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+  const pem = readFileSync(join(home, 'keys', 'audit-signing-key.pem'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('-----'));
   const subjectSecret = readFileSync(join(home, 'keys', 'subject-hmac.key'));
   expect(secrets.length).toBe(4);
   return [...secrets, ...pem, subjectSecret.toString('hex'), subjectSecret.toString('base64'), subjectSecret.toString('utf8').trim()];
@@ -102,15 +112,21 @@ describe('doctor: our assumptions about Cloudflare', () => {
     const addresses = emulatorAddresses();
     expect(addresses.length).toBeGreaterThan(200);
     for (const address of addresses) expect(stdout).not.toContain(address);
-    expect(report.observations).toMatchObject({ zones: [{ label: 'free.example', plan: 'free' }, { label: 'business.example', plan: 'business' }] });
+    expect(report.observations).toMatchObject({
+      zones: [
+        { label: 'free.example', plan: 'free' },
+        { label: 'business.example', plan: 'business' },
+      ],
+    });
     expect(code).toBe(0);
     expect(report.assumptions.filter((a) => a.status === 'differs')).toEqual([]);
     // Only a fault or a write shows these; doctor provokes neither.
-    expect(report.assumptions.filter((a) => a.status === 'not_observable').map((a) => `${a.fact} ${a.subject}`).sort()).toEqual([
-      'G9 GraphQL 429',
-      'L1 list bulk operations',
-      'R5 REST 5xx',
-    ]);
+    expect(
+      report.assumptions
+        .filter((a) => a.status === 'not_observable')
+        .map((a) => `${a.fact} ${a.subject}`)
+        .sort(),
+    ).toEqual(['G9 GraphQL 429', 'L1 list bulk operations', 'R5 REST 5xx']);
     const held = new Set(report.assumptions.filter((a) => a.status === 'held').map((a) => a.fact));
     expect([...held].sort()).toEqual(['A2', 'A3', 'G1', 'G11', 'G2', 'G3', 'G5', 'G6', 'G7', 'G9', 'K1', 'L4', 'R2', 'R3']);
   });

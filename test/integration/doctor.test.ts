@@ -43,7 +43,12 @@ describe('doctor', () => {
   });
 
   it('fails clearly, naming the permission the token lacks', async () => {
-    addToken(emulator.state, { value: 'no-lists-token', kind: 'account', accountId, permissions: ALL_PERMISSIONS.filter((p) => !p.startsWith('Account Filter Lists')) });
+    addToken(emulator.state, {
+      value: 'no-lists-token',
+      kind: 'account',
+      accountId,
+      permissions: ALL_PERMISSIONS.filter((p) => !p.startsWith('Account Filter Lists')),
+    });
     const result = await runCli(['doctor'], { env: env('no-lists-token') });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/FAIL {2}read list-items \(account [0-9a-f]{8}…\): not readable with this token: needs Account Filter Lists Read/);

@@ -34,10 +34,11 @@ async function setup(options: Parameters<typeof startEmulator>[0] = {}) {
   return { emulator, zone, client, sleeps };
 }
 
-const window = (from: string, to: string) => [
-  { field: 'datetime', op: '_geq', value: from },
-  { field: 'datetime', op: '_lt', value: to },
-] as const;
+const window = (from: string, to: string) =>
+  [
+    { field: 'datetime', op: '_geq', value: from },
+    { field: 'datetime', op: '_lt', value: to },
+  ] as const;
 
 describe('GraphQL errors from the emulator, as the client classifies them', () => {
   it.each([
@@ -45,21 +46,33 @@ describe('GraphQL errors from the emulator, as the client classifies them', () =
     ['units', false, 'documented', 400],
     ['seconds', true, 'documented', 400],
     ['seconds', false, 'ok', 200],
-  ] as const)('a query beyond the window is final (wording %s, codes %s, status %s)', async (limitErrorWording, graphqlErrorCodes, graphqlErrorStatus, status) => {
-    const { emulator, zone, client } = await setup({ behaviour: { limitErrorWording, graphqlErrorCodes, graphqlErrorStatus } });
-    for (const [from, to] of [['2026-10-10T00:00:00Z', '2026-10-10T01:00:00Z'], ['2026-10-19T12:30:00Z', '2026-10-21T00:00:00Z']]) {
-      const { query, variables } = buildFirewallEventsQuery(zone.id, ['datetime', 'rayName'], window(from!, to!), ['datetime'], 10);
-      const before = emulator.requests.length;
-      const error = await client.graphql(query, variables).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(GraphqlQueryError);
-      expect(error).toMatchObject({ reason: 'limit', status, exitCode: 3 });
-      expect(emulator.requests.length - before).toBe(1);
-    }
-  });
+  ] as const)(
+    'a query beyond the window is final (wording %s, codes %s, status %s)',
+    async (limitErrorWording, graphqlErrorCodes, graphqlErrorStatus, status) => {
+      const { emulator, zone, client } = await setup({ behaviour: { limitErrorWording, graphqlErrorCodes, graphqlErrorStatus } });
+      for (const [from, to] of [
+        ['2026-10-10T00:00:00Z', '2026-10-10T01:00:00Z'],
+        ['2026-10-19T12:30:00Z', '2026-10-21T00:00:00Z'],
+      ]) {
+        const { query, variables } = buildFirewallEventsQuery(zone.id, ['datetime', 'rayName'], window(from!, to!), ['datetime'], 10);
+        const before = emulator.requests.length;
+        const error = await client.graphql(query, variables).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(GraphqlQueryError);
+        expect(error).toMatchObject({ reason: 'limit', status, exitCode: 3 });
+        expect(emulator.requests.length - before).toBe(1);
+      }
+    },
+  );
 
   it.each([true, false])('a refused field is final with reason gated (codes %s)', async (graphqlErrorCodes) => {
     const { emulator, zone, client } = await setup({ behaviour: { graphqlErrorCodes } });
-    const { query, variables } = buildHttpGroupsQuery(zone.id, ['datetimeHour', 'clientAsn'], window('2026-10-20T10:00:00Z', '2026-10-20T11:00:00Z'), ['datetimeHour'], 10);
+    const { query, variables } = buildHttpGroupsQuery(
+      zone.id,
+      ['datetimeHour', 'clientAsn'],
+      window('2026-10-20T10:00:00Z', '2026-10-20T11:00:00Z'),
+      ['datetimeHour'],
+      10,
+    );
     const error = (await client.graphql(query, variables).catch((e: unknown) => e)) as GraphqlQueryError;
     expect(error).toBeInstanceOf(GraphqlQueryError);
     expect(error.reason).toBe('gated');

@@ -21,7 +21,9 @@ describe('a hold in any spelling keeps what it names', () => {
     for (const ip of ['::ffff:203.0.113.10', '::FFFF:c612:101', '::198.51.100.0/120']) {
       expect((await runCli(['hold', 'add', '--ip', ip, '--reason', 'Police request'], { env: ctx.env })).code).toBe(0);
     }
-    const dry = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env: ctx.env })).stdout) as { locations: { id: string; planned: number; held: number }[] };
+    const dry = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env: ctx.env })).stdout) as {
+      locations: { id: string; planned: number; held: number }[];
+    };
     expect(dry.locations.find((l) => l.id === 'cloudflare/access-rules')).toMatchObject({ planned: fixture.expectedRuleDeletes.length - 2, held: 3 });
     expect(dry.locations.find((l) => l.id === 'cloudflare/list-items')).toMatchObject({ planned: fixture.expectedItemDeletes.length - 1, held: 2 });
     expect((await runCli(['purge'], { env: ctx.env })).code).toBe(0);
@@ -56,7 +58,9 @@ describe('time options and bad input', () => {
     const seoul = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01', '--reason', 'Police request', '--json'], { env: ctx.env });
     expect(seoul.stderr).toContain('read as 2027-05-31T15:00:00.000Z (Asia/Seoul)');
     expect(JSON.parse(seoul.stdout).until).toBe('2027-05-31T15:00:00.000Z');
-    const explicit = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01T00:00:00Z', '--reason', 'Police request', '--json'], { env: ctx.env });
+    const explicit = await runCli(['hold', 'add', '--ip', '203.0.113.7', '--until', '2027-06-01T00:00:00Z', '--reason', 'Police request', '--json'], {
+      env: ctx.env,
+    });
     expect(explicit.stderr).not.toContain('read as');
     expect(JSON.parse(explicit.stdout).until).toBe('2027-06-01T00:00:00.000Z');
   });

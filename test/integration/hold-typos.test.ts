@@ -20,7 +20,11 @@ describe('a typo in hold add / hold release is a usage error: exit 2, a message 
     ['--reason without its value', ['hold', 'add', '--ip', '203.0.113.7', '--reason'], /--reason/],
     ['an empty reason', ['hold', 'add', '--ip', '203.0.113.7', '--reason', '   '], /--reason: must not be empty/],
     ['an IP in the reason', ['hold', 'add', '--ip', '203.0.113.7', '--reason', 'Police request for 203.0.113.7'], /--reason: must not contain an IP/],
-    ['an IPv6 address in the reference', ['hold', 'add', '--ip', '2001:db8::1', '--reason', 'Police request', '--reference', 'case 2001:db8::1'], /--reference: must not contain an IP/],
+    [
+      'an IPv6 address in the reference',
+      ['hold', 'add', '--ip', '2001:db8::1', '--reason', 'Police request', '--reference', 'case 2001:db8::1'],
+      /--reference: must not contain an IP/,
+    ],
     ['a prefix that cannot be', ['hold', 'add', '--ip', '198.18.0.0/33', '--reason', 'Police request'], /--ip/],
     ['a three-letter country', ['hold', 'add', '--ip', '203.0.113.7', '--country', 'KOR', '--reason', 'Police request'], /--country/],
     ['a misspelled subcommand', ['hold', 'ad', '--ip', '203.0.113.7', '--reason', 'Police request'], /ad/],

@@ -18,14 +18,26 @@ const pem = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs
 
 describe('init refuses a keys/ folder it did not make', () => {
   it.each([
-    ['a signing key planted before the store exists', 'audit-signing-key.pem', () => writeFileSync(join(keys, 'audit-signing-key.pem'), pem(), { mode: 0o600 })],
+    [
+      'a signing key planted before the store exists',
+      'audit-signing-key.pem',
+      () => writeFileSync(join(keys, 'audit-signing-key.pem'), pem(), { mode: 0o600 }),
+    ],
     ['a file with no business there', 'extra-key.pem', () => writeFileSync(join(keys, 'extra-key.pem'), pem(), { mode: 0o600 })],
-    ['a subject secret readable by others', 'subject-hmac.key', () => {
-      writeFileSync(join(keys, 'subject-hmac.key'), 'c2VjcmV0c2VjcmV0c2VjcmV0Cg==\n');
-      chmodSync(join(keys, 'subject-hmac.key'), 0o644);
-    }],
+    [
+      'a subject secret readable by others',
+      'subject-hmac.key',
+      () => {
+        writeFileSync(join(keys, 'subject-hmac.key'), 'c2VjcmV0c2VjcmV0c2VjcmV0Cg==\n');
+        chmodSync(join(keys, 'subject-hmac.key'), 0o644);
+      },
+    ],
     ['a symbolic link in place of the subject secret', 'subject-hmac.key', () => symlinkSync(join(temp.dir, 'elsewhere'), join(keys, 'subject-hmac.key'))],
-    ['a signing key that is no key (crashed init before)', 'audit-signing-key.pem', () => writeFileSync(join(keys, 'audit-signing-key.pem'), 'garbage', { mode: 0o600 })],
+    [
+      'a signing key that is no key (crashed init before)',
+      'audit-signing-key.pem',
+      () => writeFileSync(join(keys, 'audit-signing-key.pem'), 'garbage', { mode: 0o600 }),
+    ],
   ])('%s: exit 2 naming %s, nothing created', async (_name, file, plant) => {
     mkdirSync(keys, { recursive: true, mode: 0o700 });
     plant();

@@ -184,10 +184,19 @@ describe('inventory', () => {
     const doc = JSON.parse(result.stdout) as { generated_at: string; locations: LocationJson[] };
     expect(Object.keys(doc)).toEqual(['generated_at', 'locations']);
     expect(doc.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(doc.locations.map((l) => l.id)).toEqual(['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events', 'cloudflare/http-analytics']);
+    expect(doc.locations.map((l) => l.id)).toEqual([
+      'local/firewall-events',
+      'local/http-analytics',
+      'cloudflare/firewall-events',
+      'cloudflare/http-analytics',
+    ]);
     const [firewall, http, cloudflare] = doc.locations as [LocationJson, LocationJson, LocationJson];
 
-    const fwTruth = truthOf(events, events.map((e) => e.at), nowS - 30 * DAY_S);
+    const fwTruth = truthOf(
+      events,
+      events.map((e) => e.at),
+      nowS - 30 * DAY_S,
+    );
     expect(fwTruth.held).toBeGreaterThan(0);
     expect(fwTruth.past_retention).toBeGreaterThan(0);
     expect(fwTruth.countries.length).toBe(COUNTRIES.length);
@@ -200,7 +209,11 @@ describe('inventory', () => {
       status: 'ok',
     });
 
-    const httpTruth = truthOf(analytics, analytics.map((a) => a.hour), nowS - 7 * DAY_S);
+    const httpTruth = truthOf(
+      analytics,
+      analytics.map((a) => a.hour),
+      nowS - 7 * DAY_S,
+    );
     expect({ ...http, countries: Object.entries(http.countries) }).toMatchObject({ kind: 'local', ...httpTruth, retention: '7d' });
     expect(http['requests']).toBe(analytics.reduce((sum, a) => sum + a.requests, 0));
     expect(http.notes.join('\n')).toContain("row(s) have countries only: the zone's plan does not offer clientIP");
@@ -223,7 +236,15 @@ describe('inventory', () => {
       status: 'ok',
     });
     expect(cloudflare['zones']).toEqual([
-      { zone_id: ZONE_A, name: 'shop.luxeret.com', window_seconds: ZONE_A_WINDOW_S, records: inWindow.length, oldest: cloudflare['oldest'], newest: iso(newestA), expires: iso(newestA + ZONE_A_WINDOW_S) },
+      {
+        zone_id: ZONE_A,
+        name: 'shop.luxeret.com',
+        window_seconds: ZONE_A_WINDOW_S,
+        records: inWindow.length,
+        oldest: cloudflare['oldest'],
+        newest: iso(newestA),
+        expires: iso(newestA + ZONE_A_WINDOW_S),
+      },
       { zone_id: ZONE_B, name: null, window_seconds: null, records: null, oldest: null, newest: null, expires: null },
     ]);
     expect(cloudflare.notes).toContain(
@@ -252,7 +273,13 @@ describe('inventory', () => {
     expect(result.code).toBe(0);
     const [firewall, , cloudflare] = (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations as [LocationJson, LocationJson, LocationJson];
     const zoneB = events.filter((e) => e.zone === ZONE_B);
-    expect({ ...firewall, countries: Object.entries(firewall.countries) }).toMatchObject(truthOf(zoneB, zoneB.map((e) => e.at), nowS - 30 * DAY_S));
+    expect({ ...firewall, countries: Object.entries(firewall.countries) }).toMatchObject(
+      truthOf(
+        zoneB,
+        zoneB.map((e) => e.at),
+        nowS - 30 * DAY_S,
+      ),
+    );
     expect(cloudflare.records).toBe(0);
     expect((cloudflare['zones'] as { zone_id: string }[]).map((z) => z.zone_id)).toEqual([ZONE_B]);
   });
@@ -271,7 +298,8 @@ describe('inventory', () => {
     await seededHome();
     const result = await runCli(['inventory'], { env, cwd });
     expect(result.code).toBe(0);
-    for (const id of ['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events', 'cloudflare/http-analytics']) expect(result.stdout).toContain(id);
+    for (const id of ['local/firewall-events', 'local/http-analytics', 'cloudflare/firewall-events', 'cloudflare/http-analytics'])
+      expect(result.stdout).toContain(id);
     expect(result.stdout).toMatch(/[A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, [A-Z]{2} [\d,]+, … \(\+\d+\)/);
     expect(result.stdout).not.toContain('\u001b');
   });

@@ -65,7 +65,15 @@ describe('ledger --format html in headless Chromium', () => {
     const out = join(temp.dir, `ledger-${lang}.html`);
     expect((await runCli(['ledger', '--format', 'html', '--lang', lang, '--output', out], { env, cwd: temp.dir })).code).toBe(0);
     const page = await browser!.open(pathToFileURL(out).href, { width: 1123, height: 794 });
-    const dom = await page.evaluate<{ scripts: number; images: number; rows: number; headers: string[]; text: string; heading: string; tableWidth: number }>(`(() => ({
+    const dom = await page.evaluate<{
+      scripts: number;
+      images: number;
+      rows: number;
+      headers: string[];
+      text: string;
+      heading: string;
+      tableWidth: number;
+    }>(`(() => ({
       scripts: document.querySelectorAll('script').length,
       images: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload]').length,
       rows: document.querySelectorAll('tbody tr').length,

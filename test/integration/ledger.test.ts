@@ -24,7 +24,13 @@ function seed(now: Date, perDay = 5): SeedEvent[] {
   for (let day = 0; day < 60; day++) {
     for (let i = 0; i < perDay; i++) {
       const n = day * perDay + i;
-      events.push({ zone: ZONE_ID, at: new Date(now.getTime() - day * DAY - 3_600_000), ray: `ray${n}`, ip: `198.18.${day}.${i}`, country: ['KR', 'US'][i % 2]! });
+      events.push({
+        zone: ZONE_ID,
+        at: new Date(now.getTime() - day * DAY - 3_600_000),
+        ray: `ray${n}`,
+        ip: `198.18.${day}.${i}`,
+        country: ['KR', 'US'][i % 2]!,
+      });
     }
   }
   return events;
@@ -191,7 +197,13 @@ describe('destruction ledger', () => {
     const [erasure] = readLog().filter((e) => e.event === 'subject.erase.outcome' && (e.counts?.['deleted'] ?? 0) > 0);
     const json = JSON.parse((await runCli(['ledger', '--format', 'json'], { env })).stdout);
     expect(json.rows).toHaveLength(1);
-    expect(json.rows[0]).toMatchObject({ kind: 'subject_request', location: 'local/firewall-events', deleted: 5, audit_seq: erasure!.seq, audit_hash: erasure!.hash });
+    expect(json.rows[0]).toMatchObject({
+      kind: 'subject_request',
+      location: 'local/firewall-events',
+      deleted: 5,
+      audit_seq: erasure!.seq,
+      audit_hash: erasure!.hash,
+    });
     const csv = (await runCli(['ledger', '--format', 'csv'], { env })).stdout;
     expect(csv).toContain('정보주체의 삭제 요구 (개인정보 보호법 제36조)');
     // 파기 방법 in the ledger's words (Enforcement Decree Art. 16); the JSON keeps the text the signed entry holds.
@@ -208,7 +220,9 @@ describe('destruction ledger', () => {
     expect((await runCli(['purge'], { env })).code).toBe(0);
     const [entry] = readLog().filter((e) => e.event === 'purge.outcome');
     const at = new Date(entry!.time);
-    const inRange = JSON.parse((await runCli(['ledger', '--format', 'json', '--from', at.toISOString(), '--to', new Date(at.getTime() + 1).toISOString()], { env })).stdout);
+    const inRange = JSON.parse(
+      (await runCli(['ledger', '--format', 'json', '--from', at.toISOString(), '--to', new Date(at.getTime() + 1).toISOString()], { env })).stdout,
+    );
     expect(inRange.rows).toHaveLength(1);
     const after = await runCli(['ledger', '--format', 'md', '--lang', 'en', '--from', new Date(at.getTime() + 1).toISOString()], { env });
     expect(after.stdout).toContain('No destruction was recorded in this period.');

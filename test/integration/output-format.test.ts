@@ -27,7 +27,10 @@ beforeAll(async () => {
   expect((await runCli(['init'], { env })).code).toBe(0);
   writeFileSync(join(home, 'config.yaml'), `account_id: "${accountId}"\nzones:\n  - id: "${zoneId}"\n`);
   const now = Date.now();
-  insertEvents(join(home, 'luxeret.db'), [1, 2, 40].map((days) => ({ zone: zoneId, at: new Date(now - days * DAY), ray: `ray${days}`, ip: SUBJECT, country: 'KR' })));
+  insertEvents(
+    join(home, 'luxeret.db'),
+    [1, 2, 40].map((days) => ({ zone: zoneId, at: new Date(now - days * DAY), ray: `ray${days}`, ip: SUBJECT, country: 'KR' })),
+  );
 });
 afterAll(async () => {
   await emulator.close();
@@ -72,12 +75,15 @@ describe('--json is short for --format json', () => {
     expect(Object.keys(JSON.parse(format.stdout) as object)).toEqual(Object.keys(JSON.parse(alias.stdout) as object));
   });
 
-  it.each([...READING, ...VARYING].map(([argv, other]) => [argv.join(' '), argv, other] as const))('%s: --json with --format %s is a usage error naming both', async (_, argv, other) => {
-    const result = await runCli([...argv, '--json', '--format', other], { env });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`--json and --format ${other} conflict`);
-    expect(result.stdout).toBe('');
-  });
+  it.each([...READING, ...VARYING].map(([argv, other]) => [argv.join(' '), argv, other] as const))(
+    '%s: --json with --format %s is a usage error naming both',
+    async (_, argv, other) => {
+      const result = await runCli([...argv, '--json', '--format', other], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--json and --format ${other} conflict`);
+      expect(result.stdout).toBe('');
+    },
+  );
 
   it('--json with --format json agrees', async () => {
     const start = Date.now();
@@ -88,6 +94,8 @@ describe('--json is short for --format json', () => {
 
   it('help names the forms', async () => {
     const result = await runCli(['inventory', '--help']);
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain('--format <format> output format (choices: "table", "json", "csv", "html", "md", default: "table") --json same as --format json');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain(
+      '--format <format> output format (choices: "table", "json", "csv", "html", "md", default: "table") --json same as --format json',
+    );
   });
 });

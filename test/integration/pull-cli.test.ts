@@ -30,7 +30,14 @@ function seededZone(f: PullFixture, count = 4000) {
   const now = Date.now();
   const zone = addZone(f.emulator.state, { name: 'shop.example.com', plan: 'business' });
   zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 200 };
-  const events = generateFirewallEvents({ seed: 21, from: new Date(now - 30 * HOUR), to: new Date(now - 5 * 60_000), count, bursts: [{ at: new Date(now - 3 * HOUR), size: 700 }], sharedRayIds: 10 });
+  const events = generateFirewallEvents({
+    seed: 21,
+    from: new Date(now - 30 * HOUR),
+    to: new Date(now - 5 * 60_000),
+    count,
+    bursts: [{ at: new Date(now - 3 * HOUR), size: 700 }],
+    sharedRayIds: 10,
+  });
   addFirewallEvents(f.emulator.state, zone.id, events);
   addHttpRequests(f.emulator.state, zone.id, generateHttpRequests({ seed: 2, from: new Date(now - 48 * HOUR), to: new Date(now), clientsPerHour: 10 }));
   f.writeConfig([{ id: zone.id, name: 'shop' }]);
@@ -86,7 +93,10 @@ describe('luxeret-privacy pull (CLI)', () => {
     const { zone } = seededZone(fixture, 800);
     const other = addZone(fixture.emulator.state, { name: 'other.example.com', plan: 'pro' });
     fixture.emulator.state.tokens.get(TOKEN)!.zoneIds = [zone.id];
-    fixture.writeConfig([{ id: zone.id, name: 'shop' }, { id: other.id, name: 'other' }]);
+    fixture.writeConfig([
+      { id: zone.id, name: 'shop' },
+      { id: other.id, name: 'other' },
+    ]);
     const result = await runCli(['pull'], { env: fixture.env(), cwd: fixture.home, tty: true });
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/shop .*firewall_events .*ok/);

@@ -17,7 +17,14 @@ describe('emulator → pull → inventory', () => {
     const zone = addZone(fixture.emulator.state, { name: 'shop.example.com', plan: 'business' });
     // Attackers repeat: a pool of addresses, IPv4 and IPv6, many countries, a burst in one second.
     const pool = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? `2001:db8:${i.toString(16)}::1` : `198.51.${i >> 8}.${i & 255}`));
-    const events = generateFirewallEvents({ seed: 11, from: new Date(now - 40 * HOUR), to: new Date(now - 10 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 800 }], ipPool: pool });
+    const events = generateFirewallEvents({
+      seed: 11,
+      from: new Date(now - 40 * HOUR),
+      to: new Date(now - 10 * 60_000),
+      count: 6000,
+      bursts: [{ at: new Date(now - 5 * HOUR), size: 800 }],
+      ipPool: pool,
+    });
     addFirewallEvents(fixture.emulator.state, zone.id, events);
     addHttpRequests(fixture.emulator.state, zone.id, generateHttpRequests({ seed: 3, from: new Date(now - 30 * HOUR), to: new Date(now), clientsPerHour: 20 }));
     fixture.writeConfig([{ id: zone.id, name: 'shop' }]);

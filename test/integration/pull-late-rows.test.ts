@@ -67,7 +67,13 @@ async function startScenario(seed: number): Promise<Scenario> {
   scenario.zoneId = zone.id;
   scenario.events = [
     ...generateFirewallEvents({ seed, from: new Date(T0 - 6 * HOUR), to: new Date(DATA_END), count: 1500, sharedRayIds: 20 }),
-    ...generateFirewallEvents({ seed: seed + 1, from: new Date(T0 - 12 * MIN), to: new Date(DATA_END), count: 1200, bursts: [{ at: new Date(T0 - 2 * MIN), size: 250 }] }),
+    ...generateFirewallEvents({
+      seed: seed + 1,
+      from: new Date(T0 - 12 * MIN),
+      to: new Date(DATA_END),
+      count: 1200,
+      bursts: [{ at: new Date(T0 - 2 * MIN), size: 250 }],
+    }),
   ];
   addFirewallEvents(emulator.state, zone.id, scenario.events);
   scenario.samples = [
@@ -90,7 +96,10 @@ async function pullAt(scenario: Scenario, atMs: number, fetch?: FetchLike): Prom
     sleep: (ms) => ((scenario.nowMs += ms), Promise.resolve()),
     ...(fetch ? { fetch } : {}),
   });
-  return pullZones({ client, db: scenario.db, now: () => new Date(scenario.nowMs) }, { zones: [{ id: scenario.zoneId, name: undefined }], retention, fields: [], overlapSeconds: OVERLAP_S });
+  return pullZones(
+    { client, db: scenario.db, now: () => new Date(scenario.nowMs) },
+    { zones: [{ id: scenario.zoneId, name: undefined }], retention, fields: [], overlapSeconds: OVERLAP_S },
+  );
 }
 
 const dataset = (summary: PullSummary, name: 'firewall_events' | 'http_analytics') => summary.zones[0]!.datasets.find((d) => d.dataset === name)!;

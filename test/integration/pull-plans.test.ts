@@ -52,13 +52,15 @@ function expectStored(db: Db, zone: ZoneState, samples: readonly HttpRequestSamp
   const held = listHttpAnalytics(db, zone.id);
   const hours = held.map((r) => r.hour);
   expect(new Set(hours).size, zone.name).toBeGreaterThanOrEqual(4);
-  expect(held.every((r) => (r.clientIp !== '') === byIp), zone.name).toBe(true);
+  expect(
+    held.every((r) => (r.clientIp !== '') === byIp),
+    zone.name,
+  ).toBe(true);
   const truth = groupRequests(samples, byIp, Math.min(...hours), Math.max(...hours) + 3600);
   expect(new Map(held.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests])), zone.name).toEqual(truth);
 }
 
-const perCountryOnly = (summary: PullSummary) =>
-  summary.zones.map((z) => z.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly);
+const perCountryOnly = (summary: PullSummary) => summary.zones.map((z) => z.datasets.find((d) => d.dataset === 'http_analytics')!.perCountryOnly);
 
 describe('pull per plan', () => {
   it.each(['underscore', 'dotted', 'bare'] as const)(
@@ -94,7 +96,11 @@ describe('pull per plan', () => {
       const text = await response.text();
       if (text.includes('does not have access')) gated.push(text);
       const isSettings = init.body?.includes('availableFields') === true;
-      return { status: response.status, headers: response.headers, text: () => Promise.resolve(isSettings ? text.replace(/"availableFields":\[[^\]]*\]/g, '"availableFields":[]') : text) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        text: () => Promise.resolve(isSettings ? text.replace(/"availableFields":\[[^\]]*\]/g, '"availableFields":[]') : text),
+      };
     };
 
     const summary = await pullAll(emulator, db, [free, hidden], blankFields);
@@ -105,6 +111,9 @@ describe('pull per plan', () => {
     expectStored(db, hidden, samples, false);
     // The one refused query is the hidden zone's clientIP probe, answered with the G4 gating error (HTTP 200).
     expect(gated).toHaveLength(1);
-    expect(JSON.parse(gated[0]!)).toMatchObject({ data: null, errors: [{ message: `zone '${hidden.id}' does not have access to the field 'clientip'`, extensions: { code: 'authz' } }] });
+    expect(JSON.parse(gated[0]!)).toMatchObject({
+      data: null,
+      errors: [{ message: `zone '${hidden.id}' does not have access to the field 'clientip'`, extensions: { code: 'authz' } }],
+    });
   });
 });

@@ -43,11 +43,21 @@ describe('pullZones against the emulator', () => {
   it('stays exact under 20% 429s, 5% 503s and 3% malformed bodies', async () => {
     // One clock for the client and the emulator: the waits move both, as real time would.
     const time = fakeTime();
-    const { emulator, db } = await setup({ now: time.now, faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, malformed: 0.03, retryAfterSeconds: 2 } } });
+    const { emulator, db } = await setup({
+      now: time.now,
+      faults: { seed: 11, graphql: { rateLimit: 0.2, serverError: 0.05, malformed: 0.03, retryAfterSeconds: 2 } },
+    });
     const now = time.now();
     const zone = addZone(emulator.state, { name: 'faulty.example.com', plan: 'business' });
     zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
-    const events = generateFirewallEvents({ seed: 5, from: new Date(now - 20 * HOUR), to: new Date(now - 5 * 60_000), count: 6000, bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }], sharedRayIds: 30 });
+    const events = generateFirewallEvents({
+      seed: 5,
+      from: new Date(now - 20 * HOUR),
+      to: new Date(now - 5 * 60_000),
+      count: 6000,
+      bursts: [{ at: new Date(now - 5 * HOUR), size: 900 }],
+      sharedRayIds: 30,
+    });
     addFirewallEvents(emulator.state, zone.id, events);
     const client = createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TOKEN, sleep: time.sleep, now: time.now });
 
@@ -171,7 +181,7 @@ describe('pullZones against the emulator', () => {
     expect(summary.zones[0]!.datasets[0]!.gaps).toEqual([]);
   });
 
-  it('refuses to pull on a clock ahead of Cloudflare\'s: nothing stored, nothing marked covered (a settled future would never be fetched)', async () => {
+  it("refuses to pull on a clock ahead of Cloudflare's: nothing stored, nothing marked covered (a settled future would never be fetched)", async () => {
     const { emulator, db } = await setup();
     const zone = addZone(emulator.state, { name: 'ahead.example.com', plan: 'business' });
     const now = Date.now();

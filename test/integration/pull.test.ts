@@ -36,7 +36,9 @@ describe('luxeret-privacy pull', () => {
     const result = await fixture.pull(['--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout) as { zones: { status: string; datasets: { dataset: string; new: number; duplicates_skipped: number; windows: number; gaps: unknown[] }[] }[] };
+    const summary = JSON.parse(result.stdout) as {
+      zones: { status: string; datasets: { dataset: string; new: number; duplicates_skipped: number; windows: number; gaps: unknown[] }[] }[];
+    };
     const fw = summary.zones[0]!.datasets.find((d) => d.dataset === 'firewall_events')!;
     expect(fw.new).toBe(events.length);
     expect(fw.windows).toBeGreaterThanOrEqual(6);
@@ -86,7 +88,10 @@ describe('luxeret-privacy pull', () => {
     expect(summary.zones.map((z) => z.datasets.find((d) => d.dataset === 'http_analytics')!.per_country_only)).toEqual([false, true]);
     const db = fixture.openDb();
     try {
-      for (const [zone, byIp] of [[business, true], [free, false]] as const) {
+      for (const [zone, byIp] of [
+        [business, true],
+        [free, false],
+      ] as const) {
         const held = listHttpAnalytics(db, zone.id);
         const hours = held.map((r) => r.hour);
         expect(new Set(hours).size).toBeGreaterThanOrEqual(6);

@@ -24,9 +24,13 @@ const UNREACHABLE = 'http://127.0.0.1:1/client/v4';
 /** One event per day, 0..59 days old (by the real clock). */
 function seedDays(): void {
   const now = Date.now();
-  insertEvents(store(), Array.from({ length: 60 }, (_, day) => ({ zone: ZONE_ID, at: new Date(now - day * DAY - 3_600_000), ray: `day${day}`, ip: '198.18.0.1', country: 'KR' })));
+  insertEvents(
+    store(),
+    Array.from({ length: 60 }, (_, day) => ({ zone: ZONE_ID, at: new Date(now - day * DAY - 3_600_000), ray: `day${day}`, ip: '198.18.0.1', country: 'KR' })),
+  );
 }
-const youngest = () => queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events WHERE datetime > ?', Math.floor((Date.now() - 30 * DAY) / 1000))[0]!.n;
+const youngest = () =>
+  queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events WHERE datetime > ?', Math.floor((Date.now() - 30 * DAY) / 1000))[0]!.n;
 const all = () => queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events')[0]!.n;
 
 function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean }): PurgeDeps {
@@ -38,9 +42,16 @@ function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean 
     config: loadConfigFile(join(home, 'config.yaml')),
     signer: () => ({ privateKey: loadSigningKey(homePaths(home).signingKey), actor: 'test@host', now }),
     now,
-    readServerClock: options.token ? () => Promise.reject(new Error('the token case needs no extra request')) : () => fetchServerClock(options.baseUrl, () => now().getTime()),
+    readServerClock: options.token
+      ? () => Promise.reject(new Error('the token case needs no extra request'))
+      : () => fetchServerClock(options.baseUrl, () => now().getTime()),
     cloudflare: options.token
-      ? { client: createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN, fetch: clock.fetch }), itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: clock.sample }
+      ? {
+          client: createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN, fetch: clock.fetch }),
+          itemBudget: LIST_ITEM_CHANGE_BUDGET,
+          concurrency: 1,
+          serverClock: clock.sample,
+        }
       : undefined,
   };
 }

@@ -40,7 +40,14 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
   addZone(state, { id: ZONE_Z2, name: 'luxeret.kr', accountId: ACCOUNT_B, plan: 'enterprise' });
   const ago = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
   const ids: Record<string, string> = {};
-  const rule = (name: string, scope: { type: 'zone' | 'account'; id: string }, mode: AccessRule['mode'], target: AccessRule['configuration']['target'], value: string, ageDays: number): AccessRule => {
+  const rule = (
+    name: string,
+    scope: { type: 'zone' | 'account'; id: string },
+    mode: AccessRule['mode'],
+    target: AccessRule['configuration']['target'],
+    value: string,
+    ageDays: number,
+  ): AccessRule => {
     const id = hexId('ac');
     ids[name] = id;
     return {

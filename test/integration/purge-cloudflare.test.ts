@@ -7,7 +7,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addToken, ALL_PERMISSIONS, type Emulator } from '@luxeret/cloudflare-emulator';
 import { runCli } from '../helpers/cli.js';
 import { queryStore } from '../helpers/store.js';
-import { ACCOUNT_A, addHolds, emulatorObjectIds, ZONE_Z, locationOf, seedCloudflare, startPurgeHome, type Fixture, type JsonLocation, type PurgeHome, without, writeCloudflareConfig } from './purge-cloudflare-fixture.js';
+import {
+  ACCOUNT_A,
+  addHolds,
+  emulatorObjectIds,
+  ZONE_Z,
+  locationOf,
+  seedCloudflare,
+  startPurgeHome,
+  type Fixture,
+  type JsonLocation,
+  type PurgeHome,
+  without,
+  writeCloudflareConfig,
+} from './purge-cloudflare-fixture.js';
 
 let ctx: PurgeHome;
 let home: string;
@@ -51,7 +64,9 @@ describe('purge of Cloudflare-held access rules and list items', () => {
       const id = fixture.ids['account_old_block']!;
       const inventory = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
       // The zone listing really showed it.
-      const zoneListing = await fetch(`${emulator.baseUrl}/zones/${ZONE_Z}/firewall/access_rules/rules?per_page=100`, { headers: { authorization: `Bearer ${env['CLOUDFLARE_API_TOKEN']}` } });
+      const zoneListing = await fetch(`${emulator.baseUrl}/zones/${ZONE_Z}/firewall/access_rules/rules?per_page=100`, {
+        headers: { authorization: `Bearer ${env['CLOUDFLARE_API_TOKEN']}` },
+      });
       const listed = ((await zoneListing.json()) as { result: { id: string; scope: { type: string } }[] }).result;
       expect(listed.find((rule) => rule.id === id)?.scope.type).toBe(scopeType);
       // Planned once: 5 rules, as with a zone-only listing.
@@ -76,7 +91,11 @@ describe('purge of Cloudflare-held access rules and list items', () => {
     expect(location(json, 'cloudflare/access-rules')).toMatchObject({ planned: 5, deleted: 5, failed: 0 });
     expect(location(json, 'cloudflare/list-items')).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
     expect(emulator.requests.filter((r) => r.status === 503).length).toBeGreaterThan(0);
-    expect(writes().filter((r) => r.path.endsWith('/items')).map((r) => r.status)).toContain(200);
+    expect(
+      writes()
+        .filter((r) => r.path.endsWith('/items'))
+        .map((r) => r.status),
+    ).toContain(200);
     expect(emulatorObjectIds(emulator).rules).toEqual(without(before.rules, fixture.expectedRuleDeletes));
   }, 30_000);
 
@@ -154,10 +173,17 @@ describe('purge of Cloudflare-held access rules and list items', () => {
       expect(result.stderr).toContain(text);
       const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log ORDER BY seq').map((r) => r.entry);
       expect(entries.join('\n')).not.toContain('203.0.113');
-      const outcome = entries.map((e) => JSON.parse(e) as { event: string; location: string; details: Record<string, unknown> }).find((e) => e.event === 'cloudflare.delete.outcome' && e.location === 'cloudflare/access-rules')!;
+      const outcome = entries
+        .map((e) => JSON.parse(e) as { event: string; location: string; details: Record<string, unknown> })
+        .find((e) => e.event === 'cloudflare.delete.outcome' && e.location === 'cloudflare/access-rules')!;
       const secret = Buffer.from(readFileSync(join(home, 'keys', 'subject-hmac.key'), 'utf8').trim(), 'base64');
       expect(outcome.details.failures).toEqual([
-        { code: 'cloudflare:10000', status: 403, text_hash: 'hmac-sha256:' + createHmac('sha256', secret).update(`HTTP 403: 10000 ${text}`).digest('hex'), count: 1 },
+        {
+          code: 'cloudflare:10000',
+          status: 403,
+          text_hash: 'hmac-sha256:' + createHmac('sha256', secret).update(`HTTP 403: 10000 ${text}`).digest('hex'),
+          count: 1,
+        },
       ]);
       expect((await runCli(['audit', 'verify'], { env })).code).toBe(0);
     } finally {

@@ -46,7 +46,10 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
     seedCloudflare(home.emulator, storePath, now, { bulkRules: 6, bulkItems: 40 });
     // Old local events on the addresses the objects name and a few others: all past the 30-day retention.
     const localIps = ['203.0.113.10', '192.0.2.50', '198.18.1.1', '100.64.0.3', '2001:db8::10', '100.127.0.2'];
-    insertEvents(storePath, localIps.map((ip, i) => ({ zone: ZONE_Z, at: new Date(now.getTime() - (40 + i) * DAY), ray: `old${i}`, ip, country: 'KR' })));
+    insertEvents(
+      storePath,
+      localIps.map((ip, i) => ({ zone: ZONE_Z, at: new Date(now.getTime() - (40 + i) * DAY), ray: `old${i}`, ip, country: 'KR' })),
+    );
 
     const values = new Map<string, string>();
     for (const zone of home.emulator.state.zones.values()) for (const rule of zone.accessRules.values()) values.set(rule.id, rule.configuration.value);
@@ -119,11 +122,17 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
     for (const row of localBefore.filter((r) => !localAfter.has(r.ray_name))) {
       const row4 = parseNetwork(row.client_ip)!;
       const due = localHolds.filter((h) => localDue.some((s) => h.id.startsWith(`hold_${s.at}_`)));
-      if (due.some((h) => networksOverlap(parseNetwork(h.network)!, row4))) violations.push(`local event ${row.ray_name} (${row.client_ip}) deleted under a hold`);
+      if (due.some((h) => networksOverlap(parseNetwork(h.network)!, row4)))
+        violations.push(`local event ${row.ray_name} (${row.client_ip}) deleted under a hold`);
     }
     holdsDb.close();
     const after = emulatorObjectIds(home.emulator);
-    const deleted = before.rules.length + before.items.length - after.rules.length - after.items.length + result.locations.filter((l) => l.kind === 'local').reduce((n, l) => n + l.deleted, 0);
+    const deleted =
+      before.rules.length +
+      before.items.length -
+      after.rules.length -
+      after.items.length +
+      result.locations.filter((l) => l.kind === 'local').reduce((n, l) => n + l.deleted, 0);
     return { violations, deleted };
   } finally {
     await home.close();

@@ -22,7 +22,13 @@ function seed(now: Date, perDay = 20): SeedEvent[] {
   for (let day = 0; day < 60; day++) {
     for (let i = 0; i < perDay; i++) {
       const n = day * perDay + i;
-      events.push({ zone: ZONE_ID, at: new Date(now.getTime() - day * DAY - 3_600_000), ray: `ray${n.toString(16).padStart(12, '0')}`, ip: day < 30 ? `192.0.2.${i}` : i % 10 === 9 ? `2001:db8:dead:beef::${n.toString(16)}` : ip(n), country: ['KR', 'US', 'CN', 'DE'][i % 4]! });
+      events.push({
+        zone: ZONE_ID,
+        at: new Date(now.getTime() - day * DAY - 3_600_000),
+        ray: `ray${n.toString(16).padStart(12, '0')}`,
+        ip: day < 30 ? `192.0.2.${i}` : i % 10 === 9 ? `2001:db8:dead:beef::${n.toString(16)}` : ip(n),
+        country: ['KR', 'US', 'CN', 'DE'][i % 4]!,
+      });
     }
   }
   return events;
@@ -98,7 +104,9 @@ describe('purge', () => {
   it('leaves no purged IP in any file of LUXERET_HOME, as text or packed bytes', async () => {
     const now = new Date();
     insertEvents(store(), seed(now, 50));
-    const purged = seed(now, 50).filter((e) => e.at.getTime() < now.getTime() - 30 * DAY).map((e) => e.ip);
+    const purged = seed(now, 50)
+      .filter((e) => e.at.getTime() < now.getTime() - 30 * DAY)
+      .map((e) => e.ip);
     expect(JSON.parse((await runCli(['purge', '--json'], { env })).stdout).locations[0].deleted).toBe(purged.length);
     const files = listFiles(home);
     expect(files.some((f) => f.endsWith('luxeret.db'))).toBe(true);
@@ -180,7 +188,9 @@ describe('purge under concurrency and crashes', () => {
     const verify = await runCli(['audit', 'verify', '--json'], { env });
     expect(JSON.parse(verify.stdout).ok).toBe(true);
     expect(verify.code).toBe(0);
-    const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log').map((r) => JSON.parse(r.entry) as { event: string; run_id: string | null });
+    const entries = queryStore<{ entry: string }>(store(), 'SELECT entry FROM audit_log').map(
+      (r) => JSON.parse(r.entry) as { event: string; run_id: string | null },
+    );
     for (const intent of entries.filter((e) => e.event === 'purge.intent')) {
       expect(entries.some((e) => e.run_id === intent.run_id && e.event !== 'purge.intent')).toBe(true);
     }
@@ -190,7 +200,5 @@ describe('purge under concurrency and crashes', () => {
 });
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
 }

@@ -228,7 +228,10 @@ describe('inventory --format md', () => {
     // Every table row of a table has as many cells as its header.
     const tables = md.match(/(?:^\|.*\n)+/gm) ?? [];
     for (const table of tables) {
-      const widths = table.trimEnd().split('\n').map((row) => row.replace(/\\\|/g, '').split('|').length);
+      const widths = table
+        .trimEnd()
+        .split('\n')
+        .map((row) => row.replace(/\\\|/g, '').split('|').length);
       expect(new Set(widths).size).toBe(1);
     }
     expect(md).toContain('## Policy drift');

@@ -37,9 +37,7 @@ function seedEvents(now: Date, perIp = 1): SeedEvent[] {
         ['CN', 1, 50 * perIp, () => `2001:db8:c0::${z + 1}`],
         ['DE', 3, perIp, (i) => `2001:db8:de::${z}:${i + 1}`],
       ];
-      const rows = plan.flatMap(([country, ips, each, ip]) =>
-        Array.from({ length: ips * each }, (_, k) => ({ country, ip: ip(k % ips) })),
-      );
+      const rows = plan.flatMap(([country, ips, each, ip]) => Array.from({ length: ips * each }, (_, k) => ({ country, ip: ip(k % ips) })));
       rows.forEach((row, i) => {
         const at = day + Math.floor(((i + 0.5) * DAY_S) / rows.length) + z * 7;
         if (at > nowS - 60 || avoid.some((cut) => Math.abs(at - cut) < 300)) return;

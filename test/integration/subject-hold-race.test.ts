@@ -22,7 +22,6 @@ beforeEach(async () => {
 });
 afterEach(() => ctx.close());
 
-
 async function erase(subject: string, onRequest: (method: string, ids: string[]) => void, afterFindings: () => void) {
   const storePath = join(ctx.home, 'luxeret.db');
   const db = openStore(storePath);
@@ -37,11 +36,24 @@ async function erase(subject: string, onRequest: (method: string, ids: string[])
   };
   const client = createRestClient({ baseUrl: ctx.emulator.baseUrl, token: TEST_TOKEN, fetch: watching });
   const objects = await fetchCloudflareObjects(client, config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
-  const findings = gatherSubject(db, parseNetwork(subject)!, objects, config.zones.map((z) => z.id), new Date());
+  const findings = gatherSubject(
+    db,
+    parseNetwork(subject)!,
+    objects,
+    config.zones.map((z) => z.id),
+    new Date(),
+  );
   afterFindings();
   const signer = () => ({ privateKey: loadSigningKey(homePaths(ctx.home).signingKey), actor: 'test@host', now: () => new Date() });
   return eraseSubject(
-    { db, config, signer, subject: 'hmac-sha256:00', now: () => new Date(), cloudflare: { client, itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: () => undefined } },
+    {
+      db,
+      config,
+      signer,
+      subject: 'hmac-sha256:00',
+      now: () => new Date(),
+      cloudflare: { client, itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: () => undefined },
+    },
     findings,
     { dryRun: false },
   );
@@ -55,9 +67,15 @@ describe('subject erase and holds added while it runs', () => {
       { zone: ZONE_Z, at: new Date(Date.now() - 2 * DAY), ray: 'go', ip: '198.18.7.7', country: 'KR' },
     ]);
     const holds = openStore(join(ctx.home, 'luxeret.db'));
-    const result = await erase('198.18.0.0/16', () => {}, () => insertHold(holds, policeHold('hold_late', '::ffff:198.18.1.1')));
+    const result = await erase(
+      '198.18.0.0/16',
+      () => {},
+      () => insertHold(holds, policeHold('hold_late', '::ffff:198.18.1.1')),
+    );
     holds.close();
-    const rays = queryStore<{ ray_name: string }>(join(ctx.home, 'luxeret.db'), "SELECT ray_name FROM firewall_events WHERE client_ip LIKE '198.18.%'").map((r) => r.ray_name);
+    const rays = queryStore<{ ray_name: string }>(join(ctx.home, 'luxeret.db'), "SELECT ray_name FROM firewall_events WHERE client_ip LIKE '198.18.%'").map(
+      (r) => r.ray_name,
+    );
     expect(rays).toEqual(['keep']);
     const items = emulatorObjectIds(ctx.emulator).items;
     expect(items).toContain(fixture.ids['item_old']);
@@ -79,7 +97,8 @@ describe('subject erase and holds added while it runs', () => {
         if (method !== 'DELETE') return;
         for (const id of ids) {
           const target = parseNetwork(values.get(id) ?? '');
-          if (target && readHolds(holds).some((h) => networksOverlap(parseNetwork(h.network)!, target))) violations.push(`${id} (${values.get(id)}) deleted under a hold`);
+          if (target && readHolds(holds).some((h) => networksOverlap(parseNetwork(h.network)!, target)))
+            violations.push(`${id} (${values.get(id)}) deleted under a hold`);
         }
         deletes += 1;
         // After each delete, hold the next not-yet-deleted address, spelled IPv4-mapped.

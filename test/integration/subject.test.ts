@@ -18,12 +18,30 @@ let accountId: string;
 
 function rule(id: string, mode: AccessRule['mode'], target: AccessRule['configuration']['target'], value: string, scopeId: string): AccessRule {
   const created = new Date(Date.now() - 100 * DAY).toISOString();
-  return { id, mode, allowed_modes: ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'], configuration: { target, value }, notes: '', created_on: created, modified_on: created, scope: { id: scopeId, type: 'zone' } };
+  return {
+    id,
+    mode,
+    allowed_modes: ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'],
+    configuration: { target, value },
+    notes: '',
+    created_on: created,
+    modified_on: created,
+    scope: { id: scopeId, type: 'zone' },
+  };
 }
 
 function list(id: string, name: string, ips: Record<string, string>): IpList {
   const created = new Date(Date.now() - 100 * DAY).toISOString();
-  return { id, name, description: '', kind: 'ip', created_on: created, modified_on: created, num_referencing_filters: 0, items: new Map(Object.entries(ips).map(([itemId, ip]) => [itemId, { id: itemId, ip, created_on: created, modified_on: created }])) };
+  return {
+    id,
+    name,
+    description: '',
+    kind: 'ip',
+    created_on: created,
+    modified_on: created,
+    num_referencing_filters: 0,
+    items: new Map(Object.entries(ips).map(([itemId, ip]) => [itemId, { id: itemId, ip, created_on: created, modified_on: created }])),
+  };
 }
 
 beforeEach(async () => {
@@ -56,7 +74,21 @@ beforeEach(async () => {
     { zone: zoneId, hour: new Date(now - 2 * DAY), ip: '203.0.113.6', country: 'KR', requests: 3 },
   ]);
   // Investigators asked to keep what this address did 4 to 7 days ago.
-  const hold = await runCli(['hold', 'add', '--ip', SUBJECT, '--from', new Date(now - 7 * DAY).toISOString(), '--to', new Date(now - 3.5 * DAY).toISOString(), '--reason', 'Police request'], { env });
+  const hold = await runCli(
+    [
+      'hold',
+      'add',
+      '--ip',
+      SUBJECT,
+      '--from',
+      new Date(now - 7 * DAY).toISOString(),
+      '--to',
+      new Date(now - 3.5 * DAY).toISOString(),
+      '--reason',
+      'Police request',
+    ],
+    { env },
+  );
   expect(hold.code).toBe(0);
 });
 afterEach(async () => {
@@ -87,13 +119,20 @@ describe('subject show', () => {
     ]);
     // Once a pull has learnt the zone's window, the date Cloudflare's copy ages out is known.
     const db = new Database(join(home, 'luxeret.db'));
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(`zone_settings:${zoneId}`, JSON.stringify({ firewallEventsAdaptive: { notOlderThan: 31 * 86_400 }, httpRequestsAdaptiveGroups: { notOlderThan: 7 * 86_400 } }));
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run(
+      `zone_settings:${zoneId}`,
+      JSON.stringify({ firewallEventsAdaptive: { notOlderThan: 31 * 86_400 }, httpRequestsAdaptiveGroups: { notOlderThan: 7 * 86_400 } }),
+    );
     db.close();
     const again = JSON.parse((await runCli(['subject', 'show', '--ip', SUBJECT, '--json'], { env })).stdout);
     const lastSeen = Date.parse(again.locations[0].last_seen);
     expect(again.cloudflare_analytics[0]).toMatchObject({ window_seconds: 31 * 86_400, kept_until: new Date(lastSeen + 31 * DAY).toISOString() });
     const lastHour = Date.parse(again.locations[1].last_seen);
-    expect(again.cloudflare_analytics[1]).toMatchObject({ location: 'cloudflare/http-analytics', window_seconds: 7 * 86_400, kept_until: new Date(lastHour + 7 * DAY).toISOString() });
+    expect(again.cloudflare_analytics[1]).toMatchObject({
+      location: 'cloudflare/http-analytics',
+      window_seconds: 7 * 86_400,
+      kept_until: new Date(lastHour + 7 * DAY).toISOString(),
+    });
   });
 });
 
@@ -133,7 +172,9 @@ describe('subject erase', () => {
     expect([...lists.get('2'.repeat(32))!.items.keys()]).toEqual(['9'.repeat(32)]);
     expect(storeRows('SELECT 1 FROM firewall_events WHERE client_ip = ?', SUBJECT)).toHaveLength(0);
 
-    const log = storeRows('SELECT entry FROM audit_log').map((r) => String(r['entry'])).join('\n');
+    const log = storeRows('SELECT entry FROM audit_log')
+      .map((r) => String(r['entry']))
+      .join('\n');
     expect(log).toContain('subject.erase.outcome');
     expect(log).not.toContain(SUBJECT);
     expect(log).toMatch(/hmac-sha256:[0-9a-f]{64}/);

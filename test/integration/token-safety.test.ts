@@ -26,14 +26,19 @@ describe('where the API token may go', () => {
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
   });
 
-  it.each(['https://api.example.test/client/v4', 'http://127.0.0.1:9/client/v4', 'http://localhost:9/client/v4', 'http://[::1]:9/client/v4'])('accepts %s', async (url) => {
-    const result = await runCli(['doctor', '--json'], { env: { ...env, CLOUDFLARE_BASE_URL: url }, cwd: dir });
-    expect(result.stderr).not.toContain('refusing to send the API token');
-  });
+  it.each(['https://api.example.test/client/v4', 'http://127.0.0.1:9/client/v4', 'http://localhost:9/client/v4', 'http://[::1]:9/client/v4'])(
+    'accepts %s',
+    async (url) => {
+      const result = await runCli(['doctor', '--json'], { env: { ...env, CLOUDFLARE_BASE_URL: url }, cwd: dir });
+      expect(result.stderr).not.toContain('refusing to send the API token');
+    },
+  );
 
   it('doctor flags a non-default base URL and where it was set', async () => {
     const { CLOUDFLARE_BASE_URL: _unused, ...rest } = env;
-    const plain = JSON.parse((await runCli(['doctor', '--json'], { env: rest, cwd: dir })).stdout) as { checks: { name: string; status: string; detail: string }[] };
+    const plain = JSON.parse((await runCli(['doctor', '--json'], { env: rest, cwd: dir })).stdout) as {
+      checks: { name: string; status: string; detail: string }[];
+    };
     expect(plain.checks.find((c) => c.name === 'API base URL')).toMatchObject({ status: 'pass', detail: 'https://api.cloudflare.com/client/v4 (default)' });
     writeFileSync(join(dir, '.env'), 'CLOUDFLARE_BASE_URL=https://proxy.example.test/client/v4\n');
     const fromFile = JSON.parse((await runCli(['doctor', '--json'], { env: rest, cwd: dir })).stdout) as typeof plain;

@@ -20,7 +20,9 @@ describePg('PostgreSQL audit chain', () => {
   const readLog = () => withTransaction(store, async (tx) => ({ lines: await readPgAuditLines(tx), head: await readPgAuditHead(tx) }));
 
   it('starts with a genesis entry and chains signed entries that verify, head included', async () => {
-    const entry = await withTransaction(store, (tx) => appendPgAuditEntry(tx, signerOn('a'), { event: 'hold.add', command: 'hold add', reason: 'police request' }));
+    const entry = await withTransaction(store, (tx) =>
+      appendPgAuditEntry(tx, signerOn('a'), { event: 'hold.add', command: 'hold add', reason: 'police request' }),
+    );
     expect(entry.seq).toBe(2);
     const { lines, head } = await readLog();
     expect(lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['audit.genesis', 'hold.add']);

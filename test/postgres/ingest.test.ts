@@ -76,7 +76,8 @@ describePg('PostgreSQL ingest', () => {
       // Overlapping, differently cut batches from both hosts, written concurrently; the partitions do not exist yet.
       const hostA = async () => {
         let inserted = 0;
-        for (let i = 0; i < 6_000; i += 1_000) inserted += (await withTransaction(store, (tx) => insertFirewallEvents(tx, store.schema, rows.slice(i, i + 1_500)))).inserted;
+        for (let i = 0; i < 6_000; i += 1_000)
+          inserted += (await withTransaction(store, (tx) => insertFirewallEvents(tx, store.schema, rows.slice(i, i + 1_500)))).inserted;
         return inserted;
       };
       const hostB = async () => {

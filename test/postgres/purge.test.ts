@@ -89,7 +89,9 @@ describePg('PostgreSQL purge primitives', () => {
       await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await reader.query('SELECT count(*) FROM firewall_events'); // takes the snapshot that still sees every row
       const purge = await withTransaction(store, (tx) => deleteExpiredRows(tx, 'local/firewall-events', new Date(Date.UTC(2025, 2, 1, 6)), undefined));
-      expect(await vacuumPurgedPartitions(store, [purge], { attempts: 2, waitMs: 10 })).toEqual([{ partition: 'firewall_events_p20250301', notYetRemovable: 6 }]);
+      expect(await vacuumPurgedPartitions(store, [purge], { attempts: 2, waitMs: 10 })).toEqual([
+        { partition: 'firewall_events_p20250301', notYetRemovable: 6 },
+      ]);
       await reader.query('COMMIT');
       expect(await vacuumPurgedPartitions(store, [purge], { attempts: 50 })).toEqual([{ partition: 'firewall_events_p20250301', notYetRemovable: 0 }]);
     } finally {
@@ -145,7 +147,10 @@ describePg('PostgreSQL purge primitives', () => {
 /** Dead tuples in a table's pages, by pgstattuple (installed into the test schema unless the database has it). */
 async function readDeadTuples(store: PgStore, table: string): Promise<() => Promise<number>> {
   await store.pool.query(`CREATE EXTENSION IF NOT EXISTS pgstattuple SCHEMA ${store.schema}`);
-  const { rows } = await store.pool.query<{ schema: string }>(`SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pgstattuple'`);
+  const { rows } = await store.pool.query<{ schema: string }>(
+    `SELECT extnamespace::regnamespace::text AS schema FROM pg_extension WHERE extname = 'pgstattuple'`,
+  );
   return async () =>
-    (await store.pool.query<{ n: number }>(`SELECT dead_tuple_count::int AS n FROM ${rows[0]!.schema}.pgstattuple($1::regclass)`, [`${store.schema}.${table}`])).rows[0]!.n;
+    (await store.pool.query<{ n: number }>(`SELECT dead_tuple_count::int AS n FROM ${rows[0]!.schema}.pgstattuple($1::regclass)`, [`${store.schema}.${table}`]))
+      .rows[0]!.n;
 }

@@ -23,7 +23,9 @@ describePg('PostgreSQL run lock (advisory lock on the schema)', () => {
     const refused = await acquirePgRunLock(other, 'pull', NOW).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(LockedError);
     expect((refused as LockedError).exitCode).toBe(6);
-    expect((refused as LockedError).message).toMatch(new RegExp(`holds the lock on the PostgreSQL store \\(schema ${store.schema}: luxeret-privacy purge pid ${process.pid}`));
+    expect((refused as LockedError).message).toMatch(
+      new RegExp(`holds the lock on the PostgreSQL store \\(schema ${store.schema}: luxeret-privacy purge pid ${process.pid}`),
+    );
     await first.release();
     const second = await acquirePgRunLock(other, 'pull', NOW);
     await second.release();

@@ -16,7 +16,20 @@ const ZONE_B = '9a7806061c88ada191ed06f989cc3dac';
 const T0 = Date.UTC(2025, 2, 1) / 1000;
 
 function event(i: number, zoneId: string, ip: string, country: string): FirewallEventRecord {
-  return { zoneId, datetime: T0 + i * 7_200, rayName: `ray${i}`, clientIp: ip, clientCountry: country, clientAsn: '', action: 'block', source: 'waf', ruleId: '', host: '', sampleInterval: 1, extra: null };
+  return {
+    zoneId,
+    datetime: T0 + i * 7_200,
+    rayName: `ray${i}`,
+    clientIp: ip,
+    clientCountry: country,
+    clientAsn: '',
+    action: 'block',
+    source: 'waf',
+    ruleId: '',
+    host: '',
+    sampleInterval: 1,
+    extra: null,
+  };
 }
 
 const hold: Hold = {
@@ -47,12 +60,17 @@ describePg('PostgreSQL shared state and counts', () => {
 
   it('inventory counts come from row_counts and match a scan, per zone, country and day', async () => {
     // 36 events over three days: zone A from KR, zone B from US, every third from 198.51.100.9.
-    const rows = Array.from({ length: 36 }, (_, i) => event(i, i % 2 === 0 ? ZONE_A : ZONE_B, i % 3 === 0 ? '198.51.100.9' : `192.0.2.${i}`, i % 2 === 0 ? 'KR' : 'US'));
+    const rows = Array.from({ length: 36 }, (_, i) =>
+      event(i, i % 2 === 0 ? ZONE_A : ZONE_B, i % 3 === 0 ? '198.51.100.9' : `192.0.2.${i}`, i % 2 === 0 ? 'KR' : 'US'),
+    );
     await withTransaction(store, (tx) => insertFirewallEvents(tx, store.schema, rows));
     const counts = await withTransaction(store, (tx) => readDatasetCounts(tx, 'firewall_events'));
     expect(counts).toEqual({
       records: 36,
-      countries: [{ code: 'KR', count: 18 }, { code: 'US', count: 18 }],
+      countries: [
+        { code: 'KR', count: 18 },
+        { code: 'US', count: 18 },
+      ],
       oldest: new Date(T0 * 1000),
       newest: new Date((T0 + 35 * 7_200) * 1000),
       perDay: [0, 1, 2].map((d) => ({ day: T0 / 86_400 + d, records: 12 })),
@@ -86,7 +104,14 @@ describePg('PostgreSQL shared state and counts', () => {
   });
 
   it('pull state and meta are shared and round-trip', async () => {
-    const state = { zoneId: ZONE_A, dataset: 'firewall_events' as const, coveredFrom: T0, coveredTo: T0 + 3_600, settledTo: T0 + 3_000, lastPullAt: T0 + 3_700 };
+    const state = {
+      zoneId: ZONE_A,
+      dataset: 'firewall_events' as const,
+      coveredFrom: T0,
+      coveredTo: T0 + 3_600,
+      settledTo: T0 + 3_000,
+      lastPullAt: T0 + 3_700,
+    };
     await withTransaction(store, (tx) => writePullState(tx, state));
     await withTransaction(hostB, (tx) => writePullState(tx, { ...state, coveredTo: T0 + 7_200 }));
     expect(await withTransaction(store, (tx) => readPullState(tx, ZONE_A, 'firewall_events'))).toEqual({ ...state, coveredTo: T0 + 7_200 });

@@ -62,7 +62,12 @@ async function runHost(port: StorePort, host: string, pageSize: number): Promise
     const purge = await port.transaction(async (tx) => {
       const isHeld = buildHoldMatcher(await tx.readHolds({ lockForPurge: true }), NOW);
       const outcome = await tx.deleteExpired('local/firewall-events', CUTOFF, isHeld);
-      await tx.appendAuditEntry(signer, { event: 'purge.outcome', command: 'purge', location: outcome.location, counts: { deleted: outcome.deleted, held: outcome.held } });
+      await tx.appendAuditEntry(signer, {
+        event: 'purge.outcome',
+        command: 'purge',
+        location: outcome.location,
+        counts: { deleted: outcome.deleted, held: outcome.held },
+      });
       return outcome;
     });
     await port.reclaimPurged([purge]);

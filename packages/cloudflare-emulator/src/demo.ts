@@ -59,8 +59,28 @@ interface DemoZonePlan {
 }
 
 const DEMO_ZONES: readonly DemoZonePlan[] = [
-  { name: 'shop.luxeret.example', plan: 'enterprise', eventSpanMs: 30 * DAY_MS, events: 24_000, bursts: [6_000, 3_500], rules: 40, lockdowns: 2, customRules: 3, logpushJobs: 2 },
-  { name: 'api.luxeret.example', plan: 'business', eventSpanMs: 3 * DAY_MS, events: 8_000, bursts: [3_000], rules: 15, lockdowns: 1, customRules: 2, logpushJobs: 0 },
+  {
+    name: 'shop.luxeret.example',
+    plan: 'enterprise',
+    eventSpanMs: 30 * DAY_MS,
+    events: 24_000,
+    bursts: [6_000, 3_500],
+    rules: 40,
+    lockdowns: 2,
+    customRules: 3,
+    logpushJobs: 2,
+  },
+  {
+    name: 'api.luxeret.example',
+    plan: 'business',
+    eventSpanMs: 3 * DAY_MS,
+    events: 8_000,
+    bursts: [3_000],
+    rules: 15,
+    lockdowns: 1,
+    customRules: 2,
+    logpushJobs: 0,
+  },
   { name: 'blog.luxeret.example', plan: 'free', eventSpanMs: DAY_MS, events: 2_500, bursts: [], rules: 8, lockdowns: 0, customRules: 1, logpushJobs: 0 },
 ];
 
@@ -79,10 +99,20 @@ export function seedDemoData(state: EmulatorState, options: { now: Date; tokenVa
   const account = addAccount(state, { name: 'Luxeret', plan: 'enterprise' });
   addToken(state, { value: options.tokenValue, permissions: [...ALL_PERMISSIONS] });
 
-  const accountRules = generateAccessRules({ seed: seed + 1, now: options.now, count: 8, scope: { id: account.id, name: account.name, type: 'account' }, allowCountryBlock: true });
+  const accountRules = generateAccessRules({
+    seed: seed + 1,
+    now: options.now,
+    count: 8,
+    scope: { id: account.id, name: account.name, type: 'account' },
+    allowCountryBlock: true,
+  });
   addAccessRules(state, { accountId: account.id }, accountRules);
   const abuseList = addIpList(state, account.id, generateIpList({ seed: seed + 2, now: options.now, name: 'abuse_ips', items: 300 }));
-  const officeList = addIpList(state, account.id, generateIpList({ seed: seed + 3, now: options.now, name: 'office_allow', description: 'Office egress addresses', items: 5 }));
+  const officeList = addIpList(
+    state,
+    account.id,
+    generateIpList({ seed: seed + 3, now: options.now, name: 'office_allow', description: 'Office egress addresses', items: 5 }),
+  );
   abuseList.num_referencing_filters = 1;
   addLogpushJobs(state, { accountId: account.id }, generateLogpushJobs({ seed: seed + 4, count: 1, accountId: account.id, firstId: 900 }));
 
@@ -95,11 +125,24 @@ export function seedDemoData(state: EmulatorState, options: { now: Date; tokenVa
       createdOn: new Date(nowMs - (900 - index * 200) * DAY_MS).toISOString(),
       logRetention: plan.plan === 'enterprise',
     });
-    const rules = generateAccessRules({ seed: zoneSeed, now: options.now, count: plan.rules, scope: { id: zone.id, name: zone.name, type: 'zone' }, allowCountryBlock: plan.plan === 'enterprise' });
+    const rules = generateAccessRules({
+      seed: zoneSeed,
+      now: options.now,
+      count: plan.rules,
+      scope: { id: zone.id, name: zone.name, type: 'zone' },
+      allowCountryBlock: plan.plan === 'enterprise',
+    });
     addAccessRules(state, { zoneId: zone.id }, rules);
     const blockedIps = rules.filter((rule) => rule.mode === 'block' && rule.configuration.target === 'ip').map((rule) => rule.configuration.value);
     const fromMs = endMs - plan.eventSpanMs;
-    const regular = generateFirewallEvents({ seed: zoneSeed + 1, from: new Date(fromMs), to: new Date(endMs), count: plan.events, sharedRayIds: Math.floor(plan.events / 50), host: plan.name });
+    const regular = generateFirewallEvents({
+      seed: zoneSeed + 1,
+      from: new Date(fromMs),
+      to: new Date(endMs),
+      count: plan.events,
+      sharedRayIds: Math.floor(plan.events / 50),
+      host: plan.name,
+    });
     const bursts = plan.bursts.map((size, burstIndex) =>
       generateFirewallEvents({
         seed: zoneSeed + 2 + burstIndex,
@@ -114,11 +157,22 @@ export function seedDemoData(state: EmulatorState, options: { now: Date; tokenVa
     );
     const events = [...regular, ...bursts.flat()];
     addFirewallEvents(state, zone.id, events);
-    const samples = generateHttpRequests({ seed: zoneSeed + 9, from: new Date(endMs - Math.min(plan.eventSpanMs, 7 * DAY_MS)), to: new Date(endMs), clientsPerHour: 40, host: plan.name });
+    const samples = generateHttpRequests({
+      seed: zoneSeed + 9,
+      from: new Date(endMs - Math.min(plan.eventSpanMs, 7 * DAY_MS)),
+      to: new Date(endMs),
+      clientsPerHour: 40,
+      host: plan.name,
+    });
     addHttpRequests(state, zone.id, samples);
     const lockdowns = generateLockdowns({ seed: zoneSeed + 3, now: options.now, count: plan.lockdowns, host: plan.name });
     addLockdowns(state, zone.id, lockdowns);
-    if (plan.customRules > 0) addRuleset(state, { zoneId: zone.id }, generateCustomRuleset({ seed: zoneSeed + 4, now: options.now, rules: plan.customRules, listName: abuseList.name }));
+    if (plan.customRules > 0)
+      addRuleset(
+        state,
+        { zoneId: zone.id },
+        generateCustomRuleset({ seed: zoneSeed + 4, now: options.now, rules: plan.customRules, listName: abuseList.name }),
+      );
     const jobs = generateLogpushJobs({ seed: zoneSeed + 5, count: plan.logpushJobs, accountId: account.id, firstId: 100 + index * 10 });
     addLogpushJobs(state, { zoneId: zone.id }, jobs);
     return {

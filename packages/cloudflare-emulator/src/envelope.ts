@@ -31,7 +31,8 @@ export function apiError(status: number, code: number, message: string, headers?
 /** R3: a path the API does not know (any method), HTTP 400. */
 export const noRoute = (): Reply => apiError(400, 7000, 'No route for that URI');
 /** R3: a zone or account id that does not resolve; seen with 400 and 404 (`unknownObjectStatus`). */
-export const unknownObject = (status: number, path: string): Reply => apiError(status, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
+export const unknownObject = (status: number, path: string): Reply =>
+  apiError(status, 7003, `Could not route to ${path}, perhaps your object identifier is invalid?`);
 /** The token is valid but lacks the permission or the resource (403), or is not a token at all (401) (R4). */
 export const authenticationError = (status: 401 | 403 = 403): Reply => apiError(status, 10000, 'Authentication error');
 /** R4: a request with no credentials at all. */

@@ -18,11 +18,22 @@ describe('GraphQL limits table', () => {
   });
 
   it('holds the field-report figures (G5, G6, G7)', () => {
-    expect(defaultDatasetLimits('httpRequestsAdaptiveGroups', 'free')).toEqual({ enabled: true, maxDuration: DAY, notOlderThan: 8 * DAY, maxNumberOfFields: 40, maxPageSize: 10_000 });
+    expect(defaultDatasetLimits('httpRequestsAdaptiveGroups', 'free')).toEqual({
+      enabled: true,
+      maxDuration: DAY,
+      notOlderThan: 8 * DAY,
+      maxNumberOfFields: 40,
+      maxPageSize: 10_000,
+    });
     expect(defaultDatasetLimits('httpRequestsAdaptiveGroups', 'pro').notOlderThan).toBe(8 * DAY);
     expect(PLANS.map((p) => defaultDatasetLimits('httpRequestsAdaptiveGroups', p).notOlderThan)).toEqual([8 * DAY, 8 * DAY, 31 * DAY, 90 * DAY]);
     expect(PLANS.map((p) => defaultDatasetLimits('firewallEventsAdaptive', p).notOlderThan)).toEqual([DAY, DAY, 3 * DAY, 2_678_400]);
-    expect(defaultHiddenFields('httpRequestsAdaptiveGroups', 'free')).toEqual(['dimensions.clientAsn', 'dimensions.clientRefererHost', 'dimensions.botScore', 'dimensions.ja4']);
+    expect(defaultHiddenFields('httpRequestsAdaptiveGroups', 'free')).toEqual([
+      'dimensions.clientAsn',
+      'dimensions.clientRefererHost',
+      'dimensions.botScore',
+      'dimensions.ja4',
+    ]);
     expect(defaultHiddenFields('httpRequestsAdaptiveGroups', 'free')).not.toContain('dimensions.clientIP');
   });
 

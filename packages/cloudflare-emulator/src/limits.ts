@@ -151,7 +151,10 @@ export const REST_LIMITS = {
   /** IP Access Rules: largest `per_page` is undocumented; public scripts use 1000. */
   accessRulesMaxPerPage: { value: 1000, source: 'A4 field scripts' },
   /** Zone Lockdown rules per plan (Free: the feature is not available). */
-  lockdownRules: { value: { free: 0, pro: 3, business: 10, enterprise: 200 } satisfies PerPlan, source: 'K1 cloudflare-go firewall/lockdown.go; plans index.json' },
+  lockdownRules: {
+    value: { free: 0, pro: 3, business: 10, enterprise: 200 } satisfies PerPlan,
+    source: 'K1 cloudflare-go firewall/lockdown.go; plans index.json',
+  },
   lockdownIpsPerRule: { value: 250, source: 'K1 terraform-provider-cloudflare#964' },
   /** Zone Lockdown `per_page`: 1 or a multiple of 5, at most 1000. */
   lockdownMaxPerPage: { value: 1000, source: 'K1 cloudflare-go firewall/lockdown.go' },

@@ -1,6 +1,5 @@
 import type { PlanId } from './models.js';
 
-
 export const PLAN_NAMES: Record<PlanId, string> = {
   free: 'Free Website',
   pro: 'Pro Website',

@@ -2,12 +2,53 @@
  * Deterministic data generators (seeded RNG): the same options always produce the same rows, and the rows are the
  * ground truth a test compares a pull against. Add them to a zone with `addFirewallEvents` / `addHttpRequests`.
  */
-import type { AccessRule, AccessRuleMode, AccessRuleTarget, FirewallEvent, HttpRequestSample, IpList, ListItem, Lockdown, LogpushJob, Ruleset, RulesetRule } from './models.js';
+import type {
+  AccessRule,
+  AccessRuleMode,
+  AccessRuleTarget,
+  FirewallEvent,
+  HttpRequestSample,
+  IpList,
+  ListItem,
+  Lockdown,
+  LogpushJob,
+  Ruleset,
+  RulesetRule,
+} from './models.js';
 import { createRng, type Rng } from './rng.js';
 
 export const SEED_COUNTRIES: readonly string[] = [
-  'US', 'GB', 'DE', 'FR', 'NL', 'CN', 'RU', 'BR', 'IN', 'JP', 'KR', 'VN', 'ID', 'TR', 'UA', 'PL', 'IT', 'ES', 'CA', 'AU',
-  'SG', 'ZA', 'NG', 'MX', 'AR', 'SE', 'CH', 'IR', 'KP', 'XX', 'T1',
+  'US',
+  'GB',
+  'DE',
+  'FR',
+  'NL',
+  'CN',
+  'RU',
+  'BR',
+  'IN',
+  'JP',
+  'KR',
+  'VN',
+  'ID',
+  'TR',
+  'UA',
+  'PL',
+  'IT',
+  'ES',
+  'CA',
+  'AU',
+  'SG',
+  'ZA',
+  'NG',
+  'MX',
+  'AR',
+  'SE',
+  'CH',
+  'IR',
+  'KP',
+  'XX',
+  'T1',
 ];
 
 const ACTIONS = ['block', 'managed_challenge', 'challenge', 'js_challenge', 'log', 'skip'] as const;
@@ -21,8 +62,14 @@ const AGENTS = [
   'Go-http-client/1.1',
 ] as const;
 const ASNS: readonly [string, string][] = [
-  ['13335', 'CLOUDFLARENET'], ['16509', 'AMAZON-02'], ['4134', 'CHINANET-BACKBONE'], ['3320', 'DTAG'],
-  ['5089', 'NTL'], ['14061', 'DIGITALOCEAN-ASN'], ['12389', 'ROSTELECOM-AS'], ['7922', 'COMCAST-7922'],
+  ['13335', 'CLOUDFLARENET'],
+  ['16509', 'AMAZON-02'],
+  ['4134', 'CHINANET-BACKBONE'],
+  ['3320', 'DTAG'],
+  ['5089', 'NTL'],
+  ['14061', 'DIGITALOCEAN-ASN'],
+  ['12389', 'ROSTELECOM-AS'],
+  ['7922', 'COMCAST-7922'],
 ];
 const COLOS = ['LHR', 'FRA', 'AMS', 'IAD', 'SJC', 'SIN', 'NRT', 'GRU'] as const;
 
@@ -75,9 +122,12 @@ function rulePool(rng: Rng, size: number): { ruleId: string; rulesetId: string }
 function makeEvent(rng: Rng, datetime: string, options: FirewallEventSeed, rules: readonly { ruleId: string; rulesetId: string }[]): FirewallEvent {
   const rule = rng.pick(rules);
   const [asn, asnName] = rng.pick(ASNS);
-  const clientIP = options.ipPool !== undefined && options.ipPool.length > 0
-    ? rng.pick(options.ipPool)
-    : rng.next() < (options.ipv6Share ?? 0.2) ? randomIPv6(rng) : randomIPv4(rng);
+  const clientIP =
+    options.ipPool !== undefined && options.ipPool.length > 0
+      ? rng.pick(options.ipPool)
+      : rng.next() < (options.ipv6Share ?? 0.2)
+        ? randomIPv6(rng)
+        : randomIPv4(rng);
   const action = rng.pick(ACTIONS);
   return {
     datetime,
@@ -202,10 +252,16 @@ export function generateAccessRules(options: AccessRuleSeed): AccessRule[] {
   while (rules.length < options.count) {
     const target = rng.pick(targets);
     const value =
-      target === 'ip' ? randomIPv4(rng)
-        : target === 'ip6' ? randomIPv6(rng)
-          : target === 'ip_range' ? (rng.next() < 0.5 ? `${rng.int(1, 223)}.${rng.int(0, 255)}.0.0/16` : `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24`)
-            : target === 'asn' ? `AS${rng.pick(ASNS)[0]}${rules.length}`
+      target === 'ip'
+        ? randomIPv4(rng)
+        : target === 'ip6'
+          ? randomIPv6(rng)
+          : target === 'ip_range'
+            ? rng.next() < 0.5
+              ? `${rng.int(1, 223)}.${rng.int(0, 255)}.0.0/16`
+              : `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24`
+            : target === 'asn'
+              ? `AS${rng.pick(ASNS)[0]}${rules.length}`
               : rng.pick(SEED_COUNTRIES.filter((c) => c.length === 2 && c !== 'XX' && c !== 'T1'));
     if (seen.has(`${target}:${value}`)) continue;
     seen.add(`${target}:${value}`);
@@ -250,7 +306,8 @@ export function generateIpList(options: IpListSeed): IpList {
   const seen = new Set<string>();
   while (items.size < options.items) {
     const roll = rng.next();
-    const ip = roll < 0.6 ? randomIPv4(rng) : roll < 0.8 ? `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24` : `${randomIPv6(rng).split('::')[0]}::/64`;
+    const ip =
+      roll < 0.6 ? randomIPv4(rng) : roll < 0.8 ? `${rng.int(1, 223)}.${rng.int(0, 255)}.${rng.int(0, 255)}.0/24` : `${randomIPv6(rng).split('::')[0]}::/64`;
     if (seen.has(ip)) continue;
     seen.add(ip);
     const created = isoMs(nowMs - rng.int(0, 700) * DAY_MS);

@@ -106,11 +106,12 @@ class Runtime {
       malformed = outcome.malformed;
       headers = outcome.headers;
     } catch (error) {
-      reply = kind === 'graphql'
-        ? graphqlErrorReply(this.state, [new QueryError('Internal server error', 'internal')], 'internal')
-        : error instanceof Error && error.message === 'body too large'
-          ? apiError(500, 10002, 'Request body too large')
-          : serverError(500, this.state.behaviour.serverErrorBody);
+      reply =
+        kind === 'graphql'
+          ? graphqlErrorReply(this.state, [new QueryError('Internal server error', 'internal')], 'internal')
+          : error instanceof Error && error.message === 'body too large'
+            ? apiError(500, 10002, 'Request body too large')
+            : serverError(500, this.state.behaviour.serverErrorBody);
     }
     seen.status = reply.status;
     let text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
@@ -142,13 +143,14 @@ class Runtime {
       return { reply: noRoute(), malformed: false, headers };
     }
     if (auth.kind !== 'ok') {
-      const reply = seen.kind === 'graphql'
-        ? graphqlUnauthorized(state)
-        : auth.kind === 'missing'
-          ? missingCredentials(state.behaviour.invalidTokenStatus)
-          : path === '/user/tokens/verify'
-            ? invalidToken()
-            : authenticationError(401);
+      const reply =
+        seen.kind === 'graphql'
+          ? graphqlUnauthorized(state)
+          : auth.kind === 'missing'
+            ? missingCredentials(state.behaviour.invalidTokenStatus)
+            : path === '/user/tokens/verify'
+              ? invalidToken()
+              : authenticationError(401);
       return { reply, malformed: false, headers };
     }
     if (!decision.allowed) {
@@ -164,9 +166,10 @@ class Runtime {
       return { reply, malformed: false, headers };
     }
     if (fault.serverError) {
-      const reply = seen.kind === 'graphql'
-        ? graphqlErrorReply(state, [new QueryError(GRAPHQL_TRANSIENT[this.requests.length % 2] as string, 'transient')], 'transient')
-        : serverError(503, state.behaviour.serverErrorBody);
+      const reply =
+        seen.kind === 'graphql'
+          ? graphqlErrorReply(state, [new QueryError(GRAPHQL_TRANSIENT[this.requests.length % 2] as string, 'transient')], 'transient')
+          : serverError(503, state.behaviour.serverErrorBody);
       return { reply, malformed: false, headers };
     }
 
@@ -175,9 +178,10 @@ class Runtime {
       try {
         body = JSON.parse(raw);
       } catch {
-        const reply = seen.kind === 'graphql'
-          ? graphqlErrorReply(state, [new QueryError('query contains error, please review it and retry', 'validation')], 'validation')
-          : apiError(400, 6007, 'Malformed JSON in request body');
+        const reply =
+          seen.kind === 'graphql'
+            ? graphqlErrorReply(state, [new QueryError('query contains error, please review it and retry', 'validation')], 'validation')
+            : apiError(400, 6007, 'Malformed JSON in request body');
         return { reply, malformed: false, headers };
       }
     }
@@ -189,18 +193,20 @@ class Runtime {
       reply = handleGraphql(state, auth.token, body);
     } else {
       const { route, params } = match as Exclude<typeof match, 'method' | undefined>;
-      reply = this.checkScope(auth.token, params) ?? (hasAnyPermission(auth.token, route.permissions)
-        ? await route.handle({
-            state,
-            method: method as HttpMethod,
-            path,
-            params,
-            query: url.searchParams,
-            body,
-            token: auth.token,
-            takeListChange: (accountId, items) => this.takeListChange(accountId, items),
-          })
-        : authenticationError());
+      reply =
+        this.checkScope(auth.token, params) ??
+        (hasAnyPermission(auth.token, route.permissions)
+          ? await route.handle({
+              state,
+              method: method as HttpMethod,
+              path,
+              params,
+              query: url.searchParams,
+              body,
+              token: auth.token,
+              takeListChange: (accountId, items) => this.takeListChange(accountId, items),
+            })
+          : authenticationError());
     }
     return { reply, malformed: fault.malformed, headers };
   }

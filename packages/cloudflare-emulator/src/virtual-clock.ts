@@ -10,7 +10,10 @@ export interface VirtualClock {
 
 export function virtualClock(start = 1_000_000): VirtualClock {
   let t = start;
-  return wakeInOrder(() => t, (wake) => void (t = Math.max(t, wake)));
+  return wakeInOrder(
+    () => t,
+    (wake) => void (t = Math.max(t, wake)),
+  );
 }
 
 /**

@@ -41,8 +41,14 @@ describe('demo data set', () => {
       expect(rules.filter((rule) => rule.scope?.type === 'organization')).toHaveLength(summary.accountAccessRules);
       const query = `query($zoneTag: string, $from: Time, $to: Time) { viewer { zones(filter: {zoneTag: $zoneTag}) {
         firewallEventsAdaptive(filter: {datetime_geq: $from, datetime_lt: $to}, limit: 10000, orderBy: [datetime_ASC, rayName_ASC]) { datetime rayName clientIP } } } }`;
-      const response = await graphqlQuery(emulator, query, { zoneTag: zone.id, from: new Date(NOW.getTime() - 86_000_000).toISOString(), to: NOW.toISOString() }, TOKEN);
-      const rows = (response.body as { data: { viewer: { zones: { firewallEventsAdaptive: unknown[] }[] } } }).data.viewer.zones[0]?.firewallEventsAdaptive ?? [];
+      const response = await graphqlQuery(
+        emulator,
+        query,
+        { zoneTag: zone.id, from: new Date(NOW.getTime() - 86_000_000).toISOString(), to: NOW.toISOString() },
+        TOKEN,
+      );
+      const rows =
+        (response.body as { data: { viewer: { zones: { firewallEventsAdaptive: unknown[] }[] } } }).data.viewer.zones[0]?.firewallEventsAdaptive ?? [];
       expect(rows.length).toBeGreaterThan(0);
     }
   });

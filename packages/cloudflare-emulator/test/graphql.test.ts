@@ -52,7 +52,10 @@ describe('GraphQL Analytics', () => {
   });
 
   it('accepts standard String/Int variable types where the schema says Time and uint64', async () => {
-    const query = EVENTS_QUERY.replace('$zoneTag: string, $from: Time, $to: Time, $limit: uint64!', '$zoneTag: String!, $from: String!, $to: String!, $limit: Int!');
+    const query = EVENTS_QUERY.replace(
+      '$zoneTag: string, $from: Time, $to: Time, $limit: uint64!',
+      '$zoneTag: String!, $from: String!, $to: String!, $limit: Int!',
+    );
     const response = await graphqlQuery(emulator, query, { zoneTag: zone.id, from: '2026-10-20T09:00:00Z', to: '2026-10-20T12:00:00Z', limit: 2 });
     expect(errorsOf(response.body)).toBeNull();
     expect(rowsOf(response.body).map((r) => r['rayName'])).toEqual(['cccc000000000003', 'aaaa000000000001']);
@@ -70,7 +73,10 @@ describe('GraphQL Analytics', () => {
     expect(misspelt.status).toBe(200);
     expect(misspelt.body).toMatchObject({ data: null });
     expect(errorsOf(misspelt.body)[0]?.message).toContain('Cannot query field "clientCountry"');
-    const wrongArg = await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptive(filter: {datetime_geq: "2026-10-20T10:00:00Z"}, limit: 10, first: 3) { rayName } } } }`);
+    const wrongArg = await graphqlQuery(
+      emulator,
+      `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptive(filter: {datetime_geq: "2026-10-20T10:00:00Z"}, limit: 10, first: 3) { rayName } } } }`,
+    );
     expect(wrongArg.status).toBe(200);
     expect(errorsOf(wrongArg.body)[0]?.message).toContain('Unknown argument "first"');
     emulator.state.behaviour.graphqlErrorStatus = 'documented';
@@ -82,11 +88,13 @@ describe('GraphQL Analytics', () => {
     expect(old.status).toBe(200);
     expect(old.body).toMatchObject({
       data: null,
-      errors: [{
-        message: `zone "${zone.id}" cannot request data older than 3d, but your query requests data from 4w2d ago`,
-        path: ['viewer', 'zones', '0', 'firewallEventsAdaptive'],
-        extensions: { code: 'quota' },
-      }],
+      errors: [
+        {
+          message: `zone "${zone.id}" cannot request data older than 3d, but your query requests data from 4w2d ago`,
+          path: ['viewer', 'zones', '0', 'firewallEventsAdaptive'],
+          extensions: { code: 'quota' },
+        },
+      ],
     });
     const wide = await graphqlQuery(emulator, EVENTS_QUERY, { zoneTag: zone.id, from: '2026-10-18T00:00:00Z', to: '2026-10-21T00:00:32Z', limit: 10 });
     expect(errorsOf(wide.body)[0]?.message).toBe(`zone "${zone.id}" cannot request a time range wider than 3d, but your query time range spans 3d32s`);
@@ -114,7 +122,10 @@ describe('GraphQL Analytics', () => {
     const ids = Array.from({ length: 11 }, (_, i) => addZone(emulator.state, { name: `z${i}.example` }).id);
     const response = await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ data: null, errors: [{ message: 'in combination, your request queries too many nodes, zones and accounts', extensions: { code: 'quota' } }] });
+    expect(response.body).toMatchObject({
+      data: null,
+      errors: [{ message: 'in combination, your request queries too many nodes, zones and accounts', extensions: { code: 'quota' } }],
+    });
     emulator.state.behaviour.graphqlErrorStatus = 'documented';
     expect((await graphqlQuery(emulator, `{ viewer { zones(filter: {zoneTag_in: ${JSON.stringify(ids)}}) { zoneTag } } }`)).status).toBe(400);
   });
@@ -137,10 +148,19 @@ describe('GraphQL Analytics', () => {
       firewallEventsAdaptive { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields }
       httpRequestsAdaptiveGroups { enabled maxDuration maxNumberOfFields maxPageSize notOlderThan availableFields } } } } }`;
     const settingsOf = async () =>
-      ((await graphqlQuery(emulator, query, { zoneTag: zone.id })).body as { data: { viewer: { zones: { settings: Record<string, Record<string, unknown>> }[] } } })
-        .data.viewer.zones[0]?.settings;
+      (
+        (await graphqlQuery(emulator, query, { zoneTag: zone.id })).body as {
+          data: { viewer: { zones: { settings: Record<string, Record<string, unknown>> }[] } };
+        }
+      ).data.viewer.zones[0]?.settings;
     const business = await settingsOf();
-    expect(business?.['firewallEventsAdaptive']).toMatchObject({ enabled: true, maxDuration: 259200, maxNumberOfFields: 30, maxPageSize: 10000, notOlderThan: 259200 });
+    expect(business?.['firewallEventsAdaptive']).toMatchObject({
+      enabled: true,
+      maxDuration: 259200,
+      maxNumberOfFields: 30,
+      maxPageSize: 10000,
+      notOlderThan: 259200,
+    });
     expect(business?.['firewallEventsAdaptive']?.['availableFields']).toEqual(expect.arrayContaining(['rayName', 'clientIP', 'datetime']));
     expect(business?.['httpRequestsAdaptiveGroups']).toMatchObject({ notOlderThan: 31 * 86400 });
     expect(business?.['httpRequestsAdaptiveGroups']?.['availableFields']).toEqual(
@@ -149,10 +169,25 @@ describe('GraphQL Analytics', () => {
     zone.plan = 'free';
     const free = await settingsOf();
     expect(free?.['firewallEventsAdaptive']).toMatchObject({ notOlderThan: 86400, maxDuration: 86400 });
-    expect(free?.['httpRequestsAdaptiveGroups']).toMatchObject({ enabled: true, maxDuration: 86400, notOlderThan: 691200, maxNumberOfFields: 40, maxPageSize: 10000 });
+    expect(free?.['httpRequestsAdaptiveGroups']).toMatchObject({
+      enabled: true,
+      maxDuration: 86400,
+      notOlderThan: 691200,
+      maxNumberOfFields: 40,
+      maxPageSize: 10000,
+    });
     const freeFields = free?.['httpRequestsAdaptiveGroups']?.['availableFields'];
-    expect(freeFields).toEqual(expect.arrayContaining(['dimensions_clientIP', 'dimensions_clientRequestPath', 'dimensions_userAgent', 'dimensions_clientCountryName', 'dimensions_datetimeHour']));
-    for (const refused of ['dimensions_clientAsn', 'dimensions_clientRefererHost', 'dimensions_botScore', 'dimensions_ja4']) expect(freeFields).not.toContain(refused);
+    expect(freeFields).toEqual(
+      expect.arrayContaining([
+        'dimensions_clientIP',
+        'dimensions_clientRequestPath',
+        'dimensions_userAgent',
+        'dimensions_clientCountryName',
+        'dimensions_datetimeHour',
+      ]),
+    );
+    for (const refused of ['dimensions_clientAsn', 'dimensions_clientRefererHost', 'dimensions_botScore', 'dimensions_ja4'])
+      expect(freeFields).not.toContain(refused);
     zone.plan = 'pro';
     expect((await settingsOf())?.['httpRequestsAdaptiveGroups']).toMatchObject({ notOlderThan: 691200 });
     zone.plan = 'enterprise';
@@ -168,8 +203,9 @@ describe('GraphQL Analytics', () => {
     emulator.state.behaviour.availableFieldsSpelling = spelling;
     zone.graphqlOverrides.httpRequestsAdaptiveGroups = { hiddenFields: ['dimensions_clientCountryName'] };
     const query = `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { settings { httpRequestsAdaptiveGroups { availableFields } firewallEventsAdaptive { availableFields } } } } }`;
-    const settings = ((await graphqlQuery(emulator, query)).body as { data: { viewer: { zones: { settings: Record<string, { availableFields: string[] }> }[] } } })
-      .data.viewer.zones[0]!.settings;
+    const settings = (
+      (await graphqlQuery(emulator, query)).body as { data: { viewer: { zones: { settings: Record<string, { availableFields: string[] }> }[] } } }
+    ).data.viewer.zones[0]!.settings;
     expect(settings['httpRequestsAdaptiveGroups']!.availableFields).toEqual(expect.arrayContaining([clientIp, visits, 'count']));
     expect(settings['httpRequestsAdaptiveGroups']!.availableFields.some((f) => f.endsWith('clientCountryName'))).toBe(false);
     expect(settings['firewallEventsAdaptive']!.availableFields).toContain('clientIP');
@@ -203,9 +239,14 @@ describe('GraphQL Analytics', () => {
     expect(rowsOf(free.body, 'httpRequestsAdaptiveGroups')).toHaveLength(1);
     const asn = await graphqlQuery(emulator, query.replace('clientIP clientCountryName', 'clientIP clientAsn'), { ...vars, from: '2026-10-20T11:00:00Z' });
     expect(asn.status).toBe(200);
-    expect(asn.body).toMatchObject({ data: null, errors: [{ message: `zone '${zone.id}' does not have access to the field 'clientasn'`, extensions: { code: 'authz' } }] });
+    expect(asn.body).toMatchObject({
+      data: null,
+      errors: [{ message: `zone '${zone.id}' does not have access to the field 'clientasn'`, extensions: { code: 'authz' } }],
+    });
     emulator.state.behaviour.graphqlErrorStatus = 'documented';
-    expect((await graphqlQuery(emulator, query.replace('clientIP clientCountryName', 'clientIP clientAsn'), { ...vars, from: '2026-10-20T11:00:00Z' })).status).toBe(403);
+    expect(
+      (await graphqlQuery(emulator, query.replace('clientIP clientCountryName', 'clientIP clientAsn'), { ...vars, from: '2026-10-20T11:00:00Z' })).status,
+    ).toBe(403);
     zone.graphqlOverrides.httpRequestsAdaptiveGroups = { enabled: false };
     const path = await graphqlQuery(emulator, query, { ...vars, from: '2026-10-20T11:00:00Z' });
     expect(errorsOf(path.body)[0]?.message).toBe(`zone '${zone.id}' does not have access to the path`);

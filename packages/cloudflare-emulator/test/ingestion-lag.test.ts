@@ -32,17 +32,25 @@ describe('ingestion lag (field reports G10)', () => {
     zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
     const rows = rowsAroundT0();
     addFirewallEvents(emulator.state, zone.id, rows);
-    addHttpRequests(emulator.state, zone.id, rows.map((row) => ({ datetime: row.datetime, clientIP: row.clientIP, clientCountryName: 'GB' })));
+    addHttpRequests(
+      emulator.state,
+      zone.id,
+      rows.map((row) => ({ datetime: row.datetime, clientIP: row.clientIP, clientCountryName: 'GB' })),
+    );
   });
   afterEach(() => emulator.close());
 
   const range = { from: new Date(T0 - 3_600_000).toISOString(), to: new Date(T0 + 3_600_000).toISOString() };
   async function visibleEvents(): Promise<string[]> {
-    const body = (await graphqlQuery(emulator, EVENTS, { zoneTag: zone.id, ...range })).body as { data: { viewer: { zones: { firewallEventsAdaptive: { rayName: string }[] }[] } } };
+    const body = (await graphqlQuery(emulator, EVENTS, { zoneTag: zone.id, ...range })).body as {
+      data: { viewer: { zones: { firewallEventsAdaptive: { rayName: string }[] }[] } };
+    };
     return body.data.viewer.zones[0]!.firewallEventsAdaptive.map((row) => row.rayName);
   }
   async function hourlyCount(): Promise<number> {
-    const body = (await graphqlQuery(emulator, GROUPS, { zoneTag: zone.id, ...range })).body as { data: { viewer: { zones: { httpRequestsAdaptiveGroups: { count: number }[] }[] } } };
+    const body = (await graphqlQuery(emulator, GROUPS, { zoneTag: zone.id, ...range })).body as {
+      data: { viewer: { zones: { httpRequestsAdaptiveGroups: { count: number }[] }[] } };
+    };
     return body.data.viewer.zones[0]!.httpRequestsAdaptiveGroups.reduce((sum, group) => sum + group.count, 0);
   }
 
@@ -74,7 +82,9 @@ describe('ingestion lag (field reports G10)', () => {
     try {
       const twin = addZone(again.state, { name: 'shop.example.com', plan: 'business' });
       addFirewallEvents(again.state, twin.id, rowsAroundT0());
-      const body = (await graphqlQuery(again, EVENTS, { zoneTag: twin.id, ...range })).body as { data: { viewer: { zones: { firewallEventsAdaptive: { rayName: string }[] }[] } } };
+      const body = (await graphqlQuery(again, EVENTS, { zoneTag: twin.id, ...range })).body as {
+        data: { viewer: { zones: { firewallEventsAdaptive: { rayName: string }[] }[] } };
+      };
       expect(body.data.viewer.zones[0]!.firewallEventsAdaptive.map((row) => row.rayName)).toEqual(first);
     } finally {
       await again.close();

@@ -34,7 +34,10 @@ describe('rate limiting', () => {
     // G8: the general API limit applies to GraphQL too, so a blocked user's GraphQL query is refused as well.
     const graphql = await graphqlQuery(emulator, SETTINGS_QUERY);
     expect(graphql.status).toBe(429);
-    expect(graphql.body).toMatchObject({ data: null, errors: [{ message: 'rate limiter budget depleted, try again after 5 minutes', extensions: { code: 'budget' } }] });
+    expect(graphql.body).toMatchObject({
+      data: null,
+      errors: [{ message: 'rate limiter budget depleted, try again after 5 minutes', extensions: { code: 'budget' } }],
+    });
     nowMs += 1001;
     expect((await callEmulator(emulator, 'GET', '/zones')).status).toBe(200);
   });
@@ -69,7 +72,10 @@ describe('rate limiting', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBeNull();
     expect(refused.headers.get('ratelimit')).toBeNull();
-    expect(refused.body).toMatchObject({ data: null, errors: [{ message: 'rate limiter budget depleted, try again after 5 minutes', extensions: { code: 'budget' } }] });
+    expect(refused.body).toMatchObject({
+      data: null,
+      errors: [{ message: 'rate limiter budget depleted, try again after 5 minutes', extensions: { code: 'budget' } }],
+    });
     expect((await callEmulator(emulator, 'GET', '/zones')).status).toBe(200);
     emulator.state.behaviour.graphqlRetryAfter = true;
     expect((await graphqlQuery(emulator, SETTINGS_QUERY)).headers.get('retry-after')).toBe('60');
@@ -89,7 +95,7 @@ describe('rate limiting', () => {
     expect((await graphqlQuery(emulator, one, { tag: zones[0] })).status).toBe(429);
   });
 
-  it('counts GraphQL requests against the same user\'s REST budget (G8)', async () => {
+  it("counts GraphQL requests against the same user's REST budget (G8)", async () => {
     emulator = await startTestEmulator({ limits: { restRequests: 3, windowMs: 60_000 } });
     addZone(emulator.state, { name: 'a.example' });
     expect((await graphqlQuery(emulator, SETTINGS_QUERY)).status).toBe(200);

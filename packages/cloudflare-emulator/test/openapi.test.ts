@@ -84,9 +84,7 @@ function resolveResponse(response: unknown): { content?: Record<string, { schema
 function rebase(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebase);
   if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(
-    Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `spec${value}` : rebase(value)]),
-  );
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? `spec${value}` : rebase(value)]));
 }
 
 const templates = Object.keys(spec.paths).map((template) => ({
@@ -154,17 +152,31 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['GET', (i) => `/accounts/${i['account']}/firewall/access_rules/rules`],
     ['GET', (i) => `/accounts/${i['account']}/firewall/access_rules/rules/${i['accountRule']}`],
     ['PATCH', (i) => `/accounts/${i['account']}/firewall/access_rules/rules/${i['accountRule']}`, { notes: 'edited' }],
-    ['POST', (i) => `/accounts/${i['account']}/firewall/access_rules/rules`, { mode: 'whitelist', configuration: { target: 'ip_range', value: '192.0.2.0/24' } }],
+    [
+      'POST',
+      (i) => `/accounts/${i['account']}/firewall/access_rules/rules`,
+      { mode: 'whitelist', configuration: { target: 'ip_range', value: '192.0.2.0/24' } },
+    ],
     ['DELETE', (i) => `/accounts/${i['account']}/firewall/access_rules/rules/${i['accountRule']}`],
     ['DELETE', (i) => `/zones/${i['zone']}/firewall/access_rules/rules/${i['zoneRule']}`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items?per_page=10`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items/${i['item']}`],
-    ['DELETE', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, { items: [{ id: 'x'.repeat(32) }] }, capture('op', (b) => result(b)['operation_id'])],
+    [
+      'DELETE',
+      (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`,
+      { items: [{ id: 'x'.repeat(32) }] },
+      capture('op', (b) => result(b)['operation_id']),
+    ],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
-    ['POST', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, [{ ip: '192.0.2.9', comment: 'x' }], capture('op', (b) => result(b)['operation_id'])],
+    [
+      'POST',
+      (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`,
+      [{ ip: '192.0.2.9', comment: 'x' }],
+      capture('op', (b) => result(b)['operation_id']),
+    ],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
     ['PUT', (i) => `/accounts/${i['account']}/rules/lists/${i['list']}/items`, [{ ip: '192.0.2.10' }], capture('op', (b) => result(b)['operation_id'])],
@@ -172,23 +184,54 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['GET', (i) => `/accounts/${i['account']}/rules/lists/bulk_operations/${i['op']}`],
     ['POST', (i) => `/accounts/${i['account']}/rules/lists`, { name: 'second_list', kind: 'ip', description: 'd' }, capture('list2', (b) => result(b)['id'])],
     ['DELETE', (i) => `/accounts/${i['account']}/rules/lists/${i['list2']}`],
-    ['POST', (i) => `/zones/${i['zone']}/firewall/lockdowns`, { urls: ['shop.example.com/x*'], configurations: [{ target: 'ip_range', value: '192.0.2.0/24' }], description: 'x' }],
+    [
+      'POST',
+      (i) => `/zones/${i['zone']}/firewall/lockdowns`,
+      { urls: ['shop.example.com/x*'], configurations: [{ target: 'ip_range', value: '192.0.2.0/24' }], description: 'x' },
+    ],
     ['GET', (i) => `/zones/${i['zone']}/firewall/lockdowns`],
     ['GET', (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`],
-    ['PUT', (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`, { urls: ['shop.example.com/admin*'], configurations: [{ target: 'ip', value: '192.0.2.1' }] }],
+    [
+      'PUT',
+      (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`,
+      { urls: ['shop.example.com/admin*'], configurations: [{ target: 'ip', value: '192.0.2.1' }] },
+    ],
     ['DELETE', (i) => `/zones/${i['zone']}/firewall/lockdowns/${i['lockdown']}`],
     ['GET', (i) => `/zones/${i['zone']}/rulesets`],
     ['GET', (i) => `/zones/${i['zone']}/rulesets/phases/http_request_firewall_custom/entrypoint`],
     ['GET', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}`],
-    ['PATCH', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule']}`, { action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'd', enabled: true }],
-    ['POST', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules`, { action: 'log', expression: '(ip.src in {192.0.2.7})' }, capture('rule2', (b) => (result(b)['rules'] as { id: string }[]).at(-1)?.id)],
+    [
+      'PATCH',
+      (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule']}`,
+      { action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'd', enabled: true },
+    ],
+    [
+      'POST',
+      (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules`,
+      { action: 'log', expression: '(ip.src in {192.0.2.7})' },
+      capture('rule2', (b) => (result(b)['rules'] as { id: string }[]).at(-1)?.id),
+    ],
     ['DELETE', (i) => `/zones/${i['zone']}/rulesets/${i['ruleset']}/rules/${i['rule2']}`],
-    ['PUT', (i) => `/zones/${i['zone']}/rulesets/phases/http_request_firewall_custom/entrypoint`, { rules: [{ action: 'block', expression: '(ip.src in {192.0.2.8})' }] }],
-    ['PUT', (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`, { rules: [] }, capture('accountRuleset', (b) => result(b)['id'])],
+    [
+      'PUT',
+      (i) => `/zones/${i['zone']}/rulesets/phases/http_request_firewall_custom/entrypoint`,
+      { rules: [{ action: 'block', expression: '(ip.src in {192.0.2.8})' }] },
+    ],
+    [
+      'PUT',
+      (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`,
+      { rules: [] },
+      capture('accountRuleset', (b) => result(b)['id']),
+    ],
     ['GET', (i) => `/accounts/${i['account']}/rulesets/phases/http_request_firewall_custom/entrypoint`],
     ['GET', (i) => `/accounts/${i['account']}/rulesets`],
     ['GET', (i) => `/accounts/${i['account']}/rulesets/${i['accountRuleset']}`],
-    ['GET', (i) => `/zones/${i['zone']}/logs/received?start=${i['logStart']}&end=${i['logEnd']}&count=1&fields=ClientIP,RayID,EdgeStartTimestamp`, undefined, capture('ray', (b) => b['RayID'])],
+    [
+      'GET',
+      (i) => `/zones/${i['zone']}/logs/received?start=${i['logStart']}&end=${i['logEnd']}&count=1&fields=ClientIP,RayID,EdgeStartTimestamp`,
+      undefined,
+      capture('ray', (b) => b['RayID']),
+    ],
     ['GET', (i) => `/zones/${i['zone']}/logs/rayids/${i['ray']}?fields=ClientIP,RayID`],
     ['GET', (i) => `/zones/${i['zone']}/logs/received/fields`],
     ['GET', (i) => `/zones/${i['zone']}/logs/control/retention/flag`],
@@ -201,17 +244,20 @@ describe('REST responses validate against the OpenAPI subset', () => {
     ['DELETE', (i) => `/accounts/${i['account']}/logpush/jobs/500`],
   ];
 
-  it.each(calls.map(([method, path, body, after], index) => ({ index, method, path, body, after })))('$method call #$index', async ({ method, path, body, after }) => {
-    const concrete = path(ids);
-    const response = await callEmulator(emulator, method, concrete, body === undefined ? {} : { body });
-    expect(response.status, `${method} ${concrete} → ${response.text.slice(0, 300)}`).toBeLessThan(300);
-    after?.(response.body as Record<string, unknown>);
-    const validate = validatorFor(method, concrete.split('?')[0] ?? '', response.status);
-    expect(validate, `no schema for ${method} ${concrete} ${response.status}`).toBeDefined();
-    const valid = validate?.(response.body);
-    expect(validate?.errors ?? [], `${method} ${concrete} → ${response.status} ${response.text.slice(0, 300)}`).toEqual([]);
-    expect(valid).toBe(true);
-  });
+  it.each(calls.map(([method, path, body, after], index) => ({ index, method, path, body, after })))(
+    '$method call #$index',
+    async ({ method, path, body, after }) => {
+      const concrete = path(ids);
+      const response = await callEmulator(emulator, method, concrete, body === undefined ? {} : { body });
+      expect(response.status, `${method} ${concrete} → ${response.text.slice(0, 300)}`).toBeLessThan(300);
+      after?.(response.body as Record<string, unknown>);
+      const validate = validatorFor(method, concrete.split('?')[0] ?? '', response.status);
+      expect(validate, `no schema for ${method} ${concrete} ${response.status}`).toBeDefined();
+      const valid = validate?.(response.body);
+      expect(validate?.errors ?? [], `${method} ${concrete} → ${response.status} ${response.text.slice(0, 300)}`).toEqual([]);
+      expect(valid).toBe(true);
+    },
+  );
 
   it('corrects only the schemas listed in SDK_WINS', () => {
     expect(SDK_WINS.every((name) => schemas[name] !== undefined)).toBe(true);

@@ -53,7 +53,14 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     const entry = await client.rulesets.phases.get('http_request_firewall_custom', { zone_id: zone.id });
     expect(entry.rules[0]?.expression).toMatch(/^\(ip\.src in \{[^}]+\}\)/);
     const rule = ruleset.rules[0];
-    const edited = await client.rulesets.rules.edit(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id, action: 'block', expression: '(ip.src in {192.0.2.1})', description: 'trimmed', enabled: true });
+    const edited = await client.rulesets.rules.edit(rule?.id ?? '', {
+      ruleset_id: ruleset.id,
+      zone_id: zone.id,
+      action: 'block',
+      expression: '(ip.src in {192.0.2.1})',
+      description: 'trimmed',
+      enabled: true,
+    });
     expect(edited).toMatchObject({ version: '2', rules: [{ id: rule?.id, version: '2', expression: '(ip.src in {192.0.2.1})' }, {}] });
     const afterDelete = await client.rulesets.rules.delete(rule?.id ?? '', { ruleset_id: ruleset.id, zone_id: zone.id });
     expect((afterDelete as { rules: unknown[] }).rules).toHaveLength(1);
@@ -72,8 +79,13 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     const path = `/zones/${zone.id}/logs/received?start=2026-10-20T10:00:00Z&end=2026-10-20T10:01:00Z&fields=ClientIP,ClientCountry,RayID&timestamps=rfc3339`;
     expect((await callEmulator(emulator, 'GET', path)).status).toBe(400);
     expect(await client.logs.control.retention.create({ zone_id: zone.id, flag: true })).toEqual({ flag: true });
-    const response = await client.logs.received.get({ zone_id: zone.id, start: '2026-10-20T10:00:00Z', end: '2026-10-20T10:01:00Z', fields: 'ClientIP,ClientCountry,RayID' }).asResponse();
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const response = await client.logs.received
+      .get({ zone_id: zone.id, start: '2026-10-20T10:00:00Z', end: '2026-10-20T10:01:00Z', fields: 'ClientIP,ClientCountry,RayID' })
+      .asResponse();
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ ClientIP: '198.51.100.9', ClientCountry: 'de' });
     expect((await callEmulator(emulator, 'GET', path.replace('10:01:00Z', '11:00:01Z'))).status).toBe(400);
@@ -99,10 +111,15 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     emulator.state.limits = { ...emulator.state.limits, listItemChanges: 3 };
     const zone = addZone(emulator.state, { name: 'a.example', plan: 'enterprise' });
     const list = await client.rules.lists.create({ account_id: zone.accountId, name: 'abuse_ips', kind: 'ip' });
-    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, { account_id: zone.accountId, body: [{ ip: '192.0.2.1' }, { ip: '192.0.2.2' }] });
+    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, {
+      account_id: zone.accountId,
+      body: [{ ip: '192.0.2.1' }, { ip: '192.0.2.2' }],
+    });
     await client.rules.lists.bulkOperations.get(operationId, { account_id: zone.accountId });
     expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: zone.accountId })).toMatchObject({ status: 'completed' });
-    const refused = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, { body: [{ ip: '192.0.2.3' }, { ip: '192.0.2.4' }] });
+    const refused = await callEmulator(emulator, 'POST', `/accounts/${zone.accountId}/rules/lists/${list.id}/items`, {
+      body: [{ ip: '192.0.2.3' }, { ip: '192.0.2.4' }],
+    });
     expect(refused.status).toBe(429);
     // Refused until the first change leaves the 12-hour window; no lock-out for a whole window.
     expect(refused.headers.get('retry-after')).toBe(String(12 * 3600));
@@ -131,9 +148,15 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
     const tooWide = await callEmulator(emulator, 'POST', `/accounts/${free.id}/rules/lists/${list.id}/items`, { body: [{ ip: '0.0.0.0/1' }] });
     expect(tooWide.status).toBe(400);
     const items = Array.from({ length: 10_001 }, (_, i) => ({ ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }));
-    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, { account_id: free.id, body: [{ ip: '64.0.0.0/2' }, ...items.slice(1)] });
+    const { operation_id: operationId } = await client.rules.lists.items.create(list.id, {
+      account_id: free.id,
+      body: [{ ip: '64.0.0.0/2' }, ...items.slice(1)],
+    });
     await client.rules.lists.bulkOperations.get(operationId, { account_id: free.id });
-    expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: free.id })).toMatchObject({ status: 'failed', error: 'This list is at the maximum number of items' });
+    expect(await client.rules.lists.bulkOperations.get(operationId, { account_id: free.id })).toMatchObject({
+      status: 'failed',
+      error: 'This list is at the maximum number of items',
+    });
     getAccount(emulator.state, free.id).plan = 'enterprise';
     const again = await client.rules.lists.items.create(list.id, { account_id: free.id, body: [{ ip: '64.0.0.0/2' }, ...items.slice(1)] });
     await client.rules.lists.bulkOperations.get(again.operation_id, { account_id: free.id });
@@ -154,7 +177,9 @@ describe('REST resources: plan gates, rulesets, Logpull and Logpush', () => {
 
   it('words access-rule and lockdown refusals as the field reports quote them (A4, K1)', async () => {
     const zone = addZone(emulator.state, { name: 'ent.example', plan: 'enterprise' });
-    const invalid = await callEmulator(emulator, 'POST', `/zones/${zone.id}/firewall/access_rules/rules`, { body: { mode: 'block', configuration: { target: 'ip', value: '300.1.1.1' } } });
+    const invalid = await callEmulator(emulator, 'POST', `/zones/${zone.id}/firewall/access_rules/rules`, {
+      body: { mode: 'block', configuration: { target: 'ip', value: '300.1.1.1' } },
+    });
     expect(invalid.body).toMatchObject({ errors: [{ message: 'firewallaccessrules.api.validation_error: invalid ip provided' }] });
     const missing = await callEmulator(emulator, 'DELETE', `/zones/${zone.id}/firewall/access_rules/rules/${'f'.repeat(32)}`);
     expect([missing.status, missing.body]).toMatchObject([404, { errors: [{ code: 10001, message: 'firewallaccessrules.api.not_found' }] }]);

@@ -1,15 +1,6 @@
 import Cloudflare from 'cloudflare';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  addAccessRules,
-  addIpList,
-  addToken,
-  addZone,
-  generateAccessRules,
-  generateIpList,
-  type Emulator,
-  type ZoneState,
-} from '../src/index.js';
+import { addAccessRules, addIpList, addToken, addZone, generateAccessRules, generateIpList, type Emulator, type ZoneState } from '../src/index.js';
 import { TEST_TOKEN, callEmulator, startTestEmulator } from '../src/testing.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
@@ -34,23 +25,43 @@ describe('the official cloudflare SDK against the emulator', () => {
     expect(seen).toHaveLength(45);
     expect(new Set(seen)).toEqual(new Set(rules.map((r) => r.id)));
     const pages = emulator.requests.filter((r) => r.path.endsWith('/firewall/access_rules/rules')).map((r) => [r.query['page'] ?? '1', r.status]);
-    expect(pages).toEqual([['1', 200], ['2', 200], ['3', 200], ['4', 200]]);
+    expect(pages).toEqual([
+      ['1', 200],
+      ['2', 200],
+      ['3', 200],
+      ['4', 200],
+    ]);
     expect(emulator.requests.every((r) => r.hasAuth)).toBe(true);
   });
 
   it('creates, edits, reads and deletes access rules at zone and account level', async () => {
-    const created = await client.firewall.accessRules.create({ zone_id: zone.id, mode: 'block', configuration: { target: 'ip', value: '198.51.100.4' }, notes: 'case 1' });
+    const created = await client.firewall.accessRules.create({
+      zone_id: zone.id,
+      mode: 'block',
+      configuration: { target: 'ip', value: '198.51.100.4' },
+      notes: 'case 1',
+    });
     expect(created).toMatchObject({ mode: 'block', configuration: { target: 'ip', value: '198.51.100.4' }, notes: 'case 1' });
-    const edited = await client.firewall.accessRules.edit(created.id, { zone_id: zone.id, mode: 'challenge', configuration: { target: 'ip', value: '198.51.100.4' }, notes: 'case 2' });
+    const edited = await client.firewall.accessRules.edit(created.id, {
+      zone_id: zone.id,
+      mode: 'challenge',
+      configuration: { target: 'ip', value: '198.51.100.4' },
+      notes: 'case 2',
+    });
     expect(edited).toMatchObject({ id: created.id, mode: 'challenge', notes: 'case 2' });
     expect(await client.firewall.accessRules.get(created.id, { zone_id: zone.id })).toMatchObject({ id: created.id });
     expect(await client.firewall.accessRules.delete(created.id, { zone_id: zone.id })).toEqual({ id: created.id });
     await expect(client.firewall.accessRules.get(created.id, { zone_id: zone.id })).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
 
-    const accountRule = await client.firewall.accessRules.create({ account_id: zone.accountId, mode: 'whitelist', configuration: { target: 'ip6', value: '2001:DB8::1' } });
+    const accountRule = await client.firewall.accessRules.create({
+      account_id: zone.accountId,
+      mode: 'whitelist',
+      configuration: { target: 'ip6', value: '2001:DB8::1' },
+    });
     expect(accountRule.configuration).toEqual({ target: 'ip6', value: '2001:db8::1' });
     const filtered = [];
-    for await (const rule of client.firewall.accessRules.list({ account_id: zone.accountId, configuration: { target: 'ip' }, mode: 'whitelist' })) filtered.push(rule);
+    for await (const rule of client.firewall.accessRules.list({ account_id: zone.accountId, configuration: { target: 'ip' }, mode: 'whitelist' }))
+      filtered.push(rule);
     expect(filtered.map((r) => r.id)).toEqual([accountRule.id]);
   });
 
@@ -85,7 +96,9 @@ describe('the official cloudflare SDK against the emulator', () => {
     }
     expect(statuses).toEqual(['running', 'completed']);
     expect((await client.rules.lists.get(list.id, { account_id: zone.accountId })).num_items).toBe(90);
-    await expect(client.rules.lists.items.get(doomed[0]?.id ?? '', { account_id: zone.accountId, list_id: list.id })).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
+    await expect(client.rules.lists.items.get(doomed[0]?.id ?? '', { account_id: zone.accountId, list_id: list.id })).rejects.toBeInstanceOf(
+      Cloudflare.NotFoundError,
+    );
 
     const added = await client.rules.lists.items.create(list.id, { account_id: zone.accountId, body: [{ ip: '2001:DB8:AB:CD::1', comment: 'single v6' }] });
     await client.rules.lists.bulkOperations.get(added.operation_id, { account_id: zone.accountId });

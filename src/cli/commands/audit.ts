@@ -42,7 +42,10 @@ export const auditCommand = (ctx: CliContext) => {
     .command('export')
     .description('Write the log as JSON Lines: one self-contained signed entry per line, then the signed head checkpoint ("type":"head") as the last line')
     .option('--output <file>', 'write to this file instead of stdout')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy audit export --output audit-$(date -u +%F).jsonl\n  luxeret-privacy audit export | tail -n 1   # the head checkpoint, to lodge elsewhere')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy audit export --output audit-$(date -u +%F).jsonl\n  luxeret-privacy audit export | tail -n 1   # the head checkpoint, to lodge elsewhere',
+    )
     .action((flags: ExportFlags) => {
       const db = ctx.store();
       const lines = readAuditLines(db);
@@ -53,7 +56,9 @@ export const auditCommand = (ctx: CliContext) => {
         return;
       }
       writeOutputFile(resolve(ctx.io.cwd, flags.output), text, 'the audit export');
-      ctx.io.stdout(`Wrote ${lines.length} entries and ${head === undefined ? 'no head checkpoint (the log is empty)' : 'the signed head checkpoint'} to ${flags.output}\n`);
+      ctx.io.stdout(
+        `Wrote ${lines.length} entries and ${head === undefined ? 'no head checkpoint (the log is empty)' : 'the signed head checkpoint'} to ${flags.output}\n`,
+      );
     });
 
   audit
@@ -82,7 +87,9 @@ export const auditCommand = (ctx: CliContext) => {
       );
       const { verification, timestamps, source } = result;
       if (format === 'json') {
-        ctx.io.stdout(JSON.stringify({ ...verification, timestamps, public_key_fingerprint: verification.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n');
+        ctx.io.stdout(
+          JSON.stringify({ ...verification, timestamps, public_key_fingerprint: verification.keys[0]?.fingerprint ?? null, source }, null, 2) + '\n',
+        );
       } else {
         ctx.io.stdout(renderVerification(verification, source, result.keySource));
         if (timestamps.lines > 0) {
@@ -102,7 +109,10 @@ export const auditCommand = (ctx: CliContext) => {
     .option('--since <iso>', 'only entries at or after this time')
     .addOption(formatOption(FORMATS, 'table'))
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'',
+    )
     .action((flags: ShowFlags) => {
       const format = readFormat(flags);
       const since = flags.since === undefined ? undefined : readTimeOption(ctx, '--since', flags.since);

@@ -53,9 +53,12 @@ export const demoCommand = (ctx: CliContext) =>
             before: () => writeFileSync(configPath, demoConfig(demo, '2d'), { mode: 0o600 }),
           },
           { title: 'Destroy what has outlived its purpose', argv: ['purge'] },
-          { title: "Verify the audit log, as an auditor would", argv: ['audit', 'verify'] },
+          { title: 'Verify the audit log, as an auditor would', argv: ['audit', 'verify'] },
           { title: 'The destruction ledger (개인정보파일 파기 관리대장)', argv: ['ledger', '--format', 'md', '--lang', lang] },
-          { title: `Write the HTML report to ./${REPORT_FILE}`, argv: ['inventory', '--format', 'html', '--lang', lang, '--output', join(ctx.io.cwd, REPORT_FILE)] },
+          {
+            title: `Write the HTML report to ./${REPORT_FILE}`,
+            argv: ['inventory', '--format', 'html', '--lang', lang, '--output', join(ctx.io.cwd, REPORT_FILE)],
+          },
           { title: `Write the ledger to ./${LEDGER_FILE}`, argv: ['ledger', '--format', 'html', '--lang', lang, '--output', join(ctx.io.cwd, LEDGER_FILE)] },
         ];
         for (const [index, step] of steps.entries()) {

@@ -36,7 +36,14 @@ export const doctorCommand = (ctx: CliContext) =>
         cloudflare: token
           ? {
               sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep }).sdk,
-              graphql: createAnalyticsGraphqlClient({ baseUrl: environment.baseUrl, token, fetch: observer.graphqlFetch(defaultFetch), restPacer: pacer, now: ctx.io.now, sleep: ctx.io.sleep }),
+              graphql: createAnalyticsGraphqlClient({
+                baseUrl: environment.baseUrl,
+                token,
+                fetch: observer.graphqlFetch(defaultFetch),
+                restPacer: pacer,
+                now: ctx.io.now,
+                sleep: ctx.io.sleep,
+              }),
               responses: observer.responses,
             }
           : undefined,
@@ -45,6 +52,10 @@ export const doctorCommand = (ctx: CliContext) =>
       });
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = token ? [token] : [];
-      ctx.io.stdout(format === 'json' ? renderDoctorJson(redactReport(report, secrets, { addresses: true })) : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()));
+      ctx.io.stdout(
+        format === 'json'
+          ? renderDoctorJson(redactReport(report, secrets, { addresses: true }))
+          : renderDoctorText(redactReport(report, secrets, { addresses: false }), ctx.useColour()),
+      );
       ctx.recordOutcome(report.outcome);
     });

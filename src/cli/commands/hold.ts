@@ -32,7 +32,10 @@ type Format = (typeof FORMATS)[number];
 export const holdCommand = (ctx: CliContext) => {
   const hold = new Command('hold')
     .description('Legal holds: records of an IP or range that must be kept for a lawful request, whatever their age')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy hold add --ip 203.0.113.0/24 --reason "Police request" --reference "KNPA-2026-123" --until 2027-06-01T00:00:00Z\n  luxeret-privacy hold list\n  luxeret-privacy hold release hold_1a2b3c4d --reason "Case closed"');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy hold add --ip 203.0.113.0/24 --reason "Police request" --reference "KNPA-2026-123" --until 2027-06-01T00:00:00Z\n  luxeret-privacy hold list\n  luxeret-privacy hold release hold_1a2b3c4d --reason "Case closed"',
+    );
 
   hold
     .command('add')
@@ -47,7 +50,10 @@ export const holdCommand = (ctx: CliContext) => {
     .option('--until <iso>', 'the hold stops protecting at this time')
     .addOption(formatOption(FORMATS, 'table', 'output format; table: the new hold id'))
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  luxeret-privacy hold add --ip 2001:db8::/48 --country KR --from 2026-11-01T00:00:00Z --reason "Prosecutor order" --reference "2026-Hyung-42"',
+    )
     .action(async (flags: AddFlags) => {
       const format = readFormat(flags);
       const network = parseNetworkOption('--ip', requireOption('--ip', flags.ip));
@@ -79,7 +85,15 @@ export const holdCommand = (ctx: CliContext) => {
     .action((flags: { format: Format; json?: boolean }) => {
       const format = readFormat(flags);
       const result = listHolds(buildHoldDeps(ctx));
-      ctx.io.stdout(format === 'json' ? JSON.stringify(result.holds.map((h) => buildHoldJson(h, result.now)), null, 2) + '\n' : renderHoldTable(result.holds, result.now));
+      ctx.io.stdout(
+        format === 'json'
+          ? JSON.stringify(
+              result.holds.map((h) => buildHoldJson(h, result.now)),
+              null,
+              2,
+            ) + '\n'
+          : renderHoldTable(result.holds, result.now),
+      );
       ctx.recordOutcome(result.outcome);
     });
 

@@ -16,4 +16,17 @@ import { subjectCommand } from './subject.js';
 /** Builds one command; its action records its use case's outcome with `ctx.recordOutcome` (main.ts maps it to an exit code). */
 export type CommandFactory = (ctx: CliContext) => Command;
 
-export const COMMANDS: readonly CommandFactory[] = [initCommand, pullCommand, inventoryCommand, purgeCommand, holdCommand, subjectCommand, auditCommand, keysCommand, statsCommand, ledgerCommand, doctorCommand, demoCommand];
+export const COMMANDS: readonly CommandFactory[] = [
+  initCommand,
+  pullCommand,
+  inventoryCommand,
+  purgeCommand,
+  holdCommand,
+  subjectCommand,
+  auditCommand,
+  keysCommand,
+  statsCommand,
+  ledgerCommand,
+  doctorCommand,
+  demoCommand,
+];

@@ -7,7 +7,10 @@ import type { HomePaths } from '../paths.js';
 export const initCommand = (ctx: CliContext) =>
   new Command('init')
     .description('Create LUXERET_HOME, the store, the audit signing key pair and an example config; never overwrites')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy init\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init --config /etc/luxeret-privacy/config.yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy init\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init --config /etc/luxeret-privacy/config.yaml',
+    )
     .action(() => {
       const paths = ctx.paths();
       const result = initHome({ paths, configPath: ctx.configPath, signer: () => createSigner(ctx), now: ctx.now });

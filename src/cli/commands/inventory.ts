@@ -41,12 +41,16 @@ export const inventoryCommand = (ctx: CliContext) =>
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
-    .addOption(new Option('--lang <lang>', 'labels of the html and md reports (default: lang: of the config, else ko when LANG/LC_ALL starts with ko, else en)').choices(LANGS))
+    .addOption(
+      new Option('--lang <lang>', 'labels of the html and md reports (default: lang: of the config, else ko when LANG/LC_ALL starts with ko, else en)').choices(
+        LANGS,
+      ),
+    )
     // A command added with addCommand does not inherit the program's output; help must reach the injected io.
     .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq \'.locations[] | {id, records, distinct_ips}\'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html',
+      "\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq '.locations[] | {id, records, distinct_ips}'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html",
     )
     .action(async (flags: InventoryFlags) => {
       const format = readFormat(flags);
@@ -62,9 +66,12 @@ export const inventoryCommand = (ctx: CliContext) =>
         { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(format) },
       );
       if (result.isCloudflareSkipped) {
-        ctx.note('CLOUDFLARE_API_TOKEN is not set: objects held in Cloudflare (access rules, lists, lockdowns, custom rules, log settings) are not inventoried; pass --local-only to skip them quietly');
+        ctx.note(
+          'CLOUDFLARE_API_TOKEN is not set: objects held in Cloudflare (access rules, lists, lockdowns, custom rules, log settings) are not inventoried; pass --local-only to skip them quietly',
+        );
       }
-      if (result.isTokenRejected) ctx.note('Cloudflare does not accept CLOUDFLARE_API_TOKEN (revoked, expired or mistyped): nothing held in Cloudflare was read');
+      if (result.isTokenRejected)
+        ctx.note('Cloudflare does not accept CLOUDFLARE_API_TOKEN (revoked, expired or mistyped): nothing held in Cloudflare was read');
       ctx.recordOutcome(result.outcome);
       const color = flags.output === undefined && ctx.useColour();
       const text = renderInventory(result, format, selectLang(flags.lang, ctx.config().lang, ctx.env), color);

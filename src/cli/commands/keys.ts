@@ -23,7 +23,10 @@ interface RotateFlags {
 export const keysCommand = (ctx: CliContext) => {
   const keys = new Command('keys')
     .description('The audit signing key: hand its public half to whoever must be able to verify the audit log')
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy keys public --output luxeret-audit-public.pem\n  luxeret-privacy keys rotate --reason "scheduled yearly rotation"');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy keys public --output luxeret-audit-public.pem\n  luxeret-privacy keys rotate --reason "scheduled yearly rotation"',
+    );
 
   keys
     .command('public')

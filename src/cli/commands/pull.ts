@@ -34,13 +34,26 @@ export const pullCommand = (ctx: CliContext) =>
       const zones = selectZones(config.zones, flags.zone);
       const since = flags.since === undefined ? undefined : readSinceOption(ctx, '--since', flags.since);
       // GraphQL requests also spend the user's REST budget (G8): the run's REST pacer is charged for each.
-      const client = createAnalyticsGraphqlClient({ baseUrl: ctx.environment().baseUrl, token: ctx.apiToken(), restPacer: openRestPacer(ctx), now: ctx.io.now, sleep: ctx.io.sleep });
+      const client = createAnalyticsGraphqlClient({
+        baseUrl: ctx.environment().baseUrl,
+        token: ctx.apiToken(),
+        restPacer: openRestPacer(ctx),
+        now: ctx.io.now,
+        sleep: ctx.io.sleep,
+      });
       const db = ctx.store();
       lockHome(ctx, 'pull');
       const started = Date.now();
       const summary = await pullZones(
         { client, db, now: ctx.now },
-        { zones, retention: config.retention, fields: config.fields, since, overlapSeconds: config.pull.overlap.ms / 1000, onProgress: (p) => ctx.progress(progressLine(p, started)) },
+        {
+          zones,
+          retention: config.retention,
+          fields: config.fields,
+          since,
+          overlapSeconds: config.pull.overlap.ms / 1000,
+          onProgress: (p) => ctx.progress(progressLine(p, started)),
+        },
       );
       ctx.progress('');
       ctx.io.stdout(format === 'json' ? JSON.stringify(buildPullJson(summary), null, 2) + '\n' : renderPullText(summary));

@@ -56,7 +56,11 @@ export const purgeCommand = (ctx: CliContext) =>
           onProgress: (progress) => {
             const key = `${progress.location}:${progress.phase}`;
             if (!started.has(key)) started.set(key, Date.now());
-            ctx.progress(progress.phase === 'done' ? '' : formatProgress(`purge ${progress.location}: ${progress.phase}`, progress.done, progress.total, started.get(key)!, Date.now()));
+            ctx.progress(
+              progress.phase === 'done'
+                ? ''
+                : formatProgress(`purge ${progress.location}: ${progress.phase}`, progress.done, progress.total, started.get(key)!, Date.now()),
+            );
           },
         },
         { dryRun, asOf, force: flags.force === true, trustClock: flags.trustClock === true },

@@ -26,7 +26,10 @@ interface SubjectFlags {
 export const subjectCommand = (ctx: CliContext) => {
   const subject = new Command('subject')
     .description("A visitor's request: what is held about their IP (PIPA Art. 35), and its erasure (Art. 36)")
-    .addHelpText('after', '\nExamples:\n  luxeret-privacy subject show --ip 203.0.113.5\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\n  luxeret-privacy subject erase --ip 2001:db8::/64 --format json');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  luxeret-privacy subject show --ip 203.0.113.5\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\n  luxeret-privacy subject erase --ip 2001:db8::/64 --format json',
+    );
 
   const buildDeps = (): SubjectDeps => {
     const config = ctx.config();
@@ -66,7 +69,10 @@ export const subjectCommand = (ctx: CliContext) => {
     .option('--dry-run', 'show what would be erased; change nothing')
     .addOption(formatOption(FORMATS, 'table'))
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\nExit 0 when every erasable copy was erased, 4 when something failed (re-run to retry), 3 when no Cloudflare read succeeded.')
+    .addHelpText(
+      'after',
+      '\nExample:\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\nExit 0 when every erasable copy was erased, 4 when something failed (re-run to retry), 3 when no Cloudflare read succeeded.',
+    )
     .action(async (flags: SubjectFlags) => {
       const format = readFormat(flags);
       const dryRun = flags.dryRun === true;

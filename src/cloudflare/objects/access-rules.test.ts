@@ -34,9 +34,17 @@ describe('mergeAccessRules', () => {
     const inZone = [toAccessRule(raw('own', { type: 'zone', id: ZONE.id }), ZONE), toAccessRule(raw('shared', scope), ZONE)];
     const inAccount = [toAccessRule(raw('shared', scope), ACCOUNT)];
     // Either order of reading gives the same answer.
-    for (const lists of [[inAccount, inZone], [inZone, inAccount]]) {
+    for (const lists of [
+      [inAccount, inZone],
+      [inZone, inAccount],
+    ]) {
       const merged = mergeAccessRules(lists);
-      expect(merged.map((rule) => [rule.id, rule.scope])).toEqual(expect.arrayContaining([['own', ZONE], ['shared', ACCOUNT]]));
+      expect(merged.map((rule) => [rule.id, rule.scope])).toEqual(
+        expect.arrayContaining([
+          ['own', ZONE],
+          ['shared', ACCOUNT],
+        ]),
+      );
       expect(merged).toHaveLength(2);
       expect(merged.find((rule) => rule.id === 'shared')?.seenIn).toEqual(expect.arrayContaining([ZONE, ACCOUNT]));
     }

@@ -207,7 +207,11 @@ async function runBulkDelete(
     deps.countRequest();
     try {
       // No retry here: a 429 on a list write usually means "an operation is still pending", handled below.
-      const result = await sdk.rules.lists.items.delete(listId, { account_id: accountId, items: ids.map((id) => ({ id })) }, { headers: { [NO_RETRY_HEADER]: '1' } });
+      const result = await sdk.rules.lists.items.delete(
+        listId,
+        { account_id: accountId, items: ids.map((id) => ({ id })) },
+        { headers: { [NO_RETRY_HEADER]: '1' } },
+      );
       operationId = result.operation_id;
       deps.onSubmitted();
     } catch (err) {
@@ -228,7 +232,11 @@ async function runBulkDelete(
     try {
       const operation = await sdk.rules.lists.bulkOperations.get(operationId, { account_id: accountId });
       if (operation.status === 'completed') return { kind: 'completed' };
-      if (operation.status === 'failed') return { kind: 'failed', failure: { code: 'bulk_operation_failed', status: null, message: `bulk operation ${operationId} failed: ${operation.error}` } };
+      if (operation.status === 'failed')
+        return {
+          kind: 'failed',
+          failure: { code: 'bulk_operation_failed', status: null, message: `bulk operation ${operationId} failed: ${operation.error}` },
+        };
     } catch (err) {
       if (!(err instanceof APIError) || err instanceof NotFoundError || (err.status !== undefined && err.status < 500 && err.status !== 429)) {
         const failure = describeFailure(err);
@@ -236,7 +244,10 @@ async function runBulkDelete(
       }
     }
     if (waitedMs > POLL_GIVE_UP_MS) {
-      return { kind: 'error', failure: { code: 'bulk_operation_timeout', status: null, message: `bulk operation ${operationId} not finished after ${POLL_GIVE_UP_MS / 60_000} min` } };
+      return {
+        kind: 'error',
+        failure: { code: 'bulk_operation_timeout', status: null, message: `bulk operation ${operationId} not finished after ${POLL_GIVE_UP_MS / 60_000} min` },
+      };
     }
     delayMs = Math.min(POLL_MAX_MS, Math.round(delayMs * POLL_FACTOR));
   }
@@ -310,10 +321,7 @@ function createChangeWindow(items: ChangeBudget, requests: ChangeBudget, now: ()
         const fitsItems = used + n <= items.capacity || inItems.length === 0;
         const fitsRequests = inRequests.length + 1 <= requests.capacity;
         if (fitsItems && fitsRequests) break;
-        const waits = [
-          ...(fitsItems ? [] : [inItems[0]!.at + items.windowMs - t]),
-          ...(fitsRequests ? [] : [inRequests[0]!.at + requests.windowMs - t]),
-        ];
+        const waits = [...(fitsItems ? [] : [inItems[0]!.at + items.windowMs - t]), ...(fitsRequests ? [] : [inRequests[0]!.at + requests.windowMs - t])];
         await sleep(Math.max(1, ...waits));
       }
       const entry = { at: Number.POSITIVE_INFINITY, n };

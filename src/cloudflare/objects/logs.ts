@@ -43,5 +43,10 @@ export function selectLogpushFields(record: Readonly<Record<string, unknown>>): 
   const legacy = readString(record, 'logpull_options');
   if (legacy === undefined) return [];
   const fields = new URLSearchParams(legacy.replace(/^\?/, '')).get('fields');
-  return fields === null ? [] : fields.split(',').map((field) => field.trim()).filter((field) => field !== '');
+  return fields === null
+    ? []
+    : fields
+        .split(',')
+        .map((field) => field.trim())
+        .filter((field) => field !== '');
 }

@@ -41,7 +41,10 @@ describe('classifyReadError', () => {
       message: 'HTTP 500: boom at r2://b?secret-access-key=REDACTED',
     });
     expect(classifyReadError('zone', zone, apiError(401, 1000, 'Invalid API Token'))).toMatchObject({ state: 'error', message: 'HTTP 401: Invalid API Token' });
-    expect(classifyReadError('zone', zone, new APIConnectionError({ message: 'Connection error.' }))).toMatchObject({ state: 'error', message: 'Connection error.' });
+    expect(classifyReadError('zone', zone, new APIConnectionError({ message: 'Connection error.' }))).toMatchObject({
+      state: 'error',
+      message: 'Connection error.',
+    });
     expect(classifyReadError('zone', zone, new LuxeretError('store gone', 7))).toMatchObject({ state: 'error', message: 'store gone' });
   });
 

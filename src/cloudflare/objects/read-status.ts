@@ -50,7 +50,8 @@ export function classifyReadError(part: ObjectPart, scope: ObjectScope, err: unk
   }
   if (err instanceof LuxeretError) return { part, scope, state: 'error', message: redactSecrets(err.message) };
   // Other SDK failures and malformed bodies; anything else is a bug and must surface.
-  if (err instanceof CloudflareError || err instanceof SyntaxError || err instanceof MalformedObjectError) return { part, scope, state: 'error', message: redactSecrets(err.message || err.name) };
+  if (err instanceof CloudflareError || err instanceof SyntaxError || err instanceof MalformedObjectError)
+    return { part, scope, state: 'error', message: redactSecrets(err.message || err.name) };
   throw err;
 }
 

@@ -191,4 +191,3 @@ export interface Messages {
   readonly text: MessageTexts;
   readonly ledger: LedgerLabels;
 }
-

@@ -38,7 +38,8 @@ export const EN: Messages = {
   policySays: 'The policy says',
   policyQuoteTranslation: {
     logpullRetention: 'Items collected: country of access, IP address. Used to prevent damage to the website (DDoS, hacking).',
-    logpushClientIp: 'Entrusted processing: website security and anti-hacking — Cloudflare. Information shared with the processor is limited to the minimum needed.',
+    logpushClientIp:
+      'Entrusted processing: website security and anti-hacking — Cloudflare. Information shared with the processor is limited to the minimum needed.',
     overdueData: 'Once the purpose of collection and use is achieved, the company destroys the information without delay and without exception.',
     purgeStale: 'In principle the company destroys the information without delay once the purpose of collection and use is achieved.',
   },
@@ -50,7 +51,8 @@ export const EN: Messages = {
   },
   driftUnknownLogs:
     'Cloudflare log settings were not read by this run (it needs CLOUDFLARE_API_TOKEN and no --local-only; Logpull and Logpush are Enterprise features, read with Logs Read/Write).',
-  logpullOn: (zone) => `Zone ${zone}: Log retention is ON — Cloudflare keeps every request's ClientIP, URI and user agent for days, beyond the items the policy names.`,
+  logpullOn: (zone) =>
+    `Zone ${zone}: Log retention is ON — Cloudflare keeps every request's ClientIP, URI and user agent for days, beyond the items the policy names.`,
   logpullOff: (zone) => `Zone ${zone}: log retention is off.`,
   logsNotAvailable: (scope) => `${scope}: not available on this plan (Enterprise only), so Cloudflare keeps and ships no such logs.`,
   pastRetention: 'past retention',
@@ -158,7 +160,8 @@ export const EN: Messages = {
     'kept.no_zones': () => 'no zones configured',
     'kept.counts_pulled': (m) => `counts are the ${KEPT[m.dataset].noun} we pulled: Cloudflare may hold more (${KEPT[m.dataset].noun} never pulled)`,
     'kept.zone_not_configured': (m) => `${nameZone(m.zone)} is not in the config; its pulled ${KEPT[m.dataset].noun} are still reported`,
-    'kept.window_unknown': (m) => `${nameZone(m.zone)}: ${m.isMalformed ? 'its stored settings are unreadable' : 'window unknown'}; run pull to learn this zone's window`,
+    'kept.window_unknown': (m) =>
+      `${nameZone(m.zone)}: ${m.isMalformed ? 'its stored settings are unreadable' : 'window unknown'}; run pull to learn this zone's window`,
     'kept.ages_out': (m) =>
       `${nameZone(m.zone)}: kept by Cloudflare for ${EN.window(m.windowSeconds)}; not deletable through the API; the pulled copies age out from ${m.from} to ${m.to}`,
     'kept.none_inside': (m) =>
@@ -174,7 +177,8 @@ export const EN: Messages = {
     'access_rules.no_account': () => 'no account known (set account_id in the config): account-level rules were not read',
     'access_rules.by_mode': (m) => `by mode: ${m.modes.map(([mode, count]) => `${mode} ${count}`).join(', ')}`,
     'access_rules.allow': (m) => `${m.count} whitelist (allow) rule(s): never deleted`,
-    'list_items.list': (m) => `list ${m.name} (${m.isManaged ? 'managed: items past retention are purged' : 'reported only: not in managed_lists'}): ${m.count} item(s)`,
+    'list_items.list': (m) =>
+      `list ${m.name} (${m.isManaged ? 'managed: items past retention are purged' : 'reported only: not in managed_lists'}): ${m.count} item(s)`,
     'list_items.no_account': () => "no account known (set account_id in the config): the account's IP lists were not read",
     'list_items.managed_missing': (m) => `managed list ${m.name} was not found in the account`,
     'lockdowns.count': (m) => `${m.rules} lockdown rule(s) in ${m.zones} zone(s)`,

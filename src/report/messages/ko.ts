@@ -47,7 +47,8 @@ export const KO: Messages = {
   },
   driftUnknownLogs:
     '이번 실행에서 Cloudflare 로그 설정을 읽지 않았습니다 (CLOUDFLARE_API_TOKEN 필요, --local-only 없이 실행; Logpull·Logpush는 Enterprise 기능이며 Logs Read/Write 권한으로 읽음).',
-  logpullOn: (zone) => `존 ${zone}: 로그 보존이 켜져 있음 — Cloudflare가 모든 요청의 ClientIP, URI, 사용자 에이전트를 며칠간 보관하며, 이는 처리방침의 수집항목을 넘습니다.`,
+  logpullOn: (zone) =>
+    `존 ${zone}: 로그 보존이 켜져 있음 — Cloudflare가 모든 요청의 ClientIP, URI, 사용자 에이전트를 며칠간 보관하며, 이는 처리방침의 수집항목을 넘습니다.`,
   logpullOff: (zone) => `존 ${zone}: 로그 보존 꺼짐.`,
   logsNotAvailable: (scope) => `${scope}: 요금제에서 제공되지 않음 (Enterprise 전용) — Cloudflare가 해당 로그를 보관하거나 전송하지 않습니다.`,
   pastRetention: '보존기간 경과',
@@ -155,7 +156,8 @@ export const KO: Messages = {
     'kept.no_zones': () => '설정된 영역(zone)이 없습니다',
     'kept.counts_pulled': (m) => `건수는 우리가 가져온(pull) ${KEPT[m.dataset]}입니다: Cloudflare에는 가져오지 않은 ${KEPT[m.dataset]}가 더 있을 수 있습니다`,
     'kept.zone_not_configured': (m) => `${nameZone(m.zone)}은(는) 설정에 없지만 가져온 ${KEPT[m.dataset]}는 계속 보고합니다`,
-    'kept.window_unknown': (m) => `${nameZone(m.zone)}: ${m.isMalformed ? '저장된 설정을 읽을 수 없음' : '보관 기간을 알 수 없음'}; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`,
+    'kept.window_unknown': (m) =>
+      `${nameZone(m.zone)}: ${m.isMalformed ? '저장된 설정을 읽을 수 없음' : '보관 기간을 알 수 없음'}; pull을 실행하면 이 영역의 보관 기간을 알 수 있습니다`,
     'kept.ages_out': (m) =>
       `${nameZone(m.zone)}: Cloudflare가 ${KO.window(m.windowSeconds)} 동안 보관하며 API로 삭제할 수 없음; 가져온 사본은 ${m.from}부터 ${m.to}까지 차례로 만료됩니다`,
     'kept.none_inside': (m) =>
@@ -171,7 +173,8 @@ export const KO: Messages = {
     'access_rules.no_account': () => '계정을 알 수 없음 (설정에 account_id 지정): 계정 단위 규칙은 읽지 않았습니다',
     'access_rules.by_mode': (m) => `동작(mode)별: ${m.modes.map(([mode, count]) => `${mode} ${count}`).join(', ')}`,
     'access_rules.allow': (m) => `허용(whitelist) 규칙 ${m.count}개: 삭제하지 않습니다`,
-    'list_items.list': (m) => `목록 ${m.name} (${m.isManaged ? '관리 대상: 보유기간이 지난 항목은 파기' : '보고만 함: managed_lists에 없음'}): 항목 ${m.count}개`,
+    'list_items.list': (m) =>
+      `목록 ${m.name} (${m.isManaged ? '관리 대상: 보유기간이 지난 항목은 파기' : '보고만 함: managed_lists에 없음'}): 항목 ${m.count}개`,
     'list_items.no_account': () => '계정을 알 수 없음 (설정에 account_id 지정): 계정의 IP 목록은 읽지 않았습니다',
     'list_items.managed_missing': (m) => `관리 대상 목록 ${m.name}이(가) 계정에 없습니다`,
     'lockdowns.count': (m) => `영역(zone) ${m.zones}개에 잠금(lockdown) 규칙 ${m.rules}개`,

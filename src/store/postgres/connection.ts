@@ -34,7 +34,8 @@ export function openPgStore(url: string, schema: string, options: { maxConnectio
   });
   // An idle client losing its server (restart, pg_terminate_backend) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const newSession = (applicationName: string) => new pg.Client({ connectionString: url, application_name: applicationName, options: `-c search_path=${schema}` });
+  const newSession = (applicationName: string) =>
+    new pg.Client({ connectionString: url, application_name: applicationName, options: `-c search_path=${schema}` });
   return { pool, schema, displayUrl: redactDatabaseUrl(url), newSession, close: () => pool.end() };
 }
 

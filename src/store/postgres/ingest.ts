@@ -5,7 +5,18 @@ import { copyRows } from './copy.js';
 import { dayOf, ensureDayPartitions, partitionName } from './partitions.js';
 
 export const FIREWALL_EVENT_COLUMNS = [
-  'zone_id', 'datetime', 'ray_name', 'client_ip', 'client_country', 'client_asn', 'action', 'source', 'rule_id', 'host', 'sample_interval', 'extra',
+  'zone_id',
+  'datetime',
+  'ray_name',
+  'client_ip',
+  'client_country',
+  'client_asn',
+  'action',
+  'source',
+  'rule_id',
+  'host',
+  'sample_interval',
+  'extra',
 ] as const;
 const HTTP_COLUMNS = ['zone_id', 'hour', 'client_ip', 'client_country', 'requests'] as const;
 const HTTP_KEY = 'zone_id, hour, client_ip, client_country';
@@ -94,7 +105,12 @@ export async function upsertHttpAnalytics(tx: PgTx, schema: string, rows: readon
   await tx.query(
     'CREATE TEMP TABLE IF NOT EXISTS http_analytics_staging (zone_id text, hour bigint, client_ip text, client_country text, requests bigint, ord bigserial) ON COMMIT DELETE ROWS',
   );
-  await copyRows(tx, 'pg_temp.http_analytics_staging', HTTP_COLUMNS, rows.map((r) => [r.zoneId, r.hour, r.clientIp, r.clientCountry, r.requests]));
+  await copyRows(
+    tx,
+    'pg_temp.http_analytics_staging',
+    HTTP_COLUMNS,
+    rows.map((r) => [r.zoneId, r.hour, r.clientIp, r.clientCountry, r.requests]),
+  );
   const columns = HTTP_COLUMNS.join(', ');
   const latest = `SELECT DISTINCT ON (${HTTP_KEY}) ${columns} FROM pg_temp.http_analytics_staging ORDER BY ${HTTP_KEY}, ord DESC`;
   const { rows: result } = await tx.query<{ inserted: number }>(

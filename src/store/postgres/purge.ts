@@ -75,7 +75,11 @@ export interface VacuumedPartition {
  * the deleted rows' space is reclaimed rather than left readable in the pages. VACUUM cannot remove a row that an
  * older transaction may still see; then it is retried a few times, and what remains is reported, not hidden.
  */
-export async function vacuumPurgedPartitions(store: PgStore, purges: readonly LocationPurge[], options: { attempts?: number; waitMs?: number } = {}): Promise<VacuumedPartition[]> {
+export async function vacuumPurgedPartitions(
+  store: PgStore,
+  purges: readonly LocationPurge[],
+  options: { attempts?: number; waitMs?: number } = {},
+): Promise<VacuumedPartition[]> {
   const touched = purges.flatMap((purge) => purge.partitions.filter((p) => p.method === 'rows-deleted' && p.deleted > 0).map((p) => p.partition));
   if (touched.length === 0) return [];
   const client = await connect(store);

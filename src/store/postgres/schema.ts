@@ -38,7 +38,9 @@ export async function migratePgStore(store: PgStore): Promise<{ from: number; to
     await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [deriveLockKey(`migrate:${store.schema}`)]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${store.schema}`);
     await assertOwnSchema(tx, store.schema);
-    await tx.query(`CREATE TABLE IF NOT EXISTS ${store.schema}.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${store.schema}.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const from = await readVersion(tx, store.schema);
     if (from > LATEST_PG_VERSION) throw newerSchema(store, from);
     for (const migration of PG_MIGRATIONS.filter((m) => m.version > from)) {
@@ -78,9 +80,12 @@ async function assertOwnSchema(tx: PgTx, schema: string): Promise<void> {
   );
   const foreign = rows.map((r) => r.name).filter((name) => !OWN_TABLES.has(name) && !PARTITION_NAME.test(name));
   if (foreign.length > 0) {
-    throw new StoreError(`The PostgreSQL schema "${schema}" holds tables that are not luxeret-privacy's (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); refusing to use it`, {
-      hint: 'Nothing was changed. Give luxeret-privacy a schema of its own with `store_schema:` in the config.',
-    });
+    throw new StoreError(
+      `The PostgreSQL schema "${schema}" holds tables that are not luxeret-privacy's (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}); refusing to use it`,
+      {
+        hint: 'Nothing was changed. Give luxeret-privacy a schema of its own with `store_schema:` in the config.',
+      },
+    );
   }
 }
 

@@ -1,4 +1,13 @@
-import { Kind, getArgumentValues, getNamedType, getVariableValues, isObjectType, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isObjectType,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { canReachZone } from '../auth.js';
 import type { EmulatorState, TokenState } from '../state.js';
 import { loadCloudflareSchema } from './schema.js';
@@ -18,9 +27,8 @@ export function graphqlRequestCost(state: EmulatorState, token: TokenState, raw:
     const { document, errors } = parseAndValidate(body.query);
     if (errors.length > 0) return 1;
     const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-    const operation = typeof body.operationName === 'string' && body.operationName !== ''
-      ? operations.find((op) => op.name?.value === body.operationName)
-      : operations[0];
+    const operation =
+      typeof body.operationName === 'string' && body.operationName !== '' ? operations.find((op) => op.name?.value === body.operationName) : operations[0];
     if (operation === undefined) return 1;
     const schema = loadCloudflareSchema();
     const variables = typeof body.variables === 'object' && body.variables !== null ? (body.variables as Record<string, unknown>) : {};

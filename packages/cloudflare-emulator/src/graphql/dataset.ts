@@ -54,18 +54,20 @@ export function checkDatasetLimits(request: DatasetRequest, rowType: GraphQLObje
   const nowSeconds = request.nowMs / 1000;
   const from = bounds.from ?? 0;
   if (from < nowSeconds - limits.notOlderThan) {
-    const message = request.limitWording === 'units'
-      ? `zone "${zoneTag}" cannot request data older than ${formatDurationUnits(limits.notOlderThan * 1000)}, ` +
-        `but your query requests data from ${formatDurationUnits((nowSeconds - from) * 1000)} ago`
-      : `cannot request data older than ${limits.notOlderThan}s`;
+    const message =
+      request.limitWording === 'units'
+        ? `zone "${zoneTag}" cannot request data older than ${formatDurationUnits(limits.notOlderThan * 1000)}, ` +
+          `but your query requests data from ${formatDurationUnits((nowSeconds - from) * 1000)} ago`
+        : `cannot request data older than ${limits.notOlderThan}s`;
     throw new QueryError(message, 'limit', path);
   }
   const to = bounds.to ?? nowSeconds;
   if (Math.round(to - from) > limits.maxDuration) {
-    const message = request.limitWording === 'units'
-      ? `zone "${zoneTag}" cannot request a time range wider than ${formatDurationUnits(limits.maxDuration * 1000)}, ` +
-        `but your query time range spans ${formatDurationUnits((to - from) * 1000)}`
-      : `query time range is too large for zone "${zoneTag}". Time range can't be wider than ${limits.maxDuration}s, but it's ${Math.round(to - from)}s`;
+    const message =
+      request.limitWording === 'units'
+        ? `zone "${zoneTag}" cannot request a time range wider than ${formatDurationUnits(limits.maxDuration * 1000)}, ` +
+          `but your query time range spans ${formatDurationUnits((to - from) * 1000)}`
+        : `query time range is too large for zone "${zoneTag}". Time range can't be wider than ${limits.maxDuration}s, but it's ${Math.round(to - from)}s`;
     throw new QueryError(message, 'limit', path);
   }
   return secondRange(bounds);
@@ -112,7 +114,7 @@ export function compileProjection<S>(
     const definition = field.definition;
     if (definition === undefined) continue;
     const named = getNamedType(definition.type);
-    if (isObjectType(named) && field.selections.length > 0 && !(definition.type.toString().startsWith('['))) {
+    if (isObjectType(named) && field.selections.length > 0 && !definition.type.toString().startsWith('[')) {
       const nested = compileProjection(scope, named, field.selections, read, `${prefix}${name}.`);
       writers.push((s, out) => (out[key] = nested(s)));
       continue;

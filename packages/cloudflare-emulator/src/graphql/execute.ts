@@ -61,7 +61,8 @@ export function executeQuery(input: ExecutionInput): Record<string, unknown> {
   const rootFields = collectFields(context.scope, queryType, [operation.selectionSet]);
   // Introspection (`__schema`, `__type`) is answered by graphql-js itself: the schema is Cloudflare's.
   if (rootFields.some((field) => field.name === '__schema' || field.name === '__type')) {
-    if (!rootFields.every((field) => field.name.startsWith('__'))) throw new QueryError('the Cloudflare emulator does not serve introspection mixed with data in one query', 'validation');
+    if (!rootFields.every((field) => field.name.startsWith('__')))
+      throw new QueryError('the Cloudflare emulator does not serve introspection mixed with data in one query', 'validation');
     const result = execute({ schema, document: input.document, variableValues: input.variables ?? {}, operationName: operation.name?.value });
     if ('then' in result) throw new QueryError('Internal server error', 'internal');
     if (result.errors !== undefined && result.errors.length > 0) throw new QueryError(result.errors.map((e) => e.message).join('; '), 'validation');
@@ -81,7 +82,10 @@ function selectOperation(document: DocumentNode, operationName: string | undefin
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName === undefined ? operations[0] : operations.find((op) => op.name?.value === operationName);
   if (operation === undefined || (operationName === undefined && operations.length > 1)) {
-    throw new QueryError(operationName === undefined ? 'Must provide operation name if query contains multiple operations.' : `Unknown operation named "${operationName}".`, 'validation');
+    throw new QueryError(
+      operationName === undefined ? 'Must provide operation name if query contains multiple operations.' : `Unknown operation named "${operationName}".`,
+      'validation',
+    );
   }
   return operation;
 }
@@ -161,7 +165,9 @@ function resolveSettings(context: Context, zone: ZoneState, settingsField: Selec
     }
     const named = field.definition ? getNamedType(field.definition.type) : undefined;
     if (named === undefined || !isObjectType(named)) continue;
-    const values: Record<string, unknown> = { ...(isKnownDataset(field.name) ? datasetSettings(zone, field.name, context.state.behaviour.availableFieldsSpelling) : DISABLED_SETTINGS) };
+    const values: Record<string, unknown> = {
+      ...(isKnownDataset(field.name) ? datasetSettings(zone, field.name, context.state.behaviour.availableFieldsSpelling) : DISABLED_SETTINGS),
+    };
     out[field.key] = compileProjection<Record<string, unknown>>(context.scope, named, field.selections, (source, path) => source[path])(values);
   }
   return out;

@@ -8,7 +8,15 @@ interface Row {
   country: string;
 }
 const access: Accessor<Row> = (row, field) =>
-  field === 'datetime' ? row.ts : field === 'datetimeHour' ? row.ts - (row.ts % 3600) : field === 'edgeResponseStatus' ? row.status : field === 'clientCountryName' ? row.country : row.rayName;
+  field === 'datetime'
+    ? row.ts
+    : field === 'datetimeHour'
+      ? row.ts - (row.ts % 3600)
+      : field === 'edgeResponseStatus'
+        ? row.status
+        : field === 'clientCountryName'
+          ? row.country
+          : row.rayName;
 const T0 = Date.parse('2026-10-20T10:00:00Z') / 1000;
 const rows: Row[] = [
   { ts: T0 - 1, rayName: 'a1', status: 200, country: 'GB' },
@@ -44,11 +52,23 @@ describe('compileFilter', () => {
 
 describe('timeBounds / secondRange', () => {
   it.each<[Record<string, unknown>, { fromTs: number; toTs: number }]>([
-    [{ datetime_geq: '2026-10-20T10:00:00Z', datetime_lt: '2026-10-20T11:00:00Z' }, { fromTs: T0, toTs: T0 + 3599 }],
-    [{ datetime_gt: '2026-10-20T10:00:00Z', datetime_leq: '2026-10-20T11:00:00Z' }, { fromTs: T0 + 1, toTs: T0 + 3600 }],
-    [{ datetime_geq: '2026-10-20T10:00:00.500Z', datetime_lt: '2026-10-20T10:00:01.500Z' }, { fromTs: T0 + 1, toTs: T0 + 1 }],
+    [
+      { datetime_geq: '2026-10-20T10:00:00Z', datetime_lt: '2026-10-20T11:00:00Z' },
+      { fromTs: T0, toTs: T0 + 3599 },
+    ],
+    [
+      { datetime_gt: '2026-10-20T10:00:00Z', datetime_leq: '2026-10-20T11:00:00Z' },
+      { fromTs: T0 + 1, toTs: T0 + 3600 },
+    ],
+    [
+      { datetime_geq: '2026-10-20T10:00:00.500Z', datetime_lt: '2026-10-20T10:00:01.500Z' },
+      { fromTs: T0 + 1, toTs: T0 + 1 },
+    ],
     [{ datetime: '2026-10-20T10:00:00Z' }, { fromTs: T0, toTs: T0 }],
-    [{ datetimeHour_geq: '2026-10-20T09:30:00Z', datetimeHour_leq: '2026-10-20T10:30:00Z' }, { fromTs: T0, toTs: T0 + 3599 }],
+    [
+      { datetimeHour_geq: '2026-10-20T09:30:00Z', datetimeHour_leq: '2026-10-20T10:30:00Z' },
+      { fromTs: T0, toTs: T0 + 3599 },
+    ],
     [{ date: '2026-10-20' }, { fromTs: T0 - 36_000, toTs: T0 - 36_000 + 86_399 }],
     [{ AND: [{ datetime_geq: '2026-10-20T09:00:00Z' }, { datetime_geq: '2026-10-20T10:00:00Z' }] }, { fromTs: T0, toTs: Number.POSITIVE_INFINITY }],
     [{ OR: [{ datetime: '2026-10-20T10:00:00Z' }, { datetime: '2026-10-20T10:00:05Z' }] }, { fromTs: T0, toTs: T0 + 5 }],

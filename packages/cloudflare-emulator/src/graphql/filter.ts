@@ -36,7 +36,10 @@ function normalise(field: string, key: string, value: unknown, sample: FieldValu
 }
 
 function likeToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  const escaped = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
   return new RegExp(`^${escaped}$`, 's');
 }
 
@@ -66,13 +69,26 @@ export function compileFilter<R>(filter: Record<string, unknown> | undefined, ac
     }
     const value = normalise(field, key, raw, sample);
     switch (op) {
-      case 'eq': checks.push((row) => access(row, field) === value); break;
-      case 'neq': checks.push((row) => access(row, field) !== value); break;
-      case 'gt': checks.push((row) => (access(row, field) as string | number) > value); break;
-      case 'geq': checks.push((row) => (access(row, field) as string | number) >= value); break;
-      case 'lt': checks.push((row) => (access(row, field) as string | number) < value); break;
-      case 'leq': checks.push((row) => (access(row, field) as string | number) <= value); break;
-      default: throw new QueryError(`error parsing args: unsupported filter ${key}`, 'validation');
+      case 'eq':
+        checks.push((row) => access(row, field) === value);
+        break;
+      case 'neq':
+        checks.push((row) => access(row, field) !== value);
+        break;
+      case 'gt':
+        checks.push((row) => (access(row, field) as string | number) > value);
+        break;
+      case 'geq':
+        checks.push((row) => (access(row, field) as string | number) >= value);
+        break;
+      case 'lt':
+        checks.push((row) => (access(row, field) as string | number) < value);
+        break;
+      case 'leq':
+        checks.push((row) => (access(row, field) as string | number) <= value);
+        break;
+      default:
+        throw new QueryError(`error parsing args: unsupported filter ${key}`, 'validation');
     }
   }
   if (checks.length === 1) return checks[0] as Predicate<R>;

@@ -7,9 +7,10 @@ import { parseAndValidate } from './validate.js';
 /** A GraphQL error reply; validation and limit errors use HTTP 200 unless the state asks for the documented statuses. */
 export function graphqlErrorReply(state: EmulatorState, errors: QueryError[], errorClass: GraphqlErrorClass): Reply {
   const nowMs = state.now();
-  const status = errorClass === 'auth' || errorClass === 'transient' || errorClass === 'internal' || state.behaviour.graphqlErrorStatus === 'documented'
-    ? DOCUMENTED_STATUS[errorClass]
-    : 200;
+  const status =
+    errorClass === 'auth' || errorClass === 'transient' || errorClass === 'internal' || state.behaviour.graphqlErrorStatus === 'documented'
+      ? DOCUMENTED_STATUS[errorClass]
+      : 200;
   return { status, body: { data: null, errors: errors.map((error) => toGraphqlError(error, nowMs, state.behaviour.graphqlErrorCodes)) } };
 }
 

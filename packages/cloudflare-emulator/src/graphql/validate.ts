@@ -26,10 +26,25 @@ import { loadCloudflareSchema } from './schema.js';
  * `uint64`, and so on (reference, header note): a variable fits a position when both scalars are in one family.
  */
 const SCALAR_FAMILIES: Record<string, string> = {
-  String: 'text', ID: 'text', string: 'text', Time: 'text', Date: 'text', bytes: 'text',
-  Int: 'number', Float: 'number', int8: 'number', int16: 'number', int64: 'number', uint8: 'number', uint16: 'number',
-  uint32: 'number', uint64: 'number', float32: 'number', float64: 'number',
-  Boolean: 'bool', bool: 'bool',
+  String: 'text',
+  ID: 'text',
+  string: 'text',
+  Time: 'text',
+  Date: 'text',
+  bytes: 'text',
+  Int: 'number',
+  Float: 'number',
+  int8: 'number',
+  int16: 'number',
+  int64: 'number',
+  uint8: 'number',
+  uint16: 'number',
+  uint32: 'number',
+  uint64: 'number',
+  float32: 'number',
+  float64: 'number',
+  Boolean: 'bool',
+  bool: 'bool',
 };
 
 function fits(varType: GraphQLType, locationType: GraphQLType): boolean {
@@ -83,10 +98,7 @@ function isAllowed(varType: GraphQLType, varDefault: ValueNode | undefined, loca
   return fits(varType, locationType);
 }
 
-const RULES: readonly ValidationRule[] = [
-  ...specifiedRules.filter((rule) => rule !== VariablesInAllowedPositionRule),
-  LenientVariablesInAllowedPositionRule,
-];
+const RULES: readonly ValidationRule[] = [...specifiedRules.filter((rule) => rule !== VariablesInAllowedPositionRule), LenientVariablesInAllowedPositionRule];
 
 export type Validated = { document: DocumentNode; errors: readonly GraphQLError[] };
 

@@ -91,12 +91,17 @@ function listRules(request: RestRequest): Reply {
   );
   const order = q.get('order');
   if (order === 'configuration.target' || order === 'configuration.value' || order === 'mode') {
-    const key = (rule: AccessRule): string => (order === 'mode' ? rule.mode : order === 'configuration.target' ? rule.configuration.target : rule.configuration.value);
+    const key = (rule: AccessRule): string =>
+      order === 'mode' ? rule.mode : order === 'configuration.target' ? rule.configuration.target : rule.configuration.value;
     const sign = q.get('direction') === 'desc' ? -1 : 1;
     // Stable sort: equal keys keep creation order, so paging stays consistent.
     selected = [...selected].sort((a, b) => (key(a) < key(b) ? -sign : key(a) > key(b) ? sign : 0));
   }
-  return pageOf(selected.map((rule) => renderRule(request, rule)), q, { perPage: 20, maxPerPage: REST_LIMITS.accessRulesMaxPerPage.value });
+  return pageOf(
+    selected.map((rule) => renderRule(request, rule)),
+    q,
+    { perPage: 20, maxPerPage: REST_LIMITS.accessRulesMaxPerPage.value },
+  );
 }
 
 function createRule(request: RestRequest): Reply {

@@ -66,9 +66,7 @@ function listItems(request: RestRequest): Reply {
     after = Buffer.from(cursor, 'base64url').toString('utf8');
     if (!/^[0-9a-f]{32}$/.test(after)) return badRequest('invalid cursor', 10001);
   }
-  const items = [...list.items.values()]
-    .filter((item) => search === null || item.ip.startsWith(search.toLowerCase()))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const items = [...list.items.values()].filter((item) => search === null || item.ip.startsWith(search.toLowerCase())).sort((a, b) => (a.id < b.id ? -1 : 1));
   const start = after === '' ? 0 : items.findIndex((item) => item.id > after);
   const page = start < 0 ? [] : items.slice(start, start + perPage);
   const last = page[page.length - 1];
@@ -156,7 +154,13 @@ function upsertItems(request: RestRequest, replace: boolean): Reply {
         existing.modified_on = at;
         continue;
       }
-      const item: ListItem = { id: request.state.nextId(), ip: input.ip, ...(input.comment !== undefined ? { comment: input.comment } : {}), created_on: at, modified_on: at };
+      const item: ListItem = {
+        id: request.state.nextId(),
+        ip: input.ip,
+        ...(input.comment !== undefined ? { comment: input.comment } : {}),
+        created_on: at,
+        modified_on: at,
+      };
       target.items.set(item.id, item);
     }
     return undefined;

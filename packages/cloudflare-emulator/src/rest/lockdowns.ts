@@ -22,11 +22,14 @@ function gate(request: RestRequest): Reply | undefined {
   return maxRules(request) === 0 ? notEntitled() : undefined;
 }
 
-function readBody(body: unknown): { urls: string[]; configurations: LockdownConfiguration[]; description?: string; paused?: boolean; priority?: number } | Reply {
+function readBody(
+  body: unknown,
+): { urls: string[]; configurations: LockdownConfiguration[]; description?: string; paused?: boolean; priority?: number } | Reply {
   if (!isRecord(body)) return badRequest('request body must be an object', 10001);
   const urls = body['urls'];
   const configurations = body['configurations'];
-  if (!Array.isArray(urls) || urls.length === 0 || !urls.every((url) => typeof url === 'string')) return badRequest('urls must be a non-empty array of strings', 10001);
+  if (!Array.isArray(urls) || urls.length === 0 || !urls.every((url) => typeof url === 'string'))
+    return badRequest('urls must be a non-empty array of strings', 10001);
   if (!Array.isArray(configurations) || configurations.length === 0) return badRequest('configurations must be a non-empty array', 10001);
   const checked: LockdownConfiguration[] = [];
   for (const entry of configurations) {
@@ -34,7 +37,8 @@ function readBody(body: unknown): { urls: string[]; configurations: LockdownConf
     const value = isRecord(entry) && typeof entry['value'] === 'string' ? entry['value'] : '';
     const cidr = parseCidr(value);
     // Lockdown ranges allow only /16 and /24 (IPv4); single addresses may be IPv4 or IPv6.
-    const valid = target === 'ip' ? isIPv4(value) || isIPv6(value) : target === 'ip_range' ? cidr?.version === 4 && (cidr.prefix === 16 || cidr.prefix === 24) : false;
+    const valid =
+      target === 'ip' ? isIPv4(value) || isIPv6(value) : target === 'ip_range' ? cidr?.version === 4 && (cidr.prefix === 16 || cidr.prefix === 24) : false;
     if (!valid) return badRequest(`invalid lockdown configuration ${JSON.stringify(entry)}`, 10001);
     checked.push({ target: target as 'ip' | 'ip_range', value });
   }

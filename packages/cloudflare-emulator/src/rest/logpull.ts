@@ -24,7 +24,17 @@ const FIELDS: Record<string, string> = {
   EdgeResponseStatus: 'HTTP status code returned by Cloudflare to the client',
   RayID: 'ID of the request',
 };
-const DEFAULT_FIELDS = ['ClientIP', 'ClientRequestHost', 'ClientRequestMethod', 'ClientRequestURI', 'EdgeEndTimestamp', 'EdgeResponseBytes', 'EdgeResponseStatus', 'EdgeStartTimestamp', 'RayID'];
+const DEFAULT_FIELDS = [
+  'ClientIP',
+  'ClientRequestHost',
+  'ClientRequestMethod',
+  'ClientRequestURI',
+  'EdgeEndTimestamp',
+  'EdgeResponseBytes',
+  'EdgeResponseStatus',
+  'EdgeStartTimestamp',
+  'RayID',
+];
 const HOUR_S = 3600;
 const WEEK_S = 7 * 86_400;
 
@@ -119,7 +129,8 @@ function received(request: RestRequest): Reply {
   const count = request.query.has('count') ? Number(request.query.get('count')) : Number.POSITIVE_INFINITY;
   const { rows, start: first, end: last } = zoneOf(request).httpRequests.window(Math.ceil(start), Math.ceil(end) - 1);
   const lines: string[] = [];
-  for (let i = first; i < last && lines.length < count; i++) lines.push(...logLines(rows[i] as StoredRow<HttpRequestSample>, options.fields, options.timestamps));
+  for (let i = first; i < last && lines.length < count; i++)
+    lines.push(...logLines(rows[i] as StoredRow<HttpRequestSample>, options.fields, options.timestamps));
   return ndjson(lines.slice(0, count));
 }
 

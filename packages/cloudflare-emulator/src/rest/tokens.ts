@@ -27,9 +27,6 @@ export const TOKEN_ROUTES: Route[] = [
     method: 'GET',
     path: '/accounts/:account_id/tokens/verify',
     permissions: [],
-    handle: (request) =>
-      request.token.kind === 'account' && request.token.accountId === request.params['account_id']
-        ? verified(request)
-        : invalidToken(),
+    handle: (request) => (request.token.kind === 'account' && request.token.accountId === request.params['account_id'] ? verified(request) : invalidToken()),
   },
 ];
