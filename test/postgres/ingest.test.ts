@@ -55,6 +55,15 @@ describePg('PostgreSQL ingest', () => {
     expect(stored[0]!.extra).toBe('tab\there, newline\nthere, back\\slash');
   });
 
+  it('stores an event repeated within a page once, whether the page is new or overlaps what is held', async () => {
+    const fresh = [event(0), event(1), event(1), event(2)];
+    expect(await withTransaction(store, (tx) => insertFirewallEvents(tx, store.schema, fresh))).toEqual({ inserted: 3, duplicates: 1 });
+    const overlapping = [event(2), event(3), event(3), event(4)];
+    expect(await withTransaction(store, (tx) => insertFirewallEvents(tx, store.schema, overlapping))).toEqual({ inserted: 2, duplicates: 2 });
+    expect(await countRows('firewall_events')).toBe(5);
+    expect(await countedRows('firewall_events')).toBe(5);
+  });
+
   it('creates partitions ahead of the pull, once', async () => {
     expect(await createPartitionsAhead(store, 'firewall_events', T0, T0 + DAY)).toEqual(['firewall_events_p20250301', 'firewall_events_p20250302']);
     expect(await createPartitionsAhead(store, 'firewall_events', T0, T0 + 2 * DAY)).toEqual(['firewall_events_p20250303']);

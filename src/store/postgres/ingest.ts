@@ -1,8 +1,8 @@
 import type { FirewallEventRecord, InsertCounts } from '../firewall-events.js';
 import type { HttpAnalyticsRecord, UpsertCounts } from '../http-analytics.js';
-import type { PgTx } from './connection.js';
+import { quoteIdent, type PgTx } from './connection.js';
 import { copyRows } from './copy.js';
-import { ensureDayPartitions } from './partitions.js';
+import { dayOf, ensureDayPartitions, partitionName } from './partitions.js';
 
 export const FIREWALL_EVENT_COLUMNS = [
   'zone_id',
@@ -27,15 +27,56 @@ export function firewallEventValues(r: FirewallEventRecord): (string | number | 
 
 /**
  * Inserts events, skipping any already held (same natural key), and adds the inserted ones to row_counts; call
- * inside withTransaction. The rows are COPYed into a session-local staging table, then moved with INSERT … ON
- * CONFLICT DO NOTHING: a second host inserting the same keys at the same time waits for this transaction and then
- * skips them, so no event is stored twice or lost. Should the two wait on each other (pages cut differently), the
- * server aborts one with a deadlock error and withTransaction runs it again. (Sorting by the natural key first would
- * avoid that, but costs a sort per page; pages arrive in time order anyway.)
+ * inside withTransaction. Ingests into the same days queue on a SHARE ROW EXCLUSIVE lock of their partitions (taken
+ * in name order, so two hosts never deadlock), which also waits for every earlier insert there to commit. Under it,
+ * a page whose zone and time range hold no row yet is COPYed straight in (the common case: pages arrive in time
+ * order); one that may overlap goes through a staging table and INSERT … ON CONFLICT DO NOTHING. Either way two
+ * hosts pulling the same zone at once never store a row twice or lose one.
  */
 export async function insertFirewallEvents(tx: PgTx, schema: string, rows: readonly FirewallEventRecord[]): Promise<InsertCounts> {
   if (rows.length === 0) return { inserted: 0, duplicates: 0 };
-  await ensureDayPartitions(tx, schema, 'firewall_events', ...timeRange(rows.map((r) => r.datetime)));
+  // A page need not wait for its own WAL flush: a crash loses whole pages, never part of one, and the pull state
+  // that vouches for them (same transaction) with them, so the next pull fetches them again. The first synchronous
+  // commit after (the audit entry, the run's end) flushes every page before it.
+  const [from, to] = timeRange(rows.map((r) => r.datetime));
+  await ensureDayPartitions(tx, schema, 'firewall_events', from, to);
+  const days = Array.from({ length: dayOf(to) - dayOf(from) + 1 }, (_, i) => partitionName('firewall_events', dayOf(from) + i));
+  await tx.query(`SET LOCAL synchronous_commit = off; LOCK TABLE ${days.map(quoteIdent).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+  const zones = [...new Set(rows.map((r) => r.zoneId))];
+  const held = await tx.query('SELECT 1 FROM firewall_events WHERE zone_id = ANY($1::text[]) AND datetime BETWEEN $2 AND $3 LIMIT 1', [zones, from, to]);
+  const inserted = held.rowCount === 0 ? await copyNewEvents(tx, rows) : await insertOverlappingEvents(tx, rows);
+  return { inserted, duplicates: rows.length - inserted };
+}
+
+/** Nothing of this page is held: COPY it (once per natural key) and add it to row_counts, one row per cell. */
+async function copyNewEvents(tx: PgTx, rows: readonly FirewallEventRecord[]): Promise<number> {
+  const byKey = new Map<string, FirewallEventRecord>();
+  for (const r of rows) {
+    const key = [r.zoneId, r.datetime, r.rayName, r.ruleId, r.source, r.action].join('\u0000');
+    if (!byKey.has(key)) byKey.set(key, r);
+  }
+  const unique = [...byKey.values()];
+  await copyRows(tx, 'firewall_events', FIREWALL_EVENT_COLUMNS, unique.map(firewallEventValues));
+  const cells = new Map<string, { day: number; zoneId: string; country: string; rows: number }>();
+  for (const r of unique) {
+    const day = dayOf(r.datetime);
+    const key = `${day}\u0000${r.zoneId}\u0000${r.clientCountry}`;
+    const cell = cells.get(key) ?? cells.set(key, { day, zoneId: r.zoneId, country: r.clientCountry, rows: 0 }).get(key)!;
+    cell.rows += 1;
+  }
+  const list = [...cells.values()];
+  await tx.query(
+    `WITH page AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS page (day, zone_id, client_country, n))
+     INSERT INTO row_counts (dataset, day, zone_id, client_country, rows)
+     SELECT 'firewall_events', day, zone_id, client_country, n FROM page ORDER BY 2, 3, 4
+     ON CONFLICT (dataset, day, zone_id, client_country) DO UPDATE SET rows = row_counts.rows + excluded.rows`,
+    [list.map((c) => c.day), list.map((c) => c.zoneId), list.map((c) => c.country), list.map((c) => c.rows)],
+  );
+  return unique.length;
+}
+
+/** Part of this page may be held already: stage it, then INSERT … ON CONFLICT DO NOTHING, counting what went in. */
+async function insertOverlappingEvents(tx: PgTx, rows: readonly FirewallEventRecord[]): Promise<number> {
   await tx.query(
     `CREATE TEMP TABLE IF NOT EXISTS firewall_events_staging (zone_id text, datetime bigint, ray_name text, client_ip text, client_country text,
        client_asn text, action text, source text, rule_id text, host text, sample_interval integer, extra text) ON COMMIT DELETE ROWS`,
@@ -51,8 +92,7 @@ export async function insertFirewallEvents(tx: PgTx, schema: string, rows: reado
      ), counted AS (${addCounts('firewall_events', 'inserted', 'datetime')})
      SELECT count(*)::int AS inserted FROM inserted`,
   );
-  const inserted = result[0]?.inserted ?? 0;
-  return { inserted, duplicates: rows.length - inserted };
+  return result[0]?.inserted ?? 0;
 }
 
 /**
