@@ -101,10 +101,10 @@ describe('RFC 3161 time stamps of lodged heads', () => {
         `${exampleConfig}\naudit:\n  lodge_command: ${JSON.stringify(`cat >> '${lodged}'`)}\n  timestamp_url: ${tsa.url}\n  tsa_certificate: ${tsa.certificatePath}\n`,
       );
       // On a failure, the CLI's stderr says which step of lodging or time-stamping went wrong.
-      const first = await holdAdd('203.0.113.0/24');
-      expect(first.code, first.stderr).toBe(0);
-      const second = await holdAdd('198.51.100.0/24');
-      expect(second.code, second.stderr).toBe(0);
+      const firstAdd = await holdAdd('203.0.113.0/24');
+      expect(firstAdd.code, firstAdd.stderr).toBe(0);
+      const secondAdd = await holdAdd('198.51.100.0/24');
+      expect(secondAdd.code, secondAdd.stderr).toBe(0);
       // Each lodged head went out with its token.
       expect(lodgedHeads().map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['head', 'timestamp', 'head', 'timestamp']);
 
