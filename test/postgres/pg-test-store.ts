@@ -1,3 +1,5 @@
+import type { Hold } from '../../src/policy/holds.js';
+import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
@@ -48,4 +50,28 @@ export async function dropTestStore(store: PgStore): Promise<void> {
 /** A second pool on the same schema: another host, as far as the server can tell. */
 export function openSecondHost(store: PgStore): PgStore {
   return openPgStore(TEST_DATABASE_URL, store.schema);
+}
+
+/** A firewall event with the fields the PostgreSQL tests do not care about filled in. */
+export function firewallEvent(
+  fields: Pick<FirewallEventRecord, 'zoneId' | 'datetime' | 'rayName' | 'clientIp'> & { clientCountry?: string },
+): FirewallEventRecord {
+  return { clientCountry: 'KR', clientAsn: '', action: 'block', source: 'waf', ruleId: '', host: '', sampleInterval: 1, extra: null, ...fields };
+}
+
+/** An investigator's hold with no time range or country unless given. */
+export function policeHold(fields: Partial<Hold> & Pick<Hold, 'network'>): Hold {
+  return {
+    id: 'h1',
+    country: undefined,
+    from: undefined,
+    to: undefined,
+    until: undefined,
+    releasedAt: undefined,
+    reason: 'police request 2025-17',
+    reference: undefined,
+    createdAt: new Date('2025-03-01T00:00:00Z'),
+    createdBy: 'dpo',
+    ...fields,
+  };
 }

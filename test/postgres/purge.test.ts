@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { buildHoldMatcher, type Hold } from '../../src/policy/holds.js';
+import { buildHoldMatcher } from '../../src/policy/holds.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import { withTransaction, type PgStore } from '../../src/store/postgres/connection.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from '../../src/store/postgres/ingest.js';
 import { listDayPartitions } from '../../src/store/postgres/partitions.js';
 import { deleteExpiredRows, describePurgeMethod, vacuumPurgedPartitions } from '../../src/store/postgres/purge.js';
-import { describePg, dropTestStore, openTestStore } from './pg-test-store.js';
+import { describePg, dropTestStore, firewallEvent, openTestStore, policeHold } from './pg-test-store.js';
 
 const ZONE = '023e105f4ecef8ad9ca31a8372d0c353';
 const T0 = Date.UTC(2025, 2, 1) / 1000;
@@ -13,35 +13,12 @@ const HOUR = 3_600;
 
 /** One event per hour for four days, from 192.0.2.x, one per hour from 198.51.100.7 (the held investigator's target). */
 function events(): FirewallEventRecord[] {
-  return Array.from({ length: 96 }, (_, i) => ({
-    zoneId: ZONE,
-    datetime: T0 + i * HOUR,
-    rayName: `ray${i}`,
-    clientIp: i % 4 === 0 ? '198.51.100.7' : `192.0.2.${i}`,
-    clientCountry: 'KR',
-    clientAsn: '',
-    action: 'block',
-    source: 'waf',
-    ruleId: '',
-    host: '',
-    sampleInterval: 1,
-    extra: null,
-  }));
+  return Array.from({ length: 96 }, (_, i) =>
+    firewallEvent({ zoneId: ZONE, datetime: T0 + i * HOUR, rayName: `ray${i}`, clientIp: i % 4 === 0 ? '198.51.100.7' : `192.0.2.${i}` }),
+  );
 }
 
-const hold: Hold = {
-  id: 'h1',
-  network: '198.51.100.7/32',
-  country: undefined,
-  from: undefined,
-  to: undefined,
-  until: undefined,
-  releasedAt: undefined,
-  reason: 'police request 2025-17',
-  reference: undefined,
-  createdAt: new Date('2025-03-01T00:00:00Z'),
-  createdBy: 'dpo',
-};
+const hold = policeHold({ network: '198.51.100.7/32' });
 
 describePg('PostgreSQL purge primitives', () => {
   let store: PgStore;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { buildHoldMatcher, type Hold } from '../../src/policy/holds.js';
+import { buildHoldMatcher } from '../../src/policy/holds.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import { withTransaction, type PgStore } from '../../src/store/postgres/connection.js';
 import { readDatasetCounts, readDistinctIps } from '../../src/store/postgres/counts.js';
@@ -9,42 +9,23 @@ import { readMeta, writeMeta } from '../../src/store/postgres/meta.js';
 import { readAllPullStates, readPullState, writePullState } from '../../src/store/postgres/pull-state.js';
 import { deleteExpiredRows } from '../../src/store/postgres/purge.js';
 import { readWalAndBackups } from '../../src/store/postgres/wal.js';
-import { describePg, dropTestStore, openSecondHost, openTestStore } from './pg-test-store.js';
+import { describePg, dropTestStore, firewallEvent, openSecondHost, openTestStore, policeHold } from './pg-test-store.js';
 
 const ZONE_A = '023e105f4ecef8ad9ca31a8372d0c353';
 const ZONE_B = '9a7806061c88ada191ed06f989cc3dac';
 const T0 = Date.UTC(2025, 2, 1) / 1000;
 
 function event(i: number, zoneId: string, ip: string, country: string): FirewallEventRecord {
-  return {
-    zoneId,
-    datetime: T0 + i * 7_200,
-    rayName: `ray${i}`,
-    clientIp: ip,
-    clientCountry: country,
-    clientAsn: '',
-    action: 'block',
-    source: 'waf',
-    ruleId: '',
-    host: '',
-    sampleInterval: 1,
-    extra: null,
-  };
+  return firewallEvent({ zoneId, datetime: T0 + i * 7_200, rayName: `ray${i}`, clientIp: ip, clientCountry: country });
 }
 
-const hold: Hold = {
-  id: 'h1',
+const hold = policeHold({
   network: '198.51.100.0/24',
-  country: undefined,
-  from: undefined,
-  to: undefined,
   until: new Date('2025-06-01T00:00:00Z'),
-  releasedAt: undefined,
-  reason: 'police request 2025-17',
   reference: 'KNPA-17',
   createdAt: new Date('2025-03-02T00:00:00Z'),
   createdBy: 'dpo@host-a',
-};
+});
 
 describePg('PostgreSQL shared state and counts', () => {
   let store: PgStore;

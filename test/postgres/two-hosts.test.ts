@@ -3,13 +3,13 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { AuditSigner } from '../../src/audit/entry.js';
 import { verifyAuditLog } from '../../src/audit/verify.js';
 import { LockedError } from '../../src/errors.js';
-import { buildHoldMatcher, type Hold } from '../../src/policy/holds.js';
+import { buildHoldMatcher } from '../../src/policy/holds.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { StorePort } from '../../src/store/port.js';
 import { createPgStorePort } from '../../src/store/postgres/adapter.js';
 import { readPgAuditHead, readPgAuditLines } from '../../src/store/postgres/audit-log.js';
 import { withTransaction, type PgStore } from '../../src/store/postgres/connection.js';
-import { describePg, dropTestStore, openSecondHost, openTestStore } from './pg-test-store.js';
+import { describePg, dropTestStore, firewallEvent, openSecondHost, openTestStore, policeHold } from './pg-test-store.js';
 
 const ZONE = '023e105f4ecef8ad9ca31a8372d0c353';
 const T0 = Date.UTC(2025, 2, 1) / 1000;
@@ -18,34 +18,11 @@ const CUTOFF = new Date('2025-03-06T00:00:00Z');
 const keys = generateKeyPairSync('ed25519');
 
 /** Ten days of events, one every 10 minutes; every 7th from the address under hold. */
-const EVENTS: FirewallEventRecord[] = Array.from({ length: 1_440 }, (_, i) => ({
-  zoneId: ZONE,
-  datetime: T0 + i * 600,
-  rayName: `ray${i}`,
-  clientIp: i % 7 === 0 ? '198.51.100.7' : `192.0.2.${i % 250}`,
-  clientCountry: 'KR',
-  clientAsn: '',
-  action: 'block',
-  source: 'waf',
-  ruleId: '',
-  host: '',
-  sampleInterval: 1,
-  extra: null,
-}));
+const EVENTS: FirewallEventRecord[] = Array.from({ length: 1_440 }, (_, i) =>
+  firewallEvent({ zoneId: ZONE, datetime: T0 + i * 600, rayName: `ray${i}`, clientIp: i % 7 === 0 ? '198.51.100.7' : `192.0.2.${i % 250}` }),
+);
 
-const hold: Hold = {
-  id: 'h1',
-  network: '198.51.100.7/32',
-  country: undefined,
-  from: undefined,
-  to: undefined,
-  until: undefined,
-  releasedAt: undefined,
-  reason: 'police request 2025-17',
-  reference: undefined,
-  createdAt: new Date('2025-04-01T00:00:00Z'),
-  createdBy: 'dpo@host-a',
-};
+const hold = policeHold({ network: '198.51.100.7/32', createdAt: new Date('2025-04-01T00:00:00Z'), createdBy: 'dpo@host-a' });
 
 /** One host's cron run, in the order the use cases will run it: lock, pull its pages, purge with the shared holds. */
 async function runHost(port: StorePort, host: string, pageSize: number): Promise<'done' | 'locked'> {
