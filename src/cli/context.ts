@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { Config } from '../config/config.js';
 import { readEnvironment, resolveConfigPath, withDotEnv, type EnvVars, type Environment } from '../config/environment.js';
@@ -5,7 +6,11 @@ import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
+import { DEFAULT_STORE_SCHEMA, selectStore, type StoreSelection } from '../config/store.js';
+import { StoreNotSupportedError } from '../errors.js';
 import { openStore, type Db } from '../store/db.js';
+import { openStorePort } from '../store/open.js';
+import type { StorePort } from '../store/port.js';
 import type { Io } from './io.js';
 import { homePaths, type HomePaths } from './paths.js';
 
@@ -30,8 +35,15 @@ export interface CliContext {
   readonly configPath: () => string;
   readonly config: () => Config;
   readonly paths: () => HomePaths;
-  /** The migrated store; closed when the run ends. */
-  readonly store: () => Db;
+  /** Which store this run uses: SQLite in LUXERET_HOME, or PostgreSQL (`store:`, LUXERET_DATABASE_URL). */
+  readonly storeSelection: () => StoreSelection;
+  /** The migrated store behind the port; closed when the run ends. */
+  readonly storePort: () => Promise<StorePort>;
+  /**
+   * The SQLite store itself, for the commands not yet moved onto the port; on a PostgreSQL store they refuse
+   * (exit 2, nothing changed) naming the command.
+   */
+  readonly store: (command?: string) => Db;
   /** The Cloudflare API token, or a usage error naming the variable. */
   readonly apiToken: () => string;
   /** Who is acting, for audit entries: OS user and host. */
@@ -51,17 +63,18 @@ export interface CliContext {
   readonly outcomes: readonly Outcome[];
   readonly recordOutcome: (outcome: Outcome) => void;
   /** Things to release when the run ends (store, lock). */
-  readonly onClose: (release: () => void) => void;
-  readonly close: () => void;
+  readonly onClose: (release: () => void | Promise<void>) => void;
+  readonly close: () => Promise<void>;
 }
 
 export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersion: string): CliContext {
   const env = withDotEnv(io.env, io.cwd);
-  const closers: (() => void)[] = [];
+  const closers: (() => void | Promise<void>)[] = [];
   const outcomes: Outcome[] = [];
   let environment: Environment | undefined;
   let config: Config | undefined;
   let db: Db | undefined;
+  let port: Promise<StorePort> | undefined;
   let lastProgressLength = 0;
 
   // A live progress line is wiped before anything else is written, so results and messages never start mid-line.
@@ -89,11 +102,34 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
     config: () => (config ??= loadConfigFile(ctx.configPath())),
     paths: () => homePaths(ctx.environment().home),
-    store: () => {
+    storeSelection: () => selectStore(readStoreSection(ctx), env),
+    storePort: () => {
+      port ??= openStorePort(ctx.storeSelection(), {
+        sqlitePath: ctx.paths().store,
+        openSqlite: () => ctx.store(),
+        lockPath: ctx.paths().lock,
+        onTakeOver: (stale) =>
+          ctx.io.stderr(
+            `luxeret-privacy: took over a stale lock from ${stale.command} (pid ${stale.pid}, started ${stale.started_at}), whose process is gone\n`,
+          ),
+      }).then((opened) => {
+        // The SQLite connection is closed by store()'s own closer.
+        if (opened.kind === 'postgres') closers.push(() => opened.close());
+        return opened;
+      });
+      return port;
+    },
+    store: (command) => {
+      const selection = ctx.storeSelection();
+      if (selection.kind === 'postgres') {
+        throw new StoreNotSupportedError(`${command ?? 'This command'} does not run on a PostgreSQL store yet (${selection.displayUrl})`, {
+          hint: 'Run it against the SQLite store (unset store: and LUXERET_DATABASE_URL); nothing was changed.',
+        });
+      }
       if (!db) {
         const opened = openStore(ctx.paths().store);
         db = opened;
-        closers.push(() => opened.close());
+        closers.push(() => void opened.close());
       }
       return db;
     },
@@ -125,11 +161,11 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     outcomes,
     recordOutcome: (outcome) => void outcomes.push(outcome),
     onClose: (release) => void closers.push(release),
-    close: () => {
+    close: async () => {
       clearProgress();
       for (const release of closers.reverse()) {
         try {
-          release();
+          await release();
         } catch {
           // Closing is best effort; the run's own outcome has already been decided.
         }
@@ -138,6 +174,12 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     },
   };
   return ctx;
+}
+
+/** The config's store keys; without a config file (audit verify, doctor on a new machine), the defaults. */
+function readStoreSection(ctx: CliContext): Config['store'] {
+  if (!existsSync(ctx.configPath())) return { url: undefined, schema: DEFAULT_STORE_SCHEMA };
+  return ctx.config().store;
 }
 
 function safeUser(): string {

@@ -41,7 +41,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // Whatever the outcome, a head this run signed is lodged (what was appended stays appended).
     return Math.max(exitCode, OUTCOME_EXIT_CODES[await lodgeNewAuditHead(ctx)]);
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 

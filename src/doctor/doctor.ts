@@ -72,8 +72,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       ? check('config', 'pass', `valid: ${config.value.zones.length} zone(s)${config.value.accountId ? ', account set' : ''}`)
       : check('config', 'fail', String((config.error as Error)?.message ?? config.error).replace(/\n\s*/g, '; '), hintOf(config.error)),
   );
-  const db = attempt(() => deps.store());
-  checks.push(storeCheck(db.value, db.error));
+  // A PostgreSQL store is checked by its own checks; the SQLite file is not used then.
+  const onPostgres = config.value !== undefined && deps.storeSelection !== undefined && attempt(deps.storeSelection).value?.kind === 'postgres';
+  const db: { value: Db | undefined; error: unknown } = onPostgres ? { value: undefined, error: undefined } : attempt(() => deps.store());
+  if (!onPostgres) checks.push(storeCheck(db.value, db.error));
   if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection)));
   checks.push(...keyChecks(deps.keyPaths));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));

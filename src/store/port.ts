@@ -1,51 +1,115 @@
-import type { AuditEntry, AuditInput, AuditSigner } from '../audit/entry.js';
+import type { KeyObject } from 'node:crypto';
+import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../audit/entry.js';
+import type { DatasetSummary } from '../inventory/inventory.js';
 import type { Hold } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
-import type { HoldPredicate } from './expiry.js';
+import type { ExpiryCounts, HoldPredicate } from './expiry.js';
 import type { FirewallEventRecord, InsertCounts } from './firewall-events.js';
 import type { HttpAnalyticsRecord, UpsertCounts } from './http-analytics.js';
+import type { EventSlice, EventSpan } from './inventory-queries.js';
 import type { PullDataset, PullState } from './pull-state.js';
 
 /**
- * The store port (issue 13): what use cases will call, whichever database holds the data. Async, so one shape
+ * The store port (issue 13): what use cases call, whichever database holds the data – SQLite in LUXERET_HOME
+ * (src/store/sqlite/adapter.ts) or a shared PostgreSQL schema (src/store/postgres/adapter.ts). Async, so one shape
  * covers better-sqlite3 (synchronous underneath) and node-postgres.
  *
- * So far only the PostgreSQL adapter (src/store/postgres/adapter.ts) implements it, and it holds only what that
- * adapter does today; the SQLite adapter and the use cases' move onto it are the wiring still to come.
+ * A method an adapter cannot do yet throws StoreNotSupportedError (exit 2, nothing changed), naming the command.
  */
-export interface StorePort {
+export interface StorePort extends StoreSession {
   readonly kind: 'sqlite' | 'postgres';
-  /** Creates or migrates the store (`init`); refuses a foreign or newer schema. */
-  migrate(): Promise<{ from: number; to: number }>;
-  /** Every command but init: the store must be at this tool's schema version. */
-  assertMigrated(): Promise<void>;
+  /** Where the store is, for messages: the SQLite file, or the PostgreSQL server and schema (never a password). */
+  readonly description: string;
   /** One run at a time across every host sharing the store; throws LockedError (exit 6) when held. */
   acquireRunLock(command: string, now: Date): Promise<{ release(): Promise<void> }>;
-  /** Runs `body` in one transaction: it commits when body resolves, and nothing of it when body throws. */
-  transaction<T>(body: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  /** After a purge's commit: makes deleted rows' space unreadable where the engine allows (VACUUM). */
-  reclaimPurged(purges: readonly LocationPurgeOutcome[]): Promise<readonly { partition: string; notYetRemovable: number }[]>;
+  /**
+   * Runs `body` in one write transaction: it commits when body resolves, and nothing of it when body throws. No
+   * other writer commits in between (SQLite: BEGIN IMMEDIATE; PostgreSQL: the rows and head it locks).
+   */
+  transaction<T>(body: (tx: StoreSession) => Promise<T>): Promise<T>;
+  /**
+   * After a purge's commit: makes deleted rows' space unreadable where the engine allows (SQLite: secure_delete
+   * pages back to the file system, WAL truncated; PostgreSQL: VACUUM of the partitions rows were deleted from).
+   */
+  reclaimPurged(purges: readonly LocationPurgeOutcome[]): Promise<readonly ReclaimedSpace[]>;
   close(): Promise<void>;
 }
 
-export interface StoreTransaction {
-  insertFirewallEvents(rows: readonly FirewallEventRecord[]): Promise<InsertCounts>;
-  upsertHttpAnalytics(rows: readonly HttpAnalyticsRecord[]): Promise<UpsertCounts>;
-  readPullState(zoneId: string, dataset: PullDataset): Promise<PullState | undefined>;
-  writePullState(state: PullState): Promise<void>;
-  readHolds(options?: { lockForPurge?: boolean }): Promise<Hold[]>;
-  insertHold(hold: Hold): Promise<void>;
-  releaseHold(id: string, at: Date, by: string, reason: string): Promise<boolean>;
-  deleteExpired(location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): Promise<LocationPurgeOutcome>;
-  appendAuditEntry(signer: AuditSigner, input: AuditInput): Promise<AuditEntry>;
+/** What reads and writes the data; inside `transaction`, every call is part of it. */
+export interface StoreSession {
+  // --- meta (small key/value facts: last purge, zone settings, genesis marker)
   readMeta(key: string): Promise<string | undefined>;
   writeMeta(key: string, value: string): Promise<void>;
+
+  // --- holds (shared by every host)
+  readHolds(): Promise<Hold[]>;
+  insertHold(hold: Hold): Promise<void>;
+  /** False when there is no such unreleased hold. */
+  releaseHold(id: string, at: Date, by: string, reason: string): Promise<boolean>;
+
+  // --- pull
+  readPullState(zoneId: string, dataset: PullDataset): Promise<PullState | undefined>;
+  readAllPullStates(): Promise<PullState[]>;
+  writePullState(state: PullState): Promise<void>;
+  insertFirewallEvents(rows: readonly FirewallEventRecord[]): Promise<InsertCounts>;
+  upsertHttpAnalytics(rows: readonly HttpAnalyticsRecord[]): Promise<UpsertCounts>;
+  countFirewallEvents(zoneId?: string): Promise<number>;
+  readNewestEventTime(): Promise<Date | undefined>;
+  /** Natural keys of a zone's events (tests and the multi-host comparison). */
+  listFirewallEventKeys(zoneId: string): Promise<string[]>;
+  listHttpAnalytics(zoneId: string): Promise<HttpAnalyticsRecord[]>;
+
+  // --- retention
+  countExpired(location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate, zoneId?: string): Promise<ExpiryCounts>;
+  countLocationRows(location: LocalLocation['id']): Promise<number>;
+  /** Deletes the rows older than the cut-off that no hold covers, the way this engine does it (the outcome says how). */
+  deleteExpired(location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate): Promise<LocationPurgeOutcome>;
+
+  // --- inventory
+  readFirewallEventsSummary(filter?: { zoneId?: string | undefined }): Promise<DatasetSummary>;
+  readHttpAnalyticsSummary(filter?: { zoneId?: string | undefined }): Promise<DatasetSummary & { readonly requests: number; readonly countryOnlyRows: number }>;
+  readEventsInWindows(
+    slices: readonly EventSlice[],
+    options?: { zoneId?: string | undefined; table?: 'firewall_events' | 'http_analytics'; readWhole?: () => Promise<DatasetSummary> },
+  ): Promise<{ summary: DatasetSummary; perZone: ReadonlyMap<string, EventSpan> }>;
+  readPulledZoneIds(): Promise<string[]>;
+  readAgeHistogram(location: LocalLocation['id'], now: Date, days: number, filter?: { zoneId?: string }): Promise<number[]>;
+  readTopHosts(limit: number, filter?: { zoneId?: string }): Promise<{ host: string; count: number }[]>;
+
+  // --- audit log (one chain, shared by every host)
+  /** Appends one signed entry and re-signs the head; the first append writes the genesis entry. */
+  appendAuditEntry(signer: AuditSigner, input: AuditInput): Promise<AuditEntry>;
+  /** Writes the genesis entry if the log has none yet; returns it when written now. */
+  ensureAuditGenesis(signer: AuditSigner, command: string): Promise<AuditEntry | undefined>;
+  appendKeyRotation(signer: AuditSigner, newPrivateKey: KeyObject, reason: string): Promise<AuditEntry>;
+  readKeyInForce(): Promise<string | undefined>;
+  readAuditEntries(options?: { since?: Date }): Promise<AuditEntry[]>;
+  /** The stored entries exactly as written (canonical JSON), ordered by seq. */
+  readAuditLines(): Promise<string[]>;
+  readAuditHead(): Promise<AuditHead | undefined>;
+  readAuditHeadText(): Promise<string | undefined>;
+  writeAuditTimestamp(count: number, line: string): Promise<void>;
+  readAuditTimestampLines(): Promise<string[]>;
 }
 
-/** What a purge did at one location, per partition (PostgreSQL) – the method the audit outcome and ledger record. */
+/** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */
 export interface LocationPurgeOutcome {
   readonly location: LocalLocation['id'];
   readonly deleted: number;
   readonly held: number;
-  readonly partitions: readonly { partition: string; method: 'partition-dropped' | 'rows-deleted'; deleted: number; held: number }[];
+  readonly partitions: readonly PartitionPurge[];
+}
+
+export interface PartitionPurge {
+  readonly partition: string;
+  readonly method: 'partition-dropped' | 'rows-deleted';
+  readonly deleted: number;
+  /** Past retention but kept by a hold. */
+  readonly held: number;
+}
+
+/** One place whose freed space was reclaimed after a purge; rows an older transaction could still see are left. */
+export interface ReclaimedSpace {
+  readonly partition: string;
+  readonly notYetRemovable: number;
 }

@@ -37,7 +37,7 @@ async function runHost(port: StorePort, host: string, pageSize: number): Promise
   try {
     for (let i = 0; i < EVENTS.length; i += pageSize) await port.transaction((tx) => tx.insertFirewallEvents(EVENTS.slice(i, i + pageSize)));
     const purge = await port.transaction(async (tx) => {
-      const isHeld = buildHoldMatcher(await tx.readHolds({ lockForPurge: true }), NOW);
+      const isHeld = buildHoldMatcher(await tx.readHolds(), NOW);
       const outcome = await tx.deleteExpired('local/firewall-events', CUTOFF, isHeld);
       await tx.appendAuditEntry(signer, {
         event: 'purge.outcome',

@@ -1,39 +1,77 @@
-import type { StorePort, StoreTransaction } from '../port.js';
-import { appendPgAuditEntry } from './audit-log.js';
+import { StoreNotSupportedError } from '../../errors.js';
+import type { StorePort, StoreSession } from '../port.js';
+import { appendPgAuditEntry, lockAuditHead, readPgAuditHead, readPgAuditLines } from './audit-log.js';
 import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
 import { readMeta, writeMeta } from './meta.js';
-import { readPullState, writePullState } from './pull-state.js';
+import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
-import { assertPgStoreMigrated, migratePgStore } from './schema.js';
+
+/** Runs one store call: inside the caller's transaction, or in a short one of its own. */
+type Runner = <T>(work: (tx: PgTx) => Promise<T>) => Promise<T>;
 
 /** The PostgreSQL adapter of the store port: the functions of this folder, bound to one open store. */
 export function createPgStorePort(store: PgStore): StorePort {
   return {
     kind: 'postgres',
-    migrate: () => migratePgStore(store),
-    assertMigrated: () => assertPgStoreMigrated(store),
+    description: `${store.displayUrl} (schema ${store.schema})`,
+    ...bindSession(store, (work) => withTransaction(store, work), { inTransaction: false }),
     acquireRunLock: (command, now) => acquirePgRunLock(store, command, now),
-    transaction: (body) => withTransaction(store, (tx) => body(bindTransaction(store, tx))),
+    transaction: (body) => withTransaction(store, (tx) => body(bindSession(store, (work) => work(tx), { inTransaction: true }))),
     reclaimPurged: (purges) => vacuumPurgedPartitions(store, purges),
     close: () => store.close(),
   };
 }
 
-function bindTransaction(store: PgStore, tx: PgTx): StoreTransaction {
+function bindSession(store: PgStore, run: Runner, options: { inTransaction: boolean }): StoreSession {
+  const notYet = (what: string) => (): Promise<never> =>
+    Promise.reject(
+      new StoreNotSupportedError(`${what} is not available on a PostgreSQL store yet`, {
+        hint: 'Use the SQLite store (unset store: and LUXERET_DATABASE_URL) for this command; nothing was changed.',
+      }),
+    );
   return {
-    insertFirewallEvents: (rows) => insertFirewallEvents(tx, store.schema, rows),
-    upsertHttpAnalytics: (rows) => upsertHttpAnalytics(tx, store.schema, rows),
-    readPullState: (zoneId, dataset) => readPullState(tx, zoneId, dataset),
-    writePullState: (state) => writePullState(tx, state),
-    readHolds: (options) => readHolds(tx, options),
-    insertHold: (hold) => insertHold(tx, hold),
-    releaseHold: (id, at, by, reason) => releaseHold(tx, id, at, by, reason),
-    deleteExpired: (location, cutoff, isHeld) => deleteExpiredRows(tx, location, cutoff, isHeld),
-    appendAuditEntry: (signer, input) => appendPgAuditEntry(tx, signer, input),
-    readMeta: (key) => readMeta(tx, key),
-    writeMeta: (key, value) => writeMeta(tx, key, value),
+    readMeta: (key) => run((tx) => readMeta(tx, key)),
+    writeMeta: (key, value) => run((tx) => writeMeta(tx, key, value)),
+
+    // Inside a transaction (a purge, an erasure) the audit head is locked first: a hold added by another host
+    // commits with its own audit entry, so it either committed before this read or waits until this commits.
+    readHolds: () => run(async (tx) => (options.inTransaction ? (await lockAuditHead(tx), readHolds(tx)) : readHolds(tx))),
+    insertHold: (hold) => run((tx) => insertHold(tx, hold)),
+    releaseHold: (id, at, by, reason) => run((tx) => releaseHold(tx, id, at, by, reason)),
+
+    readPullState: (zoneId, dataset) => run((tx) => readPullState(tx, zoneId, dataset)),
+    readAllPullStates: () => run((tx) => readAllPullStates(tx)),
+    writePullState: (state) => run((tx) => writePullState(tx, state)),
+    insertFirewallEvents: (rows) => run((tx) => insertFirewallEvents(tx, store.schema, rows)),
+    upsertHttpAnalytics: (rows) => run((tx) => upsertHttpAnalytics(tx, store.schema, rows)),
+    countFirewallEvents: notYet('Counting security events'),
+    readNewestEventTime: notYet('Reading the newest event'),
+    listFirewallEventKeys: notYet('Listing security events'),
+    listHttpAnalytics: notYet('Listing request analytics'),
+
+    countExpired: notYet('Counting expired rows'),
+    countLocationRows: notYet('Counting rows'),
+    deleteExpired: (location, cutoff, isHeld) => run((tx) => deleteExpiredRows(tx, location, cutoff, isHeld)),
+
+    readFirewallEventsSummary: notYet('The inventory of security events'),
+    readHttpAnalyticsSummary: notYet('The inventory of request analytics'),
+    readEventsInWindows: notYet('The inventory of Cloudflare windows'),
+    readPulledZoneIds: notYet('Listing pulled zones'),
+    readAgeHistogram: notYet('The age histogram'),
+    readTopHosts: notYet('The top hosts'),
+
+    appendAuditEntry: (signer, input) => run((tx) => appendPgAuditEntry(tx, signer, input)),
+    ensureAuditGenesis: notYet('Starting the audit log'),
+    appendKeyRotation: notYet('Key rotation'),
+    readKeyInForce: notYet('Reading the key in force'),
+    readAuditEntries: notYet('Reading audit entries'),
+    readAuditLines: () => run((tx) => readPgAuditLines(tx)),
+    readAuditHead: () => run((tx) => readPgAuditHead(tx)),
+    readAuditHeadText: notYet('Reading the audit head'),
+    writeAuditTimestamp: notYet('Lodging audit timestamps'),
+    readAuditTimestampLines: notYet('Reading audit timestamps'),
   };
 }

@@ -38,13 +38,21 @@ export async function readPgAuditHead(tx: PgTx): Promise<AuditHead | undefined> 
 }
 
 /**
+ * Locks the audit head row until the transaction ends and returns its text ('' while the log is empty): every
+ * append and every purge's hold read take this lock first, so they are serialised across hosts.
+ */
+export async function lockAuditHead(tx: PgTx): Promise<string> {
+  await tx.query("INSERT INTO audit_head (id, checkpoint) VALUES (1, '') ON CONFLICT (id) DO NOTHING");
+  const locked = await tx.query<{ checkpoint: string }>('SELECT checkpoint FROM audit_head WHERE id = 1 FOR UPDATE');
+  return locked.rows[0]?.checkpoint ?? '';
+}
+
+/**
  * Locks the head row and returns the tail after checking it still matches the signed head. The row is created
  * (empty) on the very first append so there is always a row to lock; its content is written before commit.
  */
 async function lockCheckedTail(tx: PgTx): Promise<Tail> {
-  await tx.query("INSERT INTO audit_head (id, checkpoint) VALUES (1, '') ON CONFLICT (id) DO NOTHING");
-  const locked = await tx.query<{ checkpoint: string }>('SELECT checkpoint FROM audit_head WHERE id = 1 FOR UPDATE');
-  const text = locked.rows[0]?.checkpoint ?? '';
+  const text = await lockAuditHead(tx);
   const head = text === '' ? undefined : (JSON.parse(text) as AuditHead);
   // Read after the lock: in READ COMMITTED each statement sees what the previous holder committed.
   const { rows } = await tx.query<{ seq: number; hash: string }>('SELECT seq::integer AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1');
