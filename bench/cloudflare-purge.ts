@@ -9,6 +9,7 @@ import { buildConfig } from '../src/config/config.js';
 import { REST_BUDGET_SHARE } from '../src/cloudflare/objects/delete.js';
 import { purgeExpired } from '../src/purge/purge.js';
 import { openStore } from '../src/store/db.js';
+import { createSqliteStorePort } from '../src/store/sqlite/adapter.js';
 import { writePullState } from '../src/store/pull-state.js';
 import type { PurgeEmulatorArgs, PurgeEmulatorReady } from './cloudflare-purge-emulator.js';
 import { round, startEmulatorChild } from './emulator-child.js';
@@ -124,7 +125,7 @@ async function runCase(
     const started = performance.now();
     const result = await purgeExpired(
       {
-        db,
+        store: createSqliteStorePort(db, { path: db.name, lockPath: `${db.name}.lock` }),
         config: config!,
         signer: () => ({ privateKey, actor: 'bench@localhost', now: () => new Date() }),
         now: () => new Date(),

@@ -7,6 +7,7 @@ import { buildConfig } from '../src/config/config.js';
 import { purgeExpired } from '../src/purge/purge.js';
 import { startRollUpBeforePurge } from '../src/stats/rollup.js';
 import { openStore } from '../src/store/db.js';
+import { createSqliteStorePort } from '../src/store/sqlite/adapter.js';
 
 export interface PurgeBenchResult {
   name: string;
@@ -57,7 +58,12 @@ export async function benchPurge(options: { events?: number; onProgress?: (line:
     const db = openStore(purgePath);
     const purgeStart = performance.now();
     const result = await purgeExpired(
-      { db, config: config!, signer: () => ({ privateKey, actor: 'bench@localhost', now: () => new Date() }), now: () => new Date(nowS * 1000) },
+      {
+        store: createSqliteStorePort(db, { path: purgePath, lockPath: `${purgePath}.lock` }),
+        config: config!,
+        signer: () => ({ privateKey, actor: 'bench@localhost', now: () => new Date() }),
+        now: () => new Date(nowS * 1000),
+      },
       { dryRun: false, trustClock: true },
     );
     const purgeSeconds = (performance.now() - purgeStart) / 1000;

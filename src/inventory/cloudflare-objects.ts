@@ -11,6 +11,7 @@ import type { InventoryLocation, LocationBuilder, LocationId } from './inventory
 import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
 import { readHolds } from '../store/holds.js';
 import type { Db } from '../store/db.js';
+import { createSqliteStorePort } from '../store/sqlite/adapter.js';
 
 export interface CloudflareObjectsDeps {
   /** The run's REST client, opened on first use. */
@@ -45,9 +46,11 @@ export function buildCloudflareObjectBuilders(deps: CloudflareObjectsDeps, optio
       onProgress: (status) => deps.onRead?.(status),
     })
       .finally(() => deps.onRead?.(undefined))
-      .then((objects) => {
+      .then(async (objects) => {
         options.onSnapshot?.(objects);
-        return { objects, plan: planCloudflarePurge(deps.db, config, objects, readHolds(deps.db), deps.now()) };
+        // The purge plans through the store port; inventory is still on the SQLite connection, read through it.
+        const store = createSqliteStorePort(deps.db, { path: deps.db.name, lockPath: '' });
+        return { objects, plan: await planCloudflarePurge(store, config, objects, readHolds(deps.db), deps.now()) };
       }));
   const builder = (id: LocationId, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
     id,

@@ -9,6 +9,12 @@ export const DESTRUCTION_METHODS = {
   accessRules: 'DELETE /{zones|accounts}/{id}/firewall/access_rules/rules/{rule_id}, one request per rule',
   listItems: 'DELETE /accounts/{id}/rules/lists/{list_id}/items (asynchronous bulk operation), polled to completion',
   cloudflareVerified: 'Cloudflare API DELETE, re-query verified',
+  // PostgreSQL (issue 13): a dropped day partition's files are unlinked; deleted rows stay in their pages until
+  // VACUUM, and in WAL and base backups until those are recycled (inventory reports postgres/wal-and-backups).
+  pgPartitionDropped: 'PostgreSQL: partition dropped (whole UTC days past retention, DROP TABLE unlinks their files)',
+  pgRowsVacuumed: 'PostgreSQL: rows deleted + vacuumed (DELETE in the day partition, then VACUUM of it)',
+  pgDroppedAndVacuumed:
+    'PostgreSQL: partition dropped (whole UTC days past retention, DROP TABLE unlinks their files); rows deleted + vacuumed (DELETE in the boundary day partition, then VACUUM of it)',
 } as const;
 export type DestructionMethod = keyof typeof DESTRUCTION_METHODS;
 
@@ -21,4 +27,20 @@ const EARLIER_TEXTS: Record<string, DestructionMethod> = {
 export function selectDestructionMethod(recorded: string): DestructionMethod | undefined {
   const known = (Object.keys(DESTRUCTION_METHODS) as DestructionMethod[]).find((method) => DESTRUCTION_METHODS[method] === recorded);
   return known ?? EARLIER_TEXTS[recorded];
+}
+
+/**
+ * The method a local purge records for one location: on SQLite whether secure_delete is on; on PostgreSQL what
+ * happened to the location's day partitions (dropped whole, or rows deleted and the partition VACUUMed after).
+ */
+export function selectLocalPurgeMethod(
+  store: 'sqlite' | 'postgres',
+  secureDelete: boolean,
+  partitionMethods: readonly ('partition-dropped' | 'rows-deleted')[],
+): DestructionMethod {
+  if (store === 'sqlite') return secureDelete ? 'localSecure' : 'localPlain';
+  const dropped = partitionMethods.includes('partition-dropped');
+  const vacuumed = partitionMethods.includes('rows-deleted');
+  if (dropped && vacuumed) return 'pgDroppedAndVacuumed';
+  return dropped ? 'pgPartitionDropped' : 'pgRowsVacuumed';
 }

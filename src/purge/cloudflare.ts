@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAuditEntry, assertAuditable, findOpenIntents, type AuditEntry, type AuditInput, type AuditSigner } from '../audit/log.js';
+import { assertAuditable, type AuditEntry, type AuditInput, type AuditSigner } from '../audit/log.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { AccessRule, CloudflareObjects, ListItem } from '../cloudflare/objects/types.js';
 import type { RestClient } from '../cloudflare/rest-client.js';
@@ -15,16 +15,8 @@ import {
   type UndeterminedReason,
 } from '../policy/cloudflare-purpose.js';
 import type { Hold } from '../policy/holds.js';
-import {
-  deleteObjectActivity,
-  readActivityIds,
-  readEventGroups,
-  readObjectActivity,
-  readZoneEvidence,
-  writeObjectActivity,
-} from '../store/cloudflare-activity.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
-import type { Db } from '../store/db.js';
+import type { StorePort, StoreSession } from '../store/port.js';
 import {
   deleteAccessRules,
   deleteListItems,
@@ -36,7 +28,8 @@ import {
   type RequeryReport,
   type RuleTarget,
 } from '../cloudflare/objects/delete.js';
-import { buildHoldRecheck } from '../hold/recheck.js';
+import { buildStoreHoldRecheck } from '../hold/recheck.js';
+import { selectOpenIntents } from './open-intents.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from '../audit/failure-record.js';
 import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
 
@@ -73,7 +66,13 @@ export async function fetchPurgeSnapshot(client: RestClient, config: Config, now
 }
 
 /** Builds the Cloudflare part of the plan: which rules and items have served their purpose at `now`. Reads only. */
-export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareObjects, holds: readonly Hold[], now: Date): CloudflarePlan {
+export async function planCloudflarePurge(
+  store: StoreSession,
+  config: Config,
+  objects: CloudflareObjects,
+  holds: readonly Hold[],
+  now: Date,
+): Promise<CloudflarePlan> {
   const configuredZones = config.zones.map((zone) => zone.id);
   // An account-level object acts on the account's zones: their events are its evidence.
   const zonesOfAccount = (accountId: string): readonly string[] => {
@@ -97,8 +96,8 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     zoneIds: zonesOfAccount(item.accountId),
     isManagedList: item.isManaged,
   }));
-  const zones = readZoneEvidence(db);
-  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], readObjectActivity(db), readEventGroups(db), zones);
+  const zones = await store.readZoneEvidence();
+  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], await store.readObjectActivity(), await store.readEventGroups(), zones);
   const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
   const readNotes = objects.statuses
     .filter((status) => status.state !== 'ok')
@@ -203,7 +202,7 @@ export function describeCloudflareLocation(
 }
 
 export interface CloudflareRun {
-  readonly db: Db;
+  readonly store: StorePort;
   readonly signer: AuditSigner;
   readonly policyHash: string;
   readonly purgeRunId: string;
@@ -219,7 +218,7 @@ export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: Clo
     ...plan.items.toDelete.map((item) => [item.id, item.network] as const),
   ]);
   const options = {
-    selectHeld: buildHoldRecheck(run.db, networks, run.now),
+    selectHeld: buildStoreHoldRecheck(run.store, networks, run.now),
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
     ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),
@@ -261,7 +260,7 @@ async function purgeLocation(
   ids: readonly string[],
 ): Promise<LocationPurge> {
   if (ids.length === 0) return describeCloudflareLocation(plan);
-  const { db, signer } = run;
+  const { store, signer } = run;
   const runId = randomUUID();
   const common = { command: COMMAND, run_id: runId, location: plan.location, retention_rule: plan.rule, policy_hash: run.policyHash };
   const buildOutcome = (
@@ -293,7 +292,7 @@ async function purgeLocation(
   });
   // Once Cloudflare has deleted, the outcome must be writable: check now, with every id failed, what it will hold.
   assertAuditable(buildOutcome([], ids, [], { checked: ids.length, unreadable: [], stillPresent: new Set(ids) }, 0, []), signer);
-  appendAuditEntry(db, signer, {
+  await store.appendAuditEntry(signer, {
     ...common,
     event: 'cloudflare.delete.intent',
     counts: { planned: ids.length, held: plan.held, undetermined: plan.undetermined },
@@ -313,10 +312,10 @@ async function purgeLocation(
   const failures = failedIds.map(
     (id): DeletionFailure => reported.get(id) ?? { code: 'still_present', status: null, message: 'still present after the API accepted the deletion' },
   );
-  db.transaction(() => {
-    deleteObjectActivity(db, gone);
-    appendAuditEntry(db, signer, buildOutcome(gone, failedIds, failures, check, report.requests, report.held));
-  })();
+  await store.transaction(async (tx) => {
+    await tx.deleteObjectActivity(gone);
+    await tx.appendAuditEntry(signer, buildOutcome(gone, failedIds, failures, check, report.requests, report.held));
+  });
   // The server's words go to stderr only, never into the signed entry: the note names codes.
   const notes = failedIds.length > 0 ? [verbatim(`${failedIds.length} failed: ${describeFailureCodes(failures)}`)] : [];
   if (heldNow.size > 0) notes.push(verbatim(`${heldNow.size} kept: a hold added during this run covers them`));
@@ -335,8 +334,8 @@ async function purgeLocation(
  * An intent without an outcome: the run died between announcing and recording. Whatever it managed to delete is
  * found by re-reading Cloudflare; that is recorded, and this run's fresh plan deletes what is left.
  */
-export async function reconcileCloudflareIntents(client: RestClient, db: Db, signer: AuditSigner, policyHash: string): Promise<number> {
-  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('cloudflare/'));
+export async function reconcileCloudflareIntents(client: RestClient, store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
+  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('cloudflare/'));
   for (const intent of open) {
     const targets = readTargets(intent);
     const check =
@@ -359,9 +358,9 @@ export async function reconcileCloudflareIntents(client: RestClient, db: Db, sig
     const gone = Object.values(targets)
       .flat()
       .filter((id) => !check.stillPresent.has(id));
-    db.transaction(() => {
-      deleteObjectActivity(db, gone);
-      appendAuditEntry(db, signer, {
+    await store.transaction(async (tx) => {
+      await tx.deleteObjectActivity(gone);
+      await tx.appendAuditEntry(signer, {
         event: 'cloudflare.delete.reconciled',
         command: COMMAND,
         run_id: intent.run_id,
@@ -372,22 +371,19 @@ export async function reconcileCloudflareIntents(client: RestClient, db: Db, sig
         reason: `run ${intent.run_id ?? '?'} stopped before its outcome (intent #${intent.seq}); re-query: ${gone.length} of ${planned} are gone, this run re-plans the rest`,
         details: { requery: { checked: check.checked, still_present: planned - gone.length, unreadable: check.unreadable } },
       });
-    })();
+    });
   }
   return open.length;
 }
 
 /** Folds the events held now into the activity records; call in the transaction that purges those events. */
-export function writeFoldedActivity(db: Db, plan: CloudflarePlan, at: Date): void {
-  writeObjectActivity(db, plan.activity.values(), at);
+export async function writeFoldedActivity(tx: StoreSession, plan: CloudflarePlan, at: Date): Promise<void> {
+  await tx.writeObjectActivity([...plan.activity.values()], at);
   // Objects deleted outside this tool (dashboard, another script) leave their activity behind: forget it, but only
   // when every scope was read – an object in a scope that failed to read still exists and still needs its evidence.
   if (plan.rules.incomplete || plan.items.incomplete) return;
   const present = new Set([...plan.objects.accessRules.map((rule) => rule.id), ...plan.objects.listItems.map((item) => item.id)]);
-  deleteObjectActivity(
-    db,
-    readActivityIds(db).filter((id) => !present.has(id)),
-  );
+  await tx.deleteObjectActivity((await tx.readActivityIds()).filter((id) => !present.has(id)));
 }
 
 function readTargets(intent: AuditEntry): Record<string, string[]> {

@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
+import type { AuditSigner } from '../audit/log.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import { SafetyLimitError, UsageError } from '../errors.js';
-import { recordEventsPurgedBefore } from '../store/cloudflare-activity.js';
-import { readHolds } from '../store/holds.js';
-import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../store/db.js';
-import { readAllPullStates } from '../store/pull-state.js';
 import { checkServerClock } from '../policy/tolerances.js';
 import type { ServerClockSample } from '../cloudflare/server-clock.js';
-import { countLocationRows } from '../store/expiry.js';
-import { readNewestEventTime } from '../store/firewall-events.js';
-import { startRollUpBeforePurge } from '../stats/rollup.js';
-import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
+import { DESTRUCTION_METHODS, selectLocalPurgeMethod } from '../policy/destruction-methods.js';
+import type { LocationPurgeOutcome, StorePort, StoreSession } from '../store/port.js';
 import { deletePlanned, planLocalPurge, type LocalPlan } from './local.js';
 import {
   describeCloudflareLocation,
@@ -24,11 +18,13 @@ import {
   type CloudflarePlan,
 } from './cloudflare.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
+import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
-  readonly db: Db;
+  /** The store (SQLite or the shared PostgreSQL schema); the caller holds the run lock. */
+  readonly store: StorePort;
   readonly config: Config;
   /** Needed only for a real purge: a dry run writes nothing, not even to the audit log. */
   readonly signer: (() => AuditSigner) | undefined;
@@ -54,16 +50,16 @@ const COMMAND = 'purge';
 
 /** Plans, then (unless a dry run) deletes what has outlived its purpose, recording intent before and outcome after. */
 export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Promise<PurgeResult> {
-  const { db, config } = deps;
+  const { store, config } = deps;
   const now = deps.now();
   if (options.asOf && !options.dryRun) throw new UsageError('--as-of is allowed only with --dry-run');
-  assertClockIsSane(db, now);
+  await assertClockIsSane(store, now);
   const asOf = options.asOf ?? now;
   const policyHash = hashPolicy(config);
-  const holds = readHolds(db);
+  const holds = await store.readHolds();
 
   if (options.dryRun) {
-    const plans = planLocalPurge(db, config, holds, asOf);
+    const plans = await planLocalPurge(store, config, holds, asOf);
     const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
     const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
     const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations];
@@ -71,11 +67,11 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   }
 
   const signer = requireSigner(deps);
-  let reconciled = reconcileOpenIntents(db, signer, policyHash);
+  let reconciled = await reconcileOpenIntents(store, signer, policyHash);
   const runId = randomUUID();
   let cloudflare: CloudflarePlan | undefined;
   if (deps.cloudflare) {
-    reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, db, signer, policyHash);
+    reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, store, signer, policyHash);
     cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
     const maxDeletes = config.safety.maxDeletes;
     if (cloudflare.total > maxDeletes && options.force !== true) {
@@ -87,89 +83,106 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   }
   // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
   const clockCheck = await verifyClock(deps, options);
-  const plans = planLocalPurge(db, config, holds, asOf);
+  const plans = await planLocalPurge(store, config, holds, asOf);
   const locations: LocationPurge[] = [];
+  const outcomes: LocationPurgeOutcome[] = [];
   for (const plan of plans) {
     deps.onProgress?.({ location: plan.location.id, phase: 'delete', done: 0, total: plan.counts.expired });
     // Evidence for the Cloudflare purpose rule is folded out of the events before they go (see cloudflare-purpose.ts).
     const beforeDelete =
       plan.location.id === 'local/firewall-events'
-        ? () => {
-            if (cloudflare) writeFoldedActivity(db, cloudflare, now);
-            recordEventsPurgedBefore(db, plan.cutoff);
+        ? async (tx: StoreSession) => {
+            if (cloudflare) await writeFoldedActivity(tx, cloudflare, now);
+            await tx.recordEventsPurgedBefore(plan.cutoff);
           }
         : undefined;
-    if (beforeDelete && plan.counts.expired === 0 && cloudflare) db.transaction(() => writeFoldedActivity(db, cloudflare, now))();
-    locations.push(purgeLocation(deps, signer, plan, { runId, policyHash, asOf, clockCheck, beforeDelete }));
+    if (beforeDelete && plan.counts.expired === 0 && cloudflare) {
+      const folded = cloudflare;
+      await store.transaction((tx) => writeFoldedActivity(tx, folded, now));
+    }
+    const purged = await purgeLocation(deps, signer, plan, { runId, policyHash, asOf, clockCheck, beforeDelete });
+    locations.push(purged.location);
+    if (purged.outcome) outcomes.push(purged.outcome);
     deps.onProgress?.({ location: plan.location.id, phase: 'done', done: plan.counts.expired, total: plan.counts.expired });
   }
   if (deps.cloudflare && cloudflare) {
     locations.push(
-      ...(await executeCloudflarePurge(deps.cloudflare, { db, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)),
+      ...(await executeCloudflarePurge(deps.cloudflare, { store, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)),
     );
   }
-  if (config.secureDelete) {
+  // PostgreSQL: VACUUM of the partitions rows were deleted from is part of the recorded method, so always. SQLite:
+  // always when secure_delete is on, not only when this run deleted: a run killed after its delete committed left
+  // this undone.
+  if (config.secureDelete || store.kind === 'postgres') {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
-    // Always, not only when this run deleted: a run killed after its delete committed left this undone.
-    reclaimDeletedSpace(db);
+    await store.reclaimPurged(outcomes);
   }
-  writeMeta(db, 'last_purge_at', now.toISOString());
+  await store.writeMeta('last_purge_at', now.toISOString());
   return { dryRun: false, asOf, policyHash, reconciled, locations, outcome: selectPurgeOutcome(locations) };
 }
 
-function purgeLocation(
+async function purgeLocation(
   deps: PurgeDeps,
   signer: AuditSigner,
   plan: LocalPlan,
-  run: { runId: string; policyHash: string; asOf: Date; clockCheck: ClockCheck; beforeDelete: (() => void) | undefined },
-): LocationPurge {
-  const { db } = deps;
+  run: { runId: string; policyHash: string; asOf: Date; clockCheck: ClockCheck; beforeDelete: ((tx: StoreSession) => Promise<void>) | undefined },
+): Promise<{ location: LocationPurge; outcome?: LocationPurgeOutcome }> {
+  const { store } = deps;
   const { expired: planned, held } = plan.counts;
-  if (planned === 0) return describe(plan, 0);
+  if (planned === 0) return { location: describe(plan, 0) };
   const common = { command: COMMAND, run_id: run.runId, location: plan.location.id, retention_rule: plan.rule, policy_hash: run.policyHash };
-  appendAuditEntry(db, signer, {
+  await store.appendAuditEntry(signer, {
     ...common,
     event: 'purge.intent',
     counts: { planned, held },
     details: { cutoff: plan.cutoff.toISOString(), ...recordSpan(plan) },
   });
   // The deletion, the statistics of what it deletes and its outcome entry commit together, or none of them does.
-  // IMMEDIATE: no other writer can commit in between, so the roll-up's second connection counts these very rows.
-  const deleted = db
-    .transaction(() => {
-      run.beforeDelete?.();
-      const before = countLocationRows(db, plan.location.id);
-      // Anonymised statistics of the days being purged, counted from their raw rows on a second core while they go.
-      const rollUp = startRollUpBeforePurge(db, { minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
-      // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
-      // can be added between this read and the commit.
-      const count = deletePlanned(db, plan, readHolds(db), run.asOf);
-      rollUp.finish();
-      appendAuditEntry(db, signer, {
-        ...common,
-        event: 'purge.outcome',
-        counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
-        details: {
-          cutoff: plan.cutoff.toISOString(),
-          clock_check: run.clockCheck,
-          method: deps.config.secureDelete ? DESTRUCTION_METHODS.localSecure : DESTRUCTION_METHODS.localPlain,
-          ...recordSpan(plan),
-        },
-      });
-      return count;
-    })
-    .immediate();
-  return { ...describe(plan, deleted), held: held + planned - deleted };
+  // No other writer commits in between (SQLite: BEGIN IMMEDIATE; PostgreSQL: the audit head and rows it locks).
+  const outcome = await store.transaction(async (tx) => {
+    // The holds as they are now, inside the write transaction: a hold added since the plan is honoured, and none
+    // can be added between this read and the commit (on PostgreSQL this locks the audit head first, so a hold
+    // another host commits is seen here or waits until this commits).
+    const holdsNow = await tx.readHolds();
+    await run.beforeDelete?.(tx);
+    const before = await tx.countLocationRows(plan.location.id);
+    // Anonymised statistics of the days being purged, counted from their raw rows before they go.
+    const rollUp = await tx.rollUpBeforePurge({ minCount: deps.config.statistics.minCount, now: run.asOf }, plan.location.id, plan.cutoff);
+    const purged = await deletePlanned(tx, plan, holdsNow, run.asOf);
+    await rollUp.finish();
+    const count = purged.deleted;
+    const method = selectLocalPurgeMethod(
+      store.kind,
+      deps.config.secureDelete,
+      purged.partitions.map((p) => p.method),
+    );
+    await tx.appendAuditEntry(signer, {
+      ...common,
+      event: 'purge.outcome',
+      counts: { planned, deleted: count, held: held + planned - count, failed: 0, before, after: before - count },
+      details: {
+        cutoff: plan.cutoff.toISOString(),
+        clock_check: run.clockCheck,
+        method: DESTRUCTION_METHODS[method],
+        ...(store.kind === 'postgres' && {
+          partitions: purged.partitions.map((p) => ({ partition: p.partition, method: p.method, deleted: p.deleted, held: p.held })),
+        }),
+        ...recordSpan(plan),
+      },
+    });
+    return purged;
+  });
+  return { location: { ...describe(plan, outcome.deleted), held: held + planned - outcome.deleted }, outcome };
 }
 
 /**
  * An intent with no outcome means its run died before the deletion committed (deletion and outcome are one
  * transaction), so nothing of it was applied: record that, and let this run's plan do the work.
  */
-function reconcileOpenIntents(db: Db, signer: AuditSigner, policyHash: string): number {
-  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('local/'));
+async function reconcileOpenIntents(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
+  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('local/'));
   for (const intent of open) {
-    appendAuditEntry(db, signer, {
+    await store.appendAuditEntry(signer, {
       event: 'purge.reconciled',
       command: COMMAND,
       run_id: intent.run_id,
@@ -205,10 +218,10 @@ async function verifyClock(deps: PurgeDeps, options: PurgeOptions): Promise<Cloc
 }
 
 /** A purge with a clock behind the data or a past run would keep what it should delete, or worse after a jump: refuse. */
-function assertClockIsSane(db: Db, now: Date): void {
-  const newest = readNewestEventTime(db);
-  const lastPurge = readMeta(db, 'last_purge_at');
-  const lastPullSeconds = Math.max(0, ...readAllPullStates(db).map((state) => state.lastPullAt));
+async function assertClockIsSane(store: StorePort, now: Date): Promise<void> {
+  const newest = await store.readNewestEventTime();
+  const lastPurge = await store.readMeta('last_purge_at');
+  const lastPullSeconds = Math.max(0, ...(await store.readAllPullStates()).map((state) => state.lastPullAt));
   const marks: [string, Date | undefined][] = [
     ['the newest stored event', newest],
     ['the last purge', lastPurge === undefined ? undefined : new Date(lastPurge)],
@@ -231,7 +244,7 @@ async function planCloudflare(
 ): Promise<CloudflarePlan> {
   deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
   const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
-  return planCloudflarePurge(deps.db, deps.config, objects, holds, at);
+  return planCloudflarePurge(deps.store, deps.config, objects, holds, at);
 }
 
 function requireSigner(deps: PurgeDeps): AuditSigner {

@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../audit/entry.js';
 import type { DatasetSummary } from '../inventory/inventory.js';
+import type { EventGroup, ObjectActivity, ZoneEvidence } from '../policy/cloudflare-purpose.js';
+import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
 import type { Hold } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
 import type { ExpiryCounts, HoldPredicate } from './expiry.js';
@@ -90,6 +92,32 @@ export interface StoreSession {
   readAuditHeadText(): Promise<string | undefined>;
   writeAuditTimestamp(count: number, line: string): Promise<void>;
   readAuditTimestampLines(): Promise<string[]>;
+
+  // --- purge (the statistics of what a purge deletes; the Cloudflare purpose rule's evidence)
+  /**
+   * Inside a purge's transaction, before deleteExpired at `location`: rolls up every (UTC day, zone) holding a row
+   * older than the cut-off and not rolled up yet, from all of that day's rows; finish() (before the commit) writes
+   * the statistics into the transaction. SQLite counts on a second connection while the rows go; PostgreSQL counts
+   * in the transaction itself, before the deletion.
+   */
+  rollUpBeforePurge(settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): Promise<PendingPurgeRollUp>;
+  /** Per Cloudflare object (by id, never an IP): the newest security event seen for it. */
+  readObjectActivity(): Promise<Map<string, ObjectActivity>>;
+  /** Upserts the records; call inside the transaction that deletes the events they were folded from. */
+  writeObjectActivity(records: readonly ObjectActivity[], at: Date): Promise<number>;
+  deleteObjectActivity(objectIds: readonly string[]): Promise<void>;
+  readActivityIds(): Promise<string[]>;
+  /** Newest event per (zone, client IP, rule id) among the stored firewall events. */
+  readEventGroups(): Promise<EventGroup[]>;
+  /** Per pulled zone: from when to when the stored firewall events are complete. */
+  readZoneEvidence(): Promise<Map<string, ZoneEvidence>>;
+  /** Records that firewall events before `cutoff` are gone; in the transaction that deletes them. */
+  recordEventsPurgedBefore(cutoff: Date): Promise<void>;
+}
+
+/** A purge's roll-up under way (see StoreSession.rollUpBeforePurge). */
+export interface PendingPurgeRollUp {
+  finish(): Promise<RollUpResult>;
 }
 
 /** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */

@@ -25,6 +25,7 @@ import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { writePullState } from '../../src/store/pull-state.js';
 import { makeTempDir } from '../helpers/cli.js';
 import { busiestWindow, virtualClock, type VirtualClock } from '../helpers/virtual-clock.js';
+import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 
 /**
  * REST pacing against the emulator on one virtual clock (the emulator's rate windows, the pacer and every sleep
@@ -86,7 +87,7 @@ function startPurge(clock: VirtualClock, db: Db, client: ReturnType<typeof creat
   const now = () => new Date(clock.now());
   return purgeExpired(
     {
-      db,
+      store: createSqliteStorePort(db, { path: db.name, lockPath: `${db.name}.lock` }),
       config: config!,
       signer: () => ({ privateKey, actor: 'test@localhost', now }),
       now,

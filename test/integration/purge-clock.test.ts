@@ -12,6 +12,7 @@ import { openStore, writeMeta } from '../../src/store/db.js';
 import { runCli } from '../helpers/cli.js';
 import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore, useInitialisedHome, ZONE_ID } from '../helpers/store.js';
+import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 
 const DAY = 86_400_000;
 let home: string;
@@ -38,7 +39,7 @@ function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean 
   // With a token the purge reads the time from its own paced responses, as the CLI wires it.
   const clock = createClockRecordingFetch(() => now().getTime());
   return {
-    db: openStore(store()),
+    store: createSqliteStorePort(openStore(store()), { path: store(), lockPath: `${store()}.lock` }),
     config: loadConfigFile(join(home, 'config.yaml')),
     signer: () => ({ privateKey: loadSigningKey(homePaths(home).signingKey), actor: 'test@host', now }),
     now,

@@ -13,6 +13,7 @@ import { insertHold, readHolds } from '../../src/store/holds.js';
 import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
 import { emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
+import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 
 /**
  * The promise of a legal hold, tested against a running purge: holds are added (as `hold add` would, through
@@ -95,7 +96,7 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
     const paths = homePaths(home.home);
     const result = await purgeExpired(
       {
-        db: openStore(storePath),
+        store: createSqliteStorePort(openStore(storePath), { path: storePath, lockPath: `${storePath}.lock` }),
         config: loadConfigFile(join(home.home, 'config.yaml')),
         signer: () => ({ privateKey: loadSigningKey(paths.signingKey), actor: 'test@host', now: () => new Date() }),
         now: () => now,

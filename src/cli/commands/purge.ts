@@ -2,12 +2,11 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
-import { createSigner } from '../audit-signer.js';
+import { createPortSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
-import { lockHome } from '../lock.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
 
@@ -43,13 +42,18 @@ export const purgeCommand = (ctx: CliContext) =>
         throw new UsageError('--as-of is allowed only with --dry-run', { hint: 'Add --dry-run: a real purge always uses the current time.' });
       }
       const config = ctx.config();
-      if (!dryRun) lockHome(ctx, 'purge');
+      const store = await ctx.storePort();
+      // One purge at a time across every host sharing the store (exit 6 when another holds it).
+      if (!dryRun) {
+        const lock = await store.acquireRunLock('purge', ctx.now());
+        ctx.onClose(() => lock.release());
+      }
       const started = new Map<string, number>();
       const result = await purgeExpired(
         {
-          db: ctx.store(),
+          store,
           config,
-          signer: dryRun ? undefined : () => createSigner(ctx),
+          signer: dryRun ? undefined : () => createPortSigner(ctx, store),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),

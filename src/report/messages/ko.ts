@@ -269,6 +269,10 @@ const METHODS: Record<DestructionMethod, string> = {
   accessRules: 'Cloudflare API로 삭제: 접근 규칙(IP Access Rule)마다 삭제 요청',
   listItems: 'Cloudflare API로 삭제: IP 목록 항목 일괄 삭제(비동기 작업), 완료까지 확인',
   cloudflareVerified: 'Cloudflare API로 삭제, 다시 조회하여 삭제 확인',
+  pgPartitionDropped: 'PostgreSQL 일 단위 파티션 삭제(DROP TABLE): 보유기간이 지난 날의 파일 자체를 삭제',
+  pgRowsVacuumed: 'PostgreSQL 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
+  pgDroppedAndVacuumed:
+    'PostgreSQL 일 단위 파티션 삭제(DROP TABLE), 경계일 파티션은 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
 };
 
 function nameZone(zone: ZoneName): string {

@@ -8,6 +8,17 @@ import { readMeta, writeMeta } from './meta.js';
 import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
+import {
+  deletePgObjectActivity,
+  readPgActivityIds,
+  readPgEventGroups,
+  readPgObjectActivity,
+  readPgZoneEvidence,
+  recordPgEventsPurgedBefore,
+  writePgObjectActivity,
+} from './cloudflare-activity.js';
+import { countPgExpired, countPgLocationRows, readPgAuditEntries, readPgAuditHeadText, readPgNewestEventTime } from './purge-reads.js';
+import { rollUpPgBeforePurge } from './purge-rollup.js';
 
 /** Runs one store call: inside the caller's transaction, or in a short one of its own. */
 type Runner = <T>(work: (tx: PgTx) => Promise<T>) => Promise<T>;
@@ -48,12 +59,12 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     insertFirewallEvents: (rows) => run((tx) => insertFirewallEvents(tx, store.schema, rows)),
     upsertHttpAnalytics: (rows) => run((tx) => upsertHttpAnalytics(tx, store.schema, rows)),
     countFirewallEvents: notYet('Counting security events'),
-    readNewestEventTime: notYet('Reading the newest event'),
+    readNewestEventTime: () => run((tx) => readPgNewestEventTime(tx)),
     listFirewallEventKeys: notYet('Listing security events'),
     listHttpAnalytics: notYet('Listing request analytics'),
 
-    countExpired: notYet('Counting expired rows'),
-    countLocationRows: notYet('Counting rows'),
+    countExpired: (location, cutoff, isHeld, zoneId) => run((tx) => countPgExpired(tx, location, cutoff, isHeld, zoneId)),
+    countLocationRows: (location) => run((tx) => countPgLocationRows(tx, location)),
     deleteExpired: (location, cutoff, isHeld) => run((tx) => deleteExpiredRows(tx, location, cutoff, isHeld)),
 
     readFirewallEventsSummary: notYet('The inventory of security events'),
@@ -67,11 +78,26 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     ensureAuditGenesis: notYet('Starting the audit log'),
     appendKeyRotation: notYet('Key rotation'),
     readKeyInForce: notYet('Reading the key in force'),
-    readAuditEntries: notYet('Reading audit entries'),
+    readAuditEntries: (options) => run((tx) => readPgAuditEntries(tx, options)),
     readAuditLines: () => run((tx) => readPgAuditLines(tx)),
     readAuditHead: () => run((tx) => readPgAuditHead(tx)),
-    readAuditHeadText: notYet('Reading the audit head'),
+    readAuditHeadText: () => run((tx) => readPgAuditHeadText(tx)),
     writeAuditTimestamp: notYet('Lodging audit timestamps'),
     readAuditTimestampLines: notYet('Reading audit timestamps'),
+
+    // --- purge
+    rollUpBeforePurge: (settings, location, cutoff) =>
+      run(async (tx) => {
+        // Counted now, in the transaction, before the deletion: it still sees the rows that are about to go.
+        const result = await rollUpPgBeforePurge(tx, settings, location, cutoff);
+        return { finish: () => Promise.resolve(result) };
+      }),
+    readObjectActivity: () => run((tx) => readPgObjectActivity(tx)),
+    writeObjectActivity: (records, at) => run((tx) => writePgObjectActivity(tx, records, at)),
+    deleteObjectActivity: (objectIds) => run((tx) => deletePgObjectActivity(tx, objectIds)),
+    readActivityIds: () => run((tx) => readPgActivityIds(tx)),
+    readEventGroups: () => run((tx) => readPgEventGroups(tx)),
+    readZoneEvidence: () => run((tx) => readPgZoneEvidence(tx)),
+    recordEventsPurgedBefore: (cutoff) => run((tx) => recordPgEventsPurgedBefore(tx, cutoff)),
   };
 }

@@ -21,6 +21,16 @@ import { acquireLock } from '../lock.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { readAllPullStates, readPullState, writePullState } from '../pull-state.js';
 import { readAgeHistogram, readTopHosts } from '../report-queries.js';
+import { startRollUpBeforePurge } from '../../stats/rollup.js';
+import {
+  deleteObjectActivity,
+  readActivityIds,
+  readEventGroups,
+  readObjectActivity,
+  readZoneEvidence,
+  recordEventsPurgedBefore,
+  writeObjectActivity,
+} from '../cloudflare-activity.js';
 
 export interface SqliteStoreOptions {
   /** The file path, for messages. */
@@ -129,5 +139,20 @@ function bindSession(db: Db): StoreSession {
     readAuditHeadText: () => later(() => readAuditHeadText(db)),
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
+
+    // --- purge
+    rollUpBeforePurge: (settings, location, cutoff) =>
+      later(() => {
+        // The counting starts now, on a second connection; it sees the committed rows while this one deletes them.
+        const pending = startRollUpBeforePurge(db, settings, location, cutoff);
+        return { finish: () => later(() => pending.finish()) };
+      }),
+    readObjectActivity: () => later(() => readObjectActivity(db)),
+    writeObjectActivity: (records, at) => later(() => writeObjectActivity(db, records, at)),
+    deleteObjectActivity: (objectIds) => later(() => deleteObjectActivity(db, objectIds)),
+    readActivityIds: () => later(() => readActivityIds(db)),
+    readEventGroups: () => later(() => readEventGroups(db)),
+    readZoneEvidence: () => later(() => readZoneEvidence(db)),
+    recordEventsPurgedBefore: (cutoff) => later(() => recordEventsPurgedBefore(db, cutoff)),
   };
 }

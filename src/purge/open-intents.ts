@@ -1,0 +1,11 @@
+import type { AuditEntry } from '../audit/entry.js';
+
+/**
+ * Intents with no later entry of their run: runs that died between announcing and recording (findOpenIntents of
+ * src/audit/log.ts, over entries read through the store port). Oldest first.
+ */
+export function selectOpenIntents(entries: readonly AuditEntry[]): AuditEntry[] {
+  const lastOfRun = new Map<string, AuditEntry>();
+  for (const entry of entries) if (entry.run_id !== null) lastOfRun.set(entry.run_id, entry);
+  return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
+}

@@ -1,0 +1,113 @@
+import type { CloudflareObjectKind, EventGroup, ObjectActivity, ZoneEvidence } from '../../policy/cloudflare-purpose.js';
+import { EVENTS_PURGED_BEFORE_KEY } from '../cloudflare-activity.js';
+import type { PgTx } from './connection.js';
+import { readMeta, writeMeta } from './meta.js';
+
+/**
+ * The Cloudflare purpose rule's evidence on PostgreSQL, as src/store/cloudflare-activity.ts keeps it in SQLite:
+ * per Cloudflare object (by id, never an IP) the newest security event seen for it, so the rule still has its
+ * evidence after the events themselves are purged. Shared by every host, like the events.
+ */
+
+interface ActivityRow {
+  object_id: string;
+  kind: CloudflareObjectKind;
+  last_seen_at: string | null;
+  evidence_from: string;
+  folded_to: string;
+}
+
+export async function readPgObjectActivity(tx: PgTx): Promise<Map<string, ObjectActivity>> {
+  const { rows } = await tx.query<ActivityRow>(
+    'SELECT object_id, kind, last_seen_at::text AS last_seen_at, evidence_from::text AS evidence_from, folded_to::text AS folded_to FROM cloudflare_object_activity',
+  );
+  return new Map(
+    rows.map((row) => [
+      row.object_id,
+      {
+        objectId: row.object_id,
+        kind: row.kind,
+        lastSeenAt: row.last_seen_at === null ? undefined : fromSeconds(row.last_seen_at),
+        evidenceFrom: fromSeconds(row.evidence_from),
+        foldedTo: fromSeconds(row.folded_to),
+      },
+    ]),
+  );
+}
+
+/** Upserts the records in one statement; call inside the transaction that deletes the events they were folded from. */
+export async function writePgObjectActivity(tx: PgTx, records: readonly ObjectActivity[], at: Date): Promise<number> {
+  if (records.length === 0) return 0;
+  await tx.query(
+    `INSERT INTO cloudflare_object_activity (object_id, kind, last_seen_at, evidence_from, folded_to, updated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+     ON CONFLICT (object_id) DO UPDATE SET kind = excluded.kind, last_seen_at = excluded.last_seen_at,
+       evidence_from = excluded.evidence_from, folded_to = excluded.folded_to, updated_at = excluded.updated_at`,
+    [
+      records.map((r) => r.objectId),
+      records.map((r) => r.kind),
+      records.map((r) => toSeconds(r.lastSeenAt)),
+      records.map((r) => toSeconds(r.evidenceFrom)),
+      records.map((r) => toSeconds(r.foldedTo)),
+      records.map(() => toSeconds(at)),
+    ],
+  );
+  return records.length;
+}
+
+/** Drops the records of objects that no longer exist in Cloudflare (deleted by us or by someone else). */
+export async function deletePgObjectActivity(tx: PgTx, objectIds: readonly string[]): Promise<void> {
+  if (objectIds.length === 0) return;
+  await tx.query('DELETE FROM cloudflare_object_activity WHERE object_id = ANY($1::text[])', [objectIds]);
+}
+
+export async function readPgActivityIds(tx: PgTx): Promise<string[]> {
+  const { rows } = await tx.query<{ object_id: string }>('SELECT object_id FROM cloudflare_object_activity');
+  return rows.map((row) => row.object_id);
+}
+
+/** Newest event per (zone, client IP, rule id) among the stored firewall events. */
+export async function readPgEventGroups(tx: PgTx): Promise<EventGroup[]> {
+  const { rows } = await tx.query<{ zone_id: string; client_ip: string; rule_id: string; last_at: string }>(
+    'SELECT zone_id, client_ip, rule_id, max(datetime)::text AS last_at FROM firewall_events GROUP BY zone_id, client_ip, rule_id',
+  );
+  return rows.map((row) => ({ zoneId: row.zone_id, clientIp: row.client_ip, ruleId: row.rule_id, lastAt: fromSeconds(row.last_at) }));
+}
+
+/**
+ * Per pulled zone: the stored firewall events are complete from the later of the pull's start and the last purge's
+ * cut-off, up to where the pull has settled (no late event can still arrive before it).
+ */
+export async function readPgZoneEvidence(tx: PgTx): Promise<Map<string, ZoneEvidence>> {
+  const purgedBefore = Number((await readMeta(tx, EVENTS_PURGED_BEFORE_KEY)) ?? 0);
+  const { rows } = await tx.query<{ zone_id: string; covered_from: string; settled_to: string }>(
+    "SELECT zone_id, covered_from::text AS covered_from, settled_to::text AS settled_to FROM pull_state WHERE dataset = 'firewall_events'",
+  );
+  return new Map(
+    rows.map((row) => [
+      row.zone_id,
+      {
+        zoneId: row.zone_id,
+        completeFrom: new Date(Math.max(Number(row.covered_from), purgedBefore) * 1000),
+        settledTo: fromSeconds(row.settled_to),
+      },
+    ]),
+  );
+}
+
+/** Records that events before `cutoff` are gone (it only ever moves forward); in the transaction that deletes them. */
+export async function recordPgEventsPurgedBefore(tx: PgTx, cutoff: Date): Promise<void> {
+  const previous = Number((await readMeta(tx, EVENTS_PURGED_BEFORE_KEY)) ?? 0);
+  const seconds = Math.ceil(cutoff.getTime() / 1000);
+  if (seconds > previous) await writeMeta(tx, EVENTS_PURGED_BEFORE_KEY, String(seconds));
+}
+
+function fromSeconds(text: string): Date {
+  return new Date(Number(text) * 1000);
+}
+
+function toSeconds(date: Date): number;
+function toSeconds(date: Date | undefined): number | null;
+function toSeconds(date: Date | undefined): number | null {
+  return date === undefined ? null : Math.floor(date.getTime() / 1000);
+}
