@@ -12,6 +12,12 @@ import { openStore } from '../../src/store/db.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
 import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
+import { runCli } from '../helpers/cli.js';
+import { schemaOf, useStoreHome, type StoreHome } from '../helpers/store-home.js';
+import { lockAuditHead } from '../../src/store/postgres/audit-log.js';
+import { openPgStore } from '../../src/store/postgres/connection.js';
+import { insertHold as insertPgHold } from '../../src/store/postgres/holds.js';
+import { describePg, firewallEvent, policeHold as pgPoliceHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 
@@ -156,5 +162,38 @@ describe('a legal hold is never bypassed by a running purge (property-based)', (
       }),
       { numRuns: 6 },
     );
+  });
+});
+
+describePg('a hold another host commits while a PostgreSQL purge runs is honoured', () => {
+  let made: StoreHome;
+  useStoreHome('postgres', 'retention:\n  firewall_events: 30d\n', (home) => (made = home));
+
+  it('the purge waits for the hold its plan did not see, then keeps what it covers', async () => {
+    const now = Date.now();
+    const ips = ['203.0.113.10', '192.0.2.50', '198.18.1.1', '100.64.0.3', '2001:db8::10', '100.127.0.2'];
+    await made.port.insertFirewallEvents(
+      ips.map((ip, i) => firewallEvent({ zoneId: ZONE_Z, datetime: Math.floor((now - (40 + i) * DAY) / 1000), rayName: `old${i}`, clientIp: ip })),
+    );
+    // Host B adds a hold as `hold add` does: the audit head locked first, then the hold, committed with its entry.
+    const hostB = openPgStore(TEST_DATABASE_URL, schemaOf(made.target));
+    const tx = await hostB.pool.connect();
+    try {
+      await tx.query('BEGIN');
+      await lockAuditHead(tx);
+      await insertPgHold(tx, { ...pgPoliceHold({ network: '198.18.1.0/24' }), createdAt: new Date(now - 60_000) });
+      let finished = false;
+      const purge = runCli(['purge', '--json'], { env: made.env }).finally(() => (finished = true));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(finished).toBe(false); // host A waits on host B's lock instead of deleting under it
+      await tx.query('COMMIT');
+      const result = await purge;
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).locations[0]).toMatchObject({ planned: 6, deleted: 5, held: 1 });
+      expect((await made.query<{ client_ip: string }>('SELECT client_ip FROM firewall_events')).map((r) => r.client_ip)).toEqual(['198.18.1.1']);
+    } finally {
+      tx.release();
+      await hostB.close();
+    }
   });
 });

@@ -1,20 +1,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '@luxeret/cloudflare-emulator';
-import { startTestEmulator } from '@luxeret/cloudflare-emulator/testing';
+import { describe, expect, it } from 'vitest';
 import { DESTRUCTION_METHODS } from '../../src/policy/destruction-methods.js';
 import { toBytes } from '../../src/policy/network.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { StorePort } from '../../src/store/port.js';
-import { openPgStore } from '../../src/store/postgres/connection.js';
-import { migratePgStore } from '../../src/store/postgres/schema.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
-import { describePg, policeHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
-import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
+import { runCli } from '../helpers/cli.js';
+import { describeEachStore } from '../helpers/store-kinds.js';
+import { schemaOf, useStoreHome, type StoreHome } from '../helpers/store-home.js';
+import { describePg, policeHold } from '../postgres/pg-test-store.js';
+import { insertAnalytics, insertEvents, queryStore, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
 
@@ -66,70 +62,17 @@ function toRecord(e: SeedEvent): FirewallEventRecord {
 
 const hourOf = (at: Date) => Math.floor(at.getTime() / 3_600_000) * 3_600;
 
-/** The schema named in the target's config lines. */
-const schemaOf = (target: TestStoreTarget) => /store_schema: (\S+)/.exec(target.configYaml)![1]!;
-
-/** `init` on PostgreSQL is not on the port yet (issue 13): the test creates the schema as `init` will. */
-async function migrateTestSchema(target: TestStoreTarget): Promise<void> {
-  const pgStore = openPgStore(TEST_DATABASE_URL, schemaOf(target));
-  try {
-    await migratePgStore(pgStore);
-  } finally {
-    await pgStore.close();
-  }
-}
-
-/** A read of what a command left, straight from the store (SQL without parameters, the same on both). */
-async function queryEither<T>(target: TestStoreTarget, env: Record<string, string>, sql: string): Promise<T[]> {
-  if (target.kind === 'sqlite') return queryStore<T>(join(env['LUXERET_HOME']!, 'luxeret.db'), sql);
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schemaOf(target)}` });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
 describeEachStore('purge', (kind) => {
-  let target: TestStoreTarget;
+  let made: StoreHome;
   let port: StorePort;
   let env: Record<string, string>;
-  let emulator: Emulator | undefined;
-  let cleanup: (() => void) | undefined;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
-  beforeEach(async () => {
-    const temp = makeTempDir();
-    cleanup = temp.cleanup;
-    const storeHome = join(temp.dir, 'home');
-    const base = { LUXERET_HOME: storeHome, CLOUDFLARE_BASE_URL: emulator!.baseUrl };
-    // `init` makes the keys (and, for now, the SQLite store); the PostgreSQL schema is migrated here until `init`
-    // creates it (issue 13).
-    expect((await runCli(['init'], { env: base })).code).toBe(0);
-    target = newStoreTarget(kind);
-    writeConfig(storeHome, RETENTION + target.configYaml);
-    port = await target.openPort(storeHome);
-    if (kind === 'postgres') await migrateTestSchema(target);
-    env = { ...base, ...target.env };
-  });
-  afterEach(async () => {
-    await port.close();
-    await target.cleanup();
-    cleanup?.();
-  });
+  useStoreHome(kind, RETENTION, (home) => ({ port, env } = made = home));
 
   const seedEvents = (events: readonly SeedEvent[]) => port.insertFirewallEvents(events.map(toRecord));
   const countStored = () => port.countLocationRows('local/firewall-events');
-  const storedIps = () => queryEither<{ client_ip: string }>(target, env, 'SELECT client_ip FROM firewall_events').then((rows) => rows.map((r) => r.client_ip));
+  const storedIps = () => made.query<{ client_ip: string }>('SELECT client_ip FROM firewall_events').then((rows) => rows.map((r) => r.client_ip));
   const readRollUps = async () => {
-    const rows = await queryEither<{ units: number; cells: number; suppressed: number }>(
-      target,
-      env,
+    const rows = await made.query<{ units: number; cells: number; suppressed: number }>(
       "SELECT COUNT(*) AS units, COALESCE(SUM(cells), 0) AS cells, COALESCE(SUM(suppressed_cells), 0) AS suppressed FROM stats_rollups WHERE dataset = 'firewall_events'",
     );
     return { units: Number(rows[0]!.units), cells: Number(rows[0]!.cells), suppressedCells: Number(rows[0]!.suppressed) };
@@ -202,7 +145,7 @@ describeEachStore('purge', (kind) => {
     const now = new Date();
     await seedEvents(seed(now, 3));
     expect(JSON.parse((await runCli(['purge', '--json'], { env })).stdout).locations[0].deleted).toBe(30 * 3);
-    writeConfig(env['LUXERET_HOME']!, 'retention:\n  firewall_events: 10d\n' + target.configYaml);
+    made.writeConfig('retention:\n  firewall_events: 10d\n');
     expect(JSON.parse((await runCli(['purge', '--json'], { env })).stdout).locations[0].deleted).toBe(20 * 3);
     expect(await countStored()).toBe(10 * 3);
   });
@@ -213,7 +156,7 @@ describeEachStore('purge', (kind) => {
     expect((await runCli(['purge'], { env })).code).toBe(0);
     // 30 UTC days hold a row past the cut-off; each has 10 events from 10 IPs in each of 4 countries: publishable.
     expect(await readRollUps()).toEqual({ units: 30, cells: 30 * 4, suppressedCells: 0 });
-    const daily = await queryEither<{ n: number }>(target, env, "SELECT SUM(count) AS n FROM stats_daily WHERE dataset = 'firewall_events'");
+    const daily = await made.query<{ n: number }>("SELECT SUM(count) AS n FROM stats_daily WHERE dataset = 'firewall_events'");
     expect(Number(daily[0]!.n)).toBe(30 * 40);
     expect(await countStored()).toBe(30 * 40);
     // A second purge counts nothing again.
@@ -244,34 +187,10 @@ describeEachStore('purge', (kind) => {
 });
 
 describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in and VACUUMed', () => {
-  let target: TestStoreTarget;
+  let made: StoreHome;
   let port: StorePort;
   let env: Record<string, string>;
-  let emulator: Emulator | undefined;
-  let cleanup: (() => void) | undefined;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(async () => {
-    await emulator?.close();
-  });
-  beforeEach(async () => {
-    const temp = makeTempDir();
-    cleanup = temp.cleanup;
-    const storeHome = join(temp.dir, 'home');
-    const base = { LUXERET_HOME: storeHome, CLOUDFLARE_BASE_URL: emulator!.baseUrl };
-    expect((await runCli(['init'], { env: base })).code).toBe(0);
-    target = newStoreTarget('postgres');
-    writeConfig(storeHome, RETENTION + target.configYaml);
-    port = await target.openPort(storeHome);
-    await migrateTestSchema(target);
-    env = { ...base, ...target.env };
-  });
-  afterEach(async () => {
-    await port.close();
-    await target.cleanup();
-    cleanup?.();
-  });
+  useStoreHome('postgres', RETENTION, (home) => ({ port, env } = made = home));
 
   it('records per partition how it went in the audit outcome, and leaves the boundary day VACUUMed', async () => {
     const now = new Date();
@@ -305,22 +224,18 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
       { partition: dayName(boundaryDay), method: 'rows-deleted', deleted: boundaryRowsBefore, held: 0 },
     ]);
     // The dropped days are gone as tables; the boundary day keeps only its rows from the cut-off on.
-    const partitions = await queryEither<{ name: string }>(
-      target,
-      env,
+    const partitions = await made.query<{ name: string }>(
       "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('firewall_events') ORDER BY 1",
     );
     expect(partitions.map((p) => p.name)).toEqual([0, 1, 2, 3].map((d) => dayName(boundaryDay + d * 86_400)));
-    const oldest = await queryEither<{ t: string }>(target, env, `SELECT min(datetime)::text AS t FROM ${dayName(boundaryDay)}`);
+    const oldest = await made.query<{ t: string }>(`SELECT min(datetime)::text AS t FROM ${dayName(boundaryDay)}`);
     expect(Number(oldest[0]!.t)).toBeGreaterThanOrEqual(cutoffSeconds);
     // VACUUM ran on the boundary partition after the commit (the statistics view may lag a moment behind).
     let vacuums = 0;
     for (let i = 0; i < 50 && vacuums === 0; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      const rows = await queryEither<{ n: string }>(
-        target,
-        env,
-        `SELECT vacuum_count::text AS n FROM pg_stat_user_tables WHERE schemaname = '${schemaOf(target)}' AND relname = '${dayName(boundaryDay)}'`,
+      const rows = await made.query<{ n: string }>(
+        `SELECT vacuum_count::text AS n FROM pg_stat_user_tables WHERE schemaname = '${schemaOf(made.target)}' AND relname = '${dayName(boundaryDay)}'`,
       );
       vacuums = Number(rows[0]?.n ?? 0);
     }
