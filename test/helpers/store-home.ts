@@ -70,7 +70,8 @@ export function schemaOf(target: TestStoreTarget): string {
   return /store_schema: (\S+)/.exec(target.configYaml)![1]!;
 }
 
-async function migrateSchema(schema: string): Promise<void> {
+/** Creates a PostgreSQL test schema as `init` will (issue 13). */
+export async function migrateSchema(schema: string): Promise<void> {
   const store = openPgStore(TEST_DATABASE_URL, schema);
   try {
     await migratePgStore(store);

@@ -6,6 +6,8 @@ import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type E
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, type SeedEvent } from '../helpers/store.js';
+import type { StorePort } from '../../src/store/port.js';
+import type { PullState } from '../../src/store/pull-state.js';
 
 /**
  * The ground truth of the Cloudflare purge tests: zone Z (account A, events pulled for 200 days) and zone Z2
@@ -33,6 +35,48 @@ let counter = 0;
 const hexId = (prefix: string) => `${prefix}${(++counter).toString(16).padStart(32 - prefix.length, '0')}`;
 
 export function seedCloudflare(emulator: Emulator, storePath: string, now: Date, options: { bulkItems?: number; bulkRules?: number } = {}): Fixture {
+  const { fixture, pulls, events } = seedObjects(emulator, now, options);
+  const db = new Database(storePath);
+  const pull = db.prepare('INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, settled_to, last_pull_at) VALUES (?, ?, ?, ?, ?, ?)');
+  for (const p of pulls) pull.run(p.zoneId, p.dataset, p.coveredFrom, p.coveredTo, p.settledTo, p.lastPullAt);
+  db.close();
+  insertEvents(storePath, events);
+  return fixture;
+}
+
+/** seedCloudflare with the local evidence written through the store port (either store). */
+export async function seedCloudflareOnPort(
+  emulator: Emulator,
+  port: StorePort,
+  now: Date,
+  options: { bulkItems?: number; bulkRules?: number } = {},
+): Promise<Fixture> {
+  const { fixture, pulls, events } = seedObjects(emulator, now, options);
+  for (const p of pulls) await port.writePullState(p);
+  await port.insertFirewallEvents(
+    events.map((e) => ({
+      zoneId: e.zone,
+      datetime: Math.floor(e.at.getTime() / 1000),
+      rayName: e.ray,
+      clientIp: e.ip,
+      clientCountry: e.country,
+      clientAsn: '64500',
+      action: 'block',
+      source: 'firewallCustom',
+      ruleId: e.ruleId ?? 'rule-1',
+      host: 'shop.luxeret.com',
+      sampleInterval: 1,
+      extra: null,
+    })),
+  );
+  return fixture;
+}
+
+function seedObjects(
+  emulator: Emulator,
+  now: Date,
+  options: { bulkItems?: number; bulkRules?: number },
+): { fixture: Fixture; pulls: PullState[]; events: SeedEvent[] } {
   const { state } = emulator;
   addAccount(state, { id: ACCOUNT_A, name: 'Luxeret', plan: 'enterprise' });
   addAccount(state, { id: ACCOUNT_B, name: 'Luxeret B', plan: 'enterprise' });
@@ -124,12 +168,25 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
   addIpList(state, ACCOUNT_A, list('office_allow', otherItems));
 
   // Local evidence: Z pulled for 200 days, Z2 for 60; events as the cases need.
-  const db = new Database(storePath);
-  const pull = db.prepare('INSERT INTO pull_state (zone_id, dataset, covered_from, covered_to, settled_to, last_pull_at) VALUES (?, ?, ?, ?, ?, ?)');
   const s = (d: Date) => Math.floor(d.getTime() / 1000);
-  pull.run(ZONE_Z, 'firewall_events', s(new Date(now.getTime() - 200 * DAY)), s(now), s(now), s(now));
-  pull.run(ZONE_Z2, 'firewall_events', s(new Date(now.getTime() - 60 * DAY)), s(now), s(now), s(now));
-  db.close();
+  const pulls: PullState[] = [
+    {
+      zoneId: ZONE_Z,
+      dataset: 'firewall_events',
+      coveredFrom: s(new Date(now.getTime() - 200 * DAY)),
+      coveredTo: s(now),
+      settledTo: s(now),
+      lastPullAt: s(now),
+    },
+    {
+      zoneId: ZONE_Z2,
+      dataset: 'firewall_events',
+      coveredFrom: s(new Date(now.getTime() - 60 * DAY)),
+      coveredTo: s(now),
+      settledTo: s(now),
+      lastPullAt: s(now),
+    },
+  ];
   const at = (days: number) => new Date(now.getTime() - days * DAY);
   const events: SeedEvent[] = [
     { zone: ZONE_Z, at: at(20), ray: 'r01', ip: '203.0.113.13', country: 'US' },
@@ -140,14 +197,14 @@ export function seedCloudflare(emulator: Emulator, storePath: string, now: Date,
     // In Z2 only: says nothing about account A's objects or zone Z's rules.
     { zone: ZONE_Z2, at: at(3), ray: 'r06', ip: '203.0.113.10', country: 'US' },
   ];
-  insertEvents(storePath, events);
-  return {
+  const fixture = {
     ids,
     expectedRuleDeletes: [...['old_block', 'old_challenge_v6', 'old_range', 'old_event_outside_window', 'account_old_block'].map((n) => ids[n]!), ...bulkRules],
     expectedItemDeletes: [...['item_old', 'item_old_range', 'item_old_v6'].map((n) => ids[n]!), ...bulkItems],
     heldIps: ['203.0.113.15', '198.18.5.0/24'],
     bulkItems,
   };
+  return { fixture, pulls, events };
 }
 
 export function writeCloudflareConfig(home: string, maxDeletes: number): void {
