@@ -6,7 +6,7 @@ import { SafetyLimitError, UsageError } from '../errors.js';
 import { checkServerClock } from '../policy/tolerances.js';
 import type { ServerClockSample } from '../cloudflare/server-clock.js';
 import { DESTRUCTION_METHODS, selectLocalPurgeMethod } from '../policy/destruction-methods.js';
-import type { LocationPurgeOutcome, StorePort, StoreSession } from '../store/port.js';
+import type { LocationPurgeOutcome, ReclaimedSpace, StorePort, StoreSession } from '../store/port.js';
 import { deletePlanned, planLocalPurge, type LocalPlan } from './local.js';
 import {
   describeCloudflareLocation,
@@ -20,7 +20,7 @@ import {
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
-import type { LocationPurge, PurgeProgress, PurgeResult } from './types.js';
+import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
 
 export interface PurgeDeps {
   /** The store (SQLite or the shared PostgreSQL schema); the caller holds the run lock. */
@@ -113,12 +113,14 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   // PostgreSQL: VACUUM of the partitions rows were deleted from is part of the recorded method, so always. SQLite:
   // always when secure_delete is on, not only when this run deleted: a run killed after its delete committed left
   // this undone.
+  const reclaimed: ReclaimedSpace[] = [];
   if (config.secureDelete || store.kind === 'postgres') {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
-    await store.reclaimPurged(outcomes);
+    reclaimed.push(...(await store.reclaimPurged(outcomes)));
   }
   await store.writeMeta('last_purge_at', now.toISOString());
-  return { dryRun: false, asOf, policyHash, reconciled, locations, outcome: selectPurgeOutcome(locations) };
+  const noted = noteUnreclaimed(locations, outcomes, reclaimed);
+  return { dryRun: false, asOf, policyHash, reconciled, locations: noted, outcome: selectPurgeOutcome(noted) };
 }
 
 async function purgeLocation(
@@ -194,6 +196,27 @@ async function reconcileOpenIntents(store: StorePort, signer: AuditSigner, polic
     });
   }
   return open.length;
+}
+
+/**
+ * Deleted rows VACUUM could not remove yet (an older transaction on the server can still see them) are said, not
+ * hidden: they stay in the partition's pages until a later VACUUM (autovacuum) or the partition's drop.
+ */
+function noteUnreclaimed(
+  locations: readonly LocationPurge[],
+  outcomes: readonly LocationPurgeOutcome[],
+  reclaimed: readonly ReclaimedSpace[],
+): LocationPurge[] {
+  return locations.map((location) => {
+    const partitions = new Set(outcomes.filter((o) => o.location === location.id).flatMap((o) => o.partitions.map((p) => p.partition)));
+    const notes = reclaimed
+      .filter((space) => space.notYetRemovable > 0 && partitions.has(space.partition))
+      .map((space): PurgeNote => ({
+        code: 'verbatim',
+        text: `VACUUM could not remove ${space.notYetRemovable} deleted rows of ${space.partition} yet: an older transaction on the server can still see them; a later VACUUM (autovacuum) or the partition's drop removes them`,
+      }));
+    return notes.length === 0 ? location : { ...location, notes: [...location.notes, ...notes] };
+  });
 }
 
 /** How the clock of a real run was checked, as its audit outcome records it. */

@@ -7,9 +7,10 @@ import { toBytes } from '../../src/policy/network.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { StorePort } from '../../src/store/port.js';
 import { runCli } from '../helpers/cli.js';
+import pg from 'pg';
 import { describeEachStore } from '../helpers/store-kinds.js';
 import { schemaOf, useStoreHome, type StoreHome } from '../helpers/store-home.js';
-import { describePg, policeHold } from '../postgres/pg-test-store.js';
+import { describePg, policeHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { insertAnalytics, insertEvents, queryStore, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
@@ -191,6 +192,29 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
   let port: StorePort;
   let env: Record<string, string>;
   useStoreHome('postgres', RETENTION, (home) => ({ port, env } = made = home));
+
+  it('says so when VACUUM cannot remove the deleted rows yet because an older snapshot can still see them', async () => {
+    const now = Date.now();
+    const cutoffSeconds = Math.ceil((now - 30 * DAY) / 1000);
+    const boundaryDay = cutoffSeconds - (cutoffSeconds % 86_400);
+    // Rows on the cut-off's own day, before it: deleted from the boundary partition, not dropped with it.
+    await port.insertFirewallEvents([toRecord({ zone: ZONE_ID, at: new Date(boundaryDay * 1000), ray: 'boundary', ip: '198.18.0.1', country: 'KR' })]);
+    const reader = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schemaOf(made.target)}` });
+    await reader.connect();
+    try {
+      // Another session's snapshot, taken before the purge, still sees the rows the purge deletes.
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM firewall_events');
+      const result = await runCli(['purge', '--json'], { env });
+      expect(result.code).toBe(0);
+      const events = JSON.parse(result.stdout).locations[0];
+      expect(events).toMatchObject({ deleted: 1 });
+      expect(events.notes.join('\n')).toMatch(/VACUUM could not remove 1 deleted rows of firewall_events_p\d{8} yet/);
+    } finally {
+      await reader.query('ROLLBACK');
+      await reader.end();
+    }
+  });
 
   it('records per partition how it went in the audit outcome, and leaves the boundary day VACUUMed', async () => {
     const now = new Date();
