@@ -35,6 +35,9 @@ async function listHolds(env: Record<string, string>): Promise<HoldJson[]> {
   return JSON.parse(listed.stdout) as HoldJson[];
 }
 
+/** The shared PostgreSQL store as another host opens it. */
+const openPortOf = (target: TestStoreTarget) => target.openPort('');
+
 /** Runs one statement on the store behind the CLI's back (SQLite file, or the PostgreSQL schema), as a tamperer would. */
 async function tamper(target: TestStoreTarget, home: string, sql: string): Promise<void> {
   if (target.kind === 'sqlite') {
@@ -153,7 +156,7 @@ describePg('holds shared by two hosts on one PostgreSQL schema', () => {
     expect(released.code).toBe(0);
     expect(await listHolds(hostA)).toEqual([expect.objectContaining({ id, status: 'released' })]);
 
-    const store = await target.openPort('');
+    const store = await openPortOf(target);
     try {
       const entries = (await store.readAuditLines()).map((line) => JSON.parse(line) as AuditEntry);
       expect(entries.map((e) => e.event)).toEqual(['audit.genesis', 'hold.add', 'hold.release']);
@@ -168,6 +171,37 @@ describePg('holds shared by two hosts on one PostgreSQL schema', () => {
       ]);
     } finally {
       await store.close();
+    }
+  });
+  it('a hold added while another host’s purge holds the audit head waits for it, then commits with its entry', async () => {
+    const hostA = await initHost(temps[0]!.dir, target);
+    const hostB = await openPortOf(target);
+    try {
+      // What a purge on host B does first inside its transaction: lock the audit head and read the holds.
+      let headLocked!: () => void;
+      const locked = new Promise<void>((resolve) => (headLocked = resolve));
+      let finishPurge!: () => void;
+      const purgeMayCommit = new Promise<void>((resolve) => (finishPurge = resolve));
+      const purge = hostB.transaction(async (tx) => {
+        const holds = await tx.readHolds();
+        headLocked();
+        await purgeMayCommit;
+        return holds.length;
+      });
+      await locked;
+      let addDone = false;
+      const add = runCli(['hold', 'add', '--ip', '192.0.2.0/24', '--reason', 'Police request'], { env: hostA }).then((result) => ((addDone = true), result));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(addDone).toBe(false);
+      expect(await listHolds(hostA)).toEqual([]);
+      finishPurge();
+      expect(await purge).toBe(0);
+      const added = await add;
+      expect(added.code).toBe(0);
+      expect(await listHolds(hostA)).toEqual([expect.objectContaining({ id: added.stdout.trim(), status: 'active' })]);
+      expect((await hostB.readAuditLines()).map((line) => (JSON.parse(line) as AuditEntry).event)).toEqual(['audit.genesis', 'hold.add']);
+    } finally {
+      await hostB.close();
     }
   });
 });
