@@ -15,6 +15,7 @@ import {
   type UndeterminedReason,
 } from '../policy/cloudflare-purpose.js';
 import type { Hold } from '../policy/holds.js';
+import type { CloudflareEvidence } from '../store/cloudflare-activity.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort, StoreSession } from '../store/port.js';
 import {
@@ -73,6 +74,17 @@ export async function planCloudflarePurge(
   holds: readonly Hold[],
   now: Date,
 ): Promise<CloudflarePlan> {
+  return judgeCloudflarePurge(await store.readCloudflareEvidence(), config, objects, holds, now);
+}
+
+/** The same, from evidence already read (StoreSession.readCloudflareEvidence). */
+export function judgeCloudflarePurge(
+  evidence: CloudflareEvidence,
+  config: Config,
+  objects: CloudflareObjects,
+  holds: readonly Hold[],
+  now: Date,
+): CloudflarePlan {
   const configuredZones = config.zones.map((zone) => zone.id);
   // An account-level object acts on the account's zones: their events are its evidence.
   const zonesOfAccount = (accountId: string): readonly string[] => {
@@ -96,8 +108,8 @@ export async function planCloudflarePurge(
     zoneIds: zonesOfAccount(item.accountId),
     isManagedList: item.isManaged,
   }));
-  const zones = await store.readZoneEvidence();
-  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], await store.readObjectActivity(), await store.readEventGroups(), zones);
+  const { zones } = evidence;
+  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], evidence.activity, evidence.eventGroups, zones);
   const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
   const readNotes = objects.statuses
     .filter((status) => status.state !== 'ok')

@@ -1,14 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../audit/entry.js';
 import type { DatasetSummary } from '../inventory/inventory.js';
-import type { EventGroup, ObjectActivity, ZoneEvidence } from '../policy/cloudflare-purpose.js';
+import type { ObjectActivity } from '../policy/cloudflare-purpose.js';
 import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
 import type { Hold } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
+import type { CloudflareEvidence } from './cloudflare-activity.js';
 import type { ExpiryCounts, HoldPredicate } from './expiry.js';
 import type { FirewallEventRecord, InsertCounts } from './firewall-events.js';
 import type { HttpAnalyticsRecord, UpsertCounts } from './http-analytics.js';
 import type { EventSlice, EventSpan } from './inventory-queries.js';
+import type { WalAndBackupsReading } from './postgres/wal.js';
 import type { PullDataset, PullState } from './pull-state.js';
 
 /**
@@ -35,6 +37,13 @@ export interface StorePort extends StoreSession {
    */
   reclaimPurged(purges: readonly LocationPurgeOutcome[]): Promise<readonly ReclaimedSpace[]>;
   close(): Promise<void>;
+
+  // --- inventory (h-reads)
+  /**
+   * What the engine keeps of deleted rows beyond the tool's reach, for inventory's `postgres/wal-and-backups`:
+   * PostgreSQL's WAL and archiving settings; undefined on SQLite (its WAL is truncated by the purge itself).
+   */
+  readEngineCopies(): Promise<WalAndBackupsReading | undefined>;
 }
 
 /** What reads and writes the data; inside `transaction`, every call is part of it. */
@@ -93,7 +102,11 @@ export interface StoreSession {
   writeAuditTimestamp(count: number, line: string): Promise<void>;
   readAuditTimestampLines(): Promise<string[]>;
 
-  // --- purge (the statistics of what a purge deletes; the Cloudflare purpose rule's evidence)
+  // --- inventory (h-reads)
+  /** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, zone evidence. */
+  readCloudflareEvidence(): Promise<CloudflareEvidence>;
+
+  // --- purge (the statistics of what a purge deletes; the Cloudflare purpose rule's evidence it keeps)
   /**
    * Inside a purge's transaction, before deleteExpired at `location`: rolls up every (UTC day, zone) holding a row
    * older than the cut-off and not rolled up yet, from all of that day's rows; finish() (before the commit) writes
@@ -101,16 +114,10 @@ export interface StoreSession {
    * in the transaction itself, before the deletion.
    */
   rollUpBeforePurge(settings: RollUpSettings, location: LocalLocation['id'], cutoff: Date): Promise<PendingPurgeRollUp>;
-  /** Per Cloudflare object (by id, never an IP): the newest security event seen for it. */
-  readObjectActivity(): Promise<Map<string, ObjectActivity>>;
-  /** Upserts the records; call inside the transaction that deletes the events they were folded from. */
+  /** Upserts per-object activity (by Cloudflare id, never an IP); inside the transaction that deletes the events it was folded from. */
   writeObjectActivity(records: readonly ObjectActivity[], at: Date): Promise<number>;
   deleteObjectActivity(objectIds: readonly string[]): Promise<void>;
   readActivityIds(): Promise<string[]>;
-  /** Newest event per (zone, client IP, rule id) among the stored firewall events. */
-  readEventGroups(): Promise<EventGroup[]>;
-  /** Per pulled zone: from when to when the stored firewall events are complete. */
-  readZoneEvidence(): Promise<Map<string, ZoneEvidence>>;
   /** Records that firewall events before `cutoff` are gone; in the transaction that deletes them. */
   recordEventsPurgedBefore(cutoff: Date): Promise<void>;
 }

@@ -52,7 +52,7 @@ describeEachStore('purge of Cloudflare-held objects', (kind) => {
     const dry = JSON.parse((await runCli(['purge', '--dry-run', '--json'], { env })).stdout);
     expect(location(dry, 'cloudflare/access-rules')).toMatchObject({ planned: 5, held: 1, deleted: 0, undetermined: 1 });
     expect(location(dry, 'cloudflare/list-items')).toMatchObject({ planned: 3, held: 1, deleted: 0 });
-    expect(await port.readObjectActivity()).toEqual(new Map());
+    expect((await port.readCloudflareEvidence()).activity).toEqual(new Map());
 
     const result = await runCli(['purge', '--json'], { env });
     expect(result.code).toBe(0);
@@ -71,7 +71,7 @@ describeEachStore('purge of Cloudflare-held objects', (kind) => {
     for (const ip of ['203.0.113.10', '198.18.1.1', '2001:db8::10', '198.51.100.0', '192.0.2.50']) expect(log).not.toContain(ip);
 
     // Local events older than 30 days are gone, their evidence folded into object activity: nothing more is planned.
-    const activity = await port.readObjectActivity();
+    const activity = (await port.readCloudflareEvidence()).activity;
     expect([...activity.values()].filter((a) => a.lastSeenAt !== undefined).length).toBeGreaterThanOrEqual(3);
     for (const id of [...fixture.expectedRuleDeletes, ...fixture.expectedItemDeletes]) expect(activity.has(id)).toBe(false);
     expect(await port.readMeta('firewall_events_purged_before')).toBeDefined();

@@ -53,7 +53,7 @@ export const purgeCommand = (ctx: CliContext) =>
         {
           store,
           config,
-          signer: dryRun ? undefined : () => createPortSigner(ctx, store),
+          signer: dryRun ? undefined : () => createPortSigner(ctx),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),

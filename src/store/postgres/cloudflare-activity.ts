@@ -1,25 +1,16 @@
 import type { CloudflareObjectKind, EventGroup, ObjectActivity, ZoneEvidence } from '../../policy/cloudflare-purpose.js';
-import { EVENTS_PURGED_BEFORE_KEY } from '../cloudflare-activity.js';
+import { EVENTS_PURGED_BEFORE_KEY, type CloudflareEvidence } from '../cloudflare-activity.js';
 import type { PgTx } from './connection.js';
 import { readMeta, writeMeta } from './meta.js';
 
-/**
- * The Cloudflare purpose rule's evidence on PostgreSQL, as src/store/cloudflare-activity.ts keeps it in SQLite:
- * per Cloudflare object (by id, never an IP) the newest security event seen for it, so the rule still has its
- * evidence after the events themselves are purged. Shared by every host, like the events.
- */
-
-interface ActivityRow {
-  object_id: string;
-  kind: CloudflareObjectKind;
-  last_seen_at: string | null;
-  evidence_from: string;
-  folded_to: string;
+/** The evidence the purpose rule judges Cloudflare objects by; as readCloudflareEvidence in ../cloudflare-activity.ts. */
+export async function readPgCloudflareEvidence(tx: PgTx): Promise<CloudflareEvidence> {
+  return { activity: await readObjectActivity(tx), eventGroups: await readEventGroups(tx), zones: await readZoneEvidence(tx) };
 }
 
-export async function readPgObjectActivity(tx: PgTx): Promise<Map<string, ObjectActivity>> {
-  const { rows } = await tx.query<ActivityRow>(
-    'SELECT object_id, kind, last_seen_at::text AS last_seen_at, evidence_from::text AS evidence_from, folded_to::text AS folded_to FROM cloudflare_object_activity',
+async function readObjectActivity(tx: PgTx): Promise<Map<string, ObjectActivity>> {
+  const { rows } = await tx.query<{ object_id: string; kind: CloudflareObjectKind; last_seen_at: string | null; evidence_from: string; folded_to: string }>(
+    'SELECT object_id, kind, last_seen_at::text, evidence_from::text, folded_to::text FROM cloudflare_object_activity',
   );
   return new Map(
     rows.map((row) => [
@@ -27,15 +18,42 @@ export async function readPgObjectActivity(tx: PgTx): Promise<Map<string, Object
       {
         objectId: row.object_id,
         kind: row.kind,
-        lastSeenAt: row.last_seen_at === null ? undefined : fromSeconds(row.last_seen_at),
-        evidenceFrom: fromSeconds(row.evidence_from),
-        foldedTo: fromSeconds(row.folded_to),
+        lastSeenAt: row.last_seen_at === null ? undefined : new Date(Number(row.last_seen_at) * 1000),
+        evidenceFrom: new Date(Number(row.evidence_from) * 1000),
+        foldedTo: new Date(Number(row.folded_to) * 1000),
       },
     ]),
   );
 }
 
-/** Upserts the records in one statement; call inside the transaction that deletes the events they were folded from. */
+/** Newest event per (zone, client IP, rule id) among the held firewall events. */
+async function readEventGroups(tx: PgTx): Promise<EventGroup[]> {
+  const { rows } = await tx.query<{ zone_id: string; client_ip: string; rule_id: string; last_at: string }>(
+    'SELECT zone_id, client_ip, rule_id, max(datetime)::text AS last_at FROM firewall_events GROUP BY zone_id, client_ip, rule_id',
+  );
+  return rows.map((row) => ({ zoneId: row.zone_id, clientIp: row.client_ip, ruleId: row.rule_id, lastAt: new Date(Number(row.last_at) * 1000) }));
+}
+
+async function readZoneEvidence(tx: PgTx): Promise<Map<string, ZoneEvidence>> {
+  const purgedBefore = Number((await readMeta(tx, EVENTS_PURGED_BEFORE_KEY)) ?? 0);
+  const { rows } = await tx.query<{ zone_id: string; covered_from: string; settled_to: string }>(
+    "SELECT zone_id, covered_from::text, settled_to::text FROM pull_state WHERE dataset = 'firewall_events'",
+  );
+  return new Map(
+    rows.map((row) => [
+      row.zone_id,
+      {
+        zoneId: row.zone_id,
+        completeFrom: new Date(Math.max(Number(row.covered_from), purgedBefore) * 1000),
+        settledTo: new Date(Number(row.settled_to) * 1000),
+      },
+    ]),
+  );
+}
+
+// --- purge: what a purge writes of the evidence, in the transaction that deletes the events it was folded from
+
+/** Upserts the records in one statement. */
 export async function writePgObjectActivity(tx: PgTx, records: readonly ObjectActivity[], at: Date): Promise<number> {
   if (records.length === 0) return 0;
   await tx.query(
@@ -66,44 +84,11 @@ export async function readPgActivityIds(tx: PgTx): Promise<string[]> {
   return rows.map((row) => row.object_id);
 }
 
-/** Newest event per (zone, client IP, rule id) among the stored firewall events. */
-export async function readPgEventGroups(tx: PgTx): Promise<EventGroup[]> {
-  const { rows } = await tx.query<{ zone_id: string; client_ip: string; rule_id: string; last_at: string }>(
-    'SELECT zone_id, client_ip, rule_id, max(datetime)::text AS last_at FROM firewall_events GROUP BY zone_id, client_ip, rule_id',
-  );
-  return rows.map((row) => ({ zoneId: row.zone_id, clientIp: row.client_ip, ruleId: row.rule_id, lastAt: fromSeconds(row.last_at) }));
-}
-
-/**
- * Per pulled zone: the stored firewall events are complete from the later of the pull's start and the last purge's
- * cut-off, up to where the pull has settled (no late event can still arrive before it).
- */
-export async function readPgZoneEvidence(tx: PgTx): Promise<Map<string, ZoneEvidence>> {
-  const purgedBefore = Number((await readMeta(tx, EVENTS_PURGED_BEFORE_KEY)) ?? 0);
-  const { rows } = await tx.query<{ zone_id: string; covered_from: string; settled_to: string }>(
-    "SELECT zone_id, covered_from::text AS covered_from, settled_to::text AS settled_to FROM pull_state WHERE dataset = 'firewall_events'",
-  );
-  return new Map(
-    rows.map((row) => [
-      row.zone_id,
-      {
-        zoneId: row.zone_id,
-        completeFrom: new Date(Math.max(Number(row.covered_from), purgedBefore) * 1000),
-        settledTo: fromSeconds(row.settled_to),
-      },
-    ]),
-  );
-}
-
-/** Records that events before `cutoff` are gone (it only ever moves forward); in the transaction that deletes them. */
+/** Records that events before `cutoff` are gone (it only ever moves forward). */
 export async function recordPgEventsPurgedBefore(tx: PgTx, cutoff: Date): Promise<void> {
   const previous = Number((await readMeta(tx, EVENTS_PURGED_BEFORE_KEY)) ?? 0);
   const seconds = Math.ceil(cutoff.getTime() / 1000);
   if (seconds > previous) await writeMeta(tx, EVENTS_PURGED_BEFORE_KEY, String(seconds));
-}
-
-function fromSeconds(text: string): Date {
-  return new Date(Number(text) * 1000);
 }
 
 function toSeconds(date: Date): number;

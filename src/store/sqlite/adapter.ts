@@ -11,6 +11,7 @@ import {
   writeAuditTimestamp,
 } from '../../audit/log.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
+import { readCloudflareEvidence } from '../cloudflare-activity.js';
 import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../db.js';
 import { countExpired, countLocationRows, deleteExpired } from '../expiry.js';
 import { countFirewallEvents, createFirewallEventWriter, listFirewallEventKeys, readNewestEventTime } from '../firewall-events.js';
@@ -22,15 +23,7 @@ import type { StorePort, StoreSession } from '../port.js';
 import { readAllPullStates, readPullState, writePullState } from '../pull-state.js';
 import { readAgeHistogram, readTopHosts } from '../report-queries.js';
 import { startRollUpBeforePurge } from '../../stats/rollup.js';
-import {
-  deleteObjectActivity,
-  readActivityIds,
-  readEventGroups,
-  readObjectActivity,
-  readZoneEvidence,
-  recordEventsPurgedBefore,
-  writeObjectActivity,
-} from '../cloudflare-activity.js';
+import { deleteObjectActivity, readActivityIds, recordEventsPurgedBefore, writeObjectActivity } from '../cloudflare-activity.js';
 
 export interface SqliteStoreOptions {
   /** The file path, for messages. */
@@ -66,6 +59,9 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
     },
     reclaimPurged: () => later(() => (reclaimDeletedSpace(db), [])),
     close: () => later(() => void db.close()),
+
+    // --- inventory (h-reads)
+    readEngineCopies: () => Promise.resolve(undefined),
   };
 }
 
@@ -140,6 +136,9 @@ function bindSession(db: Db): StoreSession {
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
 
+    // --- inventory (h-reads)
+    readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
+
     // --- purge
     rollUpBeforePurge: (settings, location, cutoff) =>
       later(() => {
@@ -147,12 +146,9 @@ function bindSession(db: Db): StoreSession {
         const pending = startRollUpBeforePurge(db, settings, location, cutoff);
         return { finish: () => later(() => pending.finish()) };
       }),
-    readObjectActivity: () => later(() => readObjectActivity(db)),
     writeObjectActivity: (records, at) => later(() => writeObjectActivity(db, records, at)),
     deleteObjectActivity: (objectIds) => later(() => deleteObjectActivity(db, objectIds)),
     readActivityIds: () => later(() => readActivityIds(db)),
-    readEventGroups: () => later(() => readEventGroups(db)),
-    readZoneEvidence: () => later(() => readZoneEvidence(db)),
     recordEventsPurgedBefore: (cutoff) => later(() => recordEventsPurgedBefore(db, cutoff)),
   };
 }
