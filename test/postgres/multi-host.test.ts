@@ -17,6 +17,7 @@ const HOUR = 3_600_000;
 interface Host {
   readonly name: string;
   readonly home: string;
+  readonly schema: string;
   readonly cleanup: () => void;
 }
 
@@ -62,13 +63,18 @@ describePg('two hosts, one PostgreSQL store (separate processes)', () => {
 
   function newHost(name: string, schema: string): Host {
     const temp = makeTempDir(`luxeret-${name}-`);
-    writeFileSync(
-      join(temp.dir, 'config.yaml'),
-      `zones:\n  - id: "${zoneId}"\n    name: shop\nstore_schema: ${schema}\nretention:\n  firewall_events: 1d\n  http_analytics: 1d\n`,
-    );
-    const host = { name, home: temp.dir, cleanup: temp.cleanup };
+    const host = { name, home: temp.dir, schema, cleanup: temp.cleanup };
+    writeRetention(host, '2d');
     hosts.push(host);
     return host;
+  }
+
+  /** A pull never ingests what is already past retention: pull at 2d, then shorten to 1d for the purge. */
+  function writeRetention(host: { home: string; schema: string }, retention: string): void {
+    writeFileSync(
+      join(host.home, 'config.yaml'),
+      `zones:\n  - id: "${zoneId}"\n    name: shop\nstore_schema: ${host.schema}\nretention:\n  firewall_events: ${retention}\n  http_analytics: ${retention}\n`,
+    );
   }
 
   function cli(host: Host, argv: readonly string[], options: { token?: boolean } = {}): Promise<Result> {
@@ -131,6 +137,17 @@ describePg('two hosts, one PostgreSQL store (separate processes)', () => {
     expect((await cli(single, ['pull'])).code).toBe(0);
     expect(await eventKeys(shared)).toEqual(await eventKeys(alone));
 
+    const sharedHeld = async () => {
+      const direct = openPgStore(TEST_DATABASE_URL, shared);
+      try {
+        return Number((await direct.pool.query<{ n: string }>('SELECT count(*) AS n FROM firewall_events WHERE client_ip = $1', [heldIp])).rows[0]!.n);
+      } finally {
+        await direct.close();
+      }
+    };
+    const heldBefore = await sharedHeld();
+    expect(heldBefore).toBeGreaterThan(0);
+    for (const host of [hostA, hostB, single]) writeRetention(host, '1d');
     const purges = await Promise.all([
       untilNotLocked(hostA, ['purge', '--json'], { token: false }),
       untilNotLocked(hostB, ['purge', '--json'], { token: false }),
@@ -146,8 +163,7 @@ describePg('two hosts, one PostgreSQL store (separate processes)', () => {
     const port = createPgStorePort(openPgStore(TEST_DATABASE_URL, shared));
     const direct = openPgStore(TEST_DATABASE_URL, shared);
     try {
-      const { rows } = await direct.pool.query<{ n: string }>('SELECT count(*) AS n FROM firewall_events WHERE client_ip = $1', [heldIp]);
-      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      expect(await sharedHeld()).toBe(heldBefore);
       const entries = await port.readAuditEntries();
       // Exactly one purge at a time: each purge run's entries are contiguous in the chain.
       const purgeRuns = entries.filter((e) => e.command === 'purge' && e.run_id !== null).map((e) => e.run_id);
