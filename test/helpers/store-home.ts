@@ -1,11 +1,10 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Emulator } from '@luxeret/cloudflare-emulator';
 import { startTestEmulator } from '@luxeret/cloudflare-emulator/testing';
 import type { StorePort } from '../../src/store/port.js';
-import { openPgStore } from '../../src/store/postgres/connection.js';
-import { migratePgStore } from '../../src/store/postgres/schema.js';
 import { TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { makeTempDir, runCli } from './cli.js';
 import { newStoreTarget, type StoreKind, type TestStoreTarget } from './store-kinds.js';
@@ -25,10 +24,7 @@ export interface StoreHome {
   query<T>(sql: string): Promise<T[]>;
 }
 
-/**
- * Gives each test a fresh StoreHome of `kind`, removed after it (the PostgreSQL schema dropped). `init` makes the
- * keys; the PostgreSQL schema is migrated here until `init` creates it there (issue 13).
- */
+/** Gives each test a fresh StoreHome of `kind` made by `init`, removed after it (the PostgreSQL schema dropped). */
 export function useStoreHome(kind: StoreKind, extraConfig: string, use: (home: StoreHome) => void): void {
   let emulator: Emulator | undefined;
   let opened: { port: StorePort; target: TestStoreTarget; cleanup: () => void } | undefined;
@@ -42,10 +38,12 @@ export function useStoreHome(kind: StoreKind, extraConfig: string, use: (home: S
     const temp = makeTempDir();
     const home = join(temp.dir, 'home');
     const base = { LUXERET_HOME: home, CLOUDFLARE_BASE_URL: emulator!.baseUrl };
-    expect((await runCli(['init'], { env: base })).code).toBe(0);
     const target = newStoreTarget(kind);
+    mkdirSync(home, { recursive: true });
     writeConfig(home, extraConfig + target.configYaml);
-    if (kind === 'postgres') await migrateSchema(schemaOf(target));
+    // `init` makes the keys, and the store the config selects (the PostgreSQL schema, migrated).
+    const init = await runCli(['init'], { env: { ...base, ...target.env } });
+    expect(init.code, init.stderr).toBe(0);
     const port = await target.openPort(home);
     opened = { port, target, cleanup: temp.cleanup };
     use({
@@ -68,16 +66,6 @@ export function useStoreHome(kind: StoreKind, extraConfig: string, use: (home: S
 /** The schema named in a PostgreSQL target's config lines. */
 export function schemaOf(target: TestStoreTarget): string {
   return /store_schema: (\S+)/.exec(target.configYaml)![1]!;
-}
-
-/** Creates a PostgreSQL test schema as `init` will (issue 13). */
-export async function migrateSchema(schema: string): Promise<void> {
-  const store = openPgStore(TEST_DATABASE_URL, schema);
-  try {
-    await migratePgStore(store);
-  } finally {
-    await store.close();
-  }
 }
 
 async function queryEither<T>(target: TestStoreTarget, home: string, sql: string): Promise<T[]> {

@@ -5,7 +5,6 @@ import type { Emulator } from '@luxeret/cloudflare-emulator';
 import type { StorePort } from '../../src/store/port.js';
 import { runCli } from '../helpers/cli.js';
 import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
-import { migrateSchema, schemaOf } from '../helpers/store-home.js';
 import {
   emulatorObjectIds,
   locationOf as location,
@@ -34,7 +33,9 @@ describeEachStore('purge of Cloudflare-held objects', (kind) => {
     ctx = await startPurgeHome(500);
     target = newStoreTarget(kind);
     appendFileSync(join(ctx.home, 'config.yaml'), target.configYaml);
-    if (kind === 'postgres') await migrateSchema(schemaOf(target));
+    // `init` again, now with the store selected: it creates the PostgreSQL schema (on SQLite it changes nothing).
+    const init = await runCli(['init'], { env: { ...ctx.env, ...target.env } });
+    expect(init.code, init.stderr).toBe(0);
     port = await target.openPort(ctx.home);
     env = { ...ctx.env, ...target.env };
     emulator = ctx.emulator;
