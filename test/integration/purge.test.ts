@@ -193,6 +193,59 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
   let env: Record<string, string>;
   useStoreHome('postgres', RETENTION, (home) => ({ port, env } = made = home));
 
+  it('SIGKILL inside the deleting transaction rolls all of it back; the re-run reconciles the intent and ends exact', async () => {
+    const now = new Date();
+    const events = seed(now, 5);
+    await port.insertFirewallEvents(events.map(toRecord));
+    const survivors = events.filter((e) => e.at.getTime() >= now.getTime() - 30 * DAY).length;
+    // Another session reads the oldest day: the purge's ACCESS EXCLUSIVE lock on the days it drops waits for it,
+    // so the child is held inside its transaction, after its intent entry committed.
+    const oldest = events.reduce((min, e) => Math.min(min, Math.floor(e.at.getTime() / 1000)), Number.MAX_SAFE_INTEGER);
+    const reader = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schemaOf(made.target)}` });
+    await reader.connect();
+    try {
+      await reader.query('BEGIN');
+      await reader.query(`SELECT count(*) FROM firewall_events WHERE datetime = ${oldest}`);
+      const child = spawn(process.execPath, sourceCliArgs(['purge', '--quiet']), { env: childEnv(env), stdio: 'ignore' });
+      let exitCode: number | null | undefined;
+      const exited = new Promise((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+      let waiting = false;
+      for (let i = 0; i < 600 && !waiting && exitCode === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Asked outside the reader's transaction: the activity view is a snapshot per transaction.
+        const locks = await made.query<{ n: string }>(
+          "SELECT count(*)::text AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND l.mode = 'AccessExclusiveLock' AND a.application_name LIKE 'luxeret%'",
+        );
+        waiting = Number(locks[0]!.n) > 0;
+      }
+      expect(waiting, `the child exited ${String(exitCode)} before waiting`).toBe(true);
+      expect((await port.readAuditEntries()).map((e) => e.event)).toContain('purge.intent');
+      child.kill('SIGKILL');
+      await exited;
+    } finally {
+      await reader.query('ROLLBACK');
+      await reader.end();
+    }
+    // The killed run's session ends with its process: nothing of its transaction was deleted, no outcome written.
+    for (let i = 0; i < 100; i++) {
+      const sessions = await made.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE application_name LIKE 'luxeret-privacy purge%'");
+      if (Number(sessions[0]!.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await port.countLocationRows('local/firewall-events')).toBe(events.length);
+    expect((await port.readAuditEntries()).map((e) => e.event)).not.toContain('purge.outcome');
+
+    const rerun = await runCli(['purge', '--json'], { env });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout).reconciled).toBe(1);
+    expect(await port.countLocationRows('local/firewall-events')).toBe(survivors);
+    const entries = await port.readAuditEntries();
+    for (const intent of entries.filter((e) => e.event === 'purge.intent')) {
+      expect(entries.some((e) => e.run_id === intent.run_id && e.event !== 'purge.intent')).toBe(true);
+    }
+    expect(entries.filter((e) => e.event === 'purge.reconciled')).toHaveLength(1);
+  }, 60_000);
+
   it('says so when VACUUM cannot remove the deleted rows yet because an older snapshot can still see them', async () => {
     const now = Date.now();
     const cutoffSeconds = Math.ceil((now - 30 * DAY) / 1000);
