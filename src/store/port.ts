@@ -90,6 +90,9 @@ export interface StoreSession {
   readAuditHeadText(): Promise<string | undefined>;
   writeAuditTimestamp(count: number, line: string): Promise<void>;
   readAuditTimestampLines(): Promise<string[]>;
+
+  // --- audit (per-host keys): the fingerprints of every key the log has in force, oldest first
+  readAuditKeysInForce(): Promise<string[]>;
 }
 
 /** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */

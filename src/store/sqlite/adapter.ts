@@ -5,6 +5,7 @@ import {
   readAuditEntries,
   readAuditHead,
   readAuditHeadText,
+  readAuditKeysInForce,
   readAuditLines,
   readAuditTimestampLines,
   readKeyInForce,
@@ -129,5 +130,8 @@ function bindSession(db: Db): StoreSession {
     readAuditHeadText: () => later(() => readAuditHeadText(db)),
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
+
+    // --- audit (per-host keys)
+    readAuditKeysInForce: () => later(() => readAuditKeysInForce(db)),
   };
 }
