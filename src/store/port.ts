@@ -93,6 +93,11 @@ export interface StoreSession {
 
   // --- audit (per-host keys): the fingerprints of every key the log has in force, oldest first
   readAuditKeysInForce(): Promise<string[]>;
+  /**
+   * The log as one consistent snapshot (entries as written, head text, time stamp lines), even while another
+   * host appends: what `audit verify` and `audit export` read.
+   */
+  readAuditExport(): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }>;
 }
 
 /** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { initHome, type InitResult } from '../../init/init-home.js';
-import { createSigner } from '../audit-signer.js';
+import { createSqliteSigner } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import type { HomePaths } from '../paths.js';
 
@@ -13,7 +13,7 @@ export const initCommand = (ctx: CliContext) =>
     )
     .action(() => {
       const paths = ctx.paths();
-      const result = initHome({ paths, configPath: ctx.configPath, signer: () => createSigner(ctx), now: ctx.now });
+      const result = initHome({ paths, configPath: ctx.configPath, signer: () => createSqliteSigner(ctx), now: ctx.now });
       ctx.io.stdout(renderInit(result, paths));
       ctx.recordOutcome(result.outcome);
     });

@@ -6,6 +6,7 @@ import {
   ensurePgAuditGenesis,
   lockAuditHead,
   readPgAuditEntries,
+  readPgAuditExport,
   readPgAuditHead,
   readPgAuditHeadText,
   readPgAuditLines,
@@ -88,5 +89,6 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
 
     // --- audit (per-host keys)
     readAuditKeysInForce: () => run((tx) => readPgKeysInForce(tx)),
+    readAuditExport: () => run((tx) => readPgAuditExport(tx, { inTransaction: options.inTransaction })),
   };
 }

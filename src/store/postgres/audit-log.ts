@@ -101,6 +101,18 @@ export async function readPgAuditHead(tx: PgTx): Promise<AuditHead | undefined> 
   return text === undefined ? undefined : parseHead(text);
 }
 
+/**
+ * The entries, head and time stamps of one moment. In its own transaction, a REPEATABLE READ snapshot (in READ
+ * COMMITTED each statement would see another host's newer commit, and a head would seem to lag its entries).
+ */
+export async function readPgAuditExport(
+  tx: PgTx,
+  options: { inTransaction: boolean },
+): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }> {
+  if (!options.inTransaction) await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+  return { entries: await readPgAuditLines(tx), head: await readPgAuditHeadText(tx), timestamps: await readPgAuditTimestampLines(tx) };
+}
+
 const TIMESTAMP_META_PREFIX = 'audit_timestamp:';
 
 /** Keeps the timestamp line of the head of `count` entries (as on SQLite: a meta row keyed by the padded count). */

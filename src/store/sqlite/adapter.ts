@@ -133,5 +133,8 @@ function bindSession(db: Db): StoreSession {
 
     // --- audit (per-host keys)
     readAuditKeysInForce: () => later(() => readAuditKeysInForce(db)),
+    // A read transaction: one snapshot of the file even if another process appends meanwhile.
+    readAuditExport: () =>
+      later(() => db.transaction(() => ({ entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) }))()),
   };
 }
