@@ -20,6 +20,8 @@ export type GenesisStatus = 'verified' | 'adopted' | 'absent' | 'broken';
 export interface KeyPeriod {
   fingerprint: string;
   from_seq: number;
+  /** A host's key that joined a shared log (keys.enrol) rather than took over from another key. */
+  enrolled?: true;
 }
 
 export interface AuditVerification {
@@ -429,7 +431,7 @@ function checkEnrolment(
     return;
   }
   walk.changes.push({ seq: at, add: key });
-  walk.periods.push({ fingerprint, from_seq: at });
+  walk.periods.push({ fingerprint, from_seq: at, enrolled: true });
 }
 
 /** The keys in force after entry `seq` (Infinity: at the end), by fingerprint. */
