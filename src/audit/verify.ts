@@ -304,8 +304,8 @@ function assembleVerification(
     previousHash = typeof candidate.hash === 'string' ? candidate.hash : '';
   });
 
-  const keyAfter = (seq: number, signedBy: string | undefined): KeyObject | undefined => {
-    if (walk.brokenAt !== undefined && walk.brokenAt <= seq) return undefined;
+  const keyAfter: KeyAfter = (seq, signedBy) => {
+    if (walk.brokenAt !== undefined && walk.brokenAt <= seq) return 'broken';
     if (signedBy === undefined) return [...walk.rotations].reverse().find((r) => r.seq <= seq)?.key ?? start;
     return readKeysAfter(trust, walk, seq).get(signedBy);
   };
@@ -474,7 +474,7 @@ function describeShapeProblem(entry: Record<string, unknown>): string | undefine
 }
 
 /** The key in force after entry `seq` that a head is checked with: the one it names, or the one key in force. */
-type KeyAfter = (seq: number, signedBy: string | undefined) => KeyObject | undefined;
+type KeyAfter = (seq: number, signedBy: string | undefined) => KeyObject | 'broken' | undefined;
 
 function checkHead(given: unknown, keyAfter: KeyAfter, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
   const count = prepared.length;
@@ -561,8 +561,10 @@ function checkLodgedHead(given: unknown, keyAfter: KeyAfter, prepared: readonly 
 
 function describeHeadSignature(head: AuditHead, keyAfter: KeyAfter, what: string): string | undefined {
   const key = keyAfter(head.count, head.signed_by);
-  if (key === undefined && head.signed_by !== undefined) return `${what} is signed by key ${head.signed_by}, which is not in force at seq ${head.count}`;
-  if (key === undefined) return `${what} cannot be checked: no key is in force after a key rotation that does not verify`;
+  if (key === 'broken' || (key === undefined && head.signed_by === undefined)) {
+    return `${what} cannot be checked: no key is in force after a key rotation that does not verify`;
+  }
+  if (key === undefined) return `${what} is signed by key ${head.signed_by}, which is not in force at seq ${head.count}`;
   return hasValidSignature(buildHeadBytes(head), head.signature, key) ? undefined : `${what} signature does not verify with this public key`;
 }
 
