@@ -103,6 +103,13 @@ export interface StoreSession {
   // --- inventory (h-reads)
   /** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, zone evidence. */
   readCloudflareEvidence(): Promise<CloudflareEvidence>;
+  // --- audit (per-host keys): the fingerprints of every key the log has in force, oldest first
+  readAuditKeysInForce(): Promise<string[]>;
+  /**
+   * The log as one consistent snapshot (entries as written, head text, time stamp lines), even while another
+   * host appends: what `audit verify` and `audit export` read.
+   */
+  readAuditExport(): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }>;
 }
 
 /** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
-import { createSigner } from '../audit-signer.js';
+import { createSqliteSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
@@ -49,7 +49,7 @@ export const purgeCommand = (ctx: CliContext) =>
         {
           db: ctx.store(),
           config,
-          signer: dryRun ? undefined : () => createSigner(ctx),
+          signer: dryRun ? undefined : () => createSqliteSigner(ctx),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),

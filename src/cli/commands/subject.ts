@@ -7,7 +7,7 @@ import { buildEraseJson, buildSubjectJson, renderEraseText, renderSubjectText } 
 import { eraseSubjectEverywhere } from '../../subject/erase.js';
 import type { SubjectDeps } from '../../subject/read.js';
 import { showSubject } from '../../subject/show.js';
-import { createSigner } from '../audit-signer.js';
+import { createSqliteSigner } from '../audit-signer.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
@@ -37,7 +37,7 @@ export const subjectCommand = (ctx: CliContext) => {
       config,
       db: ctx.store(),
       cloudflare: buildCloudflareDeps(ctx, config),
-      signer: () => createSigner(ctx),
+      signer: () => createSqliteSigner(ctx),
       subjectHash: (network: Network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network.text),
       now: ctx.now,
     };

@@ -1,8 +1,21 @@
 import { StoreNotSupportedError } from '../../errors.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
 import type { StorePort, StoreSession } from '../port.js';
-import { appendPgAuditEntry, lockAuditHead, readPgAuditHead, readPgAuditLines } from './audit-log.js';
 import { readPgCloudflareEvidence } from './cloudflare-activity.js';
+import {
+  appendPgAuditEntry,
+  appendPgKeyRotation,
+  ensurePgAuditGenesis,
+  lockAuditHead,
+  readPgAuditEntries,
+  readPgAuditExport,
+  readPgAuditHead,
+  readPgAuditHeadText,
+  readPgAuditLines,
+  readPgAuditTimestampLines,
+  readPgKeysInForce,
+  writePgAuditTimestamp,
+} from './audit-log.js';
 import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
@@ -87,17 +100,21 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     readTopHosts: (limit, filter) => run((tx) => readPgTopHosts(tx, limit, filter)),
 
     appendAuditEntry: (signer, input) => run((tx) => appendPgAuditEntry(tx, signer, input)),
-    ensureAuditGenesis: notYet('Starting the audit log'),
-    appendKeyRotation: notYet('Key rotation'),
-    readKeyInForce: notYet('Reading the key in force'),
-    readAuditEntries: notYet('Reading audit entries'),
+    ensureAuditGenesis: (signer, command) => run((tx) => ensurePgAuditGenesis(tx, signer, command)),
+    appendKeyRotation: (signer, key, reason) => run((tx) => appendPgKeyRotation(tx, signer, key, reason)),
+    readKeyInForce: () => run(async (tx) => (await readPgKeysInForce(tx)).at(-1)),
+    readAuditEntries: (options) => run((tx) => readPgAuditEntries(tx, options)),
     readAuditLines: () => run((tx) => readPgAuditLines(tx)),
     readAuditHead: () => run((tx) => readPgAuditHead(tx)),
-    readAuditHeadText: notYet('Reading the audit head'),
-    writeAuditTimestamp: notYet('Lodging audit timestamps'),
-    readAuditTimestampLines: notYet('Reading audit timestamps'),
+    readAuditHeadText: () => run((tx) => readPgAuditHeadText(tx)),
+    writeAuditTimestamp: (count, line) => run((tx) => writePgAuditTimestamp(tx, count, line)),
+    readAuditTimestampLines: () => run((tx) => readPgAuditTimestampLines(tx)),
 
     // --- inventory (h-reads)
     readCloudflareEvidence: () => run((tx) => readPgCloudflareEvidence(tx)),
+
+    // --- audit (per-host keys)
+    readAuditKeysInForce: () => run((tx) => readPgKeysInForce(tx)),
+    readAuditExport: () => run((tx) => readPgAuditExport(tx, { inTransaction: options.inTransaction })),
   };
 }

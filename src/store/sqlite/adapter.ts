@@ -5,6 +5,7 @@ import {
   readAuditEntries,
   readAuditHead,
   readAuditHeadText,
+  readAuditKeysInForce,
   readAuditLines,
   readAuditTimestampLines,
   readKeyInForce,
@@ -136,5 +137,10 @@ function bindSession(db: Db): StoreSession {
 
     // --- inventory (h-reads)
     readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
+    // --- audit (per-host keys)
+    readAuditKeysInForce: () => later(() => readAuditKeysInForce(db)),
+    // A read transaction: one snapshot of the file even if another process appends meanwhile.
+    readAuditExport: () =>
+      later(() => db.transaction(() => ({ entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) }))()),
   };
 }
