@@ -2,6 +2,7 @@ import { StoreNotSupportedError } from '../../errors.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { appendPgAuditEntry, lockAuditHead, readPgAuditHead, readPgAuditLines } from './audit-log.js';
+import { readPgCloudflareEvidence } from './cloudflare-activity.js';
 import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
@@ -18,6 +19,7 @@ import { countPgExpired, countPgFirewallEvents, countPgLocationRows, listPgFirew
 import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
+import { readWalAndBackups } from './wal.js';
 
 /** Runs one store call: inside the caller's transaction, or in a short one of its own. */
 type Runner = <T>(work: (tx: PgTx) => Promise<T>) => Promise<T>;
@@ -32,6 +34,9 @@ export function createPgStorePort(store: PgStore): StorePort {
     transaction: (body) => withTransaction(store, (tx) => body(bindSession(store, (work) => work(tx), { inTransaction: true }))),
     reclaimPurged: (purges) => vacuumPurgedPartitions(store, purges),
     close: () => store.close(),
+
+    // --- inventory (h-reads)
+    readEngineCopies: () => withTransaction(store, (tx) => readWalAndBackups(tx)),
   };
 }
 
@@ -91,5 +96,8 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     readAuditHeadText: notYet('Reading the audit head'),
     writeAuditTimestamp: notYet('Lodging audit timestamps'),
     readAuditTimestampLines: notYet('Reading audit timestamps'),
+
+    // --- inventory (h-reads)
+    readCloudflareEvidence: () => run((tx) => readPgCloudflareEvidence(tx)),
   };
 }

@@ -11,6 +11,7 @@ import {
   writeAuditTimestamp,
 } from '../../audit/log.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
+import { readCloudflareEvidence } from '../cloudflare-activity.js';
 import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../db.js';
 import { countExpired, countLocationRows, deleteExpired } from '../expiry.js';
 import { countFirewallEvents, createFirewallEventWriter, listFirewallEventKeys, readNewestEventTime } from '../firewall-events.js';
@@ -56,6 +57,9 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
     },
     reclaimPurged: () => later(() => (reclaimDeletedSpace(db), [])),
     close: () => later(() => void db.close()),
+
+    // --- inventory (h-reads)
+    readEngineCopies: () => Promise.resolve(undefined),
   };
 }
 
@@ -129,5 +133,8 @@ function bindSession(db: Db): StoreSession {
     readAuditHeadText: () => later(() => readAuditHeadText(db)),
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
+
+    // --- inventory (h-reads)
+    readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
   };
 }
