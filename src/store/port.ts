@@ -42,6 +42,13 @@ export interface StorePort extends StoreSession {
    * PostgreSQL's WAL and archiving settings; undefined on SQLite (its WAL is truncated by the purge itself).
    */
   readEngineCopies(): Promise<WalAndBackupsReading | undefined>;
+
+  // --- pull (h-pull)
+  /**
+   * Before a pull stores rows dated [fromSeconds, toSeconds], in a transaction of its own: PostgreSQL creates the
+   * day partitions ahead (so no page transaction runs DDL); SQLite has nothing to do.
+   */
+  prepareIngest(dataset: PullDataset, fromSeconds: number, toSeconds: number): Promise<void>;
 }
 
 /** What reads and writes the data; inside `transaction`, every call is part of it. */

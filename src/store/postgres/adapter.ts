@@ -20,6 +20,7 @@ import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
 import { readMeta, writeMeta } from './meta.js';
+import { createPartitionsAhead } from './partitions.js';
 import {
   readPgAgeHistogram,
   readPgEventsInWindows,
@@ -50,6 +51,9 @@ export function createPgStorePort(store: PgStore): StorePort {
 
     // --- inventory (h-reads)
     readEngineCopies: () => withTransaction(store, (tx) => readWalAndBackups(tx)),
+
+    // --- pull (h-pull)
+    prepareIngest: async (dataset, fromSeconds, toSeconds) => void (await createPartitionsAhead(store, dataset, fromSeconds, toSeconds)),
   };
 }
 

@@ -61,6 +61,9 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
 
     // --- inventory (h-reads)
     readEngineCopies: () => Promise.resolve(undefined),
+
+    // --- pull (h-pull)
+    prepareIngest: () => Promise.resolve(),
   };
 }
 
