@@ -1,4 +1,3 @@
-import { StoreNotSupportedError } from '../../errors.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { readPgCloudflareEvidence } from './cloudflare-activity.js';
@@ -58,12 +57,6 @@ export function createPgStorePort(store: PgStore): StorePort {
 }
 
 function bindSession(store: PgStore, run: Runner, options: { inTransaction: boolean }): StoreSession {
-  const notYet = (what: string) => (): Promise<never> =>
-    Promise.reject(
-      new StoreNotSupportedError(`${what} is not available on a PostgreSQL store yet`, {
-        hint: 'Use the SQLite store (unset store: and LUXERET_DATABASE_URL) for this command; nothing was changed.',
-      }),
-    );
   return {
     readMeta: (key) => run((tx) => readMeta(tx, key)),
     writeMeta: (key, value) => run((tx) => writeMeta(tx, key, value)),
