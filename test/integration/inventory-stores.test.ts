@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { HttpAnalyticsRecord } from '../../src/store/http-analytics.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO } from './cloudflare-inventory-fixture.js';
 import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
 
 // The main inventory scenario on both stores: rows written through the port, `inventory` run as a command, its
@@ -260,6 +261,27 @@ describeEachStore('inventory', (kind) => {
     expect(result.stdout).toContain('api.luxeret.com');
     const mentionsBackups = result.stdout.includes('may exist in them until 2025-03-15T03:00:00Z');
     expect(mentionsBackups).toBe(kind === 'postgres');
+  });
+
+  it("judges Cloudflare's objects with the purpose rule's evidence read from the store", async () => {
+    const { emulator, truth } = await startSeededEmulator();
+    try {
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE], target.configYaml);
+      const cloudflareEnv = { ...env, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
+      expect((await runCli(['init'], { env: cloudflareEnv, cwd: temp.dir })).code).toBe(0);
+      const result = await runCli(['inventory', '--format', 'json'], { env: cloudflareEnv, cwd: temp.dir });
+      expect(result.code).toBe(0);
+      const locations = (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations;
+      expect(locations.some((l) => l.id === 'postgres/wal-and-backups')).toBe(kind === 'postgres');
+      const rules = locations.find((l) => l.id === 'cloudflare/access-rules')!;
+      expect(rules).toMatchObject({ records: truth.accessRules.records, distinct_ips: truth.accessRules.distinctIps, status: 'ok', past_retention: 0 });
+      // No events pulled: the purpose rule may call nothing idle, on either store.
+      expect(rules.notes.some((note) => /kept as undetermined: no security events have been pulled/.test(note))).toBe(true);
+      expect(locations.find((l) => l.id === 'cloudflare/list-items')).toMatchObject({ records: truth.listItems.records, status: 'ok' });
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('works on an empty store: zeros and nulls, exit 0', async () => {
