@@ -8,6 +8,7 @@ import { loadConfigFile } from '../../src/config/load.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
 import { LIST_ITEM_CHANGE_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { openStore } from '../../src/store/db.js';
+import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { insertHold, readHolds } from '../../src/store/holds.js';
 import { eraseSubject } from '../../src/subject/erase.js';
 import { gatherSubject } from '../../src/subject/gather.js';
@@ -24,7 +25,7 @@ afterEach(() => ctx.close());
 
 async function erase(subject: string, onRequest: (method: string, ids: string[]) => void, afterFindings: () => void) {
   const storePath = join(ctx.home, 'luxeret.db');
-  const db = openStore(storePath);
+  const store = createSqliteStorePort(openStore(storePath), { path: storePath, lockPath: join(ctx.home, 'luxeret.lock') });
   const config = loadConfigFile(join(ctx.home, 'config.yaml'));
   const watching = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
@@ -36,8 +37,8 @@ async function erase(subject: string, onRequest: (method: string, ids: string[])
   };
   const client = createRestClient({ baseUrl: ctx.emulator.baseUrl, token: TEST_TOKEN, fetch: watching });
   const objects = await fetchCloudflareObjects(client, config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
-  const findings = gatherSubject(
-    db,
+  const findings = await gatherSubject(
+    store,
     parseNetwork(subject)!,
     objects,
     config.zones.map((z) => z.id),
@@ -45,18 +46,22 @@ async function erase(subject: string, onRequest: (method: string, ids: string[])
   );
   afterFindings();
   const signer = () => ({ privateKey: loadSigningKey(homePaths(ctx.home).signingKey), actor: 'test@host', now: () => new Date() });
-  return eraseSubject(
-    {
-      db,
-      config,
-      signer,
-      subject: 'hmac-sha256:00',
-      now: () => new Date(),
-      cloudflare: { client, itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: () => undefined },
-    },
-    findings,
-    { dryRun: false },
-  );
+  try {
+    return await eraseSubject(
+      {
+        store,
+        config,
+        signer,
+        subject: 'hmac-sha256:00',
+        now: () => new Date(),
+        cloudflare: { client, itemBudget: LIST_ITEM_CHANGE_BUDGET, concurrency: 1, serverClock: () => undefined },
+      },
+      findings,
+      { dryRun: false },
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 describe('subject erase and holds added while it runs', () => {

@@ -8,6 +8,9 @@ import { readMeta, writeMeta } from './meta.js';
 import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
+import { rollUpPgBeforeErase } from './erase-rollup.js';
+import { readPgRollUpMarkers, readPgStatsCells } from './stats-read.js';
+import { deletePgSubjectRows, selectPgSubjectRows } from './subject-rows.js';
 
 /** Runs one store call: inside the caller's transaction, or in a short one of its own. */
 type Runner = <T>(work: (tx: PgTx) => Promise<T>) => Promise<T>;
@@ -73,5 +76,12 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     readAuditHeadText: notYet('Reading the audit head'),
     writeAuditTimestamp: notYet('Lodging audit timestamps'),
     readAuditTimestampLines: notYet('Reading audit timestamps'),
+
+    // --- subject, stats (subject show/erase, stats)
+    selectSubjectRows: (location, network) => run((tx) => selectPgSubjectRows(tx, location, network)),
+    deleteSubjectRows: (location, rows) => run((tx) => deletePgSubjectRows(tx, location, rows)),
+    rollUpBeforeErase: (settings, rows) => run((tx) => rollUpPgBeforeErase(tx, settings, rows)),
+    readStatsCells: (range) => run((tx) => readPgStatsCells(tx, range)),
+    readRollUpMarkers: (range) => run((tx) => readPgRollUpMarkers(tx, range)),
   };
 }
