@@ -23,6 +23,8 @@ export interface StoreHome {
   readonly home: string;
   readonly env: Record<string, string>;
   readonly port: StorePort;
+  /** Another port on the same store: another connection (PostgreSQL: as another host would); the caller closes it. */
+  openPort(): Promise<StorePort>;
   /** Writes config.yaml: `config` and the store's own lines. */
   writeConfig(config: string): void;
   /** A read query on the store, `?` placeholders; bigint columns come back as numbers on both stores. */
@@ -57,6 +59,7 @@ export async function startStoreHome(kind: StoreKind, options: { env?: Record<st
     home,
     env: { ...baseEnv, ...target.env },
     port,
+    openPort: () => target.openPort(home),
     writeConfig,
     rows: async <T>(sql: string, ...params: unknown[]) => {
       if (!pgStore) return queryStore<T>(join(home, 'luxeret.db'), sql, ...params);
