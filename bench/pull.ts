@@ -6,6 +6,7 @@ import { DEFAULT_PULL_OVERLAP } from '../src/config/config.js';
 import { parseDuration } from '../src/config/duration.js';
 import { pullZones, type PullOptions } from '../src/pull/pull.js';
 import { openStore } from '../src/store/db.js';
+import { createSqliteStorePort } from '../src/store/sqlite/adapter.js';
 import { round, startEmulatorChild } from './emulator-child.js';
 import type { PullEmulatorReady } from './pull-emulator.js';
 
@@ -55,6 +56,7 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
 
     say('pull bench: pulling');
     const db = openStore(join(dir, 'pull.db'), { create: true });
+    const store = createSqliteStorePort(db, { path: join(dir, 'pull.db'), lockPath: join(dir, 'pull.lock') });
     const client = createAnalyticsGraphqlClient({ baseUrl: ready.baseUrl, token: ready.token });
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
@@ -65,14 +67,14 @@ export async function benchPull(options: { events?: number; onProgress?: (line: 
       fields: [],
       onProgress: (p) => say(`pull bench: ${p.rows.toLocaleString('en')} rows`),
     };
-    const summary = await pullZones({ client, db, now: () => new Date() }, pullOptions);
+    const summary = await pullZones({ client, store, now: () => new Date() }, pullOptions);
     const pullSeconds = (performance.now() - started) / 1000;
     const zone = summary.zones[0];
     if (zone?.status !== 'ok') throw new Error(`bench pull failed: ${zone?.error?.message ?? 'no zone'}`);
 
     say(`pull bench: pulling again, re-reading the ${DEFAULT_PULL_OVERLAP} overlap`);
     const rereadStarted = performance.now();
-    const reread = await pullZones({ client, db, now: () => new Date() }, pullOptions);
+    const reread = await pullZones({ client, store, now: () => new Date() }, pullOptions);
     const rereadSeconds = (performance.now() - rereadStarted) / 1000;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());

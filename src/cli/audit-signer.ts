@@ -1,7 +1,6 @@
 import { loadSigningKey, loadSubjectSecret } from '../audit/keys.js';
 import { recoverKeyRotation } from '../audit/key-rotation.js';
 import { readAuditHeadText, type AuditSigner } from '../audit/log.js';
-import type { StorePort } from '../store/port.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -22,13 +21,15 @@ export function recoverInterruptedRotation(ctx: CliContext): void {
   if (outcome === 'discarded') ctx.note('Discarded a staged signing key left by a key rotation that never reached the log; the current key stays in force.');
 }
 
-// --- subject, stats (h-subject): a signer for commands on the store port
+// --- init and hold on the store port
 /**
- * The signer for a command on the store port. On PostgreSQL the SQLite-only start-up steps (key-rotation recovery,
- * tracking the head for `audit lodge`) are skipped: neither is on the port yet (issue 13, audit).
+ * The audit signer for a command on the store port. SQLite: createSigner. PostgreSQL: the same key, actor, clock and
+ * secret, without the two SQLite-only steps (not yet on the port, issue 13): finishing an interrupted key rotation
+ * (rotation runs on SQLite only, so no staged key can await a PostgreSQL log) and noting the head to lodge after
+ * the run (lodging reads the SQLite store).
  */
-export function createPortSigner(ctx: CliContext, store: Pick<StorePort, 'kind'>): AuditSigner {
-  if (store.kind === 'sqlite') return createSigner(ctx);
+export function createPortSigner(ctx: CliContext): AuditSigner {
+  if (ctx.storeSelection().kind === 'sqlite') return createSigner(ctx);
   const paths = ctx.paths();
   return { privateKey: loadSigningKey(paths.signingKey), actor: ctx.actor(), now: () => ctx.now(), textSecret: loadSubjectSecret(paths.subjectSecret) };
 }

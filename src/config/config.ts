@@ -35,6 +35,11 @@ export interface Config {
   readonly audit: AuditConfig;
   /** A PostgreSQL store (`store:`, `store_schema:`); selectStore() adds LUXERET_DATABASE_URL. */
   readonly store: StoreConfig;
+  /**
+   * How long the operator keeps base backups of the PostgreSQL store (`backup_retention:`): deleted rows live on in
+   * them that long; undefined when not stated. Inventory's `postgres/wal-and-backups` location says so.
+   */
+  readonly backupRetention: Duration | undefined;
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -74,6 +79,7 @@ const KNOWN_KEYS = [
   'audit',
   'store',
   'store_schema',
+  'backup_retention',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -120,6 +126,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   if (lang !== undefined && !isLang(lang)) problems.push(`lang: ${JSON.stringify(lang)} is not a language of the reports (use ${LANGS.join(' or ')})`);
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
   const store = readStoreConfig(doc, problems);
+  const backupRetention = readBackupRetention(doc['backup_retention'], problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -138,6 +145,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       lang: isLang(lang) ? lang : undefined,
       audit,
       store,
+      backupRetention,
     },
     problems: [],
   };
@@ -198,6 +206,14 @@ function readPullOverlap(doc: Record<string, unknown>, problems: Problems): Dura
     );
     return undefined;
   }
+  return parsed;
+}
+
+function readBackupRetention(value: unknown, problems: Problems): Duration | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (parsed === undefined)
+    problems.push(`backup_retention: ${JSON.stringify(value)} is not a duration of at most 100 years (use 14d, 12h or ISO-8601 like P2W)`);
   return parsed;
 }
 

@@ -57,4 +57,8 @@ secure_delete: true
 #   lodge_command: "logger -t luxeret-audit"
 #   timestamp_url: "http://timestamp.example.com/tsa"     # optional RFC 3161 time stamps of each lodged head
 #   tsa_certificate: "/etc/luxeret-privacy/tsa.pem"      # the TSA certificate verify checks tokens against
+
+# PostgreSQL store only: how long your base backups (and archived WAL) are kept. Rows a purge deletes live on in
+# them that long; inventory reports until when (location postgres/wal-and-backups). Unset: reported as unknown.
+# backup_retention: 14d
 `;

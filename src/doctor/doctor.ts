@@ -11,10 +11,10 @@ import type { Config } from '../config/config.js';
 import type { StoreSelection } from '../config/store.js';
 import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
-import { LuxeretError } from '../errors.js';
+import { LuxeretError, StoreNotSupportedError } from '../errors.js';
 import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
-import { readMeta, schemaVersion, LATEST_SCHEMA_VERSION, type Db } from '../store/db.js';
-import { countFirewallEvents } from '../store/firewall-events.js';
+import { LATEST_SCHEMA_VERSION } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import { inspectPgStore } from '../store/postgres/inspect.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
 import type { AccountObservations } from './observations.js';
@@ -43,7 +43,8 @@ export interface DoctorReport {
 
 export interface DoctorDeps {
   readonly config: () => Config;
-  readonly store: () => Db;
+  /** The selected store behind the port (SQLite, or PostgreSQL checked to be at this version), opened on first use. */
+  readonly store: () => Promise<StorePort>;
   /** Which store the config selects (it throws on a bad LUXERET_DATABASE_URL); a PostgreSQL one gets checked too. */
   readonly storeSelection?: () => StoreSelection;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
@@ -72,10 +73,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       ? check('config', 'pass', `valid: ${config.value.zones.length} zone(s)${config.value.accountId ? ', account set' : ''}`)
       : check('config', 'fail', String((config.error as Error)?.message ?? config.error).replace(/\n\s*/g, '; '), hintOf(config.error)),
   );
-  // A PostgreSQL store is checked by its own checks; the SQLite file is not used then.
-  const onPostgres = config.value !== undefined && deps.storeSelection !== undefined && attempt(deps.storeSelection).value?.kind === 'postgres';
-  const db: { value: Db | undefined; error: unknown } = onPostgres ? { value: undefined, error: undefined } : attempt(() => deps.store());
-  if (!onPostgres) checks.push(storeCheck(db.value, db.error));
+  // Whichever store is selected, through the port; a PostgreSQL one also gets its server's checks.
+  const store = await attemptAsync(() => deps.store());
+  checks.push(await storeCheck(store.value, store.error));
   if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection)));
   checks.push(...keyChecks(deps.keyPaths));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
@@ -87,7 +87,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checks.push(...cloudflare.checks);
     observations = cloudflare.observations;
   }
-  if (db.value) checks.push(...scheduleChecks(db.value, deps.now()));
+  if (store.value) checks.push(...(await scheduleChecks(store.value, deps.now())));
   const ok = checks.every((c) => c.status !== 'fail');
   return { ok, outcome: ok ? 'done' : 'no', checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
 }
@@ -104,13 +104,17 @@ function baseUrlCheck(baseUrl: NonNullable<DoctorDeps['baseUrl']>): Check {
   );
 }
 
-function storeCheck(db: Db | undefined, error: unknown): Check {
-  if (!db) return check('store', 'fail', describe(error), hintOf(error) ?? 'Run `luxeret-privacy init`.');
-  const version = schemaVersion(db);
-  const events = countFirewallEvents(db);
-  return version === LATEST_SCHEMA_VERSION
-    ? check('store', 'pass', `readable, schema version ${version}, ${events} firewall event(s)`)
-    : check('store', 'fail', `schema version ${version}, expected ${LATEST_SCHEMA_VERSION}`, 'Run `luxeret-privacy init` to migrate.');
+/** The port opens a store only at this tool's schema version (SQLite migrated on open, PostgreSQL checked). */
+async function storeCheck(store: StorePort | undefined, error: unknown): Promise<Check> {
+  if (!store) return check('store', 'fail', describe(error), hintOf(error) ?? 'Run `luxeret-privacy init`.');
+  const events = await attemptAsync(() => store.countFirewallEvents());
+  // A PostgreSQL adapter that cannot count yet (issue 13) leaves the count out; any other failure is a problem.
+  if (events.error !== undefined && !(events.error instanceof StoreNotSupportedError)) {
+    return check('store', 'fail', `not readable: ${describe(events.error)}`, hintOf(events.error));
+  }
+  const where = store.kind === 'postgres' ? `PostgreSQL ${store.description}, ` : '';
+  const count = events.value === undefined ? '' : `, ${events.value} firewall event(s)`;
+  return check('store', 'pass', `${where}readable, schema version ${LATEST_SCHEMA_VERSION}${count}`);
 }
 
 async function postgresStoreChecks(selectStore: () => StoreSelection): Promise<Check[]> {
@@ -257,12 +261,13 @@ function readCheck(status: ReadStatus): Check {
   }
 }
 
-function scheduleChecks(db: Db, now: Date): Check[] {
-  const lastPull = readMeta(db, 'last_pull_at');
-  const lastPurge = readMeta(db, 'last_purge_at');
+/** When pull and purge last ran, as every host sharing the store recorded it. */
+async function scheduleChecks(store: StorePort, now: Date): Promise<Check[]> {
+  const lastPull = await store.readMeta('last_pull_at');
+  const lastPurge = await store.readMeta('last_purge_at');
   const age = (iso: string) => now.getTime() - new Date(iso).getTime();
   const pull = !lastPull
-    ? check('last pull', 'warn', 'no successful pull recorded', 'Schedule `luxeret-privacy pull` (README: Running from cron or systemd).')
+    ? check('last pull', 'warn', await describeNoFullPull(store), 'Schedule `luxeret-privacy pull` (README: Running from cron or systemd).')
     : age(lastPull) > CRON_GRACE_MS
       ? check('last pull', 'warn', `last successful pull ${lastPull}: cron does not seem to be running it`, 'Check the crontab or systemd timer.')
       : check('last pull', 'pass', `last successful pull ${lastPull}`);
@@ -279,6 +284,22 @@ function scheduleChecks(db: Db, now: Date): Check[] {
         ? check('last purge', 'warn', `last purge ${lastPurge}: cron does not seem to be running it daily`, 'Check the crontab or systemd timer.')
         : check('last purge', 'pass', `last purge ${lastPurge}`);
   return [pull, purge];
+}
+
+/** Without a pull that completed for every zone: whether any zone was pulled at all (the pull state says when). */
+async function describeNoFullPull(store: StorePort): Promise<string> {
+  const newest = Math.max(0, ...(await store.readAllPullStates()).map((state) => state.lastPullAt));
+  return newest === 0
+    ? 'no successful pull recorded'
+    : `no successful pull of every zone recorded; a zone was last pulled at ${new Date(newest * 1000).toISOString()}`;
+}
+
+async function attemptAsync<T>(run: () => Promise<T>): Promise<{ value: T | undefined; error: unknown }> {
+  try {
+    return { value: await run(), error: undefined };
+  } catch (error) {
+    return { value: undefined, error };
+  }
 }
 
 function attempt<T>(run: () => T): { value: T | undefined; error: unknown } {

@@ -18,12 +18,12 @@ const check = (name: string, status: CheckStatus, detail: string, hint?: string)
 export function buildPostgresChecks(selection: PgSelection, inspection: PgStoreInspection, latestVersion: number): Check[] {
   const where = describeTarget(inspection.target);
   const checks = [
-    // Truthful until the commands are moved onto the store port: only doctor looks at PostgreSQL so far.
+    // Truthful until every command is on the store port: the others refuse a PostgreSQL store rather than use SQLite.
     check(
       'postgres store',
       'warn',
-      `${selection.source === 'config' ? 'store:' : 'LUXERET_DATABASE_URL'} selects PostgreSQL (${where}, schema ${selection.schema}), but the other commands do not use it yet: they still read and write the SQLite store in LUXERET_HOME`,
-      'Wiring the commands to PostgreSQL is pending (issue 13); until then only doctor checks it.',
+      `${selection.source === 'config' ? 'store:' : 'LUXERET_DATABASE_URL'} selects PostgreSQL (${where}, schema ${selection.schema}); a command not yet moved onto it refuses to run there (exit 2, nothing changed) rather than use the SQLite store in LUXERET_HOME`,
+      'Moving the remaining commands onto PostgreSQL is under way (issue 13); init, hold and doctor run on it.',
     ),
   ];
   if (!inspection.isReachable) {

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { appendAuditEntry } from '../audit/log.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { CloudflareObjects } from '../cloudflare/objects/types.js';
 import { findSubjectReach } from '../cloudflare/subject-reach.js';
@@ -8,7 +7,6 @@ import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import type { Hold } from '../policy/holds.js';
 import type { Network } from '../policy/network.js';
-import { insertHold } from '../store/holds.js';
 import type { HoldDeps } from './deps.js';
 import { requireText } from './required-text.js';
 
@@ -66,13 +64,15 @@ export async function addHold(deps: HoldDeps, options: HoldAddOptions): Promise<
     createdAt: now,
     createdBy: deps.actor(),
   };
-  const db = deps.store();
   const signer = deps.signer();
   const subject = deps.subjectHash(network.text);
   const policyHash = hashPolicy(deps.config());
-  db.transaction(() => {
-    insertHold(db, hold);
-    appendAuditEntry(db, signer, {
+  const store = await deps.store();
+  // The hold and its audit entry commit together. On PostgreSQL the entry locks the audit head, which a purge on
+  // any host locks before it reads the holds: that purge either sees this hold or waits for it to commit.
+  await store.transaction(async (tx) => {
+    await tx.insertHold(hold);
+    await tx.appendAuditEntry(signer, {
       event: 'hold.add',
       command: 'hold add',
       policy_hash: policyHash,
@@ -89,7 +89,7 @@ export async function addHold(deps: HoldDeps, options: HoldAddOptions): Promise<
         reference: reference ?? null,
       },
     });
-  })();
+  });
   const listed = await findProtectedObjects(deps, network);
   return { hold, ...listed, outcome: 'done' };
 }

@@ -1,11 +1,12 @@
 import type { AuditSigner } from '../audit/log.js';
 import type { RestClient } from '../cloudflare/rest-client.js';
 import type { Config } from '../config/config.js';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 
 /** What the hold use cases need; lazy, so a usage error is reported before the store or the keys are opened. */
 export interface HoldDeps {
-  readonly store: () => Db;
+  /** The selected store (SQLite or PostgreSQL), opened on first use. */
+  readonly store: () => Promise<StorePort>;
   readonly config: () => Config;
   readonly signer: () => AuditSigner;
   /** The keyed hash that names an address or range in the audit log (never the address). */

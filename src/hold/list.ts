@@ -1,6 +1,5 @@
 import type { Outcome } from '../outcome.js';
 import type { Hold } from '../policy/holds.js';
-import { readHolds } from '../store/holds.js';
 import type { HoldDeps } from './deps.js';
 
 export interface HoldListResult {
@@ -10,8 +9,9 @@ export interface HoldListResult {
   readonly outcome: Outcome;
 }
 
-/** `hold list`: every hold, active and ended. */
-export function listHolds(deps: Pick<HoldDeps, 'store' | 'now'>): HoldListResult {
+/** `hold list`: every hold, active and ended, of every host sharing the store. */
+export async function listHolds(deps: Pick<HoldDeps, 'store' | 'now'>): Promise<HoldListResult> {
   const now = deps.now();
-  return { holds: readHolds(deps.store()), now, outcome: 'done' };
+  const store = await deps.store();
+  return { holds: await store.readHolds(), now, outcome: 'done' };
 }

@@ -1,8 +1,7 @@
-import { appendAuditEntry } from '../audit/log.js';
 import { hashPolicy } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
-import { readHolds, releaseHold as writeHoldRelease } from '../store/holds.js';
+import type { Hold } from '../policy/holds.js';
 import type { HoldDeps } from './deps.js';
 import { requireText } from './required-text.js';
 
@@ -12,20 +11,25 @@ export interface HoldReleaseResult {
 }
 
 /** `hold release`: ends a hold (its records become subject to retention again), with a signed audit entry. */
-export function releaseHold(deps: HoldDeps, options: { readonly id: string; readonly reason: string | undefined }): HoldReleaseResult {
+export async function releaseHold(deps: HoldDeps, options: { readonly id: string; readonly reason: string | undefined }): Promise<HoldReleaseResult> {
   const { id } = options;
   const reason = requireText('--reason', options.reason);
-  const db = deps.store();
-  const existing = readHolds(db).find((h) => h.id === id);
-  if (!existing) throw new UsageError(`No hold with id ${id}`, { hint: 'See `luxeret-privacy hold list`.' });
-  if (existing.releasedAt) throw new UsageError(`Hold ${id} was already released at ${existing.releasedAt.toISOString()}`);
+  const store = await deps.store();
+  const existing = (await store.readHolds()).find((h) => h.id === id);
+  if (existing === undefined || existing.releasedAt !== undefined) throw refusal(existing, id);
   const signer = deps.signer();
   const subject = deps.subjectHash(existing.network);
   const policyHash = hashPolicy(deps.config());
   const now = deps.now();
-  db.transaction(() => {
-    writeHoldRelease(db, id, now, deps.actor(), reason);
-    appendAuditEntry(db, signer, {
+  // The release and its audit entry commit together; checked again inside, since another host may have released
+  // the hold since (the update then changes nothing and the entry is not written).
+  await store.transaction(async (tx) => {
+    if (!(await tx.releaseHold(id, now, deps.actor(), reason)))
+      throw refusal(
+        (await tx.readHolds()).find((h) => h.id === id),
+        id,
+      );
+    await tx.appendAuditEntry(signer, {
       event: 'hold.release',
       command: 'hold release',
       policy_hash: policyHash,
@@ -33,6 +37,12 @@ export function releaseHold(deps: HoldDeps, options: { readonly id: string; read
       subjects: [subject],
       details: { hold_id: id },
     });
-  })();
+  });
   return { id, outcome: 'done' };
+}
+
+/** Why hold `id` cannot be released: there is none, or it was released already. */
+function refusal(hold: Hold | undefined, id: string): UsageError {
+  if (!hold) return new UsageError(`No hold with id ${id}`, { hint: 'See `luxeret-privacy hold list`.' });
+  return new UsageError(`Hold ${id} was already released at ${hold.releasedAt?.toISOString() ?? 'an unknown time'}`);
 }

@@ -8,14 +8,13 @@ import { buildCloudflareListItemsLocation, CLOUDFLARE_LIST_ITEMS_ID } from './cl
 import { buildCloudflareLockdownsLocation, CLOUDFLARE_LOCKDOWNS_ID } from './cloudflare-lockdowns.js';
 import { buildCloudflareLogpullLocation, CLOUDFLARE_LOGPULL_ID } from './cloudflare-logpull.js';
 import type { InventoryLocation, LocationBuilder, LocationId } from './inventory.js';
-import { planCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
-import { readHolds } from '../store/holds.js';
-import type { Db } from '../store/db.js';
+import { judgeCloudflarePurge, type CloudflarePlan } from '../purge/cloudflare.js';
+import type { StorePort } from '../store/port.js';
 
 export interface CloudflareObjectsDeps {
   /** The run's REST client, opened on first use. */
   readonly openClient: () => RestClient;
-  readonly db: Db;
+  readonly store: StorePort;
   readonly config: Config;
   readonly now: () => Date;
   /** Each part read (for a progress line), then undefined once the snapshot is complete. */
@@ -45,9 +44,10 @@ export function buildCloudflareObjectBuilders(deps: CloudflareObjectsDeps, optio
       onProgress: (status) => deps.onRead?.(status),
     })
       .finally(() => deps.onRead?.(undefined))
-      .then((objects) => {
+      .then(async (objects) => {
         options.onSnapshot?.(objects);
-        return { objects, plan: planCloudflarePurge(deps.db, config, objects, readHolds(deps.db), deps.now()) };
+        const [evidence, holds] = [await deps.store.readCloudflareEvidence(), await deps.store.readHolds()];
+        return { objects, plan: judgeCloudflarePurge(evidence, config, objects, holds, deps.now()) };
       }));
   const builder = (id: LocationId, build: (input: { objects: CloudflareObjects; plan: CloudflarePlan }) => InventoryLocation): LocationBuilder => ({
     id,

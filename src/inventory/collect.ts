@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import type { InventoryReportData } from '../report/inventory-report.js';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import { buildCloudflareObjectBuilders } from './cloudflare-objects.js';
 import { collectInventory, type Inventory } from './inventory.js';
 import { selectInventoryOutcome, isEveryCloudflareReadRefused } from './outcome.js';
@@ -13,7 +13,7 @@ import { readInventoryReportData, selectLogSettings } from './report-data.js';
 import { buildStoreLocationBuilders } from './store-locations.js';
 
 export interface InventoryDeps {
-  readonly store: () => Db;
+  readonly store: StorePort;
   readonly config: () => Config;
   readonly now: () => Date;
   /** Opens the run's REST client; undefined without an API token (what Cloudflare holds is then left out). */
@@ -46,21 +46,25 @@ export interface InventoryResult {
 
 const ZONE_ID = /^[0-9a-f]{32}$/;
 
+/** `--zone` is a zone id: checked before the store is opened, so a typo is a usage error (2) even with no store. */
+export function assertZoneId(zoneId: string | undefined): void {
+  if (zoneId !== undefined && !ZONE_ID.test(zoneId)) throw new UsageError(`--zone: "${zoneId}" is not a 32-character hex zone id`);
+}
+
 /** `inventory`: where visitor IPs and countries are held (our store, and what Cloudflare keeps), how many, since when. */
 export async function takeInventory(deps: InventoryDeps, options: InventoryOptions): Promise<InventoryResult> {
   const { zoneId } = options;
-  if (zoneId !== undefined && !ZONE_ID.test(zoneId)) throw new UsageError(`--zone: "${zoneId}" is not a 32-character hex zone id`);
-  // The store first: with no store there is nothing to report, and `init` is the fix (exit 7).
-  const db = deps.store();
+  assertZoneId(zoneId);
+  const { store } = deps;
   const config = deps.config();
   const now = deps.now();
   const openClient = deps.cloudflare;
   const asksCloudflare = !options.isLocalOnly && openClient !== undefined;
   let objects: CloudflareObjects | undefined;
   const builders = [
-    ...buildStoreLocationBuilders({ db, config, now }, zoneId),
+    ...(await buildStoreLocationBuilders({ store, config, now }, zoneId)),
     ...(asksCloudflare
-      ? buildCloudflareObjectBuilders({ openClient, db, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) })
+      ? buildCloudflareObjectBuilders({ openClient, store, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) })
       : []),
   ];
   const { inventory, failed } = await collectInventory(builders, now);
@@ -70,7 +74,7 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
     asksCloudflare && outcome === 'done' && isEveryCloudflareReadRefused(inventory) && (await isTokenActive(openClient().sdk, config.accountId)) === false;
   if (isTokenRejected) outcome = 'cloudflare_failed';
   const reportData = options.withReportData
-    ? readInventoryReportData(db, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings: objects && selectLogSettings(objects) })
+    ? await readInventoryReportData(store, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings: objects && selectLogSettings(objects) })
     : undefined;
   return { inventory, reportData, isCloudflareSkipped: !options.isLocalOnly && openClient === undefined, isTokenRejected, outcome };
 }

@@ -7,10 +7,8 @@ import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
 import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
 import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../policy/policy-drift.js';
-import { readMeta, type Db } from '../store/db.js';
-import { countExpired, type HoldPredicate } from '../store/expiry.js';
-import { readHolds } from '../store/holds.js';
-import { readAgeHistogram, readTopHosts } from '../store/report-queries.js';
+import type { HoldPredicate } from '../store/expiry.js';
+import type { StorePort } from '../store/port.js';
 
 const DAY_MS = 86_400_000;
 const MIN_HISTOGRAM_DAYS = 60;
@@ -26,10 +24,15 @@ export interface ReportReadOptions {
 }
 
 /** Reads what the report shows beyond the inventory: meta, age histogram, hosts, overdue counts; decides drift. */
-export function readInventoryReportData(db: Db, config: Config, inventory: Inventory, options: ReportReadOptions): InventoryReportData {
+export async function readInventoryReportData(
+  store: StorePort,
+  config: Config,
+  inventory: Inventory,
+  options: ReportReadOptions,
+): Promise<InventoryReportData> {
   const now = inventory.generatedAt;
   const filter = options.zoneId === undefined ? {} : { zoneId: options.zoneId };
-  const holds = readHolds(db);
+  const holds = await store.readHolds();
   const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
   const longestDays = Math.max(...LOCAL_LOCATIONS.map((location) => config.retention[location.retention].ms / DAY_MS));
   // Wide enough to show the retention line, the grace line and some days beyond them.
@@ -42,22 +45,22 @@ export function readInventoryReportData(db: Db, config: Config, inventory: Inven
       locationId: location.id,
       retention: retention.text,
       retentionSeconds: retention.ms / 1000,
-      counts: readAgeHistogram(db, location.id, now, days, filter),
+      counts: await store.readAgeHistogram(location.id, now, days, filter),
     });
     const lateCutoff = new Date(retentionCutoff(retention, now).getTime() - DRIFT_GRACE_DAYS * DAY_MS);
-    const late = countExpired(db, location.id, lateCutoff, isHeld, options.zoneId);
+    const late = await store.countExpired(location.id, lateCutoff, isHeld, options.zoneId);
     overdue.push({ locationId: location.id, retention: retention.text, count: late.expired });
   }
-  const lastPurgeAt = parseMetaTime(readMeta(db, 'last_purge_at'));
+  const lastPurgeAt = parseMetaTime(await store.readMeta('last_purge_at'));
   return {
     inventory,
     controller: config.controller,
     toolVersion: options.toolVersion,
     policyHash: hashPolicy(config),
-    lastPullAt: parseMetaTime(readMeta(db, 'last_pull_at')),
+    lastPullAt: parseMetaTime(await store.readMeta('last_pull_at')),
     lastPurgeAt,
     ageHistogram: { days, series },
-    topHosts: readTopHosts(db, TOP_HOSTS, filter),
+    topHosts: await store.readTopHosts(TOP_HOSTS, filter),
     keptFields: config.fields,
     drift: buildPolicyDrift({ now, lastPurgeAt, overdue, logSettings: options.logSettings }),
   };
@@ -87,7 +90,7 @@ export function selectLogSettings(objects: CloudflareObjects): LogSettingsFacts 
   };
 }
 
-function parseMetaTime(value: string | undefined): Date | undefined {
+export function parseMetaTime(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(/^\d+$/.test(value) ? Number(value) * 1000 : value);
   return Number.isNaN(date.getTime()) ? undefined : date;

@@ -1,12 +1,12 @@
 import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import type { DatasetSettings } from '../cloudflare/queries.js';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import type { PullProgress } from './summary.js';
 
 /** What a dataset pull of one zone needs; built by `pullZones`. */
 export interface DatasetContext {
   readonly client: AnalyticsGraphqlClient;
-  readonly db: Db;
+  readonly store: StorePort;
   readonly zoneId: string;
   readonly settings: DatasetSettings;
   /** Unix seconds, read at each use: the look-back window moves while a long pull runs. */

@@ -1,7 +1,6 @@
 import { buildFirewallEventsQuery, parseDatasetRows } from '../cloudflare/queries.js';
 import { CloudflareApiError } from '../errors.js';
-import { createFirewallEventWriter, type FirewallEventRecord } from '../store/firewall-events.js';
-import { readPullState } from '../store/pull-state.js';
+import type { FirewallEventRecord } from '../store/firewall-events.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
 import { selectFirewallFields, toFirewallRecord } from './firewall-fields.js';
 import { fieldText, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
@@ -19,7 +18,7 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
   if (selection.missingRequired.length > 0) {
     throw new CloudflareApiError(`${NODE} on zone ${ctx.zoneId} does not offer ${selection.missingRequired.join(', ')}`, { method: 'POST', path: '/graphql' });
   }
-  const state = readPullState(ctx.db, ctx.zoneId, 'firewall_events');
+  const state = await ctx.store.readPullState(ctx.zoneId, 'firewall_events');
   const plan = planRange({
     nowSeconds: ctx.nowSeconds(),
     notOlderThan: ctx.settings.notOlderThan,
@@ -45,17 +44,16 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
     limit: Math.max(1, ctx.settings.maxPageSize),
     floor: () => lookbackFloor(ctx),
   };
-  const writer = createFirewallEventWriter(ctx.db);
   return runDatasetWindows(
     {
-      db: ctx.db,
+      store: ctx.store,
       zoneId: ctx.zoneId,
       dataset: 'firewall_events',
       plan,
       spec,
       nowSeconds: ctx.nowSeconds,
       onProgress: ctx.onProgress,
-      store: (rows, lateBefore) => {
+      ingest: async (tx, rows, lateBefore) => {
         // Retention is counted from the event time: anything already past it is not ingested at all.
         const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
         const overlap: FirewallEventRecord[] = [];
@@ -65,8 +63,8 @@ export async function pullFirewallEvents(ctx: DatasetContext, extraFields: reado
           if (record.datetime >= cutoff) (record.datetime < lateBefore ? overlap : fresh).push(record);
         }
         // The natural key de-duplicates the re-read overlap: what it inserts there was not served before.
-        const late = writer.insert(overlap);
-        const counts = writer.insert(fresh);
+        const late = await tx.insertFirewallEvents(overlap);
+        const counts = await tx.insertFirewallEvents(fresh);
         return {
           inserted: late.inserted + counts.inserted,
           duplicates: late.duplicates + counts.duplicates,

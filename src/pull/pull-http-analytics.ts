@@ -1,8 +1,7 @@
 import { buildHttpGroupsQuery, isFieldAvailable, parseDatasetRows } from '../cloudflare/queries.js';
 import { GraphqlQueryError } from '../cloudflare/graphql-response.js';
 import { CloudflareApiError } from '../errors.js';
-import { createHttpAnalyticsWriter, type HttpAnalyticsRecord } from '../store/http-analytics.js';
-import { readPullState } from '../store/pull-state.js';
+import type { HttpAnalyticsRecord } from '../store/http-analytics.js';
 import { lookbackFloor, type DatasetContext } from './dataset-context.js';
 import { fieldText, isoSeconds, parseSeconds, type PagerSpec, type Row } from './key-pager.js';
 import { planRange } from './plan-range.js';
@@ -33,7 +32,7 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
   }
   const hasClientIp = isDescribed ? isFieldAvailable(ctx.settings, 'clientIP') : await isClientIpServed(ctx);
   const dimensions = hasClientIp ? ['datetimeHour', 'clientIP', 'clientCountryName'] : ['datetimeHour', 'clientCountryName'];
-  const state = readPullState(ctx.db, ctx.zoneId, 'http_analytics');
+  const state = await ctx.store.readPullState(ctx.zoneId, 'http_analytics');
   const plan = planRange({
     nowSeconds: ctx.nowSeconds(),
     notOlderThan: ctx.settings.notOlderThan,
@@ -64,17 +63,16 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
     limit: Math.max(1, ctx.settings.maxPageSize),
     floor: () => Math.ceil(lookbackFloor(ctx) / HOUR) * HOUR,
   };
-  const writer = createHttpAnalyticsWriter(ctx.db);
   return runDatasetWindows(
     {
-      db: ctx.db,
+      store: ctx.store,
       zoneId: ctx.zoneId,
       dataset: 'http_analytics',
       plan,
       spec,
       nowSeconds: ctx.nowSeconds,
       onProgress: ctx.onProgress,
-      store: (rows, lateBefore) => {
+      ingest: async (tx, rows, lateBefore) => {
         const cutoff = ctx.nowSeconds() - ctx.retentionSeconds;
         const overlap: HttpAnalyticsRecord[] = [];
         const fresh: HttpAnalyticsRecord[] = [];
@@ -90,8 +88,8 @@ export async function pullHttpAnalytics(ctx: DatasetContext): Promise<DatasetPul
           });
         }
         // A group re-read in the overlap is new, or its count grew, only because samples arrived late.
-        const late = writer.upsert(overlap);
-        const counts = writer.upsert(fresh);
+        const late = await tx.upsertHttpAnalytics(overlap);
+        const counts = await tx.upsertHttpAnalytics(fresh);
         return {
           inserted: late.inserted + counts.inserted,
           duplicates: late.updated + counts.updated,

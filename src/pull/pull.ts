@@ -5,7 +5,7 @@ import { parseDuration } from '../config/duration.js';
 import { CloudflareApiError, LuxeretError, UsageError } from '../errors.js';
 import { checkServerClock } from '../policy/tolerances.js';
 import { zoneSettingsKey } from '../inventory/cloudflare-kept.js';
-import { writeMeta, type Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import type { DatasetContext } from './dataset-context.js';
 import { pullFirewallEvents } from './pull-firewall-events.js';
 import { pullHttpAnalytics } from './pull-http-analytics.js';
@@ -13,7 +13,7 @@ import { emptyDatasetResult, type DatasetPullResult, type PullProgress, type Pul
 
 export interface PullDeps {
   readonly client: AnalyticsGraphqlClient;
-  readonly db: Db;
+  readonly store: StorePort;
   readonly now: () => Date;
 }
 
@@ -43,7 +43,7 @@ export async function pullZones(deps: PullDeps, options: PullOptions): Promise<P
   const failed = zones.filter((zone) => zone.status === 'failed').length;
   const outcome = failed === 0 ? 'done' : failed === zones.length ? 'cloudflare_failed' : 'partial';
   const summary: PullSummary = { startedAt, finishedAt: nowSeconds(), zones, outcome };
-  if (zones.length > 0 && zones.every((z) => z.status === 'ok')) writeMeta(deps.db, 'last_pull_at', new Date(startedAt * 1000).toISOString());
+  if (zones.length > 0 && zones.every((z) => z.status === 'ok')) await deps.store.writeMeta('last_pull_at', new Date(startedAt * 1000).toISOString());
   return summary;
 }
 
@@ -58,10 +58,10 @@ async function pullZone(deps: PullDeps, options: PullOptions, zone: ZoneConfig, 
   const clockProblem = checkServerClock(deps.client.serverClock(), 'pull');
   if (clockProblem) throw new UsageError(clockProblem, { hint: 'Fix the system clock (NTP) and run again. Nothing was stored.' });
   // The inventory reports how long Cloudflare itself keeps this zone's data, without asking the API again.
-  writeMeta(deps.db, zoneSettingsKey(zone.id), JSON.stringify(settings));
+  await deps.store.writeMeta(zoneSettingsKey(zone.id), JSON.stringify(settings));
   const base = {
     client: deps.client,
-    db: deps.db,
+    store: deps.store,
     zoneId: zone.id,
     nowSeconds,
     sinceSeconds: options.since === undefined ? undefined : Math.floor(options.since.getTime() / 1000),

@@ -1,6 +1,6 @@
 import { CloudflareApiError, StoreError } from '../errors.js';
-import type { Db } from '../store/db.js';
-import { writePullState, type PullDataset } from '../store/pull-state.js';
+import type { StorePort, StoreSession } from '../store/port.js';
+import type { PullDataset } from '../store/pull-state.js';
 import { pageWindow, type PagerSpec, type Row } from './key-pager.js';
 import { selectPullBounds, type CoverageGap, type RangePlan } from './plan-range.js';
 import type { DatasetPullResult, PullProgress } from './summary.js';
@@ -14,13 +14,13 @@ export interface BatchCounts {
 }
 
 export interface WindowRun {
-  readonly db: Db;
+  readonly store: StorePort;
   readonly zoneId: string;
   readonly dataset: PullDataset;
   readonly plan: RangePlan;
   readonly spec: PagerSpec;
-  /** Stores one batch; runs inside the batch's transaction. Rows dated before `lateBefore` that are new count as late. */
-  readonly store: (rows: readonly Row[], lateBefore: number) => BatchCounts;
+  /** Stores one slice of a page through the page's transaction `tx`. Rows dated before `lateBefore` that are new count as late. */
+  readonly ingest: (tx: StoreSession, rows: readonly Row[], lateBefore: number) => Promise<BatchCounts>;
   readonly nowSeconds: () => number;
   readonly onProgress?: ((progress: PullProgress) => void) | undefined;
 }
@@ -45,20 +45,21 @@ export class WindowRunError extends Error {
 
 const NO_ROWS: BatchCounts = { inserted: 0, duplicates: 0, expired: 0, late: 0 };
 
-/** A commit closes an outer transaction after this many rows, or this long after it was opened. */
-const COMMIT_ROWS = 50_000;
-const COMMIT_MS = 1_000;
-/** Rows stored between yields to the event loop while the next page streams in. */
-const INGEST_SLICE_ROWS = 2_000;
+/**
+ * Rows stored between yields to the event loop while the next page streams in. better-sqlite3 is synchronous: a
+ * whole page stored in one go would block the loop and leave the prefetched page waiting in the socket. node-postgres
+ * awaits the server for each call, which yields anyway, so a PostgreSQL page goes in whole (one COPY, not several).
+ */
+const SQLITE_SLICE_ROWS = 2_000;
 
 /**
- * Walks the plan's windows page by page. Each batch is stored atomically (a savepoint) together with the cursor it
- * closes out, inside a larger transaction committed every COMMIT_ROWS rows or COMMIT_MS: a pull killed at any
- * instant resumes exactly where the committed rows end, with no gap and no duplicate, and loses at most the
- * uncommitted work. The outer transaction stays open across network awaits; the home lock keeps other writers out.
+ * Walks the plan's windows page by page. Each page is stored in one store transaction together with the pull state
+ * it closes out: a pull killed at any instant resumes exactly where the committed rows end, with no gap and no
+ * duplicate, and loses at most the page in flight. No transaction stays open across a network request; two hosts
+ * pulling the same zone at once (PostgreSQL) each commit whole pages, and the natural key keeps the union exact.
  */
 export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
-  const { db, plan } = run;
+  const { store, plan } = run;
   let coveredFrom = plan.coveredFrom;
   let coveredTo: number | undefined;
   let settledTo: number | undefined;
@@ -68,34 +69,10 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
   let late = 0;
   // Without a coverage to extend nothing is late; -Infinity keeps every row out of that count.
   const lateBefore = plan.continues?.coveredTo ?? -Infinity;
+  const sliceRows = store.kind === 'sqlite' ? SQLITE_SLICE_ROWS : Infinity;
   let rows = 0;
   let windowsDone = 0;
   const gaps: CoverageGap[] = [];
-  const ingest = db.transaction((batch: readonly Row[], closedThrough: number | undefined) => {
-    const counts = batch.length > 0 ? run.store(batch, lateBefore) : NO_ROWS;
-    if (closedThrough !== undefined) {
-      const bounds = selectPullBounds(plan, coveredFrom, closedThrough);
-      writePullState(db, { zoneId: run.zoneId, dataset: run.dataset, coveredFrom, ...bounds, lastPullAt: run.nowSeconds() });
-      ({ coveredTo, settledTo } = bounds);
-    }
-    return counts;
-  });
-
-  let openedAt: number | undefined;
-  let pendingRows = 0;
-  const begin = (): void => {
-    if (openedAt === undefined && !db.inTransaction) {
-      db.exec('BEGIN');
-      openedAt = performance.now();
-    }
-  };
-  const commit = (): void => {
-    if (openedAt !== undefined) {
-      openedAt = undefined;
-      pendingRows = 0;
-      db.exec('COMMIT');
-    }
-  };
 
   const snapshot = (): WindowRunResult => ({
     inserted,
@@ -110,30 +87,33 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
   });
   try {
     await walk();
-    commit();
   } catch (err) {
-    // Every batch stored so far is complete with its cursor (a failed batch's savepoint was rolled back): keep them.
-    if (db.inTransaction && openedAt !== undefined) commit();
+    // Every page committed so far is complete with its pull state (a failed page's transaction was rolled back).
     throw new WindowRunError(snapshot(), err);
   }
   return snapshot();
 
   /**
-   * Stores a page in slices, yielding between them so the next page (already requested) streams in meanwhile instead
-   * of waiting in the socket. Only the last slice moves the cursor; an earlier slice that commits alone is re-pulled
-   * after a crash and skipped as duplicates, so a resumed pull stays exact.
+   * Stores a page and the pull state it vouches for in one transaction; on SQLite in slices, yielding between them
+   * so the next page (already requested) streams in meanwhile. The bounds are taken over only once it committed.
    */
-  async function ingestInSlices(rows: readonly Row[], closedThrough: number | undefined): Promise<BatchCounts> {
-    const total = { ...NO_ROWS };
-    for (let start = 0; start === 0 || start < rows.length; start += INGEST_SLICE_ROWS) {
-      const end = start + INGEST_SLICE_ROWS;
-      if (start > 0) await new Promise<void>((resume) => setImmediate(resume));
-      const counts = ingest(rows.slice(start, end), end >= rows.length ? closedThrough : undefined);
-      total.inserted += counts.inserted;
-      total.duplicates += counts.duplicates;
-      total.expired += counts.expired;
-      total.late += counts.late;
-    }
+  async function ingestPage(pageRows: readonly Row[], closedThrough: number | undefined): Promise<BatchCounts> {
+    const bounds = closedThrough === undefined ? undefined : selectPullBounds(plan, coveredFrom, closedThrough);
+    if (pageRows.length === 0 && bounds === undefined) return NO_ROWS;
+    const total = await store.transaction(async (tx) => {
+      const sum = { ...NO_ROWS };
+      for (let start = 0; start < pageRows.length; start += sliceRows) {
+        if (start > 0) await new Promise<void>((resume) => setImmediate(resume));
+        const counts = await run.ingest(tx, pageRows.slice(start, start + sliceRows), lateBefore);
+        sum.inserted += counts.inserted;
+        sum.duplicates += counts.duplicates;
+        sum.expired += counts.expired;
+        sum.late += counts.late;
+      }
+      if (bounds) await tx.writePullState({ zoneId: run.zoneId, dataset: run.dataset, coveredFrom, ...bounds, lastPullAt: run.nowSeconds() });
+      return sum;
+    });
+    if (bounds) ({ coveredTo, settledTo } = bounds);
     return total;
   }
 
@@ -147,10 +127,7 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
           position = batch.gapTo;
           continue;
         }
-        begin();
-        const counts = await ingestInSlices(batch.rows, batch.closedThrough);
-        pendingRows += batch.rows.length;
-        if (pendingRows >= COMMIT_ROWS || (openedAt !== undefined && performance.now() - openedAt >= COMMIT_MS)) commit();
+        const counts = await ingestPage(batch.rows, batch.closedThrough);
         inserted += counts.inserted;
         duplicates += counts.duplicates;
         expired += counts.expired;
@@ -181,7 +158,7 @@ export async function runDatasetWindows(
     outcome = await runWindows(run);
   } catch (err) {
     const failure = err instanceof WindowRunError ? err.failure : err;
-    if ((failure as Error | undefined)?.name === 'SqliteError') {
+    if (isStoreFailure(failure)) {
       throw new StoreError('Could not write pulled records to the store', {
         cause: failure,
         hint: 'Check free disk space; re-running the pull resumes where it stopped.',
@@ -208,4 +185,11 @@ export async function runDatasetWindows(
     gaps: [...plan.gaps, ...outcome.gaps],
   };
   return error ? { ...result, status: 'failed', error } : result;
+}
+
+/** A write the database refused (disk full, constraint, lost connection mid-query): exit 7, not a bug. */
+function isStoreFailure(failure: unknown): boolean {
+  // better-sqlite3 throws SqliteError, node-postgres DatabaseError; the use case names neither driver.
+  const name = (failure as Error | undefined)?.name;
+  return name === 'SqliteError' || name === 'DatabaseError';
 }

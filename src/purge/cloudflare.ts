@@ -15,14 +15,7 @@ import {
   type UndeterminedReason,
 } from '../policy/cloudflare-purpose.js';
 import type { Hold } from '../policy/holds.js';
-import {
-  deleteObjectActivity,
-  readActivityIds,
-  readEventGroups,
-  readObjectActivity,
-  readZoneEvidence,
-  writeObjectActivity,
-} from '../store/cloudflare-activity.js';
+import { deleteObjectActivity, readActivityIds, readCloudflareEvidence, writeObjectActivity, type CloudflareEvidence } from '../store/cloudflare-activity.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { Db } from '../store/db.js';
 import {
@@ -74,6 +67,17 @@ export async function fetchPurgeSnapshot(client: RestClient, config: Config, now
 
 /** Builds the Cloudflare part of the plan: which rules and items have served their purpose at `now`. Reads only. */
 export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareObjects, holds: readonly Hold[], now: Date): CloudflarePlan {
+  return judgeCloudflarePurge(readCloudflareEvidence(db), config, objects, holds, now);
+}
+
+/** The same, from evidence already read (any store: StorePort.readCloudflareEvidence). */
+export function judgeCloudflarePurge(
+  evidence: CloudflareEvidence,
+  config: Config,
+  objects: CloudflareObjects,
+  holds: readonly Hold[],
+  now: Date,
+): CloudflarePlan {
   const configuredZones = config.zones.map((zone) => zone.id);
   // An account-level object acts on the account's zones: their events are its evidence.
   const zonesOfAccount = (accountId: string): readonly string[] => {
@@ -97,8 +101,8 @@ export function planCloudflarePurge(db: Db, config: Config, objects: CloudflareO
     zoneIds: zonesOfAccount(item.accountId),
     isManagedList: item.isManaged,
   }));
-  const zones = readZoneEvidence(db);
-  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], readObjectActivity(db), readEventGroups(db), zones);
+  const { zones } = evidence;
+  const activity = buildObjectActivity([...ruleCandidates, ...itemCandidates], evidence.activity, evidence.eventGroups, zones);
   const base = { now, holds, zones, maxStalenessMs: DEFAULT_MAX_STALENESS_MS };
   const readNotes = objects.statuses
     .filter((status) => status.state !== 'ok')

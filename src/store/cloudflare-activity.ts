@@ -91,6 +91,17 @@ export function readZoneEvidence(db: Db): Map<string, ZoneEvidence> {
   );
 }
 
+/** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, each zone's evidence. */
+export interface CloudflareEvidence {
+  readonly activity: ReadonlyMap<string, ObjectActivity>;
+  readonly eventGroups: readonly EventGroup[];
+  readonly zones: ReadonlyMap<string, ZoneEvidence>;
+}
+
+export function readCloudflareEvidence(db: Db): CloudflareEvidence {
+  return { activity: readObjectActivity(db), eventGroups: readEventGroups(db), zones: readZoneEvidence(db) };
+}
+
 /** Records that events before `cutoff` are gone; written in the transaction that deletes them. */
 export function recordEventsPurgedBefore(db: Db, cutoff: Date): void {
   const previous = Number(readMeta(db, EVENTS_PURGED_BEFORE_KEY) ?? 0);

@@ -3,10 +3,12 @@ import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../audit/en
 import type { DatasetSummary } from '../inventory/inventory.js';
 import type { Hold } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
+import type { CloudflareEvidence } from './cloudflare-activity.js';
 import type { ExpiryCounts, HoldPredicate } from './expiry.js';
 import type { FirewallEventRecord, InsertCounts } from './firewall-events.js';
 import type { HttpAnalyticsRecord, UpsertCounts } from './http-analytics.js';
 import type { EventSlice, EventSpan } from './inventory-queries.js';
+import type { WalAndBackupsReading } from './postgres/wal.js';
 import type { PullDataset, PullState } from './pull-state.js';
 import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
 import type { RollUpMarker, StoredStatsCell } from './stats.js';
@@ -37,6 +39,13 @@ export interface StorePort extends StoreSession {
    */
   reclaimPurged(purges: readonly LocationPurgeOutcome[]): Promise<readonly ReclaimedSpace[]>;
   close(): Promise<void>;
+
+  // --- inventory (h-reads)
+  /**
+   * What the engine keeps of deleted rows beyond the tool's reach, for inventory's `postgres/wal-and-backups`:
+   * PostgreSQL's WAL and archiving settings; undefined on SQLite (its WAL is truncated by the purge itself).
+   */
+  readEngineCopies(): Promise<WalAndBackupsReading | undefined>;
 }
 
 /** What reads and writes the data; inside `transaction`, every call is part of it. */
@@ -94,6 +103,10 @@ export interface StoreSession {
   readAuditHeadText(): Promise<string | undefined>;
   writeAuditTimestamp(count: number, line: string): Promise<void>;
   readAuditTimestampLines(): Promise<string[]>;
+
+  // --- inventory (h-reads)
+  /** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, zone evidence. */
+  readCloudflareEvidence(): Promise<CloudflareEvidence>;
 
   // --- subject, stats (subject show/erase, stats)
   /** The rows whose client IP falls in the network (IPv4-mapped IPv6 included); a scan, for an on-demand request. */

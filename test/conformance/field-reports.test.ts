@@ -45,6 +45,7 @@ import {
 import { CloudflareApiError } from '../../src/errors.js';
 import { deleteAccessRules, deleteListItems, LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET } from '../../src/cloudflare/objects/delete.js';
 import { pullZones } from '../../src/pull/pull.js';
+import { sqlitePortOf } from '../helpers/store-kinds.js';
 import { openStore, type Db } from '../../src/store/db.js';
 import { listHttpAnalytics } from '../../src/store/http-analytics.js';
 import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
@@ -300,7 +301,7 @@ const FACTS: readonly Fact[] = [
           try {
             const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
             await pullZones(
-              { client: graphqlClient(), db, now: () => new Date(clockMs) },
+              { client: graphqlClient(), store: sqlitePortOf(db), now: () => new Date(clockMs) },
               { zones: [{ id: zones.free.id, name: undefined }], retention, fields: [] },
             );
             const rows = listHttpAnalytics(db, zones.free.id);
@@ -420,7 +421,10 @@ const FACTS: readonly Fact[] = [
           try {
             const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
             const pull = () =>
-              pullZones({ client: graphqlClient(), db, now: () => new Date(clockMs) }, { zones: [{ id: zone.id, name: undefined }], retention, fields: [] });
+              pullZones(
+                { client: graphqlClient(), store: sqlitePortOf(db), now: () => new Date(clockMs) },
+                { zones: [{ id: zone.id, name: undefined }], retention, fields: [] },
+              );
             await pull();
             clockMs += 3 * 60_000;
             await pull();

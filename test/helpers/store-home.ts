@@ -1,21 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadPublicKey } from '../../src/audit/keys.js';
 import { verifyAuditLog, type AuditVerification } from '../../src/audit/verify.js';
 import { homePaths } from '../../src/cli/paths.js';
 import type { StorePort } from '../../src/store/port.js';
-import { openPgStore, type PgStore } from '../../src/store/postgres/connection.js';
-import { migratePgStore } from '../../src/store/postgres/schema.js';
+import { openPgStore } from '../../src/store/postgres/connection.js';
 import { TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { makeTempDir, runCli } from './cli.js';
 import { newStoreTarget, type StoreKind } from './store-kinds.js';
 import { queryStore, type SeedEvent } from './store.js';
 
 /**
- * A LUXERET_HOME whose store is of the given kind: keys made by `init`, the config written with the store lines of
- * newStoreTarget, the PostgreSQL schema migrated here (until `init` creates it on PostgreSQL), and the port open on
- * the same store for seeding rows and looking at what a command left.
+ * A LUXERET_HOME whose store is of the given kind, made by `init` (keys, and the store: the SQLite file or the
+ * PostgreSQL schema of newStoreTarget), the config written with the store's lines, and the port open on the same
+ * store for seeding rows and looking at what a command left.
  */
 export interface StoreHome {
   readonly kind: StoreKind;
@@ -37,18 +36,16 @@ export interface StoreHome {
 export async function startStoreHome(kind: StoreKind, options: { env?: Record<string, string>; config: string }): Promise<StoreHome> {
   const temp = makeTempDir();
   const home = join(temp.dir, 'home');
-  const baseEnv = { LUXERET_HOME: home, ...options.env };
-  const init = await runCli(['init'], { env: baseEnv });
-  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   const target = newStoreTarget(kind);
   const writeConfig = (config: string) => writeFileSync(join(home, 'config.yaml'), `${config}${config.endsWith('\n') ? '' : '\n'}${target.configYaml}`);
+  // `init` with the store's lines in the config: it creates the keys and the store (the PostgreSQL schema) there.
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  writeConfig('');
+  const env = { LUXERET_HOME: home, ...options.env, ...target.env };
+  const init = await runCli(['init'], { env });
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   writeConfig(options.config);
-  let pgStore: PgStore | undefined;
-  if (kind === 'postgres') {
-    const schema = /store_schema: (\S+)/.exec(target.configYaml)![1]!;
-    pgStore = openPgStore(TEST_DATABASE_URL, schema);
-    await migratePgStore(pgStore);
-  }
+  const pgStore = kind === 'postgres' ? openPgStore(TEST_DATABASE_URL, /store_schema: (\S+)/.exec(target.configYaml)![1]!) : undefined;
   const port = await target.openPort(home);
   const asNumbers = {
     getTypeParser: (oid: number): ((text: string) => unknown) => (oid === 20 ? Number : (pg.types.getTypeParser(oid, 'text') as (text: string) => unknown)),
@@ -57,7 +54,7 @@ export async function startStoreHome(kind: StoreKind, options: { env?: Record<st
     kind,
     dir: temp.dir,
     home,
-    env: { ...baseEnv, ...target.env },
+    env,
     port,
     openPort: () => target.openPort(home),
     writeConfig,

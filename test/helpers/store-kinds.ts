@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { openStore } from '../../src/store/db.js';
+import { openStore, type Db } from '../../src/store/db.js';
 import type { StorePort } from '../../src/store/port.js';
 import { createPgStorePort } from '../../src/store/postgres/adapter.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
-import { describePg, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
+import { describePg, openTestStore, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -61,4 +61,45 @@ export function newStoreTarget(kind: StoreKind): TestStoreTarget {
 export function describeEachStore(title: string, body: (kind: StoreKind) => void): void {
   describe(`${title} [sqlite]`, () => body('sqlite'));
   describePg(`${title} [postgres]`, () => body('postgres'));
+}
+
+// --- pull
+/** A use case's store of one kind, fresh for one test, with a way to look at rows the port has no method for. */
+export interface TestPort {
+  readonly port: StorePort;
+  /** Runs one read-only SQL query (the same text on both engines); PostgreSQL bigints come back as numbers. */
+  rows<T>(sql: string): Promise<T[]>;
+  /** Closes the port and removes the store (the PostgreSQL schema; the SQLite file goes with the test's folder). */
+  close(): Promise<void>;
+}
+
+export async function openTestPort(kind: StoreKind, dir: string): Promise<TestPort> {
+  if (kind === 'sqlite') {
+    const path = join(dir, 'luxeret.db');
+    const db = openStore(path, { create: true });
+    const port = createSqliteStorePort(db, { path, lockPath: join(dir, 'luxeret.lock') });
+    return { port, rows: <T>(sql: string) => Promise.resolve(db.prepare(sql).all() as T[]), close: () => port.close() };
+  }
+  const store = await openTestStore();
+  const port = createPgStorePort(store);
+  return {
+    port,
+    rows: async <T>(sql: string) => {
+      const { rows, fields } = await store.pool.query<Record<string, unknown>>(sql);
+      const bigints = fields.filter((f) => f.dataTypeID === 20).map((f) => f.name);
+      return rows.map((row) => ({ ...row, ...Object.fromEntries(bigints.map((name) => [name, row[name] === null ? null : Number(row[name])])) })) as T[];
+    },
+    close: async () => {
+      try {
+        await store.pool.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`);
+      } finally {
+        await port.close();
+      }
+    },
+  };
+}
+
+/** A port over a SQLite store a test opened itself (tests that pull on SQLite only). */
+export function sqlitePortOf(db: Db): StorePort {
+  return createSqliteStorePort(db, { path: db.name, lockPath: `${db.name}.lock` });
 }

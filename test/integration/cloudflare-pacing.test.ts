@@ -18,6 +18,7 @@ import {
   type Emulator,
 } from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
+import { sqlitePortOf } from '../helpers/store-kinds.js';
 import { REST_BUDGET_SHARE } from '../../src/cloudflare/objects/delete.js';
 import { purgeExpired } from '../../src/purge/purge.js';
 import { openStore, type Db } from '../../src/store/db.js';
@@ -150,7 +151,10 @@ describe('REST pacing against the emulator', () => {
 
     const [purged, pulled] = await Promise.all([
       startPurge(clock, open('purge'), rest),
-      pullZones({ client: graphql, db: pullDb, now: () => new Date(clock.now()) }, { zones: [{ id: PULL_ZONE, name: undefined }], retention, fields: [] }),
+      pullZones(
+        { client: graphql, store: sqlitePortOf(pullDb), now: () => new Date(clock.now()) },
+        { zones: [{ id: PULL_ZONE, name: undefined }], retention, fields: [] },
+      ),
     ]);
 
     expect(purged.locations.find((l) => l.id === 'cloudflare/access-rules')).toMatchObject({ planned: 200, deleted: 200, failed: 0 });

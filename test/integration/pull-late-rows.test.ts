@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import type { FetchLike } from '../../src/cloudflare/http.js';
 import { parseDuration } from '../../src/config/duration.js';
@@ -16,16 +16,14 @@ import {
 } from '@luxeret/cloudflare-emulator';
 import { pullZones } from '../../src/pull/pull.js';
 import type { PullSummary } from '../../src/pull/summary.js';
-import { openStore, type Db } from '../../src/store/db.js';
-import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
-import { listHttpAnalytics } from '../../src/store/http-analytics.js';
-import { readPullState } from '../../src/store/pull-state.js';
+import type { StorePort } from '../../src/store/port.js';
 import { makeTempDir } from '../helpers/cli.js';
+import { describeEachStore, openTestPort, type StoreKind, type TestPort } from '../helpers/store-kinds.js';
 import { eventKey, groupRequests } from './pull-fixture.js';
 
 // Issue 9, "late rows are never lost" (field reports G10): the emulator serves each row only after its drawn
 // ingestion lag (up to 5 minutes by default); pulls re-read a 10-minute overlap. One injected clock drives both the
-// emulator and the pull, so nothing sleeps. Real HTTP, real SQLite file.
+// emulator and the pull, so nothing sleeps. Real HTTP, a real store of each kind.
 const TOKEN = 'late-rows-token-0a1b2c3d4e5f';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -37,26 +35,26 @@ const OVERLAP_S = 600;
 const retention = { firewallEvents: parseDuration('30d')!, httpAnalytics: parseDuration('30d')! };
 
 let emulator: Emulator | undefined;
-let db: Db | undefined;
+let opened: TestPort | undefined;
 let cleanup: (() => void) | undefined;
 afterEach(async () => {
-  db?.close();
+  await opened?.close();
   await emulator?.close();
   cleanup?.();
-  emulator = db = cleanup = undefined;
+  emulator = opened = cleanup = undefined;
 });
 
 interface Scenario {
   nowMs: number;
   emulator: Emulator;
-  db: Db;
+  store: StorePort;
   zoneId: string;
   events: FirewallEvent[];
   samples: HttpRequestSample[];
 }
 
 /** Events and samples from 6 h before T0 to 3 min after it, dense in the minutes the lag hides; small pages. */
-async function startScenario(seed: number): Promise<Scenario> {
+async function startScenario(kind: StoreKind, seed: number): Promise<Scenario> {
   const scenario = { nowMs: T0 } as Scenario;
   emulator = scenario.emulator = await startEmulator({ now: () => scenario.nowMs, faults: { seed } });
   expect(emulator.state.behaviour.ingestionLagMaxMs).toBe(5 * MIN);
@@ -83,7 +81,8 @@ async function startScenario(seed: number): Promise<Scenario> {
   addHttpRequests(emulator.state, zone.id, scenario.samples);
   const temp = makeTempDir('luxeret-late-');
   cleanup = temp.cleanup;
-  db = scenario.db = openStore(`${temp.dir}/luxeret.db`, { create: true });
+  opened = await openTestPort(kind, temp.dir);
+  scenario.store = opened.port;
   return scenario;
 }
 
@@ -97,7 +96,7 @@ async function pullAt(scenario: Scenario, atMs: number, fetch?: FetchLike): Prom
     ...(fetch ? { fetch } : {}),
   });
   return pullZones(
-    { client, db: scenario.db, now: () => new Date(scenario.nowMs) },
+    { client, store: scenario.store, now: () => new Date(scenario.nowMs) },
     { zones: [{ id: scenario.zoneId, name: undefined }], retention, fields: [], overlapSeconds: OVERLAP_S },
   );
 }
@@ -105,14 +104,14 @@ async function pullAt(scenario: Scenario, atMs: number, fetch?: FetchLike): Prom
 const dataset = (summary: PullSummary, name: 'firewall_events' | 'http_analytics') => summary.zones[0]!.datasets.find((d) => d.dataset === name)!;
 
 /** The store holds exactly the emulator's rows: every event once, every hourly group with its full count. */
-function expectExact(scenario: Scenario): void {
-  const held = listFirewallEventKeys(scenario.db, scenario.zoneId);
+async function expectExact(scenario: Scenario): Promise<void> {
+  const held = await scenario.store.listFirewallEventKeys(scenario.zoneId);
   expect(held).toHaveLength(scenario.events.length);
   expect(new Set(held)).toEqual(new Set(scenario.events.map(eventKey)));
-  const httpState = readPullState(scenario.db, scenario.zoneId, 'http_analytics')!;
+  const httpState = (await scenario.store.readPullState(scenario.zoneId, 'http_analytics'))!;
   expect(httpState.coveredTo).toBe(LAST_HOUR_END_S);
   const truth = groupRequests(scenario.samples, true, httpState.coveredFrom, LAST_HOUR_END_S);
-  const groups = listHttpAnalytics(scenario.db, scenario.zoneId);
+  const groups = await scenario.store.listHttpAnalytics(scenario.zoneId);
   expect(groups).toHaveLength(truth.size);
   expect(new Map(groups.map((g) => [`${g.hour}|${g.clientIp}|${g.clientCountry}`, g.requests]))).toEqual(truth);
 }
@@ -133,20 +132,20 @@ function queryStart(variables: Record<string, unknown>): number {
   return Math.min(...times.map((t) => Date.parse(t) / 1000));
 }
 
-describe('late rows are never lost (issue 9, field reports G10)', () => {
+describeEachStore('late rows are never lost (issue 9, field reports G10)', (kind) => {
   it.each([1, 2, 3])('two pulls 3 minutes apart under a 5-minute lag, then one after it: exactly the emulator rows (seed %i)', async (seed) => {
-    const scenario = await startScenario(seed);
+    const scenario = await startScenario(kind, seed);
     const first = await pullAt(scenario, T0);
     // The lag really hid rows from the first pull, in both datasets.
     expect(dataset(first, 'firewall_events').inserted).toBeLessThan(scenario.events.filter((e) => Date.parse(e.datetime) < T0).length);
-    const firstFw = readPullState(scenario.db, scenario.zoneId, 'firewall_events')!;
+    const firstFw = (await scenario.store.readPullState(scenario.zoneId, 'firewall_events'))!;
     expect(firstFw.coveredTo).toBe(T0 / 1000);
     expect(firstFw.settledTo).toBe(T0 / 1000 - OVERLAP_S);
 
     const second = await pullAt(scenario, T0 + 3 * MIN);
     const third = await pullAt(scenario, DATA_END + 6 * MIN);
     for (const summary of [first, second, third]) expect(summary.zones[0]!.status).toBe('ok');
-    expectExact(scenario);
+    await expectExact(scenario);
 
     // Late rows are the ones first seen inside a re-read overlap; every row came in exactly once.
     const late = (name: 'firewall_events' | 'http_analytics') => dataset(second, name).lateRows + dataset(third, name).lateRows;
@@ -154,7 +153,7 @@ describe('late rows are never lost (issue 9, field reports G10)', () => {
     expect(late('http_analytics')).toBeGreaterThan(0);
     const inserted = [first, second, third].reduce((sum, s) => sum + dataset(s, 'firewall_events').inserted, 0);
     expect(inserted).toBe(scenario.events.length);
-    const fw = readPullState(scenario.db, scenario.zoneId, 'firewall_events')!;
+    const fw = (await scenario.store.readPullState(scenario.zoneId, 'firewall_events'))!;
     expect(fw.settledTo).toBe((DATA_END + 6 * MIN) / 1000 - OVERLAP_S);
     expect(dataset(third, 'firewall_events').settledTo).toBe(fw.settledTo);
   });
@@ -164,9 +163,9 @@ describe('late rows are never lost (issue 9, field reports G10)', () => {
     ['firewall_events', 'FirewallEvents', 4],
     ['http_analytics', 'HttpRequestGroups', 1],
   ] as const)('a pull killed in the middle of the %s overlap (after %s page %i), then re-runs: still exact', async (name, operation, pagesBeforeKill) => {
-    const scenario = await startScenario(7);
+    const scenario = await startScenario(kind, 7);
     await pullAt(scenario, T0);
-    const before = readPullState(scenario.db, scenario.zoneId, name)!;
+    const before = (await scenario.store.readPullState(scenario.zoneId, name))!;
     let overlapPages = 0;
     const killed = await pullAt(
       scenario,
@@ -181,7 +180,7 @@ describe('late rows are never lost (issue 9, field reports G10)', () => {
     expect(overlapPages).toBe(pagesBeforeKill + 1);
     expect(dataset(killed, name).status).toBe('failed');
     // Killed mid-overlap: what is covered and settled never shrinks, and settles nothing it has not re-read.
-    const after = readPullState(scenario.db, scenario.zoneId, name)!;
+    const after = (await scenario.store.readPullState(scenario.zoneId, name))!;
     expect(after.coveredTo).toBeGreaterThanOrEqual(before.coveredTo);
     expect(after.settledTo).toBeGreaterThanOrEqual(before.settledTo);
     expect(after.settledTo).toBeLessThan(before.coveredTo);
@@ -189,6 +188,6 @@ describe('late rows are never lost (issue 9, field reports G10)', () => {
     await pullAt(scenario, T0 + 4 * MIN);
     const final = await pullAt(scenario, DATA_END + 6 * MIN);
     expect(final.zones[0]!.status).toBe('ok');
-    expectExact(scenario);
+    await expectExact(scenario);
   });
 });

@@ -1,10 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
-import { listFirewallEventKeys } from '../../src/store/firewall-events.js';
-import { listHttpAnalytics } from '../../src/store/http-analytics.js';
-import { readAllPullStates } from '../../src/store/pull-state.js';
-import { readMeta } from '../../src/store/db.js';
-import { eventKey, groupRequests, startPullFixture, type PullFixture } from './pull-fixture.js';
+import { describeEachStore } from '../helpers/store-kinds.js';
+import { eventKey, groupRequests, startPullFixture, withPort, type PullFixture } from './pull-fixture.js';
 
 const HOUR = 3_600_000;
 let fixture: PullFixture | undefined;
@@ -13,9 +10,9 @@ afterEach(async () => {
   fixture = undefined;
 });
 
-describe('luxeret-privacy pull', () => {
+describeEachStore('luxeret-privacy pull', (kind) => {
   it('stores every one of >20,000 events exactly once, with a burst of thousands in one second, shared Ray IDs and a small page size', async () => {
-    fixture = await startPullFixture();
+    fixture = await startPullFixture({}, kind);
     const { emulator } = fixture;
     const now = Date.now();
     const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
@@ -43,33 +40,29 @@ describe('luxeret-privacy pull', () => {
     expect(fw.new).toBe(events.length);
     expect(fw.windows).toBeGreaterThanOrEqual(6);
 
-    const db = fixture.openDb();
-    try {
-      const stored = listFirewallEventKeys(db, zone.id);
+    await withPort(fixture.openPort, async (store) => {
+      const stored = await store.listFirewallEventKeys(zone.id);
       expect(stored.length).toBe(events.length);
       expect(new Set(stored)).toEqual(new Set(events.map(eventKey)));
+      expect(await store.countFirewallEvents(zone.id)).toBe(events.length);
 
       // Hourly groups: exactly the whole hours inside the look-back window.
-      const http = listHttpAnalytics(db, zone.id);
+      const http = await store.listHttpAnalytics(zone.id);
       const hours = http.map((r) => r.hour);
       const truth = groupRequests(samples, true, Math.min(...hours), Math.max(...hours) + 3600);
       expect(new Map(http.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
-      expect(readAllPullStates(db).map((s) => s.dataset)).toEqual(['firewall_events', 'http_analytics']);
-      expect(readMeta(db, 'last_pull_at')).toMatch(/^\d{4}-\d\d-\d\dT/);
-    } finally {
-      db.close();
-    }
+      expect((await store.readAllPullStates()).map((s) => s.dataset)).toEqual(['firewall_events', 'http_analytics']);
+      expect(await store.readMeta('last_pull_at')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    });
 
     // Re-pulling resumes from the cursor: nothing new, nothing stored twice.
     const again = await fixture.pull(['--json']);
     expect(again.code).toBe(0);
-    const db2 = fixture.openDb();
-    expect(listFirewallEventKeys(db2, zone.id).length).toBe(events.length);
-    db2.close();
+    expect(await withPort(fixture.openPort, (store) => store.listFirewallEventKeys(zone.id))).toHaveLength(events.length);
   });
 
   it('pages hourly request groups exactly with a tiny page size, per IP where offered and per country where not', async () => {
-    fixture = await startPullFixture();
+    fixture = await startPullFixture({}, kind);
     const { emulator } = fixture;
     const now = Date.now();
     const business = addZone(emulator.state, { name: 'biz.example.com', plan: 'business' });
@@ -86,20 +79,17 @@ describe('luxeret-privacy pull', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { zones: { datasets: { dataset: string; per_country_only: boolean }[] }[] };
     expect(summary.zones.map((z) => z.datasets.find((d) => d.dataset === 'http_analytics')!.per_country_only)).toEqual([false, true]);
-    const db = fixture.openDb();
-    try {
+    await withPort(fixture.openPort, async (store) => {
       for (const [zone, byIp] of [
         [business, true],
         [free, false],
       ] as const) {
-        const held = listHttpAnalytics(db, zone.id);
+        const held = await store.listHttpAnalytics(zone.id);
         const hours = held.map((r) => r.hour);
         expect(new Set(hours).size).toBeGreaterThanOrEqual(6);
         const truth = groupRequests(samples, byIp, Math.min(...hours), Math.max(...hours) + 3600);
         expect(new Map(held.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
       }
-    } finally {
-      db.close();
-    }
+    });
   });
 });

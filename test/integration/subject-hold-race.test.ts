@@ -10,6 +10,7 @@ import { createRestClient } from '../../src/cloudflare/rest-client.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { networksOverlap, parseNetwork } from '../../src/policy/network.js';
 import { LIST_ITEM_CHANGE_BUDGET } from '../../src/cloudflare/objects/delete.js';
+import { openStore } from '../../src/store/db.js';
 import type { StorePort } from '../../src/store/port.js';
 import { eraseSubject } from '../../src/subject/erase.js';
 import { gatherSubject } from '../../src/subject/gather.js';
@@ -39,9 +40,10 @@ describeEachStore('subject erase and holds added while it runs', (kind) => {
     await emulator.close();
   });
 
-  /** The fixture's Cloudflare objects; its local events (written to the SQLite file) copied into the store under test. */
+  /** The fixture's Cloudflare objects; on PostgreSQL its local events (written to a scratch SQLite file) copied into the store. */
   async function seedFixture(now: Date) {
-    const sqlitePath = join(store.home, 'luxeret.db');
+    const sqlitePath = kind === 'sqlite' ? join(store.home, 'luxeret.db') : join(store.dir, 'fixture.db');
+    if (kind === 'postgres') openStore(sqlitePath, { create: true }).close();
     const fixture = seedCloudflare(emulator, sqlitePath, now);
     if (kind === 'postgres') {
       const rows = queryStore<{ zone_id: string; datetime: number; ray_name: string; client_ip: string; client_country: string; rule_id: string }>(

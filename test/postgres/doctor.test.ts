@@ -51,7 +51,7 @@ describePg('doctor on a PostgreSQL store', () => {
   };
   const pgChecks = (stdout: string) => (JSON.parse(stdout) as DoctorJson).checks.filter((c) => c.name.startsWith('postgres'));
 
-  it('passes on a fresh migrated schema, says the commands do not use PostgreSQL yet, and never shows the password', async () => {
+  it('passes on a fresh migrated schema, says commands not yet on it refuse it, and never shows the password', async () => {
     store = await openTestStore();
     const url = databaseUrl({ password: PASSWORD });
     const json = await doctor(url, store.schema, 'json');
@@ -64,7 +64,7 @@ describePg('doctor on a PostgreSQL store', () => {
       ['postgres schema', 'pass'],
       ['postgres WAL', 'pass'],
     ]);
-    expect(checks[0]!.detail).toContain('the other commands do not use it yet');
+    expect(checks[0]!.detail).toContain('a command not yet moved onto it refuses to run there (exit 2, nothing changed)');
     expect(checks[4]!.detail).toBe(`schema ${store.schema} at version 5`);
     expect(checks[5]!.detail).toMatch(
       /^wal_level \w+, archiving off; WAL keeps copies of deleted rows until its segments are recycled \(wal_keep_size \d+ MB, max_wal_size \d+ MB\)$/,

@@ -33,7 +33,7 @@ export const doctorCommand = (ctx: CliContext) =>
       let storeSelection: StoreSelection | undefined;
       const report = await runDoctor({
         config: ctx.config,
-        store: ctx.store,
+        store: ctx.storePort,
         storeSelection: () => (storeSelection = selectStore(ctx.config().store, ctx.env)),
         keyPaths: ctx.paths(),
         cloudflare: token

@@ -7,7 +7,7 @@ import { requireOption } from '../../hold/required-text.js';
 import { listHolds } from '../../hold/list.js';
 import { releaseHold } from '../../hold/release.js';
 import { buildHoldJson, renderHoldTable } from '../../report/hold-text.js';
-import { createSigner } from '../audit-signer.js';
+import { createPortSigner } from '../audit-signer.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
@@ -82,9 +82,9 @@ export const holdCommand = (ctx: CliContext) => {
     .addOption(formatOption(FORMATS, 'table'))
     .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold list --format json')
-    .action((flags: { format: Format; json?: boolean }) => {
+    .action(async (flags: { format: Format; json?: boolean }) => {
       const format = readFormat(flags);
-      const result = listHolds(buildHoldDeps(ctx));
+      const result = await listHolds(buildHoldDeps(ctx));
       ctx.io.stdout(
         format === 'json'
           ? JSON.stringify(
@@ -103,8 +103,8 @@ export const holdCommand = (ctx: CliContext) => {
     .argument('<id>', 'the hold id (from hold add / hold list)')
     .option('--reason <text>', 'why (recorded in the audit log) (required)')
     .addHelpText('after', '\nExample:\n  luxeret-privacy hold release hold_1a2b3c4d --reason "Case closed by the investigator"')
-    .action((id: string, flags: { reason?: string }) => {
-      const result = releaseHold(buildHoldDeps(ctx), { id, reason: flags.reason });
+    .action(async (id: string, flags: { reason?: string }) => {
+      const result = await releaseHold(buildHoldDeps(ctx), { id, reason: flags.reason });
       ctx.io.stdout(`released ${result.id}\n`);
       ctx.recordOutcome(result.outcome);
     });
@@ -113,9 +113,9 @@ export const holdCommand = (ctx: CliContext) => {
 
 function buildHoldDeps(ctx: CliContext): HoldDeps {
   return {
-    store: ctx.store,
+    store: ctx.storePort,
     config: ctx.config,
-    signer: () => createSigner(ctx),
+    signer: () => createPortSigner(ctx),
     subjectHash: (network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network),
     actor: ctx.actor,
     now: ctx.now,

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { initHome, type InitResult } from '../../init/init-home.js';
-import { createSigner } from '../audit-signer.js';
+import { createPortSigner } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import type { HomePaths } from '../paths.js';
 
@@ -11,9 +11,15 @@ export const initCommand = (ctx: CliContext) =>
       'after',
       '\nExamples:\n  luxeret-privacy init\n  LUXERET_HOME=/var/lib/luxeret-privacy luxeret-privacy init --config /etc/luxeret-privacy/config.yaml',
     )
-    .action(() => {
+    .action(async () => {
       const paths = ctx.paths();
-      const result = initHome({ paths, configPath: ctx.configPath, signer: () => createSigner(ctx), now: ctx.now });
+      const result = await initHome({
+        paths,
+        configPath: ctx.configPath,
+        storeSelection: ctx.storeSelection,
+        signer: () => createPortSigner(ctx),
+        now: ctx.now,
+      });
       ctx.io.stdout(renderInit(result, paths));
       ctx.recordOutcome(result.outcome);
     });
@@ -22,12 +28,13 @@ function renderInit(result: InitResult, paths: HomePaths): string {
   const state = (created: boolean) => (created ? 'created' : 'exists ');
   const lines = [
     `${state(result.home)}  ${paths.home}`,
-    `${state(result.store)}  ${paths.store}`,
+    `${state(result.store)}  ${result.storeDescription}`,
     `${state(result.signingKey)}  ${paths.signingKey} (Ed25519, audit log signing)`,
     `${state(result.subjectSecret)}  ${paths.subjectSecret} (keyed hashes of IPs in the audit log)`,
   ];
   const { genesis } = result;
   if (genesis !== undefined) lines.push(`created  audit log genesis entry (seq ${genesis.seq}, key ${String(genesis.details?.key_fingerprint)})`);
+  if (result.genesisDeferred) lines.push('later    audit log genesis entry (written with the first audit entry on this PostgreSQL store)');
   lines.push(result.config ? `created  ${result.configPath} (example config: add your zones)` : `exists   ${result.configPath}`);
   return lines.join('\n') + '\n';
 }

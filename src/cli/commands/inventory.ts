@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { takeInventory, type InventoryResult } from '../../inventory/collect.js';
+import { assertZoneId, takeInventory, type InventoryResult } from '../../inventory/collect.js';
 import { renderInventoryCsv } from '../../report/csv.js';
 import { renderInventoryHtml } from '../../report/inventory-html.js';
 import { renderInventoryMarkdown } from '../../report/inventory-md.js';
@@ -54,9 +54,11 @@ export const inventoryCommand = (ctx: CliContext) =>
     )
     .action(async (flags: InventoryFlags) => {
       const format = readFormat(flags);
+      assertZoneId(flags.zone);
       const result = await takeInventory(
         {
-          store: ctx.store,
+          // With no store there is nothing to report, and `init` is the fix (exit 7).
+          store: await ctx.storePort(),
           config: ctx.config,
           now: ctx.now,
           cloudflare: hasApiToken(ctx) ? () => openRestClient(ctx) : undefined,

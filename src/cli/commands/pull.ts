@@ -8,7 +8,6 @@ import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
 import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
-import { lockHome } from '../lock.js';
 import { readSinceOption } from '../time-option.js';
 
 interface PullFlags {
@@ -41,11 +40,14 @@ export const pullCommand = (ctx: CliContext) =>
         now: ctx.io.now,
         sleep: ctx.io.sleep,
       });
-      const db = ctx.store();
-      lockHome(ctx, 'pull');
+      const store = await ctx.storePort();
+      // One pull at a time per store: the LUXERET_HOME lock file on SQLite, an advisory lock shared by every host on
+      // PostgreSQL (exit 6 when held); released when the run ends.
+      const lock = await store.acquireRunLock('pull', ctx.now());
+      ctx.onClose(() => lock.release());
       const started = Date.now();
       const summary = await pullZones(
-        { client, db, now: ctx.now },
+        { client, store, now: ctx.now },
         {
           zones,
           retention: config.retention,

@@ -37,7 +37,7 @@ export const subjectCommand = (ctx: CliContext) => {
       config,
       store,
       cloudflare: buildCloudflareDeps(ctx, config),
-      signer: () => createPortSigner(ctx, store),
+      signer: () => createPortSigner(ctx),
       subjectHash: (network: Network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network.text),
       now: ctx.now,
     };

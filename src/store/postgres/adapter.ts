@@ -1,13 +1,25 @@
 import { StoreNotSupportedError } from '../../errors.js';
+import type { DatasetSummary } from '../../inventory/inventory.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { appendPgAuditEntry, lockAuditHead, readPgAuditHead, readPgAuditLines } from './audit-log.js';
+import { readPgCloudflareEvidence } from './cloudflare-activity.js';
 import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
 import { readMeta, writeMeta } from './meta.js';
+import {
+  readPgAgeHistogram,
+  readPgEventsInWindows,
+  readPgFirewallEventsSummary,
+  readPgHttpAnalyticsSummary,
+  readPgPulledZoneIds,
+  readPgTopHosts,
+} from './inventory-reads.js';
+import { countPgExpired, countPgFirewallEvents, countPgLocationRows, listPgFirewallEventKeys, listPgHttpAnalytics, readPgNewestEventTime } from './queries.js';
 import { readAllPullStates, readPullState, writePullState } from './pull-state.js';
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
+import { readWalAndBackups } from './wal.js';
 import { rollUpPgBeforeErase } from './erase-rollup.js';
 import { readPgRollUpMarkers, readPgStatsCells } from './stats-read.js';
 import { deletePgSubjectRows, selectPgSubjectRows } from './subject-rows.js';
@@ -25,6 +37,9 @@ export function createPgStorePort(store: PgStore): StorePort {
     transaction: (body) => withTransaction(store, (tx) => body(bindSession(store, (work) => work(tx), { inTransaction: true }))),
     reclaimPurged: (purges) => vacuumPurgedPartitions(store, purges),
     close: () => store.close(),
+
+    // --- inventory (h-reads)
+    readEngineCopies: () => withTransaction(store, (tx) => readWalAndBackups(tx)),
   };
 }
 
@@ -50,21 +65,29 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     writePullState: (state) => run((tx) => writePullState(tx, state)),
     insertFirewallEvents: (rows) => run((tx) => insertFirewallEvents(tx, store.schema, rows)),
     upsertHttpAnalytics: (rows) => run((tx) => upsertHttpAnalytics(tx, store.schema, rows)),
-    countFirewallEvents: notYet('Counting security events'),
-    readNewestEventTime: notYet('Reading the newest event'),
-    listFirewallEventKeys: notYet('Listing security events'),
-    listHttpAnalytics: notYet('Listing request analytics'),
+    countFirewallEvents: (zoneId) => run((tx) => countPgFirewallEvents(tx, zoneId)),
+    readNewestEventTime: () => run((tx) => readPgNewestEventTime(tx)),
+    listFirewallEventKeys: (zoneId) => run((tx) => listPgFirewallEventKeys(tx, zoneId)),
+    listHttpAnalytics: (zoneId) => run((tx) => listPgHttpAnalytics(tx, zoneId)),
 
-    countExpired: notYet('Counting expired rows'),
-    countLocationRows: notYet('Counting rows'),
+    countExpired: (location, cutoff, isHeld, zoneId) => run((tx) => countPgExpired(tx, location, cutoff, isHeld, zoneId)),
+    countLocationRows: (location) => run((tx) => countPgLocationRows(tx, location)),
     deleteExpired: (location, cutoff, isHeld) => run((tx) => deleteExpiredRows(tx, location, cutoff, isHeld)),
 
-    readFirewallEventsSummary: notYet('The inventory of security events'),
-    readHttpAnalyticsSummary: notYet('The inventory of request analytics'),
-    readEventsInWindows: notYet('The inventory of Cloudflare windows'),
-    readPulledZoneIds: notYet('Listing pulled zones'),
-    readAgeHistogram: notYet('The age histogram'),
-    readTopHosts: notYet('The top hosts'),
+    readFirewallEventsSummary: (filter) => run((tx) => readPgFirewallEventsSummary(tx, filter)),
+    readHttpAnalyticsSummary: (filter) => run((tx) => readPgHttpAnalyticsSummary(tx, filter)),
+    // readWhole is another port call: it runs after this read's own transaction, never inside it.
+    readEventsInWindows: async (slices, { readWhole, ...options } = {}) => {
+      let wantsWhole = false;
+      const placeholder = {} as DatasetSummary;
+      const result = await run((tx) =>
+        readPgEventsInWindows(tx, slices, { ...options, ...(readWhole && { readWhole: () => ((wantsWhole = true), Promise.resolve(placeholder)) }) }),
+      );
+      return wantsWhole && readWhole ? { ...result, summary: await readWhole() } : result;
+    },
+    readPulledZoneIds: () => run((tx) => readPgPulledZoneIds(tx)),
+    readAgeHistogram: (location, now, days, filter) => run((tx) => readPgAgeHistogram(tx, location, now, days, filter)),
+    readTopHosts: (limit, filter) => run((tx) => readPgTopHosts(tx, limit, filter)),
 
     appendAuditEntry: (signer, input) => run((tx) => appendPgAuditEntry(tx, signer, input)),
     ensureAuditGenesis: notYet('Starting the audit log'),
@@ -76,6 +99,9 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     readAuditHeadText: notYet('Reading the audit head'),
     writeAuditTimestamp: notYet('Lodging audit timestamps'),
     readAuditTimestampLines: notYet('Reading audit timestamps'),
+
+    // --- inventory (h-reads)
+    readCloudflareEvidence: () => run((tx) => readPgCloudflareEvidence(tx)),
 
     // --- subject, stats (subject show/erase, stats)
     selectSubjectRows: (location, network) => run((tx) => selectPgSubjectRows(tx, location, network)),

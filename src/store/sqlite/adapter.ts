@@ -11,6 +11,7 @@ import {
   writeAuditTimestamp,
 } from '../../audit/log.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
+import { readCloudflareEvidence } from '../cloudflare-activity.js';
 import { readMeta, reclaimDeletedSpace, writeMeta, type Db } from '../db.js';
 import { countExpired, countLocationRows, deleteExpired } from '../expiry.js';
 import { countFirewallEvents, createFirewallEventWriter, listFirewallEventKeys, readNewestEventTime } from '../firewall-events.js';
@@ -60,6 +61,9 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
     },
     reclaimPurged: () => later(() => (reclaimDeletedSpace(db), [])),
     close: () => later(() => void db.close()),
+
+    // --- inventory (h-reads)
+    readEngineCopies: () => Promise.resolve(undefined),
   };
 }
 
@@ -133,6 +137,9 @@ function bindSession(db: Db): StoreSession {
     readAuditHeadText: () => later(() => readAuditHeadText(db)),
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
+
+    // --- inventory (h-reads)
+    readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
 
     // --- subject, stats (subject show/erase, stats)
     selectSubjectRows: (location, network) => later(() => selectSubjectRows(db, location, buildNetworkMatcher([network]))),

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { addFirewallEvents, addToken, addZone, generateFirewallEvents, startEmulator, type Emulator } from '@luxeret/cloudflare-emulator';
+import { createPgStorePort } from '../../src/store/postgres/adapter.js';
+import { openPgStore } from '../../src/store/postgres/connection.js';
+import { makeTempDir } from '../helpers/cli.js';
+import { childEnv } from '../helpers/child-env.js';
+import { sourceCliArgs } from '../helpers/source-cli.js';
+import { describePg, TEST_DATABASE_URL } from './pg-test-store.js';
+
+const TOKEN = 'cfut_multihost_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const HOUR = 3_600_000;
+
+interface Host {
+  readonly name: string;
+  readonly home: string;
+  readonly cleanup: () => void;
+}
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Issue 13's multi-host test: separate processes with their own LUXERET_HOME (so their own signing keys) share
+ * one PostgreSQL schema, as two cron hosts would.
+ */
+describePg('two hosts, one PostgreSQL store (separate processes)', () => {
+  let emulator: Emulator;
+  let zoneId: string;
+  let heldIp: string;
+  const schemas: string[] = [];
+  const hosts: Host[] = [];
+
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    addToken(emulator.state, { value: TOKEN, permissions: ['Analytics Read'] });
+    const zone = addZone(emulator.state, { name: 'shop.example.com', plan: 'business' });
+    zone.graphqlOverrides.firewallEventsAdaptive = { maxPageSize: 250 };
+    zoneId = zone.id;
+    const now = Date.now();
+    const events = generateFirewallEvents({ seed: 13, from: new Date(now - 40 * HOUR), to: new Date(now - 10 * 60_000), count: 3_000 });
+    addFirewallEvents(emulator.state, zone.id, events);
+    // An address seen only before the retention cut-off (24 h): the one the police asked to keep.
+    const recent = new Set(events.filter((e) => Date.parse(e.datetime) >= now - 30 * HOUR).map((e) => e.clientIP));
+    heldIp = events.find((e) => Date.parse(e.datetime) < now - 30 * HOUR && !recent.has(e.clientIP))!.clientIP;
+  });
+
+  afterEach(async () => {
+    await emulator.close();
+    for (const host of hosts.splice(0)) host.cleanup();
+    for (const schema of schemas.splice(0)) {
+      const store = openPgStore(TEST_DATABASE_URL, schema);
+      await store.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => store.close());
+    }
+  });
+
+  function newHost(name: string, schema: string): Host {
+    const temp = makeTempDir(`luxeret-${name}-`);
+    writeFileSync(
+      join(temp.dir, 'config.yaml'),
+      `zones:\n  - id: "${zoneId}"\n    name: shop\nstore_schema: ${schema}\nretention:\n  firewall_events: 1d\n  http_analytics: 1d\n`,
+    );
+    const host = { name, home: temp.dir, cleanup: temp.cleanup };
+    hosts.push(host);
+    return host;
+  }
+
+  function cli(host: Host, argv: readonly string[], options: { token?: boolean } = {}): Promise<Result> {
+    const env = childEnv({
+      LUXERET_HOME: host.home,
+      LUXERET_CONFIG: join(host.home, 'config.yaml'),
+      LUXERET_DATABASE_URL: TEST_DATABASE_URL,
+      CLOUDFLARE_BASE_URL: emulator.baseUrl,
+      ...(options.token === false ? {} : { CLOUDFLARE_API_TOKEN: TOKEN }),
+    });
+    const child = spawn(process.execPath, sourceCliArgs(argv), { env, cwd: host.home, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** Runs until it is not refused by the other host's lock (exit 6); returns every attempt's exit code. */
+  async function untilNotLocked(host: Host, argv: readonly string[], options: { token?: boolean } = {}): Promise<{ codes: number[]; last: Result }> {
+    const codes: number[] = [];
+    for (;;) {
+      const result = await cli(host, argv, options);
+      codes.push(result.code);
+      if (result.code !== 6) return { codes, last: result };
+    }
+  }
+
+  async function eventKeys(schema: string): Promise<string[]> {
+    const port = createPgStorePort(openPgStore(TEST_DATABASE_URL, schema));
+    try {
+      return (await port.listFirewallEventKeys(zoneId)).sort();
+    } finally {
+      await port.close();
+    }
+  }
+
+  it('pull and purge concurrently end as one host alone; one purge at a time; a hold from A binds B; the chain verifies with both keys', async () => {
+    const shared = `lux_test_${randomBytes(6).toString('hex')}`;
+    const alone = `lux_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(shared, alone);
+    const hostA = newHost('host-a', shared);
+    const hostB = newHost('host-b', shared);
+    const single = newHost('single', alone);
+    for (const host of [hostA, hostB, single]) expect((await cli(host, ['init'])).stderr).not.toMatch(/error/i);
+
+    // The hold is added on A, the purge that must honour it runs on B (and A).
+    const hold = await cli(hostA, ['hold', 'add', '--ip', `${heldIp}/32`, '--reason', 'Police request', '--reference', 'KNPA-13']);
+    expect(hold.code, hold.stderr).toBe(0);
+    // B signs entries of its own too (with its own key): a hold on an address no event has.
+    const other = await cli(hostB, ['hold', 'add', '--ip', '2001:db8::13/128', '--reason', 'Court order', '--reference', 'SEOUL-13']);
+    expect(other.code, other.stderr).toBe(0);
+    expect((await cli(single, ['hold', 'add', '--ip', `${heldIp}/32`, '--reason', 'Police request', '--reference', 'KNPA-13'])).code).toBe(0);
+
+    const pulls = await Promise.all([untilNotLocked(hostA, ['pull']), untilNotLocked(hostB, ['pull'])]);
+    for (const pull of pulls) expect(pull.last.code, pull.last.stderr).toBe(0);
+    expect((await cli(single, ['pull'])).code).toBe(0);
+    expect(await eventKeys(shared)).toEqual(await eventKeys(alone));
+
+    const purges = await Promise.all([
+      untilNotLocked(hostA, ['purge', '--json'], { token: false }),
+      untilNotLocked(hostB, ['purge', '--json'], { token: false }),
+    ]);
+    for (const purge of purges) expect(purge.last.code, purge.last.stderr).toBe(0);
+    const alonePurge = await cli(single, ['purge', '--json'], { token: false });
+    expect(alonePurge.code, alonePurge.stderr).toBe(0);
+    const keys = await eventKeys(shared);
+    expect(keys).toEqual(await eventKeys(alone));
+    expect(keys.length).toBeGreaterThan(0);
+
+    // The held address's events, all from before the cut-off, are still there.
+    const port = createPgStorePort(openPgStore(TEST_DATABASE_URL, shared));
+    const direct = openPgStore(TEST_DATABASE_URL, shared);
+    try {
+      const { rows } = await direct.pool.query<{ n: string }>('SELECT count(*) AS n FROM firewall_events WHERE client_ip = $1', [heldIp]);
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      const entries = await port.readAuditEntries();
+      // Exactly one purge at a time: each purge run's entries are contiguous in the chain.
+      const purgeRuns = entries.filter((e) => e.command === 'purge' && e.run_id !== null).map((e) => e.run_id);
+      const runsInOrder = purgeRuns.filter((run, i) => i === 0 || purgeRuns[i - 1] !== run);
+      expect(new Set(runsInOrder).size).toBe(runsInOrder.length);
+    } finally {
+      await port.close();
+      await direct.close();
+    }
+
+    const keyA = join(hostA.home, 'keys', 'audit-public-key.pem');
+    const keyB = join(hostB.home, 'keys', 'audit-public-key.pem');
+    const both = await cli(hostA, ['audit', 'verify', '--public-key', keyA, '--public-key', keyB]);
+    expect(both.code, both.stdout + both.stderr).toBe(0);
+    const onlyA = await cli(hostA, ['audit', 'verify', '--public-key', keyA]);
+    expect(onlyA.code).toBe(1);
+  });
+});
