@@ -162,8 +162,16 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
     return done;
   });
   // After the commit: SQLite reclaims the freed pages, PostgreSQL VACUUMs the partitions rows left.
-  await store.reclaimPurged(local.flatMap((l) => (l.purge ? [l.purge] : [])));
-  const outcomes: SubjectLocationOutcome[] = local.map((l) => l.outcome);
+  const reclaimed = await store.reclaimPurged(local.flatMap((l) => (l.purge ? [l.purge] : [])));
+  // Rows an older transaction elsewhere on the server may still see outlive the VACUUM: said, not hidden.
+  const outcomes: SubjectLocationOutcome[] = local.map(({ outcome, purge }) => {
+    const partitions = new Set(purge?.partitions.map((p) => p.partition));
+    const lingering = reclaimed.filter((r) => partitions.has(r.partition) && r.notYetRemovable > 0);
+    const notes = lingering.map(
+      (r) => `${r.notYetRemovable} deleted rows in ${r.partition} not yet reclaimed by VACUUM (an older transaction may still see them)`,
+    );
+    return notes.length === 0 ? outcome : { ...outcome, notes: [...outcome.notes, ...notes] };
+  });
 
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/access-rules', rules));
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/list-items', items));
