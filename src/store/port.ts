@@ -10,6 +10,10 @@ import type { HttpAnalyticsRecord, UpsertCounts } from './http-analytics.js';
 import type { EventSlice, EventSpan } from './inventory-queries.js';
 import type { WalAndBackupsReading } from './postgres/wal.js';
 import type { PullDataset, PullState } from './pull-state.js';
+import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
+import type { RollUpMarker, StoredStatsCell } from './stats.js';
+import type { SubjectRow, SubjectTable } from './subject-queries.js';
+import type { Network } from '../policy/network.js';
 
 /**
  * The store port (issue 13): what use cases call, whichever database holds the data – SQLite in LUXERET_HOME
@@ -117,6 +121,27 @@ export interface StoreSession {
    * host appends: what `audit verify` and `audit export` read.
    */
   readAuditExport(): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }>;
+
+  // --- subject, stats (subject show/erase, stats)
+  /** The rows whose client IP falls in the network (IPv4-mapped IPv6 included); a scan, for an on-demand request. */
+  selectSubjectRows(location: SubjectTable, network: Network): Promise<SubjectRow[]>;
+  /**
+   * Deletes the given rows (from selectSubjectRows in the same run) and takes them off any per-day counts. The
+   * outcome says how many went and where (PostgreSQL: per day partition, for reclaimPurged after the commit).
+   */
+  deleteSubjectRows(location: SubjectTable, rows: readonly SubjectRow[]): Promise<LocationPurgeOutcome>;
+  /**
+   * Before a subject erasure deletes these rows: rolls up the whole days (per zone) they belong to that are complete
+   * in the store and not rolled up yet (src/stats/rollup.ts rollUpBeforeErase). Call it inside the erasure's transaction.
+   */
+  rollUpBeforeErase(
+    settings: RollUpSettings,
+    rows: readonly { readonly location: SubjectTable; readonly rows: readonly SubjectRow[] }[],
+  ): Promise<RollUpResult>;
+  /** Stored statistics cells with fromDay <= day < toDay (unix seconds), ordered by day, dataset, zone, country. */
+  readStatsCells(range?: { fromDay?: number; toDay?: number }): Promise<StoredStatsCell[]>;
+  /** Roll-up markers with fromDay <= day < toDay, ordered by day, dataset, zone. */
+  readRollUpMarkers(range?: { fromDay?: number; toDay?: number }): Promise<RollUpMarker[]>;
 }
 
 /** What a purge did at one location; PostgreSQL adds what it did per day partition (the method audit and ledger record). */

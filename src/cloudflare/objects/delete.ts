@@ -78,7 +78,7 @@ export interface DeleteOptions {
   readonly random?: () => number;
   readonly onProgress?: (progress: { kind: 'access_rule' | 'list_item'; done: number; total: number }) => void;
   /** Called immediately before each delete request with the ids about to go; those it returns are kept (held since the plan). */
-  readonly selectHeld?: (ids: readonly string[]) => ReadonlySet<string>;
+  readonly selectHeld?: (ids: readonly string[]) => ReadonlySet<string> | Promise<ReadonlySet<string>>;
 }
 
 export interface DeleteFailure extends DeletionFailure {
@@ -113,7 +113,7 @@ export async function deleteAccessRules(sdk: Cloudflare, rules: readonly RuleTar
   const worker = async (): Promise<void> => {
     while (next < rules.length) {
       const rule = rules[next++]!;
-      if (options.selectHeld?.([rule.id]).has(rule.id)) {
+      if ((await options.selectHeld?.([rule.id]))?.has(rule.id)) {
         held.push(rule.id);
         continue;
       }
@@ -164,7 +164,7 @@ export async function deleteListItems(sdk: Cloudflare, items: readonly ItemTarge
     for (let i = 0; i < ids.length; i += maxBatch) queue.push(ids.slice(i, i + maxBatch));
     while (queue.length > 0) {
       const planned = queue.shift()!;
-      const keep = options.selectHeld?.(planned);
+      const keep = await options.selectHeld?.(planned);
       const batch = keep ? planned.filter((id) => !keep.has(id)) : planned;
       if (keep) held.push(...planned.filter((id) => keep.has(id)));
       if (batch.length === 0) continue;

@@ -33,6 +33,9 @@ import { readAllPullStates, readPullState, writePullState } from './pull-state.j
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
 import { readWalAndBackups } from './wal.js';
+import { rollUpPgBeforeErase } from './erase-rollup.js';
+import { readPgRollUpMarkers, readPgStatsCells } from './stats-read.js';
+import { deletePgSubjectRows, selectPgSubjectRows } from './subject-rows.js';
 
 /** Runs one store call: inside the caller's transaction, or in a short one of its own. */
 type Runner = <T>(work: (tx: PgTx) => Promise<T>) => Promise<T>;
@@ -113,5 +116,11 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     // --- audit (per-host keys)
     readAuditKeysInForce: () => run((tx) => readPgKeysInForce(tx)),
     readAuditExport: () => run((tx) => readPgAuditExport(tx, { inTransaction: options.inTransaction })),
+    // --- subject, stats (subject show/erase, stats)
+    selectSubjectRows: (location, network) => run((tx) => selectPgSubjectRows(tx, location, network)),
+    deleteSubjectRows: (location, rows) => run((tx) => deletePgSubjectRows(tx, location, rows)),
+    rollUpBeforeErase: (settings, rows) => run((tx) => rollUpPgBeforeErase(tx, settings, rows)),
+    readStatsCells: (range) => run((tx) => readPgStatsCells(tx, range)),
+    readRollUpMarkers: (range) => run((tx) => readPgRollUpMarkers(tx, range)),
   };
 }

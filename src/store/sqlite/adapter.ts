@@ -23,6 +23,10 @@ import { acquireLock } from '../lock.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { readAllPullStates, readPullState, writePullState } from '../pull-state.js';
 import { readAgeHistogram, readTopHosts } from '../report-queries.js';
+import { buildNetworkMatcher } from '../../policy/network.js';
+import { rollUpBeforeErase } from '../../stats/rollup.js';
+import { readRollUpMarkers, readStatsCells } from '../stats.js';
+import { deleteRowsById, selectSubjectRows } from '../subject-queries.js';
 
 export interface SqliteStoreOptions {
   /** The file path, for messages. */
@@ -145,5 +149,29 @@ function bindSession(db: Db): StoreSession {
     // A read transaction: one snapshot of the file even if another process appends meanwhile.
     readAuditExport: () =>
       later(() => db.transaction(() => ({ entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) }))()),
+
+    // --- subject, stats (subject show/erase, stats)
+    selectSubjectRows: (location, network) => later(() => selectSubjectRows(db, location, buildNetworkMatcher([network]))),
+    deleteSubjectRows: (location, rows) =>
+      later(() => ({
+        location,
+        deleted: deleteRowsById(
+          db,
+          location,
+          rows.map((row) => row.id),
+        ),
+        held: 0,
+        partitions: [],
+      })),
+    rollUpBeforeErase: (settings, rows) =>
+      later(() =>
+        rollUpBeforeErase(
+          db,
+          settings,
+          rows.map(({ location, rows: locationRows }) => ({ location, ids: locationRows.map((row) => row.id) })),
+        ),
+      ),
+    readStatsCells: (range) => later(() => readStatsCells(db, range)),
+    readRollUpMarkers: (range) => later(() => readRollUpMarkers(db, range)),
   };
 }
