@@ -110,6 +110,34 @@ describe('the zsh and fish scripts', () => {
     expect(result.status).toBe(0);
   });
 
+  it.skipIf(!has.zsh)('zsh runs the function: with the completion system stood in for, it offers what commander has', () => {
+    // _describe/compadd/_files print what they were given; zsh itself would then filter by the typed prefix.
+    const stubs = [
+      'compdef() { :; }',
+      '_describe() { local array="$4"; print -l -- "${(P@)array}" | cut -d: -f1 | tr "\\n" " "; echo; }',
+      'compadd() { shift; echo "$@"; }',
+      '_files() { echo FILES; }',
+      '_message() { echo MESSAGE; }',
+    ];
+    const complete = (...typed: string[]) => {
+      const script = [
+        ...stubs,
+        `source ${JSON.stringify(files['zsh'])}`,
+        `words=(luxeret-privacy ${typed.map((word) => `'${word}'`).join(' ')})`,
+        'CURRENT=${#words}',
+        '_luxeret_privacy',
+      ];
+      const result = spawnSync('zsh', ['-f', '-c', script.join('\n')], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      return result.stdout.trim().split(/\s+/);
+    };
+    expect(complete('')).toEqual(readProgram().commands.map((command) => command.name()));
+    expect(complete('hold', '')).toEqual(['add', 'list', 'release']);
+    expect(complete('purge', '--d')).toContain('--dry-run');
+    expect(complete('inventory', '--format', '')).toEqual(['table', 'json', 'csv', 'html', 'md']);
+    expect(complete('audit', 'verify', '--file', '')).toEqual(['FILES']);
+  });
+
   it.skipIf(!has.fish)('fish --no-execute parses the fish script, and fish completes from it', () => {
     const parsed = spawnSync('fish', ['--no-execute', files['fish']!], { encoding: 'utf8' });
     expect(parsed.stderr).toBe('');
