@@ -50,7 +50,9 @@ echo "check-tarball: npm install --global --prefix <empty dir> $(basename "$tarb
 npm_config_allow_scripts=better-sqlite3 npm_install "$work" --global --prefix "$work/prefix"
 bin="$work/prefix/bin/luxeret-privacy"
 expect_exit 0 "$bin" version --version
-[ "$(cat "$work/version.out")" = "$version" ] || fail "--version printed $(cat "$work/version.out"), not $version"
+# `luxeret-privacy 0.1.0 (store schema 5)`: the version, and the store schema it migrates to.
+grep -Eqx "luxeret-privacy $version \(store schema [0-9]+\)" "$work/version.out" ||
+  fail "--version printed $(cat "$work/version.out"), not luxeret-privacy $version (store schema N)"
 expect_exit 0 "$bin" demo demo
 grep -q '^Done\.' "$work/demo.out" || fail 'demo did not finish'
 for file in luxeret-demo-report.html luxeret-demo-ledger.html; do

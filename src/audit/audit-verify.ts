@@ -1,18 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { StoreError, UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import { splitAuditExport, type SplitAuditExport } from './export.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey } from './keys.js';
-import { readAuditHeadText, readAuditLines, readAuditTimestampLines } from './log.js';
 import { verifyTimestampLines } from './timestamp-line.js';
 import { verifyAuditLogAsync, type AuditVerification, type AuditVerifyError, type KeyPeriod } from './verify.js';
 
 export interface AuditVerifyDeps {
-  /** The store whose log is checked when no export file is given. */
-  readonly store: () => Db;
-  /** The store's path, named as the source when no export file is given. */
-  readonly storePath: string;
+  /** The store whose log is checked when no export file is given (opened only then). */
+  readonly store: () => Promise<StorePort>;
   /** This home's signing key: the key the store's log ends with must be it. */
   readonly signingKeyPath: string;
   /** `audit.tsa_certificate` of the config, or undefined (also when there is no config file). */
@@ -22,8 +19,11 @@ export interface AuditVerifyDeps {
 export interface AuditVerifyOptions {
   /** An export (JSON Lines) to verify instead of the store. */
   readonly file?: string | undefined;
-  /** The PEM public key the log started with; default: the key its genesis entry names. */
-  readonly publicKeyPath?: string | undefined;
+  /**
+   * The PEM public keys verify trusts: the key the log started with, and on a log several hosts share, each
+   * host's key. Default (none): the key its genesis entry names and the keys the log enrols.
+   */
+  readonly publicKeyPaths?: readonly string[] | undefined;
   /** A head checkpoint lodged elsewhere earlier, which the log must extend. */
   readonly headPath?: string | undefined;
   readonly tsaCertificatePath?: string | undefined;
@@ -31,7 +31,7 @@ export interface AuditVerifyOptions {
 
 export interface AuditVerifyResult {
   readonly verification: AuditVerification;
-  /** The export file or the store's path. */
+  /** The export file, or the store (its SQLite file, or its PostgreSQL server and schema). */
   readonly source: string;
   readonly keySource: 'given' | 'genesis';
   readonly timestamps: { readonly lines: number; readonly verified: number; readonly checked: boolean };
@@ -43,28 +43,30 @@ export interface AuditVerifyResult {
 
 /** `audit verify`: every signature, hash link, the sequence, the signed head, lodged heads and RFC 3161 time stamps. */
 export async function verifyAudit(deps: AuditVerifyDeps, options: AuditVerifyOptions): Promise<AuditVerifyResult> {
-  const parsed = options.file === undefined ? readStoreExport(deps.store()) : splitAuditExport(readText(options.file, 'audit export'));
+  const store = options.file === undefined ? await deps.store() : undefined;
+  const parsed = store !== undefined ? await readStoreExport(store) : splitAuditExport(readText(options.file!, 'audit export'));
   // Without a public key, verify starts from the key the genesis entry names: its fingerprint is printed, to be
   // compared with the one lodged when the log began.
-  const publicKey = options.publicKeyPath === undefined ? undefined : loadPublicKey(options.publicKeyPath);
+  const keyPaths = options.publicKeyPaths ?? [];
+  const publicKeys = keyPaths.length === 0 ? undefined : keyPaths.map((path) => loadPublicKey(path));
   const lodgedHeads: unknown[] = options.headPath === undefined ? [] : [readLodgedHead(options.headPath)];
   // Each time-stamped head is a lodged head too: the log must extend it, and its token must stamp it.
   const certificatePath = options.tsaCertificatePath ?? (options.file === undefined ? deps.configuredTsaCertificate() : undefined);
   const certificate = certificatePath === undefined ? undefined : readText(certificatePath, 'TSA certificate');
   const stamps = await verifyTimestampLines(parsed.timestamps, certificate, parsed.entries.length + 2);
-  const verification = await verifyAuditLogAsync(parsed.entries, publicKey, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
+  const verification = await verifyAuditLogAsync(parsed.entries, publicKeys, parsed.head, { lodgedHeads: [...lodgedHeads, ...stamps.heads] });
   verification.errors.push(...stamps.errors.map((error) => ({ entry: 0, ...error })));
   // Asked to check third-party time, a log without one valid token may have had its tokens stripped.
   if (certificate !== undefined && parsed.entries.length > 0 && stamps.verified === 0) {
     verification.errors.push({ entry: 0, line: 0, reason: 'no RFC 3161 time stamp verifies against the TSA certificate: the tokens may have been removed' });
   }
   // The store checked from its own genesis key: the key it ends with must be this home's signing key.
-  if (options.file === undefined && options.publicKeyPath === undefined) verification.errors.push(...checkHomeKey(deps.signingKeyPath, verification.keys));
+  if (store !== undefined && publicKeys === undefined) verification.errors.push(...checkHomeKey(deps.signingKeyPath, verification, store.kind === 'postgres'));
   verification.ok = verification.errors.length === 0;
   return {
     verification,
-    source: options.file ?? deps.storePath,
-    keySource: options.publicKeyPath === undefined ? 'genesis' : 'given',
+    source: options.file ?? store?.description ?? '',
+    keySource: publicKeys === undefined ? 'genesis' : 'given',
     timestamps: { lines: parsed.timestamps.length, verified: stamps.verified, checked: certificate !== undefined },
     certificatePath,
     outcome: verification.ok ? 'done' : 'no',
@@ -72,18 +74,26 @@ export async function verifyAudit(deps: AuditVerifyDeps, options: AuditVerifyOpt
 }
 
 /** The store's log as an export would hold it; an unreadable row becomes a broken entry, not a crash. */
-function readStoreExport(db: Db): SplitAuditExport {
-  return { entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) };
+async function readStoreExport(store: StorePort): Promise<SplitAuditExport> {
+  return store.readAuditExport();
 }
 
-function checkHomeKey(signingKeyPath: string, keys: readonly KeyPeriod[]): AuditVerifyError[] {
-  const inForce = keys[keys.length - 1];
-  if (inForce === undefined || !existsSync(signingKeyPath)) return [];
+/**
+ * This home's signing key must be in force at the log's end. On a shared store a host that has not appended yet
+ * has no key in the log: that is not a fault, but a key of this home the log retired is.
+ */
+function checkHomeKey(signingKeyPath: string, verification: AuditVerification, isShared: boolean): AuditVerifyError[] {
+  const last = verification.keys[verification.keys.length - 1];
+  if (last === undefined || !existsSync(signingKeyPath)) return [];
+  const inForce = verification.keys_in_force ?? [last.fingerprint];
   const home = keyFingerprint(loadSigningKey(signingKeyPath));
-  if (home === inForce.fingerprint) return [];
-  return [
-    { entry: 0, line: 0, reason: `the log's key in force (${inForce.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced` },
-  ];
+  if (inForce.includes(home)) return [];
+  if (isShared && !verification.keys.some((period: KeyPeriod) => period.fingerprint === home)) return [];
+  const reason =
+    inForce.length === 1
+      ? `the log's key in force (${last.fingerprint}) is not this home's signing key (${home}): the log or the key was replaced`
+      : `this home's signing key (${home}) is not among the log's keys in force (${inForce.join(', ')}): the log or the key was replaced`;
+  return [{ entry: 0, line: 0, reason }];
 }
 
 /** A lodged head: a head line on its own, or the last line of an export. */

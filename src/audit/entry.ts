@@ -1,6 +1,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import { verifyEd25519 } from './ed25519.js';
+import { keyFingerprint } from './key-entries.js';
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = 'sha256:' + '0'.repeat(64);
@@ -37,6 +38,8 @@ export interface AuditEntry extends Required<AuditInput> {
   hash: string;
   /** base64 Ed25519 signature of the canonical bytes. */
   signature: string;
+  /** Fingerprint of the key that signed it: written on a log several hosts share, each with its own key. */
+  signed_by?: string;
 }
 
 /** The entry without hash and signature: the part that is hashed and signed. */
@@ -60,6 +63,13 @@ export interface AuditHead {
   /** ISO-8601 UTC. */
   time: string;
   signature: string;
+  /** Fingerprint of the key that signed it, on a log several hosts share. */
+  signed_by?: string;
+}
+
+/** How a log writes its entries: a shared log (several hosts, several keys) names the signing key in each. */
+export interface EntryOptions {
+  readonly isKeyRecorded?: boolean;
 }
 
 /** RFC 8785 bytes of an entry without its `hash` and `signature`: what is hashed and signed. */
@@ -79,7 +89,12 @@ export function hashBytes(bytes: Buffer): string {
 }
 
 /** Builds the next entry after `previous` (pure apart from signing): seq, time, actor, links, hash, signature. */
-export function buildAuditEntry(previous: { seq: number; hash: string } | undefined, signer: AuditSigner, input: AuditInput): AuditEntry {
+export function buildAuditEntry(
+  previous: { seq: number; hash: string } | undefined,
+  signer: AuditSigner,
+  input: AuditInput,
+  options: EntryOptions = {},
+): AuditEntry {
   const unsigned: UnsignedAuditEntry = {
     v: 1,
     seq: (previous?.seq ?? 0) + 1,
@@ -96,14 +111,22 @@ export function buildAuditEntry(previous: { seq: number; hash: string } | undefi
     subjects: input.subjects ?? null,
     details: input.details ?? null,
     prev_hash: previous?.hash ?? GENESIS_HASH,
+    ...(options.isKeyRecorded === true && { signed_by: keyFingerprint(signer.privateKey) }),
   };
   const bytes = buildCanonicalBytes(unsigned);
   return { ...unsigned, hash: hashBytes(bytes), signature: sign(null, bytes, signer.privateKey).toString('base64') };
 }
 
 /** Builds the signed head checkpoint for a log of `count` entries ending in `lastHash`. */
-export function buildAuditHead(count: number, lastHash: string, signer: AuditSigner): AuditHead {
-  const unsigned: Omit<AuditHead, 'signature'> = { type: 'head', v: 1, count, last_hash: lastHash, time: signer.now().toISOString() };
+export function buildAuditHead(count: number, lastHash: string, signer: AuditSigner, options: EntryOptions = {}): AuditHead {
+  const unsigned: Omit<AuditHead, 'signature'> = {
+    type: 'head',
+    v: 1,
+    count,
+    last_hash: lastHash,
+    time: signer.now().toISOString(),
+    ...(options.isKeyRecorded === true && { signed_by: keyFingerprint(signer.privateKey) }),
+  };
   return { ...unsigned, signature: sign(null, buildHeadBytes(unsigned), signer.privateKey).toString('base64') };
 }
 

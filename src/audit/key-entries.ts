@@ -5,6 +5,11 @@ import type { AuditInput } from './entry.js';
 export const GENESIS_EVENT = 'audit.genesis';
 /** A hand-over to a new signing key, signed by the key it retires. */
 export const ROTATION_EVENT = 'keys.rotate';
+/**
+ * A host's own key joining a shared log (PostgreSQL): signed by the key it names, which proves the host holds it.
+ * Whether the key is trusted is the verifier's call: it follows enrolments, or accepts only the keys it is given.
+ */
+export const ENROL_EVENT = 'keys.enrol';
 
 /** SHA-256 over the DER public key, as `SHA256:<hex>`: what an auditor compares out of band. */
 export function keyFingerprint(key: KeyObject): string {
@@ -56,6 +61,21 @@ export function buildRotationInput(oldKey: KeyObject, newKey: KeyObject, reason:
     reason,
     details: { old_key_fingerprint: keyFingerprint(oldKey), new_public_key: encodePublicKey(newKey), new_key_fingerprint: keyFingerprint(newKey) },
   };
+}
+
+/** The enrolment entry's content: signed by `key` itself, it names the key and its fingerprint. */
+export function buildEnrolInput(key: KeyObject, command: string): AuditInput {
+  return {
+    event: ENROL_EVENT,
+    command,
+    reason: 'a host that shares this log signs with its own key from here on',
+    details: { public_key: encodePublicKey(key), key_fingerprint: keyFingerprint(key) },
+  };
+}
+
+/** The key an enrolment entry names (checked against its fingerprint), or undefined when it names none. */
+export function readEnrolKey(entry: Record<string, unknown>): KeyObject | undefined {
+  return readNamedKey(entry, 'public_key', 'key_fingerprint');
 }
 
 /** The key a genesis entry names (checked against its fingerprint), or undefined when it names none. */

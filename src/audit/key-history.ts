@@ -1,6 +1,7 @@
 import { publicKeyPem } from './keys.js';
 import type { AuditEntry } from './entry.js';
-import { GENESIS_EVENT, keyFingerprint, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
+import { readKeyEntryKey } from './chain.js';
+import { ENROL_EVENT, GENESIS_EVENT, keyFingerprint, ROTATION_EVENT } from './key-entries.js';
 
 /** One key of the log's history, as the log itself names it. */
 export interface KeyRecord {
@@ -10,19 +11,36 @@ export interface KeyRecord {
   seq: number;
   time: string;
   reason: string | null;
+  /** How it came into force: the genesis, a hand-over from another key, or a host of a shared log enrolling it. */
+  how: 'genesis' | 'rotation' | 'enrolment';
+  /** The rotation that retired it, if one did. */
+  retiredAt: number | undefined;
 }
 
 /**
- * Every key that signed the log, oldest first, read from its genesis and rotation entries (this reads, it does not
- * verify: `audit verify` says whether each hand-over holds).
+ * Every key that signed the log, oldest first, read from its genesis, rotation and enrolment entries (this reads,
+ * it does not verify: `audit verify` says whether each hand-over holds).
  */
 export function buildKeyHistory(entries: readonly AuditEntry[]): KeyRecord[] {
   const history: KeyRecord[] = [];
   for (const entry of entries) {
     const record = entry as unknown as Record<string, unknown>;
-    const key = entry.event === GENESIS_EVENT ? readGenesisKey(record) : entry.event === ROTATION_EVENT ? readRotationKey(record) : undefined;
+    const key = readKeyEntryKey(record);
     if (key === undefined) continue;
-    history.push({ fingerprint: keyFingerprint(key), pem: publicKeyPem(key), seq: entry.seq, time: entry.time, reason: entry.reason });
+    if (entry.event === ROTATION_EVENT) {
+      const old = history.find((k) => k.fingerprint === entry.details?.old_key_fingerprint && k.retiredAt === undefined);
+      if (old !== undefined) old.retiredAt = entry.seq;
+    }
+    const how = entry.event === GENESIS_EVENT ? 'genesis' : entry.event === ENROL_EVENT ? 'enrolment' : 'rotation';
+    history.push({
+      fingerprint: keyFingerprint(key),
+      pem: publicKeyPem(key),
+      seq: entry.seq,
+      time: entry.time,
+      reason: entry.reason,
+      how,
+      retiredAt: undefined,
+    });
   }
   return history;
 }
@@ -32,8 +50,13 @@ export function renderKeyHistory(history: readonly KeyRecord[]): string {
   if (history.length === 0) return 'The audit log names no key yet (no genesis entry).\n';
   return history
     .map((key, i) => {
-      const how = i === 0 ? `genesis, seq ${key.seq}` : `rotation at seq ${key.seq}: ${key.reason ?? ''}`;
-      const until = history[i + 1] === undefined ? 'in force' : `retired at seq ${history[i + 1]!.seq}`;
+      const how =
+        key.how === 'genesis'
+          ? `genesis, seq ${key.seq}`
+          : key.how === 'enrolment'
+            ? `enrolled by its host at seq ${key.seq}`
+            : `rotation at seq ${key.seq}: ${key.reason ?? ''}`;
+      const until = key.retiredAt === undefined ? 'in force' : `retired at seq ${key.retiredAt}`;
       return `Key ${i + 1}: ${key.fingerprint} (from ${key.time}, ${how}; ${until})\n${key.pem}`;
     })
     .join('');

@@ -1,11 +1,10 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import type { AuditEntry, AuditSigner } from './entry.js';
 import { keyFingerprint } from './key-entries.js';
 import { loadSigningKey, publicKeyPem, type KeyPaths } from './keys.js';
-import { appendKeyRotation, readKeyInForce } from './log.js';
 
 /** The staged next key: written before the rotation entry commits, swapped in after. */
 export function nextKeyPath(paths: KeyPaths): string {
@@ -17,11 +16,12 @@ export function nextKeyPath(paths: KeyPaths): string {
  * transaction appends the `keys.rotate` entry, signed by the old key and naming the new one, and signs the head
  * with the new key; (3) the old private key is overwritten and the staged key takes its place. A crash before (2)
  * commits leaves the old key in force and a stale `.next`; a crash after it leaves a `.next` the log names: either
- * way recoverKeyRotation, run before anything signs, finishes or discards it.
+ * way recoverKeyRotation, run before anything signs, finishes or discards it. On a store several hosts share,
+ * only this host's key is handed over; the other hosts' keys stay in force.
  */
-export function rotateSigningKey(paths: KeyPaths, db: Db, signer: AuditSigner, reason: string): AuditEntry {
+export async function rotateSigningKey(paths: KeyPaths, store: StorePort, signer: AuditSigner, reason: string): Promise<AuditEntry> {
   const next = stageNextKey(paths);
-  const entry = appendKeyRotation(db, signer, next, reason);
+  const entry = await store.appendKeyRotation(signer, next, reason);
   swapInNextKey(paths);
   return entry;
 }
@@ -48,20 +48,25 @@ function swapInNextKey(paths: KeyPaths): void {
 export type RecoveryOutcome = 'none' | 'completed' | 'discarded';
 
 /**
- * The start-up check: a `.next` key that the log's key in force names is a rotation that committed but did not
- * swap (finish it); any other `.next` is a rotation that never committed (discard it, the old key stays).
+ * The start-up check: a `.next` key that the log has in force is a rotation that committed but did not swap
+ * (finish it); any other `.next` is a rotation that never committed (discard it, the old key stays).
  */
-export function recoverKeyRotation(paths: KeyPaths, db: Db): RecoveryOutcome {
+export async function recoverKeyRotation(paths: KeyPaths, store: () => Promise<StorePort>): Promise<RecoveryOutcome> {
+  if (!existsSync(nextKeyPath(paths))) return 'none';
+  return settleStagedKey(paths, await (await store()).readAuditKeysInForce());
+}
+
+/** Finishes or discards a staged key, given the fingerprints of the keys the log has in force. */
+export function settleStagedKey(paths: KeyPaths, inForce: readonly string[]): RecoveryOutcome {
   const next = nextKeyPath(paths);
   if (!existsSync(next)) return 'none';
-  const inForce = readKeyInForce(db);
   let staged: KeyObject | undefined;
   try {
     staged = loadSigningKey(next);
   } catch {
     staged = undefined;
   }
-  if (staged !== undefined && inForce !== undefined && keyFingerprint(staged) === inForce) {
+  if (staged !== undefined && inForce.includes(keyFingerprint(staged))) {
     swapInNextKey(paths);
     return 'completed';
   }

@@ -1,10 +1,11 @@
-import { KeyError, StoreError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readMeta, writeMeta, type Db } from '../store/db.js';
 import { canonicalJson } from './canonical-json.js';
-import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditInput, type AuditSigner } from './entry.js';
+import { KEY_EVENTS, planChainWrite, readKeysInForce, type ChainLink, type ChainOptions, type ChainRequest, type ChainSnapshot } from './chain.js';
+import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
 import { findForbiddenContent } from './guard.js';
-import { buildGenesisInput, buildRotationInput, GENESIS_EVENT, keyFingerprint, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
+import { buildRotationInput } from './key-entries.js';
 
 export type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
 
@@ -16,16 +17,11 @@ export class AuditContentError extends Error {
 /**
  * Appends one signed entry and re-signs the head checkpoint, atomically. Synchronous, so it can run inside the
  * caller's db.transaction(...) together with the deletion it records: both commit or neither does. The first
- * append to a log writes its genesis entry first.
+ * append to a log writes its genesis entry first. The chain rules are src/audit/chain.ts, shared with PostgreSQL.
  */
 export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput): AuditEntry {
   assertLoggable(input, signer.actor);
-  return db
-    .transaction(() => {
-      const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
-      return writeEntry(db, signer, signer, last, input);
-    })
-    .immediate(); // Take the write lock before reading the tail, so two processes cannot both append seq N+1.
+  return writeChain(db, signer, { kind: 'append', input })!;
 }
 
 /**
@@ -33,13 +29,7 @@ export function appendAuditEntry(db: Db, signer: AuditSigner, input: AuditInput)
  * lost the genesis it had. Returns the genesis entry when it was written now.
  */
 export function ensureAuditGenesis(db: Db, signer: AuditSigner, command: string): AuditEntry | undefined {
-  return db
-    .transaction(() => {
-      const last = readCheckedTail(db);
-      const after = ensureGenesis(db, signer, command, last);
-      return after === last ? undefined : (after as AuditEntry);
-    })
-    .immediate();
+  return writeChain(db, signer, { kind: 'genesis', command });
 }
 
 /**
@@ -49,94 +39,76 @@ export function ensureAuditGenesis(db: Db, signer: AuditSigner, command: string)
 export function appendKeyRotation(db: Db, signer: AuditSigner, newPrivateKey: KeyObject, reason: string): AuditEntry {
   const input = buildRotationInput(signer.privateKey, newPrivateKey, reason);
   assertLoggable(input, signer.actor);
-  return db
-    .transaction(() => {
-      const last = ensureGenesis(db, signer, input.command, readCheckedTail(db));
-      return writeEntry(db, signer, { ...signer, privateKey: newPrivateKey }, last, input);
-    })
-    .immediate();
+  return writeChain(db, signer, { kind: 'rotate', input, newKey: newPrivateKey })!;
 }
 
 /** Where the store remembers its genesis entry (seq and hash), so a wiped log is refused rather than restarted. */
-const GENESIS_META_KEY = 'audit_genesis';
+export const GENESIS_META_KEY = 'audit_genesis';
 /** When `init` created the store: the genesis entry records it. */
 export const STORE_CREATED_META_KEY = 'store_created_at';
 
-type Tail = { seq: number; hash: string } | undefined;
+/** One store holds one host's log: a single key, no enrolment; a log from before genesis entries is adopted. */
+const SQLITE_CHAIN: ChainOptions = { isShared: false, canAdopt: true };
 
-/** The last entry, after checking that the log still matches its signed head. */
-function readCheckedTail(db: Db): Tail {
-  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as Tail;
-  const head = readAuditHead(db);
-  // Never re-sign a head over a log that no longer matches it: that would launder a truncated or edited tail.
-  if ((head?.count ?? 0) !== (last?.seq ?? 0) || (head !== undefined && head.last_hash !== last?.hash)) {
-    throw new StoreError('The audit log does not match its signed head checkpoint; refusing to append', {
-      hint: 'Run `luxeret-privacy audit verify` and restore the store from a backup if the log was truncated or altered.',
-    });
-  }
-  return last;
+function writeChain(db: Db, signer: AuditSigner, request: ChainRequest): AuditEntry | undefined {
+  return db
+    .transaction(() => {
+      const plan = planChainWrite(readChainSnapshot(db), signer, request, SQLITE_CHAIN);
+      for (const entry of plan.entries)
+        db.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)').run(entry.seq, canonicalJson(entry), entry.hash);
+      if (plan.head !== undefined) {
+        db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checkpoint = excluded.checkpoint').run(
+          canonicalJson(plan.head),
+        );
+      }
+      if (plan.genesis !== undefined) writeMeta(db, GENESIS_META_KEY, JSON.stringify(plan.genesis));
+      return plan.written;
+    })
+    .immediate(); // Take the write lock before reading the tail, so two processes cannot both append seq N+1.
+}
+
+/** What the chain rules need of the log, read inside the write transaction. */
+function readChainSnapshot(db: Db): ChainSnapshot {
+  const tail = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as ChainLink | undefined;
+  const marker = readMeta(db, GENESIS_META_KEY);
+  const genesis = marker === undefined ? undefined : (JSON.parse(marker) as ChainLink);
+  const hashNow =
+    genesis === undefined ? undefined : (db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(genesis.seq) as { hash: string } | undefined)?.hash;
+  const first = genesis !== undefined ? undefined : (db.prepare('SELECT entry FROM audit_log WHERE seq = 1').get() as { entry: string } | undefined);
+  const firstTime = first === undefined ? undefined : (JSON.parse(first.entry) as { time?: unknown }).time;
+  return {
+    tail,
+    head: readAuditHead(db),
+    genesis: genesis === undefined ? undefined : { marker: genesis, hashNow },
+    firstEntryTime: typeof firstTime === 'string' ? firstTime : undefined,
+    storeCreatedAt: readMeta(db, STORE_CREATED_META_KEY),
+    keyEntries: readKeyEntries(db),
+  };
 }
 
 /**
- * A log that had a genesis must still have it; a log that never had one gets it now: at seq 1 when it is empty,
- * or after the entries of a log started before genesis entries existed, which it adopts (docs/audit.md).
+ * The genesis, rotation and enrolment entries, oldest first. They are rare: found by their event text (quotes
+ * inside string values are escaped, so only an entry's own event matches) rather than by parsing every entry.
  */
-function ensureGenesis(db: Db, signer: AuditSigner, command: string, last: Tail): Tail {
-  const marker = readMeta(db, GENESIS_META_KEY);
-  assertKeyInForce(db, signer.privateKey);
-  if (marker !== undefined) {
-    const genesis = JSON.parse(marker) as { seq: number; hash: string };
-    const row = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(genesis.seq) as { hash: string } | undefined;
-    if (row?.hash !== genesis.hash) {
-      throw new StoreError(`The audit log has lost its genesis entry (seq ${genesis.seq}): it may have been wiped; refusing to append`, {
-        hint: 'Run `luxeret-privacy audit verify`, and restore the store from a backup or an export checked against a lodged head.',
-      });
-    }
-    return last;
-  }
-  const first = db.prepare('SELECT entry FROM audit_log WHERE seq = 1').get() as { entry: string } | undefined;
-  const firstTime = first === undefined ? undefined : (JSON.parse(first.entry) as { time?: unknown }).time;
-  const createdAt = readMeta(db, STORE_CREATED_META_KEY) ?? (typeof firstTime === 'string' ? firstTime : signer.now().toISOString());
-  const genesis = writeEntry(db, signer, signer, last, buildGenesisInput(signer.privateKey, createdAt, command, last?.seq ?? 0));
-  writeMeta(db, GENESIS_META_KEY, JSON.stringify({ seq: genesis.seq, hash: genesis.hash }));
-  return genesis;
+function readKeyEntries(db: Db): Record<string, unknown>[] {
+  const rows = db
+    .prepare(`SELECT entry FROM audit_log WHERE ${KEY_EVENTS.map(() => 'entry LIKE ?').join(' OR ')} ORDER BY seq`)
+    .all(...KEY_EVENTS.map((event) => `%"event":"${event}"%`)) as { entry: string }[];
+  return rows.map((row) => JSON.parse(row.entry) as Record<string, unknown>).filter((entry) => KEY_EVENTS.some((event) => entry.event === event));
 }
 
 /**
  * The fingerprint of the key that must sign the next entry: the newest rotation's new key, else the genesis key;
- * undefined for a log that has neither yet (empty, or written before genesis entries existed).
+ * undefined for a log that has neither yet (empty, or written before genesis entries existed). On a shared log,
+ * the newest of the keys in force (readKeysInForce lists them all).
  */
 export function readKeyInForce(db: Db): string | undefined {
-  // Rotations are rare: find the newest by its event text (quotes inside string values are escaped, so only the
-  // entry's own event matches) rather than parsing every entry.
-  const row = db
-    .prepare(
-      `SELECT entry FROM audit_log WHERE entry LIKE '%"event":"${ROTATION_EVENT}"%' OR entry LIKE '%"event":"${GENESIS_EVENT}"%' ORDER BY seq DESC LIMIT 1`,
-    )
-    .get() as { entry: string } | undefined;
-  if (row === undefined) return undefined;
-  const entry = JSON.parse(row.entry) as Record<string, unknown>;
-  const key = entry.event === ROTATION_EVENT ? readRotationKey(entry) : readGenesisKey(entry);
-  return key === undefined ? undefined : keyFingerprint(key);
+  return readAuditKeysInForce(db).at(-1);
 }
 
-/** Refuses to sign with a key the log does not have in force: its entries would not verify. */
-function assertKeyInForce(db: Db, signingKey: KeyObject): void {
-  const inForce = readKeyInForce(db);
-  if (inForce === undefined || inForce === keyFingerprint(signingKey)) return;
-  throw new KeyError(`The audit signing key (${keyFingerprint(signingKey)}) is not the key the audit log has in force (${inForce}); refusing to append`, {
-    hint: 'Restore the signing key from a backup; to change keys, use `luxeret-privacy keys rotate --reason …`, which records the hand-over in the log.',
-  });
-}
-
-function writeEntry(db: Db, signer: AuditSigner, headSigner: AuditSigner, last: Tail, input: AuditInput): AuditEntry {
-  const entry = buildAuditEntry(last, signer, input);
-  db.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)').run(entry.seq, canonicalJson(entry), entry.hash);
-  const newHead = buildAuditHead(entry.seq, entry.hash, headSigner);
-  db.prepare('INSERT INTO audit_head (id, checkpoint) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checkpoint = excluded.checkpoint').run(
-    canonicalJson(newHead),
-  );
-  return entry;
+/** The fingerprints of every key the log has in force, oldest first. */
+export function readAuditKeysInForce(db: Db): string[] {
+  return [...readKeysInForce(readKeyEntries(db)).inForce.keys()];
 }
 
 /** Every entry, ordered by seq; with `since`, only those at or after that instant. */

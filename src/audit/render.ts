@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { AuditEntry } from './entry.js';
-import { GENESIS_EVENT, ROTATION_EVENT } from './key-entries.js';
+import { ENROL_EVENT, GENESIS_EVENT, ROTATION_EVENT } from './key-entries.js';
 import type { AuditVerification } from './verify.js';
 
 /** A table of entries for people: one row per entry, counts as `key=value`. */
@@ -28,6 +28,7 @@ function describeReason(entry: AuditEntry): string {
   const details = entry.details ?? {};
   if (entry.event === ROTATION_EVENT) return `KEY ROTATED to ${String(details.new_key_fingerprint)}: ${entry.reason ?? ''}`;
   if (entry.event === GENESIS_EVENT) return `LOG STARTS, key ${String(details.key_fingerprint)}`;
+  if (entry.event === ENROL_EVENT) return `KEY ENROLLED by its host: ${String(details.key_fingerprint)}`;
   return entry.reason ?? '';
 }
 
@@ -64,7 +65,9 @@ export function renderVerification(result: AuditVerification, source: string, ke
     lines.push(
       `Key: ${start.fingerprint} (${keySource === 'given' ? 'the key given' : 'named by the genesis entry: compare it with the fingerprint lodged when the log began'})`,
     );
-  for (const key of rotated) lines.push(`  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
+  for (const key of rotated) {
+    lines.push(key.enrolled === true ? `  enrolled at seq ${key.from_seq}: ${key.fingerprint}` : `  rotated at seq ${key.from_seq - 1} to ${key.fingerprint}`);
+  }
   return lines.join('\n') + '\n';
 }
 

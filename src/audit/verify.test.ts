@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { planChainWrite } from './chain.js';
 import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditSigner } from './entry.js';
 import { splitAuditExport, renderAuditExport } from './export.js';
 import { canonicalJson } from './canonical-json.js';
@@ -397,5 +398,69 @@ describe('head time', () => {
     expect(verifyAuditLog(entries, keys.publicKey, head).errors).toEqual([
       { entry: 4, line: 4, reason: `the head checkpoint (${head.time}) is older than the newest entry (seq 4, ${last.time}): an older head was put back` },
     ]);
+  });
+});
+
+describe('a log several hosts share, each with its own key', () => {
+  const hostA = generateKeyPairSync('ed25519');
+  const hostB = generateKeyPairSync('ed25519');
+  const SHARED = { isShared: true, canAdopt: false } as const;
+
+  /** Appends through the chain rules (src/audit/chain.ts) to an in-memory log, as a store does under its lock. */
+  function buildSharedChain(length: number): { lines: string[]; head: string } {
+    const entries: AuditEntry[] = [];
+    let head: AuditHead | undefined;
+    for (let i = 0; i < length; i++) {
+      const host = i % 3 === 2 ? hostB : hostA;
+      const keyEntries = entries.filter((e) => e.event === 'audit.genesis' || e.event === 'keys.enrol') as unknown as Record<string, unknown>[];
+      const last = entries[entries.length - 1];
+      const snapshot = {
+        tail: last === undefined ? undefined : { seq: last.seq, hash: last.hash },
+        head,
+        genesis: entries[0] === undefined ? undefined : { marker: { seq: 1, hash: entries[0].hash }, hashNow: entries[0].hash },
+        firstEntryTime: undefined,
+        storeCreatedAt: new Date(start).toISOString(),
+        keyEntries,
+      };
+      const plan = planChainWrite(
+        snapshot,
+        signerFor(host.privateKey, i),
+        { kind: 'append', input: { event: 'hold.add', command: 'hold add', counts: { i } } },
+        SHARED,
+      );
+      entries.push(...plan.entries);
+      head = plan.head;
+    }
+    return { lines: entries.map((e) => canonicalJson(e)), head: canonicalJson(head) };
+  }
+
+  it('verifies with both keys named or none, fails with one, the same with worker threads', async () => {
+    const { lines, head } = buildSharedChain(60);
+    expect(lines.filter((line) => line.includes('"event":"keys.enrol"'))).toHaveLength(1);
+    const both = verifyAuditLog(lines, [hostA.publicKey, hostB.publicKey], head);
+    expect(both).toMatchObject({
+      ok: true,
+      entries: lines.length,
+      head: 'verified',
+      keys_in_force: [keyFingerprint(hostA.publicKey), keyFingerprint(hostB.publicKey)],
+    });
+    expect(await verifyAuditLogAsync(lines, [hostA.publicKey, hostB.publicKey], head, { workers: 2 })).toEqual(both);
+    expect(await verifyAuditLogAsync(lines, undefined, head, { workers: 2 })).toEqual(verifyAuditLog(lines, undefined, head));
+    expect(verifyAuditLog(lines, undefined, head).ok).toBe(true);
+
+    const onlyA = await verifyAuditLogAsync(lines, hostA.publicKey, head, { workers: 2 });
+    expect(onlyA).toEqual(verifyAuditLog(lines, hostA.publicKey, head));
+    expect(onlyA.ok).toBe(false);
+    expect(onlyA.errors[0]).toMatchObject({ entry: 4, reason: expect.stringContaining('which is not among the keys verify was given') });
+  });
+
+  it('names an entry whose signed_by was swapped for another host key', () => {
+    const { lines, head } = buildSharedChain(6);
+    const entry = JSON.parse(lines[1]!) as AuditEntry;
+    const swapped = [...lines];
+    swapped[1] = canonicalJson({ ...entry, signed_by: keyFingerprint(hostB.publicKey) });
+    const result = verifyAuditLog(swapped, [hostA.publicKey, hostB.publicKey], head);
+    expect(result.ok).toBe(false);
+    expect(result.errors[0]).toMatchObject({ entry: 2, reason: expect.stringContaining('content does not match its hash') });
   });
 });

@@ -1,8 +1,8 @@
-import type { KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { canonicalJson, canonicalJsonPair } from './canonical-json.js';
 import { buildHeadBytes, GENESIS_HASH, hashBytes, hasValidSignature, isSignatureText, type AuditHead } from './entry.js';
-import { GENESIS_EVENT, keyFingerprint, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
+import { ENROL_EVENT, GENESIS_EVENT, keyFingerprint, readEnrolKey, readGenesisKey, readRotationKey, ROTATION_EVENT } from './key-entries.js';
 import { startSignaturePool, type SignatureBatch } from './signature-pool.js';
 
 /** One problem found: `entry` is the seq the entry claims (or its line when it has none), `line` its 1-based position. */
@@ -20,6 +20,8 @@ export type GenesisStatus = 'verified' | 'adopted' | 'absent' | 'broken';
 export interface KeyPeriod {
   fingerprint: string;
   from_seq: number;
+  /** A host's key that joined a shared log (keys.enrol) rather than took over from another key. */
+  enrolled?: true;
 }
 
 export interface AuditVerification {
@@ -31,8 +33,13 @@ export interface AuditVerification {
   /** Whether a signed head checkpoint was checked against the tail. */
   head: HeadStatus;
   genesis: GenesisStatus;
-  /** The keys in force, in order: verify starts from the given (or genesis) key and switches at each valid rotation. */
+  /**
+   * The keys in force, in order: verify starts from the given (or genesis) key, switches at each valid rotation,
+   * and adds each key a shared log enrols (from the enrolment's own seq).
+   */
   keys: KeyPeriod[];
+  /** On a log several hosts share: every key in force at its end (absent while one key at a time signs). */
+  keys_in_force?: string[];
   /** Whether the heads lodged elsewhere (VerifyOptions.lodgedHeads) are extended by this log; absent when none was given. */
   lodged_head?: 'verified' | 'broken';
 }
@@ -45,19 +52,45 @@ export interface VerifyOptions {
 }
 
 const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+const FINGERPRINT_PATTERN = /^SHA256:[0-9a-f]{64}$/;
+
+/** The public keys an operator names: one, several (hosts sharing a log), or none (follow the log's genesis). */
+export type GivenKeys = KeyObject | readonly KeyObject[] | undefined;
 
 /**
  * Checks every line's bytes, every signature, every hash link and the sequence of an audit log, and compares the
- * tail with the signed head checkpoint. Trusts nothing but `publicKey` (or, when none is given, the key the
- * genesis entry names), switching key at each rotation entry whose own signature holds. `entries` are parsed
- * entries or export lines still as text (splitAuditExport), parsed here as each is checked.
+ * tail with the signed head checkpoint. Trusts nothing but the given keys (or, when none is given, the key the
+ * genesis entry names and the keys the log enrols), switching key at each rotation entry whose own signature
+ * holds. An entry that names its key (`signed_by`, on a shared log) is checked with that key, which must be in
+ * force. `entries` are parsed entries or export lines still as text (splitAuditExport), parsed as each is checked.
  */
-export function verifyAuditLog(entries: readonly unknown[], publicKey: KeyObject | undefined, head?: unknown, options: VerifyOptions = {}): AuditVerification {
-  const start = publicKey ?? findGenesisKey(entries);
-  const keys = trackKeys(start);
+export function verifyAuditLog(entries: readonly unknown[], publicKeys: GivenKeys, head?: unknown, options: VerifyOptions = {}): AuditVerification {
+  const trust = readTrust(entries, publicKeys);
+  const keys = trackKeys(trust);
   const prepared = entries.map((entry) => keys.next(prepareEntry(entry)));
   const signed = prepared.map((p) => p.bytes !== undefined && p.key !== undefined && hasValidSignature(p.bytes, p.signature, p.key));
-  return assembleVerification(entries, prepared, signed, start, publicKey !== undefined, head, options);
+  return assembleVerification(entries, prepared, signed, trust, head, options);
+}
+
+/** What verify trusts before reading the log. */
+interface KeyTrust {
+  /** The key entries that name no key are checked with first: the given key the genesis names (else the first given), or the genesis key. */
+  readonly start: KeyObject | undefined;
+  /** The keys verify was given; empty: follow the log's own key entries. */
+  readonly named: readonly KeyObject[];
+}
+
+function readTrust(entries: readonly unknown[], given: GivenKeys): KeyTrust {
+  const named = given === undefined ? [] : given instanceof KeyObject ? [given] : [...given];
+  const genesisKey = findGenesisKey(entries);
+  if (named.length === 0) return { start: genesisKey, named };
+  const genesisFingerprint = genesisKey === undefined ? undefined : keyFingerprint(genesisKey);
+  return { start: named.find((key) => keyFingerprint(key) === genesisFingerprint) ?? named[0], named };
+}
+
+/** The keys trusted from seq 1: every given key, or the genesis key. */
+function readInitialKeys({ start, named }: KeyTrust): Map<string, KeyObject> {
+  return new Map((named.length > 0 ? named : start === undefined ? [] : [start]).map((key) => [keyFingerprint(key), key]));
 }
 
 /** Below this many entries, starting worker threads costs more than it saves. */
@@ -72,45 +105,44 @@ const BATCH_SIZE = 512;
  */
 export async function verifyAuditLogAsync(
   entries: readonly unknown[],
-  publicKey: KeyObject | undefined,
+  publicKeys: GivenKeys,
   head?: unknown,
   options: VerifyOptions & { workers?: number } = {},
 ): Promise<AuditVerification> {
   const workers = options.workers ?? (entries.length < POOL_THRESHOLD ? 1 : availableParallelism());
-  if (workers <= 1) return verifyAuditLog(entries, publicKey, head, options);
-  const start = publicKey ?? findGenesisKey(entries);
+  if (workers <= 1) return verifyAuditLog(entries, publicKeys, head, options);
+  const trust = readTrust(entries, publicKeys);
+  const start = trust.start;
   if (start === undefined) return verifyAuditLog(entries, undefined, head, options);
   const pool = startSignaturePool(start, workers);
   try {
-    const keys = trackKeys(start);
+    const keys = trackKeys(trust);
     const prepared: PreparedEntry[] = [];
     const signed = new Array<boolean>(entries.length).fill(false);
     const checks: Promise<void>[] = [];
-    let indexes: number[] = [];
-    let batch: { messages: Buffer[]; signatures: Buffer[]; publicKey: KeyObject } = { messages: [], signatures: [], publicKey: start };
-    const flush = (): void => {
-      const sent: SignatureBatch = batch;
-      const at = indexes;
-      if (sent.messages.length > 0) checks.push(pool.check(sent).then((verdicts) => verdicts.forEach((ok, k) => (signed[at[k]!] = ok))));
-      indexes = [];
-      batch = { messages: [], signatures: [], publicKey: batch.publicKey };
+    // One open batch per key: hosts sharing a log take turns, and a batch never mixes keys.
+    const open = new Map<KeyObject, { messages: Buffer[]; signatures: Buffer[]; indexes: number[] }>();
+    const flush = (publicKey: KeyObject): void => {
+      const batch = open.get(publicKey);
+      open.delete(publicKey);
+      if (batch === undefined || batch.messages.length === 0) return;
+      const sent: SignatureBatch = { messages: batch.messages, signatures: batch.signatures, publicKey };
+      checks.push(pool.check(sent).then((verdicts) => verdicts.forEach((ok, k) => (signed[batch.indexes[k]!] = ok))));
     };
     entries.forEach((candidate, index) => {
       const entry = keys.next(prepareEntry(candidate));
       prepared.push(entry);
       if (entry.bytes === undefined || entry.key === undefined || !isSignatureText(entry.signature)) return;
-      if (entry.key !== batch.publicKey) {
-        flush();
-        batch.publicKey = entry.key;
-      }
-      indexes.push(index);
+      let batch = open.get(entry.key);
+      if (batch === undefined) open.set(entry.key, (batch = { messages: [], signatures: [], indexes: [] }));
+      batch.indexes.push(index);
       batch.messages.push(entry.bytes);
       batch.signatures.push(Buffer.from(entry.signature, 'base64'));
-      if (batch.messages.length === BATCH_SIZE) flush();
+      if (batch.messages.length === BATCH_SIZE) flush(entry.key);
     });
-    flush();
+    for (const publicKey of [...open.keys()]) flush(publicKey);
     await Promise.all(checks);
-    return assembleVerification(entries, prepared, signed, start, publicKey !== undefined, head, options);
+    return assembleVerification(entries, prepared, signed, trust, head, options);
   } finally {
     await pool.close();
   }
@@ -125,19 +157,46 @@ interface PreparedEntry {
   signature: string;
   /** The key this entry's signature is checked with: the one in force if every rotation before it holds. */
   key?: KeyObject | undefined;
+  /** Why the entry has no key to be checked with, when it names one that is not in force. */
+  keyProblem?: string | undefined;
 }
 
 /**
- * Hands each prepared entry the key it must be signed by, switching after each rotation entry that names a new
- * key. Whether that rotation itself holds is decided in assembleVerification: when it does not, every later
- * entry counts as unsigned whatever these checks found.
+ * Hands each prepared entry the key it must be signed by: the key it names (`signed_by`) among those in force, or,
+ * when it names none, the one key in force, switching after each rotation entry that names a new key. An
+ * enrolment is checked with the key it enrols (proof that the host holds it), which is in force from there on
+ * unless verify was given keys that do not include it. Whether each key entry itself holds is decided in
+ * assembleVerification: when a rotation does not, every later entry counts as unsigned whatever these checks found.
  */
-function trackKeys(start: KeyObject | undefined): { next: (entry: PreparedEntry) => PreparedEntry } {
-  let current = start;
+function trackKeys(trust: KeyTrust): { next: (entry: PreparedEntry) => PreparedEntry } {
+  let current = trust.start;
+  const inForce = readInitialKeys(trust);
+  const isTrusted = (fingerprint: string): boolean => trust.named.length === 0 || trust.named.some((key) => keyFingerprint(key) === fingerprint);
   return {
     next: (entry) => {
+      const record = entry.record;
       entry.key = current;
-      if (entry.record?.event === ROTATION_EVENT && entry.shapeProblem === undefined) current = readRotationKey(entry.record) ?? current;
+      if (record === undefined || entry.shapeProblem !== undefined) return entry;
+      const signedBy = typeof record.signed_by === 'string' ? record.signed_by : undefined;
+      if (record.event === ENROL_EVENT) {
+        const enrolled = readEnrolKey(record);
+        entry.key = enrolled;
+        if (enrolled !== undefined && isTrusted(keyFingerprint(enrolled))) inForce.set(keyFingerprint(enrolled), enrolled);
+        return entry;
+      }
+      if (signedBy !== undefined) {
+        entry.key = inForce.get(signedBy);
+        if (entry.key === undefined) {
+          entry.keyProblem = `signed by key ${signedBy}, which is not in force here${trust.named.length > 0 ? ' and not among the keys verify was given' : ''}`;
+        }
+      }
+      const newKey = record.event === ROTATION_EVENT ? readRotationKey(record) : undefined;
+      if (newKey !== undefined) {
+        const old = signedBy ?? (current === undefined ? undefined : keyFingerprint(current));
+        if (old !== undefined) inForce.delete(old);
+        inForce.set(keyFingerprint(newKey), newKey);
+        if (current === undefined || keyFingerprint(current) === old) current = newKey;
+      }
       return entry;
     },
   };
@@ -180,8 +239,12 @@ function prepareEntry(entry: unknown): PreparedEntry {
 /** What the walk over the log learns about its keys. */
 interface KeyWalk {
   readonly periods: KeyPeriod[];
-  /** Valid rotations: after entry `seq`, `key` signs. */
+  /** Valid rotations of the key that entries naming no key are signed with: after entry `seq`, `key` signs. */
   readonly rotations: { seq: number; key: KeyObject }[];
+  /** Valid key entries in order: from entry `seq` on, `add` is in force and `remove` no longer is. */
+  readonly changes: { seq: number; add: KeyObject; remove?: string | undefined }[];
+  /** The key that entries naming no key are signed with. */
+  current: string | undefined;
   /** Seq of the first rotation that does not hold: no key is in force after it. */
   brokenAt: number | undefined;
 }
@@ -190,14 +253,20 @@ function assembleVerification(
   entries: readonly unknown[],
   prepared: readonly PreparedEntry[],
   signed: readonly boolean[],
-  start: KeyObject | undefined,
-  isKeyGiven: boolean,
+  trust: KeyTrust,
   head: unknown,
   options: VerifyOptions,
 ): AuditVerification {
+  const { start } = trust;
   const errors: AuditVerifyError[] = [];
-  const genesis = checkGenesis(prepared, start, isKeyGiven, errors);
-  const walk: KeyWalk = { periods: start ? [{ fingerprint: keyFingerprint(start), from_seq: 1 }] : [], rotations: [], brokenAt: undefined };
+  const genesis = checkGenesis(prepared, trust, errors);
+  const walk: KeyWalk = {
+    periods: start ? [{ fingerprint: keyFingerprint(start), from_seq: 1 }] : [],
+    rotations: [],
+    changes: [],
+    current: start === undefined ? undefined : keyFingerprint(start),
+    brokenAt: undefined,
+  };
   let previousSeq = 0;
   let previousHash = GENESIS_HASH;
   prepared.forEach((p, index) => {
@@ -209,9 +278,10 @@ function assembleVerification(
     }
     const seq = typeof candidate.seq === 'number' && Number.isSafeInteger(candidate.seq) ? candidate.seq : undefined;
     const at = seq ?? line;
-    const problem = p.shapeProblem ?? describeIntegrityProblem(p.isHashIntact, signed[index] === true, walk.brokenAt, start !== undefined);
+    const problem = p.shapeProblem ?? describeIntegrityProblem(p.isHashIntact, signed[index] === true, walk.brokenAt, start !== undefined, p.keyProblem);
     if (problem) errors.push({ entry: at, line, reason: problem });
     if (candidate.event === ROTATION_EVENT) checkRotation(candidate, at, line, problem === undefined, walk, errors);
+    if (candidate.event === ENROL_EVENT) checkEnrolment(candidate, at, line, problem === undefined, trust, walk, errors);
     if (candidate.event === GENESIS_EVENT && index > 0 && genesis.index !== index) {
       errors.push({ entry: at, line, reason: 'a second genesis entry: a new log was started inside this one' });
     }
@@ -234,8 +304,11 @@ function assembleVerification(
     previousHash = typeof candidate.hash === 'string' ? candidate.hash : '';
   });
 
-  const keyAfter = (seq: number): KeyObject | undefined =>
-    walk.brokenAt !== undefined && walk.brokenAt <= seq ? undefined : ([...walk.rotations].reverse().find((r) => r.seq <= seq)?.key ?? start);
+  const keyAfter: KeyAfter = (seq, signedBy) => {
+    if (walk.brokenAt !== undefined && walk.brokenAt <= seq) return 'broken';
+    if (signedBy === undefined) return [...walk.rotations].reverse().find((r) => r.seq <= seq)?.key ?? start;
+    return readKeysAfter(trust, walk, seq).get(signedBy);
+  };
   let headStatus: HeadStatus = 'absent';
   if (head !== undefined && head !== null) {
     const headErrors = checkHead(head, keyAfter, prepared);
@@ -245,6 +318,8 @@ function assembleVerification(
     errors.push({ entry: previousSeq, line: entries.length, reason: 'no signed head checkpoint: a truncated tail cannot be ruled out' });
   }
   const result: AuditVerification = { ok: false, entries: entries.length, errors, head: headStatus, genesis: genesis.status, keys: walk.periods };
+  const inForce = [...readKeysAfter(trust, walk, Infinity).keys()];
+  if (inForce.length > 1) result.keys_in_force = inForce;
   if (options.lodgedHeads !== undefined && options.lodgedHeads.length > 0) {
     const lodgedErrors = options.lodgedHeads.flatMap((lodged) => checkLodgedHead(lodged, keyAfter, prepared));
     errors.push(...lodgedErrors);
@@ -261,8 +336,7 @@ function assembleVerification(
  */
 function checkGenesis(
   prepared: readonly PreparedEntry[],
-  start: KeyObject | undefined,
-  isKeyGiven: boolean,
+  { start, named: given }: KeyTrust,
   errors: AuditVerifyError[],
 ): { status: GenesisStatus; index: number } {
   const index = prepared.findIndex((p) => p.record?.event === GENESIS_EVENT);
@@ -289,12 +363,12 @@ function checkGenesis(
     errors.push({ entry: at, line: index + 1, reason: 'the genesis entry does not name a valid public key and its fingerprint' });
     return { status: 'broken', index };
   }
-  if (isKeyGiven && start !== undefined && keyFingerprint(named) !== keyFingerprint(start)) {
-    errors.push({
-      entry: at,
-      line: index + 1,
-      reason: `the genesis entry names key ${keyFingerprint(named)}, not the key verify was given (${keyFingerprint(start)}): give the log's first key`,
-    });
+  if (given.length > 0 && !given.some((key) => keyFingerprint(key) === keyFingerprint(named))) {
+    const which =
+      given.length === 1
+        ? `the key verify was given (${keyFingerprint(given[0]!)})`
+        : `one of the keys verify was given (${given.map(keyFingerprint).join(', ')})`;
+    errors.push({ entry: at, line: index + 1, reason: `the genesis entry names key ${keyFingerprint(named)}, not ${which}: give the log's first key` });
     return { status: 'broken', index };
   }
   return { status: index === 0 ? 'verified' : 'adopted', index };
@@ -309,22 +383,79 @@ function readAdoptedEntries(genesis: Record<string, unknown> | undefined): numbe
 /** A rotation holds when the entry itself is intact and signed by the key in force, and names its new key rightly. */
 function checkRotation(entry: Record<string, unknown>, at: number, line: number, isIntact: boolean, walk: KeyWalk, errors: AuditVerifyError[]): void {
   if (walk.brokenAt !== undefined) return;
-  const current = walk.periods[walk.periods.length - 1];
+  // The retiring key signs its hand-over: the key the entry names, or the one key in force.
+  const old = typeof entry.signed_by === 'string' ? entry.signed_by : walk.current;
   const newKey = readRotationKey(entry);
   const details = isRecord(entry.details) ? entry.details : {};
-  if (isIntact && newKey !== undefined && current !== undefined && details.old_key_fingerprint === current.fingerprint) {
-    walk.rotations.push({ seq: at, key: newKey });
+  if (isIntact && newKey !== undefined && old !== undefined && details.old_key_fingerprint === old) {
+    walk.changes.push({ seq: at, add: newKey, remove: old });
     walk.periods.push({ fingerprint: keyFingerprint(newKey), from_seq: at + 1 });
+    if (walk.current === old) {
+      walk.current = keyFingerprint(newKey);
+      walk.rotations.push({ seq: at, key: newKey });
+    }
     return;
   }
   walk.brokenAt = at;
   if (isIntact) errors.push({ entry: at, line, reason: 'key rotation does not name its old and new keys correctly: every later entry counts as unsigned' });
 }
 
-function describeIntegrityProblem(isHashIntact: boolean, isSigned: boolean, brokenRotationAt: number | undefined, hasKey: boolean): string | undefined {
+/**
+ * A shared log's host key joins with an enrolment signed by itself. It holds when the entry is intact, names a key
+ * and its fingerprint rightly, was not retired by a rotation before, and (when verify was given keys) is one of them.
+ */
+function checkEnrolment(
+  entry: Record<string, unknown>,
+  at: number,
+  line: number,
+  isIntact: boolean,
+  trust: KeyTrust,
+  walk: KeyWalk,
+  errors: AuditVerifyError[],
+): void {
+  // An entry that does not verify already has its error; after a broken rotation nothing is in force.
+  if (!isIntact || walk.brokenAt !== undefined) return;
+  const key = readEnrolKey(entry);
+  if (key === undefined || entry.signed_by !== keyFingerprint(key)) {
+    errors.push({ entry: at, line, reason: 'key enrolment does not name the key that signed it and its fingerprint' });
+    return;
+  }
+  const fingerprint = keyFingerprint(key);
+  const retiredAt = walk.changes.find((change) => change.remove === fingerprint)?.seq;
+  if (retiredAt !== undefined) {
+    errors.push({ entry: at, line, reason: `enrols key ${fingerprint} again, which the key rotation at seq ${retiredAt} retired` });
+    return;
+  }
+  if (trust.named.length > 0 && !trust.named.some((named) => keyFingerprint(named) === fingerprint)) {
+    errors.push({ entry: at, line, reason: `enrols key ${fingerprint}, which is not among the keys verify was given: its entries do not verify` });
+    return;
+  }
+  walk.changes.push({ seq: at, add: key });
+  walk.periods.push({ fingerprint, from_seq: at, enrolled: true });
+}
+
+/** The keys in force after entry `seq` (Infinity: at the end), by fingerprint. */
+function readKeysAfter(trust: KeyTrust, walk: KeyWalk, seq: number): Map<string, KeyObject> {
+  const keys = readInitialKeys(trust);
+  for (const change of walk.changes) {
+    if (change.seq > seq) break;
+    if (change.remove !== undefined) keys.delete(change.remove);
+    keys.set(keyFingerprint(change.add), change.add);
+  }
+  return keys;
+}
+
+function describeIntegrityProblem(
+  isHashIntact: boolean,
+  isSigned: boolean,
+  brokenRotationAt: number | undefined,
+  hasKey: boolean,
+  keyProblem: string | undefined,
+): string | undefined {
   if (!isHashIntact && !isSigned) return 'content does not match its hash or its signature: the entry was edited';
   if (!isHashIntact) return 'content does not match its hash: the entry or its hash was edited';
   if (brokenRotationAt !== undefined) return `counts as unsigned: no key is in force after the key rotation at seq ${brokenRotationAt}, which does not verify`;
+  if (keyProblem !== undefined) return keyProblem;
   // Without any key, the one genesis error says so; repeating it per entry would bury it.
   if (!isSigned && hasKey) return 'signature does not verify with this public key: edited, or signed with another key';
   return undefined;
@@ -334,13 +465,16 @@ function describeShapeProblem(entry: Record<string, unknown>): string | undefine
   if (entry.v !== 1) return `unknown entry version ${JSON.stringify(entry.v)}`;
   if (typeof entry.hash !== 'string' || !HASH_PATTERN.test(entry.hash)) return 'hash is missing or malformed';
   if (typeof entry.signature !== 'string') return 'signature is missing';
+  if (entry.signed_by !== undefined && (typeof entry.signed_by !== 'string' || !FINGERPRINT_PATTERN.test(entry.signed_by)))
+    return 'signed_by is not a key fingerprint';
   for (const field of ['time', 'actor', 'command', 'event', 'prev_hash'] as const) {
     if (typeof entry[field] !== 'string') return `${field} is missing or not a string`;
   }
   return undefined;
 }
 
-type KeyAfter = (seq: number) => KeyObject | undefined;
+/** The key in force after entry `seq` that a head is checked with: the one it names, or the one key in force. */
+type KeyAfter = (seq: number, signedBy: string | undefined) => KeyObject | 'broken' | undefined;
 
 function checkHead(given: unknown, keyAfter: KeyAfter, prepared: readonly PreparedEntry[]): AuditVerifyError[] {
   const count = prepared.length;
@@ -426,8 +560,11 @@ function checkLodgedHead(given: unknown, keyAfter: KeyAfter, prepared: readonly 
 }
 
 function describeHeadSignature(head: AuditHead, keyAfter: KeyAfter, what: string): string | undefined {
-  const key = keyAfter(head.count);
-  if (key === undefined) return `${what} cannot be checked: no key is in force after a key rotation that does not verify`;
+  const key = keyAfter(head.count, head.signed_by);
+  if (key === 'broken' || (key === undefined && head.signed_by === undefined)) {
+    return `${what} cannot be checked: no key is in force after a key rotation that does not verify`;
+  }
+  if (key === undefined) return `${what} is signed by key ${head.signed_by}, which is not in force at seq ${head.count}`;
   return hasValidSignature(buildHeadBytes(head), head.signature, key) ? undefined : `${what} signature does not verify with this public key`;
 }
 
@@ -458,7 +595,8 @@ function isHead(value: unknown): value is AuditHead {
     value.count >= 0 &&
     typeof value.last_hash === 'string' &&
     typeof value.time === 'string' &&
-    typeof value.signature === 'string'
+    typeof value.signature === 'string' &&
+    (value.signed_by === undefined || typeof value.signed_by === 'string')
   );
 }
 

@@ -6,19 +6,21 @@ import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
-import { DEFAULT_STORE_SCHEMA, selectStore, type StoreSelection } from '../config/store.js';
+import { DEFAULT_STORE_SCHEMA, selectStore, storePasswords, type StoreSelection } from '../config/store.js';
 import { StoreNotSupportedError } from '../errors.js';
 import { openStore, type Db } from '../store/db.js';
 import { openStorePort } from '../store/open.js';
 import type { StorePort } from '../store/port.js';
 import type { Io } from './io.js';
 import { homePaths, type HomePaths } from './paths.js';
+import { classifyTextLine, readLogFormat, redactSecrets, renderLogLine, type LogField, type LogFormat, type LogLevel } from './log-format.js';
 
 export interface GlobalOptions {
   config?: string;
   debug?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  logFormat?: string;
 }
 
 /**
@@ -65,7 +67,19 @@ export interface CliContext {
   /** Things to release when the run ends (store, lock). */
   readonly onClose: (release: () => void | Promise<void>) => void;
   readonly close: () => Promise<void>;
+  // --- structured logs (issue 15)
+  /** `--log-format`, else LUXERET_LOG_FORMAT, else text (main.ts's preAction refuses an unknown variable value). */
+  readonly logFormat: () => LogFormat;
+  /** The command being run (`hold add`), for log lines; main.ts sets it as commander picks the command. */
+  readonly command: { path: string | null };
+  /** One JSON log line on stderr (whatever the format: callers choose); strings are redacted and addresses replaced. */
+  readonly log: (level: LogLevel, event: string, fields: Readonly<Record<string, LogField>>) => void;
+  /** Text with the API token and the store's password replaced, and terminal controls neutralised. */
+  readonly redact: (text: string) => string;
 }
+
+/** JSON progress lines are ordinary lines, so at most one per this many ms (journald keeps every one). */
+const JSON_PROGRESS_INTERVAL_MS = 5_000;
 
 export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersion: string): CliContext {
   const env = withDotEnv(io.env, io.cwd);
@@ -76,6 +90,16 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
   let db: Db | undefined;
   let port: Promise<StorePort> | undefined;
   let lastProgressLength = 0;
+  let lastJsonProgressMs: number | undefined;
+  // In JSON mode, text that code writes to stderr itself becomes log lines too: every stderr line is JSON.
+  const writeStderr = (text: string): void => {
+    if (ctx.logFormat() === 'text') return io.stderr(text);
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const { level, event, message } = classifyTextLine(line);
+      ctx.log(level, event, { message });
+    }
+  };
 
   // A live progress line is wiped before anything else is written, so results and messages never start mid-line.
   const clearProgress = (): void => {
@@ -92,7 +116,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
       },
       stderr: (text) => {
         clearProgress();
-        io.stderr(text);
+        writeStderr(text);
       },
     },
     env,
@@ -145,17 +169,29 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     actor: () => `${safeUser()}@${hostname()}`,
     now: () => new Date(io.now()),
     progress: (line) => {
-      if (!io.isStderrTty || getGlobals().quiet) return;
+      if (getGlobals().quiet) return;
+      if (ctx.logFormat() === 'json') {
+        // Not redrawn: each is a line of its own, so they are throttled; '' (done) is no event.
+        const nowMs = io.now();
+        if (line === '' || (lastJsonProgressMs !== undefined && nowMs - lastJsonProgressMs < JSON_PROGRESS_INTERVAL_MS)) return;
+        lastJsonProgressMs = nowMs;
+        return ctx.log('info', 'progress', { message: line });
+      }
+      if (!io.isStderrTty) return;
       if (line === '') return clearProgress();
       io.stderr(`\r${line.padEnd(lastProgressLength)}`);
       lastProgressLength = line.length;
     },
     note: (line) => {
-      if (!getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
+      if (getGlobals().quiet) return;
+      if (ctx.logFormat() === 'json') return ctx.log('info', 'note', { message: line.replace(/^note: /, '') });
+      ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
     useColour: () => io.isStdoutTty && !env['NO_COLOR'],
     verbose: (line) => {
-      if (getGlobals().verbose && !getGlobals().quiet) ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
+      if (!getGlobals().verbose || getGlobals().quiet) return;
+      if (ctx.logFormat() === 'json') return ctx.log('debug', 'verbose', { message: line });
+      ctx.io.stderr(`${sanitiseTerminalText(line)}\n`);
     },
     auditHead: { tracked: false, before: undefined },
     outcomes,
@@ -172,6 +208,14 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
       }
       closers.length = 0;
     },
+    // --- structured logs (issue 15)
+    logFormat: () => readLogFormat(getGlobals().logFormat, env),
+    command: { path: null },
+    log: (level, event, fields) => {
+      clearProgress();
+      io.stderr(renderLogLine({ time: ctx.now(), level, command: ctx.command.path, event, fields }, ctx.redact));
+    },
+    redact: (text) => sanitiseTerminalText(redactSecrets(text, logSecrets(ctx))),
   };
   return ctx;
 }
@@ -187,5 +231,27 @@ function safeUser(): string {
     return userInfo().username;
   } catch {
     return 'unknown';
+  }
+}
+
+/** What must never reach stderr: the API token and the store's password (as written and percent-decoded). */
+function logSecrets(ctx: CliContext): string[] {
+  // Straight from the variables: reading the environment or the config may itself be what failed.
+  const token = ctx.env['CLOUDFLARE_API_TOKEN']?.trim();
+  let passwords: string[];
+  try {
+    passwords = storePasswords(ctx.storeSelection());
+  } catch {
+    passwords = passwordsOf(ctx.env['LUXERET_DATABASE_URL']);
+  }
+  return [...(token ? [token] : []), ...passwords, ...passwordsOf(ctx.env['LUXERET_DATABASE_URL'])];
+}
+
+function passwordsOf(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    return storePasswords({ kind: 'postgres', url: url.trim(), displayUrl: '', schema: '', source: 'LUXERET_DATABASE_URL' });
+  } catch {
+    return [];
   }
 }

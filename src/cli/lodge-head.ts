@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readAuditHeadText, writeAuditTimestamp } from '../audit/log.js';
 import { buildTimestampLine } from '../audit/timestamp-line.js';
 import { buildTimestampRequest, readTimestampResponse } from '../audit/timestamp.js';
 import type { Outcome } from '../outcome.js';
@@ -17,7 +16,7 @@ const LODGE_TIMEOUT_MS = 60_000;
 export async function lodgeNewAuditHead(ctx: CliContext): Promise<Outcome> {
   if (!ctx.auditHead.tracked) return 'done';
   try {
-    const head = readAuditHeadText(ctx.store());
+    const head = await (await ctx.storePort()).readAuditHeadText();
     if (head === undefined || head === ctx.auditHead.before) return 'done';
     // No config file, no lodging configured (commands such as `hold add` run without one).
     const audit = existsSync(ctx.configPath()) ? ctx.config().audit : undefined;
@@ -56,7 +55,7 @@ async function fetchHeadTimestamp(ctx: CliContext, url: string, head: string): P
     if (!response.ok) return { problem: `HTTP ${response.status}` };
     const token = await readTimestampResponse(Buffer.from(await response.arrayBuffer()), request, data);
     const line = buildTimestampLine(head, token);
-    writeAuditTimestamp(ctx.store(), (JSON.parse(head) as { count: number }).count, line);
+    await (await ctx.storePort()).writeAuditTimestamp((JSON.parse(head) as { count: number }).count, line);
     return { line };
   } catch (err) {
     return { problem: (err as Error).message };

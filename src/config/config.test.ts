@@ -35,6 +35,22 @@ describe('buildConfig', () => {
   });
 
   it.each([
+    [undefined, undefined],
+    ['14d', { text: '14d', ms: 14 * 86_400_000 }],
+    ['P2W', { text: 'P2W', ms: 14 * 86_400_000 }],
+  ])('reads backup_retention: %s (how long PostgreSQL base backups are kept; unset: unknown)', (value, expected) => {
+    const { config, problems } = buildConfig(value === undefined ? {} : { backup_retention: value });
+    expect(problems).toEqual([]);
+    expect(config?.backupRetention).toEqual(expected);
+  });
+
+  it.each(['two weeks', 14, '101y'])('refuses backup_retention: %j, naming the key', (value) => {
+    expect(buildConfig({ backup_retention: value }).problems).toEqual([
+      expect.stringContaining(`backup_retention: ${JSON.stringify(value)} is not a duration`),
+    ]);
+  });
+
+  it.each([
     ['0s', 0],
     ['1d', 86_400_000],
   ])('accepts pull.overlap %s (0 turns the re-read off; a day at most)', (overlap, ms) => {

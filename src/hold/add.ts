@@ -64,7 +64,7 @@ export async function addHold(deps: HoldDeps, options: HoldAddOptions): Promise<
     createdAt: now,
     createdBy: deps.actor(),
   };
-  const signer = deps.signer();
+  const signer = await deps.signer();
   const subject = deps.subjectHash(network.text);
   const policyHash = hashPolicy(deps.config());
   const store = await deps.store();

@@ -8,7 +8,7 @@ export interface HoldDeps {
   /** The selected store (SQLite or PostgreSQL), opened on first use. */
   readonly store: () => Promise<StorePort>;
   readonly config: () => Config;
-  readonly signer: () => AuditSigner;
+  readonly signer: () => Promise<AuditSigner>;
   /** The keyed hash that names an address or range in the audit log (never the address). */
   readonly subjectHash: (network: string) => string;
   /** Who is acting (OS user and host), recorded on the hold. */

@@ -17,7 +17,7 @@ export async function releaseHold(deps: HoldDeps, options: { readonly id: string
   const store = await deps.store();
   const existing = (await store.readHolds()).find((h) => h.id === id);
   if (existing === undefined || existing.releasedAt !== undefined) throw refusal(existing, id);
-  const signer = deps.signer();
+  const signer = await deps.signer();
   const subject = deps.subjectHash(existing.network);
   const policyHash = hashPolicy(deps.config());
   const now = deps.now();

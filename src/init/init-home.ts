@@ -17,7 +17,7 @@ export interface InitDeps {
   /** Which store to create: the SQLite file in LUXERET_HOME, or a PostgreSQL schema (`store:`, LUXERET_DATABASE_URL). */
   readonly storeSelection: () => StoreSelection;
   /** Called once the store and keys exist: signs the genesis entry. */
-  readonly signer: () => AuditSigner;
+  readonly signer: () => Promise<AuditSigner>;
   readonly now: () => Date;
 }
 
@@ -121,10 +121,10 @@ async function markStoreCreated(store: StorePort, now: Date, isNewFile: boolean 
  * The genesis entry, unless the log has one. A PostgreSQL store that cannot write it alone yet (issue 13) leaves it
  * to the first signed entry, which writes it in the same transaction; the result says so.
  */
-async function writeGenesis(store: StorePort, signer: () => AuditSigner): Promise<{ entry: AuditEntry | undefined; deferred: boolean }> {
+async function writeGenesis(store: StorePort, signer: () => Promise<AuditSigner>): Promise<{ entry: AuditEntry | undefined; deferred: boolean }> {
   if (store.kind === 'postgres' && (await store.readAuditHead()) !== undefined) return { entry: undefined, deferred: false };
   try {
-    return { entry: await store.ensureAuditGenesis(signer(), 'init'), deferred: false };
+    return { entry: await store.ensureAuditGenesis(await signer(), 'init'), deferred: false };
   } catch (err) {
     if (store.kind === 'postgres' && err instanceof StoreNotSupportedError) return { entry: undefined, deferred: true };
     throw err;

@@ -10,7 +10,7 @@ import { buildCloudflareObjectBuilders } from './cloudflare-objects.js';
 import { collectInventory, type Inventory } from './inventory.js';
 import { selectInventoryOutcome, isEveryCloudflareReadRefused } from './outcome.js';
 import { readInventoryReportData, selectLogSettings } from './report-data.js';
-import { buildStoreLocationBuilders } from './store-locations.js';
+import { buildEngineLocationBuilders, buildStoreLocationBuilders } from './store-locations.js';
 
 export interface InventoryDeps {
   readonly store: StorePort;
@@ -63,6 +63,7 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
   let objects: CloudflareObjects | undefined;
   const builders = [
     ...(await buildStoreLocationBuilders({ store, config, now }, zoneId)),
+    ...(await buildEngineLocationBuilders({ store, config })),
     ...(asksCloudflare
       ? buildCloudflareObjectBuilders({ openClient, store, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) })
       : []),

@@ -1,7 +1,8 @@
 import { LuxeretError } from '../errors.js';
 import type { LocationNote } from './notes.js';
 
-export type LocationKind = 'local' | 'cloudflare';
+/** `engine`: copies the database engine keeps outside the tables (PostgreSQL's WAL and the operator's backups). */
+export type LocationKind = 'local' | 'engine' | 'cloudflare';
 /** `not_available`: the zone's plan lacks the feature; `not_readable`: the token lacks a permission. */
 export type LocationStatus = 'ok' | 'not_available' | 'not_readable' | 'error';
 export type ControlledBy = 'us' | 'cloudflare';
@@ -46,6 +47,7 @@ export const LOCATION_IDS = [
   'cloudflare/lockdowns',
   'cloudflare/custom-rules',
   'cloudflare/logpull',
+  'postgres/wal-and-backups',
 ] as const;
 export type LocationId = (typeof LOCATION_IDS)[number];
 
@@ -93,7 +95,7 @@ export interface LocationBuilder {
 /** Cloudflare's own code for "country unknown"; the store keeps '' when an event had none. */
 export const UNKNOWN_COUNTRY = 'XX';
 
-const KIND_ORDER: Record<LocationKind, number> = { local: 0, cloudflare: 1 };
+const KIND_ORDER: Record<LocationKind, number> = { local: 0, engine: 1, cloudflare: 2 };
 
 /** Puts the locations in their stable order (local first, then by id) under one generation time. */
 export function buildInventory(generatedAt: Date, locations: readonly InventoryLocation[]): Inventory {
@@ -134,7 +136,7 @@ export function buildEmptyLocation(id: LocationId, kind: LocationKind, status: L
     pastRetention: 0,
     held: 0,
     retention: undefined,
-    controlledBy: kind === 'local' ? 'us' : 'cloudflare',
+    controlledBy: kind === 'cloudflare' ? 'cloudflare' : 'us',
     expires: undefined,
     status,
     notes,

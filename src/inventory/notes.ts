@@ -58,7 +58,14 @@ export type LocationNote =
       /** Already redacted (cloudflare/redact.ts). */
       readonly destination: string;
     }
-  | { readonly code: 'logpush.others'; readonly count: number };
+  | { readonly code: 'logpush.others'; readonly count: number }
+  // Copies the database engine keeps outside the tables (PostgreSQL: WAL, archived WAL, the operator's base backups).
+  | { readonly code: 'engine.wal'; readonly walKeepSizeMb: number; readonly maxWalSizeMb: number }
+  | { readonly code: 'engine.archive_on'; readonly archiveMode: string }
+  | { readonly code: 'engine.archive_off' }
+  | { readonly code: 'engine.backups_until'; readonly retention: string; readonly lastPurge: string; readonly until: string }
+  | { readonly code: 'engine.backups_no_purge'; readonly retention: string }
+  | { readonly code: 'engine.backup_retention_unknown' };
 
 /** Which of Cloudflare's kept datasets a note speaks of; the catalogue has its nouns. */
 export type KeptDataset = 'cloudflare/firewall-events' | 'cloudflare/http-analytics';

@@ -15,6 +15,8 @@ import {
 } from './cloudflare-kept.js';
 import type { DatasetSummary, LocationBuilder } from './inventory.js';
 import { buildLocalLocation } from './local-location.js';
+import { parseMetaTime } from './report-data.js';
+import { buildWalAndBackupsLocation, WAL_AND_BACKUPS_ID } from './wal-and-backups.js';
 
 /** The locations read from our store: what it holds, and what Cloudflare keeps of the datasets pulled into it. */
 export async function buildStoreLocationBuilders(
@@ -93,4 +95,21 @@ function cloudflareKeptBuilder(
       return buildCloudflareKeptLocation({ id: locationId, zones: zones.map((zone) => ({ ...zone, span: perZone.get(zone.zoneId) })), summary });
     },
   };
+}
+
+/**
+ * Where the database engine keeps copies of deleted rows out of the tool's reach: `postgres/wal-and-backups`, on
+ * PostgreSQL only (the SQLite purge truncates its own WAL, and a copy of the file is the operator's, as always).
+ */
+export async function buildEngineLocationBuilders({ store, config }: { readonly store: StorePort; readonly config: Config }): Promise<LocationBuilder[]> {
+  const reading = await store.readEngineCopies();
+  if (reading === undefined) return [];
+  return [
+    {
+      id: WAL_AND_BACKUPS_ID,
+      kind: 'engine',
+      build: async () =>
+        buildWalAndBackupsLocation({ reading, backupRetention: config.backupRetention, lastPurgeAt: parseMetaTime(await store.readMeta('last_purge_at')) }),
+    },
+  ];
 }

@@ -86,6 +86,9 @@ export async function runWindows(run: WindowRun): Promise<WindowRunResult> {
     gaps,
   });
   try {
+    // PostgreSQL: the day partitions of the whole plan now, so that no page transaction (and no other host's insert
+    // waiting on it) has to wait for DDL; a page outside them (a late clock) still gets its own in its transaction.
+    if (plan.windows.length > 0) await store.prepareIngest(run.dataset, plan.start, plan.end);
     await walk();
   } catch (err) {
     // Every page committed so far is complete with its pull state (a failed page's transaction was rolled back).

@@ -29,7 +29,7 @@ import {
   type RequeryReport,
   type RuleTarget,
 } from '../cloudflare/objects/delete.js';
-import { buildStoreHoldRecheck } from '../hold/recheck.js';
+import { buildHoldRecheck } from '../hold/recheck.js';
 import { selectOpenIntents } from './open-intents.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from '../audit/failure-record.js';
 import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
@@ -230,7 +230,7 @@ export async function executeCloudflarePurge(deps: CloudflareWriteDeps, run: Clo
     ...plan.items.toDelete.map((item) => [item.id, item.network] as const),
   ]);
   const options = {
-    selectHeld: buildStoreHoldRecheck(run.store, networks, run.now),
+    selectHeld: buildHoldRecheck(run.store, networks, run.now),
     concurrency: deps.concurrency,
     itemBudget: deps.itemBudget,
     ...(deps.requestBudget ? { requestBudget: deps.requestBudget } : {}),

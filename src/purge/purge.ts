@@ -27,7 +27,7 @@ export interface PurgeDeps {
   readonly store: StorePort;
   readonly config: Config;
   /** Needed only for a real purge: a dry run writes nothing, not even to the audit log. */
-  readonly signer: (() => AuditSigner) | undefined;
+  readonly signer: (() => AuditSigner | Promise<AuditSigner>) | undefined;
   readonly now: () => Date;
   readonly onProgress?: (progress: PurgeProgress) => void;
   /** Access to Cloudflare for the Cloudflare-held objects; undefined skips that part (no token, nothing configured). */
@@ -66,7 +66,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     return { dryRun: true, asOf, policyHash, reconciled: 0, locations, outcome: selectPurgeOutcome(locations) };
   }
 
-  const signer = requireSigner(deps);
+  const signer = await requireSigner(deps);
   let reconciled = await reconcileOpenIntents(store, signer, policyHash);
   const runId = randomUUID();
   let cloudflare: CloudflarePlan | undefined;
@@ -270,7 +270,7 @@ async function planCloudflare(
   return planCloudflarePurge(deps.store, deps.config, objects, holds, at);
 }
 
-function requireSigner(deps: PurgeDeps): AuditSigner {
+function requireSigner(deps: PurgeDeps): AuditSigner | Promise<AuditSigner> {
   if (!deps.signer) throw new UsageError('A real purge needs the audit signing key');
   return deps.signer();
 }

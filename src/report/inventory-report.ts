@@ -74,6 +74,8 @@ const ITEMS: Record<LocationId, readonly ItemKey[]> = {
   'cloudflare/lockdowns': ['ipOrRange'],
   'cloudflare/custom-rules': ['ipOrRange', 'country', 'expression'],
   'cloudflare/logpull': ['requestLog', 'ip', 'country', 'host', 'path', 'userAgent'],
+  // Copies of the rows of both local locations, deleted or not.
+  'postgres/wal-and-backups': ['ip', 'country', 'asn', 'host', 'time', 'hour', 'requests'],
 };
 
 /** What personal items a location holds; the local events also list the optional fields the config keeps. */

@@ -1,12 +1,11 @@
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
-import type { Db } from '../store/db.js';
-import { readRollUpMarkers, readStatsCells } from '../store/stats.js';
+import type { StorePort } from '../store/port.js';
 import { buildStatsReport, selectDayRange, type StatsReport } from './stats-report.js';
 
 export interface StatsDeps {
-  readonly store: () => Db;
+  readonly store: () => Promise<StorePort>;
   readonly config: () => Config;
   readonly now: () => Date;
 }
@@ -17,15 +16,15 @@ export interface StatsResult {
 }
 
 /** `stats`: the anonymised statistics kept after raw rows are purged, per UTC day, zone and country. */
-export function readStats(deps: StatsDeps, options: { readonly from?: Date | undefined; readonly to?: Date | undefined }): StatsResult {
+export async function readStats(deps: StatsDeps, options: { readonly from?: Date | undefined; readonly to?: Date | undefined }): Promise<StatsResult> {
   const { from, to } = options;
   if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be earlier than --to');
-  const db = deps.store();
+  const store = await deps.store();
   const config = deps.config();
   const range = selectDayRange(from, to);
   const report = buildStatsReport({
-    cells: readStatsCells(db, range),
-    markers: readRollUpMarkers(db, range),
+    cells: await store.readStatsCells(range),
+    markers: await store.readRollUpMarkers(range),
     zoneNames: new Map(config.zones.map((zone) => [zone.id, zone.name])),
     minCount: config.statistics.minCount,
     from,

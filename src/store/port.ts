@@ -2,7 +2,6 @@ import type { KeyObject } from 'node:crypto';
 import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../audit/entry.js';
 import type { DatasetSummary } from '../inventory/inventory.js';
 import type { ObjectActivity } from '../policy/cloudflare-purpose.js';
-import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
 import type { Hold } from '../policy/holds.js';
 import type { LocalLocation } from '../policy/retention.js';
 import type { CloudflareEvidence } from './cloudflare-activity.js';
@@ -12,6 +11,10 @@ import type { HttpAnalyticsRecord, UpsertCounts } from './http-analytics.js';
 import type { EventSlice, EventSpan } from './inventory-queries.js';
 import type { WalAndBackupsReading } from './postgres/wal.js';
 import type { PullDataset, PullState } from './pull-state.js';
+import type { RollUpResult, RollUpSettings } from '../stats/rollup.js';
+import type { RollUpMarker, StoredStatsCell } from './stats.js';
+import type { SubjectRow, SubjectTable } from './subject-queries.js';
+import type { Network } from '../policy/network.js';
 
 /**
  * The store port (issue 13): what use cases call, whichever database holds the data – SQLite in LUXERET_HOME
@@ -44,6 +47,13 @@ export interface StorePort extends StoreSession {
    * PostgreSQL's WAL and archiving settings; undefined on SQLite (its WAL is truncated by the purge itself).
    */
   readEngineCopies(): Promise<WalAndBackupsReading | undefined>;
+
+  // --- pull (h-pull)
+  /**
+   * Before a pull stores rows dated [fromSeconds, toSeconds], in a transaction of its own: PostgreSQL creates the
+   * day partitions ahead (so no page transaction runs DDL); SQLite has nothing to do.
+   */
+  prepareIngest(dataset: PullDataset, fromSeconds: number, toSeconds: number): Promise<void>;
 }
 
 /** What reads and writes the data; inside `transaction`, every call is part of it. */
@@ -105,6 +115,34 @@ export interface StoreSession {
   // --- inventory (h-reads)
   /** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, zone evidence. */
   readCloudflareEvidence(): Promise<CloudflareEvidence>;
+  // --- audit (per-host keys): the fingerprints of every key the log has in force, oldest first
+  readAuditKeysInForce(): Promise<string[]>;
+  /**
+   * The log as one consistent snapshot (entries as written, head text, time stamp lines), even while another
+   * host appends: what `audit verify` and `audit export` read.
+   */
+  readAuditExport(): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }>;
+
+  // --- subject, stats (subject show/erase, stats)
+  /** The rows whose client IP falls in the network (IPv4-mapped IPv6 included); a scan, for an on-demand request. */
+  selectSubjectRows(location: SubjectTable, network: Network): Promise<SubjectRow[]>;
+  /**
+   * Deletes the given rows (from selectSubjectRows in the same run) and takes them off any per-day counts. The
+   * outcome says how many went and where (PostgreSQL: per day partition, for reclaimPurged after the commit).
+   */
+  deleteSubjectRows(location: SubjectTable, rows: readonly SubjectRow[]): Promise<LocationPurgeOutcome>;
+  /**
+   * Before a subject erasure deletes these rows: rolls up the whole days (per zone) they belong to that are complete
+   * in the store and not rolled up yet (src/stats/rollup.ts rollUpBeforeErase). Call it inside the erasure's transaction.
+   */
+  rollUpBeforeErase(
+    settings: RollUpSettings,
+    rows: readonly { readonly location: SubjectTable; readonly rows: readonly SubjectRow[] }[],
+  ): Promise<RollUpResult>;
+  /** Stored statistics cells with fromDay <= day < toDay (unix seconds), ordered by day, dataset, zone, country. */
+  readStatsCells(range?: { fromDay?: number; toDay?: number }): Promise<StoredStatsCell[]>;
+  /** Roll-up markers with fromDay <= day < toDay, ordered by day, dataset, zone. */
+  readRollUpMarkers(range?: { fromDay?: number; toDay?: number }): Promise<RollUpMarker[]>;
 
   // --- purge (the statistics of what a purge deletes; the Cloudflare purpose rule's evidence it keeps)
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appendAuditEntry, findOpenIntents, type AuditSigner } from '../audit/log.js';
+import type { AuditEntry, AuditSigner } from '../audit/entry.js';
+import { StoreError } from '../errors.js';
 import type { Config } from '../config/config.js';
 import { hashPolicy } from '../config/load.js';
 import { buildFailureRecords } from '../audit/failure-record.js';
@@ -14,21 +15,19 @@ import {
   type RequeryReport,
 } from '../cloudflare/objects/delete.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
-import { rollUpBeforeErase } from '../stats/rollup.js';
-import { reclaimDeletedSpace, type Db } from '../store/db.js';
-import { buildNetworkMatcher } from '../policy/network.js';
+import type { LocationPurgeOutcome, StorePort } from '../store/port.js';
 import { buildHoldRecheck, selectUnheldRows } from '../hold/recheck.js';
-import { deleteRowsById, selectSubjectRows, type SubjectTable } from '../store/subject-queries.js';
+import type { SubjectRow, SubjectTable } from '../store/subject-queries.js';
 import type { ReadStatus } from '../cloudflare/objects/types.js';
 import type { Outcome } from '../outcome.js';
 import type { Network } from '../policy/network.js';
-import type { CloudflareSubjectObject, SubjectFindings } from './find.js';
+import type { CloudflareSubjectObject, LocalSubjectLocation, SubjectFindings } from './find.js';
 import { readSubject, type SubjectDeps } from './read.js';
 
 export interface SubjectEraseDeps {
-  readonly db: Db;
+  readonly store: StorePort;
   readonly config: Config;
-  readonly signer: () => AuditSigner;
+  readonly signer: () => Promise<AuditSigner>;
   /** The keyed hash that names the subject in the audit log (never the address). */
   readonly subject: string;
   readonly now: () => Date;
@@ -69,8 +68,10 @@ export async function eraseSubjectEverywhere(
   options: { readonly network: Network; readonly dryRun: boolean },
 ): Promise<SubjectErasureResult> {
   const { findings, readProblems, readOutcome } = await readSubject(deps, options.network);
-  const { db, config, signer, now, cloudflare } = deps;
-  const result = await eraseSubject({ db, config, signer, now, cloudflare, subject: deps.subjectHash(options.network) }, findings, { dryRun: options.dryRun });
+  const { store, config, signer, now, cloudflare } = deps;
+  const result = await eraseSubject({ store, config, signer, now, cloudflare, subject: deps.subjectHash(options.network) }, findings, {
+    dryRun: options.dryRun,
+  });
   const hasFailed = result.locations.some((location) => location.failed > 0);
   const outcome = readOutcome === 'cloudflare_failed' ? readOutcome : readOutcome === 'partial' || hasFailed ? 'partial' : 'done';
   return { ...result, readProblems, outcome };
@@ -98,53 +99,79 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
     return { dryRun: true, subject: deps.subject, reconciled: 0, locations: plan.map((p) => ({ ...p, deleted: 0, failed: 0, notes: [] })) };
   }
 
-  const { db } = deps;
-  const signer = deps.signer();
+  const { store } = deps;
+  const signer = await deps.signer();
   const policyHash = hashPolicy(deps.config);
-  const reconciled = reconcileInterrupted(db, signer, policyHash);
+  const reconciled = await reconcileInterrupted(store, signer, policyHash);
   const runId = randomUUID();
   const common = { command: COMMAND, run_id: runId, policy_hash: policyHash, reason: REASON, subjects: [deps.subject] };
-  appendAuditEntry(db, signer, {
+  await store.appendAuditEntry(signer, {
     ...common,
     event: 'subject.erase.intent',
     counts: Object.fromEntries(plan.map((p) => [p.id, p.deletable])),
     details: { held: plan.reduce((n, p) => n + p.held, 0), reported: plan.reduce((n, p) => n + p.reported, 0) },
   });
 
-  const outcomes: SubjectLocationOutcome[] = [];
-  const matches = buildNetworkMatcher([findings.network]);
-  for (const location of findings.local) {
-    const planned = location.deletableIds;
-    let ids: readonly number[] = planned;
-    // The statistics roll-up, the deletion and its outcome entry commit together, as in a purge.
-    const deleted = db
-      .transaction(() => {
-        if (planned.length === 0) return 0;
-        // Holds re-read inside the write transaction: one added since the findings keeps its rows.
-        const wanted = new Set(planned);
-        const rows = selectSubjectRows(db, location.id, matches).filter((row) => wanted.has(row.id));
-        ids = selectUnheldRows(db, location.id, rows, deps.now()).map((row) => row.id);
-        if (ids.length === 0) return 0;
-        rollUpBeforeErase(db, { minCount: deps.config.statistics.minCount, now: deps.now() }, [{ location: location.id, ids }]);
-        const count = deleteRowsById(db, location.id, ids);
-        appendAuditEntry(db, signer, {
+  // One transaction for every local location: the holds re-read, the statistics roll-up, the deletions and their
+  // outcome entries commit together, as in a purge, or none of them does.
+  const local = await store.transaction(async (tx) => {
+    // Holds re-read inside the write transaction: one added since the findings keeps its rows.
+    const holds = await tx.readHolds();
+    const chosen: { location: LocalSubjectLocation; rows: SubjectRow[] }[] = [];
+    for (const location of findings.local) {
+      const planned = location.deletableIds;
+      if (planned.length === 0) {
+        chosen.push({ location, rows: [] });
+        continue;
+      }
+      const wanted = new Set(planned);
+      const rows = (await tx.selectSubjectRows(location.id, findings.network)).filter((row) => wanted.has(row.id));
+      chosen.push({ location, rows: selectUnheldRows(holds, location.id, rows, deps.now()) });
+    }
+    const erasing = chosen.filter((c) => c.rows.length > 0);
+    if (erasing.length > 0) {
+      await tx.rollUpBeforeErase(
+        { minCount: deps.config.statistics.minCount, now: deps.now() },
+        erasing.map((c) => ({ location: c.location.id, rows: c.rows })),
+      );
+    }
+    const done: { outcome: SubjectLocationOutcome; purge: LocationPurgeOutcome | undefined }[] = [];
+    for (const { location, rows } of chosen) {
+      const planned = location.deletableIds.length;
+      const purge = rows.length > 0 ? await tx.deleteSubjectRows(location.id, rows) : undefined;
+      const deleted = purge?.deleted ?? 0;
+      if (purge) {
+        await tx.appendAuditEntry(signer, {
           ...common,
           event: 'subject.erase.outcome',
           location: location.id,
-          counts: { planned: planned.length, deleted: count, held: location.held + planned.length - ids.length, failed: 0 },
+          counts: { planned, deleted, held: location.held + planned - rows.length, failed: 0 },
           details: {
-            method: DESTRUCTION_METHODS.localSecure,
+            method: store.kind === 'postgres' ? DESTRUCTION_METHODS.postgresRowsVacuumed : DESTRUCTION_METHODS.localSecure,
             oldest_record: location.firstSeen?.toISOString() ?? null,
             newest_record: location.lastSeen?.toISOString() ?? null,
           },
         });
-        return count;
-      })
-      .immediate();
-    const heldNow = planned.length - ids.length;
-    outcomes.push({ id: location.id, found: location.records, deleted, held: location.held + heldNow, failed: ids.length - deleted, reported: 0, notes: [] });
-  }
-  reclaimDeletedSpace(db);
+      }
+      const heldNow = planned - rows.length;
+      done.push({
+        outcome: { id: location.id, found: location.records, deleted, held: location.held + heldNow, failed: rows.length - deleted, reported: 0, notes: [] },
+        purge,
+      });
+    }
+    return done;
+  });
+  // After the commit: SQLite reclaims the freed pages, PostgreSQL VACUUMs the partitions rows left.
+  const reclaimed = await store.reclaimPurged(local.flatMap((l) => (l.purge ? [l.purge] : [])));
+  // Rows an older transaction elsewhere on the server may still see outlive the VACUUM: said, not hidden.
+  const outcomes: SubjectLocationOutcome[] = local.map(({ outcome, purge }) => {
+    const partitions = new Set(purge?.partitions.map((p) => p.partition));
+    const lingering = reclaimed.filter((r) => partitions.has(r.partition) && r.notYetRemovable > 0);
+    const notes = lingering.map(
+      (r) => `${r.notYetRemovable} deleted rows in ${r.partition} not yet reclaimed by VACUUM (an older transaction may still see them)`,
+    );
+    return notes.length === 0 ? outcome : { ...outcome, notes: [...outcome.notes, ...notes] };
+  });
 
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/access-rules', rules));
   outcomes.push(await eraseInCloudflare(deps, signer, common, 'cloudflare/list-items', items));
@@ -181,7 +208,7 @@ async function eraseInCloudflare(
     ),
   );
   const options = {
-    selectHeld: buildHoldRecheck(deps.db, networks, deps.now()),
+    selectHeld: buildHoldRecheck(deps.store, networks, deps.now()),
     concurrency: deps.cloudflare.concurrency,
     itemBudget: deps.cloudflare.itemBudget,
     ...(deps.cloudflare.now ? { now: deps.cloudflare.now } : {}),
@@ -208,7 +235,7 @@ async function eraseInCloudflare(
   const attempted = targets.filter((t) => !heldNow.has(t.object.id));
   const gone = attempted.filter((t) => !requery.stillPresent.has(t.object.id)).length;
   const held = base.held + heldNow.size;
-  appendAuditEntry(deps.db, signer, {
+  await deps.store.appendAuditEntry(signer, {
     ...common,
     event: 'subject.erase.outcome',
     location,
@@ -226,10 +253,10 @@ async function eraseInCloudflare(
 }
 
 /** An erase that died mid-way left an intent without outcomes: say so in the log; re-running the request finishes it. */
-function reconcileInterrupted(db: Db, signer: AuditSigner, policyHash: string): number {
-  const open = findOpenIntents(db).filter((entry) => entry.command === COMMAND);
+async function reconcileInterrupted(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
+  const open = selectOpenIntents(await readStoredEntries(store)).filter((entry) => entry.command === COMMAND);
   for (const intent of open) {
-    appendAuditEntry(db, signer, {
+    await store.appendAuditEntry(signer, {
       event: 'subject.erase.reconciled',
       command: COMMAND,
       run_id: intent.run_id,
@@ -239,6 +266,27 @@ function reconcileInterrupted(db: Db, signer: AuditSigner, policyHash: string): 
     });
   }
   return open.length;
+}
+
+/** The log's entries from their stored text (what every store reads alike); a line that does not parse is a store problem. */
+async function readStoredEntries(store: StorePort): Promise<AuditEntry[]> {
+  return (await store.readAuditLines()).map((line, i) => {
+    try {
+      return JSON.parse(line) as AuditEntry;
+    } catch (err) {
+      throw new StoreError(`Audit entry ${i + 1} in the store is not valid JSON`, {
+        cause: err,
+        hint: 'Run `luxeret-privacy audit verify`; the store may have been altered.',
+      });
+    }
+  });
+}
+
+/** Runs whose last entry is their intent: they stopped before recording any outcome. */
+function selectOpenIntents(entries: readonly AuditEntry[]): AuditEntry[] {
+  const lastOfRun = new Map<string, AuditEntry>();
+  for (const entry of entries) if (entry.run_id !== null) lastOfRun.set(entry.run_id, entry);
+  return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
 }
 
 function count(found: readonly CloudflareSubjectObject[], disposition: CloudflareSubjectObject['disposition']): number {

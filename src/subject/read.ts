@@ -5,17 +5,17 @@ import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.
 import type { Config } from '../config/config.js';
 import type { Outcome } from '../outcome.js';
 import type { Network } from '../policy/network.js';
-import type { Db } from '../store/db.js';
+import type { StorePort } from '../store/port.js';
 import type { SubjectFindings } from './find.js';
 import { gatherSubject } from './gather.js';
 
 /** What `subject show` and `subject erase` need: the store, Cloudflare (absent without a token), keys and clock. */
 export interface SubjectDeps {
-  readonly db: Db;
+  readonly store: StorePort;
   readonly config: Config;
   /** Reads and deletes in Cloudflare; undefined when there is no token or nothing configured to reach. */
   readonly cloudflare: CloudflareWriteDeps | undefined;
-  readonly signer: () => AuditSigner;
+  readonly signer: () => Promise<AuditSigner>;
   /** The keyed hash that names the subject in the audit log (never the address). */
   readonly subjectHash: (network: Network) => string;
   readonly now: () => Date;
@@ -35,8 +35,8 @@ export async function readSubject(deps: SubjectDeps, network: Network): Promise<
   if (deps.cloudflare) {
     objects = await fetchCloudflareObjects(deps.cloudflare.client, deps.config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
   }
-  const findings = gatherSubject(
-    deps.db,
+  const findings = await gatherSubject(
+    deps.store,
     network,
     objects,
     deps.config.zones.map((zone) => zone.id),

@@ -1,4 +1,3 @@
-import { appendAuditEntry } from '../audit/log.js';
 import { hashPolicy } from '../config/load.js';
 import type { Outcome } from '../outcome.js';
 import type { Network } from '../policy/network.js';
@@ -16,7 +15,7 @@ export interface SubjectShowResult {
 export async function showSubject(deps: SubjectDeps, options: { readonly network: Network }): Promise<SubjectShowResult> {
   const { findings, readProblems, readOutcome } = await readSubject(deps, options.network);
   // An access request is privacy-relevant: recorded, with the keyed hash of the address only.
-  appendAuditEntry(deps.db, deps.signer(), {
+  await deps.store.appendAuditEntry(await deps.signer(), {
     event: 'subject.show',
     command: 'subject show',
     policy_hash: hashPolicy(deps.config),

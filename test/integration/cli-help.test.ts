@@ -19,6 +19,7 @@ const COMMANDS = [
   ['subject', 'erase'],
   ['doctor'],
   ['demo'],
+  ['completion'],
 ];
 
 describe('every command', () => {
@@ -32,6 +33,12 @@ describe('every command', () => {
     const result = await runCli(['hold', 'add', '--ip', '203.0.113.5']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("required option '--reason <text>' not specified");
+  });
+
+  it('--version prints the version and the store schema version', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^luxeret-privacy \d+\.\d+\.\d+\S* \(store schema \d+\)\n$/);
   });
 
   it('an unknown command exits 2', async () => {

@@ -7,7 +7,8 @@ import { readMeta } from '../../src/store/db.js';
 import { countFirewallEvents, listFirewallEventKeys } from '../../src/store/firewall-events.js';
 import { readAllPullStates } from '../../src/store/pull-state.js';
 import { runCli } from '../helpers/cli.js';
-import { eventKey, startPullFixture, TOKEN, type PullFixture } from './pull-fixture.js';
+import { eventKey, startPullFixture, TOKEN, withPort, type PullFixture } from './pull-fixture.js';
+import { describeEachStore } from '../helpers/store-kinds.js';
 import { childEnv } from '../helpers/child-env.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
 
@@ -145,51 +146,42 @@ describe('luxeret-privacy pull (CLI)', () => {
     expect(since.code).toBe(2);
     expect(since.stderr).toContain('--since');
   });
+});
 
-  describe('killed half-way', () => {
-    it('resumes with no gap and no duplicate after SIGKILL', async () => {
-      fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 60 } } });
-      const { zone, events } = seededZone(fixture, 6000);
-      const child = spawn(process.execPath, sourceCliArgs(['pull']), {
-        cwd: fixture.home,
-        env: childEnv({ HOME: fixture.home, ...fixture.env() }),
-        stdio: 'ignore',
-      });
-      let hasExited = false;
-      const exited = new Promise<NodeJS.Signals | null>((done) =>
-        child.on('exit', (_code, signal) => {
-          hasExited = true;
-          done(signal);
-        }),
-      );
-      const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
-      // Kill once a first commit has landed (the pull commits every 50,000 rows or every second).
-      const committed = () => {
-        const db = fixture!.openDb();
-        try {
-          return countFirewallEvents(db, zone.id);
-        } finally {
-          db.close();
-        }
-      };
-      while ((graphqlSeen() < 12 || committed() === 0) && !hasExited) await new Promise((tick) => setTimeout(tick, 10));
-      child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
-
-      const db = fixture.openDb();
-      const partial = countFirewallEvents(db, zone.id);
-      db.close();
-      expect(partial).toBeGreaterThan(0);
-      expect(partial).toBeLessThan(events.length);
-
-      const result = await fixture.pull(['--json']);
-      expect(result.code).toBe(0);
-      const db2 = fixture.openDb();
-      const stored = listFirewallEventKeys(db2, zone.id);
-      db2.close();
-      expect(stored).toHaveLength(events.length);
-      expect(new Set(stored)).toEqual(new Set(events.map(eventKey)));
+// A run killed at any instant leaves whole pages with the pull state they vouch for; on PostgreSQL its session, and
+// with it the run lock, ends with the process.
+describeEachStore('luxeret-privacy pull killed half-way', (kind) => {
+  it('resumes with no gap and no duplicate after SIGKILL', async () => {
+    fixture = await startPullFixture({ faults: { seed: 3, graphql: { latency: 1, latencyMs: 60 } } }, kind);
+    const { zone, events } = seededZone(fixture, 6000);
+    const child = spawn(process.execPath, sourceCliArgs(['pull']), {
+      cwd: fixture.home,
+      env: childEnv({ HOME: fixture.home, ...fixture.env() }),
+      stdio: 'ignore',
     });
+    let hasExited = false;
+    const exited = new Promise<NodeJS.Signals | null>((done) =>
+      child.on('exit', (_code, signal) => {
+        hasExited = true;
+        done(signal);
+      }),
+    );
+    const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
+    // Kill once a first page has been committed (each page commits with its pull state).
+    const committed = () => withPort(fixture!.openPort, (store) => store.countFirewallEvents(zone.id));
+    while ((graphqlSeen() < 12 || (await committed()) === 0) && !hasExited) await new Promise((tick) => setTimeout(tick, 10));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const partial = await committed();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(events.length);
+
+    const result = await fixture.pull(['--json']);
+    expect(result.code).toBe(0);
+    const stored = await withPort(fixture.openPort, (store) => store.listFirewallEventKeys(zone.id));
+    expect(stored).toHaveLength(events.length);
+    expect(new Set(stored)).toEqual(new Set(events.map(eventKey)));
   });
 });
 

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { startEmulator, addToken, type Emulator, type EmulatorOptions, type FirewallEvent, type HttpRequestSample } from '@luxeret/cloudflare-emulator';
 import { openStore, type Db } from '../../src/store/db.js';
 import type { StorePort } from '../../src/store/port.js';
-import { openPgStore } from '../../src/store/postgres/connection.js';
-import { migratePgStore } from '../../src/store/postgres/schema.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { newStoreTarget, openTestPort, type StoreKind, type TestPort, type TestStoreTarget } from '../helpers/store-kinds.js';
+import { newStoreTarget, openTestPort, type StoreKind, type TestPort } from '../helpers/store-kinds.js';
 
 export const TOKEN = 'cfut_pulltest_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
@@ -32,13 +30,10 @@ export async function startPullFixture(options: EmulatorOptions = {}, kind: Stor
     const lines = ['zones:', ...zones.map((z) => `  - id: "${z.id}"${z.name ? `\n    name: "${z.name}"` : ''}`), extra];
     writeFileSync(configPath, target.configYaml + lines.join('\n') + '\n');
   };
-  // TODO(#13): init in the PostgreSQL env once `init` creates the schema there (h-hold); until then it makes the home
-  // (keys) on its own and the schema is migrated here, which is a no-op once init has done it.
-  const homeEnv: Record<string, string> = env();
-  delete homeEnv['LUXERET_DATABASE_URL'];
-  const init = await runCli(['init'], { env: homeEnv, cwd: home.dir });
+  // On PostgreSQL init creates the schema the config names; the config is written before it for that.
+  if (kind === 'postgres') writeFileSync(configPath, target.configYaml);
+  const init = await runCli(['init'], { env: env(), cwd: home.dir });
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  if (kind === 'postgres') await migrateTarget(target, home.dir);
   return {
     emulator,
     home: home.dir,
@@ -57,17 +52,6 @@ export async function startPullFixture(options: EmulatorOptions = {}, kind: Stor
       await target.cleanup();
     },
   };
-}
-
-async function migrateTarget(target: TestStoreTarget, home: string): Promise<void> {
-  const schema = /store_schema: (\w+)/.exec(target.configYaml)?.[1];
-  if (schema === undefined || target.env['LUXERET_DATABASE_URL'] === undefined) throw new Error(`not a PostgreSQL target: ${home}`);
-  const store = openPgStore(target.env['LUXERET_DATABASE_URL'], schema);
-  try {
-    await migratePgStore(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** Reads through the port and closes it, whatever `read` does. */

@@ -1,18 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { runCli } from '../helpers/cli.js';
+import { describeEachStore } from '../helpers/store-kinds.js';
 import { startPullFixture, type PullFixture } from './pull-fixture.js';
 
 const HOUR = 3_600_000;
-let fixture: PullFixture | undefined;
-afterEach(async () => {
-  await fixture?.close();
-  fixture = undefined;
-});
+describeEachStore('emulator → pull → inventory', (kind) => {
+  let fixture: PullFixture | undefined;
+  afterEach(async () => {
+    await fixture?.close();
+    fixture = undefined;
+  });
 
-describe('emulator → pull → inventory', () => {
   it('inventory --format json counts equal the emulator ground truth for records, distinct IPs and countries', async () => {
-    fixture = await startPullFixture();
+    fixture = await startPullFixture({}, kind);
     const now = Date.now();
     const zone = addZone(fixture.emulator.state, { name: 'shop.example.com', plan: 'business' });
     // Attackers repeat: a pool of addresses, IPv4 and IPv6, many countries, a burst in one second.

@@ -13,7 +13,7 @@ import { insertHold, readHolds } from '../../src/store/holds.js';
 import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
 import { runCli } from '../helpers/cli.js';
-import { schemaOf, useStoreHome, type StoreHome } from '../helpers/store-home.js';
+import { schemaOf, useStoreHome, type StoreHome } from '../helpers/purge-store-home.js';
 import { lockAuditHead } from '../../src/store/postgres/audit-log.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { insertHold as insertPgHold } from '../../src/store/postgres/holds.js';

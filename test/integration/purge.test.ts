@@ -9,7 +9,7 @@ import type { StorePort } from '../../src/store/port.js';
 import { runCli } from '../helpers/cli.js';
 import pg from 'pg';
 import { describeEachStore } from '../helpers/store-kinds.js';
-import { schemaOf, useStoreHome, type StoreHome } from '../helpers/store-home.js';
+import { schemaOf, useStoreHome, type StoreHome } from '../helpers/purge-store-home.js';
 import { describePg, policeHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { insertAnalytics, insertEvents, queryStore, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';

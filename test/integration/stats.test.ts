@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { insertAnalytics, insertEvents, queryStore, writeConfig, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
+import { seedAnalytics, seedEvents as seedPortEvents, startStoreHome, type StoreHome } from '../helpers/store-home.js';
+import { describeEachStore } from '../helpers/store-kinds.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
 
 const DAY_S = 86_400;
@@ -12,7 +14,9 @@ const MIN_COUNT = 5;
 const ZONE_2 = 'a'.repeat(32);
 let home: string;
 let env: Record<string, string>;
-useInitialisedHome(`retention:\n  firewall_events: 30d\n  http_analytics: 30d\nstatistics:\n  min_count: ${MIN_COUNT}\n`, (made) => ({ home, env } = made));
+const CONFIG = `retention:\n  firewall_events: 30d\n  http_analytics: 30d\nstatistics:\n  min_count: ${MIN_COUNT}\n`;
+// The purge on PostgreSQL is another branch's (issue 13, purge): these blocks run on SQLite until it lands.
+const useSqliteHome = () => useInitialisedHome(CONFIG, (made) => ({ home, env } = made));
 
 const store = () => join(home, 'luxeret.db');
 
@@ -101,6 +105,7 @@ function expectNoIp(text: string, seededIps: readonly string[]): void {
 }
 
 describe('anonymised statistics', () => {
+  useSqliteHome();
   it('are rolled up before the purge, survive it, suppress small cells, hold no IP, and are not counted twice', async () => {
     const now = new Date();
     const events = seedEvents(now);
@@ -210,7 +215,18 @@ describe('anonymised statistics', () => {
   });
 });
 
-describe('statistics and subject erasure', () => {
+describeEachStore('statistics and subject erasure', (kind) => {
+  let target: StoreHome;
+  beforeEach(async () => {
+    target = await startStoreHome(kind, { config: `zones:\n  - id: "${ZONE_ID}"\n    name: luxeret.com\n${CONFIG}` });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await target.close();
+  });
+  const cellsOf = async (dataset: string) =>
+    (await target.rows<Cell>('SELECT dataset, day, zone_id, country, count, distinct_ips FROM stats_daily WHERE dataset = ?', dataset)).sort(byKey);
+
   it('rolls up the complete days of an erased subject first; the day still being collected is not rolled up', async () => {
     // Noon UTC, so "today" has room for rows before now whenever the test runs.
     const realS = Math.floor(Date.now() / 1000);
@@ -218,23 +234,55 @@ describe('statistics and subject erasure', () => {
     const nowS = today + DAY_S / 2;
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(nowS * 1000);
-    onTestFinished(() => void vi.useRealTimers());
     const at = (s: number) => new Date(s * 1000);
     const events: SeedEvent[] = [];
     for (let i = 0; i < 12; i++) events.push({ zone: ZONE_ID, at: at(today - 3 * DAY_S + 600 + i), ray: `old${i}`, ip: `198.18.0.${i % 6}`, country: 'KR' });
     for (let i = 0; i < 6; i++) events.push({ zone: ZONE_ID, at: at(Math.min(today + i, nowS - 120)), ray: `new${i}`, ip: `198.18.0.${i}`, country: 'KR' });
-    insertEvents(store(), events);
-    const erase = await runCli(['subject', 'erase', '--ip', '198.18.0.1'], { env });
+    await seedPortEvents(target.port, events);
+    // Request analytics of the same past day: 6 addresses in KR, and a country-only JP row (its visitors unknown).
+    const hour = at(today - 3 * DAY_S + 3600);
+    await seedAnalytics(target.port, [
+      ...Array.from({ length: 6 }, (_, i) => ({ zone: ZONE_ID, hour, ip: `198.18.0.${i}`, country: 'KR', requests: 3 })),
+      { zone: ZONE_ID, hour, ip: '', country: 'JP', requests: 40 },
+    ]);
+    const erase = await runCli(['subject', 'erase', '--ip', '198.18.0.1'], { env: target.env });
     expect(erase.code).toBe(0);
-    expect(queryStore(store(), "SELECT id FROM firewall_events WHERE client_ip = '198.18.0.1'")).toEqual([]);
+    expect(await target.rows("SELECT id FROM firewall_events WHERE client_ip = '198.18.0.1'")).toEqual([]);
+    expect(await target.rows("SELECT id FROM http_analytics WHERE client_ip = '198.18.0.1'")).toEqual([]);
     // The erased visitor's past day is counted whole (they were among its 6 IPs); today is left for its purge.
-    expect(readCells()).toEqual([{ dataset: 'firewall_events', day: today - 3 * DAY_S, zone_id: ZONE_ID, country: 'KR', count: 12, distinct_ips: 6 }]);
-    expect(queryStore(store(), 'SELECT day, rolled_up_for FROM stats_rollups')).toEqual([{ day: today - 3 * DAY_S, rolled_up_for: 'subject-erase' }]);
-    expectNoIp(JSON.stringify(queryStore(store(), 'SELECT * FROM stats_daily')), ['198.18.0.1']);
+    expect(await cellsOf('firewall_events')).toEqual([
+      { dataset: 'firewall_events', day: today - 3 * DAY_S, zone_id: ZONE_ID, country: 'KR', count: 12, distinct_ips: 6 },
+    ]);
+    expect(await cellsOf('http_analytics')).toEqual([
+      { dataset: 'http_analytics', day: today - 3 * DAY_S, zone_id: ZONE_ID, country: 'JP', count: 40, distinct_ips: null },
+      { dataset: 'http_analytics', day: today - 3 * DAY_S, zone_id: ZONE_ID, country: 'KR', count: 18, distinct_ips: 6 },
+    ]);
+    expect(await target.rows('SELECT dataset, day, rolled_up_for FROM stats_rollups ORDER BY dataset')).toEqual([
+      { dataset: 'firewall_events', day: today - 3 * DAY_S, rolled_up_for: 'subject-erase' },
+      { dataset: 'http_analytics', day: today - 3 * DAY_S, rolled_up_for: 'subject-erase' },
+    ]);
+    expectNoIp(JSON.stringify(await target.rows('SELECT * FROM stats_daily')), ['198.18.0.1']);
+
+    // `stats` reads them back from either store; --from past the day leaves none.
+    const json = JSON.parse((await runCli(['stats', '--format', 'json'], { env: target.env })).stdout);
+    const day = new Date((today - 3 * DAY_S) * 1000).toISOString().slice(0, 10);
+    expect(json.cells).toEqual([
+      { day, dataset: 'firewall_events', zone_id: ZONE_ID, zone_name: 'luxeret.com', country: 'KR', unit: 'events', count: 12, distinct_ips: 6 },
+      { day, dataset: 'http_analytics', zone_id: ZONE_ID, zone_name: 'luxeret.com', country: 'JP', unit: 'requests', count: 40, distinct_ips: null },
+      { day, dataset: 'http_analytics', zone_id: ZONE_ID, zone_name: 'luxeret.com', country: 'KR', unit: 'requests', count: 18, distinct_ips: 6 },
+    ]);
+    const later = await runCli(['stats', '--format', 'json', '--from', new Date((today - 2 * DAY_S) * 1000).toISOString()], { env: target.env });
+    expect(JSON.parse(later.stdout).cells).toEqual([]);
+
+    // A second erasure from the same day counts nothing twice: the day is rolled up already.
+    expect((await runCli(['subject', 'erase', '--ip', '198.18.0.2'], { env: target.env })).code).toBe(0);
+    expect(await cellsOf('firewall_events')).toHaveLength(1);
+    expect(await target.rows('SELECT 1 FROM stats_rollups')).toHaveLength(2);
   });
 });
 
 describe('statistics and the purge transaction', () => {
+  useSqliteHome();
   it('a purge that fails before its outcome entry commits leaves no statistics and no deletion; the re-run is exact', async () => {
     const now = new Date();
     const events = seedEvents(now);

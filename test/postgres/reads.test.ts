@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildHoldMatcher, type Hold } from '../../src/policy/holds.js';
+import { EVENTS_PURGED_BEFORE_KEY, writeObjectActivity } from '../../src/store/cloudflare-activity.js';
 import { openStore } from '../../src/store/db.js';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { HttpAnalyticsRecord } from '../../src/store/http-analytics.js';
@@ -181,6 +182,27 @@ describePg('store port reads: SQLite and PostgreSQL answer the same', () => {
         }
       }
     }
+  });
+
+  it('the evidence the purpose rule judges Cloudflare objects by', async () => {
+    const activity = { objectId: 'rule-1', kind: 'access_rule' as const, lastSeenAt: undefined, evidenceFrom: new Date(1e12), foldedTo: new Date(1.1e12) };
+    const db = openStore(join(home, 'luxeret.db'));
+    writeObjectActivity(db, [activity, { ...activity, objectId: 'item-1', kind: 'list_item', lastSeenAt: new Date(1.05e12) }], NOW);
+    db.close();
+    await pgStore.pool.query(
+      `INSERT INTO cloudflare_object_activity (object_id, kind, last_seen_at, evidence_from, folded_to, updated_at)
+       VALUES ('rule-1', 'access_rule', NULL, 1000000000, 1100000000, 0), ('item-1', 'list_item', 1050000000, 1000000000, 1100000000, 0)`,
+    );
+    await sqlite.writeMeta(EVENTS_PURGED_BEFORE_KEY, String(NOW_S - 45 * DAY));
+    await postgres.writeMeta(EVENTS_PURGED_BEFORE_KEY, String(NOW_S - 45 * DAY));
+    const evidence = await same(async (port) => {
+      const { activity: stored, eventGroups, zones } = await port.readCloudflareEvidence();
+      const key = (g: { zoneId: string; clientIp: string; ruleId: string }) => `${g.zoneId}|${g.clientIp}|${g.ruleId}`;
+      return { activity: [...stored].sort(), eventGroups: [...eventGroups].sort((a, b) => (key(a) < key(b) ? -1 : 1)), zones: [...zones] };
+    });
+    expect(evidence.activity).toHaveLength(2);
+    expect(evidence.eventGroups.length).toBeGreaterThan(10);
+    expect(evidence.zones).toHaveLength(1);
   });
 
   it('pulled zones, the age histogram and the top hosts', async () => {

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { verifyAudit } from '../../audit/audit-verify.js';
 import { renderAuditExport } from '../../audit/export.js';
-import { readAuditEntries, readAuditHeadText, readAuditLines, readAuditTimestampLines } from '../../audit/log.js';
 import { renderAuditJson, renderAuditTable, renderVerification } from '../../audit/render.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
@@ -16,7 +15,7 @@ interface ExportFlags {
 interface VerifyFlags {
   tsaCertificate?: string;
   file?: string;
-  publicKey?: string;
+  publicKey: string[];
   head?: string;
   format: Format;
   json?: boolean;
@@ -46,11 +45,9 @@ export const auditCommand = (ctx: CliContext) => {
       'after',
       '\nExamples:\n  luxeret-privacy audit export --output audit-$(date -u +%F).jsonl\n  luxeret-privacy audit export | tail -n 1   # the head checkpoint, to lodge elsewhere',
     )
-    .action((flags: ExportFlags) => {
-      const db = ctx.store();
-      const lines = readAuditLines(db);
-      const head = readAuditHeadText(db);
-      const text = renderAuditExport(lines, head, readAuditTimestampLines(db));
+    .action(async (flags: ExportFlags) => {
+      const { entries: lines, head, timestamps } = await (await ctx.storePort()).readAuditExport();
+      const text = renderAuditExport(lines, head, timestamps);
       if (flags.output === undefined) {
         ctx.io.stdout(text);
         return;
@@ -65,25 +62,29 @@ export const auditCommand = (ctx: CliContext) => {
     .command('verify')
     .description('Check every signature, every hash link, the sequence and the signed head; exit 0 when intact, 1 when not')
     .option('--file <file>', 'verify an export (JSON Lines) instead of the store; needs no store')
-    .option('--public-key <pem-file>', 'the PEM public key the log started with (default: the key its genesis entry names)')
+    .option(
+      '--public-key <pem-file>',
+      "a PEM public key to trust: the key the log started with and, on a store several hosts share, each host's key; repeat for each (default: the key the genesis entry names, and the keys the log enrols)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--head <file>', 'also check a head checkpoint lodged elsewhere earlier (a JSON line from `audit export`)')
     .option('--tsa-certificate <pem-file>', 'check the RFC 3161 time stamps in the log against this TSA certificate (default: audit.tsa_certificate)')
     .addOption(formatOption(FORMATS, 'table', 'output format; json: {ok, entries, errors:[{entry, line, reason}], head, genesis, keys, timestamps}'))
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --format json\n  luxeret-privacy audit verify --head head-2026-11-01.json',
+      '\nExamples:\n  luxeret-privacy audit verify\n  luxeret-privacy audit verify --file audit.jsonl --public-key audit-public.pem --format json\n  luxeret-privacy audit verify --public-key host-a.pem --public-key host-b.pem\n  luxeret-privacy audit verify --head head-2026-11-01.json',
     )
     .action(async (flags: VerifyFlags) => {
       const format = readFormat(flags);
       const result = await verifyAudit(
         {
-          store: ctx.store,
-          storePath: ctx.paths().store,
+          store: ctx.storePort,
           signingKeyPath: ctx.paths().signingKey,
           configuredTsaCertificate: () => (existsSync(ctx.configPath()) ? ctx.config().audit.tsaCertificate : undefined),
         },
-        { file: flags.file, publicKeyPath: flags.publicKey, headPath: flags.head, tsaCertificatePath: flags.tsaCertificate },
+        { file: flags.file, publicKeyPaths: flags.publicKey, headPath: flags.head, tsaCertificatePath: flags.tsaCertificate },
       );
       const { verification, timestamps, source } = result;
       if (format === 'json') {
@@ -113,10 +114,10 @@ export const auditCommand = (ctx: CliContext) => {
       'after',
       '\nExamples:\n  luxeret-privacy audit show --since 2026-11-01T00:00:00Z\n  luxeret-privacy audit show --format json | jq \'.[] | select(.event == "purge.outcome")\'',
     )
-    .action((flags: ShowFlags) => {
+    .action(async (flags: ShowFlags) => {
       const format = readFormat(flags);
       const since = flags.since === undefined ? undefined : readTimeOption(ctx, '--since', flags.since);
-      const entries = readAuditEntries(ctx.store(), since ? { since } : {});
+      const entries = await (await ctx.storePort()).readAuditEntries(since ? { since } : {});
       ctx.io.stdout(format === 'json' ? renderAuditJson(entries) : renderAuditTable(entries));
     });
 

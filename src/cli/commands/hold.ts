@@ -7,7 +7,7 @@ import { requireOption } from '../../hold/required-text.js';
 import { listHolds } from '../../hold/list.js';
 import { releaseHold } from '../../hold/release.js';
 import { buildHoldJson, renderHoldTable } from '../../report/hold-text.js';
-import { createPortSigner } from '../audit-signer.js';
+import { createSigner } from '../audit-signer.js';
 import { hasApiToken, openRestClient } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
@@ -115,7 +115,7 @@ function buildHoldDeps(ctx: CliContext): HoldDeps {
   return {
     store: ctx.storePort,
     config: ctx.config,
-    signer: () => createPortSigner(ctx),
+    signer: () => createSigner(ctx),
     subjectHash: (network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network),
     actor: ctx.actor,
     now: ctx.now,

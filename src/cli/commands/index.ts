@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { auditCommand } from './audit.js';
+import { completionCommand } from './completion.js';
 import { demoCommand } from './demo.js';
 import { doctorCommand } from './doctor.js';
 import { holdCommand } from './hold.js';
@@ -29,4 +30,5 @@ export const COMMANDS: readonly CommandFactory[] = [
   ledgerCommand,
   doctorCommand,
   demoCommand,
+  completionCommand,
 ];

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { initHome, type InitResult } from '../../init/init-home.js';
-import { createPortSigner } from '../audit-signer.js';
+import { createSigner } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import type { HomePaths } from '../paths.js';
 
@@ -17,7 +17,7 @@ export const initCommand = (ctx: CliContext) =>
         paths,
         configPath: ctx.configPath,
         storeSelection: ctx.storeSelection,
-        signer: () => createPortSigner(ctx),
+        signer: () => createSigner(ctx),
         now: ctx.now,
       });
       ctx.io.stdout(renderInit(result, paths));

@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { rotateSigningKey } from '../../audit/key-rotation.js';
 import { keyFingerprint, loadPublicKey, loadSigningKey, publicKeyPem } from '../../audit/keys.js';
 import { findForbiddenContent } from '../../audit/guard.js';
-import { readAuditEntries } from '../../audit/log.js';
 import { buildKeyHistory, renderKeyHistory } from '../../audit/key-history.js';
 import { UsageError } from '../../errors.js';
 import { createSigner, recoverInterruptedRotation } from '../audit-signer.js';
@@ -38,11 +37,11 @@ export const keysCommand = (ctx: CliContext) => {
       '\nExamples:\n  luxeret-privacy keys public > audit-public.pem\n  luxeret-privacy keys public --output /srv/share/audit-public.pem\n  luxeret-privacy keys public --all\n' +
         '\nAn auditor checks the fingerprint on their side with:\n  openssl pkey -pubin -in audit-public.pem -outform DER | sha256sum',
     )
-    .action((flags: PublicFlags) => {
+    .action(async (flags: PublicFlags) => {
       const paths = ctx.paths();
-      if (existsSync(paths.store)) recoverInterruptedRotation(ctx);
+      if (ctx.storeSelection().kind === 'postgres' || existsSync(paths.store)) await recoverInterruptedRotation(ctx);
       if (flags.all === true) {
-        const text = renderKeyHistory(buildKeyHistory(readAuditEntries(ctx.store())));
+        const text = renderKeyHistory(buildKeyHistory(await (await ctx.storePort()).readAuditEntries()));
         writeOutput(ctx, flags.output, text, 'the key history');
         return;
       }
@@ -69,15 +68,15 @@ export const keysCommand = (ctx: CliContext) => {
       '\nExamples:\n  luxeret-privacy keys rotate --reason "scheduled yearly rotation"\n  luxeret-privacy keys rotate --reason "administrator left the company"\n' +
         '\nVerify keeps working from the first public key: it follows each rotation entry whose signature holds.',
     )
-    .action((flags: RotateFlags) => {
+    .action(async (flags: RotateFlags) => {
       const reason = (flags.reason ?? '').trim();
       if (reason === '') throw new UsageError('--reason must not be empty', { hint: 'Say why the key is rotated; the reason is part of the signed record.' });
       const problem = findForbiddenContent(reason, '--reason');
       if (problem) throw new UsageError(`${problem}`, { hint: 'The audit log holds no raw IP address: describe the reason without one.' });
       // No purge may sign with the old key while it is being retired.
       lockHome(ctx, 'keys rotate');
-      const signer = createSigner(ctx);
-      const entry = rotateSigningKey(ctx.paths(), ctx.store(), signer, reason);
+      const signer = await createSigner(ctx);
+      const entry = await rotateSigningKey(ctx.paths(), await ctx.storePort(), signer, reason);
       const details = entry.details as { old_key_fingerprint: string; new_key_fingerprint: string };
       ctx.io.stdout(
         `Rotated the audit signing key (entry seq ${entry.seq}).\n  old: ${details.old_key_fingerprint} (private key destroyed)\n  new: ${details.new_key_fingerprint}\n` +

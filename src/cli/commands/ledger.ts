@@ -51,11 +51,11 @@ export const ledgerCommand = (ctx: CliContext) =>
         '  luxeret-privacy ledger --format md --lang en',
       ].join('\n'),
     )
-    .action((flags: LedgerFlags) => {
+    .action(async (flags: LedgerFlags) => {
       const format = readFormat(flags);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
-      const { ledger, outcome } = readLedger({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
+      const { ledger, outcome } = await readLedger({ store: ctx.storePort, config: ctx.config, now: ctx.now }, { from, to });
       ctx.recordOutcome(outcome);
       // The ledger is a Korean legal form: Korean unless --lang or lang: says otherwise, whatever the locale.
       const text = renderLedger(ledger, format, selectLang(flags.lang, ctx.config().lang, ctx.env, 'ko'));

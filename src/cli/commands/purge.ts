@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { purgeExpired } from '../../purge/purge.js';
 import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
-import { createPortSigner } from '../audit-signer.js';
+import { createSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
@@ -53,7 +53,7 @@ export const purgeCommand = (ctx: CliContext) =>
         {
           store,
           config,
-          signer: dryRun ? undefined : () => createPortSigner(ctx),
+          signer: dryRun ? undefined : () => createSigner(ctx),
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),

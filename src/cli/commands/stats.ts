@@ -32,11 +32,11 @@ export const statsCommand = (ctx: CliContext) =>
       'after',
       '\nDays are rolled up the first time a purge (or a subject erasure) deletes any of their raw rows.\n\nExamples:\n  luxeret-privacy stats\n  luxeret-privacy stats --from 2026-01-01T00:00:00Z --to 2026-02-01T00:00:00Z --format csv > january.csv\n  luxeret-privacy stats --format json | jq \'.cells[] | select(.country == "KR")\'',
     )
-    .action((flags: StatsFlags) => {
+    .action(async (flags: StatsFlags) => {
       const format = readFormat(flags);
       const from = flags.from === undefined ? undefined : readTimeOption(ctx, '--from', flags.from);
       const to = flags.to === undefined ? undefined : readTimeOption(ctx, '--to', flags.to);
-      const { report, outcome } = readStats({ store: ctx.store, config: ctx.config, now: ctx.now }, { from, to });
+      const { report, outcome } = await readStats({ store: ctx.storePort, config: ctx.config, now: ctx.now }, { from, to });
       ctx.io.stdout(renderStats(report, format, ctx.useColour()));
       ctx.recordOutcome(outcome);
     });

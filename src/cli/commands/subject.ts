@@ -11,7 +11,6 @@ import { createSigner } from '../audit-signer.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
-import { lockHome } from '../lock.js';
 import { parseNetworkOption } from '../options.js';
 
 const FORMATS = ['table', 'json'] as const;
@@ -31,11 +30,12 @@ export const subjectCommand = (ctx: CliContext) => {
       '\nExamples:\n  luxeret-privacy subject show --ip 203.0.113.5\n  luxeret-privacy subject erase --ip 203.0.113.5 --dry-run\n  luxeret-privacy subject erase --ip 2001:db8::/64 --format json',
     );
 
-  const buildDeps = (): SubjectDeps => {
+  const buildDeps = async (): Promise<SubjectDeps> => {
     const config = ctx.config();
+    const store = await ctx.storePort();
     return {
       config,
-      db: ctx.store(),
+      store,
       cloudflare: buildCloudflareDeps(ctx, config),
       signer: () => createSigner(ctx),
       subjectHash: (network: Network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network.text),
@@ -56,7 +56,7 @@ export const subjectCommand = (ctx: CliContext) => {
     .action(async (flags: SubjectFlags) => {
       const format = readFormat(flags);
       const network = parseNetworkOption('--ip', flags.ip);
-      const result = await showSubject(buildDeps(), { network });
+      const result = await showSubject(await buildDeps(), { network });
       noteReadProblems(result.readProblems);
       ctx.io.stdout(format === 'json' ? JSON.stringify(buildSubjectJson(result.findings), null, 2) + '\n' : renderSubjectText(result.findings));
       ctx.recordOutcome(result.outcome);
@@ -76,9 +76,14 @@ export const subjectCommand = (ctx: CliContext) => {
     .action(async (flags: SubjectFlags) => {
       const format = readFormat(flags);
       const dryRun = flags.dryRun === true;
-      if (!dryRun) lockHome(ctx, 'subject erase');
       const network = parseNetworkOption('--ip', flags.ip);
-      const result = await eraseSubjectEverywhere(buildDeps(), { network, dryRun });
+      const deps = await buildDeps();
+      if (!dryRun) {
+        // One erase or purge at a time, across every host sharing the store (exit 6 when another holds it).
+        const lock = await deps.store.acquireRunLock('subject erase', ctx.now());
+        ctx.onClose(() => lock.release());
+      }
+      const result = await eraseSubjectEverywhere(deps, { network, dryRun });
       noteReadProblems(result.readProblems);
       ctx.io.stdout(format === 'json' ? JSON.stringify(buildEraseJson(result, network.text), null, 2) + '\n' : renderEraseText(result, network.text));
       ctx.recordOutcome(result.outcome);

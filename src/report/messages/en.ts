@@ -100,6 +100,7 @@ export const EN: Messages = {
     'cloudflare/lockdowns': 'Zone Lockdown rules (Cloudflare)',
     'cloudflare/custom-rules': 'WAF custom rule expressions (Cloudflare)',
     'cloudflare/logpull': 'Logpull request logs (Cloudflare)',
+    'postgres/wal-and-backups': 'PostgreSQL WAL and base backups (copies of our store)',
   },
   item: {
     time: 'time',
@@ -191,6 +192,16 @@ export const EN: Messages = {
     'logpush.ships': (m) =>
       `Logpush job ${m.jobId}${m.name ? ` "${m.name}"` : ''} (${m.dataset}, ${nameScope(m.scope)}${m.enabled ? '' : ', disabled'}) ships ${m.fields.join(', ')} to ${m.destination}`,
     'logpush.others': (m) => `${m.count} other Logpush job(s) ship neither ClientIP nor ClientCountry`,
+    'engine.wal': (m) =>
+      `the server keeps WAL up to wal_keep_size ${m.walKeepSizeMb} MB and max_wal_size ${m.maxWalSizeMb} MB: rows a purge deletes stay in WAL segments until the server recycles them; this tool cannot remove them`,
+    'engine.archive_on': (m) => `WAL archiving is on (archive_mode ${m.archiveMode}): archived WAL keeps deleted rows as long as the archive is kept`,
+    'engine.archive_off': () => 'WAL archiving is off: no archived copies of the WAL',
+    'engine.backups_until': (m) =>
+      `base backups are kept for ${m.retention} (backup_retention): rows deleted by the last purge (${m.lastPurge}) may exist in them until ${m.until}`,
+    'engine.backups_no_purge': (m) =>
+      `base backups are kept for ${m.retention} (backup_retention): no purge has run yet; rows a purge deletes may exist in backups for ${m.retention} after it`,
+    'engine.backup_retention_unknown': () =>
+      'backup_retention is not set: how long base backups keep deleted rows is unknown; state it in the config (for example backup_retention: 14d)',
     'undetermined.no_zone': () => 'undetermined: no zone is configured whose events could show activity',
     'undetermined.zone_not_pulled': (m) => `undetermined: no security events have been pulled for zone ${m.zoneId}`,
     'undetermined.zone_pulled_until': (m) => `undetermined: events of zone ${m.zoneId} were pulled only up to ${m.until}`,

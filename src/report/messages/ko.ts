@@ -96,6 +96,7 @@ export const KO: Messages = {
     'cloudflare/lockdowns': '존 잠금 규칙 (Cloudflare)',
     'cloudflare/custom-rules': 'WAF 사용자 지정 규칙 표현식 (Cloudflare)',
     'cloudflare/logpull': 'Logpull 요청 로그 (Cloudflare)',
+    'postgres/wal-and-backups': 'PostgreSQL WAL 및 기본 백업 (자체 저장소의 사본)',
   },
   item: {
     time: '시각',
@@ -187,6 +188,17 @@ export const KO: Messages = {
     'logpush.ships': (m) =>
       `Logpush 작업 ${m.jobId}${m.name ? ` "${m.name}"` : ''} (${m.dataset}, ${nameScope(m.scope)}${m.enabled ? '' : ', 꺼짐'})이(가) ${m.fields.join(', ')}을(를) ${m.destination}(으)로 보냅니다`,
     'logpush.others': (m) => `다른 Logpush 작업 ${m.count}개는 ClientIP도 ClientCountry도 보내지 않습니다`,
+    'engine.wal': (m) =>
+      `서버는 WAL을 wal_keep_size ${m.walKeepSizeMb} MB, max_wal_size ${m.maxWalSizeMb} MB까지 보관합니다: 파기(purge)로 삭제한 행은 서버가 WAL 세그먼트를 재활용할 때까지 남아 있으며, 이 도구로는 지울 수 없습니다`,
+    'engine.archive_on': (m) =>
+      `WAL 아카이빙이 켜져 있습니다(archive_mode ${m.archiveMode}): 아카이브된 WAL에는 아카이브를 보관하는 동안 삭제된 행이 남아 있습니다`,
+    'engine.archive_off': () => 'WAL 아카이빙이 꺼져 있습니다: 아카이브된 WAL 사본이 없습니다',
+    'engine.backups_until': (m) =>
+      `기본 백업은 ${m.retention} 동안 보관됩니다(backup_retention): 마지막 파기(${m.lastPurge})로 삭제된 행은 ${m.until}까지 백업에 남아 있을 수 있습니다`,
+    'engine.backups_no_purge': (m) =>
+      `기본 백업은 ${m.retention} 동안 보관됩니다(backup_retention): 아직 파기가 실행된 적이 없으며, 파기로 삭제된 행은 그 후 ${m.retention} 동안 백업에 남아 있을 수 있습니다`,
+    'engine.backup_retention_unknown': () =>
+      'backup_retention이 설정되지 않았습니다: 기본 백업에 삭제된 행이 얼마나 남는지 알 수 없습니다. 설정 파일에 지정하십시오(예: backup_retention: 14d)',
     'undetermined.no_zone': () => '판단 보류: 활동을 보여 줄 이벤트의 영역(zone)이 설정되어 있지 않음',
     'undetermined.zone_not_pulled': (m) => `판단 보류: 영역 ${m.zoneId}의 보안 이벤트를 아직 가져오지(pull) 않음`,
     'undetermined.zone_pulled_until': (m) => `판단 보류: 영역 ${m.zoneId}의 이벤트를 ${m.until}까지만 가져옴`,
@@ -269,6 +281,7 @@ const METHODS: Record<DestructionMethod, string> = {
   accessRules: 'Cloudflare API로 삭제: 접근 규칙(IP Access Rule)마다 삭제 요청',
   listItems: 'Cloudflare API로 삭제: IP 목록 항목 일괄 삭제(비동기 작업), 완료까지 확인',
   cloudflareVerified: 'Cloudflare API로 삭제, 다시 조회하여 삭제 확인',
+  postgresRowsVacuumed: 'PostgreSQL에서 행 삭제 후 해당 일자 파티션 VACUUM (WAL·백업의 사본은 보존 기간이 지나면 소멸)',
   pgPartitionDropped: 'PostgreSQL 일 단위 파티션 삭제(DROP TABLE): 보유기간이 지난 날의 파일 자체를 삭제',
   pgRowsVacuumed: 'PostgreSQL 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
   pgDroppedAndVacuumed:

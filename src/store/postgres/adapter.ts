@@ -1,12 +1,31 @@
-import { StoreNotSupportedError } from '../../errors.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
 import type { StorePort, StoreSession } from '../port.js';
-import { appendPgAuditEntry, lockAuditHead, readPgAuditHead, readPgAuditLines } from './audit-log.js';
-import { readPgCloudflareEvidence } from './cloudflare-activity.js';
+import {
+  deletePgObjectActivity,
+  readPgActivityIds,
+  readPgCloudflareEvidence,
+  recordPgEventsPurgedBefore,
+  writePgObjectActivity,
+} from './cloudflare-activity.js';
+import {
+  appendPgAuditEntry,
+  appendPgKeyRotation,
+  ensurePgAuditGenesis,
+  lockAuditHead,
+  readPgAuditEntries,
+  readPgAuditExport,
+  readPgAuditHead,
+  readPgAuditHeadText,
+  readPgAuditLines,
+  readPgAuditTimestampLines,
+  readPgKeysInForce,
+  writePgAuditTimestamp,
+} from './audit-log.js';
 import { withTransaction, type PgStore, type PgTx } from './connection.js';
 import { readHolds, insertHold, releaseHold } from './holds.js';
 import { insertFirewallEvents, upsertHttpAnalytics } from './ingest.js';
 import { readMeta, writeMeta } from './meta.js';
+import { createPartitionsAhead } from './partitions.js';
 import {
   readPgAgeHistogram,
   readPgEventsInWindows,
@@ -20,8 +39,9 @@ import { readAllPullStates, readPullState, writePullState } from './pull-state.j
 import { deleteExpiredRows, vacuumPurgedPartitions } from './purge.js';
 import { acquirePgRunLock } from './run-lock.js';
 import { readWalAndBackups } from './wal.js';
-import { deletePgObjectActivity, readPgActivityIds, recordPgEventsPurgedBefore, writePgObjectActivity } from './cloudflare-activity.js';
-import { readPgAuditEntries, readPgAuditHeadText } from './audit-reads.js';
+import { rollUpPgBeforeErase } from './erase-rollup.js';
+import { readPgRollUpMarkers, readPgStatsCells } from './stats-read.js';
+import { deletePgSubjectRows, selectPgSubjectRows } from './subject-rows.js';
 import { rollUpPgBeforePurge } from './purge-rollup.js';
 
 /** Runs one store call: inside the caller's transaction, or in a short one of its own. */
@@ -40,16 +60,13 @@ export function createPgStorePort(store: PgStore): StorePort {
 
     // --- inventory (h-reads)
     readEngineCopies: () => withTransaction(store, (tx) => readWalAndBackups(tx)),
+
+    // --- pull (h-pull)
+    prepareIngest: async (dataset, fromSeconds, toSeconds) => void (await createPartitionsAhead(store, dataset, fromSeconds, toSeconds)),
   };
 }
 
 function bindSession(store: PgStore, run: Runner, options: { inTransaction: boolean }): StoreSession {
-  const notYet = (what: string) => (): Promise<never> =>
-    Promise.reject(
-      new StoreNotSupportedError(`${what} is not available on a PostgreSQL store yet`, {
-        hint: 'Use the SQLite store (unset store: and LUXERET_DATABASE_URL) for this command; nothing was changed.',
-      }),
-    );
   return {
     readMeta: (key) => run((tx) => readMeta(tx, key)),
     writeMeta: (key, value) => run((tx) => writeMeta(tx, key, value)),
@@ -90,18 +107,28 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     readTopHosts: (limit, filter) => run((tx) => readPgTopHosts(tx, limit, filter)),
 
     appendAuditEntry: (signer, input) => run((tx) => appendPgAuditEntry(tx, signer, input)),
-    ensureAuditGenesis: notYet('Starting the audit log'),
-    appendKeyRotation: notYet('Key rotation'),
-    readKeyInForce: notYet('Reading the key in force'),
+    ensureAuditGenesis: (signer, command) => run((tx) => ensurePgAuditGenesis(tx, signer, command)),
+    appendKeyRotation: (signer, key, reason) => run((tx) => appendPgKeyRotation(tx, signer, key, reason)),
+    readKeyInForce: () => run(async (tx) => (await readPgKeysInForce(tx)).at(-1)),
     readAuditEntries: (options) => run((tx) => readPgAuditEntries(tx, options)),
     readAuditLines: () => run((tx) => readPgAuditLines(tx)),
     readAuditHead: () => run((tx) => readPgAuditHead(tx)),
     readAuditHeadText: () => run((tx) => readPgAuditHeadText(tx)),
-    writeAuditTimestamp: notYet('Lodging audit timestamps'),
-    readAuditTimestampLines: notYet('Reading audit timestamps'),
+    writeAuditTimestamp: (count, line) => run((tx) => writePgAuditTimestamp(tx, count, line)),
+    readAuditTimestampLines: () => run((tx) => readPgAuditTimestampLines(tx)),
 
     // --- inventory (h-reads)
     readCloudflareEvidence: () => run((tx) => readPgCloudflareEvidence(tx)),
+
+    // --- audit (per-host keys)
+    readAuditKeysInForce: () => run((tx) => readPgKeysInForce(tx)),
+    readAuditExport: () => run((tx) => readPgAuditExport(tx, { inTransaction: options.inTransaction })),
+    // --- subject, stats (subject show/erase, stats)
+    selectSubjectRows: (location, network) => run((tx) => selectPgSubjectRows(tx, location, network)),
+    deleteSubjectRows: (location, rows) => run((tx) => deletePgSubjectRows(tx, location, rows)),
+    rollUpBeforeErase: (settings, rows) => run((tx) => rollUpPgBeforeErase(tx, settings, rows)),
+    readStatsCells: (range) => run((tx) => readPgStatsCells(tx, range)),
+    readRollUpMarkers: (range) => run((tx) => readPgRollUpMarkers(tx, range)),
 
     // --- purge
     rollUpBeforePurge: (settings, location, cutoff) =>

@@ -1,29 +1,87 @@
+import type { KeyObject } from 'node:crypto';
+import { KEY_EVENTS, planChainWrite, readKeysInForce, type ChainLink, type ChainOptions, type ChainRequest, type ChainSnapshot } from '../../audit/chain.js';
 import { canonicalJson } from '../../audit/canonical-json.js';
-import { buildAuditEntry, buildAuditHead, type AuditEntry, type AuditHead, type AuditInput, type AuditSigner } from '../../audit/entry.js';
-import { buildGenesisInput } from '../../audit/key-entries.js';
-import { assertAuditable } from '../../audit/log.js';
+import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../../audit/entry.js';
+import { buildRotationInput } from '../../audit/key-entries.js';
+import { assertAuditable, GENESIS_META_KEY, STORE_CREATED_META_KEY } from '../../audit/log.js';
 import { StoreError } from '../../errors.js';
 import type { PgTx } from './connection.js';
 import { readMeta } from './meta.js';
 
-type Tail = { seq: number; hash: string } | undefined;
-
-/** Same meta keys as the SQLite log (src/audit/log.ts). */
-const GENESIS_META_KEY = 'audit_genesis';
-const STORE_CREATED_META_KEY = 'store_created_at';
+/**
+ * Several hosts share this log, each signing with its own key: entries and heads name their key, and a host's key
+ * the log does not have yet enrols itself (`keys.enrol`). A log with entries but no genesis record is refused.
+ */
+const PG_CHAIN: ChainOptions = { isShared: true, canAdopt: false };
 
 /**
  * Appends one signed entry and re-signs the head, inside the caller's transaction (with the deletion it records).
  * The head row is locked first (SELECT … FOR UPDATE), so a second host appending at the same time waits for this
- * transaction and then reads the new tail: the chain never forks. The first append writes the genesis entry.
- *
- * Not yet here (issue 13, wiring): the key-in-force check and key rotation of src/audit/log.ts, which must become
- * "one of the operator's named host keys" once each host signs with its own key.
+ * transaction and then reads the new tail: the chain never forks. The chain rules are src/audit/chain.ts.
  */
 export async function appendPgAuditEntry(tx: PgTx, signer: AuditSigner, input: AuditInput): Promise<AuditEntry> {
   assertAuditable(input, signer);
-  const last = await ensureGenesis(tx, signer, input.command, await lockCheckedTail(tx));
-  return writeEntry(tx, signer, last, input);
+  return (await writePgChain(tx, signer, { kind: 'append', input }))!;
+}
+
+/** Writes the genesis entry if the log has none yet (`init`), enrolling this host's key if the log lacks it. */
+export async function ensurePgAuditGenesis(tx: PgTx, signer: AuditSigner, command: string): Promise<AuditEntry | undefined> {
+  return writePgChain(tx, signer, { kind: 'genesis', command });
+}
+
+/** The `keys.rotate` entry, signed by the retiring key; the head is signed by the new key. */
+export async function appendPgKeyRotation(tx: PgTx, signer: AuditSigner, newPrivateKey: KeyObject, reason: string): Promise<AuditEntry> {
+  const input = buildRotationInput(signer.privateKey, newPrivateKey, reason);
+  assertAuditable(input, signer);
+  return (await writePgChain(tx, signer, { kind: 'rotate', input, newKey: newPrivateKey }))!;
+}
+
+async function writePgChain(tx: PgTx, signer: AuditSigner, request: ChainRequest): Promise<AuditEntry | undefined> {
+  const plan = planChainWrite(await readPgChainSnapshot(tx), signer, request, PG_CHAIN);
+  for (const entry of plan.entries)
+    await tx.query('INSERT INTO audit_log (seq, entry, hash) VALUES ($1, $2, $3)', [entry.seq, canonicalJson(entry), entry.hash]);
+  if (plan.head !== undefined) await tx.query('UPDATE audit_head SET checkpoint = $1 WHERE id = 1', [canonicalJson(plan.head)]);
+  if (plan.genesis !== undefined) await tx.query('INSERT INTO meta (key, value) VALUES ($1, $2)', [GENESIS_META_KEY, JSON.stringify(plan.genesis)]);
+  return plan.written;
+}
+
+/** What the chain rules need of the log, read after locking the head row (every append takes that lock first). */
+async function readPgChainSnapshot(tx: PgTx): Promise<ChainSnapshot> {
+  const text = await lockAuditHead(tx);
+  // Read after the lock: in READ COMMITTED each statement sees what the previous holder committed.
+  const { rows } = await tx.query<ChainLink>('SELECT seq::integer AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1');
+  const marker = await readMeta(tx, GENESIS_META_KEY);
+  const genesis = marker === undefined ? undefined : (JSON.parse(marker) as ChainLink);
+  const atGenesis =
+    genesis === undefined ? undefined : (await tx.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [genesis.seq])).rows[0]?.hash;
+  return {
+    tail: rows[0],
+    head: text === '' ? undefined : parseHead(text),
+    genesis: genesis === undefined ? undefined : { marker: genesis, hashNow: atGenesis },
+    firstEntryTime: undefined,
+    storeCreatedAt: await readMeta(tx, STORE_CREATED_META_KEY),
+    keyEntries: await readPgKeyEntries(tx),
+  };
+}
+
+/** The genesis, rotation and enrolment entries, oldest first, found by their event text (as on SQLite). */
+async function readPgKeyEntries(tx: PgTx): Promise<Record<string, unknown>[]> {
+  const patterns = KEY_EVENTS.map((event) => `%"event":"${event}"%`);
+  const { rows } = await tx.query<{ entry: string }>('SELECT entry FROM audit_log WHERE entry LIKE ANY ($1::text[]) ORDER BY seq', [patterns]);
+  return rows.map((row) => JSON.parse(row.entry) as Record<string, unknown>).filter((entry) => KEY_EVENTS.some((event) => entry.event === event));
+}
+
+/** The fingerprints of every key the log has in force, oldest first. */
+export async function readPgKeysInForce(tx: PgTx): Promise<string[]> {
+  return [...readKeysInForce(await readPgKeyEntries(tx)).inForce.keys()];
+}
+
+/** Every entry, ordered by seq; with `since`, only those at or after that instant. */
+export async function readPgAuditEntries(tx: PgTx, options: { since?: Date } = {}): Promise<AuditEntry[]> {
+  const { rows } = await tx.query<{ seq: number; entry: string }>('SELECT seq::integer AS seq, entry FROM audit_log ORDER BY seq');
+  const entries = rows.map((row) => parseEntry(row.seq, row.entry));
+  const since = options.since;
+  return since ? entries.filter((entry) => Date.parse(entry.time) >= since.getTime()) : entries;
 }
 
 /** The stored entries, ordered by seq, as written (canonical JSON text): what verify and export read. */
@@ -32,9 +90,44 @@ export async function readPgAuditLines(tx: PgTx): Promise<string[]> {
   return rows.map((row) => row.entry);
 }
 
-export async function readPgAuditHead(tx: PgTx): Promise<AuditHead | undefined> {
+/** The stored head checkpoint exactly as written, or undefined while the log is empty. */
+export async function readPgAuditHeadText(tx: PgTx): Promise<string | undefined> {
   const { rows } = await tx.query<{ checkpoint: string }>("SELECT checkpoint FROM audit_head WHERE id = 1 AND checkpoint <> ''");
-  return rows[0] === undefined ? undefined : (JSON.parse(rows[0].checkpoint) as AuditHead);
+  return rows[0]?.checkpoint;
+}
+
+export async function readPgAuditHead(tx: PgTx): Promise<AuditHead | undefined> {
+  const text = await readPgAuditHeadText(tx);
+  return text === undefined ? undefined : parseHead(text);
+}
+
+/**
+ * The entries, head and time stamps of one moment. In its own transaction, a REPEATABLE READ snapshot (in READ
+ * COMMITTED each statement would see another host's newer commit, and a head would seem to lag its entries).
+ */
+export async function readPgAuditExport(
+  tx: PgTx,
+  options: { inTransaction: boolean },
+): Promise<{ entries: string[]; head: string | undefined; timestamps: string[] }> {
+  if (!options.inTransaction) await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+  return { entries: await readPgAuditLines(tx), head: await readPgAuditHeadText(tx), timestamps: await readPgAuditTimestampLines(tx) };
+}
+
+const TIMESTAMP_META_PREFIX = 'audit_timestamp:';
+
+/** Keeps the timestamp line of the head of `count` entries (as on SQLite: a meta row keyed by the padded count). */
+export async function writePgAuditTimestamp(tx: PgTx, count: number, line: string): Promise<void> {
+  await tx.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+    TIMESTAMP_META_PREFIX + String(count).padStart(12, '0'),
+    line,
+  ]);
+}
+
+/** Every stored timestamp line, oldest head first. */
+export async function readPgAuditTimestampLines(tx: PgTx): Promise<string[]> {
+  // COLLATE "C": ordered by bytes, as SQLite orders the same keys.
+  const { rows } = await tx.query<{ value: string }>(`SELECT value FROM meta WHERE starts_with(key, $1) ORDER BY key COLLATE "C"`, [TIMESTAMP_META_PREFIX]);
+  return rows.map((row) => row.value);
 }
 
 /**
@@ -47,49 +140,21 @@ export async function lockAuditHead(tx: PgTx): Promise<string> {
   return locked.rows[0]?.checkpoint ?? '';
 }
 
-/**
- * Locks the head row and returns the tail after checking it still matches the signed head. The row is created
- * (empty) on the very first append so there is always a row to lock; its content is written before commit.
- */
-async function lockCheckedTail(tx: PgTx): Promise<Tail> {
-  const text = await lockAuditHead(tx);
-  const head = text === '' ? undefined : (JSON.parse(text) as AuditHead);
-  // Read after the lock: in READ COMMITTED each statement sees what the previous holder committed.
-  const { rows } = await tx.query<{ seq: number; hash: string }>('SELECT seq::integer AS seq, hash FROM audit_log ORDER BY audit_log.seq DESC LIMIT 1');
-  const last: Tail = rows[0];
-  if ((head?.count ?? 0) !== (last?.seq ?? 0) || (head !== undefined && head.last_hash !== last?.hash)) {
-    throw new StoreError('The audit log does not match its signed head checkpoint; refusing to append', {
-      hint: 'Run `luxeret-privacy audit verify` and restore the store from a backup if the log was truncated or altered.',
+function parseHead(text: string): AuditHead {
+  try {
+    return JSON.parse(text) as AuditHead;
+  } catch (err) {
+    throw new StoreError('The audit head checkpoint in the store is not valid JSON', { cause: err });
+  }
+}
+
+function parseEntry(seq: number, text: string): AuditEntry {
+  try {
+    return JSON.parse(text) as AuditEntry;
+  } catch (err) {
+    throw new StoreError(`Audit entry ${seq} in the store is not valid JSON`, {
+      cause: err,
+      hint: 'Run `luxeret-privacy audit verify`; the store may have been altered.',
     });
   }
-  return last;
-}
-
-/** A log that had a genesis must still have it; an empty log gets it now. */
-async function ensureGenesis(tx: PgTx, signer: AuditSigner, command: string, last: Tail): Promise<Tail> {
-  const marker = await readMeta(tx, GENESIS_META_KEY);
-  if (marker !== undefined) {
-    const genesis = JSON.parse(marker) as { seq: number; hash: string };
-    const { rows } = await tx.query<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = $1', [genesis.seq]);
-    if (rows[0]?.hash !== genesis.hash) {
-      throw new StoreError(`The audit log has lost its genesis entry (seq ${genesis.seq}): it may have been wiped; refusing to append`, {
-        hint: 'Run `luxeret-privacy audit verify`, and restore the store from a backup or an export checked against a lodged head.',
-      });
-    }
-    return last;
-  }
-  if (last !== undefined) {
-    throw new StoreError('The audit log has entries but no genesis record; refusing to append', { hint: 'Run `luxeret-privacy audit verify`.' });
-  }
-  const createdAt = (await readMeta(tx, STORE_CREATED_META_KEY)) ?? signer.now().toISOString();
-  const genesis = await writeEntry(tx, signer, last, buildGenesisInput(signer.privateKey, createdAt, command));
-  await tx.query('INSERT INTO meta (key, value) VALUES ($1, $2)', [GENESIS_META_KEY, JSON.stringify({ seq: genesis.seq, hash: genesis.hash })]);
-  return genesis;
-}
-
-async function writeEntry(tx: PgTx, signer: AuditSigner, last: Tail, input: AuditInput): Promise<AuditEntry> {
-  const entry = buildAuditEntry(last, signer, input);
-  await tx.query('INSERT INTO audit_log (seq, entry, hash) VALUES ($1, $2, $3)', [entry.seq, canonicalJson(entry), entry.hash]);
-  await tx.query('UPDATE audit_head SET checkpoint = $1 WHERE id = 1', [canonicalJson(buildAuditHead(entry.seq, entry.hash, signer))]);
-  return entry;
 }

@@ -5,6 +5,7 @@ import {
   readAuditEntries,
   readAuditHead,
   readAuditHeadText,
+  readAuditKeysInForce,
   readAuditLines,
   readAuditTimestampLines,
   readKeyInForce,
@@ -22,6 +23,10 @@ import { acquireLock } from '../lock.js';
 import type { StorePort, StoreSession } from '../port.js';
 import { readAllPullStates, readPullState, writePullState } from '../pull-state.js';
 import { readAgeHistogram, readTopHosts } from '../report-queries.js';
+import { buildNetworkMatcher } from '../../policy/network.js';
+import { rollUpBeforeErase } from '../../stats/rollup.js';
+import { readRollUpMarkers, readStatsCells } from '../stats.js';
+import { deleteRowsById, selectSubjectRows } from '../subject-queries.js';
 import { startRollUpBeforePurge } from '../../stats/rollup.js';
 import { deleteObjectActivity, readActivityIds, recordEventsPurgedBefore, writeObjectActivity } from '../cloudflare-activity.js';
 
@@ -62,6 +67,9 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
 
     // --- inventory (h-reads)
     readEngineCopies: () => Promise.resolve(undefined),
+
+    // --- pull (h-pull)
+    prepareIngest: () => Promise.resolve(),
   };
 }
 
@@ -138,6 +146,35 @@ function bindSession(db: Db): StoreSession {
 
     // --- inventory (h-reads)
     readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
+    // --- audit (per-host keys)
+    readAuditKeysInForce: () => later(() => readAuditKeysInForce(db)),
+    // A read transaction: one snapshot of the file even if another process appends meanwhile.
+    readAuditExport: () =>
+      later(() => db.transaction(() => ({ entries: readAuditLines(db), head: readAuditHeadText(db), timestamps: readAuditTimestampLines(db) }))()),
+
+    // --- subject, stats (subject show/erase, stats)
+    selectSubjectRows: (location, network) => later(() => selectSubjectRows(db, location, buildNetworkMatcher([network]))),
+    deleteSubjectRows: (location, rows) =>
+      later(() => ({
+        location,
+        deleted: deleteRowsById(
+          db,
+          location,
+          rows.map((row) => row.id),
+        ),
+        held: 0,
+        partitions: [],
+      })),
+    rollUpBeforeErase: (settings, rows) =>
+      later(() =>
+        rollUpBeforeErase(
+          db,
+          settings,
+          rows.map(({ location, rows: locationRows }) => ({ location, ids: locationRows.map((row) => row.id) })),
+        ),
+      ),
+    readStatsCells: (range) => later(() => readStatsCells(db, range)),
+    readRollUpMarkers: (range) => later(() => readRollUpMarkers(db, range)),
 
     // --- purge
     rollUpBeforePurge: (settings, location, cutoff) =>
