@@ -80,10 +80,3 @@ export class KeyError extends LuxeretError {
     super(message, ExitCode.store, options);
   }
 }
-
-/** A command the chosen store cannot run yet (a PostgreSQL store, for commands not yet moved onto the store port). */
-export class StoreNotSupportedError extends LuxeretError {
-  constructor(message: string, options: { cause?: unknown; hint?: string } = {}) {
-    super(message, ExitCode.usage, options);
-  }
-}

@@ -1,6 +1,6 @@
 import { loadSigningKey, loadSubjectSecret } from '../audit/keys.js';
-import { recoverKeyRotation, settleStagedKey, type RecoveryOutcome } from '../audit/key-rotation.js';
-import { readAuditHeadText, readAuditKeysInForce, type AuditSigner } from '../audit/log.js';
+import { recoverKeyRotation, type RecoveryOutcome } from '../audit/key-rotation.js';
+import type { AuditSigner } from '../audit/log.js';
 import type { CliContext } from './context.js';
 
 /**
@@ -20,17 +20,6 @@ export async function createSigner(ctx: CliContext): Promise<AuditSigner> {
 /** The start-up check for a key rotation cut short by a crash (see rotateSigningKey): finish it or discard it. */
 export async function recoverInterruptedRotation(ctx: CliContext): Promise<void> {
   noteRecovery(ctx, await recoverKeyRotation(ctx.paths(), ctx.storePort));
-}
-
-/**
- * createSigner for the commands not yet on the store port (hold, purge, subject, init), whose use cases take the
- * signer synchronously: SQLite only, like the rest of them. Goes when the last of them moves to createSigner.
- */
-export function createSqliteSigner(ctx: CliContext): AuditSigner {
-  const paths = ctx.paths();
-  noteRecovery(ctx, settleStagedKey(paths, readAuditKeysInForce(ctx.store())));
-  if (!ctx.auditHead.tracked) Object.assign(ctx.auditHead, { tracked: true, before: readAuditHeadText(ctx.store()) });
-  return { privateKey: loadSigningKey(paths.signingKey), actor: ctx.actor(), now: () => ctx.now(), textSecret: loadSubjectSecret(paths.subjectSecret) };
 }
 
 function noteRecovery(ctx: CliContext, outcome: RecoveryOutcome): void {

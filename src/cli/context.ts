@@ -7,8 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
 import { DEFAULT_STORE_SCHEMA, selectStore, storePasswords, type StoreSelection } from '../config/store.js';
-import { StoreNotSupportedError } from '../errors.js';
-import { openStore, type Db } from '../store/db.js';
+import { openStore } from '../store/db.js';
 import { openStorePort } from '../store/open.js';
 import type { StorePort } from '../store/port.js';
 import type { Io } from './io.js';
@@ -41,11 +40,6 @@ export interface CliContext {
   readonly storeSelection: () => StoreSelection;
   /** The migrated store behind the port; closed when the run ends. */
   readonly storePort: () => Promise<StorePort>;
-  /**
-   * The SQLite store itself, for the commands not yet moved onto the port; on a PostgreSQL store they refuse
-   * (exit 2, nothing changed) naming the command.
-   */
-  readonly store: (command?: string) => Db;
   /** The Cloudflare API token, or a usage error naming the variable. */
   readonly apiToken: () => string;
   /** Who is acting, for audit entries: OS user and host. */
@@ -87,7 +81,6 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
   const outcomes: Outcome[] = [];
   let environment: Environment | undefined;
   let config: Config | undefined;
-  let db: Db | undefined;
   let port: Promise<StorePort> | undefined;
   let lastProgressLength = 0;
   let lastJsonProgressMs: number | undefined;
@@ -130,32 +123,17 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     storePort: () => {
       port ??= openStorePort(ctx.storeSelection(), {
         sqlitePath: ctx.paths().store,
-        openSqlite: () => ctx.store(),
+        openSqlite: () => openStore(ctx.paths().store),
         lockPath: ctx.paths().lock,
         onTakeOver: (stale) =>
           ctx.io.stderr(
             `luxeret-privacy: took over a stale lock from ${stale.command} (pid ${stale.pid}, started ${stale.started_at}), whose process is gone\n`,
           ),
       }).then((opened) => {
-        // The SQLite connection is closed by store()'s own closer.
-        if (opened.kind === 'postgres') closers.push(() => opened.close());
+        closers.push(() => opened.close());
         return opened;
       });
       return port;
-    },
-    store: (command) => {
-      const selection = ctx.storeSelection();
-      if (selection.kind === 'postgres') {
-        throw new StoreNotSupportedError(`${command ?? 'This command'} does not run on a PostgreSQL store yet (${selection.displayUrl})`, {
-          hint: 'Run it against the SQLite store (unset store: and LUXERET_DATABASE_URL); nothing was changed.',
-        });
-      }
-      if (!db) {
-        const opened = openStore(ctx.paths().store);
-        db = opened;
-        closers.push(() => void opened.close());
-      }
-      return db;
     },
     apiToken: () => {
       const token = ctx.environment().apiToken;

@@ -1,12 +1,10 @@
-import { acquireLock } from '../store/lock.js';
 import type { CliContext } from './context.js';
 
-/** Takes the LUXERET_HOME lock for this run (exit 6 if another run holds it); released when the run ends. */
-export function lockHome(ctx: CliContext, command: string): void {
-  const lock = acquireLock(ctx.paths().lock, command, ctx.now());
+/**
+ * Takes the store's run lock for this run: the LUXERET_HOME lock file on SQLite, an advisory lock shared by every
+ * host on PostgreSQL (exit 6 while another run holds it). Released when the run ends, before the store closes.
+ */
+export async function lockStore(ctx: CliContext, command: string): Promise<void> {
+  const lock = await (await ctx.storePort()).acquireRunLock(command, ctx.now());
   ctx.onClose(() => lock.release());
-  if (lock.tookOverFrom) {
-    const stale = lock.tookOverFrom;
-    ctx.io.stderr(`luxeret-privacy: took over a stale lock from ${stale.command} (pid ${stale.pid}, started ${stale.started_at}), whose process is gone\n`);
-  }
 }

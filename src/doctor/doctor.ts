@@ -11,7 +11,7 @@ import type { Config } from '../config/config.js';
 import type { StoreSelection } from '../config/store.js';
 import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
-import { LuxeretError, StoreNotSupportedError } from '../errors.js';
+import { LuxeretError } from '../errors.js';
 import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 import { LATEST_SCHEMA_VERSION } from '../store/db.js';
 import type { StorePort } from '../store/port.js';
@@ -108,8 +108,7 @@ function baseUrlCheck(baseUrl: NonNullable<DoctorDeps['baseUrl']>): Check {
 async function storeCheck(store: StorePort | undefined, error: unknown): Promise<Check> {
   if (!store) return check('store', 'fail', describe(error), hintOf(error) ?? 'Run `luxeret-privacy init`.');
   const events = await attemptAsync(() => store.countFirewallEvents());
-  // A PostgreSQL adapter that cannot count yet (issue 13) leaves the count out; any other failure is a problem.
-  if (events.error !== undefined && !(events.error instanceof StoreNotSupportedError)) {
+  if (events.error !== undefined) {
     return check('store', 'fail', `not readable: ${describe(events.error)}`, hintOf(events.error));
   }
   const where = store.kind === 'postgres' ? `PostgreSQL ${store.description}, ` : '';

@@ -5,7 +5,7 @@ import { ensureKeys, type KeyPaths } from '../audit/keys.js';
 import { STORE_CREATED_META_KEY, type AuditEntry, type AuditSigner } from '../audit/log.js';
 import { EXAMPLE_CONFIG } from '../config/example.js';
 import type { StoreSelection } from '../config/store.js';
-import { StoreError, StoreNotSupportedError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { openStore } from '../store/db.js';
 import { openStorePort } from '../store/open.js';
@@ -31,8 +31,6 @@ export interface InitResult {
   readonly subjectSecret: boolean;
   /** The audit log's genesis entry, when this run wrote it. */
   readonly genesis: AuditEntry | undefined;
-  /** The store cannot write the genesis entry alone yet (PostgreSQL): the first signed entry writes it. */
-  readonly genesisDeferred: boolean;
   readonly configPath: string;
   readonly config: boolean;
   readonly outcome: Outcome;
@@ -73,7 +71,7 @@ export async function initHome(deps: InitDeps): Promise<InitResult> {
   });
   let created: boolean;
   let keys: ReturnType<typeof ensureKeys>;
-  let genesis: { entry: AuditEntry | undefined; deferred: boolean };
+  let genesis: AuditEntry | undefined;
   try {
     created = await markStoreCreated(store, deps.now(), selection.kind === 'sqlite' ? !sqliteExisted : undefined);
     keys = ensureKeys(paths);
@@ -97,8 +95,7 @@ export async function initHome(deps: InitDeps): Promise<InitResult> {
     storeDescription: store.description,
     signingKey: keys.createdSigningKey,
     subjectSecret: keys.createdSubjectSecret,
-    genesis: genesis.entry,
-    genesisDeferred: genesis.deferred,
+    genesis,
     configPath,
     config: !configExisted,
     outcome: 'done',
@@ -118,15 +115,10 @@ async function markStoreCreated(store: StorePort, now: Date, isNewFile: boolean 
 }
 
 /**
- * The genesis entry, unless the log has one. A PostgreSQL store that cannot write it alone yet (issue 13) leaves it
- * to the first signed entry, which writes it in the same transaction; the result says so.
+ * The genesis entry, unless the log has one. On a shared PostgreSQL store another host may have written it: this
+ * host's key joins the chain with its first signed entry (keys.enrol, docs/audit.md).
  */
-async function writeGenesis(store: StorePort, signer: () => Promise<AuditSigner>): Promise<{ entry: AuditEntry | undefined; deferred: boolean }> {
-  if (store.kind === 'postgres' && (await store.readAuditHead()) !== undefined) return { entry: undefined, deferred: false };
-  try {
-    return { entry: await store.ensureAuditGenesis(await signer(), 'init'), deferred: false };
-  } catch (err) {
-    if (store.kind === 'postgres' && err instanceof StoreNotSupportedError) return { entry: undefined, deferred: true };
-    throw err;
-  }
+async function writeGenesis(store: StorePort, signer: () => Promise<AuditSigner>): Promise<AuditEntry | undefined> {
+  if (store.kind === 'postgres' && (await store.readAuditHead()) !== undefined) return undefined;
+  return store.ensureAuditGenesis(await signer(), 'init');
 }

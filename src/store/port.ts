@@ -20,8 +20,6 @@ import type { Network } from '../policy/network.js';
  * The store port (issue 13): what use cases call, whichever database holds the data – SQLite in LUXERET_HOME
  * (src/store/sqlite/adapter.ts) or a shared PostgreSQL schema (src/store/postgres/adapter.ts). Async, so one shape
  * covers better-sqlite3 (synchronous underneath) and node-postgres.
- *
- * A method an adapter cannot do yet throws StoreNotSupportedError (exit 2, nothing changed), naming the command.
  */
 export interface StorePort extends StoreSession {
   readonly kind: 'sqlite' | 'postgres';

@@ -34,7 +34,6 @@ function renderInit(result: InitResult, paths: HomePaths): string {
   ];
   const { genesis } = result;
   if (genesis !== undefined) lines.push(`created  audit log genesis entry (seq ${genesis.seq}, key ${String(genesis.details?.key_fingerprint)})`);
-  if (result.genesisDeferred) lines.push('later    audit log genesis entry (written with the first audit entry on this PostgreSQL store)');
   lines.push(result.config ? `created  ${result.configPath} (example config: add your zones)` : `exists   ${result.configPath}`);
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.js';
 import { createSigner, recoverInterruptedRotation } from '../audit-signer.js';
 import type { CliContext } from '../context.js';
 import { writeOutputFile } from '../output-file.js';
-import { lockHome } from '../lock.js';
+import { lockStore } from '../lock.js';
 
 interface PublicFlags {
   output?: string;
@@ -74,7 +74,7 @@ export const keysCommand = (ctx: CliContext) => {
       const problem = findForbiddenContent(reason, '--reason');
       if (problem) throw new UsageError(`${problem}`, { hint: 'The audit log holds no raw IP address: describe the reason without one.' });
       // No purge may sign with the old key while it is being retired.
-      lockHome(ctx, 'keys rotate');
+      await lockStore(ctx, 'keys rotate');
       const signer = await createSigner(ctx);
       const entry = await rotateSigningKey(ctx.paths(), await ctx.storePort(), signer, reason);
       const details = entry.details as { old_key_fingerprint: string; new_key_fingerprint: string };

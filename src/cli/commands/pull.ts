@@ -7,6 +7,7 @@ import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
 import { openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { readSinceOption } from '../time-option.js';
 
@@ -43,8 +44,7 @@ export const pullCommand = (ctx: CliContext) =>
       const store = await ctx.storePort();
       // One pull at a time per store: the LUXERET_HOME lock file on SQLite, an advisory lock shared by every host on
       // PostgreSQL (exit 6 when held); released when the run ends.
-      const lock = await store.acquireRunLock('pull', ctx.now());
-      ctx.onClose(() => lock.release());
+      await lockStore(ctx, 'pull');
       const started = Date.now();
       const summary = await pullZones(
         { client, store, now: ctx.now },

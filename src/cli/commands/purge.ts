@@ -6,6 +6,7 @@ import { createSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
@@ -44,10 +45,7 @@ export const purgeCommand = (ctx: CliContext) =>
       const config = ctx.config();
       const store = await ctx.storePort();
       // One purge at a time across every host sharing the store (exit 6 when another holds it).
-      if (!dryRun) {
-        const lock = await store.acquireRunLock('purge', ctx.now());
-        ctx.onClose(() => lock.release());
-      }
+      if (!dryRun) await lockStore(ctx, 'purge');
       const started = new Map<string, number>();
       const result = await purgeExpired(
         {

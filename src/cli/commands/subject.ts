@@ -10,6 +10,7 @@ import { showSubject } from '../../subject/show.js';
 import { createSigner } from '../audit-signer.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
+import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { parseNetworkOption } from '../options.js';
 
@@ -80,8 +81,7 @@ export const subjectCommand = (ctx: CliContext) => {
       const deps = await buildDeps();
       if (!dryRun) {
         // One erase or purge at a time, across every host sharing the store (exit 6 when another holds it).
-        const lock = await deps.store.acquireRunLock('subject erase', ctx.now());
-        ctx.onClose(() => lock.release());
+        await lockStore(ctx, 'subject erase');
       }
       const result = await eraseSubjectEverywhere(deps, { network, dryRun });
       noteReadProblems(result.readProblems);
