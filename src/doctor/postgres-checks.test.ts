@@ -80,7 +80,7 @@ describe('buildPostgresChecks', () => {
   it('stops at a failed connection, naming where but not the password', () => {
     const checks = buildPostgresChecks(selection, { isReachable: false, target, error: 'connect ETIMEDOUT' }, 5);
     expect(checks.map((c) => `${c.status} ${c.name}: ${c.detail}`)).toEqual([
-      'warn postgres store: store: selects PostgreSQL (db:5432/privacy as lux, schema luxeret); a command not yet moved onto it refuses to run there (exit 2, nothing changed) rather than use the SQLite store in LUXERET_HOME',
+      'pass postgres store: store: selects PostgreSQL (db:5432/privacy as lux, schema luxeret); every command uses it instead of the SQLite store in LUXERET_HOME',
       'fail postgres connection: could not connect to db:5432/privacy as lux: connect ETIMEDOUT',
     ]);
   });

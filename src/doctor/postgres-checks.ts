@@ -18,12 +18,11 @@ const check = (name: string, status: CheckStatus, detail: string, hint?: string)
 export function buildPostgresChecks(selection: PgSelection, inspection: PgStoreInspection, latestVersion: number): Check[] {
   const where = describeTarget(inspection.target);
   const checks = [
-    // Truthful until every command is on the store port: the others refuse a PostgreSQL store rather than use SQLite.
+    // Which store every command of this run's configuration uses, and what set it.
     check(
       'postgres store',
-      'warn',
-      `${selection.source === 'config' ? 'store:' : 'LUXERET_DATABASE_URL'} selects PostgreSQL (${where}, schema ${selection.schema}); a command not yet moved onto it refuses to run there (exit 2, nothing changed) rather than use the SQLite store in LUXERET_HOME`,
-      'Moving the remaining commands onto PostgreSQL is under way (issue 13); init, hold and doctor run on it.',
+      'pass',
+      `${selection.source === 'config' ? 'store:' : 'LUXERET_DATABASE_URL'} selects PostgreSQL (${where}, schema ${selection.schema}); every command uses it instead of the SQLite store in LUXERET_HOME`,
     ),
   ];
   if (!inspection.isReachable) {
