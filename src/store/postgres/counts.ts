@@ -43,11 +43,14 @@ export async function readDatasetCounts(tx: PgTx, dataset: PgDataset, filter: { 
   };
 }
 
-/** Distinct client IPs ('' = country-only rows, not counted): a scan, for when the number is asked for. */
+/**
+ * Distinct client IPs ('' = country-only rows, not counted): a scan, for when the number is asked for. COLLATE "C"
+ * compares bytes, as SQLite's BINARY does (so the same count), and sorts far faster than a locale's collation.
+ */
 export async function readDistinctIps(tx: PgTx, dataset: PgDataset, filter: { zoneId?: string | undefined } = {}): Promise<number> {
   const zone = filter.zoneId === undefined ? '' : ' AND zone_id = $1';
   const { rows } = await tx.query<{ n: string }>(
-    `SELECT count(DISTINCT client_ip)::text AS n FROM ${dataset} WHERE client_ip <> ''${zone}`,
+    `SELECT count(DISTINCT client_ip COLLATE "C")::text AS n FROM ${dataset} WHERE client_ip <> ''${zone}`,
     filter.zoneId === undefined ? [] : [filter.zoneId],
   );
   return Number(rows[0]!.n);
