@@ -2,7 +2,7 @@ import type { CountryCount, DatasetSummary } from '../../inventory/inventory.js'
 import type { LocalLocation } from '../../policy/retention.js';
 import type { EventSlice, EventSpan } from '../inventory-queries.js';
 import type { PgTx } from './connection.js';
-import { readDatasetCounts, readDistinctIps } from './counts.js';
+import { DISTINCT_SORT_MEMORY, readDatasetCounts, readDistinctIps } from './counts.js';
 import { DAY_SECONDS, dayOf, TIME_COLUMNS, type PgDataset } from './partitions.js';
 import { LOCATION_DATASETS } from './purge.js';
 import { readDayCounts, readDayEdge, sumRowCounts } from './queries.js';
@@ -33,6 +33,7 @@ export async function readPgHttpAnalyticsSummary(
   filter: { zoneId?: string | undefined } = {},
 ): Promise<DatasetSummary & { readonly requests: number; readonly countryOnlyRows: number }> {
   const counts = await readDatasetCounts(tx, 'http_analytics', filter);
+  await tx.query(DISTINCT_SORT_MEMORY);
   const { rows } = await tx.query<{ requests: string; country_only: string; distinct_ips: string }>(
     `SELECT coalesce(sum(requests), 0)::text AS requests, count(*) FILTER (WHERE client_ip = '')::text AS country_only,
             count(DISTINCT client_ip COLLATE "C") FILTER (WHERE client_ip <> '')::text AS distinct_ips
@@ -125,6 +126,7 @@ async function readSliceSpan(tx: PgTx, dataset: PgDataset, slice: EventSlice, co
 async function readSliceDistinctIps(tx: PgTx, dataset: PgDataset, slices: readonly EventSlice[]): Promise<number> {
   if (slices.length === 0) return 0;
   const time = TIME_COLUMNS[dataset];
+  await tx.query(DISTINCT_SORT_MEMORY);
   const { rows } = await tx.query<{ n: string }>(
     `SELECT count(DISTINCT client_ip COLLATE "C")::text AS n FROM ${dataset}
       WHERE client_ip <> '' AND (${slices.map((_, i) => `(zone_id = $${2 * i + 1} AND ${time} >= $${2 * i + 2})`).join(' OR ')})`,
