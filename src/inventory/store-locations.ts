@@ -27,8 +27,12 @@ export async function buildStoreLocationBuilders(
   // With no active hold the expiry count stays a plain indexed range query (as in purge).
   const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
   // Read once, used twice: the Cloudflare window often holds every local event, and then the summaries are the same.
-  let firewallSummary: Promise<DatasetSummary> | undefined;
-  const readFirewallSummary = () => (firewallSummary ??= store.readFirewallEventsSummary({ zoneId }));
+  // Started now, not when its builder runs: its distinct-IP count is the longest read of a large PostgreSQL store,
+  // and the other locations' reads (on connections of their own) overlap it. Its failure is reported by the builders
+  // that await it; the catch only keeps it from counting as unhandled meanwhile.
+  const firewallSummary = store.readFirewallEventsSummary({ zoneId });
+  firewallSummary.catch(() => undefined);
+  const readFirewallSummary = () => firewallSummary;
   return [
     ...LOCAL_LOCATIONS.map((location) => localBuilder(store, config, now, isHeld, location, zoneId, readFirewallSummary)),
     cloudflareKeptBuilder(CLOUDFLARE_FIREWALL_EVENTS_ID, store, config, now, zoneId, readFirewallSummary),

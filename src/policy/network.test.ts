@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNetworkMatcher, networkContains, parseNetwork } from './network.js';
+import { buildAddressTextFilter, buildNetworkMatcher, networkContains, parseNetwork } from './network.js';
 
 describe('parseNetwork', () => {
   it.each([
@@ -59,6 +59,35 @@ describe('buildNetworkMatcher', () => {
   ])('%s → %s', (ip, expected) => {
     expect(matches(ip)).toBe(expected);
   });
+});
+
+describe('buildAddressTextFilter', () => {
+  const filter = (...networks: string[]) => buildAddressTextFilter(networks.map((n) => parseNetwork(n)!));
+  it.each([
+    [['198.51.100.0/24'], { prefixes: ['198.51.100.'], colon: 'ipv4-in-ipv6' }],
+    [['203.0.113.5'], { prefixes: ['203.0.113.5'], colon: 'ipv4-in-ipv6' }],
+    [['10.0.0.0/7'], { prefixes: [''], colon: 'ipv4-in-ipv6' }],
+    [['10.0.0.0/8', '10.1.0.0/16'], { prefixes: ['10.'], colon: 'ipv4-in-ipv6' }],
+    [['192.0.2.0/28', '198.51.100.3'], { prefixes: ['192.0.2.', '198.51.100.3'], colon: 'ipv4-in-ipv6' }],
+    [['2001:db8::/64'], { prefixes: [], colon: 'any' }],
+    [['::ffff:192.0.2.0/120'], { prefixes: ['192.0.2.'], colon: 'ipv4-in-ipv6' }],
+    [['::/0'], { prefixes: [''], colon: 'any' }],
+    [[], { prefixes: [], colon: 'none' }],
+  ])('%j → %j', (networks, expected) => {
+    expect(filter(...networks)).toEqual(expected);
+  });
+
+  // Every text the matcher accepts passes the filter: the store may skip the rest without asking the matcher.
+  it.each([' 192.0.2.5', '192.0.2.6 ', '\u00a0192.0.2.7', '::ffff:192.0.2.8', '::FFFF:c000:209', '::c000:20a', '0:0:0:0:0:ffff:c000:20b'])(
+    'lets %j through for 192.0.2.0/28',
+    (ip) => {
+      const network = parseNetwork('192.0.2.0/28')!;
+      expect(buildNetworkMatcher([network])(ip)).toBe(true);
+      const { prefixes, colon } = buildAddressTextFilter([network]);
+      const passes = prefixes.some((p) => ip.startsWith(p)) || (colon !== 'none' && ip.includes(':') && /^[0:]/.test(ip)) || (ip !== '' && !/^[0-9:]/.test(ip));
+      expect(passes).toBe(true);
+    },
+  );
 });
 
 describe('networkContains', () => {

@@ -59,6 +59,40 @@ export function buildNetworkMatcher(networks: readonly Network[]): (ip: string) 
   };
 }
 
+/**
+ * How the text of an address inside one of `networks` can look, as a buildNetworkMatcher reads it: a plain dotted
+ * quad starts with the octets its range fixes (`prefixes`); an IPv6 text holds a colon, and one that stands for an
+ * IPv4 address (mapped or compatible: the first 80 bits zero) also starts with '0' or ':' (`colon`); and any text
+ * with leading white space (trimmed before parsing) starts with neither a digit nor that. Every address text a
+ * matcher of these networks accepts passes the filter; most others (the common case: another dotted quad) do not.
+ */
+export interface AddressTextFilter {
+  /** A text starting with one of these may be inside ('' = any dotted quad may be). */
+  readonly prefixes: readonly string[];
+  /** Which texts with a colon may be inside: none, those starting with '0' or ':' (IPv4 as IPv6 only), or any. */
+  readonly colon: 'none' | 'ipv4-in-ipv6' | 'any';
+}
+
+export function buildAddressTextFilter(networks: readonly Network[]): AddressTextFilter {
+  const prefixes = new Set<string>();
+  let colon: AddressTextFilter['colon'] = 'none';
+  const mappedEnd = MAPPED_BASE + V4_SIZE - 1n;
+  for (const span of mergeSpans(networks.flatMap(canonicalSpans))) {
+    if (span.start < MAPPED_BASE || span.end > mappedEnd) colon = 'any';
+    const start = span.start > MAPPED_BASE ? span.start : MAPPED_BASE;
+    const end = span.end < mappedEnd ? span.end : mappedEnd;
+    if (start > end) continue;
+    if (colon === 'none') colon = 'ipv4-in-ipv6';
+    const [first, last] = [Number(start - MAPPED_BASE), Number(end - MAPPED_BASE)];
+    // The leading octets every address of [first, last] shares: each of their texts starts with them and a dot.
+    let fixed = 0;
+    while (fixed < 4 && Math.floor(first / 2 ** (32 - 8 * (fixed + 1))) === Math.floor(last / 2 ** (32 - 8 * (fixed + 1)))) fixed++;
+    const octets = [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].slice(0, fixed);
+    prefixes.add(fixed === 0 ? '' : fixed === 4 ? octets.join('.') : `${octets.join('.')}.`);
+  }
+  return { prefixes: [...prefixes].sort(), colon };
+}
+
 /** Whether every address of `inner` (address or range) is also one of `outer`. */
 export function networkContains(outer: Network, inner: Network): boolean {
   const covering = mergeSpans(canonicalSpans(outer));

@@ -43,15 +43,25 @@ export async function readDatasetCounts(tx: PgTx, dataset: PgDataset, filter: { 
   };
 }
 
-/** Distinct client IPs ('' = country-only rows, not counted): a scan, for when the number is asked for. */
+/**
+ * Distinct client IPs ('' = country-only rows, not counted): a scan, for when the number is asked for. COLLATE "C"
+ * compares bytes, as SQLite's BINARY does (so the same count), and sorts far faster than a locale's collation.
+ */
 export async function readDistinctIps(tx: PgTx, dataset: PgDataset, filter: { zoneId?: string | undefined } = {}): Promise<number> {
   const zone = filter.zoneId === undefined ? '' : ' AND zone_id = $1';
+  await tx.query(DISTINCT_SORT_MEMORY);
   const { rows } = await tx.query<{ n: string }>(
-    `SELECT count(DISTINCT client_ip)::text AS n FROM ${dataset} WHERE client_ip <> ''${zone}`,
+    `SELECT count(DISTINCT client_ip COLLATE "C")::text AS n FROM ${dataset} WHERE client_ip <> ''${zone}`,
     filter.zoneId === undefined ? [] : [filter.zoneId],
   );
   return Number(rows[0]!.n);
 }
+
+/**
+ * For the transaction of a distinct count: its sort of millions of addresses merges far fewer runs from disk with
+ * 64 MB than with the server's default 4 MB (and a DBA's larger setting is kept).
+ */
+export const DISTINCT_SORT_MEMORY = `SELECT set_config('work_mem', '64MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024`;
 
 async function readEdge(tx: PgTx, dataset: PgDataset, day: number, edge: 'min' | 'max', zoneId: string | undefined): Promise<Date | undefined> {
   const time = TIME_COLUMNS[dataset];

@@ -2,14 +2,15 @@ import type { CountryCount, DatasetSummary } from '../../inventory/inventory.js'
 import type { LocalLocation } from '../../policy/retention.js';
 import type { EventSlice, EventSpan } from '../inventory-queries.js';
 import type { PgTx } from './connection.js';
-import { readDatasetCounts, readDistinctIps } from './counts.js';
+import { DISTINCT_SORT_MEMORY, readDatasetCounts, readDistinctIps } from './counts.js';
 import { DAY_SECONDS, dayOf, TIME_COLUMNS, type PgDataset } from './partitions.js';
 import { LOCATION_DATASETS } from './purge.js';
 import { readDayCounts, readDayEdge, sumRowCounts } from './queries.js';
 
 // The inventory's reads (the PostgreSQL twins of inventory-queries.ts and report-queries.ts): the same answers for
 // the same rows. Counts, countries and spans come from row_counts plus the edge days; distinct IPs, requests and
-// the days a window or an age boundary cuts through are scans, of those rows only.
+// the days a window or an age boundary cuts through are scans, of those rows only. Distinct IPs are counted under
+// COLLATE "C": byte equality, as SQLite's BINARY, and a sort without the locale's cost.
 
 /** Text sorts as SQLite sorts it (bytes), whatever the database's collation. */
 const binary = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -32,9 +33,10 @@ export async function readPgHttpAnalyticsSummary(
   filter: { zoneId?: string | undefined } = {},
 ): Promise<DatasetSummary & { readonly requests: number; readonly countryOnlyRows: number }> {
   const counts = await readDatasetCounts(tx, 'http_analytics', filter);
+  await tx.query(DISTINCT_SORT_MEMORY);
   const { rows } = await tx.query<{ requests: string; country_only: string; distinct_ips: string }>(
     `SELECT coalesce(sum(requests), 0)::text AS requests, count(*) FILTER (WHERE client_ip = '')::text AS country_only,
-            count(DISTINCT client_ip) FILTER (WHERE client_ip <> '')::text AS distinct_ips
+            count(DISTINCT client_ip COLLATE "C") FILTER (WHERE client_ip <> '')::text AS distinct_ips
        FROM http_analytics${filter.zoneId === undefined ? '' : ' WHERE zone_id = $1'}`,
     filter.zoneId === undefined ? [] : [filter.zoneId],
   );
@@ -124,8 +126,9 @@ async function readSliceSpan(tx: PgTx, dataset: PgDataset, slice: EventSlice, co
 async function readSliceDistinctIps(tx: PgTx, dataset: PgDataset, slices: readonly EventSlice[]): Promise<number> {
   if (slices.length === 0) return 0;
   const time = TIME_COLUMNS[dataset];
+  await tx.query(DISTINCT_SORT_MEMORY);
   const { rows } = await tx.query<{ n: string }>(
-    `SELECT count(DISTINCT client_ip)::text AS n FROM ${dataset}
+    `SELECT count(DISTINCT client_ip COLLATE "C")::text AS n FROM ${dataset}
       WHERE client_ip <> '' AND (${slices.map((_, i) => `(zone_id = $${2 * i + 1} AND ${time} >= $${2 * i + 2})`).join(' OR ')})`,
     slices.flatMap((slice) => [slice.zoneId, slice.sinceSeconds]),
   );

@@ -1,3 +1,4 @@
+import { buildAddressTextFilter, type AddressTextFilter, type Network } from '../../policy/network.js';
 import type { LocalLocation } from '../../policy/retention.js';
 import type { ExpiryCounts, HoldPredicate } from '../expiry.js';
 import type { HttpAnalyticsRecord } from '../http-analytics.js';
@@ -52,13 +53,75 @@ export async function listPgHttpAnalytics(tx: PgTx, zoneId: string): Promise<Htt
 /**
  * Counts a location's rows (optionally of one zone) older than the cut-off, split by whether a hold keeps them; the
  * same answer as expiry.ts's countExpired. With no hold: whole days from row_counts and a scan of the one boundary
- * day. With holds: every row past the cut-off goes through the predicate (CIDR logic, in JS), read through a cursor
- * in batches so memory stays flat.
+ * day. With holds: the rows past the cut-off whose address text could be inside a held network (the matcher names
+ * its networks; buildAddressTextFilter) go through the predicate (CIDR logic, in JS), read through a cursor in
+ * batches so memory stays flat; every other row is past retention and not held, counted by SQL. A predicate that
+ * names no networks sees every row past the cut-off.
  */
 export async function countPgExpired(tx: PgTx, location: LocalLocation['id'], cutoff: Date, isHeld: HoldPredicate, zoneId?: string): Promise<ExpiryCounts> {
   const { dataset, spanMs } = LOCATION_DATASETS[location];
   const cutoffSeconds = Math.ceil(cutoff.getTime() / 1000);
-  return isHeld ? countHeldRows(tx, dataset, cutoffSeconds, isHeld, spanMs, zoneId) : countExpiredRows(tx, dataset, cutoffSeconds, zoneId);
+  if (!isHeld) return countExpiredRows(tx, dataset, cutoffSeconds, zoneId);
+  const networks = (isHeld as { networks?: readonly Network[] }).networks;
+  return networks === undefined
+    ? countHeldRows(tx, dataset, cutoffSeconds, isHeld, spanMs, zoneId)
+    : countHeldCandidates(tx, dataset, cutoffSeconds, isHeld, buildAddressTextFilter(networks), spanMs, zoneId);
+}
+
+/**
+ * All rows past the cut-off (counts and edges, no scan but the boundary day), less the candidates the predicate
+ * holds. Only when some are held can the oldest or newest row past retention be a held one: then the edges are
+ * searched again among the rows that are not held, day by day from each end.
+ */
+async function countHeldCandidates(
+  tx: PgTx,
+  dataset: PgDataset,
+  cutoffSeconds: number,
+  isHeld: NonNullable<HoldPredicate>,
+  filter: AddressTextFilter,
+  spanMs: number,
+  zoneId: string | undefined,
+): Promise<ExpiryCounts> {
+  const all = await countExpiredRows(tx, dataset, cutoffSeconds, zoneId);
+  if (all.expired === 0) return all;
+  const checked = await countHeldRows(tx, dataset, cutoffSeconds, isHeld, spanMs, zoneId, filter);
+  if (checked.held === 0) return all;
+  const time = TIME_COLUMNS[dataset];
+  const days = (await readDayCounts(tx, dataset, { zoneId, beforeDay: dayOf(cutoffSeconds) + 1 })).map((d) => d.day);
+  // The edge among the rows no candidate: the first day (from that end) that has one.
+  const candidate = candidateCondition(filter, 3);
+  const edge = async (fn: 'min' | 'max'): Promise<number | undefined> => {
+    for (const day of fn === 'min' ? days : [...days].reverse()) {
+      const { rows } = await tx.query<{ t: string | null }>(
+        `SELECT ${fn}(${time})::text AS t FROM ${dataset}
+          WHERE ${time} >= $1 AND ${time} < $2 AND NOT (${candidate.sql})${zoneId === undefined ? '' : ` AND zone_id = $${candidate.params.length + 3}`}`,
+        [day * DAY_SECONDS, Math.min((day + 1) * DAY_SECONDS, cutoffSeconds), ...candidate.params, ...(zoneId === undefined ? [] : [zoneId])],
+      );
+      if (rows[0]?.t !== null && rows[0]?.t !== undefined) return Number(rows[0].t);
+    }
+    return undefined;
+  };
+  const pick = (a: number | undefined, b: Date | undefined, fn: (x: number, y: number) => number) => {
+    const values = [a, b && b.getTime() / 1000].filter((v): v is number => v !== undefined);
+    return values.length === 0 ? undefined : new Date(values.reduce((x, y) => fn(x, y)) * 1000);
+  };
+  return {
+    expired: all.expired - checked.held,
+    held: checked.held,
+    oldestExpired: pick(await edge('min'), checked.oldestExpired, Math.min),
+    newestExpired: pick(await edge('max'), checked.newestExpired, Math.max),
+  };
+}
+
+/** SQL true for the rows whose client_ip passes the filter (parameters from $first on). */
+function candidateCondition(filter: AddressTextFilter, first: number): { sql: string; params: string[] } {
+  const params = [...filter.prefixes];
+  const terms = params.map((_, i) => `starts_with(client_ip, $${first + i})`);
+  if (filter.colon === 'any') terms.push(`strpos(client_ip, ':') > 0`);
+  if (filter.colon === 'ipv4-in-ipv6') terms.push(`(strpos(client_ip, ':') > 0 AND left(client_ip, 1) IN ('0', ':'))`);
+  // Leading white space is trimmed before an address is parsed: any text not starting with a digit or ':' is checked.
+  terms.push(`(client_ip <> '' AND NOT (left(client_ip, 1) COLLATE "C" BETWEEN '0' AND '9' OR left(client_ip, 1) = ':'))`);
+  return { sql: terms.join(' OR '), params };
 }
 
 async function countExpiredRows(tx: PgTx, dataset: PgDataset, cutoffSeconds: number, zoneId: string | undefined): Promise<ExpiryCounts> {
@@ -86,8 +149,13 @@ async function countHeldRows(
   isHeld: NonNullable<HoldPredicate>,
   spanMs: number,
   zoneId: string | undefined,
+  onlyCandidates?: AddressTextFilter,
 ): Promise<ExpiryCounts> {
   const time = TIME_COLUMNS[dataset];
+  const params: (string | number)[] = [cutoffSeconds, ...(zoneId === undefined ? [] : [zoneId])];
+  const zone = zoneId === undefined ? '' : ' AND zone_id = $2';
+  const only = onlyCandidates && candidateCondition(onlyCandidates, params.length + 1);
+  const where = only ? ` AND (${only.sql})` : '';
   let expired = 0;
   let held = 0;
   let oldest: number | undefined;
@@ -95,8 +163,8 @@ async function countHeldRows(
   // A cursor lives in a transaction; every read of the port runs in one (its own, or the caller's).
   await tx.query(
     `DECLARE expiry_check NO SCROLL CURSOR FOR
-       SELECT client_ip, client_country, ${time}::text AS at FROM ${dataset} WHERE ${time} < $1${zoneId === undefined ? '' : ' AND zone_id = $2'}`,
-    [cutoffSeconds, ...(zoneId === undefined ? [] : [zoneId])],
+       SELECT client_ip, client_country, ${time}::text AS at FROM ${dataset} WHERE ${time} < $1${zone}${where}`,
+    [...params, ...(only?.params ?? [])],
   );
   try {
     for (;;) {
