@@ -9,8 +9,6 @@ export const DESTRUCTION_METHODS = {
   accessRules: 'DELETE /{zones|accounts}/{id}/firewall/access_rules/rules/{rule_id}, one request per rule',
   listItems: 'DELETE /accounts/{id}/rules/lists/{list_id}/items (asynchronous bulk operation), polled to completion',
   cloudflareVerified: 'Cloudflare API DELETE, re-query verified',
-  // --- subject erase on PostgreSQL (rows leave their day partition; WAL and base backups keep copies until recycled)
-  postgresRowsVacuumed: 'PostgreSQL DELETE of the rows, then VACUUM of their day partitions',
   // PostgreSQL (issue 13): a dropped day partition's files are unlinked; deleted rows stay in their pages until
   // VACUUM, and in WAL and base backups until those are recycled (inventory reports postgres/wal-and-backups).
   pgPartitionDropped: 'PostgreSQL: partition dropped (whole UTC days past retention, DROP TABLE unlinks their files)',

@@ -147,7 +147,7 @@ export async function eraseSubject(deps: SubjectEraseDeps, findings: SubjectFind
           location: location.id,
           counts: { planned, deleted, held: location.held + planned - rows.length, failed: 0 },
           details: {
-            method: store.kind === 'postgres' ? DESTRUCTION_METHODS.postgresRowsVacuumed : DESTRUCTION_METHODS.localSecure,
+            method: store.kind === 'postgres' ? DESTRUCTION_METHODS.pgRowsVacuumed : DESTRUCTION_METHODS.localSecure,
             oldest_record: location.firstSeen?.toISOString() ?? null,
             newest_record: location.lastSeen?.toISOString() ?? null,
           },

@@ -194,7 +194,9 @@ describeEachStore('subject', (kind: StoreKind) => {
       const local = entries
         .map((e) => JSON.parse(e) as { event: string; location?: string; details: { method: string } })
         .filter((e) => e.event === 'subject.erase.outcome' && e.location === 'local/firewall-events');
-      expect(local.map((e) => e.details.method)[0]).toMatch(kind === 'postgres' ? /^PostgreSQL DELETE/ : /^SQLite DELETE with secure_delete/);
+      expect(local.map((e) => e.details.method)[0]).toMatch(
+        kind === 'postgres' ? /^PostgreSQL: rows deleted \+ vacuumed/ : /^SQLite DELETE with secure_delete/,
+      );
       expect(await store.verifyAudit()).toMatchObject({ ok: true, errors: [] });
       // `audit verify` and `ledger` on PostgreSQL: issue 13, audit (another branch).
       if (kind === 'sqlite') {

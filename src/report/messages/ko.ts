@@ -281,7 +281,6 @@ const METHODS: Record<DestructionMethod, string> = {
   accessRules: 'Cloudflare API로 삭제: 접근 규칙(IP Access Rule)마다 삭제 요청',
   listItems: 'Cloudflare API로 삭제: IP 목록 항목 일괄 삭제(비동기 작업), 완료까지 확인',
   cloudflareVerified: 'Cloudflare API로 삭제, 다시 조회하여 삭제 확인',
-  postgresRowsVacuumed: 'PostgreSQL에서 행 삭제 후 해당 일자 파티션 VACUUM (WAL·백업의 사본은 보존 기간이 지나면 소멸)',
   pgPartitionDropped: 'PostgreSQL 일 단위 파티션 삭제(DROP TABLE): 보유기간이 지난 날의 파일 자체를 삭제',
   pgRowsVacuumed: 'PostgreSQL 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
   pgDroppedAndVacuumed:
