@@ -4,6 +4,7 @@ import pg from 'pg';
 import { loadPublicKey } from '../../src/audit/keys.js';
 import { verifyAuditLog, type AuditVerification } from '../../src/audit/verify.js';
 import { homePaths } from '../../src/cli/paths.js';
+import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { StorePort } from '../../src/store/port.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
@@ -79,22 +80,25 @@ export async function startStoreHome(kind: StoreKind, options: { env?: Record<st
 
 /** Events as insertEvents (test/helpers/store.ts) writes them, through the port (either store). */
 export async function seedEvents(port: StorePort, events: readonly SeedEvent[]): Promise<void> {
-  await port.insertFirewallEvents(
-    events.map((e) => ({
-      zoneId: e.zone,
-      datetime: Math.floor(e.at.getTime() / 1000),
-      rayName: e.ray,
-      clientIp: e.ip,
-      clientCountry: e.country,
-      clientAsn: '64500',
-      action: 'block',
-      source: 'firewallCustom',
-      ruleId: e.ruleId ?? 'rule-1',
-      host: 'shop.luxeret.com',
-      sampleInterval: 1,
-      extra: null,
-    })),
-  );
+  await port.insertFirewallEvents(events.map(toFirewallRecord));
+}
+
+/** A seed event as the stored record insertEvents would make of it. */
+export function toFirewallRecord(e: SeedEvent): FirewallEventRecord {
+  return {
+    zoneId: e.zone,
+    datetime: Math.floor(e.at.getTime() / 1000),
+    rayName: e.ray,
+    clientIp: e.ip,
+    clientCountry: e.country,
+    clientAsn: '64500',
+    action: 'block',
+    source: 'firewallCustom',
+    ruleId: e.ruleId ?? 'rule-1',
+    host: 'shop.luxeret.com',
+    sampleInterval: 1,
+    extra: null,
+  };
 }
 
 export async function seedAnalytics(

@@ -6,6 +6,7 @@ import { addAccessRules, addAccount, addIpList, addZone, type AccessRule, type E
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { startTestEmulator, TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, type SeedEvent } from '../helpers/store.js';
+import { seedEvents } from '../helpers/store-home.js';
 import type { StorePort } from '../../src/store/port.js';
 import type { PullState } from '../../src/store/pull-state.js';
 
@@ -53,22 +54,7 @@ export async function seedCloudflareOnPort(
 ): Promise<Fixture> {
   const { fixture, pulls, events } = seedObjects(emulator, now, options);
   for (const p of pulls) await port.writePullState(p);
-  await port.insertFirewallEvents(
-    events.map((e) => ({
-      zoneId: e.zone,
-      datetime: Math.floor(e.at.getTime() / 1000),
-      rayName: e.ray,
-      clientIp: e.ip,
-      clientCountry: e.country,
-      clientAsn: '64500',
-      action: 'block',
-      source: 'firewallCustom',
-      ruleId: e.ruleId ?? 'rule-1',
-      host: 'shop.luxeret.com',
-      sampleInterval: 1,
-      extra: null,
-    })),
-  );
+  await seedEvents(port, events);
   return fixture;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DESTRUCTION_METHODS } from '../../src/policy/destruction-methods.js';
 import { toBytes } from '../../src/policy/network.js';
-import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
+import { toFirewallRecord } from '../helpers/store-home.js';
 import type { StorePort } from '../../src/store/port.js';
 import { runCli } from '../helpers/cli.js';
 import pg from 'pg';
@@ -44,23 +44,6 @@ function seed(now: Date, perDay = 20): SeedEvent[] {
 const countEvents = () => queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events')[0]!.n;
 const store = () => join(home, 'luxeret.db');
 
-function toRecord(e: SeedEvent): FirewallEventRecord {
-  return {
-    zoneId: e.zone,
-    datetime: Math.floor(e.at.getTime() / 1000),
-    rayName: e.ray,
-    clientIp: e.ip,
-    clientCountry: e.country,
-    clientAsn: '64500',
-    action: 'block',
-    source: 'firewallCustom',
-    ruleId: e.ruleId ?? 'rule-1',
-    host: 'shop.luxeret.com',
-    sampleInterval: 1,
-    extra: null,
-  };
-}
-
 const hourOf = (at: Date) => Math.floor(at.getTime() / 3_600_000) * 3_600;
 
 describeEachStore('purge', (kind) => {
@@ -69,7 +52,7 @@ describeEachStore('purge', (kind) => {
   let env: Record<string, string>;
   useStoreHome(kind, RETENTION, (home) => ({ port, env } = made = home));
 
-  const seedEvents = (events: readonly SeedEvent[]) => port.insertFirewallEvents(events.map(toRecord));
+  const seedEvents = (events: readonly SeedEvent[]) => port.insertFirewallEvents(events.map(toFirewallRecord));
   const countStored = () => port.countLocationRows('local/firewall-events');
   const storedIps = () => made.query<{ client_ip: string }>('SELECT client_ip FROM firewall_events').then((rows) => rows.map((r) => r.client_ip));
   const readRollUps = async () => {
@@ -195,7 +178,7 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
   it('SIGKILL inside the deleting transaction rolls all of it back; the re-run reconciles the intent and ends exact', async () => {
     const now = new Date();
     const events = seed(now, 5);
-    await port.insertFirewallEvents(events.map(toRecord));
+    await port.insertFirewallEvents(events.map(toFirewallRecord));
     const survivors = events.filter((e) => e.at.getTime() >= now.getTime() - 30 * DAY).length;
     // Another session reads the oldest day: the purge's ACCESS EXCLUSIVE lock on the days it drops waits for it,
     // so the child is held inside its transaction, after its intent entry committed.
@@ -250,7 +233,7 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
     const cutoffSeconds = Math.ceil((now - 30 * DAY) / 1000);
     const boundaryDay = cutoffSeconds - (cutoffSeconds % 86_400);
     // Rows on the cut-off's own day, before it: deleted from the boundary partition, not dropped with it.
-    await port.insertFirewallEvents([toRecord({ zone: ZONE_ID, at: new Date(boundaryDay * 1000), ray: 'boundary', ip: '198.18.0.1', country: 'KR' })]);
+    await port.insertFirewallEvents([toFirewallRecord({ zone: ZONE_ID, at: new Date(boundaryDay * 1000), ray: 'boundary', ip: '198.18.0.1', country: 'KR' })]);
     const reader = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schemaOf(made.target)}` });
     await reader.connect();
     try {
@@ -282,7 +265,7 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
       ip: `198.18.0.${h % 200}`,
       country: 'KR',
     }));
-    await port.insertFirewallEvents(events.map(toRecord));
+    await port.insertFirewallEvents(events.map(toFirewallRecord));
     const boundaryRowsBefore = events.filter((e) => e.at.getTime() / 1000 >= boundaryDay && e.at.getTime() / 1000 < cutoffSeconds).length;
     expect(boundaryRowsBefore).toBeGreaterThan(0);
     const dayName = (day: number) => `firewall_events_p${new Date(day * 1000).toISOString().slice(0, 10).replace(/-/g, '')}`;
