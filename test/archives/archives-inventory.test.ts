@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { SECRETS, startSeededEmulator, TOKEN, writeConfig, ZONE_ENT } from '../integration/cloudflare-inventory-fixture.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
 // `inventory` against a real S3 server (s3rver on 127.0.0.1): a bucket seeded with Logpush-shaped gzip NDJSON,
@@ -14,6 +15,8 @@ const DAY_MS = 86_400_000;
 const BUCKET = 'luxeret-logpush';
 const PREFIX = 'firewall/';
 const RETENTION_DAYS = 30;
+// The seeded emulator's Enterprise zone has Logpush job 1 writing firewall events to r2://cf-logs/fw/{DATE}.
+const LOGPUSH_BUCKET = 'cf-logs';
 
 interface Seeded {
   key: string;
@@ -83,7 +86,7 @@ let seeded: Seeded[];
 let seededAt: Date;
 
 beforeAll(async () => {
-  server = await startS3Server([BUCKET]);
+  server = await startS3Server([BUCKET, LOGPUSH_BUCKET]);
   seededAt = new Date();
   const { inside, outside } = seedObjects(seededAt);
   seeded = inside;
@@ -197,6 +200,53 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       expect(missing.notes.join('\n')).toContain('no such bucket (NoSuchBucket)');
     } finally {
       home.cleanup();
+    }
+  }, 60_000);
+
+  it('names the Logpush job that writes there (read from Cloudflare), in every format, the HTML report included', async () => {
+    const { emulator } = await startSeededEmulator();
+    const temp = makeTempDir();
+    try {
+      const day = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - 40 * DAY_MS);
+      const objects = Array.from({ length: 3 }, (_, n) => {
+        const start = new Date(day.getTime() + n * 300_000);
+        const end = new Date(start.getTime() + 300_000);
+        return {
+          key: `fw/${formatCompactTime(day).slice(0, 8)}/${formatCompactTime(start)}_${formatCompactTime(end)}_0000000${n}.log.gz`,
+          body: logpushBody(start, n),
+        };
+      });
+      await putObjects(server.client, LOGPUSH_BUCKET, objects);
+      const env = {
+        LUXERET_HOME: join(temp.dir, 'home'),
+        CLOUDFLARE_API_TOKEN: TOKEN,
+        CLOUDFLARE_BASE_URL: emulator.baseUrl,
+        AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
+      };
+      expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
+      writeConfig(
+        env.LUXERET_HOME,
+        [ZONE_ENT],
+        `archives:\n  - name: cf-fw\n    url: s3://${LOGPUSH_BUCKET}/fw/\n    endpoint: ${server.endpoint}\n    retention: 30d\n`,
+      );
+
+      const json = await runCli(['inventory', '--format', 'json'], { env, cwd: temp.dir });
+      const archive = (JSON.parse(json.stdout) as { locations: LocationJson[] }).locations.find((l) => l.id === 'archive/cf-fw')!;
+      expect(archive).toMatchObject({ records: 3, past_retention: 3, status: 'ok', archive: { logpush_jobs: [1] } });
+      expect(archive.notes.join('\n')).toMatch(/^written by Logpush job 1\b/m);
+
+      for (const format of ['table', 'csv', 'md', 'html']) {
+        const result = await runCli(['inventory', '--format', format, '--lang', 'en'], { env, cwd: temp.dir });
+        expect(result.stdout, format).toContain('archive/cf-fw');
+        expect(result.stdout + result.stderr, format).not.toContain('AKIAWRONG');
+        for (const secret of SECRETS) expect(result.stdout + result.stderr, format).not.toContain(secret);
+      }
+      const html = (await runCli(['inventory', '--format', 'html', '--lang', 'ko'], { env, cwd: temp.dir })).stdout;
+      expect(html).toContain('Logpush 아카이브 cf-fw');
+    } finally {
+      await emulator.close();
+      temp.cleanup();
     }
   }, 60_000);
 });
