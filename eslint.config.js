@@ -1,7 +1,9 @@
 // Lint: the import boundaries of STYLE.md (the folders are the architecture) and a few correctness rules.
 import tseslint from 'typescript-eslint';
 
-const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+// Only src/archives talks to S3/R2 (STYLE.md): every other block below adds this pattern to its own list.
+const S3_ONLY_IN_ARCHIVES = { group: ['@aws-sdk/*'], message: 'Only src/archives talks to S3/R2 (@aws-sdk/*).' };
+const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...patterns, S3_ONLY_IN_ARCHIVES] }] });
 const pureModule = (what) => [
   { group: ['**/store/**', 'better-sqlite3'], message: `${what} is pure: it gets rows as arguments, it does not open the store.` },
   // Types of Cloudflare objects are data shapes; importing them calls nothing.
@@ -27,7 +29,7 @@ export default tseslint.config(
   {
     // Only the store touches SQLite.
     files: ['src/**/*.ts'],
-    ignores: ['src/store/**', '**/*.test.ts'],
+    ignores: ['src/store/**', 'src/archives/**', '**/*.test.ts'],
     rules: restrict([
       { group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' },
       // The emulator and graphql are an optional dependency: the CLI must run without them.
@@ -37,6 +39,17 @@ export default tseslint.config(
         message: 'Only `demo` loads the emulator, with import().',
       },
     ]),
+  },
+  {
+    // src/archives is the one S3/R2 client; like everything outside src/store it opens no database.
+    files: ['src/archives/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['better-sqlite3', 'pg', 'pg-copy-streams'], message: 'Only src/store imports a database driver (better-sqlite3, pg).' }] },
+      ],
+    },
   },
   {
     files: ['src/policy/**/*.ts', 'src/inventory/**/*.ts'],

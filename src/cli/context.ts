@@ -212,7 +212,7 @@ function safeUser(): string {
   }
 }
 
-/** What must never reach stderr: the API token and the store's password (as written and percent-decoded). */
+/** What must never reach stderr: the API token, the store's password (as written and percent-decoded), AWS secrets. */
 function logSecrets(ctx: CliContext): string[] {
   // Straight from the variables: reading the environment or the config may itself be what failed.
   const token = ctx.env['CLOUDFLARE_API_TOKEN']?.trim();
@@ -222,7 +222,9 @@ function logSecrets(ctx: CliContext): string[] {
   } catch {
     passwords = passwordsOf(ctx.env['LUXERET_DATABASE_URL']);
   }
-  return [...(token ? [token] : []), ...passwords, ...passwordsOf(ctx.env['LUXERET_DATABASE_URL'])];
+  // --- archives (issue 14): the AWS SDK's secrets, for the Logpush archives in S3/R2.
+  const aws = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].flatMap((name) => ctx.env[name]?.trim() || []);
+  return [...(token ? [token] : []), ...passwords, ...passwordsOf(ctx.env['LUXERET_DATABASE_URL']), ...aws];
 }
 
 function passwordsOf(url: string | undefined): string[] {

@@ -1,4 +1,5 @@
 import { isLang, LANGS, type Lang } from '../report/messages/index.js';
+import { readArchives, type ArchiveConfig } from './archives.js';
 import { parseDuration, type Duration } from './duration.js';
 import { readStoreConfig, type StoreConfig } from './store.js';
 
@@ -40,6 +41,8 @@ export interface Config {
    * them that long; undefined when not stated. Inventory's `postgres/wal-and-backups` location says so.
    */
   readonly backupRetention: Duration | undefined;
+  /** Logpush archives in S3 or R2 (`archives:`), reported by inventory as `archive/<name>`. */
+  readonly archives: readonly ArchiveConfig[];
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -80,6 +83,7 @@ const KNOWN_KEYS = [
   'store',
   'store_schema',
   'backup_retention',
+  'archives',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -127,6 +131,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
   const store = readStoreConfig(doc, problems);
   const backupRetention = readBackupRetention(doc['backup_retention'], problems);
+  const archives = readArchives(doc['archives'], retention?.firewallEvents, problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -146,6 +151,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       audit,
       store,
       backupRetention,
+      archives,
     },
     problems: [],
   };

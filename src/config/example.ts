@@ -61,4 +61,13 @@ secure_delete: true
 # PostgreSQL store only: how long your base backups (and archived WAL) are kept. Rows a purge deletes live on in
 # them that long; inventory reports until when (location postgres/wal-and-backups). Unset: reported as unknown.
 # backup_retention: 14d
+
+# Logpush archives in your own R2/S3 buckets: inventory reports each as archive/<name> (README, "Logpush archives").
+# Credentials come from the AWS SDK's chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE), never from here.
+# archives:
+#   - name: firewall
+#     url: s3://luxeret-logs/firewall/
+#     endpoint: https://<account_id>.r2.cloudflarestorage.com   # R2; omit for AWS S3
+#     region: auto                                               # R2; default us-east-1
+#     retention: 30d                                             # default: retention.firewall_events
 `;

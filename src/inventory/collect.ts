@@ -1,13 +1,16 @@
 import { isTokenActive } from '../cloudflare/token-verify.js';
 import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.js';
 import type { RestClient } from '../cloudflare/rest-client.js';
+import type { ArchiveReading } from '../archives/read-archive.js';
+import type { ArchiveConfig } from '../config/archives.js';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import type { InventoryReportData } from '../report/inventory-report.js';
 import type { StorePort } from '../store/port.js';
+import { addArchiveJobs, buildArchiveLocation, buildArchiveLocationId } from './archive-location.js';
 import { buildCloudflareObjectBuilders } from './cloudflare-objects.js';
-import { collectInventory, type Inventory } from './inventory.js';
+import { buildInventory, collectInventory, type Inventory, type LocationBuilder } from './inventory.js';
 import { selectInventoryOutcome, isEveryCloudflareReadRefused } from './outcome.js';
 import { readInventoryReportData, selectLogSettings } from './report-data.js';
 import { buildEngineLocationBuilders, buildStoreLocationBuilders } from './store-locations.js';
@@ -22,6 +25,9 @@ export interface InventoryDeps {
   readonly toolVersion: string;
   /** Each Cloudflare part read (for a progress line), then undefined once the snapshot is complete. */
   readonly onRead?: ((status: ReadStatus | undefined) => void) | undefined;
+  // --- archives (issue 14)
+  /** Lists one Logpush archive (src/archives); the CLI opens it with the run's environment for the credentials. */
+  readonly readArchive?: ((archive: ArchiveConfig, now: Date) => Promise<ArchiveReading>) | undefined;
 }
 
 export interface InventoryOptions {
@@ -67,8 +73,11 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
     ...(asksCloudflare
       ? buildCloudflareObjectBuilders({ openClient, store, config, now: deps.now, onRead: deps.onRead }, { zoneId, onSnapshot: (read) => (objects = read) })
       : []),
+    ...buildArchiveLocationBuilders(config.archives, deps.readArchive, now),
   ];
-  const { inventory, failed } = await collectInventory(builders, now);
+  const collected = await collectInventory(builders, now);
+  const { failed } = collected;
+  const inventory = objects === undefined ? collected.inventory : addArchiveWriters(collected.inventory, config.archives, objects);
   let outcome = selectInventoryOutcome(inventory, failed);
   // Every Cloudflare read refused looks like missing permissions; a revoked or mistyped token is a failure (3).
   const isTokenRejected =
@@ -78,4 +87,24 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
     ? await readInventoryReportData(store, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings: objects && selectLogSettings(objects) })
     : undefined;
   return { inventory, reportData, isCloudflareSkipped: !options.isLocalOnly && openClient === undefined, isTokenRejected, outcome };
+}
+
+function buildArchiveLocationBuilders(archives: readonly ArchiveConfig[], readArchive: InventoryDeps['readArchive'], now: Date): LocationBuilder[] {
+  if (readArchive === undefined) return [];
+  return archives.map((archive) => ({
+    id: buildArchiveLocationId(archive.name),
+    kind: 'archive',
+    build: async () => buildArchiveLocation(archive, await readArchive(archive, now)),
+  }));
+}
+
+/** Which Logpush jobs write into each archive, once Cloudflare's objects (its Logpush jobs among them) were read. */
+function addArchiveWriters(inventory: Inventory, archives: readonly ArchiveConfig[], objects: CloudflareObjects): Inventory {
+  if (archives.length === 0) return inventory;
+  const jobs = objects.logpushJobs.map((job) => ({ id: job.id, name: job.name, destination: job.destination }));
+  const locations = inventory.locations.map((location) => {
+    const archive = archives.find((candidate) => buildArchiveLocationId(candidate.name) === location.id);
+    return archive === undefined ? location : addArchiveJobs(location, archive, jobs);
+  });
+  return buildInventory(inventory.generatedAt, locations);
 }

@@ -1,8 +1,11 @@
 import { LuxeretError } from '../errors.js';
 import type { LocationNote } from './notes.js';
 
-/** `engine`: copies the database engine keeps outside the tables (PostgreSQL's WAL and the operator's backups). */
-export type LocationKind = 'local' | 'engine' | 'cloudflare';
+/**
+ * `engine`: copies the database engine keeps outside the tables (PostgreSQL's WAL and the operator's backups);
+ * `archive`: a Logpush archive in the company's own S3 or R2 bucket (`archives:` of the config).
+ */
+export type LocationKind = 'local' | 'engine' | 'cloudflare' | 'archive';
 /** `not_available`: the zone's plan lacks the feature; `not_readable`: the token lacks a permission. */
 export type LocationStatus = 'ok' | 'not_available' | 'not_readable' | 'error';
 export type ControlledBy = 'us' | 'cloudflare';
@@ -49,7 +52,16 @@ export const LOCATION_IDS = [
   'cloudflare/logpull',
   'postgres/wal-and-backups',
 ] as const;
-export type LocationId = (typeof LOCATION_IDS)[number];
+/** The locations every inventory may have; the label maps are keyed by these. */
+export type FixedLocationId = (typeof LOCATION_IDS)[number];
+/** One per configured Logpush archive, named by the config (`archive/<name>`); labelled by a function of the name. */
+export type ArchiveLocationId = `archive/${string}`;
+export type LocationId = FixedLocationId | ArchiveLocationId;
+
+/** Whether an id is an archive's (`archive/<name>`) rather than one of the fixed locations. */
+export function isArchiveLocationId(id: LocationId): id is ArchiveLocationId {
+  return id.startsWith('archive/');
+}
 
 /** One place that holds visitor IPs or countries. */
 export interface InventoryLocation {
@@ -78,6 +90,23 @@ export interface InventoryLocation {
   readonly requests?: number;
   /** cloudflare/firewall-events: per-zone windows. */
   readonly zones?: readonly CloudflareZoneWindow[];
+  // --- archives (issue 14)
+  /** archive/<name>: the objects' total size. */
+  readonly bytes?: number;
+  /** archive/<name>: bytes past retention, where the data times came from, the bucket's own expiry. */
+  readonly archive?: ArchiveDetail;
+}
+
+/** What an archive location adds: `records`, `pastRetention` and `held` count objects there. */
+export interface ArchiveDetail {
+  readonly url: string;
+  readonly pastRetentionBytes: number;
+  readonly timeSources: { readonly name: number; readonly folder: number; readonly modified: number };
+  /** How the bucket's lifecycle expiry compares with our retention: earlier, same, later, none, or unknown. */
+  readonly lifecycle: 'earlier' | 'same' | 'later' | 'none' | 'unknown';
+  readonly lifecycleDays: number | undefined;
+  /** Logpush jobs whose destination is this bucket and prefix (when Cloudflare was read). */
+  readonly logpushJobs: readonly (number | string)[];
 }
 
 export interface Inventory {
@@ -95,7 +124,7 @@ export interface LocationBuilder {
 /** Cloudflare's own code for "country unknown"; the store keeps '' when an event had none. */
 export const UNKNOWN_COUNTRY = 'XX';
 
-const KIND_ORDER: Record<LocationKind, number> = { local: 0, engine: 1, cloudflare: 2 };
+const KIND_ORDER: Record<LocationKind, number> = { local: 0, engine: 1, cloudflare: 2, archive: 3 };
 
 /** Puts the locations in their stable order (local first, then by id) under one generation time. */
 export function buildInventory(generatedAt: Date, locations: readonly InventoryLocation[]): Inventory {

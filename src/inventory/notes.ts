@@ -65,7 +65,17 @@ export type LocationNote =
   | { readonly code: 'engine.archive_off' }
   | { readonly code: 'engine.backups_until'; readonly retention: string; readonly lastPurge: string; readonly until: string }
   | { readonly code: 'engine.backups_no_purge'; readonly retention: string }
-  | { readonly code: 'engine.backup_retention_unknown' };
+  | { readonly code: 'engine.backup_retention_unknown' }
+  // --- archives (issue 14): a Logpush archive in our own S3/R2 bucket, counted in objects.
+  | { readonly code: 'archive.objects'; readonly where: string; readonly count: number; readonly bytes: number }
+  | { readonly code: 'archive.past_retention'; readonly count: number; readonly bytes: number; readonly retention: string }
+  | { readonly code: 'archive.time_sources'; readonly name: number; readonly folder: number; readonly modified: number }
+  | { readonly code: 'archive.lifecycle'; readonly verdict: 'earlier' | 'same' | 'later'; readonly days: number; readonly retention: string }
+  | { readonly code: 'archive.lifecycle_none' }
+  | { readonly code: 'archive.lifecycle_unknown'; readonly reason: string }
+  | { readonly code: 'archive.written_by'; readonly jobId: number | string; readonly name: string | undefined }
+  | { readonly code: 'archive.no_job' }
+  | { readonly code: 'archive.failed'; readonly where: string; readonly reason: 'denied' | 'no_bucket' | 'unreachable'; readonly errorCode: string };
 
 /** Which of Cloudflare's kept datasets a note speaks of; the catalogue has its nouns. */
 export type KeptDataset = 'cloudflare/firewall-events' | 'cloudflare/http-analytics';

@@ -377,8 +377,9 @@ a{color:var(--accent);text-decoration:none}
 .overview tr.kind-cloudflare td:first-child{border-left:4px solid #f59e0b}
 .overview tr.kind-local td:first-child{border-left:4px solid #2563eb}
 .overview tr.kind-engine td:first-child{border-left:4px solid #7c3aed}
+.overview tr.kind-archive td:first-child{border-left:4px solid #0d9488}
 .location{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 18px;margin:14px 0;break-inside:avoid}
-.location.kind-local{border-top:4px solid #2563eb}.location.kind-engine{border-top:4px solid #7c3aed}.location.kind-cloudflare{border-top:4px solid #f59e0b}
+.location.kind-local{border-top:4px solid #2563eb}.location.kind-engine{border-top:4px solid #7c3aed}.location.kind-cloudflare{border-top:4px solid #f59e0b}.location.kind-archive{border-top:4px solid #0d9488}
 .location-head{display:flex;align-items:center;gap:12px;flex-wrap:wrap}
 .location-head code{color:var(--muted)}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px 20px;margin:12px 0 0}

@@ -1,4 +1,13 @@
-import { formatTimestamp, UNKNOWN_COUNTRY, type CountryCount, type Inventory, type InventoryLocation, type LocationId } from '../inventory/inventory.js';
+import {
+  formatTimestamp,
+  isArchiveLocationId,
+  UNKNOWN_COUNTRY,
+  type CountryCount,
+  type FixedLocationId,
+  type Inventory,
+  type InventoryLocation,
+  type LocationId,
+} from '../inventory/inventory.js';
 import type { ItemKey } from './messages/catalogue.js';
 import { renderMessage, selectMessages, type Lang, type Messages } from './messages/index.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
@@ -52,7 +61,7 @@ export const TOP_COUNTRIES = 10;
 
 /** A location's name for people, e.g. "Security events (our store)". */
 export function describeLocation(labels: Messages, id: LocationId): string {
-  return labels.location[id];
+  return isArchiveLocationId(id) ? labels.archiveLocation(id.slice('archive/'.length)) : labels.location[id];
 }
 
 const FIELD_ITEMS: Record<string, ItemKey> = {
@@ -64,7 +73,7 @@ const FIELD_ITEMS: Record<string, ItemKey> = {
   clientASNDescription: 'asName',
 };
 
-const ITEMS: Record<LocationId, readonly ItemKey[]> = {
+const ITEMS: Record<FixedLocationId, readonly ItemKey[]> = {
   'local/firewall-events': ['ip', 'country', 'asn', 'host', 'time', 'action', 'rule', 'rayId'],
   'local/http-analytics': ['ip', 'country', 'hour', 'requests'],
   'cloudflare/firewall-events': ['ip', 'country', 'asn', 'host', 'path', 'query', 'userAgent', 'time', 'action', 'rule', 'rayId'],
@@ -77,11 +86,13 @@ const ITEMS: Record<LocationId, readonly ItemKey[]> = {
   // Copies of the rows of both local locations, deleted or not.
   'postgres/wal-and-backups': ['ip', 'country', 'asn', 'host', 'time', 'hour', 'requests'],
 };
+// Logpush files: raw request or security-event lines, ClientIP and ClientCountry among their fields.
+const ARCHIVE_ITEMS: readonly ItemKey[] = ['requestLog', 'ip', 'country', 'host', 'path', 'userAgent'];
 
 /** What personal items a location holds; the local events also list the optional fields the config keeps. */
 export function selectItems(labels: Messages, location: InventoryLocation, keptFields: readonly string[]): string[] {
   const key = location.id;
-  const items = [...ITEMS[key]];
+  const items = [...(isArchiveLocationId(key) ? ARCHIVE_ITEMS : ITEMS[key])];
   if (key === 'local/firewall-events') {
     for (const field of keptFields) {
       const item = FIELD_ITEMS[field];

@@ -1,4 +1,4 @@
-import { formatTimestamp, type CloudflareZoneWindow, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
+import { formatTimestamp, type ArchiveDetail, type CloudflareZoneWindow, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
 import { renderMessage, selectMessages } from './messages/index.js';
 
 // JSON is for machines: notes in English, as the CLI's other output.
@@ -46,7 +46,21 @@ function buildLocationJson(location: InventoryLocation): Record<string, unknown>
   };
   if (location.requests !== undefined) json['requests'] = location.requests;
   if (location.zones !== undefined) json['zones'] = location.zones.map(buildZoneJson);
+  if (location.bytes !== undefined) json['bytes'] = location.bytes;
+  if (location.archive !== undefined) json['archive'] = buildArchiveJson(location.archive);
   return json;
+}
+
+// archive/<name>: records, past_retention and held count objects; bytes beside them.
+function buildArchiveJson(archive: ArchiveDetail): Record<string, unknown> {
+  return {
+    url: archive.url,
+    past_retention_bytes: archive.pastRetentionBytes,
+    time_sources: { name: archive.timeSources.name, folder: archive.timeSources.folder, modified: archive.timeSources.modified },
+    lifecycle: archive.lifecycle,
+    lifecycle_days: archive.lifecycleDays ?? null,
+    logpush_jobs: archive.logpushJobs,
+  };
 }
 
 function buildZoneJson(zone: CloudflareZoneWindow): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { openArchiveReader } from '../../archives/read-archive.js';
 import { assertZoneId, takeInventory, type InventoryResult } from '../../inventory/collect.js';
 import { renderInventoryCsv } from '../../report/csv.js';
 import { renderInventoryHtml } from '../../report/inventory-html.js';
@@ -64,6 +65,7 @@ export const inventoryCommand = (ctx: CliContext) =>
           cloudflare: hasApiToken(ctx) ? () => openRestClient(ctx) : undefined,
           toolVersion: ctx.toolVersion,
           onRead: (status) => ctx.progress(status === undefined ? '' : `Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
+          readArchive: openArchiveReader(ctx.env),
         },
         { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(format) },
       );

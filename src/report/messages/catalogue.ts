@@ -1,4 +1,4 @@
-import type { LocationId } from '../../inventory/inventory.js';
+import type { FixedLocationId } from '../../inventory/inventory.js';
 import type { LocationNote } from '../../inventory/notes.js';
 import type { DestructionKind, DestructionScope } from '../../ledger/ledger.js';
 import type { UndeterminedReason } from '../../policy/cloudflare-purpose.js';
@@ -157,7 +157,9 @@ export interface Messages {
   readonly colCount: string;
   readonly colHost: string;
   readonly colCountry: string;
-  readonly location: Record<LocationId, string>;
+  readonly location: Record<FixedLocationId, string>;
+  /** archive/<name>: a Logpush archive's label, from its configured name. */
+  readonly archiveLocation: (name: string) => string;
   readonly item: Record<ItemKey, string>;
   readonly controlledByUs: string;
   readonly controlledByUsDetail: (retention: string | undefined) => string;

@@ -102,6 +102,7 @@ export const EN: Messages = {
     'cloudflare/logpull': 'Logpull request logs (Cloudflare)',
     'postgres/wal-and-backups': 'PostgreSQL WAL and base backups (copies of our store)',
   },
+  archiveLocation: (name) => `Logpush archive ${name} (our S3/R2 bucket)`,
   item: {
     time: 'time',
     hour: 'hour',
@@ -202,6 +203,22 @@ export const EN: Messages = {
       `base backups are kept for ${m.retention} (backup_retention): no purge has run yet; rows a purge deletes may exist in backups for ${m.retention} after it`,
     'engine.backup_retention_unknown': () =>
       'backup_retention is not set: how long base backups keep deleted rows is unknown; state it in the config (for example backup_retention: 14d)',
+    'archive.objects': (m) => `${m.count} object(s), ${m.bytes} bytes in ${m.where}`,
+    'archive.past_retention': (m) => `${m.count} object(s) (${m.bytes} bytes) hold data older than the retention (${m.retention})`,
+    'archive.time_sources': (m) =>
+      `data time taken from the Logpush file name for ${m.name}, from the {DATE} folder for ${m.folder}, from LastModified for ${m.modified} object(s)`,
+    'archive.lifecycle': (m) =>
+      `the bucket's lifecycle rule expires objects after ${m.days} day(s): ${m.verdict === 'earlier' ? 'earlier than' : m.verdict === 'later' ? 'later than' : 'the same as'} our retention (${m.retention})`,
+    'archive.lifecycle_none': () => 'the bucket has no lifecycle rule that expires these objects: only a purge removes them',
+    'archive.lifecycle_unknown': (m) => `the bucket's lifecycle rules could not be read (${m.reason}); s3:GetBucketLifecycleConfiguration shows them`,
+    'archive.written_by': (m) => `written by Logpush job ${m.jobId}${m.name ? ` "${m.name}"` : ''}`,
+    'archive.no_job': () => 'no Logpush job read from Cloudflare writes to this bucket and prefix',
+    'archive.failed': (m) =>
+      m.reason === 'denied'
+        ? `could not list ${m.where}: the credentials were refused (${m.errorCode}); the AWS SDK's chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE) must allow s3:ListBucket`
+        : m.reason === 'no_bucket'
+          ? `could not list ${m.where}: no such bucket (${m.errorCode})`
+          : `could not list ${m.where}: the server did not answer (${m.errorCode}); check endpoint and network`,
     'undetermined.no_zone': () => 'undetermined: no zone is configured whose events could show activity',
     'undetermined.zone_not_pulled': (m) => `undetermined: no security events have been pulled for zone ${m.zoneId}`,
     'undetermined.zone_pulled_until': (m) => `undetermined: events of zone ${m.zoneId} were pulled only up to ${m.until}`,

@@ -98,6 +98,7 @@ export const KO: Messages = {
     'cloudflare/logpull': 'Logpull 요청 로그 (Cloudflare)',
     'postgres/wal-and-backups': 'PostgreSQL WAL 및 기본 백업 (자체 저장소의 사본)',
   },
+  archiveLocation: (name) => `Logpush 아카이브 ${name} (자체 S3/R2 버킷)`,
   item: {
     time: '시각',
     hour: '시간대',
@@ -199,6 +200,21 @@ export const KO: Messages = {
       `기본 백업은 ${m.retention} 동안 보관됩니다(backup_retention): 아직 파기가 실행된 적이 없으며, 파기로 삭제된 행은 그 후 ${m.retention} 동안 백업에 남아 있을 수 있습니다`,
     'engine.backup_retention_unknown': () =>
       'backup_retention이 설정되지 않았습니다: 기본 백업에 삭제된 행이 얼마나 남는지 알 수 없습니다. 설정 파일에 지정하십시오(예: backup_retention: 14d)',
+    'archive.objects': (m) => `${m.where}에 객체 ${m.count}개, ${m.bytes}바이트`,
+    'archive.past_retention': (m) => `객체 ${m.count}개(${m.bytes}바이트)에 보존 기간(${m.retention})보다 오래된 데이터가 있습니다`,
+    'archive.time_sources': (m) => `데이터 시각의 출처: Logpush 파일 이름 ${m.name}개, {DATE} 폴더 ${m.folder}개, LastModified ${m.modified}개`,
+    'archive.lifecycle': (m) =>
+      `버킷의 수명 주기 규칙이 ${m.days}일 후 객체를 만료합니다: 보존 기간(${m.retention})${m.verdict === 'earlier' ? '보다 이릅니다' : m.verdict === 'later' ? '보다 늦습니다' : '과 같습니다'}`,
+    'archive.lifecycle_none': () => '이 객체들을 만료하는 버킷 수명 주기 규칙이 없습니다: 파기(purge)만이 지웁니다',
+    'archive.lifecycle_unknown': (m) => `버킷의 수명 주기 규칙을 읽을 수 없습니다(${m.reason}); s3:GetBucketLifecycleConfiguration 권한이 필요합니다`,
+    'archive.written_by': (m) => `Logpush 작업 ${m.jobId}${m.name ? ` "${m.name}"` : ''}이(가) 기록합니다`,
+    'archive.no_job': () => 'Cloudflare에서 읽은 Logpush 작업 중 이 버킷과 접두어에 기록하는 작업이 없습니다',
+    'archive.failed': (m) =>
+      m.reason === 'denied'
+        ? `${m.where}을(를) 나열할 수 없습니다: 자격 증명이 거부되었습니다(${m.errorCode}); AWS SDK 자격 증명(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY 또는 AWS_PROFILE)에 s3:ListBucket 권한이 필요합니다`
+        : m.reason === 'no_bucket'
+          ? `${m.where}을(를) 나열할 수 없습니다: 버킷이 없습니다(${m.errorCode})`
+          : `${m.where}을(를) 나열할 수 없습니다: 서버가 응답하지 않았습니다(${m.errorCode}); endpoint와 네트워크를 확인하십시오`,
     'undetermined.no_zone': () => '판단 보류: 활동을 보여 줄 이벤트의 영역(zone)이 설정되어 있지 않음',
     'undetermined.zone_not_pulled': (m) => `판단 보류: 영역 ${m.zoneId}의 보안 이벤트를 아직 가져오지(pull) 않음`,
     'undetermined.zone_pulled_until': (m) => `판단 보류: 영역 ${m.zoneId}의 이벤트를 ${m.until}까지만 가져옴`,
