@@ -17,6 +17,9 @@ export interface Io {
 }
 
 export function nodeIo(): Io {
+  // The AWS SDK (Logpush archives) warns on stderr that its releases after January 2027 need Node 22: a line of no
+  // use to an operator that would break `--log-format json`. The lockfile pins the version this tool was tested with.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
