@@ -40,6 +40,9 @@ export interface Config {
    * them that long; undefined when not stated. Inventory's `postgres/wal-and-backups` location says so.
    */
   readonly backupRetention: Duration | undefined;
+  // --- metrics (issue 15)
+  /** `metrics.file`: where pull, purge and inventory write Prometheus text after each run (`--metrics-file` wins). */
+  readonly metrics: { readonly file: string | undefined };
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -80,6 +83,7 @@ const KNOWN_KEYS = [
   'store',
   'store_schema',
   'backup_retention',
+  'metrics',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -127,6 +131,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const audit = readAuditConfig(section(doc, 'audit', problems), problems);
   const store = readStoreConfig(doc, problems);
   const backupRetention = readBackupRetention(doc['backup_retention'], problems);
+  const metrics = readMetricsConfig(section(doc, 'metrics', problems), problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -146,6 +151,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       audit,
       store,
       backupRetention,
+      metrics,
     },
     problems: [],
   };
@@ -244,6 +250,13 @@ function readPositiveInt(raw: unknown, path: string, fallback: number, problems:
 }
 
 const AUDIT_KEYS = ['lodge_command', 'timestamp_url', 'tsa_certificate'];
+
+function readMetricsConfig(doc: Record<string, unknown>, problems: Problems): Config['metrics'] {
+  for (const key of Object.keys(doc)) if (key !== 'file') problems.push(`metrics.${key}: unknown key (known: file)`);
+  const file = optionalString(doc, 'file', problems, 'metrics.');
+  if (file !== undefined && file.trim() === '') problems.push('metrics.file: must not be empty');
+  return { file };
+}
 
 function readAuditConfig(doc: Record<string, unknown>, problems: Problems): AuditConfig {
   for (const key of Object.keys(doc)) if (!AUDIT_KEYS.includes(key)) problems.push(`audit.${key}: unknown key (known: ${AUDIT_KEYS.join(', ')})`);

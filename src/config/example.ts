@@ -61,4 +61,9 @@ secure_delete: true
 # PostgreSQL store only: how long your base backups (and archived WAL) are kept. Rows a purge deletes live on in
 # them that long; inventory reports until when (location postgres/wal-and-backups). Unset: reported as unknown.
 # backup_retention: 14d
+
+# Prometheus text exposition written after every pull, purge and inventory (atomically), for node_exporter's textfile
+# collector; --metrics-file overrides it. README "Metrics" lists the metrics and example alert rules.
+# metrics:
+#   file: /var/lib/node_exporter/textfile_collector/luxeret.prom
 `;

@@ -11,6 +11,7 @@ import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
+import { metricsFileOption, selectMetricsPath, startMetricsRun } from '../metrics-file.js';
 import { LANGS, type Lang } from '../../report/messages/index.js';
 import { countContradictions, type DriftCheck } from '../../policy/policy-drift.js';
 
@@ -33,6 +34,7 @@ interface InventoryFlags {
   zone?: string;
   localOnly?: boolean;
   failOnDrift?: boolean;
+  metricsFile?: string;
 }
 
 export const inventoryCommand = (ctx: CliContext) =>
@@ -43,6 +45,7 @@ export const inventoryCommand = (ctx: CliContext) =>
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
+    .addOption(metricsFileOption())
     .option('--fail-on-drift', 'exit 1 when a policy-drift check finds a contradiction (json: listed under "drift")')
     .addOption(
       new Option('--lang <lang>', 'labels of the html and md reports (default: lang: of the config, else ko when LANG/LC_ALL starts with ko, else en)').choices(
@@ -56,6 +59,7 @@ export const inventoryCommand = (ctx: CliContext) =>
       "\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq '.locations[] | {id, records, distinct_ips}'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html\n  luxeret-privacy inventory --fail-on-drift --quiet   # a daily timer: exit 1 on policy drift",
     )
     .action(async (flags: InventoryFlags) => {
+      startMetricsRun(ctx, 'inventory', flags.metricsFile);
       const format = readFormat(flags);
       assertZoneId(flags.zone);
       const result = await takeInventory(
@@ -68,7 +72,13 @@ export const inventoryCommand = (ctx: CliContext) =>
           toolVersion: ctx.toolVersion,
           onRead: (status) => ctx.progress(status === undefined ? '' : `Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
         },
-        { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(format), failOnDrift: flags.failOnDrift === true },
+        {
+          zoneId: flags.zone,
+          isLocalOnly: flags.localOnly === true,
+          withReportData: isReportFormat(format),
+          failOnDrift: flags.failOnDrift === true,
+          withDrift: selectMetricsPath(ctx) !== undefined,
+        },
       );
       if (result.isCloudflareSkipped) {
         ctx.note(
@@ -80,6 +90,8 @@ export const inventoryCommand = (ctx: CliContext) =>
       const contradictions = result.drift === undefined ? 0 : countContradictions(result.drift);
       if (flags.failOnDrift === true && contradictions > 0) ctx.note(`policy drift: ${describeContradictions(result.drift ?? [])}`);
       ctx.recordOutcome(result.outcome);
+      // The metrics describe the whole store: an inventory of one zone is not reused for them.
+      if (flags.zone === undefined) ctx.metricsRun.inventory = result;
       const color = flags.output === undefined && ctx.useColour();
       const text = renderInventory(result, format, selectLang(flags.lang, ctx.config().lang, ctx.env), color);
       if (flags.output === undefined) {
