@@ -18,6 +18,8 @@ interface DriftJson {
   drift: { contradictions: number; checks: { rule: string; state: string; findings: { kind: string; zone_id?: string }[] }[] };
 }
 
+type DoctorJson = { checks: { name: string; status: string; detail: string }[] };
+
 describe('inventory --fail-on-drift', () => {
   it('exits 1 on the demo data set (Logpull retention on, Logpush jobs with ClientIP) and 0 once the drift is gone in the emulator', async () => {
     emulator = await startEmulator();
@@ -54,6 +56,12 @@ describe('inventory --fail-on-drift', () => {
     // Text mode says so on stderr unless --quiet.
     expect((await cli(['inventory', '--fail-on-drift'])).stderr).toMatch(/policy drift: \d+ contradictions? \(.*logpull_on \d/);
 
+    // doctor --fail-on-drift fails the same way, as one check naming the kinds.
+    const doctor = await cli(['doctor', '--fail-on-drift', '--json']);
+    expect(doctor.code).toBe(1);
+    const driftCheck = (JSON.parse(doctor.stdout) as DoctorJson).checks.find((check) => check.name === 'policy drift');
+    expect(driftCheck).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^\d+ contradiction\(s\): logpull_on \d/) });
+
     // The operator turns Logpull retention off and removes the Logpush jobs: no contradiction is left.
     for (const zone of emulator.state.zones.values()) {
       zone.logRetention = false;
@@ -65,5 +73,7 @@ describe('inventory --fail-on-drift', () => {
     const after = JSON.parse(clean.stdout) as DriftJson;
     expect(after.drift.contradictions).toBe(0);
     expect(after.drift.checks.map((check) => check.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    const cleanDoctor = JSON.parse((await cli(['doctor', '--fail-on-drift', '--json'])).stdout) as DoctorJson;
+    expect(cleanDoctor.checks.find((check) => check.name === 'policy drift')).toMatchObject({ status: 'pass', detail: 'no contradiction' });
   }, 120_000);
 });
