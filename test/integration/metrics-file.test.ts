@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { addFirewallEvents, addHttpRequests, addZone, generateFirewallEvents, generateHttpRequests } from '@luxeret/cloudflare-emulator';
 import { runCli } from '../helpers/cli.js';
 import { readMetricsFile } from '../helpers/prometheus.js';
@@ -144,4 +145,29 @@ describeEachStore('--metrics-file after pull, purge and inventory', (kind) => {
     expect(readFileSync(metricsPath, 'utf8')).not.toMatch(/\b\d{1,3}(\.\d{1,3}){3}\b|[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7}/i);
     expect(existsSync(metricsPath)).toBe(true);
   }, 120_000);
+});
+
+describe('--metrics-file when a run fails or the file cannot be written', () => {
+  it('records a failed run with its exit code, takes metrics.file from the config, and never changes the exit code', async () => {
+    fixture = await startPullFixture();
+    const f = fixture;
+    const zone = addZone(f.emulator.state, { name: 'shop.example.com', plan: 'business' });
+    // metrics.file is relative to the config file's directory.
+    f.writeConfig([{ id: zone.id }], 'metrics:\n  file: metrics/luxeret.prom');
+    mkdirSync(join(f.home, 'metrics'));
+    const denied = await runCli(['pull'], { env: f.env('not-a-valid-token'), cwd: tmpdir() });
+    expect(denied.code).toBe(3);
+    const metrics = readMetricsFile(join(f.home, 'metrics', 'luxeret.prom'));
+    expect(metrics.value('luxeret_last_run_exit_code', { command: 'pull' })).toBe(3);
+    expect(metrics.value('luxeret_last_success_timestamp_seconds', { command: 'pull' })).toBeUndefined();
+    expect(metrics.value('luxeret_cloudflare_requests_total', { command: 'pull' })).toBeGreaterThan(0);
+    expect(metrics.value('luxeret_records', { location: 'local/firewall-events' })).toBe(0);
+
+    // A directory that does not exist: the run's own exit code stands, and stderr says why there is no file.
+    const missing = join(f.home, 'no-such-dir', 'luxeret.prom');
+    const inventory = await runCli(['inventory', '--local-only', '--metrics-file', missing], { env: f.env(), cwd: f.home });
+    expect(inventory.code).toBe(0);
+    expect(inventory.stderr).toContain(`could not write the metrics file ${missing}`);
+    expect(existsSync(missing)).toBe(false);
+  });
 });
