@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedDemoData, startEmulator, type Emulator } from '@luxeret/cloudflare-emulator';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { readMetricsFile } from '../helpers/prometheus.js';
 
 const TOKEN = 'cfut_drifttest_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 
@@ -38,7 +39,9 @@ describe('inventory --fail-on-drift', () => {
 
     // Without the flag the answer is the inventory itself: drift is for the report to show.
     expect((await cli(['inventory', '--quiet'])).code).toBe(0);
-    const drifting = await cli(['inventory', '--fail-on-drift', '--quiet', '--format', 'json']);
+    const metricsPath = join(temp.dir, 'luxeret.prom');
+    const requestsBefore = emulator.requests.length;
+    const drifting = await cli(['inventory', '--fail-on-drift', '--quiet', '--format', 'json', '--metrics-file', metricsPath]);
     expect(drifting.code).toBe(1);
     expect(drifting.stderr).toBe('');
     const json = JSON.parse(drifting.stdout) as DriftJson;
@@ -53,6 +56,15 @@ describe('inventory --fail-on-drift', () => {
       'ok',
       'ok',
     ]);
+    // The metrics file counts the same contradictions and the REST requests the inventory sent.
+    let metrics = readMetricsFile(metricsPath);
+    expect(metrics.value('luxeret_last_run_exit_code', { command: 'inventory' })).toBe(1);
+    expect(metrics.value('luxeret_policy_drift_findings', { kind: 'logpull_on' })).toBe(enterprise.length);
+    expect(metrics.value('luxeret_cloudflare_requests_total', { command: 'inventory' })).toBe(emulator.requests.length - requestsBefore);
+    // A local-only run cannot read Cloudflare's log settings: it carries what the last inventory found.
+    expect((await cli(['inventory', '--local-only', '--quiet', '--metrics-file', metricsPath])).code).toBe(0);
+    metrics = readMetricsFile(metricsPath);
+    expect(metrics.value('luxeret_policy_drift_findings', { kind: 'logpull_on' })).toBe(enterprise.length);
     // Text mode says so on stderr unless --quiet.
     expect((await cli(['inventory', '--fail-on-drift'])).stderr).toMatch(/policy drift: \d+ contradictions? \(.*logpull_on \d/);
 
@@ -68,11 +80,13 @@ describe('inventory --fail-on-drift', () => {
       zone.logpushJobs.clear();
     }
     for (const account of emulator.state.accounts.values()) account.logpushJobs.clear();
-    const clean = await cli(['inventory', '--fail-on-drift', '--quiet', '--format', 'json']);
+    const clean = await cli(['inventory', '--fail-on-drift', '--quiet', '--format', 'json', '--metrics-file', metricsPath]);
     expect(clean.code).toBe(0);
     const after = JSON.parse(clean.stdout) as DriftJson;
     expect(after.drift.contradictions).toBe(0);
     expect(after.drift.checks.map((check) => check.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    metrics = readMetricsFile(metricsPath);
+    expect(metrics.samples('luxeret_policy_drift_findings').filter((sample) => sample.value !== 0)).toEqual([]);
     const cleanDoctor = JSON.parse((await cli(['doctor', '--fail-on-drift', '--json'])).stdout) as DoctorJson;
     expect(cleanDoctor.checks.find((check) => check.name === 'policy drift')).toMatchObject({ status: 'pass', detail: 'no contradiction' });
   }, 120_000);
