@@ -72,8 +72,7 @@ export async function writeRunMetrics(ctx: CliContext, exitCode: number): Promis
   if (path === undefined) return;
   try {
     const endedAt = ctx.now();
-    let carried: CarriedMetrics = NO_CARRIED_METRICS;
-    let store: StoreFacts | undefined;
+    let carried: CarriedMetrics;
     let input: RunMetricsInput = {
       command: run.command,
       startedAt: run.startedAt,
@@ -85,11 +84,13 @@ export async function writeRunMetrics(ctx: CliContext, exitCode: number): Promis
     };
     try {
       const port = await ctx.storePort();
-      store = await readStoreFacts(ctx, endedAt);
-      carried = parseCarriedMetrics(await port.readMeta(CARRIED_METRICS_KEY));
-      input = { ...input, store };
-      carried = advanceCarriedMetrics(carried, input);
-      await port.writeMeta(CARRIED_METRICS_KEY, serialiseCarriedMetrics(carried));
+      const advancing: RunMetricsInput = (input = { ...input, store: await readStoreFacts(ctx, endedAt) });
+      // Read and written in one transaction: on SQLite no other run's totals land in between (BEGIN IMMEDIATE).
+      carried = await port.transaction(async (tx) => {
+        const advanced = advanceCarriedMetrics(parseCarriedMetrics(await tx.readMeta(CARRIED_METRICS_KEY)), advancing);
+        await tx.writeMeta(CARRIED_METRICS_KEY, serialiseCarriedMetrics(advanced));
+        return advanced;
+      });
     } catch (err) {
       ctx.note(ctx.redact(`note: metrics: the store could not be read (${(err as Error).message}); only this run is in ${path}`));
       carried = advanceCarriedMetrics(NO_CARRIED_METRICS, input);
