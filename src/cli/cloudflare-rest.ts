@@ -5,6 +5,8 @@ import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import { LIST_ITEM_CHANGE_BUDGET, LIST_REQUEST_BUDGET, REST_BUDGET_SHARE, type CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import type { CliContext } from './context.js';
+import { defaultFetch, type FetchLike } from '../cloudflare/http.js';
+import { createCountingFetch, type RequestCount } from '../cloudflare/request-count.js';
 
 interface RunPacer {
   readonly pacer: RestPacer;
@@ -97,4 +99,21 @@ function readBudget(ctx: CliContext, name: string): RestBudget | undefined {
   const budget = parseRestBudget(text);
   if (!budget) throw new UsageError(`${name}: "${text}" is not a budget`, { hint: 'Write requests per window, e.g. 1200/5m or 20/5s.' });
   return budget;
+}
+
+// --- metrics (issue 15)
+const graphqlCounters = new WeakMap<CliContext, { fetch: FetchLike; count: () => RequestCount }>();
+
+/** The run's GraphQL fetch: the network fetch, counted for the metrics file. */
+export function openCountedGraphqlFetch(ctx: CliContext): FetchLike {
+  let counter = graphqlCounters.get(ctx);
+  if (!counter) graphqlCounters.set(ctx, (counter = createCountingFetch(defaultFetch)));
+  return counter.fetch;
+}
+
+/** What this run sent to Cloudflare so far: REST through the run's pacer plus GraphQL through the counted fetch. */
+export function readRunRequestCount(ctx: CliContext): RequestCount {
+  const rest = pacers.get(ctx)?.pacer.stats();
+  const graphql = graphqlCounters.get(ctx)?.count();
+  return { requests: (rest?.requests ?? 0) + (graphql?.requests ?? 0), rateLimited: (rest?.rateLimited ?? 0) + (graphql?.rateLimited ?? 0) };
 }

@@ -11,6 +11,7 @@ import { openStore } from '../store/db.js';
 import { openStorePort } from '../store/open.js';
 import type { StorePort } from '../store/port.js';
 import type { Io } from './io.js';
+import { newMetricsRun, type MetricsRun } from './metrics-file.js';
 import { homePaths, type HomePaths } from './paths.js';
 import { classifyTextLine, readLogFormat, redactSecrets, renderLogLine, type LogField, type LogFormat, type LogLevel } from './log-format.js';
 
@@ -70,6 +71,9 @@ export interface CliContext {
   readonly log: (level: LogLevel, event: string, fields: Readonly<Record<string, LogField>>) => void;
   /** Text with the API token and the store's password replaced, and terminal controls neutralised. */
   readonly redact: (text: string) => string;
+  // --- metrics (issue 15)
+  /** The pull, purge or inventory run the metrics file describes (src/cli/metrics-file.ts); main.ts writes it. */
+  readonly metricsRun: MetricsRun;
 }
 
 /** JSON progress lines are ordinary lines, so at most one per this many ms (journald keeps every one). */
@@ -194,6 +198,8 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
       io.stderr(renderLogLine({ time: ctx.now(), level, command: ctx.command.path, event, fields }, ctx.redact));
     },
     redact: (text) => sanitiseTerminalText(redactSecrets(text, logSecrets(ctx))),
+    // --- metrics (issue 15)
+    metricsRun: newMetricsRun(),
   };
   return ctx;
 }

@@ -9,6 +9,7 @@ import type { Io } from './io.js';
 import { LATEST_SCHEMA_VERSION } from '../store/db.js';
 import { lodgeNewAuditHead } from './lodge-head.js';
 import { LOG_FORMATS, selectLogFormat } from './log-format.js';
+import { writeRunMetrics } from './metrics-file.js';
 
 export { nodeIo } from './io.js';
 export type { Io } from './io.js';
@@ -40,7 +41,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       exitCode = reportError(err, ctx);
     }
     // Whatever the outcome, a head this run signed is lodged (what was appended stays appended).
-    return Math.max(exitCode, OUTCOME_EXIT_CODES[await lodgeNewAuditHead(ctx)]);
+    const finalCode = Math.max(exitCode, OUTCOME_EXIT_CODES[await lodgeNewAuditHead(ctx)]);
+    // After pull, purge and inventory: the metrics file, with the exit code the run ends with.
+    await writeRunMetrics(ctx, finalCode);
+    return finalCode;
   } finally {
     await ctx.close();
   }

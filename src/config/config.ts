@@ -43,6 +43,9 @@ export interface Config {
   readonly backupRetention: Duration | undefined;
   /** Logpush archives in S3 or R2 (`archives:`), reported by inventory as `archive/<name>`. */
   readonly archives: readonly ArchiveConfig[];
+  // --- metrics (issue 15)
+  /** `metrics.file`: where pull, purge and inventory write Prometheus text after each run (`--metrics-file` wins). */
+  readonly metrics: { readonly file: string | undefined };
 }
 
 /** Where signed audit heads go beyond this machine (docs/audit.md, "Lodging the head"). */
@@ -84,6 +87,7 @@ const KNOWN_KEYS = [
   'store_schema',
   'backup_retention',
   'archives',
+  'metrics',
 ];
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
@@ -132,6 +136,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const store = readStoreConfig(doc, problems);
   const backupRetention = readBackupRetention(doc['backup_retention'], problems);
   const archives = readArchives(doc['archives'], retention?.firewallEvents, problems);
+  const metrics = readMetricsConfig(section(doc, 'metrics', problems), problems);
 
   if (problems.length > 0 || retention === undefined || overlap === undefined) return { config: undefined, problems };
   return {
@@ -152,6 +157,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       store,
       backupRetention,
       archives,
+      metrics,
     },
     problems: [],
   };
@@ -250,6 +256,13 @@ function readPositiveInt(raw: unknown, path: string, fallback: number, problems:
 }
 
 const AUDIT_KEYS = ['lodge_command', 'timestamp_url', 'tsa_certificate'];
+
+function readMetricsConfig(doc: Record<string, unknown>, problems: Problems): Config['metrics'] {
+  for (const key of Object.keys(doc)) if (key !== 'file') problems.push(`metrics.${key}: unknown key (known: file)`);
+  const file = optionalString(doc, 'file', problems, 'metrics.');
+  if (file !== undefined && file.trim() === '') problems.push('metrics.file: must not be empty');
+  return { file };
+}
 
 function readAuditConfig(doc: Record<string, unknown>, problems: Problems): AuditConfig {
   for (const key of Object.keys(doc)) if (!AUDIT_KEYS.includes(key)) problems.push(`audit.${key}: unknown key (known: ${AUDIT_KEYS.join(', ')})`);

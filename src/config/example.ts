@@ -70,4 +70,8 @@ secure_delete: true
 #     endpoint: https://<account_id>.r2.cloudflarestorage.com   # R2; omit for AWS S3
 #     region: auto                                               # R2; default us-east-1
 #     retention: 30d                                             # default: retention.firewall_events
+# Prometheus text exposition written after every pull, purge and inventory (atomically), for node_exporter's textfile
+# collector; --metrics-file overrides it. README "Metrics" lists the metrics and example alert rules.
+# metrics:
+#   file: /var/lib/node_exporter/textfile_collector/luxeret.prom
 `;

@@ -4,7 +4,8 @@ import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-cli
 import type { Outcome } from '../outcome.js';
 import { verifyApiToken } from '../cloudflare/token-verify.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
-import type { ReadStatus } from '../cloudflare/objects/types.js';
+import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.js';
+import { readPolicyDrift, selectLogSettings } from '../inventory/report-data.js';
 import { parseZoneSettings, ZONE_SETTINGS_QUERY, type ZoneSettings } from '../cloudflare/queries.js';
 import type { ObservedResponse } from '../cloudflare/response-observer.js';
 import type { Config } from '../config/config.js';
@@ -64,8 +65,13 @@ const PURGE_OVERDUE_MS = DRIFT_GRACE_DAYS * 24 * HOUR_MS;
 
 const check = (name: string, status: CheckStatus, detail: string, hint?: string): Check => ({ name, status, detail, hint });
 
+export interface DoctorOptions {
+  /** Also decide the policy-drift checks (the inventory report's): a contradiction is a failed check (exit 1). */
+  readonly failOnDrift?: boolean;
+}
+
 /** Runs every check; one failing never stops the others. `ok` is false when any check failed. */
-export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
+export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): Promise<DoctorReport> {
   const checks: Check[] = [];
   const config = attempt(() => deps.config());
   checks.push(
@@ -80,14 +86,17 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   checks.push(...keyChecks(deps.keyPaths));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
   let observations: AccountObservations | undefined;
+  let objects: CloudflareObjects | undefined;
   if (!deps.cloudflare) {
     checks.push(check('token', 'fail', 'CLOUDFLARE_API_TOKEN is not set', 'Export it or put it in ./.env (see .env.example).'));
   } else if (config.value) {
     const cloudflare = await cloudflareChecks(deps.cloudflare, config.value, deps.now());
     checks.push(...cloudflare.checks);
     observations = cloudflare.observations;
+    objects = cloudflare.objects;
   }
   if (store.value) checks.push(...(await scheduleChecks(store.value, deps.now())));
+  if (options.failOnDrift === true && store.value && config.value) checks.push(await driftCheck(store.value, config.value, deps.now(), objects));
   const ok = checks.every((c) => c.status !== 'fail');
   return { ok, outcome: ok ? 'done' : 'no', checks, assumptions: observations ? evaluateAssumptions(observations) : [], observations };
 }
@@ -157,7 +166,7 @@ async function cloudflareChecks(
   cloudflare: NonNullable<DoctorDeps['cloudflare']>,
   config: Config,
   now: Date,
-): Promise<{ checks: Check[]; observations: AccountObservations | undefined }> {
+): Promise<{ checks: Check[]; observations: AccountObservations | undefined; objects?: CloudflareObjects }> {
   const checks: Check[] = [];
   const verified = await verifyToken(cloudflare.sdk, config.accountId);
   checks.push(verified.check);
@@ -213,7 +222,24 @@ async function cloudflareChecks(
     return { zoneId: zone.id, label: zone.name ?? zone.id, plan: info?.plan, accountId: info?.accountId, settings: read?.settings, settingsError: read?.error };
   });
   const observations = await probeAccount({ sdk: cloudflare.sdk, graphql: cloudflare.graphql, responses: cloudflare.responses, now }, zones, objects);
-  return { checks, observations };
+  return { checks, observations, objects };
+}
+
+/** The inventory report's policy-drift checks as one check: failed by any contradiction; Cloudflare's unread: unknown. */
+async function driftCheck(store: StorePort, config: Config, now: Date, objects: CloudflareObjects | undefined): Promise<Check> {
+  const drift = await readPolicyDrift(store, config, now, { logSettings: objects && selectLogSettings(objects) });
+  const kinds = new Map<string, number>();
+  for (const item of drift) if (item.state === 'drift') for (const finding of item.findings) kinds.set(finding.kind, (kinds.get(finding.kind) ?? 0) + 1);
+  const unknown = drift.filter((item) => item.state === 'unknown').length;
+  const unread = unknown === 0 ? '' : `; ${unknown} check(s) could not be decided (Cloudflare's log settings not read)`;
+  if (kinds.size === 0) return check('policy drift', 'pass', `no contradiction${unread}`);
+  const total = [...kinds.values()].reduce((sum, n) => sum + n, 0);
+  return check(
+    'policy drift',
+    'fail',
+    `${total} contradiction(s): ${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')}${unread}`,
+    'See the policy-drift section of `luxeret-privacy inventory --format html` (or `inventory --fail-on-drift --format json`).',
+  );
 }
 
 /** The token check, and Cloudflare's clock from the same answer. */

@@ -6,13 +6,14 @@ import type { ArchiveConfig } from '../config/archives.js';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
+import { countContradictions, type DriftCheck } from '../policy/policy-drift.js';
 import type { InventoryReportData } from '../report/inventory-report.js';
 import type { StorePort } from '../store/port.js';
 import { addArchiveJobs, buildArchiveLocation, buildArchiveLocationId } from './archive-location.js';
 import { buildCloudflareObjectBuilders } from './cloudflare-objects.js';
 import { buildInventory, collectInventory, type Inventory, type LocationBuilder } from './inventory.js';
 import { selectInventoryOutcome, isEveryCloudflareReadRefused } from './outcome.js';
-import { readInventoryReportData, selectLogSettings } from './report-data.js';
+import { readInventoryReportData, readPolicyDrift, selectLogSettings } from './report-data.js';
 import { buildEngineLocationBuilders, buildStoreLocationBuilders } from './store-locations.js';
 
 export interface InventoryDeps {
@@ -37,12 +38,18 @@ export interface InventoryOptions {
   readonly isLocalOnly: boolean;
   /** Also gather what the HTML/Markdown report shows beyond the inventory (histogram, hosts, policy drift). */
   readonly withReportData: boolean;
+  /** Also decide the policy-drift checks (implied by `withReportData`); `failOnDrift` makes a contradiction answer "no". */
+  readonly withDrift?: boolean;
+  /** A contradiction found by any policy-drift check makes the outcome "no" (exit 1) when it would be "done". */
+  readonly failOnDrift?: boolean;
 }
 
 export interface InventoryResult {
   readonly inventory: Inventory;
   /** With `withReportData`: the inventory and what the report adds to it, drift decided. */
   readonly reportData: InventoryReportData | undefined;
+  /** With `withDrift`, `failOnDrift` or `withReportData`: the four policy-drift checks; undefined when not decided. */
+  readonly drift: readonly DriftCheck[] | undefined;
   /** Cloudflare's objects were not asked for because there is no API token (and --local-only was not given). */
   readonly isCloudflareSkipped: boolean;
   /** Every Cloudflare read was refused and the token-verify endpoints say the token is not active. */
@@ -83,10 +90,16 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
   const isTokenRejected =
     asksCloudflare && outcome === 'done' && isEveryCloudflareReadRefused(inventory) && (await isTokenActive(openClient().sdk, config.accountId)) === false;
   if (isTokenRejected) outcome = 'cloudflare_failed';
+  const logSettings = objects && selectLogSettings(objects);
   const reportData = options.withReportData
-    ? await readInventoryReportData(store, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings: objects && selectLogSettings(objects) })
+    ? await readInventoryReportData(store, config, inventory, { toolVersion: deps.toolVersion, zoneId, logSettings })
     : undefined;
-  return { inventory, reportData, isCloudflareSkipped: !options.isLocalOnly && openClient === undefined, isTokenRejected, outcome };
+  const drift =
+    reportData?.drift ??
+    (options.withDrift === true || options.failOnDrift === true ? await readPolicyDrift(store, config, now, { zoneId, logSettings }) : undefined);
+  // Failures decide first: a partial inventory may have missed contradictions, and says so with its own exit code.
+  if (options.failOnDrift === true && outcome === 'done' && drift !== undefined && countContradictions(drift) > 0) outcome = 'no';
+  return { inventory, reportData, drift, isCloudflareSkipped: !options.isLocalOnly && openClient === undefined, isTokenRejected, outcome };
 }
 
 function buildArchiveLocationBuilders(archives: readonly ArchiveConfig[], readArchive: InventoryDeps['readArchive'], now: Date): LocationBuilder[] {

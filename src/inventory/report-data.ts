@@ -6,7 +6,7 @@ import { buildHoldMatcher, selectActiveHolds } from '../policy/holds.js';
 import { LOCAL_LOCATIONS, retentionCutoff } from '../policy/retention.js';
 import type { AgeSeries, InventoryReportData } from '../report/inventory-report.js';
 import { DRIFT_GRACE_DAYS } from '../policy/tolerances.js';
-import { buildPolicyDrift, type LogSettingsFacts, type OverdueFact } from '../policy/policy-drift.js';
+import { buildPolicyDrift, type DriftCheck, type LogSettingsFacts, type OverdueFact } from '../policy/policy-drift.js';
 import type { HoldPredicate } from '../store/expiry.js';
 import type { StorePort } from '../store/port.js';
 
@@ -32,13 +32,10 @@ export async function readInventoryReportData(
 ): Promise<InventoryReportData> {
   const now = inventory.generatedAt;
   const filter = options.zoneId === undefined ? {} : { zoneId: options.zoneId };
-  const holds = await store.readHolds();
-  const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
   const longestDays = Math.max(...LOCAL_LOCATIONS.map((location) => config.retention[location.retention].ms / DAY_MS));
   // Wide enough to show the retention line, the grace line and some days beyond them.
   const days = Math.min(MAX_HISTOGRAM_DAYS, Math.max(MIN_HISTOGRAM_DAYS, Math.ceil(longestDays) + DRIFT_GRACE_DAYS + 10));
   const series: AgeSeries[] = [];
-  const overdue: OverdueFact[] = [];
   for (const location of LOCAL_LOCATIONS) {
     const retention = config.retention[location.retention];
     series.push({
@@ -47,9 +44,6 @@ export async function readInventoryReportData(
       retentionSeconds: retention.ms / 1000,
       counts: await store.readAgeHistogram(location.id, now, days, filter),
     });
-    const lateCutoff = new Date(retentionCutoff(retention, now).getTime() - DRIFT_GRACE_DAYS * DAY_MS);
-    const late = await store.countExpired(location.id, lateCutoff, isHeld, options.zoneId);
-    overdue.push({ locationId: location.id, retention: retention.text, count: late.expired });
   }
   const lastPurgeAt = parseMetaTime(await store.readMeta('last_purge_at'));
   return {
@@ -62,8 +56,31 @@ export async function readInventoryReportData(
     ageHistogram: { days, series },
     topHosts: await store.readTopHosts(TOP_HOSTS, filter),
     keptFields: config.fields,
-    drift: buildPolicyDrift({ now, lastPurgeAt, overdue, logSettings: options.logSettings }),
+    drift: await readPolicyDrift(store, config, now, { zoneId: options.zoneId, logSettings: options.logSettings }),
   };
+}
+
+/**
+ * Reads the facts the policy-drift checks need (records past retention plus the grace period, the last purge) and
+ * decides them; `inventory --fail-on-drift`, the metrics and the reports share it.
+ */
+export async function readPolicyDrift(
+  store: StorePort,
+  config: Config,
+  now: Date,
+  options: { zoneId?: string | undefined; logSettings?: LogSettingsFacts | undefined },
+): Promise<DriftCheck[]> {
+  const holds = await store.readHolds();
+  const isHeld: HoldPredicate = selectActiveHolds(holds, now).length === 0 ? undefined : buildHoldMatcher(holds, now);
+  const overdue: OverdueFact[] = [];
+  for (const location of LOCAL_LOCATIONS) {
+    const retention = config.retention[location.retention];
+    const lateCutoff = new Date(retentionCutoff(retention, now).getTime() - DRIFT_GRACE_DAYS * DAY_MS);
+    const late = await store.countExpired(location.id, lateCutoff, isHeld, options.zoneId);
+    overdue.push({ locationId: location.id, retention: retention.text, count: late.expired });
+  }
+  const lastPurgeAt = parseMetaTime(await store.readMeta('last_purge_at'));
+  return buildPolicyDrift({ now, lastPurgeAt, overdue, logSettings: options.logSettings });
 }
 
 /** The log settings of a Cloudflare objects snapshot, as the policy-drift checks take them. */

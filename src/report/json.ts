@@ -1,10 +1,14 @@
 import { formatTimestamp, type ArchiveDetail, type CloudflareZoneWindow, type Inventory, type InventoryLocation } from '../inventory/inventory.js';
 import { renderMessage, selectMessages } from './messages/index.js';
+import { countContradictions, type DriftCheck, type DriftFinding, type DriftRuleKey } from '../policy/policy-drift.js';
 
 // JSON is for machines: notes in English, as the CLI's other output.
 const ENGLISH = selectMessages('en');
 
-export type JsonOptions = Record<string, never>;
+export interface JsonOptions {
+  /** The policy-drift checks, when the run decided them (`--fail-on-drift`): listed under `drift`. */
+  readonly drift?: readonly DriftCheck[] | undefined;
+}
 
 /** Pretty JSON (2-space indent) ending in a newline, for `--format json`. */
 export function renderJson(value: unknown): string {
@@ -12,8 +16,51 @@ export function renderJson(value: unknown): string {
 }
 
 /** The inventory as `--format json` prints it: stable key order, ISO-8601 UTC, snake_case keys. */
-export function renderInventoryJson(inventory: Inventory, _options: JsonOptions = {}): string {
-  return renderJson(buildInventoryJson(inventory));
+export function renderInventoryJson(inventory: Inventory, options: JsonOptions = {}): string {
+  const json = buildInventoryJson(inventory);
+  if (options.drift !== undefined) json['drift'] = buildDriftJson(options.drift);
+  return renderJson(json);
+}
+
+const RULE_KEYS: Record<DriftRuleKey, string> = {
+  logpullRetention: 'logpull_retention',
+  logpushClientIp: 'logpush_client_ip',
+  overdueData: 'overdue_data',
+  purgeStale: 'purge_stale',
+};
+
+/** The policy-drift checks: how many contradictions, then each check (the fixed order) with its state and findings. */
+export function buildDriftJson(checks: readonly DriftCheck[]): Record<string, unknown> {
+  return {
+    contradictions: countContradictions(checks),
+    checks: checks.map((check) => ({ rule: RULE_KEYS[check.rule], state: check.state, findings: check.findings.map(buildFindingJson) })),
+  };
+}
+
+function buildFindingJson(finding: DriftFinding): Record<string, unknown> {
+  switch (finding.kind) {
+    case 'logpull_on':
+    case 'logpull_off':
+      return { kind: finding.kind, zone_id: finding.zoneId, zone_name: finding.zoneName ?? null };
+    case 'not_available':
+      return { kind: finding.kind, scope: finding.scope };
+    case 'logpush_client_ip': {
+      const { job } = finding;
+      return {
+        kind: finding.kind,
+        job: { id: job.id, name: job.name, dataset: job.dataset, enabled: job.enabled, destination: job.destination, fields: job.fields },
+      };
+    }
+    case 'overdue':
+      return { kind: finding.kind, location_id: finding.locationId, retention: finding.retention, count: finding.count };
+    case 'purge_never':
+      return { kind: finding.kind };
+    case 'purge_stale':
+    case 'purge_recent':
+      return { kind: finding.kind, last_purge_at: formatTimestamp(finding.lastPurgeAt), days: finding.days };
+    case 'not_read':
+      return { kind: finding.kind, reason: finding.reason ?? null };
+  }
 }
 
 /**

@@ -19,11 +19,12 @@ export const doctorCommand = (ctx: CliContext) =>
     .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
     .addOption(formatOption(FORMATS, 'table', 'output format; json: the checks, assumptions and observations (token, secrets and IP addresses redacted)'))
     .addOption(jsonOption())
+    .option('--fail-on-drift', "also check the inventory report's policy drift: a contradiction fails (exit 1)")
     .addHelpText(
       'after',
       '\nExamples:\n  luxeret-privacy doctor\n  luxeret-privacy doctor --format json | jq \'.checks[] | select(.status == "fail")\'\n  luxeret-privacy doctor --format json | jq \'.assumptions[] | select(.status == "differs")\'\nExit 0 when every check passes (warnings allowed), 1 when any fails; assumptions that differ do not change the exit code.',
     )
-    .action(async (flags: { format: (typeof FORMATS)[number]; json?: boolean }) => {
+    .action(async (flags: { format: (typeof FORMATS)[number]; json?: boolean; failOnDrift?: boolean }) => {
       const format = readFormat(flags);
       const environment = ctx.environment();
       const token = environment.apiToken;
@@ -31,28 +32,31 @@ export const doctorCommand = (ctx: CliContext) =>
       const observer = createResponseObserver();
       const pacer = token ? createObservedRestPacer(ctx, observer.restFetch) : undefined;
       let storeSelection: StoreSelection | undefined;
-      const report = await runDoctor({
-        config: ctx.config,
-        store: ctx.storePort,
-        storeSelection: () => (storeSelection = selectStore(ctx.config().store, ctx.env)),
-        keyPaths: ctx.paths(),
-        cloudflare: token
-          ? {
-              sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep }).sdk,
-              graphql: createAnalyticsGraphqlClient({
-                baseUrl: environment.baseUrl,
-                token,
-                fetch: observer.graphqlFetch(defaultFetch),
-                restPacer: pacer,
-                now: ctx.io.now,
-                sleep: ctx.io.sleep,
-              }),
-              responses: observer.responses,
-            }
-          : undefined,
-        now: ctx.now,
-        baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
-      });
+      const report = await runDoctor(
+        {
+          config: ctx.config,
+          store: ctx.storePort,
+          storeSelection: () => (storeSelection = selectStore(ctx.config().store, ctx.env)),
+          keyPaths: ctx.paths(),
+          cloudflare: token
+            ? {
+                sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep }).sdk,
+                graphql: createAnalyticsGraphqlClient({
+                  baseUrl: environment.baseUrl,
+                  token,
+                  fetch: observer.graphqlFetch(defaultFetch),
+                  restPacer: pacer,
+                  now: ctx.io.now,
+                  sleep: ctx.io.sleep,
+                }),
+                responses: observer.responses,
+              }
+            : undefined,
+          now: ctx.now,
+          baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
+        },
+        { failOnDrift: flags.failOnDrift === true },
+      );
       // The JSON is meant to be sent to the maintainers: no token, no secret, no address. The text stays readable.
       const secrets = [...(token ? [token] : []), ...(storeSelection ? storePasswords(storeSelection) : [])];
       ctx.io.stdout(

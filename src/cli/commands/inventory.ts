@@ -12,7 +12,9 @@ import type { CliContext } from '../context.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { selectLang } from '../lang.js';
 import { writeOutputFile } from '../output-file.js';
+import { metricsFileOption, selectMetricsPath, startMetricsRun } from '../metrics-file.js';
 import { LANGS, type Lang } from '../../report/messages/index.js';
+import { countContradictions, type DriftCheck } from '../../policy/policy-drift.js';
 
 /** The human-readable inventory formats: built from the inventory plus the report data the use case gathers. */
 const REPORT_FORMATS = ['html', 'md'] as const;
@@ -32,6 +34,8 @@ interface InventoryFlags {
   output?: string;
   zone?: string;
   localOnly?: boolean;
+  failOnDrift?: boolean;
+  metricsFile?: string;
 }
 
 export const inventoryCommand = (ctx: CliContext) =>
@@ -42,6 +46,8 @@ export const inventoryCommand = (ctx: CliContext) =>
     .option('--output <file>', 'write the report to FILE (mode 0600) instead of stdout')
     .option('--zone <id>', 'only this zone (32-character hex zone id)')
     .option('--local-only', 'only what our store holds: do not ask Cloudflare for its objects (works without an API token)')
+    .addOption(metricsFileOption())
+    .option('--fail-on-drift', 'exit 1 when a policy-drift check finds a contradiction (json: listed under "drift")')
     .addOption(
       new Option('--lang <lang>', 'labels of the html and md reports (default: lang: of the config, else ko when LANG/LC_ALL starts with ko, else en)').choices(
         LANGS,
@@ -51,9 +57,10 @@ export const inventoryCommand = (ctx: CliContext) =>
     .configureOutput({ writeOut: (text) => ctx.io.stdout(text), writeErr: (text) => ctx.io.stderr(text) })
     .addHelpText(
       'after',
-      "\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq '.locations[] | {id, records, distinct_ips}'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html",
+      "\nExamples:\n  luxeret-privacy inventory\n  luxeret-privacy inventory --format json | jq '.locations[] | {id, records, distinct_ips}'\n  luxeret-privacy inventory --format csv --output inventory.csv\n  luxeret-privacy inventory --format html --lang ko --output report.html\n  luxeret-privacy inventory --fail-on-drift --quiet   # a daily timer: exit 1 on policy drift",
     )
     .action(async (flags: InventoryFlags) => {
+      startMetricsRun(ctx, 'inventory', flags.metricsFile);
       const format = readFormat(flags);
       assertZoneId(flags.zone);
       const result = await takeInventory(
@@ -67,7 +74,13 @@ export const inventoryCommand = (ctx: CliContext) =>
           onRead: (status) => ctx.progress(status === undefined ? '' : `Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
           readArchive: openArchiveReader(ctx.env),
         },
-        { zoneId: flags.zone, isLocalOnly: flags.localOnly === true, withReportData: isReportFormat(format) },
+        {
+          zoneId: flags.zone,
+          isLocalOnly: flags.localOnly === true,
+          withReportData: isReportFormat(format),
+          failOnDrift: flags.failOnDrift === true,
+          withDrift: selectMetricsPath(ctx) !== undefined,
+        },
       );
       if (result.isCloudflareSkipped) {
         ctx.note(
@@ -76,7 +89,11 @@ export const inventoryCommand = (ctx: CliContext) =>
       }
       if (result.isTokenRejected)
         ctx.note('Cloudflare does not accept CLOUDFLARE_API_TOKEN (revoked, expired or mistyped): nothing held in Cloudflare was read');
+      const contradictions = result.drift === undefined ? 0 : countContradictions(result.drift);
+      if (flags.failOnDrift === true && contradictions > 0) ctx.note(`policy drift: ${describeContradictions(result.drift ?? [])}`);
       ctx.recordOutcome(result.outcome);
+      // The metrics describe the whole store: an inventory of one zone is not reused for them.
+      if (flags.zone === undefined) ctx.metricsRun.inventory = result;
       const color = flags.output === undefined && ctx.useColour();
       const text = renderInventory(result, format, selectLang(flags.lang, ctx.config().lang, ctx.env), color);
       if (flags.output === undefined) {
@@ -88,10 +105,18 @@ export const inventoryCommand = (ctx: CliContext) =>
       ctx.note(`Wrote the inventory (${format}) to ${path}`);
     });
 
-function renderInventory({ inventory, reportData }: InventoryResult, format: Format, lang: Lang, color: boolean): string {
+/** `2 contradictions (logpull_on 1, purge_stale 1)`: kinds only, never an address. */
+function describeContradictions(checks: readonly DriftCheck[]): string {
+  const kinds = new Map<string, number>();
+  for (const check of checks) if (check.state === 'drift') for (const finding of check.findings) kinds.set(finding.kind, (kinds.get(finding.kind) ?? 0) + 1);
+  const total = [...kinds.values()].reduce((sum, n) => sum + n, 0);
+  return `${total} contradiction${total === 1 ? '' : 's'} (${[...kinds].map(([kind, n]) => `${kind} ${n}`).join(', ')})`;
+}
+
+function renderInventory({ inventory, reportData, drift }: InventoryResult, format: Format, lang: Lang, color: boolean): string {
   switch (format) {
     case 'json':
-      return renderInventoryJson(inventory);
+      return renderInventoryJson(inventory, { drift });
     case 'csv':
       return renderInventoryCsv(inventory);
     case 'table':

@@ -5,17 +5,19 @@ import { UsageError } from '../../errors.js';
 import { pullZones } from '../../pull/pull.js';
 import type { PullProgress } from '../../pull/summary.js';
 import { buildPullJson, renderPullText } from '../../report/pull-summary.js';
-import { openRestPacer } from '../cloudflare-rest.js';
+import { openCountedGraphqlFetch, openRestPacer } from '../cloudflare-rest.js';
 import type { CliContext } from '../context.js';
 import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { readSinceOption } from '../time-option.js';
+import { metricsFileOption, startMetricsRun } from '../metrics-file.js';
 
 interface PullFlags {
   zone?: string;
   since?: string;
   format: (typeof FORMATS)[number];
   json?: boolean;
+  metricsFile?: string;
 }
 
 const FORMATS = ['table', 'json'] as const;
@@ -27,8 +29,10 @@ export const pullCommand = (ctx: CliContext) =>
     .option('--since <duration|iso>', 'pull from this far back (30d, 12h) or this time (default: resume, or the whole look-back window)')
     .addOption(formatOption(FORMATS, 'table', 'output format of the summary'))
     .addOption(jsonOption())
+    .addOption(metricsFileOption())
     .addHelpText('after', '\nExamples:\n  luxeret-privacy pull\n  luxeret-privacy pull --zone 023e105f4ecef8ad9ca31a8372d0c353 --since 12h --format json')
     .action(async (flags: PullFlags) => {
+      startMetricsRun(ctx, 'pull', flags.metricsFile);
       const format = readFormat(flags);
       const config = ctx.config();
       const zones = selectZones(config.zones, flags.zone);
@@ -38,6 +42,7 @@ export const pullCommand = (ctx: CliContext) =>
         baseUrl: ctx.environment().baseUrl,
         token: ctx.apiToken(),
         restPacer: openRestPacer(ctx),
+        fetch: openCountedGraphqlFetch(ctx),
         now: ctx.io.now,
         sleep: ctx.io.sleep,
       });

@@ -10,6 +10,7 @@ import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
+import { metricsFileOption, startMetricsRun } from '../metrics-file.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -20,6 +21,7 @@ interface PurgeFlags {
   json?: boolean;
   force?: boolean;
   trustClock?: boolean;
+  metricsFile?: string;
 }
 
 export const purgeCommand = (ctx: CliContext) =>
@@ -31,11 +33,14 @@ export const purgeCommand = (ctx: CliContext) =>
     .addOption(jsonOption())
     .option('--force', 'delete in Cloudflare even when the plan exceeds safety.max_deletes')
     .option('--trust-clock', "purge locally even when the clock cannot be checked against Cloudflare's (recorded in the audit log)")
+    .addOption(metricsFileOption())
     .addHelpText(
       'after',
       '\nExamples:\n  luxeret-privacy purge --dry-run\n  luxeret-privacy purge --dry-run --as-of 2026-12-31T23:59:59Z --format json\n  luxeret-privacy purge          # from cron: exit 0 done, 4 partial, 5 refused, 6 locked',
     )
     .action(async (flags: PurgeFlags) => {
+      // A dry run changes nothing: the metrics file describes real purges only.
+      if (flags.dryRun !== true) startMetricsRun(ctx, 'purge', flags.metricsFile);
       const format = readFormat(flags);
       const asOf = flags.asOf === undefined ? undefined : readTimeOption(ctx, '--as-of', flags.asOf);
       const dryRun = flags.dryRun === true;
@@ -68,6 +73,7 @@ export const purgeCommand = (ctx: CliContext) =>
         { dryRun, asOf, force: flags.force === true, trustClock: flags.trustClock === true },
       );
       for (const location of result.locations) for (const message of location.serverMessages ?? []) ctx.note(`${location.id}: Cloudflare said: ${message}`);
+      if (!result.dryRun) ctx.metricsRun.deleted = result.locations.map((location) => ({ location: location.id, deleted: location.deleted }));
       ctx.io.stdout(format === 'json' ? JSON.stringify(buildPurgeJson(result), null, 2) + '\n' : renderPurgeText(result));
       ctx.recordOutcome(result.outcome);
     });
