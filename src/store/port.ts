@@ -39,14 +39,14 @@ export interface StorePort extends StoreSession {
   reclaimPurged(purges: readonly LocationPurgeOutcome[]): Promise<readonly ReclaimedSpace[]>;
   close(): Promise<void>;
 
-  // --- inventory (h-reads)
+  // --- what the engine keeps beyond the tool's reach (inventory)
   /**
    * What the engine keeps of deleted rows beyond the tool's reach, for inventory's `postgres/wal-and-backups`:
    * PostgreSQL's WAL and archiving settings; undefined on SQLite (its WAL is truncated by the purge itself).
    */
   readEngineCopies(): Promise<WalAndBackupsReading | undefined>;
 
-  // --- pull (h-pull)
+  // --- pull
   /**
    * Before a pull stores rows dated [fromSeconds, toSeconds], in a transaction of its own: PostgreSQL creates the
    * day partitions ahead (so no page transaction runs DDL); SQLite has nothing to do.
@@ -110,7 +110,7 @@ export interface StoreSession {
   writeAuditTimestamp(count: number, line: string): Promise<void>;
   readAuditTimestampLines(): Promise<string[]>;
 
-  // --- inventory (h-reads)
+  // --- the Cloudflare purpose rule's evidence (inventory, purge)
   /** What the purpose rule judges Cloudflare objects by: stored activity, the held events' groups, zone evidence. */
   readCloudflareEvidence(): Promise<CloudflareEvidence>;
   // --- audit (per-host keys): the fingerprints of every key the log has in force, oldest first

@@ -58,10 +58,10 @@ export function createPgStorePort(store: PgStore): StorePort {
     reclaimPurged: (purges) => vacuumPurgedPartitions(store, purges),
     close: () => store.close(),
 
-    // --- inventory (h-reads)
+    // --- inventory
     readEngineCopies: () => withTransaction(store, (tx) => readWalAndBackups(tx)),
 
-    // --- pull (h-pull)
+    // --- pull
     prepareIngest: async (dataset, fromSeconds, toSeconds) => void (await createPartitionsAhead(store, dataset, fromSeconds, toSeconds)),
   };
 }
@@ -117,7 +117,7 @@ function bindSession(store: PgStore, run: Runner, options: { inTransaction: bool
     writeAuditTimestamp: (count, line) => run((tx) => writePgAuditTimestamp(tx, count, line)),
     readAuditTimestampLines: () => run((tx) => readPgAuditTimestampLines(tx)),
 
-    // --- inventory (h-reads)
+    // --- inventory
     readCloudflareEvidence: () => run((tx) => readPgCloudflareEvidence(tx)),
 
     // --- audit (per-host keys)

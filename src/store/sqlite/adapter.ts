@@ -65,10 +65,10 @@ export function createSqliteStorePort(db: Db, options: SqliteStoreOptions): Stor
     reclaimPurged: () => later(() => (reclaimDeletedSpace(db), [])),
     close: () => later(() => void db.close()),
 
-    // --- inventory (h-reads)
+    // --- inventory
     readEngineCopies: () => Promise.resolve(undefined),
 
-    // --- pull (h-pull)
+    // --- pull
     prepareIngest: () => Promise.resolve(),
   };
 }
@@ -144,7 +144,7 @@ function bindSession(db: Db): StoreSession {
     writeAuditTimestamp: (count, line) => later(() => writeAuditTimestamp(db, count, line)),
     readAuditTimestampLines: () => later(() => readAuditTimestampLines(db)),
 
-    // --- inventory (h-reads)
+    // --- inventory
     readCloudflareEvidence: () => later(() => readCloudflareEvidence(db)),
     // --- audit (per-host keys)
     readAuditKeysInForce: () => later(() => readAuditKeysInForce(db)),
