@@ -115,6 +115,7 @@ describePg('two hosts, one PostgreSQL store (separate processes)', () => {
     }
   }
 
+  // About 15 CLI processes, one after another where the lock makes them so: minutes on a loaded 2-core machine.
   it('pull and purge concurrently end as one host alone; one purge at a time; a hold from A binds B; the chain verifies with both keys', async () => {
     const shared = `lux_test_${randomBytes(6).toString('hex')}`;
     const alone = `lux_test_${randomBytes(6).toString('hex')}`;
@@ -202,5 +203,5 @@ describePg('two hosts, one PostgreSQL store (separate processes)', () => {
     expect(both.code, both.stdout + both.stderr).toBe(0);
     const onlyA = await cli(hostA, ['audit', 'verify', '--public-key', keyA]);
     expect(onlyA.code).toBe(1);
-  });
+  }, 300_000);
 });

@@ -1,8 +1,10 @@
 import { HOURLY_ROW_SPAN_MS } from '../../policy/holds.js';
+import { buildAddressTextFilter, type Network } from '../../policy/network.js';
 import type { LocalLocation } from '../../policy/retention.js';
 import type { HoldPredicate } from '../expiry.js';
 import { connect, quoteIdent, type PgStore, type PgTx } from './connection.js';
 import { DAY_SECONDS, listDayPartitions, TIME_COLUMNS, type DayPartition, type PgDataset } from './partitions.js';
+import { candidateCondition } from './address-filter.js';
 
 /** Which dataset each local location is, and how long one of its rows stands for (holds match the whole span). */
 export const LOCATION_DATASETS: Record<LocalLocation['id'], { dataset: PgDataset; spanMs: number }> = {
@@ -54,7 +56,7 @@ export async function deleteExpiredRows(tx: PgTx, location: LocalLocation['id'],
       toDrop.push(partition);
       continue;
     }
-    const deleted = await deleteRows(tx, dataset, partition, check ? { ctids: check.unheld } : { before: cutoffSeconds });
+    const deleted = await deleteRows(tx, dataset, partition, cutoffSeconds, check ? check.heldCtids : []);
     if (deleted > 0 || (check?.held ?? 0) > 0) partitions.push({ partition: partition.name, method: 'rows-deleted', deleted, held: check?.held ?? 0 });
   }
   partitions.push(...(await dropPartitions(tx, dataset, toDrop)));
@@ -126,10 +128,9 @@ async function dropPartitions(tx: PgTx, dataset: PgDataset, drop: readonly DayPa
 }
 
 /** Deletes rows of one partition (by time, or the exact rows a hold check chose) and takes them off row_counts. */
-async function deleteRows(tx: PgTx, dataset: PgDataset, partition: DayPartition, which: { before: number } | { ctids: string[] }): Promise<number> {
-  if ('ctids' in which && which.ctids.length === 0) return 0;
+async function deleteRows(tx: PgTx, dataset: PgDataset, partition: DayPartition, before: number, keep: readonly string[]): Promise<number> {
   const time = TIME_COLUMNS[dataset];
-  const where = 'before' in which ? `${time} < $3` : 'ctid = ANY($3::tid[])';
+  const where = keep.length === 0 ? `${time} < $3` : `${time} < $3 AND ctid <> ALL($4::tid[])`;
   const { rows } = await tx.query<{ n: string }>(
     `WITH gone AS (DELETE FROM ${quoteIdent(partition.name)} WHERE ${where} RETURNING zone_id, client_country),
           per_cell AS (SELECT zone_id, client_country, count(*) AS n FROM gone GROUP BY 1, 2),
@@ -137,16 +138,17 @@ async function deleteRows(tx: PgTx, dataset: PgDataset, partition: DayPartition,
             UPDATE row_counts c SET rows = c.rows - per_cell.n FROM per_cell
              WHERE c.dataset = $1 AND c.day = $2 AND c.zone_id = per_cell.zone_id AND c.client_country = per_cell.client_country)
      SELECT coalesce(sum(n), 0)::text AS n FROM per_cell`,
-    [dataset, partition.day, 'before' in which ? which.before : which.ctids],
+    keep.length === 0 ? [dataset, partition.day, before] : [dataset, partition.day, before, keep],
   );
   await tx.query('DELETE FROM row_counts WHERE dataset = $1 AND day = $2 AND rows <= 0', [dataset, partition.day]);
   return Number(rows[0]!.n);
 }
 
 /**
- * Applies the hold predicate row by row (it needs CIDR logic, in JS) to the partition's rows before the cut-off,
- * read through a cursor in batches so memory stays flat; the rows are locked until the transaction ends, so the
- * row ids (ctid) chosen here are still those rows when deleted.
+ * Finds the partition's rows before the cut-off that an active hold covers. The predicate needs CIDR logic (in JS),
+ * so only rows whose address text could be in a held network (candidateCondition, when the matcher names its
+ * networks) are read, through a cursor in batches so memory stays flat, and locked until the transaction ends: the
+ * row ids (ctid) of the held ones are still those rows when the deletion keeps them.
  */
 async function checkHolds(
   tx: PgTx,
@@ -155,22 +157,24 @@ async function checkHolds(
   cutoffSeconds: number,
   isHeld: NonNullable<HoldPredicate>,
   spanMs: number,
-): Promise<{ unheld: string[]; held: number }> {
+): Promise<{ heldCtids: string[]; held: number }> {
   const time = TIME_COLUMNS[dataset];
-  const unheld: string[] = [];
-  let held = 0;
+  const networks = (isHeld as { networks?: readonly Network[] }).networks;
+  const candidate = networks === undefined ? { sql: 'true', params: [] } : candidateCondition(buildAddressTextFilter(networks), 1);
+  const heldCtids: string[] = [];
   await tx.query(
     `DECLARE hold_check NO SCROLL CURSOR FOR
-       SELECT ctid::text AS ctid, client_ip, client_country, ${time} AS at FROM ${quoteIdent(partition.name)} WHERE ${time} < ${cutoffSeconds} FOR UPDATE`,
+       SELECT ctid::text AS ctid, client_ip, client_country, ${time} AS at FROM ${quoteIdent(partition.name)}
+        WHERE ${time} < ${cutoffSeconds} AND (${candidate.sql}) FOR UPDATE`,
+    candidate.params,
   );
   for (;;) {
     const { rows } = await tx.query<{ ctid: string; client_ip: string; client_country: string; at: string }>(`FETCH ${HOLD_CHECK_BATCH} FROM hold_check`);
     for (const row of rows) {
-      if (isHeld({ ip: row.client_ip, country: row.client_country, at: new Date(Number(row.at) * 1000), spanMs })) held += 1;
-      else unheld.push(row.ctid);
+      if (isHeld({ ip: row.client_ip, country: row.client_country, at: new Date(Number(row.at) * 1000), spanMs })) heldCtids.push(row.ctid);
     }
     if (rows.length < HOLD_CHECK_BATCH) break;
   }
   await tx.query('CLOSE hold_check');
-  return { unheld, held };
+  return { heldCtids, held: heldCtids.length };
 }

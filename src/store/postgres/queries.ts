@@ -1,4 +1,5 @@
 import { buildAddressTextFilter, type AddressTextFilter, type Network } from '../../policy/network.js';
+import { candidateCondition } from './address-filter.js';
 import type { LocalLocation } from '../../policy/retention.js';
 import type { ExpiryCounts, HoldPredicate } from '../expiry.js';
 import type { HttpAnalyticsRecord } from '../http-analytics.js';
@@ -111,17 +112,6 @@ async function countHeldCandidates(
     oldestExpired: pick(await edge('min'), checked.oldestExpired, Math.min),
     newestExpired: pick(await edge('max'), checked.newestExpired, Math.max),
   };
-}
-
-/** SQL true for the rows whose client_ip passes the filter (parameters from $first on). */
-function candidateCondition(filter: AddressTextFilter, first: number): { sql: string; params: string[] } {
-  const params = [...filter.prefixes];
-  const terms = params.map((_, i) => `starts_with(client_ip, $${first + i})`);
-  if (filter.colon === 'any') terms.push(`strpos(client_ip, ':') > 0`);
-  if (filter.colon === 'ipv4-in-ipv6') terms.push(`(strpos(client_ip, ':') > 0 AND left(client_ip, 1) IN ('0', ':'))`);
-  // Leading white space is trimmed before an address is parsed: any text not starting with a digit or ':' is checked.
-  terms.push(`(client_ip <> '' AND NOT (left(client_ip, 1) COLLATE "C" BETWEEN '0' AND '9' OR left(client_ip, 1) = ':'))`);
-  return { sql: terms.join(' OR '), params };
 }
 
 async function countExpiredRows(tx: PgTx, dataset: PgDataset, cutoffSeconds: number, zoneId: string | undefined): Promise<ExpiryCounts> {
