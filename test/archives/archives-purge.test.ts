@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -66,10 +68,10 @@ async function listKeys(): Promise<string[]> {
   return keys.sort();
 }
 
-function writeArchiveConfig(extra = ''): void {
+function writeArchiveConfig(extra = '', endpoint = server.endpoint): void {
   writeFileSync(
     join(env.LUXERET_HOME!, 'config.yaml'),
-    `retention:\n  firewall_events: ${RETENTION_DAYS}d\n${extra}archives:\n  - name: firewall\n    url: s3://${BUCKET}/${PREFIX}\n    endpoint: ${server.endpoint}\n`,
+    `retention:\n  firewall_events: ${RETENTION_DAYS}d\n${extra}archives:\n  - name: firewall\n    url: s3://${BUCKET}/${PREFIX}\n    endpoint: ${endpoint}\n`,
   );
 }
 
@@ -106,6 +108,30 @@ afterAll(async () => {
   await server?.close();
   temp?.cleanup();
 });
+
+/**
+ * A pass-through to the real S3 server that refuses DeleteObjects (POST ?delete) with 403 AccessDenied, as S3 does
+ * for credentials without s3:DeleteObject: listing works, deleting does not.
+ */
+async function startDenyDeletesProxy(target: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const proxy: Server = createServer((req, res) => {
+    if (req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '')) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return;
+    }
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => proxy.close(() => resolve())) };
+}
 
 type PurgeJson = { locations: { id: string; kind: string; planned: number; deleted: number; held: number; failed: number; undetermined?: number }[] };
 
@@ -176,6 +202,37 @@ describe('purge: Logpush archives in a real S3 server', () => {
     expect(again.code).toBe(0);
     expect(archiveOf(again.stdout)).toMatchObject({ planned: 0, deleted: 0, held: 1, undetermined: 1, failed: 0 });
     expect(await listKeys()).toEqual(expected);
+  });
+
+  it('credentials that can list but not delete: the objects failed, the outcome recorded, exit 4; a re-run with rights deletes them', async () => {
+    await putObjects(server.client, BUCKET, [
+      { key: `${PREFIX}20200101/20200101T000000Z_20200101T000500Z_ffffffff.log.gz`, body: logpushBody(new Date(0), 1) },
+    ]);
+    const before = await listKeys();
+    const proxy = await startDenyDeletesProxy(server.endpoint);
+    writeArchiveConfig('', proxy.endpoint);
+    try {
+      const denied = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+      expect(denied.code).toBe(4);
+      expect(archiveOf(denied.stdout)).toMatchObject({ planned: 1, deleted: 0, failed: 1, held: 1, undetermined: 1 });
+      expect(await listKeys()).toEqual(before);
+    } finally {
+      writeArchiveConfig();
+      await proxy.close();
+    }
+    const audit = JSON.parse((await runCli(['audit', 'show', '--json'], { env, cwd: temp.dir })).stdout) as {
+      event: string;
+      counts: Record<string, number> | null;
+      details: Record<string, unknown> | null;
+    }[];
+    const outcome = audit.filter((e) => e.event === 'archive.delete.outcome').at(-1)!;
+    expect(outcome.counts).toMatchObject({ planned: 1, deleted: 0, failed: 1 });
+    expect(outcome.details).toMatchObject({ failure_codes: { AccessDenied: 1 } });
+    const retried = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(retried.code).toBe(0);
+    expect(archiveOf(retried.stdout)).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
+    expect((await listKeys()).length).toBe(before.length - 1);
+    expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
   });
 
   it('credentials the server refuses: the archive is not purged, exit 4, the rest of the purge done', async () => {
