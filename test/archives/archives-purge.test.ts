@@ -198,6 +198,12 @@ describe('purge: Logpush archives in a real S3 server', () => {
       expect.objectContaining({ deleted: 22, scope: 'archive', method: expect.stringMatching(/^S3 DeleteObjects/) }),
     ]);
 
+    const csvEn = (await runCli(['ledger', '--format', 'csv', '--lang', 'en'], { env, cwd: temp.dir })).stdout;
+    expect(csvEn).toContain('Cloudflare Logpush archive in S3/R2');
+    const csvKo = (await runCli(['ledger', '--format', 'csv', '--lang', 'ko'], { env, cwd: temp.dir })).stdout;
+    expect(csvKo).toContain('S3/R2의 Cloudflare Logpush 보관 파일');
+    expect(csvKo).toContain('S3 DeleteObjects로 보유기간이 지난 Logpush 보관 파일');
+
     const again = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
     expect(again.code).toBe(0);
     expect(archiveOf(again.stdout)).toMatchObject({ planned: 0, deleted: 0, held: 1, undetermined: 1, failed: 0 });

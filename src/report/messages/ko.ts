@@ -258,7 +258,7 @@ export const KO: Messages = {
       local: '자체 저장소',
       cloudflare: 'Cloudflare',
       mixed: '자체 저장소 및 Cloudflare',
-      archive: 'Cloudflare Logpush 보관 파일 (S3/R2)',
+      archive: 'S3/R2의 Cloudflare Logpush 보관 파일',
       other: '기타',
     },
     method: (recorded) => {
