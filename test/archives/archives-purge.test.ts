@@ -3,9 +3,13 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
+import { appendAuditEntry } from '../../src/audit/log.js';
+import { loadSigningKey } from '../../src/audit/keys.js';
+import { homePaths } from '../../src/cli/paths.js';
+import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
@@ -238,6 +242,41 @@ describe('purge: Logpush archives in a real S3 server', () => {
     expect(retried.code).toBe(0);
     expect(archiveOf(retried.stdout)).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
     expect((await listKeys()).length).toBe(before.length - 1);
+    expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
+  });
+
+  it('a run killed mid-batch (intent written, part deleted, no outcome): the re-run reconciles and deletes the rest', async () => {
+    const keys = [0, 1, 2, 3].map((n) => `${PREFIX}20200102/20200102T00${n}000Z_20200102T00${n}500Z_0000000${n}.log.gz`);
+    await putObjects(
+      server.client,
+      BUCKET,
+      keys.map((key, n) => ({ key, body: logpushBody(new Date(0), n) })),
+    );
+    // What the killed run managed: its intent, and half of its deletions.
+    const db = openStore(join(env.LUXERET_HOME!, 'luxeret.db'));
+    try {
+      const signer = { privateKey: loadSigningKey(homePaths(env.LUXERET_HOME!).signingKey), actor: 'cron', now: () => new Date() };
+      appendAuditEntry(db, signer, {
+        event: 'archive.delete.intent',
+        command: 'purge',
+        run_id: 'killed-run',
+        location: 'archive/firewall',
+        retention_rule: `archives.firewall.retention=${RETENTION_DAYS}d`,
+        counts: { planned: 4 },
+        details: { method: 'S3 DeleteObjects' },
+      });
+    } finally {
+      db.close();
+    }
+    await server.client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: true, Objects: keys.slice(0, 2).map((Key) => ({ Key })) } }));
+    const rerun = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: 1 });
+    expect(archiveOf(rerun.stdout)).toMatchObject({ planned: 2, deleted: 2, failed: 0 });
+    const left = await listKeys();
+    expect(keys.filter((key) => left.includes(key))).toEqual([]);
+    const audit = JSON.parse((await runCli(['audit', 'show', '--json'], { env, cwd: temp.dir })).stdout) as { event: string; run_id: string | null }[];
+    expect(audit.filter((e) => e.run_id === 'killed-run').map((e) => e.event)).toEqual(['archive.delete.intent', 'archive.delete.reconciled']);
     expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
   });
 
