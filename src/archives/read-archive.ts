@@ -45,6 +45,20 @@ export function openArchiveClient(archive: ArchiveConfig, env: EnvVars): S3Clien
 
 /** Lists every object under the archive's prefix (1,000 a page, continuation tokens), then reads the lifecycle rules. */
 export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date): Promise<ArchiveReading> {
+  const listing = await listArchiveObjects(client, archive, now);
+  if (listing.kind === 'failed') return listing;
+  const { objects, pages } = listing;
+  const summary = buildArchiveSummary(objects, archive.retention.ms, now);
+  const lifecycle = await readLifecycle(client, archive);
+  return { kind: 'read', summary, lifecycle, pages };
+}
+
+/** Every object under the archive's prefix (1,000 a page, continuation tokens), or why they could not be listed. */
+export async function listArchiveObjects(
+  client: S3Client,
+  archive: ArchiveConfig,
+  now: Date,
+): Promise<{ readonly kind: 'listed'; readonly objects: ArchiveObject[]; readonly pages: number } | Extract<ArchiveReading, { kind: 'failed' }>> {
   const { bucket, prefix } = archive.location;
   const objects: ArchiveObject[] = [];
   let pages = 0;
@@ -62,9 +76,7 @@ export async function readArchive(client: S3Client, archive: ArchiveConfig, now:
   } catch (err) {
     return { kind: 'failed', ...classifyFailure(err) };
   }
-  const summary = buildArchiveSummary(objects, archive.retention.ms, now);
-  const lifecycle = await readLifecycle(client, archive);
-  return { kind: 'read', summary, lifecycle, pages };
+  return { kind: 'listed', objects, pages };
 }
 
 async function readLifecycle(client: S3Client, archive: ArchiveConfig): Promise<LifecycleVerdict> {
@@ -84,7 +96,7 @@ function toLifecycleRule(rule: S3LifecycleRule): LifecycleRule {
   return { isEnabled: rule.Status === 'Enabled', prefix, expirationDays: rule.Expiration?.Days };
 }
 
-function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string } {
+export function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string } {
   const code = errorCode(err);
   if (err instanceof S3ServiceException) {
     if (code === 'NoSuchBucket') return { reason: 'no_bucket', code };
@@ -96,7 +108,7 @@ function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string }
 }
 
 /** The S3 error code or the network error's code: never a message, which may quote a key or a header. */
-function errorCode(err: unknown): string {
+export function errorCode(err: unknown): string {
   if (err instanceof S3ServiceException) return err.name;
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;
@@ -116,3 +128,6 @@ export function openArchiveReader(env: EnvVars): (archive: ArchiveConfig, now: D
     }
   };
 }
+
+/** An open connection to one archive's bucket, for the use cases that must not import the SDK themselves. */
+export type ArchiveClient = S3Client;

@@ -4,7 +4,7 @@ import type { AuditEntry } from '../audit/log.js';
 /** Why something was destroyed: its retention ended, a data subject asked, or something else the log names. */
 export type DestructionKind = 'retention' | 'subject_request' | 'other';
 /** Where the destroyed copy was held. */
-export type DestructionScope = 'local' | 'cloudflare' | 'mixed' | 'other';
+export type DestructionScope = 'local' | 'cloudflare' | 'mixed' | 'archive' | 'other';
 
 /** One row of the destruction ledger (개인정보파일 파기 관리대장): one destruction recorded in the audit log. */
 export interface LedgerRow {
@@ -134,7 +134,11 @@ function selectItems(location: string): readonly string[] {
 }
 
 function selectScope(locations: readonly string[]): DestructionScope {
-  const scopes = new Set(locations.map((location) => (location.startsWith('local/') ? 'local' : location.startsWith('cloudflare/') ? 'cloudflare' : 'other')));
+  const scopes = new Set(
+    locations.map((location) =>
+      location.startsWith('local/') ? 'local' : location.startsWith('cloudflare/') ? 'cloudflare' : location.startsWith('archive/') ? 'archive' : 'other',
+    ),
+  );
   if (scopes.size === 1) return [...scopes][0]!;
   return scopes.size === 2 && scopes.has('local') && scopes.has('cloudflare') ? 'mixed' : 'other';
 }

@@ -15,6 +15,8 @@ export const DESTRUCTION_METHODS = {
   pgRowsVacuumed: 'PostgreSQL: rows deleted + vacuumed (DELETE in the day partition, then VACUUM of it)',
   pgDroppedAndVacuumed:
     'PostgreSQL: partition dropped (whole UTC days past retention, DROP TABLE unlinks their files); rows deleted + vacuumed (DELETE in the boundary day partition, then VACUUM of it)',
+  // --- archives (issue 14)
+  archiveDeleteObjects: 'S3 DeleteObjects (batches of up to 1,000) of whole Logpush archive objects past retention, then re-listed to confirm they are gone',
 } as const;
 export type DestructionMethod = keyof typeof DESTRUCTION_METHODS;
 

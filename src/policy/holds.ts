@@ -86,3 +86,14 @@ export function selectHoldsTouching(holds: readonly Hold[], target: Network, now
     return network !== undefined && networksOverlap(network, target);
   });
 }
+
+// --- archives (issue 14)
+/**
+ * Whether data spanning [startMs, endMs] overlaps the hold's [from, to): an archive object whose start is unknown
+ * (its time came from LastModified) may hold data from any time before its end.
+ */
+export function overlapsHoldTime(hold: Hold, startMs: number | undefined, endMs: number): boolean {
+  const startsBeforeTo = hold.to === undefined || (startMs ?? -Infinity) < hold.to.getTime();
+  const endsAfterFrom = hold.from === undefined || endMs >= hold.from.getTime();
+  return startsBeforeTo && endsAfterFrom;
+}

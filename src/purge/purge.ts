@@ -21,6 +21,15 @@ import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
+import {
+  countArchiveDeletes,
+  describeArchiveLocation,
+  executeArchivePurge,
+  planArchives,
+  reconcileArchiveIntents,
+  type ArchiveClientFactory,
+  type ArchivePlanEntry,
+} from './archives.js';
 
 export interface PurgeDeps {
   /** The store (SQLite or the shared PostgreSQL schema); the caller holds the run lock. */
@@ -34,6 +43,9 @@ export interface PurgeDeps {
   readonly cloudflare?: CloudflareWriteDeps | undefined;
   /** An independent clock: the `Date` of a Cloudflare response (no token needed); undefined when none answered. */
   readonly readServerClock?: () => Promise<ServerClockSample | undefined>;
+  // --- archives (issue 14)
+  /** Opens an S3 client for a configured Logpush archive; undefined skips the archives. */
+  readonly openArchiveClient?: ArchiveClientFactory | undefined;
 }
 
 export interface PurgeOptions {
@@ -62,7 +74,8 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     const plans = await planLocalPurge(store, config, holds, asOf);
     const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
     const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
-    const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations];
+    const archives = await planConfiguredArchives(deps, holds, asOf);
+    const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations, ...archives.map((entry) => describeArchiveLocation(entry))];
     return { dryRun: true, asOf, policyHash, reconciled: 0, locations, outcome: selectPurgeOutcome(locations) };
   }
 
@@ -73,13 +86,21 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.cloudflare) {
     reconciled += await reconcileCloudflareIntents(deps.cloudflare.client, store, signer, policyHash);
     cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
-    const maxDeletes = config.safety.maxDeletes;
-    if (cloudflare.total > maxDeletes && options.force !== true) {
-      throw new SafetyLimitError(
-        `The plan would delete ${cloudflare.total} Cloudflare objects (${cloudflare.rules.toDelete.length} access rules, ${cloudflare.items.toDelete.length} list items), more than safety.max_deletes=${maxDeletes}; refusing, nothing was deleted`,
-        { hint: 'Check the plan with `luxeret-privacy purge --dry-run`, then raise safety.max_deletes or run with --force.' },
-      );
-    }
+  }
+  reconciled += deps.openArchiveClient && config.archives.length > 0 ? await reconcileArchiveIntents(store, signer, policyHash) : 0;
+  const archives = await planConfiguredArchives(deps, holds, now);
+  const archiveDeletes = countArchiveDeletes(archives);
+  const maxDeletes = config.safety.maxDeletes;
+  const total = (cloudflare?.total ?? 0) + archiveDeletes;
+  if (total > maxDeletes && options.force !== true) {
+    const parts = [
+      ...(cloudflare ? [`${cloudflare.rules.toDelete.length} access rules`, `${cloudflare.items.toDelete.length} list items`] : []),
+      ...(archives.length > 0 ? [`${archiveDeletes} archive objects`] : []),
+    ];
+    throw new SafetyLimitError(
+      `The plan would delete ${total} ${!cloudflare ? 'objects in the Logpush archives' : archives.length > 0 ? 'objects in Cloudflare and the Logpush archives' : 'Cloudflare objects'} (${parts.join(', ')}), more than safety.max_deletes=${maxDeletes}; refusing, nothing was deleted`,
+      { hint: 'Check the plan with `luxeret-privacy purge --dry-run`, then raise safety.max_deletes or run with --force.' },
+    );
   }
   // A clock ahead moves every cut-off forward and deletes young data: check it against Cloudflare's before deleting.
   const clockCheck = await verifyClock(deps, options);
@@ -108,6 +129,11 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.cloudflare && cloudflare) {
     locations.push(
       ...(await executeCloudflarePurge(deps.cloudflare, { store, signer, policyHash, purgeRunId: runId, now, onProgress: deps.onProgress }, cloudflare)),
+    );
+  }
+  if (deps.openArchiveClient && archives.length > 0) {
+    locations.push(
+      ...(await executeArchivePurge({ store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress }, archives)),
     );
   }
   // PostgreSQL: VACUUM of the partitions rows were deleted from is part of the recorded method, so always. SQLite:
@@ -268,6 +294,12 @@ async function planCloudflare(
   deps.onProgress?.({ location: 'cloudflare', phase: 'plan' });
   const objects = await fetchPurgeSnapshot(cloudflare.client, deps.config, deps.now);
   return planCloudflarePurge(deps.store, deps.config, objects, holds, at);
+}
+
+/** The configured Logpush archives, listed and planned at `at`; none without a client factory. */
+async function planConfiguredArchives(deps: PurgeDeps, holds: Parameters<typeof planArchives>[2], at: Date): Promise<ArchivePlanEntry[]> {
+  if (!deps.openArchiveClient || deps.config.archives.length === 0) return [];
+  return planArchives(deps.config.archives, deps.openArchiveClient, holds, at, deps.onProgress);
 }
 
 function requireSigner(deps: PurgeDeps): AuditSigner | Promise<AuditSigner> {

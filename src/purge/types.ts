@@ -11,7 +11,7 @@ import type { Outcome } from '../outcome.js';
 /** One location's share of a purge: what the policy selects, what holds keep, and what happened. */
 export interface LocationPurge {
   readonly id: LocationId;
-  readonly kind: 'local' | 'cloudflare';
+  readonly kind: 'local' | 'cloudflare' | 'archive';
   /** The rule that decided, e.g. `retention.firewall_events=30d`. */
   readonly rule: string;
   /** Records dated before this are past retention. */

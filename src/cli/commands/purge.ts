@@ -5,6 +5,7 @@ import { buildPurgeJson, renderPurgeText } from '../../report/purge-text.js';
 import { createSigner } from '../audit-signer.js';
 import { fetchServerClock } from '../../cloudflare/server-clock.js';
 import { buildCloudflareDeps } from '../cloudflare-rest.js';
+import { openArchiveClient } from '../../archives/read-archive.js';
 import type { CliContext } from '../context.js';
 import { lockStore } from '../lock.js';
 import { formatOption, jsonOption, readFormat } from '../format-option.js';
@@ -60,6 +61,7 @@ export const purgeCommand = (ctx: CliContext) =>
           now: ctx.now,
           cloudflare: buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),
+          openArchiveClient: (archive) => openArchiveClient(archive, ctx.env),
           onProgress: (progress) => {
             const key = `${progress.location}:${progress.phase}`;
             if (!started.has(key)) started.set(key, Date.now());

@@ -258,7 +258,7 @@ export const EN: Messages = {
       comment: 'comment',
     },
     kinds: { retention: 'retention ended', subject_request: 'data subject request', other: 'other' },
-    scopes: { local: 'own store', cloudflare: 'Cloudflare', mixed: 'own store and Cloudflare', other: 'other' },
+    scopes: { local: 'own store', cloudflare: 'Cloudflare', mixed: 'own store and Cloudflare', archive: 'Cloudflare Logpush archive in S3/R2', other: 'other' },
     method: (recorded) => recorded,
     retentionReason: 'Retention period ended',
     subjectReason: 'Erasure requested by the data subject (PIPA Art. 36)',

@@ -254,7 +254,13 @@ export const KO: Messages = {
       comment: '설명',
     },
     kinds: { retention: '보유기간 경과', subject_request: '정보주체 삭제 요구', other: '기타' },
-    scopes: { local: '자체 저장소', cloudflare: 'Cloudflare', mixed: '자체 저장소 및 Cloudflare', other: '기타' },
+    scopes: {
+      local: '자체 저장소',
+      cloudflare: 'Cloudflare',
+      mixed: '자체 저장소 및 Cloudflare',
+      archive: 'S3/R2의 Cloudflare Logpush 보관 파일',
+      other: '기타',
+    },
     method: (recorded) => {
       const method = selectDestructionMethod(recorded);
       return method === undefined ? recorded : METHODS[method];
@@ -301,6 +307,7 @@ const METHODS: Record<DestructionMethod, string> = {
   pgRowsVacuumed: 'PostgreSQL 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
   pgDroppedAndVacuumed:
     'PostgreSQL 일 단위 파티션 삭제(DROP TABLE), 경계일 파티션은 행 삭제 후 VACUUM으로 빈 공간 회수 (WAL과 백업에는 재사용될 때까지 남을 수 있음)',
+  archiveDeleteObjects: 'S3 DeleteObjects로 보유기간이 지난 Logpush 보관 파일(객체) 전체를 삭제(한 번에 최대 1,000개), 다시 목록을 조회하여 삭제 확인',
 };
 
 function nameZone(zone: ZoneName): string {

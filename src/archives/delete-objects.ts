@@ -1,0 +1,93 @@
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { errorCode } from './read-archive.js';
+
+/** DeleteObjects takes at most 1,000 keys a request. */
+export const DELETE_BATCH = 1_000;
+
+/** What deleting a set of keys did, as the bucket shows it afterwards. */
+export interface ArchiveDeleteReport {
+  /** Keys confirmed gone by listing after their batch. */
+  readonly gone: readonly string[];
+  /** Keys still there (or not confirmed), with the S3 error code the deletion or the check gave. */
+  readonly failed: readonly { readonly key: string; readonly code: string }[];
+  readonly requests: number;
+}
+
+/**
+ * Deletes the keys with DeleteObjects (Quiet) in batches of up to 1,000, then lists each batch's key range again:
+ * what is still listed failed, whatever the answer said. Deleting a key that is already gone is no error in S3, so
+ * a re-run after a crash is harmless. A refused request (AccessDenied) fails its whole batch; later batches go on.
+ */
+export async function deleteArchiveObjects(
+  client: S3Client,
+  bucket: string,
+  keys: readonly string[],
+  onBatch?: (done: number) => void,
+): Promise<ArchiveDeleteReport> {
+  const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const gone: string[] = [];
+  const failed: { key: string; code: string }[] = [];
+  let requests = 0;
+  for (let i = 0; i < sorted.length; i += DELETE_BATCH) {
+    const batch = sorted.slice(i, i + DELETE_BATCH);
+    const codes = new Map<string, string>();
+    try {
+      requests += 1;
+      const answer = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((Key) => ({ Key })) } }));
+      for (const error of answer.Errors ?? []) if (error.Key !== undefined) codes.set(error.Key, error.Code ?? 'unknown');
+    } catch (err) {
+      const code = errorCode(err);
+      for (const key of batch) codes.set(key, code);
+    }
+    const check = await listStillPresent(client, bucket, batch);
+    requests += check.requests;
+    for (const key of batch) {
+      if (check.present === undefined) failed.push({ key, code: codes.get(key) ?? `not_confirmed:${check.code}` });
+      else if (check.present.has(key)) failed.push({ key, code: codes.get(key) ?? 'still_present' });
+      else gone.push(key);
+    }
+    onBatch?.(Math.min(i + DELETE_BATCH, sorted.length));
+  }
+  return { gone, failed, requests };
+}
+
+/**
+ * Lists the sorted batch's key range (from just before its first key to its last, under their common prefix) and
+ * returns which of its keys are still there; `present` undefined when the listing failed.
+ */
+async function listStillPresent(
+  client: S3Client,
+  bucket: string,
+  batch: readonly string[],
+): Promise<{ present: Set<string> | undefined; code: string; requests: number }> {
+  const first = batch[0]!;
+  const last = batch[batch.length - 1]!;
+  const wanted = new Set(batch);
+  const present = new Set<string>();
+  let prefix = '';
+  while (prefix.length < first.length && first[prefix.length] === last[prefix.length]) prefix += first[prefix.length];
+  let requests = 0;
+  try {
+    let token: string | undefined;
+    do {
+      requests += 1;
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix,
+          ...(token === undefined ? { StartAfter: first.slice(0, -1) } : { ContinuationToken: token }),
+        }),
+      );
+      let past = false;
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined) continue;
+        if (item.Key > last) past = true;
+        else if (wanted.has(item.Key)) present.add(item.Key);
+      }
+      token = !past && page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  } catch (err) {
+    return { present: undefined, code: errorCode(err), requests };
+  }
+  return { present, code: '', requests };
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditSigner } from '../audit/log.js';
+import { deleteArchiveObjects } from '../archives/delete-objects.js';
+import { planArchivePurge, type ArchivePurgePlan } from '../archives/purge-plan.js';
+import { listArchiveObjects, type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
+import { formatArchiveLocation } from '../archives/archive-url.js';
+import type { ArchiveConfig } from '../config/archives.js';
+import type { Hold } from '../policy/holds.js';
+import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
+import type { StorePort } from '../store/port.js';
+import type { ArchiveLocationId } from '../inventory/inventory.js';
+import { selectOpenIntents } from './open-intents.js';
+import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
+
+const COMMAND = 'purge';
+/** What a Logpush archive's lines hold (firewall events and HTTP requests). */
+const ARCHIVE_ITEMS = ['ip_address', 'country', 'time', 'ray_id', 'host', 'action', 'rule'];
+
+/** Opens an S3 client for an archive (credentials from the run's environment); the caller destroys it. */
+export type ArchiveClientFactory = (archive: ArchiveConfig) => ArchiveClient;
+
+/** One archive's plan, or why it could not be listed (then nothing of it is touched). */
+export type ArchivePlanEntry =
+  | { readonly kind: 'planned'; readonly archive: ArchiveConfig; readonly plan: ArchivePurgePlan }
+  | { readonly kind: 'failed'; readonly archive: ArchiveConfig; readonly reason: ArchiveFailure; readonly code: string; readonly cutoff: Date };
+
+export function buildArchivePurgeLocationId(name: string): ArchiveLocationId {
+  return `archive/${name}`;
+}
+
+/** Lists every configured archive and plans its purge at `at`. Reads only; deletes nothing. */
+export async function planArchives(
+  archives: readonly ArchiveConfig[],
+  open: ArchiveClientFactory,
+  holds: readonly Hold[],
+  at: Date,
+  onProgress?: (progress: PurgeProgress) => void,
+): Promise<ArchivePlanEntry[]> {
+  const entries: ArchivePlanEntry[] = [];
+  for (const archive of archives) {
+    onProgress?.({ location: buildArchivePurgeLocationId(archive.name), phase: 'plan' });
+    const client = open(archive);
+    try {
+      const listing = await listArchiveObjects(client, archive, at);
+      if (listing.kind === 'failed') {
+        entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff: new Date(at.getTime() - archive.retention.ms) });
+      } else entries.push({ kind: 'planned', archive, plan: planArchivePurge(listing.objects, archive.retention.ms, holds, at) });
+    } finally {
+      client.destroy();
+    }
+  }
+  return entries;
+}
+
+/** How many objects the plans would delete: counted against safety.max_deletes. */
+export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): number {
+  return entries.reduce((n, entry) => n + (entry.kind === 'planned' ? entry.plan.toDelete.length : 0), 0);
+}
+
+/** One archive's plan (and outcome) as the purge result shows it. */
+export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[] }): LocationPurge {
+  const base = {
+    id: buildArchivePurgeLocationId(entry.archive.name),
+    kind: 'archive' as const,
+    rule: `archives.${entry.archive.name}.retention=${entry.archive.retention.text}`,
+  };
+  if (entry.kind === 'failed') {
+    return {
+      ...base,
+      cutoff: entry.cutoff,
+      planned: 0,
+      deleted: 0,
+      held: 0,
+      failed: 0,
+      undetermined: 0,
+      incomplete: true,
+      notes: [verbatim(`${formatArchiveLocation(entry.archive.location)}: could not be listed (${entry.reason}, ${entry.code}); not purged`)],
+    };
+  }
+  const { plan } = entry;
+  const notes: PurgeNote[] = [];
+  if (plan.undetermined > 0)
+    notes.push(verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: their contents are not scanned yet`));
+  return {
+    ...base,
+    cutoff: plan.cutoff,
+    planned: plan.toDelete.length,
+    deleted: outcome?.deleted ?? 0,
+    held: plan.held,
+    failed: outcome?.failed ?? 0,
+    undetermined: plan.undetermined,
+    notes: [...notes, ...(outcome?.notes ?? [])],
+  };
+}
+
+export interface ArchiveRun {
+  readonly store: StorePort;
+  readonly signer: AuditSigner;
+  readonly policyHash: string;
+  readonly purgeRunId: string;
+  readonly open: ArchiveClientFactory;
+  readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
+}
+
+/**
+ * Deletes each archive's planned objects between an intent and an outcome audit entry. The entries carry counts,
+ * bytes and the dates of the first and last object, never keys. A refused deletion fails its objects (recorded),
+ * and the other archives go on.
+ */
+export async function executeArchivePurge(run: ArchiveRun, entries: readonly ArchivePlanEntry[]): Promise<LocationPurge[]> {
+  const locations: LocationPurge[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'failed' || entry.plan.toDelete.length === 0) {
+      locations.push(describeArchiveLocation(entry));
+      continue;
+    }
+    locations.push(await purgeArchive(run, entry));
+  }
+  return locations;
+}
+
+async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { kind: 'planned' }>): Promise<LocationPurge> {
+  const { archive, plan } = entry;
+  const location = buildArchivePurgeLocationId(archive.name);
+  const objects = plan.toDelete;
+  const ends = objects.map((object) => object.end.getTime());
+  const common = {
+    command: COMMAND,
+    run_id: randomUUID(),
+    location,
+    retention_rule: `archives.${archive.name}.retention=${archive.retention.text}`,
+    policy_hash: run.policyHash,
+  };
+  const span = {
+    where: formatArchiveLocation(archive.location),
+    oldest_record: new Date(Math.min(...ends)).toISOString(),
+    newest_record: new Date(Math.max(...ends)).toISOString(),
+    first_object_date: objects[0]!.end.toISOString(),
+    last_object_date: objects[objects.length - 1]!.end.toISOString(),
+    items: ARCHIVE_ITEMS,
+  };
+  const method = DESTRUCTION_METHODS.archiveDeleteObjects;
+  await run.store.appendAuditEntry(run.signer, {
+    ...common,
+    event: 'archive.delete.intent',
+    counts: { planned: objects.length, planned_bytes: plan.bytes.toDelete, held: plan.held, undetermined: plan.undetermined },
+    details: { purge_run_id: run.purgeRunId, cutoff: plan.cutoff.toISOString(), method, ...span },
+  });
+  const client = run.open(archive);
+  let report;
+  try {
+    report = await deleteArchiveObjects(
+      client,
+      archive.location.bucket,
+      objects.map((object) => object.key),
+      (done) => run.onProgress?.({ location, phase: 'delete', done, total: objects.length }),
+    );
+  } finally {
+    client.destroy();
+  }
+  const sizes = new Map(objects.map((object) => [object.key, object.size]));
+  const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
+  const failedKeys = report.failed.map((f) => f.key);
+  const codes = new Map<string, number>();
+  for (const failure of report.failed) codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
+  await run.store.appendAuditEntry(run.signer, {
+    ...common,
+    event: 'archive.delete.outcome',
+    counts: {
+      planned: objects.length,
+      deleted: report.gone.length,
+      held: plan.held,
+      undetermined: plan.undetermined,
+      failed: failedKeys.length,
+      planned_bytes: plan.bytes.toDelete,
+      deleted_bytes: bytesOf(report.gone),
+      held_bytes: plan.bytes.held + plan.bytes.undetermined,
+      failed_bytes: bytesOf(failedKeys),
+      requests: report.requests,
+    },
+    details: {
+      purge_run_id: run.purgeRunId,
+      cutoff: plan.cutoff.toISOString(),
+      method,
+      ...span,
+      relist: { checked: objects.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
+      failure_codes: Object.fromEntries(codes),
+    },
+  });
+  const notes =
+    failedKeys.length > 0
+      ? [
+          verbatim(
+            `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need s3:DeleteObject)`,
+          ),
+        ]
+      : [];
+  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, notes });
+}
+
+/**
+ * An archive intent without an outcome: the run died while deleting. Which of its objects went is not known here
+ * (keys are never recorded); that is said, and this run's fresh plan deletes what is left (S3 ignores missing keys).
+ */
+export async function reconcileArchiveIntents(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
+  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.event === 'archive.delete.intent');
+  for (const intent of open) {
+    await store.appendAuditEntry(signer, {
+      event: 'archive.delete.reconciled',
+      command: COMMAND,
+      run_id: intent.run_id,
+      location: intent.location,
+      counts: { planned: intent.counts?.['planned'] ?? 0 },
+      retention_rule: intent.retention_rule,
+      policy_hash: policyHash,
+      reason: `run ${intent.run_id ?? '?'} stopped before its outcome (intent #${intent.seq}); what it deleted is not counted, this run re-lists and re-plans the rest`,
+    });
+  }
+  return open.length;
+}
+
+function verbatim(text: string): PurgeNote {
+  return { code: 'verbatim', text };
+}
