@@ -68,7 +68,7 @@ export function createPgStorePort(store: PgStore): StorePort {
 
 function bindSession(store: PgStore, run: Runner, options: { inTransaction: boolean }): StoreSession {
   return {
-    readMeta: (key) => run((tx) => readMeta(tx, key)),
+    readMeta: (key) => run((tx) => readMeta(tx, key, { lock: options.inTransaction })),
     writeMeta: (key, value) => run((tx) => writeMeta(tx, key, value)),
 
     // Inside a transaction (a purge, an erasure) the audit head is locked first: a hold added by another host

@@ -1,7 +1,11 @@
 import type { PgTx } from './connection.js';
 
-export async function readMeta(tx: PgTx, key: string): Promise<string | undefined> {
-  const { rows } = await tx.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+/**
+ * One meta value. With `lock` (a read inside a write transaction) the row stays locked until it ends, so a
+ * read-modify-write of a shared value (the metrics' carried totals) is not lost to another host doing the same.
+ */
+export async function readMeta(tx: PgTx, key: string, options: { lock?: boolean } = {}): Promise<string | undefined> {
+  const { rows } = await tx.query<{ value: string }>(`SELECT value FROM meta WHERE key = $1${options.lock === true ? ' FOR UPDATE' : ''}`, [key]);
   return rows[0]?.value;
 }
 
