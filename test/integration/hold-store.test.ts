@@ -7,7 +7,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { buildCanonicalBytes, hasValidSignature, type AuditEntry } from '../../src/audit/entry.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
-import { describePg, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
+import { describePg, TEST_DATABASE_URL, waitForLockWait } from '../postgres/pg-test-store.js';
 
 interface HoldJson {
   id: string;
@@ -192,7 +192,13 @@ describePg('holds shared by two hosts on one PostgreSQL schema', () => {
       await locked;
       let addDone = false;
       const add = runCli(['hold', 'add', '--ip', '192.0.2.0/24', '--reason', 'Police request'], { env: hostA }).then((result) => ((addDone = true), result));
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      // The add is seen waiting on the audit head that host B's transaction holds, not guessed from a pause.
+      const watcher = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+      try {
+        await waitForLockWait(watcher, 'audit_head');
+      } finally {
+        await watcher.end();
+      }
       expect(addDone).toBe(false);
       expect(await listHolds(hostA)).toEqual([]);
       finishPurge();

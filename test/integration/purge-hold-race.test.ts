@@ -17,7 +17,7 @@ import { schemaOf, useStoreHome, type StoreHome } from '../helpers/purge-store-h
 import { lockAuditHead } from '../../src/store/postgres/audit-log.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { insertHold as insertPgHold } from '../../src/store/postgres/holds.js';
-import { describePg, firewallEvent, policeHold as pgPoliceHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
+import { describePg, firewallEvent, policeHold as pgPoliceHold, TEST_DATABASE_URL, waitForLockWait } from '../postgres/pg-test-store.js';
 import { emulatorObjectIds, policeHold, seedCloudflare, startPurgeHome, ZONE_Z, DAY } from './purge-cloudflare-fixture.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 
@@ -184,7 +184,7 @@ describePg('a hold another host commits while a PostgreSQL purge runs is honoure
       await insertPgHold(tx, { ...pgPoliceHold({ network: '198.18.1.0/24' }), createdAt: new Date(now - 60_000) });
       let finished = false;
       const purge = runCli(['purge', '--json'], { env: made.env }).finally(() => (finished = true));
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await waitForLockWait(hostB.pool, 'audit_head');
       expect(finished).toBe(false); // host A waits on host B's lock instead of deleting under it
       await tx.query('COMMIT');
       const result = await purge;

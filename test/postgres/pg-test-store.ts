@@ -75,3 +75,20 @@ export function policeHold(fields: Partial<Hold> & Pick<Hold, 'network'>): Hold 
     ...fields,
   };
 }
+
+/**
+ * Resolves once some session on the server waits for a lock in a statement naming `table` (what a run blocked by
+ * another host's transaction does), so a test sees the wait itself instead of guessing from a timed pause.
+ */
+export async function waitForLockWait(pool: pg.Pool, table: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE $1",
+      [`%${table}%`],
+    );
+    if (Number(rows[0]!.n) > 0) return;
+    if (Date.now() > deadline) throw new Error(`no session began waiting for a lock on ${table} within ${timeoutMs} ms`);
+    await new Promise((tick) => setTimeout(tick, 20));
+  }
+}
