@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { afterEach, beforeEach, describe } from 'vitest';
 import { openStore, type Db } from '../../src/store/db.js';
 import type { StorePort } from '../../src/store/port.js';
 import { createPgStorePort } from '../../src/store/postgres/adapter.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
+import { makeTempDir } from './cli.js';
 import { describePg, openTestStore, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -102,4 +104,38 @@ export async function openTestPort(kind: StoreKind, dir: string): Promise<TestPo
 /** A port over a SQLite store a test opened itself (tests that pull on SQLite only). */
 export function sqlitePortOf(db: Db): StorePort {
   return createSqliteStorePort(db, { path: db.name, lockPath: `${db.name}.lock` });
+}
+
+/** What useTargetHome gives each test. */
+export interface TargetHome {
+  /** The temporary directory (the working directory for runCli); LUXERET_HOME is `home` below it. */
+  readonly dir: string;
+  readonly home: string;
+  readonly target: TestStoreTarget;
+  /** LUXERET_HOME and the store's variables. */
+  readonly env: Record<string, string>;
+}
+
+/**
+ * Per test: a temporary directory with a LUXERET_HOME path under it and a store target of `kind`, removed after it
+ * (the PostgreSQL schema dropped). With `writeConfig`, the home exists and its config.yaml holds the store's lines.
+ */
+export function useTargetHome(kind: StoreKind, use: (made: TargetHome) => void, options: { writeConfig?: boolean } = {}): void {
+  let made: { target: TestStoreTarget; cleanup: () => void } | undefined;
+  beforeEach(() => {
+    const temp = makeTempDir();
+    const target = newStoreTarget(kind);
+    const home = join(temp.dir, 'home');
+    if (options.writeConfig === true) {
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      writeFileSync(join(home, 'config.yaml'), target.configYaml, { mode: 0o600 });
+    }
+    made = { target, cleanup: temp.cleanup };
+    use({ dir: temp.dir, home, target, env: { LUXERET_HOME: home, ...target.env } });
+  });
+  afterEach(async () => {
+    await made?.target.cleanup();
+    made?.cleanup();
+    made = undefined;
+  });
 }

@@ -1,29 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTempDir, runCli } from '../helpers/cli.js';
-import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
+import { beforeEach, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { describeEachStore, useTargetHome, type TestStoreTarget } from '../helpers/store-kinds.js';
 
 type DoctorJson = { ok: boolean; checks: { name: string; status: string; detail: string }[] };
 const HOUR_MS = 3_600_000;
 
 describeEachStore('doctor reads the store and the schedule through the port', (kind) => {
-  let temp: { dir: string; cleanup: () => void };
   let target: TestStoreTarget;
   let home: string;
   let env: Record<string, string>;
+  useTargetHome(kind, (made) => ({ target, home, env } = made), { writeConfig: true });
   beforeEach(async () => {
-    temp = makeTempDir();
-    target = newStoreTarget(kind);
-    home = join(temp.dir, 'home');
-    env = { LUXERET_HOME: home, ...target.env };
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, 'config.yaml'), target.configYaml, { mode: 0o600 });
     expect((await runCli(['init'], { env })).code).toBe(0);
-  });
-  afterEach(async () => {
-    await target.cleanup();
-    temp.cleanup();
   });
 
   /** doctor's store and schedule checks (no token here: the token check fails, which is not what is looked at). */

@@ -3,27 +3,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
+import { describeEachStore, newStoreTarget, useTargetHome, type TestStoreTarget } from '../helpers/store-kinds.js';
 import { describePg, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 
 describeEachStore('init', (kind) => {
-  let temp: { dir: string; cleanup: () => void };
   let target: TestStoreTarget;
   let home: string;
   let env: Record<string, string>;
-  beforeEach(() => {
-    temp = makeTempDir();
-    target = newStoreTarget(kind);
-    home = join(temp.dir, 'home');
-    env = { LUXERET_HOME: home, ...target.env };
-    // The store's config (store_schema: for PostgreSQL) is there before init, which must honour it and keep it.
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, 'config.yaml'), target.configYaml, { mode: 0o600 });
-  });
-  afterEach(async () => {
-    await target.cleanup();
-    temp.cleanup();
-  });
+  // The store's config (store_schema: for PostgreSQL) is there before init, which must honour it and keep it.
+  useTargetHome(kind, (made) => ({ target, home, env } = made), { writeConfig: true });
 
   it('creates the store, the keys and the genesis entry; a second init changes nothing', async () => {
     const first = await runCli(['init'], { env });

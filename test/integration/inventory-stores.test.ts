@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { FirewallEventRecord } from '../../src/store/firewall-events.js';
 import type { HttpAnalyticsRecord } from '../../src/store/http-analytics.js';
-import { makeTempDir, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO } from './cloudflare-inventory-fixture.js';
-import { describeEachStore, newStoreTarget, type TestStoreTarget } from '../helpers/store-kinds.js';
+import { describeEachStore, useTargetHome, type TestStoreTarget } from '../helpers/store-kinds.js';
 
 // The main inventory scenario on both stores: rows written through the port, `inventory` run as a command, its
 // numbers checked against a ground truth computed here from the rows themselves.
@@ -102,20 +102,11 @@ function truthOf(rows: readonly { clientIp: string; clientCountry: string }[], t
 }
 
 describeEachStore('inventory', (kind) => {
-  let temp: { dir: string; cleanup: () => void };
+  let dir: string;
   let target: TestStoreTarget;
   let home: string;
   let env: Record<string, string>;
-  beforeEach(() => {
-    temp = makeTempDir();
-    target = newStoreTarget(kind);
-    home = join(temp.dir, 'home');
-    env = { LUXERET_HOME: home, ...target.env };
-  });
-  afterEach(async () => {
-    await target.cleanup();
-    temp.cleanup();
-  });
+  useTargetHome(kind, (made) => ({ dir, target, home, env } = made));
 
   async function seededHome(extraConfig = '') {
     mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -124,7 +115,7 @@ describeEachStore('inventory', (kind) => {
       `zones:\n  - id: "${ZONE_A}"\n    name: "shop.luxeret.com"\n  - id: "${ZONE_B}"\nretention:\n  firewall_events: 30d\n  http_analytics: 7d\n${target.configYaml}${extraConfig}`,
       { mode: 0o600 },
     );
-    const init = await runCli(['init'], { env, cwd: temp.dir });
+    const init = await runCli(['init'], { env, cwd: dir });
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
     const nowS = Math.floor(Date.now() / 1000);
@@ -163,7 +154,7 @@ describeEachStore('inventory', (kind) => {
   }
 
   const inventoryJson = async (args: string[] = []) => {
-    const result = await runCli(['inventory', '--format', 'json', '--local-only', ...args], { env, cwd: temp.dir });
+    const result = await runCli(['inventory', '--format', 'json', '--local-only', ...args], { env, cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     return (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations;
@@ -254,7 +245,7 @@ describeEachStore('inventory', (kind) => {
     } finally {
       await store.close();
     }
-    const result = await runCli(['inventory', '--format', 'html', '--local-only', '--lang', 'en'], { env, cwd: temp.dir });
+    const result = await runCli(['inventory', '--format', 'html', '--local-only', '--lang', 'en'], { env, cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('<!DOCTYPE html>');
     expect(result.stdout).toContain(events.length.toLocaleString('en-US'));
@@ -269,8 +260,8 @@ describeEachStore('inventory', (kind) => {
       mkdirSync(home, { recursive: true, mode: 0o700 });
       writeConfig(home, [ZONE_ENT, ZONE_PRO, ZONE_FREE], target.configYaml);
       const cloudflareEnv = { ...env, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: emulator.baseUrl };
-      expect((await runCli(['init'], { env: cloudflareEnv, cwd: temp.dir })).code).toBe(0);
-      const result = await runCli(['inventory', '--format', 'json'], { env: cloudflareEnv, cwd: temp.dir });
+      expect((await runCli(['init'], { env: cloudflareEnv, cwd: dir })).code).toBe(0);
+      const result = await runCli(['inventory', '--format', 'json'], { env: cloudflareEnv, cwd: dir });
       expect(result.code).toBe(0);
       const locations = (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations;
       expect(locations.some((l) => l.id === 'postgres/wal-and-backups')).toBe(kind === 'postgres');
@@ -287,7 +278,7 @@ describeEachStore('inventory', (kind) => {
   it('works on an empty store: zeros and nulls, exit 0', async () => {
     mkdirSync(home, { recursive: true, mode: 0o700 });
     writeFileSync(join(home, 'config.yaml'), target.configYaml, { mode: 0o600 });
-    expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
+    expect((await runCli(['init'], { env, cwd: dir })).code).toBe(0);
     const [firewall] = await inventoryJson();
     expect(firewall).toMatchObject({
       id: 'local/firewall-events',
