@@ -18,6 +18,7 @@ import {
   type CloudflarePlan,
 } from './cloudflare.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
+import { reclaimAndRecord } from './reclaim.js';
 import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
@@ -142,7 +143,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   const reclaimed: ReclaimedSpace[] = [];
   if (config.secureDelete || store.kind === 'postgres') {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
-    reclaimed.push(...(await store.reclaimPurged(outcomes)));
+    reclaimed.push(...(await reclaimAndRecord(store, signer, { runId, policyHash }, outcomes)));
   }
   await store.writeMeta('last_purge_at', now.toISOString());
   const noted = noteUnreclaimed(locations, outcomes, reclaimed);
