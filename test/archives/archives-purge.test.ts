@@ -196,10 +196,11 @@ describe('purge: Logpush archives in a real S3 server', () => {
     expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
 
     const ledger = JSON.parse((await runCli(['ledger', '--json'], { env, cwd: temp.dir })).stdout) as {
-      rows: { location: string; deleted: number; scope: string; method: string }[];
+      rows: { location: string; file_name: string; deleted: number; scope: string; method: string }[];
     };
+    // One row for the destruction, its file named by bucket/prefix (issue 14).
     expect(ledger.rows.filter((row) => row.location === 'archive/firewall')).toEqual([
-      expect.objectContaining({ deleted: 22, scope: 'archive', method: expect.stringMatching(/^S3 DeleteObjects/) }),
+      expect.objectContaining({ file_name: `${BUCKET}/${PREFIX}`, deleted: 22, scope: 'archive', method: expect.stringMatching(/^S3 DeleteObjects/) }),
     ]);
 
     const csvEn = (await runCli(['ledger', '--format', 'csv', '--lang', 'en'], { env, cwd: temp.dir })).stdout;
@@ -207,6 +208,7 @@ describe('purge: Logpush archives in a real S3 server', () => {
     const csvKo = (await runCli(['ledger', '--format', 'csv', '--lang', 'ko'], { env, cwd: temp.dir })).stdout;
     expect(csvKo).toContain('S3/R2의 Cloudflare Logpush 보관 파일');
     expect(csvKo).toContain('S3 DeleteObjects로 보유기간이 지난 Logpush 보관 파일');
+    expect(csvKo.split('\r\n').find((line) => line.includes('archive/firewall'))).toMatch(new RegExp(`^\\d+,${BUCKET}/${PREFIX},`));
 
     const again = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
     expect(again.code).toBe(0);

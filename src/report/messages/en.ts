@@ -229,7 +229,7 @@ export const EN: Messages = {
     title: 'Personal data destruction ledger',
     columns: {
       no: 'No.',
-      location: 'Personal data file',
+      file_name: 'Personal data file',
       items: 'Data items',
       created: 'Created (oldest record)',
       destroyed: 'Destroyed',
@@ -237,6 +237,7 @@ export const EN: Messages = {
       handler: 'Handled by',
       approver: 'Head of department',
       kind: 'Kind',
+      location: 'Location',
       deleted: 'Records destroyed',
       before: 'Records before',
       after: 'Records after',

@@ -225,7 +225,7 @@ export const KO: Messages = {
     title: '개인정보파일 파기 관리대장',
     columns: {
       no: '번호',
-      location: '개인정보 파일명',
+      file_name: '개인정보 파일명',
       items: '자료의 종류',
       created: '생성일',
       destroyed: '폐기일',
@@ -233,6 +233,7 @@ export const KO: Messages = {
       handler: '처리담당자',
       approver: '처리부서장',
       kind: '파기 구분',
+      location: '보관 위치',
       deleted: '파기 건수',
       before: '파기 전 건수',
       after: '파기 후 건수',
