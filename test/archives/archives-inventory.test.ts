@@ -160,6 +160,22 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       expect(Date.parse(archive['newest'] as string)).toBeGreaterThanOrEqual(Math.floor(seededAt.getTime() / 1000) * 1000 - 1000);
       expect(archive.notes.join('\n')).toContain(`${seeded.length} object(s)`);
       expect(archive.notes.join('\n')).toContain(`${past.length} object(s) (${sum(past)} bytes) hold data older than the retention (30d)`);
+
+      // CSV: the same size in its bytes column; locations that count rows leave it empty.
+      const csv = await runCli(['inventory', '--format', 'csv', '--local-only'], {
+        env: { ...home.env, AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
+        cwd: home.cwd,
+      });
+      const [header, ...lines] = csv.stdout.split('\r\n');
+      // The last column, so quoted notes with commas before it do not shift it.
+      expect(header!.split(',').at(-1)).toBe('bytes');
+      const bytesOf = (id: string) =>
+        lines
+          .find((line) => line.startsWith(`${id},`))
+          ?.split(',')
+          .at(-1);
+      expect(bytesOf('archive/firewall')).toBe(String(sum(seeded)));
+      expect(bytesOf('local/firewall-events')).toBe('');
     } finally {
       home.cleanup();
     }
