@@ -8,6 +8,7 @@ import {
 import type { ArchiveConfig } from '../config/archives.js';
 import type { EnvVars } from '../config/environment.js';
 import { selectLifecycleVerdict, type LifecycleRule, type LifecycleVerdict } from './lifecycle.js';
+import type { LifecycleReader } from './r2-lifecycle.js';
 import { buildArchiveSummary, type ArchiveObject, type ArchiveSummary } from './summary.js';
 
 /** What inventory learns of one archive, or why it could not. */
@@ -43,13 +44,16 @@ export function openArchiveClient(archive: ArchiveConfig, env: EnvVars): S3Clien
   });
 }
 
-/** Lists every object under the archive's prefix (1,000 a page, continuation tokens), then reads the lifecycle rules. */
-export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date): Promise<ArchiveReading> {
+/**
+ * Lists every object under the archive's prefix (1,000 a page, continuation tokens), then reads the lifecycle rules:
+ * through `lifecycleReader` when it reads this archive's (R2 through the Cloudflare API), else through S3.
+ */
+export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date, lifecycleReader?: LifecycleReader): Promise<ArchiveReading> {
   const listing = await listArchiveObjects(client, archive, now);
   if (listing.kind === 'failed') return listing;
   const { objects, pages } = listing;
   const summary = buildArchiveSummary(objects, archive.retention.ms, now);
-  const lifecycle = await readLifecycle(client, archive);
+  const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
   return { kind: 'read', summary, lifecycle, pages };
 }
 
@@ -118,11 +122,11 @@ export function errorCode(err: unknown): string {
 }
 
 /** Reads archives with clients opened from the run's environment; each client is closed after its archive. */
-export function openArchiveReader(env: EnvVars): (archive: ArchiveConfig, now: Date) => Promise<ArchiveReading> {
+export function openArchiveReader(env: EnvVars, lifecycleReader?: LifecycleReader): (archive: ArchiveConfig, now: Date) => Promise<ArchiveReading> {
   return async (archive, now) => {
     const client = openArchiveClient(archive, env);
     try {
-      return await readArchive(client, archive, now);
+      return await readArchive(client, archive, now, lifecycleReader);
     } finally {
       client.destroy();
     }

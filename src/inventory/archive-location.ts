@@ -25,7 +25,8 @@ export function buildArchiveLocation(archive: ArchiveConfig, reading: ArchiveRea
     notes.push({ code: 'archive.past_retention', count: summary.pastRetention, bytes: summary.pastRetentionBytes, retention: archive.retention.text });
   notes.push({ code: 'archive.time_sources', ...summary.timeSources });
   if (lifecycle.kind === 'none') notes.push({ code: 'archive.lifecycle_none' });
-  else if (lifecycle.kind === 'unknown') notes.push({ code: 'archive.lifecycle_unknown', reason: lifecycle.reason });
+  else if (lifecycle.kind === 'unknown')
+    notes.push({ code: 'archive.lifecycle_unknown', reason: lifecycle.reason, ...(lifecycle.via ? { via: lifecycle.via } : {}) });
   else notes.push({ code: 'archive.lifecycle', verdict: lifecycle.kind, days: lifecycle.days, retention: archive.retention.text });
   return {
     id,

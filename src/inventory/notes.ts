@@ -72,7 +72,7 @@ export type LocationNote =
   | { readonly code: 'archive.time_sources'; readonly name: number; readonly folder: number; readonly modified: number }
   | { readonly code: 'archive.lifecycle'; readonly verdict: 'earlier' | 'same' | 'later'; readonly days: number; readonly retention: string }
   | { readonly code: 'archive.lifecycle_none' }
-  | { readonly code: 'archive.lifecycle_unknown'; readonly reason: string }
+  | { readonly code: 'archive.lifecycle_unknown'; readonly reason: string; readonly via?: 'cloudflare' }
   | { readonly code: 'archive.written_by'; readonly jobId: number | string; readonly name: string | undefined }
   | { readonly code: 'archive.no_job' }
   | { readonly code: 'archive.failed'; readonly where: string; readonly reason: 'denied' | 'no_bucket' | 'unreachable'; readonly errorCode: string };

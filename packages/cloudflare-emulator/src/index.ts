@@ -21,7 +21,8 @@
  * Exports:
  * - server: startEmulator(options) → Emulator { baseUrl, graphqlUrl, requests, state, close() }; SeenRequest; API_PREFIX.
  * - state (mutable while running): createState, addAccount, addZone, addToken, getZone, getAccount, addFirewallEvents,
- *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs; ALL_PERMISSIONS,
+ *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs, addR2Bucket
+ *   (+ R2_DEFAULT_MULTIPART_RULE); ALL_PERMISSIONS,
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
  *   state.faults, state.behaviour ({ graphqlErrorStatus, availableFieldsSpelling, limitErrorWording,
@@ -29,7 +30,7 @@
  *   maxListItemsPerAccount, unknownObjectStatus, serverErrorBody, asyncListStatus, accountRuleScopeType,
  *   zoneListingIncludesAccountRules, lockdownFreeListing, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
- *   RulesetRule, LogpushJob, PlanId.
+ *   RulesetRule, LogpushJob, R2Bucket, R2LifecycleRule, PlanId.
  * - plans: PLAN_NAMES; limits: every limit and plan figure with its source — DATASET_LIMIT_TABLE,
  *   defaultDatasetLimits(dataset, plan), defaultHiddenFields, GRAPHQL_BUDGET (GraphQL); REST_LIMITS (REST).
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
@@ -42,7 +43,7 @@
  * /accounts/{id}/rules/lists[/{id}[/items[/{id}]]], …/lists/bulk_operations/{id}; /zones/{id}/firewall/lockdowns[/{id}];
  * {zones|accounts}/{id}/rulesets[/phases/{phase}/entrypoint | /{id}[/rules[/{id}]]]; /zones/{id}/logs/control/retention/flag;
  * /zones/{id}/logs/received[/fields], /zones/{id}/logs/rayids/{ray}; {zones|accounts}/{id}/logpush/jobs[/{id}],
- * …/logpush/datasets/{dataset}/jobs. Anything else: 400 code 7000; an unknown zone/account id: 7003.
+ * …/logpush/datasets/{dataset}/jobs; GET /accounts/{id}/r2/buckets/{name}/lifecycle. Anything else: 400 code 7000; an unknown zone/account id: 7003.
  */
 export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
 export * from './state.js';

@@ -210,7 +210,10 @@ export const EN: Messages = {
     'archive.lifecycle': (m) =>
       `the bucket's lifecycle rule expires objects after ${m.days} day(s): ${m.verdict === 'earlier' ? 'earlier than' : m.verdict === 'later' ? 'later than' : 'the same as'} our retention (${m.retention})`,
     'archive.lifecycle_none': () => 'the bucket has no lifecycle rule that expires these objects: only a purge removes them',
-    'archive.lifecycle_unknown': (m) => `the bucket's lifecycle rules could not be read (${m.reason}); s3:GetBucketLifecycleConfiguration shows them`,
+    'archive.lifecycle_unknown': (m) =>
+      m.via === 'cloudflare'
+        ? `the R2 bucket's lifecycle rules could not be read through the Cloudflare API (${m.reason}); an API token with Workers R2 Storage Read shows them`
+        : `the bucket's lifecycle rules could not be read (${m.reason}); s3:GetBucketLifecycleConfiguration shows them`,
     'archive.written_by': (m) => `written by Logpush job ${m.jobId}${m.name ? ` "${m.name}"` : ''}`,
     'archive.no_job': () => 'no Logpush job read from Cloudflare writes to this bucket and prefix',
     'archive.failed': (m) =>
@@ -229,7 +232,7 @@ export const EN: Messages = {
     title: 'Personal data destruction ledger',
     columns: {
       no: 'No.',
-      location: 'Personal data file',
+      file_name: 'Personal data file',
       items: 'Data items',
       created: 'Created (oldest record)',
       destroyed: 'Destroyed',
@@ -237,6 +240,7 @@ export const EN: Messages = {
       handler: 'Handled by',
       approver: 'Head of department',
       kind: 'Kind',
+      location: 'Location',
       deleted: 'Records destroyed',
       before: 'Records before',
       after: 'Records after',
