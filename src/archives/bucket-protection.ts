@@ -1,6 +1,6 @@
 import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectLockSetting } from './object-lock.js';
-import { classifyFailure, errorCode, type ArchiveFailure } from './read-archive.js';
+import { classifyFailure, errorCode, type ArchiveFailure } from './s3-errors.js';
 
 /** An IAM action the archive purge needs on a versioned bucket, named as a policy names it. */
 export type ArchivePermission = 's3:GetBucketVersioning' | 's3:ListBucketVersions' | 's3:DeleteObjectVersion';

@@ -9,7 +9,7 @@ import {
 import type { ArchivePermission } from './bucket-protection.js';
 import { DELETE_BATCH } from './delete-objects.js';
 import { selectLatestLockEnd, type LockedUntil, type ObjectLockSetting } from './object-lock.js';
-import { classifyFailure } from './read-archive.js';
+import { classifyFailure } from './s3-errors.js';
 import type { ObjectVersion } from './summary.js';
 
 /** What deleting every version of a set of keys did, as the bucket's version listing shows it afterwards. */
@@ -52,6 +52,7 @@ export async function deleteArchiveVersions(
   const targets = objects
     .flatMap((object) => (object.versions ?? []).map((version): Target => ({ key: object.key, version })))
     .sort((a, b) => compare(a.key, b.key) || compare(a.version.versionId, b.version.versionId));
+  const planned = new Set(targets.map((target) => targetId(target.key, target.version.versionId)));
   const left = new Map<Target, string>();
   const lockedUntil = new Map<Target, LockedUntil>();
   const seenKeys = new Set<string>();
@@ -95,7 +96,7 @@ export async function deleteArchiveVersions(
         if (failure.reason === 'denied') denied.add(id);
       }
     }
-    const check = await listVersionsStillPresent(client, bucket, batch);
+    const check = await listVersionsStillPresent(client, bucket, batch, planned);
     requests += check.requests;
     let goneInBatch = 0;
     for (const target of batch) {
@@ -186,10 +187,10 @@ async function listVersionsStillPresent(
   client: S3Client,
   bucket: string,
   batch: readonly Target[],
+  planned: ReadonlySet<string>,
 ): Promise<{ present: Set<string> | undefined; strays: Set<string>; code: string; requests: number }> {
   const first = batch[0]!.key;
   const last = batch[batch.length - 1]!.key;
-  const wanted = new Set(batch.map((target) => targetId(target.key, target.version.versionId)));
   const keys = new Set(batch.map((target) => target.key));
   const present = new Set<string>();
   const strays = new Set<string>();
@@ -211,7 +212,7 @@ async function listVersionsStillPresent(
         else if (keys.has(item.Key)) {
           const id = targetId(item.Key, item.VersionId ?? 'null');
           present.add(id);
-          if (!wanted.has(id)) strays.add(item.Key);
+          if (!planned.has(id)) strays.add(item.Key);
         }
       }
       const isTruncated: boolean = !isPast && page.IsTruncated === true && page.NextKeyMarker !== undefined;

@@ -2,7 +2,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveConfig } from '../config/archives.js';
 import { readBucketProtection, type ArchivePermission, type BucketProtection } from './bucket-protection.js';
 import { listArchiveVersions, type VersionCounts } from './list-versions.js';
-import { listArchiveObjects, type ArchiveFailure } from './read-archive.js';
+import { listArchiveObjects } from './read-archive.js';
+import type { ArchiveFailure } from './s3-errors.js';
 import type { ArchiveObject } from './summary.js';
 
 export type ArchiveListing =

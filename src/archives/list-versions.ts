@@ -1,6 +1,6 @@
 import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArchivePermission } from './bucket-protection.js';
-import { classifyFailure, type ArchiveFailure } from './read-archive.js';
+import { classifyFailure, type ArchiveFailure } from './s3-errors.js';
 import type { ArchiveObject, ObjectVersion } from './summary.js';
 
 /** One row of ListObjectVersions: a version or a delete marker of `key`. */

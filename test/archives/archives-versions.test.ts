@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
+import { loadSigningKey } from '../../src/audit/keys.js';
+import { appendAuditEntry } from '../../src/audit/log.js';
+import { homePaths } from '../../src/cli/paths.js';
+import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
 
@@ -144,12 +148,25 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     // Deleted earlier without a version id (a lifecycle rule, an old run): its data lives on in noncurrent versions.
     for (const n of ['a', 'b']) await put(moto.client, bucket, hidden, n);
     await moto.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: hidden }));
+    // Only a delete marker left (its data version deleted by id): no data, so neither counted nor planned.
+    await put(moto.client, bucket, markerOnly, 'a');
     await moto.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: markerOnly }));
+    const markerOnlyData = (await moto.client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: markerOnly }))).Versions![0]!;
+    await moto.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: markerOnly, VersionId: markerOnlyData.VersionId }));
     for (const n of ['a', 'b']) await put(moto.client, bucket, young, n);
     for (const n of ['a', 'b']) await put(moto.client, bucket, otherPrefix, n);
     writeConfig([{ name: 'versioned', bucket }]);
     const before = await listVersions(bucket);
     expect(before.filter((row) => row.startsWith(`${hidden} `)).length).toBe(3);
+
+    // Inventory counts keys with data in any version (the hidden one too) and says how many versions there are.
+    const inventory = await runCli(['inventory', '--format', 'json', '--local-only'], { env, cwd: temp.dir });
+    expect(inventory.code).toBe(0);
+    type InventoryJson = { locations: { id: string; records: number; notes: string[]; archive: Record<string, unknown> }[] };
+    const archive = (JSON.parse(inventory.stdout) as InventoryJson).locations.find((l) => l.id === 'archive/versioned')!;
+    expect(archive.records).toBe(4);
+    expect(archive.archive['versions']).toEqual({ status: 'enabled', versions: 8, noncurrent: 5, delete_markers: 2 });
+    expect(archive.notes.join('\n')).toContain('versioning enabled: 8 version(s), 5 of them noncurrent, and 2 delete marker(s)');
 
     const dry = await runCli(['purge', '--dry-run', '--json'], { env, cwd: temp.dir });
     expect(dry.code).toBe(0);
@@ -206,6 +223,65 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     } finally {
       await proxy.close();
     }
+  });
+
+  it('more than 1,000 versions: deleted in batches of at most 1,000, every one confirmed gone', async () => {
+    const bucket = 'lux-many-versions';
+    await createMotoBucket(moto.client, bucket, { versioned: true });
+    const keys = Array.from({ length: 350 }, (_, n) => logpushKey(40, n));
+    const writes = keys.flatMap((key) => ['a', 'b', 'c'].map((n) => ({ key, n })));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < writes.length) {
+          const write = writes[next++]!;
+          await put(moto.client, bucket, write.key, write.n);
+        }
+      }),
+    );
+    expect((await listVersions(bucket)).length).toBe(1_050);
+    writeConfig([{ name: 'many', bucket }]);
+    const purge = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(purge.code).toBe(0);
+    expect(locationOf(purge.stdout, 'many')).toMatchObject({ planned: 350, deleted: 350, failed: 0 });
+    expect(await listVersions(bucket)).toEqual([]);
+    const [outcome] = await auditOutcomes('archive/many');
+    expect(outcome!.counts).toMatchObject({ planned_versions: 1_050, deleted: 350 });
+  }, 120_000);
+
+  it('a run killed mid-deletion (intent written, some versions gone, no outcome): the re-run reconciles and deletes the rest', async () => {
+    const bucket = 'lux-killed';
+    await createMotoBucket(moto.client, bucket, { versioned: true });
+    const keys = [1, 2, 3].map((n) => logpushKey(40, n));
+    for (const key of keys) for (const n of ['a', 'b']) await put(moto.client, bucket, key, n);
+    writeConfig([{ name: 'killed', bucket }]);
+    // What the killed run managed: its intent, then some versions (one of each of two keys) deleted by version id.
+    const db = openStore(join(env.LUXERET_HOME!, 'luxeret.db'));
+    try {
+      const signer = { privateKey: loadSigningKey(homePaths(env.LUXERET_HOME!).signingKey), actor: 'cron', now: () => new Date() };
+      appendAuditEntry(db, signer, {
+        event: 'archive.delete.intent',
+        command: 'purge',
+        run_id: 'killed-versions-run',
+        location: 'archive/killed',
+        retention_rule: `archives.killed.retention=${RETENTION_DAYS}d`,
+        counts: { planned: 3 },
+        details: { method: 'S3 DeleteObjects' },
+      });
+    } finally {
+      db.close();
+    }
+    const page = await moto.client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    for (const key of keys.slice(0, 2)) {
+      const version = page.Versions!.find((v) => v.Key === key)!;
+      await moto.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: version.VersionId }));
+    }
+    const rerun = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: 1 });
+    expect(locationOf(rerun.stdout, 'killed')).toMatchObject({ planned: 3, deleted: 3, failed: 0 });
+    expect(await listVersions(bucket)).toEqual([]);
+    expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
   });
 
   it.each(['COMPLIANCE', 'GOVERNANCE'] as const)(
