@@ -117,23 +117,23 @@ async function startDenyingProxy(
   return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => proxy.close(() => resolve())) };
 }
 
-beforeAll(async () => {
-  moto = await startMotoServer();
-  temp = makeTempDir();
-  env = {
-    LUXERET_HOME: join(temp.dir, 'home'),
-    AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
-    CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-  };
-  expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
-}, 120_000);
-afterAll(async () => {
-  await moto?.close();
-  temp?.cleanup();
-});
-
 describeMoto('purge: Logpush archives in versioned and object-locked buckets (moto)', () => {
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    temp = makeTempDir();
+    env = {
+      LUXERET_HOME: join(temp.dir, 'home'),
+      AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
+      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
+    };
+    expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await moto?.close();
+    temp?.cleanup();
+  });
+
   it('deletes every version and delete marker of each purged key (hidden keys too), nothing else; a dry run changes nothing', async () => {
     const bucket = 'lux-versioned';
     await createMotoBucket(moto.client, bucket, { versioned: true });
