@@ -150,7 +150,7 @@ export interface ArchiveRun {
   readonly open: ArchiveClientFactory;
   readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
   /** The run's time: a version whose lock ends before it is not kept by that lock. */
-  readonly now?: Date;
+  readonly now: Date;
 }
 
 /**
@@ -215,7 +215,7 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
   try {
     const onBatch = (done: number): void => run.onProgress?.({ location, phase: 'delete', done, total: objects.length });
     report = versioned
-      ? await deleteArchiveVersions(client, archive.location.bucket, objects, entry.protection.lock, run.now ?? new Date(), onBatch)
+      ? await deleteArchiveVersions(client, archive.location.bucket, objects, entry.protection.lock, run.now, onBatch)
       : {
           ...(await deleteArchiveObjects(
             client,

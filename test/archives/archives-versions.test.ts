@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
@@ -223,6 +223,21 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     } finally {
       await proxy.close();
     }
+  });
+
+  it('versioning suspended: the versions kept from while it was enabled all go', async () => {
+    const bucket = 'lux-suspended';
+    await createMotoBucket(moto.client, bucket, { versioned: true });
+    const key = logpushKey(40, 1);
+    for (const n of ['a', 'b']) await put(moto.client, bucket, key, n);
+    // (moto drops the older versions when a key is written again while suspended, unlike S3: no write after this.)
+    await moto.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+    expect((await listVersions(bucket)).length).toBe(2);
+    writeConfig([{ name: 'suspended', bucket }]);
+    const purge = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(purge.code).toBe(0);
+    expect(locationOf(purge.stdout, 'suspended')).toMatchObject({ planned: 1, deleted: 1, failed: 0 });
+    expect(await listVersions(bucket)).toEqual([]);
   });
 
   it('more than 1,000 versions: deleted in batches of at most 1,000, every one confirmed gone', async () => {
