@@ -271,7 +271,10 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
   const notes = report.refused
     ? [
         verbatim(
-          `${where}: refused, nothing in it deleted: the credentials lack ${report.refused.permission} (${report.refused.code}), which purging a versioned bucket needs`,
+          `${where}: refused, nothing in it deleted: the credentials lack ${report.refused.permission} (${report.refused.code}), which purging a versioned bucket needs` +
+            (entry.protection?.lock.kind === 'unknown'
+              ? `, or an object lock keeps the versions (its configuration could not be read: s3:GetBucketObjectLockConfiguration, ${entry.protection.lock.code})`
+              : ''),
         ),
       ]
     : failedKeys.length > 0
