@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
 import { deleteArchiveObjects } from '../archives/delete-objects.js';
 import { planArchivePurge, type ArchivePurgePlan } from '../archives/purge-plan.js';
-import { listArchiveObjects, type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
+import { type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
+import type { ArchivePermission, BucketProtection } from '../archives/bucket-protection.js';
+import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/delete-versions.js';
+import { listArchiveForPurge } from '../archives/list-for-purge.js';
+import { selectLatestLockEnd, selectLockedObjects, type LockedUntil } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
 import type { ArchiveConfig } from '../config/archives.js';
 import type { Hold } from '../policy/holds.js';
@@ -21,8 +25,24 @@ export type ArchiveClientFactory = (archive: ArchiveConfig) => ArchiveClient;
 
 /** One archive's plan, or why it could not be listed (then nothing of it is touched). */
 export type ArchivePlanEntry =
-  | { readonly kind: 'planned'; readonly archive: ArchiveConfig; readonly plan: ArchivePurgePlan }
-  | { readonly kind: 'failed'; readonly archive: ArchiveConfig; readonly reason: ArchiveFailure; readonly code: string; readonly cutoff: Date };
+  | {
+      readonly kind: 'planned';
+      readonly archive: ArchiveConfig;
+      readonly plan: ArchivePurgePlan;
+      /** Versioning and object lock of the bucket (every version of a purged key is deleted). */
+      readonly protection?: BucketProtection;
+      /** Past retention and not held, but the bucket's default retention still keeps a version: not tried. */
+      readonly locked?: { readonly count: number; readonly bytes: number; readonly until: Date | undefined };
+    }
+  | {
+      readonly kind: 'failed';
+      readonly archive: ArchiveConfig;
+      readonly reason: ArchiveFailure;
+      readonly code: string;
+      readonly cutoff: Date;
+      /** Refused because the credentials lack what a versioned bucket needs: nothing of it is touched. */
+      readonly permission?: ArchivePermission;
+    };
 
 export function buildArchivePurgeLocationId(name: string): ArchiveLocationId {
   return `archive/${name}`;
@@ -41,15 +61,28 @@ export async function planArchives(
     onProgress?.({ location: buildArchivePurgeLocationId(archive.name), phase: 'plan' });
     const client = open(archive);
     try {
-      const listing = await listArchiveObjects(client, archive, at);
-      if (listing.kind === 'failed') {
-        entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff: new Date(at.getTime() - archive.retention.ms) });
-      } else entries.push({ kind: 'planned', archive, plan: planArchivePurge(listing.objects, archive.retention.ms, holds, at) });
+      const listing = await listArchiveForPurge(client, archive, at);
+      const cutoff = new Date(at.getTime() - archive.retention.ms);
+      if (listing.kind === 'failed') entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff });
+      else if (listing.kind === 'refused')
+        entries.push({ kind: 'failed', archive, reason: 'denied', code: listing.code, cutoff, permission: listing.permission });
+      else
+        entries.push(
+          withObjectLock({ kind: 'planned', archive, plan: planArchivePurge(listing.objects, archive.retention.ms, holds, at) }, listing.protection, at),
+        );
     } finally {
       client.destroy();
     }
   }
   return entries;
+}
+
+/** Leaves out of the deletion the objects the bucket's default retention still keeps (predicted, so not even tried). */
+function withObjectLock(entry: Extract<ArchivePlanEntry, { kind: 'planned' }>, protection: BucketProtection, at: Date): ArchivePlanEntry {
+  if (protection.versioning === 'none') return entry;
+  const { toDelete, locked } = selectLockedObjects(entry.plan.toDelete, protection.lock, at);
+  const bytes = { ...entry.plan.bytes, toDelete: entry.plan.bytes.toDelete - locked.bytes };
+  return { ...entry, plan: { ...entry.plan, toDelete, bytes }, protection, ...(locked.count > 0 ? { locked } : {}) };
 }
 
 /** How many objects the plans would delete: counted against safety.max_deletes. */
@@ -58,7 +91,10 @@ export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): numbe
 }
 
 /** One archive's plan (and outcome) as the purge result shows it. */
-export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[] }): LocationPurge {
+export function describeArchiveLocation(
+  entry: ArchivePlanEntry,
+  outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[]; locked?: { count: number; until: LockedUntil | undefined } },
+): LocationPurge {
   const base = {
     id: buildArchivePurgeLocationId(entry.archive.name),
     kind: 'archive' as const,
@@ -74,19 +110,32 @@ export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { del
       failed: 0,
       undetermined: 0,
       incomplete: true,
-      notes: [verbatim(`${formatArchiveLocation(entry.archive.location)}: could not be listed (${entry.reason}, ${entry.code}); not purged`)],
+      notes: [
+        verbatim(
+          entry.permission === undefined
+            ? `${formatArchiveLocation(entry.archive.location)}: could not be listed (${entry.reason}, ${entry.code}); not purged`
+            : `${formatArchiveLocation(entry.archive.location)}: refused, nothing in it deleted: the credentials lack ${entry.permission} (${entry.code}), which purging a versioned bucket needs`,
+        ),
+      ],
     };
   }
   const { plan } = entry;
   const notes: PurgeNote[] = [];
   if (plan.undetermined > 0)
     notes.push(verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: their contents are not scanned yet`));
+  const lockedCount = (entry.locked?.count ?? 0) + (outcome?.locked?.count ?? 0);
+  if (lockedCount > 0) {
+    const until = selectLatestLockEnd([...(entry.locked?.until ? [entry.locked.until] : []), ...(outcome?.locked?.until ? [outcome.locked.until] : [])]);
+    const when =
+      until === undefined ? '(its date could not be read)' : until === 'legal_hold' ? 'until the legal hold is lifted' : `until ${until.toISOString()}`;
+    notes.push(verbatim(`${lockedCount} object(s) kept by the bucket's lock ${when}`));
+  }
   return {
     ...base,
     cutoff: plan.cutoff,
     planned: plan.toDelete.length,
     deleted: outcome?.deleted ?? 0,
-    held: plan.held,
+    held: plan.held + lockedCount,
     failed: outcome?.failed ?? 0,
     undetermined: plan.undetermined,
     notes: [...notes, ...(outcome?.notes ?? [])],
@@ -100,6 +149,8 @@ export interface ArchiveRun {
   readonly purgeRunId: string;
   readonly open: ArchiveClientFactory;
   readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
+  /** The run's time: a version whose lock ends before it is not kept by that lock. */
+  readonly now: Date;
 }
 
 /**
@@ -140,24 +191,45 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
     items: ARCHIVE_ITEMS,
   };
   const method = DESTRUCTION_METHODS.archiveDeleteObjects;
+  const versioned = entry.protection !== undefined && entry.protection.versioning !== 'none';
   await run.store.appendAuditEntry(run.signer, {
     ...common,
     event: 'archive.delete.intent',
-    counts: { planned: objects.length, planned_bytes: plan.bytes.toDelete, held: plan.held, undetermined: plan.undetermined },
-    details: { purge_run_id: run.purgeRunId, cutoff: plan.cutoff.toISOString(), method, ...span },
+    counts: {
+      planned: objects.length,
+      planned_bytes: plan.bytes.toDelete,
+      held: plan.held,
+      undetermined: plan.undetermined,
+      ...(versioned ? { locked: entry.locked?.count ?? 0, planned_versions: countVersions(objects) } : {}),
+    },
+    details: {
+      purge_run_id: run.purgeRunId,
+      cutoff: plan.cutoff.toISOString(),
+      method,
+      ...span,
+      ...(versioned ? { versioning: entry.protection?.versioning } : {}),
+    },
   });
   const client = run.open(archive);
-  let report;
+  let report: ArchiveDeletion;
   try {
-    report = await deleteArchiveObjects(
-      client,
-      archive.location.bucket,
-      objects.map((object) => object.key),
-      (done) => run.onProgress?.({ location, phase: 'delete', done, total: objects.length }),
-    );
+    const onBatch = (done: number): void => run.onProgress?.({ location, phase: 'delete', done, total: objects.length });
+    report = versioned
+      ? await deleteArchiveVersions(client, archive.location.bucket, objects, entry.protection.lock, run.now, onBatch)
+      : {
+          ...(await deleteArchiveObjects(
+            client,
+            archive.location.bucket,
+            objects.map((object) => object.key),
+            onBatch,
+          )),
+          locked: [],
+          refused: undefined,
+        };
   } finally {
     client.destroy();
   }
+  const lockedNow = { count: report.locked.length, until: selectLatestLockEnd(report.locked.flatMap((l) => l.until ?? [])) };
   const sizes = new Map(objects.map((object) => [object.key, object.size]));
   const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
   const failedKeys = report.failed.map((f) => f.key);
@@ -177,6 +249,13 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       held_bytes: plan.bytes.held + plan.bytes.undetermined,
       failed_bytes: bytesOf(failedKeys),
       requests: report.requests,
+      ...(versioned
+        ? {
+            planned_versions: countVersions(objects),
+            locked: (entry.locked?.count ?? 0) + report.locked.length,
+            locked_bytes: (entry.locked?.bytes ?? 0) + bytesOf(report.locked.map((l) => l.key)),
+          }
+        : {}),
     },
     details: {
       purge_run_id: run.purgeRunId,
@@ -185,17 +264,27 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       ...span,
       relist: { checked: objects.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
       failure_codes: Object.fromEntries(codes),
+      ...(report.refused ? { refused: `the credentials lack ${report.refused.permission}` } : {}),
     },
   });
-  const notes =
-    failedKeys.length > 0
+  const where = formatArchiveLocation(archive.location);
+  const notes = report.refused
+    ? [
+        verbatim(
+          `${where}: refused, nothing in it deleted: the credentials lack ${report.refused.permission} (${report.refused.code}), which purging a versioned bucket needs` +
+            (entry.protection?.lock.kind === 'unknown'
+              ? `, or an object lock keeps the versions (its configuration could not be read: s3:GetBucketObjectLockConfiguration, ${entry.protection.lock.code})`
+              : ''),
+        ),
+      ]
+    : failedKeys.length > 0
       ? [
           verbatim(
-            `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need s3:DeleteObject)`,
+            `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need ${versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject'})`,
           ),
         ]
       : [];
-  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, notes });
+  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, notes, locked: lockedNow });
 }
 
 /**
@@ -217,6 +306,13 @@ export async function reconcileArchiveIntents(store: StorePort, signer: AuditSig
     });
   }
   return open.length;
+}
+
+/** What either deletion did: the versioned one adds what a lock kept and a refusal of the whole archive. */
+type ArchiveDeletion = Pick<VersionDeleteReport, 'gone' | 'failed' | 'locked' | 'refused' | 'requests'>;
+
+function countVersions(objects: readonly { readonly versions?: readonly unknown[] | undefined }[]): number {
+  return objects.reduce((n, object) => n + (object.versions?.length ?? 0), 0);
 }
 
 function verbatim(text: string): PurgeNote {

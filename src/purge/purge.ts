@@ -134,7 +134,10 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   }
   if (deps.openArchiveClient && archives.length > 0) {
     locations.push(
-      ...(await executeArchivePurge({ store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress }, archives)),
+      ...(await executeArchivePurge(
+        { store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress, now },
+        archives,
+      )),
     );
   }
   // PostgreSQL: VACUUM of the partitions rows were deleted from is part of the recorded method, so always. SQLite:

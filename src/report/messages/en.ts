@@ -222,6 +222,10 @@ export const EN: Messages = {
         : m.reason === 'no_bucket'
           ? `could not list ${m.where}: no such bucket (${m.errorCode})`
           : `could not list ${m.where}: the server did not answer (${m.errorCode}); check endpoint and network`,
+    'archive.versions': (m) =>
+      `versioning ${m.status}: ${m.versions} version(s), ${m.noncurrent} of them noncurrent, and ${m.deleteMarkers} delete marker(s); the objects counted include ${m.hiddenKeys} whose current version is a delete marker, since noncurrent versions still hold IP addresses (a purge deletes every version)`,
+    'archive.versions_unknown': (m) =>
+      `whether the bucket keeps older versions could not be read (${m.permission}, ${m.errorCode}): only current objects are counted; a purge refuses this archive until the credentials allow it`,
     'undetermined.no_zone': () => 'undetermined: no zone is configured whose events could show activity',
     'undetermined.zone_not_pulled': (m) => `undetermined: no security events have been pulled for zone ${m.zoneId}`,
     'undetermined.zone_pulled_until': (m) => `undetermined: events of zone ${m.zoneId} were pulled only up to ${m.until}`,

@@ -212,6 +212,10 @@ export const KO: Messages = {
         : `버킷의 수명 주기 규칙을 읽을 수 없습니다(${m.reason}); s3:GetBucketLifecycleConfiguration 권한이 필요합니다`,
     'archive.written_by': (m) => `Logpush 작업 ${m.jobId}${m.name ? ` "${m.name}"` : ''}이(가) 기록합니다`,
     'archive.no_job': () => 'Cloudflare에서 읽은 Logpush 작업 중 이 버킷과 접두어에 기록하는 작업이 없습니다',
+    'archive.versions': (m) =>
+      `버전 관리 ${m.status === 'enabled' ? '사용' : '일시 중지'}: 버전 ${m.versions}개(이전 버전 ${m.noncurrent}개), 삭제 마커 ${m.deleteMarkers}개; 이전 버전에도 IP 주소가 남아 있으므로 현재 버전이 삭제 마커인 객체 ${m.hiddenKeys}개도 셉니다(파기는 모든 버전을 지웁니다)`,
+    'archive.versions_unknown': (m) =>
+      `버킷이 이전 버전을 보관하는지 읽을 수 없습니다(${m.permission}, ${m.errorCode}): 현재 객체만 셉니다; 자격 증명이 허용할 때까지 파기는 이 아카이브를 거부합니다`,
     'archive.failed': (m) =>
       m.reason === 'denied'
         ? `${m.where}을(를) 나열할 수 없습니다: 자격 증명이 거부되었습니다(${m.errorCode}); AWS SDK 자격 증명(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY 또는 AWS_PROFILE)에 s3:ListBucket 권한이 필요합니다`
