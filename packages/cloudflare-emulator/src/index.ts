@@ -37,6 +37,10 @@
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
  * - createRng (mulberry32), TimeSortedStore.
+ * - Logpush archives (an S3-compatible server standing in for R2; needs s3rver, an optional dependency of the CLI):
+ *   startArchiveServer({ buckets }) → ArchiveServer { endpoint, credentials, close() }, putArchiveObjects,
+ *   generateLogpushObjects (gzip NDJSON files named as Logpush names them), seedDemoArchive(server, { now }) for
+ *   `luxeret-privacy demo` (DEMO_ARCHIVE: the bucket and prefix of the demo's firewall_events Logpush jobs).
  *
  * Served: POST /graphql (viewer.zones: settings, firewallEventsAdaptive, httpRequestsAdaptiveGroups); /user/tokens/verify,
  * /accounts/{id}/tokens/verify; /zones, /zones/{id}; {zones|accounts}/{id}/firewall/access_rules/rules[/{id}];
@@ -54,3 +58,6 @@ export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';
 export { seedDemoData, type DemoSummary, type DemoZoneSummary } from './demo.js';
+export { startArchiveServer, putArchiveObjects, type ArchiveServer, type ArchiveObjectBody } from './archive-server.js';
+export { generateLogpushObjects, LOGPUSH_JOB_FIELDS, type LogpushField } from './logpush-archive.js';
+export { seedDemoArchive, DEMO_ARCHIVE, type DemoArchiveSummary } from './demo-archive.js';
