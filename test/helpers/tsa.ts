@@ -71,6 +71,9 @@ export async function startLocalTsa(): Promise<LocalTsa> {
     ].join('\n'),
   );
   let requests = 0;
+  // One `openssl ts -reply` at a time: two at once race on the serial file, and the loser answers "system error"
+  // (a client that retries a slow request under load sends a second one while the first still runs).
+  let queue = Promise.resolve();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -79,13 +82,16 @@ export async function startLocalTsa(): Promise<LocalTsa> {
       const query = join(dir, `q${n}.tsq`);
       const reply = join(dir, `r${n}.tsr`);
       writeFileSync(query, Buffer.concat(chunks));
-      execFile('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], { env: childEnv() }, (err) => {
-        if (err) {
-          res.writeHead(500).end(err.message);
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(reply));
-      });
+      queue = queue.then(
+        () =>
+          new Promise<void>((done) =>
+            execFile('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', query, '-out', reply], { env: childEnv() }, (err) => {
+              if (err) res.writeHead(500).end(err.message);
+              else res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(reply));
+              done();
+            }),
+          ),
+      );
     });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
