@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
-import { deleteArchiveObjects } from '../archives/delete-objects.js';
-import { planArchivePurge, type ArchivePurgePlan } from '../archives/purge-plan.js';
+import { DELETE_BATCH, deleteArchiveObjects, type ArchiveDeleteReport } from '../archives/delete-objects.js';
+import { applyArchiveScans, planArchivePurge, type ArchivePurgePlan, type PlannedObject } from '../archives/purge-plan.js';
 import { listArchiveObjects, type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
+import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import type { ArchiveConfig } from '../config/archives.js';
-import type { Hold } from '../policy/holds.js';
+import { formatByteSize } from '../config/byte-size.js';
+import { overlapsHoldTime, selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort } from '../store/port.js';
 import type { ArchiveLocationId } from '../inventory/inventory.js';
@@ -21,30 +23,51 @@ export type ArchiveClientFactory = (archive: ArchiveConfig) => ArchiveClient;
 
 /** One archive's plan, or why it could not be listed (then nothing of it is touched). */
 export type ArchivePlanEntry =
-  | { readonly kind: 'planned'; readonly archive: ArchiveConfig; readonly plan: ArchivePurgePlan }
+  | {
+      readonly kind: 'planned';
+      readonly archive: ArchiveConfig;
+      readonly plan: ArchivePurgePlan;
+      /** The holds active when the plan was made: any other found before a deletion keeps what it overlaps. */
+      readonly holdIds: ReadonlySet<string>;
+    }
   | { readonly kind: 'failed'; readonly archive: ArchiveConfig; readonly reason: ArchiveFailure; readonly code: string; readonly cutoff: Date };
 
 export function buildArchivePurgeLocationId(name: string): ArchiveLocationId {
   return `archive/${name}`;
 }
 
-/** Lists every configured archive and plans its purge at `at`. Reads only; deletes nothing. */
+/**
+ * Lists every configured archive and plans its purge at `at`; the objects past retention that overlap an IP or
+ * country hold in time are scanned (GetObject), oldest first, while `scanBudget` lasts. Reads only; deletes nothing.
+ */
 export async function planArchives(
   archives: readonly ArchiveConfig[],
   open: ArchiveClientFactory,
   holds: readonly Hold[],
   at: Date,
+  scanBudget: ScanBudget,
   onProgress?: (progress: PurgeProgress) => void,
 ): Promise<ArchivePlanEntry[]> {
   const entries: ArchivePlanEntry[] = [];
+  const holdIds = new Set(selectActiveHolds(holds, at).map((hold) => hold.id));
   for (const archive of archives) {
-    onProgress?.({ location: buildArchivePurgeLocationId(archive.name), phase: 'plan' });
+    const location = buildArchivePurgeLocationId(archive.name);
+    onProgress?.({ location, phase: 'plan' });
     const client = open(archive);
     try {
       const listing = await listArchiveObjects(client, archive, at);
       if (listing.kind === 'failed') {
         entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff: new Date(at.getTime() - archive.retention.ms) });
-      } else entries.push({ kind: 'planned', archive, plan: planArchivePurge(listing.objects, archive.retention.ms, holds, at) });
+        continue;
+      }
+      const plan = planArchivePurge(listing.objects, archive.retention.ms, holds, at);
+      const scans =
+        plan.toScan.length === 0
+          ? undefined
+          : await scanUndeterminedObjects(client, archive.location.bucket, plan, holds, at, scanBudget, (done, total) =>
+              onProgress?.({ location, phase: 'scan', done, total }),
+            );
+      entries.push({ kind: 'planned', archive, plan: scans ? applyArchiveScans(plan, scans) : plan, holdIds });
     } finally {
       client.destroy();
     }
@@ -58,7 +81,10 @@ export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): numbe
 }
 
 /** One archive's plan (and outcome) as the purge result shows it. */
-export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[] }): LocationPurge {
+export function describeArchiveLocation(
+  entry: ArchivePlanEntry,
+  outcome?: { deleted: number; failed: number; keptByNewHold: number; notes: readonly PurgeNote[] },
+): LocationPurge {
   const base = {
     id: buildArchivePurgeLocationId(entry.archive.name),
     kind: 'archive' as const,
@@ -78,9 +104,8 @@ export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { del
     };
   }
   const { plan } = entry;
-  const notes: PurgeNote[] = [];
-  if (plan.undetermined > 0)
-    notes.push(verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: their contents are not scanned yet`));
+  const scan = plan.scan;
+  const readFailures = Object.entries(scan?.failures ?? {}).filter(([key]) => key.startsWith('read_failed:'));
   return {
     ...base,
     cutoff: plan.cutoff,
@@ -88,9 +113,43 @@ export function describeArchiveLocation(entry: ArchivePlanEntry, outcome?: { del
     deleted: outcome?.deleted ?? 0,
     held: plan.held,
     failed: outcome?.failed ?? 0,
-    undetermined: plan.undetermined,
-    notes: [...notes, ...(outcome?.notes ?? [])],
+    undetermined: plan.undetermined + (outcome?.keptByNewHold ?? 0),
+    // Objects that could not be read (GetObject refused, no answer) are like a listing that failed: not fully purged.
+    ...(readFailures.length > 0 ? { incomplete: true } : {}),
+    ...(scan ? { scanned: { objects: scan.scanned, bytes: scan.scannedBytes, held: scan.heldByScan, deletable: scan.clearedByScan } } : {}),
+    notes: [...noteScans(plan), ...(outcome?.notes ?? [])],
   };
+}
+
+/** What the notes say of scanning: what it kept, what it could not read, and the budget running out. */
+function noteScans(plan: ArchivePurgePlan): PurgeNote[] {
+  const scan = plan.scan;
+  if (!scan) {
+    return plan.undetermined > 0 ? [verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: not scanned`)] : [];
+  }
+  const notes: PurgeNote[] = [];
+  const failures = Object.entries(scan.failures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const undecided = failures.reduce((n, [, count]) => n + count, 0);
+  if (scan.scanned > 0) {
+    notes.push(
+      verbatim(
+        `${scan.scanned} object(s) (${formatByteSize(scan.scannedBytes)}) overlapping an IP or country hold were scanned: ${scan.heldByScan} hold a line a hold covers (kept), ${scan.clearedByScan} none (deleted)${undecided > 0 ? `, ${undecided} undecided (kept)` : ''}`,
+      ),
+    );
+  }
+  if (failures.length > 0) {
+    const codes = failures.map(([key, n]) => `${key} ×${n}`).join(', ');
+    const hint = failures.some(([key]) => key.startsWith('read_failed:')) ? ' (the credentials need s3:GetObject to scan)' : '';
+    notes.push(verbatim(`${undecided} object(s) could not be scanned and were kept as undetermined: ${codes}${hint}`));
+  }
+  if (scan.overBudget > 0) {
+    notes.push(
+      verbatim(
+        `${scan.overBudget} object(s) (${formatByteSize(scan.overBudgetBytes)}) overlapping an IP or country hold were not scanned and were kept as undetermined: the scan budget (safety.archive_scan_budget) ran out`,
+      ),
+    );
+  }
+  return notes;
 }
 
 export interface ArchiveRun {
@@ -99,6 +158,8 @@ export interface ArchiveRun {
   readonly policyHash: string;
   readonly purgeRunId: string;
   readonly open: ArchiveClientFactory;
+  /** The clock holds are judged by when they are read again before each deletion batch. */
+  readonly now: () => Date;
   readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
 }
 
@@ -139,25 +200,30 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
     last_object_date: objects[objects.length - 1]!.end.toISOString(),
     items: ARCHIVE_ITEMS,
   };
+  const scanCounts: Record<string, number> = plan.scan
+    ? {
+        scanned: plan.scan.scanned,
+        scanned_bytes: plan.scan.scannedBytes,
+        held_by_scan: plan.scan.heldByScan,
+        deletable_by_scan: plan.scan.clearedByScan,
+        not_scanned_budget: plan.scan.overBudget,
+      }
+    : {};
   const method = DESTRUCTION_METHODS.archiveDeleteObjects;
   await run.store.appendAuditEntry(run.signer, {
     ...common,
     event: 'archive.delete.intent',
-    counts: { planned: objects.length, planned_bytes: plan.bytes.toDelete, held: plan.held, undetermined: plan.undetermined },
+    counts: { planned: objects.length, planned_bytes: plan.bytes.toDelete, held: plan.held, undetermined: plan.undetermined, ...scanCounts },
     details: { purge_run_id: run.purgeRunId, cutoff: plan.cutoff.toISOString(), method, ...span },
   });
   const client = run.open(archive);
-  let report;
+  let deletion;
   try {
-    report = await deleteArchiveObjects(
-      client,
-      archive.location.bucket,
-      objects.map((object) => object.key),
-      (done) => run.onProgress?.({ location, phase: 'delete', done, total: objects.length }),
-    );
+    deletion = await deleteUnlessNewlyHeld(run, entry, client, location);
   } finally {
     client.destroy();
   }
+  const { report, keptByNewHold } = deletion;
   const sizes = new Map(objects.map((object) => [object.key, object.size]));
   const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
   const failedKeys = report.failed.map((f) => f.key);
@@ -170,32 +236,73 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       planned: objects.length,
       deleted: report.gone.length,
       held: plan.held,
-      undetermined: plan.undetermined,
+      undetermined: plan.undetermined + keptByNewHold.length,
       failed: failedKeys.length,
       planned_bytes: plan.bytes.toDelete,
       deleted_bytes: bytesOf(report.gone),
-      held_bytes: plan.bytes.held + plan.bytes.undetermined,
+      held_bytes: plan.bytes.held + plan.bytes.undetermined + bytesOf(keptByNewHold),
       failed_bytes: bytesOf(failedKeys),
       requests: report.requests,
+      ...scanCounts,
+      kept_by_new_hold: keptByNewHold.length,
     },
     details: {
       purge_run_id: run.purgeRunId,
       cutoff: plan.cutoff.toISOString(),
       method,
       ...span,
-      relist: { checked: objects.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
+      relist: { checked: objects.length - keptByNewHold.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
       failure_codes: Object.fromEntries(codes),
+      ...(plan.scan && Object.keys(plan.scan.failures).length > 0 ? { scan_failure_codes: plan.scan.failures } : {}),
     },
   });
-  const notes =
-    failedKeys.length > 0
+  const notes = [
+    ...(failedKeys.length > 0
       ? [
           verbatim(
             `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need s3:DeleteObject)`,
           ),
         ]
-      : [];
-  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, notes });
+      : []),
+    ...(keptByNewHold.length > 0
+      ? [verbatim(`${keptByNewHold.length} object(s) overlap a hold added during this run and were kept as undetermined (not scanned); a later run decides`)]
+      : []),
+  ];
+  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, keptByNewHold: keptByNewHold.length, notes });
+}
+
+/**
+ * Deletes the planned objects a batch at a time, reading the holds again just before each batch: an object that
+ * a hold added since the plan overlaps in time is left out (kept, undetermined; not scanned again), so a hold
+ * placed while the run scans or deletes is honoured by every batch that has not been sent yet.
+ */
+async function deleteUnlessNewlyHeld(
+  run: ArchiveRun,
+  entry: Extract<ArchivePlanEntry, { kind: 'planned' }>,
+  client: ArchiveClient,
+  location: string,
+): Promise<{ report: ArchiveDeleteReport; keptByNewHold: string[] }> {
+  const objects = [...entry.plan.toDelete].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const gone: string[] = [];
+  const failed: { key: string; code: string }[] = [];
+  const keptByNewHold: string[] = [];
+  let requests = 0;
+  run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
+  for (let i = 0; i < objects.length; i += DELETE_BATCH) {
+    const batch = objects.slice(i, i + DELETE_BATCH);
+    const newHolds = selectActiveHolds(await run.store.readHolds(), run.now()).filter((hold) => !entry.holdIds.has(hold.id));
+    const isNewlyHeld = (object: PlannedObject) => newHolds.some((hold) => overlapsHoldTime(hold, object.start?.getTime(), object.end.getTime()));
+    const keys: string[] = [];
+    for (const object of batch) (isNewlyHeld(object) ? keptByNewHold : keys).push(object.key);
+    if (keys.length > 0) {
+      const report = await deleteArchiveObjects(client, entry.archive.location.bucket, keys);
+      gone.push(...report.gone);
+      failed.push(...report.failed);
+      requests += report.requests;
+    }
+    run.onProgress?.({ location, phase: 'delete', done: Math.min(i + DELETE_BATCH, objects.length), total: objects.length });
+  }
+  return { report: { gone, failed, requests }, keptByNewHold };
 }
 
 /**
