@@ -479,3 +479,58 @@ describe('property: an object holding a held address is never deleted, whatever 
     );
   }, 240_000);
 });
+
+describe('subject show --ip: the archives that may hold the address, and with --scan-archives the objects that do', () => {
+  it('lists without reading by default, and scanning names exactly the objects with a line from the address', async () => {
+    const prefix = 'subject/';
+    const window = pastWindow(21);
+    const young = new Date(Math.floor((Date.now() - 2 * DAY_MS) / DAY_MS) * DAY_MS);
+    const objects = [keyAt(prefix, window, 0, 'ab000001'), keyAt(prefix, window, 5, 'ab000002'), keyAt(prefix, { day: young, start: young }, 0, 'ab000003')];
+    const subjectIp = '198.18.0.77';
+    const bodies = [
+      linesOver(objects[0]!.start, 500, (n) => (n === 250 ? `::ffff:${subjectIp}` : otherIp(n))),
+      linesOver(objects[1]!.start, 500, otherIp),
+      linesOver(objects[2]!.start, 500, (n) => (n === 0 ? subjectIp : otherIp(n))),
+    ];
+    await putObjects(
+      server.client,
+      BUCKET,
+      objects.map((o, i) => ({ key: o.key, body: gzipLines(bodies[i]!) })),
+    );
+    writeConfig(prefix);
+
+    const listed = await runCli(['subject', 'show', '--ip', subjectIp, '--json'], { env, cwd: temp.dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    const listedArchive = (JSON.parse(listed.stdout) as { archives: Record<string, unknown>[] }).archives[0]!;
+    expect(listedArchive).toMatchObject({
+      id: 'archive/firewall',
+      where: `${BUCKET}/${prefix}`,
+      objects: 3,
+      oldest_data: objects[0]!.start.toISOString(),
+      newest_data: objects[2]!.end.toISOString(),
+      disposition: 'may_contain',
+      scan: null,
+    });
+
+    const scanned = await runCli(['subject', 'show', '--ip', `${subjectIp.split('.').slice(0, 3).join('.')}.0/24`, '--scan-archives', '--json'], {
+      env,
+      cwd: temp.dir,
+    });
+    expect(scanned.code).toBe(0);
+    const scannedArchive = (JSON.parse(scanned.stdout) as { archives: { disposition: string; scan: { scanned: number; containing: { key: string }[] } }[] })
+      .archives[0]!;
+    expect(scannedArchive.disposition).toBe('scanned');
+    expect(scannedArchive.scan.scanned).toBe(3);
+    expect(scannedArchive.scan.containing.map((o) => o.key)).toEqual([objects[0]!.key, objects[2]!.key]);
+
+    const text = await runCli(['subject', 'show', '--ip', subjectIp, '--scan-archives'], { env, cwd: temp.dir });
+    expect(text.stdout).toContain('2 of 3 scanned object(s) contain it');
+    expect(text.stdout).toContain(`archive/firewall: contains it: ${objects[0]!.key}`);
+    expect(text.stdout).not.toContain(objects[1]!.key);
+
+    // The request is audited with counts, never keys.
+    const shows = (await auditOf()).filter((e) => e.event === 'subject.show');
+    expect(shows.at(-1)!.counts).toMatchObject({ 'archive/firewall': 2 });
+    expect(JSON.stringify(shows)).not.toContain('.log.gz');
+  });
+});
