@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Hold } from '../policy/holds.js';
-import { buildLogLineTest, MAX_LINE_CHARS, parseLogpushTimeMs, scanLogStream, type ObjectSpan } from './scan-object.js';
+import { buildLogLineTest, MAX_LINE_CHARS, parseLogpushTimeMs, scanLogStream, type LineVerdict, type ObjectSpan } from './scan-object.js';
 
 const AT = new Date('2026-12-01T00:00:00Z');
 const SPAN: ObjectSpan = { startMs: Date.parse('2026-10-01T10:00:00Z'), endMs: Date.parse('2026-10-01T10:05:00Z') };
@@ -31,32 +31,67 @@ function gzipLines(lines: readonly string[]): Readable {
   return Readable.from([gzipSync(lines.join('\n') + '\n')]);
 }
 
+const LINE_CASES: [string, string, LineVerdict][] = [
+  ['IPv4 inside', line({ ClientIP: '203.0.113.7' }), 'held'],
+  ['IPv4 neighbour', line({ ClientIP: '203.0.113.70' }), 'not_held'],
+  ['IPv4-mapped IPv6 of a held IPv4', line({ ClientIP: '::ffff:203.0.113.7' }), 'held'],
+  ['IPv4-mapped IPv6 in hex', line({ ClientIP: '::FFFF:cb00:7107' }), 'held'],
+  ['IPv6 in a held /64', line({ ClientIP: '2001:db8::beef' }), 'held'],
+  ['IPv6 outside', line({ ClientIP: '2001:db9::1' }), 'not_held'],
+  ['country hold, other country', line({ ClientIP: '198.51.100.9' }), 'not_held'],
+  ['country hold, its country (lower case as Logpush writes it)', line({ ClientIP: '198.51.100.9', ClientCountry: 'de' }), 'held'],
+  ['country hold, no country on the line', line({ ClientIP: '198.51.100.9', ClientCountry: undefined }), 'held'],
+  ['before the hold', line({ ClientIP: '203.0.113.7', Datetime: '2026-10-01T10:00:00Z' }), 'not_held'],
+  ['unix seconds inside', line({ ClientIP: '203.0.113.7', Datetime: Date.parse(INSIDE) / 1000 }), 'held'],
+  ['unix nanos of an http request', line({ ClientIP: '203.0.113.7', Datetime: undefined, EdgeStartTimestamp: Date.parse(INSIDE) * 1e6 }), 'held'],
+  ['no readable time: the whole object span', line({ ClientIP: '203.0.113.7', Datetime: 'yesterday' }), 'held'],
+  ['white space around the key', `{"ClientIP" : "203.0.113.7", "Datetime": "${INSIDE}"}`, 'held'],
+  ['an escaped value', `{"ClientIP":"203.0.113.\\u0037","Datetime":"${INSIDE}"}`, 'held'],
+  ['the key twice', `{"ClientIP":"192.0.2.1","ClientIP":"203.0.113.7","Datetime":"${INSIDE}"}`, { unreadable: 'duplicate_client_ip' }],
+  ['"ClientIP" as a value elsewhere', `{"Note":"ClientIP","ClientIP":"203.0.113.7","Datetime":"${INSIDE}"}`, 'held'],
+  ['blank line', '   ', 'not_held'],
+  ['not JSON', '{"ClientIP":"203.0.113.7"', { unreadable: 'not_json' }],
+  ['no ClientIP', line({ ClientIP: undefined }), { unreadable: 'no_client_ip' }],
+  ['ClientIP not an address', line({ ClientIP: 'redacted' }), { unreadable: 'no_client_ip' }],
+  ['a held line with Korean text', line({ ClientIP: '203.0.113.7', ClientRequestPath: '/검색/개인정보' }), 'held'],
+  ['the key twice, the held one first', `{"ClientIP":"203.0.113.7","ClientIP":"192.0.2.1","Datetime":"${INSIDE}"}`, { unreadable: 'duplicate_client_ip' }],
+  [
+    'the key again in a nested object',
+    `{"ClientIP":"192.0.2.1","Meta":{"ClientIP" :"192.0.2.2"},"Datetime":"${INSIDE}"}`,
+    { unreadable: 'duplicate_client_ip' },
+  ],
+];
+const TEST_HOLDS = [hold('203.0.113.7'), hold('2001:db8::/64'), hold('198.51.100.0/24', { country: 'DE' })];
+
 describe('buildLogLineTest', () => {
-  const test = buildLogLineTest([hold('203.0.113.7'), hold('2001:db8::/64'), hold('198.51.100.0/24', { country: 'DE' })], AT, SPAN);
-  it.each([
-    ['IPv4 inside', line({ ClientIP: '203.0.113.7' }), 'held'],
-    ['IPv4 neighbour', line({ ClientIP: '203.0.113.70' }), 'not_held'],
-    ['IPv4-mapped IPv6 of a held IPv4', line({ ClientIP: '::ffff:203.0.113.7' }), 'held'],
-    ['IPv4-mapped IPv6 in hex', line({ ClientIP: '::FFFF:cb00:7107' }), 'held'],
-    ['IPv6 in a held /64', line({ ClientIP: '2001:db8::beef' }), 'held'],
-    ['IPv6 outside', line({ ClientIP: '2001:db9::1' }), 'not_held'],
-    ['country hold, other country', line({ ClientIP: '198.51.100.9' }), 'not_held'],
-    ['country hold, its country (lower case as Logpush writes it)', line({ ClientIP: '198.51.100.9', ClientCountry: 'de' }), 'held'],
-    ['country hold, no country on the line', line({ ClientIP: '198.51.100.9', ClientCountry: undefined }), 'held'],
-    ['before the hold', line({ ClientIP: '203.0.113.7', Datetime: '2026-10-01T10:00:00Z' }), 'not_held'],
-    ['unix seconds inside', line({ ClientIP: '203.0.113.7', Datetime: Date.parse(INSIDE) / 1000 }), 'held'],
-    ['unix nanos of an http request', line({ ClientIP: '203.0.113.7', Datetime: undefined, EdgeStartTimestamp: Date.parse(INSIDE) * 1e6 }), 'held'],
-    ['no readable time: the whole object span', line({ ClientIP: '203.0.113.7', Datetime: 'yesterday' }), 'held'],
-    ['white space around the key', `{"ClientIP" : "203.0.113.7", "Datetime": "${INSIDE}"}`, 'held'],
-    ['an escaped value', `{"ClientIP":"203.0.113.\\u0037","Datetime":"${INSIDE}"}`, 'held'],
-    ['the key twice (the last one counts)', `{"ClientIP":"192.0.2.1","ClientIP":"203.0.113.7","Datetime":"${INSIDE}"}`, 'held'],
-    ['"ClientIP" as a value elsewhere', `{"Note":"ClientIP","ClientIP":"203.0.113.7","Datetime":"${INSIDE}"}`, 'held'],
-    ['blank line', '   ', 'not_held'],
-    ['not JSON', '{"ClientIP":"203.0.113.7"', { unreadable: 'not_json' }],
-    ['no ClientIP', line({ ClientIP: undefined }), { unreadable: 'no_client_ip' }],
-    ['ClientIP not an address', line({ ClientIP: 'redacted' }), { unreadable: 'no_client_ip' }],
-  ])('%s', (_name, text, expected) => {
+  const test = buildLogLineTest(TEST_HOLDS, AT, SPAN);
+  it.each(LINE_CASES)('%s', (_name, text, expected) => {
     expect(test(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['2001:db8:ffff:1::42', 'held'],
+    ['2001:0db8:ffff:0001:0000:0000:0000:0042', 'held'],
+    ['2001:DB8:FFFF:1:0:0:0:42', 'held'],
+    ['2001:db8:ffff:1:abcd:ef01:2345:6789', 'held'],
+    ['2001:db8:ffff:1::192.0.2.1', 'held'],
+    ['2001:db8:ffff:2::42', 'not_held'],
+    ['2001:db8:fff:1::42', 'not_held'],
+    ['2001:db80:ffff:1::42', 'not_held'],
+    ['2002:db8:ffff:1::42', 'not_held'],
+    ['fe80::1', 'not_held'],
+    ['::ffff:203.0.113.7', 'not_held'],
+    ['::', 'not_held'],
+  ])('an IPv6 /64 hold: %s is %s, however it is spelt', (ip, expected) => {
+    const v6 = buildLogLineTest([hold('2001:db8:ffff:1::/64')], AT, SPAN);
+    expect(v6(line({ ClientIP: ip }))).toBe(expected);
+  });
+
+  it('a hold on ::/0 covers every line: IPv4 lives inside IPv6 (as the project reads networks)', () => {
+    const all = buildLogLineTest([hold('::/0')], AT, SPAN);
+    expect(all(line({ ClientIP: 'fe80::1' }))).toBe('held');
+    expect(all(line({ ClientIP: '2a01:4f8::1' }))).toBe('held');
+    expect(all(line({ ClientIP: '192.0.2.1' }))).toBe('held');
   });
 
   it('a hold on an address with no time range covers the line whatever its time', () => {
@@ -151,6 +186,19 @@ describe('scanLogStream', () => {
     const scan = await scanLogStream(failing, test);
     expect(scan).toMatchObject({ kind: 'undetermined', reason: 'read_failed', code: 'ECONNRESET' });
     expect(JSON.stringify(scan)).not.toContain('secret-key');
+  });
+
+  // The stream finds lines and keys in bytes: it must agree with the line test on every case, whatever the chunks.
+  it.each(LINE_CASES)('agrees with the line test, between other lines and in 5-byte chunks: %s', async (_name, text, expected) => {
+    const scanner = buildLogLineTest(TEST_HOLDS, AT, SPAN);
+    const kind = expected === 'held' ? 'held' : expected === 'not_held' ? 'clear' : 'undetermined';
+    const body = gzipSync([...others.slice(0, 5), text, ...others.slice(5, 9), 'x"ClientIP"', text].join('\n'));
+    // The odd 'x"ClientIP"' line is no JSON: clear lines around it still make the object undetermined.
+    const around = kind === 'clear' ? 'undetermined' : kind;
+    expect((await scanLogStream(Readable.from([body]), scanner)).kind).toBe(around);
+    const chunks = Array.from({ length: Math.ceil(body.length / 5) }, (_, i) => body.subarray(i * 5, i * 5 + 5));
+    expect((await scanLogStream(Readable.from(chunks), scanner)).kind).toBe(around);
+    expect((await scanLogStream(gzipLines([text]), scanner)).kind).toBe(kind);
   });
 
   it('a line longer than any Logpush line: undetermined, without holding it whole', async () => {
