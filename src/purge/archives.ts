@@ -133,7 +133,7 @@ function noteScans(plan: ArchivePurgePlan): PurgeNote[] {
   if (scan.scanned > 0) {
     notes.push(
       verbatim(
-        `${scan.scanned} object(s) (${formatByteSize(scan.scannedBytes)}) overlapping an IP or country hold were scanned: ${scan.heldByScan} hold a line a hold covers (kept), ${scan.clearedByScan} none (deleted)${undecided > 0 ? `, ${undecided} undecided (kept)` : ''}`,
+        `${scan.scanned} object(s) (${formatByteSize(scan.scannedBytes)}) overlapping an IP or country hold were scanned: ${scan.heldByScan} hold a line a hold covers (kept), ${scan.clearedByScan} none (deletable)${undecided > 0 ? `, ${undecided} undecided (kept)` : ''}`,
       ),
     );
   }

@@ -182,7 +182,7 @@ describe('purge scans the archive objects an IP hold overlaps', () => {
     const archive = archiveOf(purge.stdout);
     expect(archive).toMatchObject({ planned: 1, deleted: 1, held: 1, undetermined: 0, failed: 0, scanned: { objects: 2, held: 1, deletable: 1 } });
     expect(archive.notes.join('\n')).toMatch(
-      /2 object\(s\) \([\d.]+kB\) overlapping an IP or country hold were scanned: 1 hold a line a hold covers \(kept\), 1 none \(deleted\)/,
+      /2 object\(s\) \([\d.]+kB\) overlapping an IP or country hold were scanned: 1 hold a line a hold covers \(kept\), 1 none \(deletable\)/,
     );
     expect(await listKeys(prefix)).toEqual([held.key]);
 
