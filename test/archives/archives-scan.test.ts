@@ -379,22 +379,31 @@ describe('property: an object holding a held address is never deleted, whatever 
   // How an address may be written in a Logpush line: IPv4 as such, IPv4-mapped IPv6 (dotted or hex), and IPv6.
   const spellings = (ip: string): string[] => {
     const network = parseNetwork(ip)!;
-    if (network.family === 'ipv6') return [ip, ip.toUpperCase()];
+    if (network.family === 'ipv6') return [ip, ip.toUpperCase(), expandIpv6(ip), expandIpv6(ip).replace(/\b0+(?=[0-9a-f])/g, '')];
     const [a, b, c, d] = network.address.split('.').map(Number) as [number, number, number, number];
     const hex = (x: number, y: number) => ((x << 8) | y).toString(16);
     return [ip, `::ffff:${ip}`, `::FFFF:${hex(a, b)}:${hex(c, d)}`, `0:0:0:0:0:ffff:${hex(a, b)}:${hex(c, d)}`];
+  };
+  /** `2001:db8:5::7` as `2001:0db8:0005:0000:0000:0000:0000:0007` (what the generator below writes has one `::`). */
+  const expandIpv6 = (ip: string): string => {
+    const [head = '', tail = ''] = ip.split('::');
+    const left = head === '' ? [] : head.split(':');
+    const right = tail === '' ? [] : tail.split(':');
+    const groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+    return groups.map((group) => group.padStart(4, '0')).join(':');
   };
   const ipv4 = fc.tuple(fc.constantFrom(192, 198, 203), fc.nat(255), fc.nat(255), fc.nat(255)).map((parts) => parts.join('.'));
   const ipv6 = fc.tuple(fc.nat(0xffff), fc.nat(0xffff)).map(([x, y]) => `2001:db8:${x.toString(16)}::${y.toString(16)}`);
   const anyIp = fc.oneof(
     ipv4,
     ipv6,
+    ipv6.map(expandIpv6),
     ipv4.map((ip) => `::ffff:${ip}`),
   );
   // A held network: the address itself or a range around it.
   const heldTarget = fc.oneof(
     ipv4.chain((ip) => fc.constantFrom(ip, `${ip.split('.').slice(0, 3).join('.')}.0/24`).map((network) => ({ ip, network }))),
-    ipv6.chain((ip) => fc.constantFrom(ip, `${ip.split('::')[0]}::/48`).map((network) => ({ ip, network }))),
+    ipv6.chain((ip) => fc.constantFrom(ip, `${ip.split('::')[0]}::/48`, `${ip}/52`, `${ip}/64`, `${ip}/100`).map((network) => ({ ip, network }))),
   );
   const timeFormat = fc.constantFrom<'rfc3339' | 'unix' | 'unixnano' | 'none'>('rfc3339', 'unix', 'unixnano', 'none');
   const otherLine = fc.record({
