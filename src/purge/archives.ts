@@ -105,7 +105,6 @@ export function describeArchiveLocation(
   }
   const { plan } = entry;
   const scan = plan.scan;
-  const readFailures = Object.entries(scan?.failures ?? {}).filter(([key]) => key.startsWith('read_failed:'));
   return {
     ...base,
     cutoff: plan.cutoff,
@@ -114,8 +113,6 @@ export function describeArchiveLocation(
     held: plan.held,
     failed: outcome?.failed ?? 0,
     undetermined: plan.undetermined + (outcome?.keptByNewHold ?? 0),
-    // Objects that could not be read (GetObject refused, no answer) are like a listing that failed: not fully purged.
-    ...(readFailures.length > 0 ? { incomplete: true } : {}),
     ...(scan ? { scanned: { objects: scan.scanned, bytes: scan.scannedBytes, held: scan.heldByScan, deletable: scan.clearedByScan } } : {}),
     notes: [...noteScans(plan), ...(outcome?.notes ?? [])],
   };
