@@ -3,6 +3,7 @@
  * bench-results/<name>.json. Each module exports one function returning a plain result object; add a line below.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchArchives, renderArchivesBench, type ArchivesBenchResult } from './archives.js';
 import { benchCloudflarePurge, renderCloudflarePurgeBench, type CloudflarePurgeBenchResult } from './cloudflare-purge.js';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
 import { benchPostgres, renderPgBench, type PgBenchResult } from './pg.js';
@@ -25,6 +26,7 @@ const BENCHES: readonly Bench[] = [
     render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r),
   },
   { name: 'pg', run: (say) => benchPostgres({ onProgress: say }), render: (r: PgBenchResult) => renderPgBench(r) },
+  { name: 'archives', run: (say) => benchArchives({ onProgress: say }), render: (r: ArchivesBenchResult) => renderArchivesBench(r) },
 ];
 
 async function main(): Promise<number> {

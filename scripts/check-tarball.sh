@@ -55,6 +55,8 @@ grep -Eqx "luxeret-privacy $version \(store schema [0-9]+\)" "$work/version.out"
   fail "--version printed $(cat "$work/version.out"), not luxeret-privacy $version (store schema N)"
 expect_exit 0 "$bin" demo demo
 grep -q '^Done\.' "$work/demo.out" || fail 'demo did not finish'
+# The demo's Logpush archive, on its own S3 server (s3rver, an optional dependency), is reported and purged.
+grep -q '^│ archive/firewall-logpush ' "$work/demo.out" || fail 'demo showed no Logpush archive (archive/firewall-logpush)'
 for file in luxeret-demo-report.html luxeret-demo-ledger.html; do
   [ -s "$work/demo/$file" ] || fail "demo left no $file"
 done
@@ -65,6 +67,7 @@ echo "check-tarball: npm install --omit=optional $(basename "$tarball") in an em
 # one compile of it (the global install's) is enough for CI.
 npm_install "$work/project" --omit=optional --ignore-scripts
 [ ! -e "$work/project/node_modules/graphql" ] || fail '--omit=optional still installed graphql'
+[ ! -e "$work/project/node_modules/s3rver" ] || fail '--omit=optional still installed s3rver'
 bin="$work/project/node_modules/.bin/luxeret-privacy"
 expect_exit 0 "$bin" lean-version --version
 expect_exit 2 "$bin" lean-demo demo

@@ -6,9 +6,14 @@ export interface LifecycleRule {
   readonly expirationDays: number | undefined;
 }
 
-/** How the bucket's own expiry compares with our retention. `unknown`: the rules could not be read. */
+/**
+ * How the bucket's own expiry compares with our retention. `unknown`: the rules could not be read, through S3 or
+ * (`via: 'cloudflare'`, an R2 bucket) the Cloudflare API.
+ */
 export type LifecycleVerdict =
-  { readonly kind: 'none' } | { readonly kind: 'unknown'; readonly reason: string } | { readonly kind: 'earlier' | 'same' | 'later'; readonly days: number };
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly reason: string; readonly via?: 'cloudflare' }
+  | { readonly kind: 'earlier' | 'same' | 'later'; readonly days: number };
 
 const DAY_MS = 86_400_000;
 

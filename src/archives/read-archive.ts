@@ -8,17 +8,25 @@ import {
 import type { ArchiveConfig } from '../config/archives.js';
 import type { EnvVars } from '../config/environment.js';
 import { selectLifecycleVerdict, type LifecycleRule, type LifecycleVerdict } from './lifecycle.js';
+import { readBucketProtection, type ArchivePermission } from './bucket-protection.js';
+import { listArchiveVersions, type VersionCounts } from './list-versions.js';
+import { classifyFailure, errorCode, type ArchiveFailure } from './s3-errors.js';
+import type { LifecycleReader } from './r2-lifecycle.js';
 import { buildArchiveSummary, type ArchiveObject, type ArchiveSummary } from './summary.js';
+
+export { classifyFailure, errorCode, type ArchiveFailure };
 
 /** What inventory learns of one archive, or why it could not. */
 export type ArchiveReading =
-  | { readonly kind: 'read'; readonly summary: ArchiveSummary; readonly lifecycle: LifecycleVerdict; readonly pages: number }
+  | {
+      readonly kind: 'read';
+      readonly summary: ArchiveSummary;
+      readonly lifecycle: LifecycleVerdict;
+      readonly pages: number;
+      /** What the bucket's versioning keeps beyond the current objects; absent for an unversioned bucket. */
+      readonly versioning?: ArchiveVersioning;
+    }
   | { readonly kind: 'failed'; readonly reason: ArchiveFailure; readonly code: string };
-
-/** `denied`: the credentials were refused or lack s3:ListBucket; `no_bucket`: no such bucket; `unreachable`: no answer. */
-export type ArchiveFailure = 'denied' | 'no_bucket' | 'unreachable';
-
-const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'CredentialsProviderError']);
 
 /**
  * An S3 client for one archive. Credentials come from the AWS SDK's default chain, read from the run's environment
@@ -43,14 +51,40 @@ export function openArchiveClient(archive: ArchiveConfig, env: EnvVars): S3Clien
   });
 }
 
-/** Lists every object under the archive's prefix (1,000 a page, continuation tokens), then reads the lifecycle rules. */
-export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date): Promise<ArchiveReading> {
+/**
+ * In a versioned bucket the summary counts keys with data in any version (noncurrent versions hold IP addresses
+ * too); `versions` says how many versions and delete markers there are. `unknown`: the versioning or the versions
+ * could not be read (the permission named), so only current objects are counted.
+ */
+export type ArchiveVersioning =
+  ({ readonly kind: 'enabled' | 'suspended' } & VersionCounts) | { readonly kind: 'unknown'; readonly permission: ArchivePermission; readonly code: string };
+
+/**
+ * Lists every object under the archive's prefix (1,000 a page), then reads the lifecycle rules: through
+ * `lifecycleReader` when it reads this archive's (R2 through the Cloudflare API), else through S3. A versioned bucket
+ * is listed by version (ListObjectVersions), so keys whose current version was deleted still count while data remains.
+ */
+export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date, lifecycleReader?: LifecycleReader): Promise<ArchiveReading> {
+  const { bucket, prefix } = archive.location;
+  const protection = await readBucketProtection(client, bucket);
+  let versioning: ArchiveVersioning | undefined;
+  if (protection.kind === 'refused') versioning = { kind: 'unknown', permission: protection.permission, code: protection.code };
+  else if (protection.kind === 'read' && protection.protection.versioning !== 'none') {
+    const listing = await listArchiveVersions(client, bucket, prefix, now);
+    if (listing.kind === 'failed') return listing;
+    if (listing.kind === 'listed') {
+      const summary = buildArchiveSummary(listing.objects, archive.retention.ms, now);
+      const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
+      return { kind: 'read', summary, lifecycle, pages: listing.pages, versioning: { kind: protection.protection.versioning, ...listing.counts } };
+    }
+    versioning = { kind: 'unknown', permission: listing.permission, code: listing.code };
+  }
   const listing = await listArchiveObjects(client, archive, now);
   if (listing.kind === 'failed') return listing;
   const { objects, pages } = listing;
   const summary = buildArchiveSummary(objects, archive.retention.ms, now);
-  const lifecycle = await readLifecycle(client, archive);
-  return { kind: 'read', summary, lifecycle, pages };
+  const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
+  return { kind: 'read', summary, lifecycle, pages, ...(versioning ? { versioning } : {}) };
 }
 
 /** Every object under the archive's prefix (1,000 a page, continuation tokens), or why they could not be listed. */
@@ -96,33 +130,12 @@ function toLifecycleRule(rule: S3LifecycleRule): LifecycleRule {
   return { isEnabled: rule.Status === 'Enabled', prefix, expirationDays: rule.Expiration?.Days };
 }
 
-export function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string } {
-  const code = errorCode(err);
-  if (err instanceof S3ServiceException) {
-    if (code === 'NoSuchBucket') return { reason: 'no_bucket', code };
-    const status = err.$metadata.httpStatusCode;
-    if (DENIED.has(code) || status === 401 || status === 403) return { reason: 'denied', code };
-    return { reason: 'unreachable', code };
-  }
-  return { reason: DENIED.has(code) ? 'denied' : 'unreachable', code };
-}
-
-/** The S3 error code or the network error's code: never a message, which may quote a key or a header. */
-export function errorCode(err: unknown): string {
-  if (err instanceof S3ServiceException) return err.name;
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? code : err.name;
-  }
-  return 'unknown';
-}
-
 /** Reads archives with clients opened from the run's environment; each client is closed after its archive. */
-export function openArchiveReader(env: EnvVars): (archive: ArchiveConfig, now: Date) => Promise<ArchiveReading> {
+export function openArchiveReader(env: EnvVars, lifecycleReader?: LifecycleReader): (archive: ArchiveConfig, now: Date) => Promise<ArchiveReading> {
   return async (archive, now) => {
     const client = openArchiveClient(archive, env);
     try {
-      return await readArchive(client, archive, now);
+      return await readArchive(client, archive, now, lifecycleReader);
     } finally {
       client.destroy();
     }

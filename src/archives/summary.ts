@@ -3,8 +3,24 @@ import { OBJECT_TIME_SOURCES, selectObjectTime, type ObjectTimeSource } from './
 /** One object as a listing gives it. */
 export interface ArchiveObject {
   readonly key: string;
+  /** In a versioned bucket: the bytes of all its versions. */
   readonly size: number;
+  /** In a versioned bucket: its newest version's (not a delete marker's). */
   readonly lastModified: Date;
+  /**
+   * Versioned buckets only: every version and delete marker of the key. Noncurrent versions hold the same kind of
+   * data as current ones, so a purged key loses all of them.
+   */
+  readonly versions?: readonly ObjectVersion[];
+}
+
+/** One version (or delete marker) of a key in a versioned bucket. */
+export interface ObjectVersion {
+  readonly versionId: string;
+  readonly isDeleteMarker: boolean;
+  readonly isLatest: boolean;
+  readonly lastModified: Date;
+  readonly size: number;
 }
 
 /** What an archive holds, counted in objects and bytes. */

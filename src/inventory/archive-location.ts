@@ -24,8 +24,15 @@ export function buildArchiveLocation(archive: ArchiveConfig, reading: ArchiveRea
   if (summary.pastRetention > 0)
     notes.push({ code: 'archive.past_retention', count: summary.pastRetention, bytes: summary.pastRetentionBytes, retention: archive.retention.text });
   notes.push({ code: 'archive.time_sources', ...summary.timeSources });
+  const { versioning } = reading;
+  if (versioning?.kind === 'unknown') notes.push({ code: 'archive.versions_unknown', permission: versioning.permission, errorCode: versioning.code });
+  else if (versioning) {
+    const { versions, noncurrent, deleteMarkers, hiddenKeys } = versioning;
+    notes.push({ code: 'archive.versions', status: versioning.kind, versions, noncurrent, deleteMarkers, hiddenKeys });
+  }
   if (lifecycle.kind === 'none') notes.push({ code: 'archive.lifecycle_none' });
-  else if (lifecycle.kind === 'unknown') notes.push({ code: 'archive.lifecycle_unknown', reason: lifecycle.reason });
+  else if (lifecycle.kind === 'unknown')
+    notes.push({ code: 'archive.lifecycle_unknown', reason: lifecycle.reason, ...(lifecycle.via ? { via: lifecycle.via } : {}) });
   else notes.push({ code: 'archive.lifecycle', verdict: lifecycle.kind, days: lifecycle.days, retention: archive.retention.text });
   return {
     id,
@@ -51,6 +58,9 @@ export function buildArchiveLocation(archive: ArchiveConfig, reading: ArchiveRea
       lifecycle: lifecycle.kind,
       lifecycleDays: 'days' in lifecycle ? lifecycle.days : undefined,
       logpushJobs: [],
+      ...(versioning && versioning.kind !== 'unknown'
+        ? { versions: { status: versioning.kind, versions: versioning.versions, noncurrent: versioning.noncurrent, deleteMarkers: versioning.deleteMarkers } }
+        : {}),
     },
   };
 }

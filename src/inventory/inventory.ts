@@ -107,6 +107,8 @@ export interface ArchiveDetail {
   readonly lifecycleDays: number | undefined;
   /** Logpush jobs whose destination is this bucket and prefix (when Cloudflare was read). */
   readonly logpushJobs: readonly (number | string)[];
+  /** A versioned bucket: its versions (current and noncurrent, with data) and delete markers under the prefix. */
+  readonly versions?: { readonly status: 'enabled' | 'suspended'; readonly versions: number; readonly noncurrent: number; readonly deleteMarkers: number };
 }
 
 export interface Inventory {

@@ -72,10 +72,20 @@ export type LocationNote =
   | { readonly code: 'archive.time_sources'; readonly name: number; readonly folder: number; readonly modified: number }
   | { readonly code: 'archive.lifecycle'; readonly verdict: 'earlier' | 'same' | 'later'; readonly days: number; readonly retention: string }
   | { readonly code: 'archive.lifecycle_none' }
-  | { readonly code: 'archive.lifecycle_unknown'; readonly reason: string }
+  | { readonly code: 'archive.lifecycle_unknown'; readonly reason: string; readonly via?: 'cloudflare' }
   | { readonly code: 'archive.written_by'; readonly jobId: number | string; readonly name: string | undefined }
   | { readonly code: 'archive.no_job' }
-  | { readonly code: 'archive.failed'; readonly where: string; readonly reason: 'denied' | 'no_bucket' | 'unreachable'; readonly errorCode: string };
+  | { readonly code: 'archive.failed'; readonly where: string; readonly reason: 'denied' | 'no_bucket' | 'unreachable'; readonly errorCode: string }
+  // A versioned bucket: noncurrent versions hold IP addresses too, so keys with data in any version are counted.
+  | {
+      readonly code: 'archive.versions';
+      readonly status: 'enabled' | 'suspended';
+      readonly versions: number;
+      readonly noncurrent: number;
+      readonly deleteMarkers: number;
+      readonly hiddenKeys: number;
+    }
+  | { readonly code: 'archive.versions_unknown'; readonly permission: string; readonly errorCode: string };
 
 /** Which of Cloudflare's kept datasets a note speaks of; the catalogue has its nouns. */
 export type KeptDataset = 'cloudflare/firewall-events' | 'cloudflare/http-analytics';

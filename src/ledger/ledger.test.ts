@@ -138,6 +138,30 @@ describe('buildLedger', () => {
     expect(rows.map((row) => row.no)).toEqual(expectedSeqIndexes.map((_, i) => i + 1));
   });
 
+  it("names an archive destruction's file by its bucket/prefix (from the intent when the outcome lacks it), others by their location", () => {
+    const archive = [
+      entry({
+        event: 'archive.delete.intent',
+        run_id: 'run-ar',
+        location: 'archive/firewall',
+        details: { where: 'logs/fw/', method: 'S3 DeleteObjects …', oldest_record: '2025-01-01T00:00:00.000Z' },
+      }),
+      entry({ event: 'archive.delete.outcome', run_id: 'run-ar', location: 'archive/firewall', counts: { planned: 3, deleted: 3, deleted_bytes: 900 } }),
+      entry({ event: 'archive.delete.outcome', location: 'archive/other', counts: { deleted: 1 }, details: { where: 'other-bucket/' } }),
+      // `where` only names an archive's file: another kind of entry that carried one keeps its location.
+      entry({ event: 'purge.outcome', location: 'local/firewall-events', counts: { deleted: 1 }, details: { where: 'somewhere' } }),
+    ];
+    const rows = buildLedger(archive, { generatedAt: NOW }).rows;
+    expect(rows.map((row) => [row.location, row.fileName, row.scope, row.method])).toEqual([
+      ['archive/firewall', 'logs/fw/', 'archive', 'S3 DeleteObjects …'],
+      ['archive/other', 'other-bucket/', 'archive', null],
+      ['local/firewall-events', 'local/firewall-events', 'local', null],
+    ]);
+    expect(buildLedger(entries, { generatedAt: NOW }).rows.map((row) => row.fileName)).toEqual(
+      buildLedger(entries, { generatedAt: NOW }).rows.map((row) => row.location),
+    );
+  });
+
   it('an empty log gives an empty ledger', () => {
     expect(buildLedger([], { generatedAt: NOW }).rows).toEqual([]);
   });

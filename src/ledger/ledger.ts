@@ -10,8 +10,10 @@ export type DestructionScope = 'local' | 'cloudflare' | 'mixed' | 'archive' | 'o
 export interface LedgerRow {
   /** 번호: 1, 2, … in the order of the audit log. */
   readonly no: number;
-  /** 개인정보 파일명: the location, e.g. `local/firewall-events`, `cloudflare/access-rules`. */
+  /** The location, e.g. `local/firewall-events`, `cloudflare/access-rules`, `archive/firewall`. */
   readonly location: string;
+  /** 개인정보 파일명: what the destroyed copy is called where it was held: `bucket/prefix/` for an archive, else the location. */
+  readonly fileName: string;
   /** 자료의 종류: item ids (`ip_address`, `country`, …); labels are the formatter's job. */
   readonly items: readonly string[];
   /** 생성일: the oldest destroyed record, when the entry says. */
@@ -101,14 +103,17 @@ function buildRow(entry: AuditEntry, no: number, intent: AuditEntry | undefined)
   const counts = entry.counts ?? {};
   // A subject erasure may record one entry for several locations.
   const locations = entry.location !== null ? [entry.location] : (stringList(details['locations']) ?? []);
+  const scope = selectScope(locations);
   return {
     no,
     location: locations.join(', '),
+    // An archive's outcome names its bucket and prefix (`where`): the file the issue-14 ledger row must name.
+    fileName: scope === 'archive' && typeof details['where'] === 'string' ? details['where'] : locations.join(', '),
     items: stringList(details['items']) ?? [...new Set(locations.flatMap(selectItems))],
     createdAt: parseTime(details['oldest_record']),
     destroyedAt: new Date(entry.time),
     kind: selectKind(entry),
-    scope: selectScope(locations),
+    scope,
     retentionRule: entry.retention_rule,
     reason: entry.reason,
     actor: entry.actor,

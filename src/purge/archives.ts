@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
-import { DELETE_BATCH, deleteArchiveObjects, type ArchiveDeleteReport } from '../archives/delete-objects.js';
+import { DELETE_BATCH, deleteArchiveObjects } from '../archives/delete-objects.js';
 import { applyArchiveScans, planArchivePurge, type ArchivePurgePlan, type PlannedObject } from '../archives/purge-plan.js';
-import { listArchiveObjects, type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
+import { type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
+import type { ArchivePermission, BucketProtection } from '../archives/bucket-protection.js';
+import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/delete-versions.js';
+import { listArchiveForPurge } from '../archives/list-for-purge.js';
+import { selectLatestLockEnd, selectLockedObjects, type LockedUntil } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
 import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import type { ArchiveConfig } from '../config/archives.js';
@@ -27,10 +31,22 @@ export type ArchivePlanEntry =
       readonly kind: 'planned';
       readonly archive: ArchiveConfig;
       readonly plan: ArchivePurgePlan;
+      /** Versioning and object lock of the bucket (every version of a purged key is deleted). */
+      readonly protection?: BucketProtection;
+      /** Past retention and not held, but the bucket's default retention still keeps a version: not tried. */
+      readonly locked?: { readonly count: number; readonly bytes: number; readonly until: Date | undefined };
       /** The holds active when the plan was made: any other found before a deletion keeps what it overlaps. */
       readonly holdIds: ReadonlySet<string>;
     }
-  | { readonly kind: 'failed'; readonly archive: ArchiveConfig; readonly reason: ArchiveFailure; readonly code: string; readonly cutoff: Date };
+  | {
+      readonly kind: 'failed';
+      readonly archive: ArchiveConfig;
+      readonly reason: ArchiveFailure;
+      readonly code: string;
+      readonly cutoff: Date;
+      /** Refused because the credentials lack what a versioned bucket needs: nothing of it is touched. */
+      readonly permission?: ArchivePermission;
+    };
 
 export function buildArchivePurgeLocationId(name: string): ArchiveLocationId {
   return `archive/${name}`;
@@ -55,24 +71,35 @@ export async function planArchives(
     onProgress?.({ location, phase: 'plan' });
     const client = open(archive);
     try {
-      const listing = await listArchiveObjects(client, archive, at);
-      if (listing.kind === 'failed') {
-        entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff: new Date(at.getTime() - archive.retention.ms) });
-        continue;
+      const listing = await listArchiveForPurge(client, archive, at);
+      const cutoff = new Date(at.getTime() - archive.retention.ms);
+      if (listing.kind === 'failed') entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff });
+      else if (listing.kind === 'refused')
+        entries.push({ kind: 'failed', archive, reason: 'denied', code: listing.code, cutoff, permission: listing.permission });
+      else {
+        const plan = planArchivePurge(listing.objects, archive.retention.ms, holds, at);
+        const scans =
+          plan.toScan.length === 0
+            ? undefined
+            : await scanUndeterminedObjects(client, archive.location.bucket, plan, holds, at, scanBudget, (done, total) =>
+                onProgress?.({ location, phase: 'scan', done, total }),
+              );
+        // The lock is applied to what the scans left deletable too.
+        entries.push(withObjectLock({ kind: 'planned', archive, plan: scans ? applyArchiveScans(plan, scans) : plan, holdIds }, listing.protection, at));
       }
-      const plan = planArchivePurge(listing.objects, archive.retention.ms, holds, at);
-      const scans =
-        plan.toScan.length === 0
-          ? undefined
-          : await scanUndeterminedObjects(client, archive.location.bucket, plan, holds, at, scanBudget, (done, total) =>
-              onProgress?.({ location, phase: 'scan', done, total }),
-            );
-      entries.push({ kind: 'planned', archive, plan: scans ? applyArchiveScans(plan, scans) : plan, holdIds });
     } finally {
       client.destroy();
     }
   }
   return entries;
+}
+
+/** Leaves out of the deletion the objects the bucket's default retention still keeps (predicted, so not even tried). */
+function withObjectLock(entry: Extract<ArchivePlanEntry, { kind: 'planned' }>, protection: BucketProtection, at: Date): ArchivePlanEntry {
+  if (protection.versioning === 'none') return entry;
+  const { toDelete, locked } = selectLockedObjects(entry.plan.toDelete, protection.lock, at);
+  const bytes = { ...entry.plan.bytes, toDelete: entry.plan.bytes.toDelete - locked.bytes };
+  return { ...entry, plan: { ...entry.plan, toDelete, bytes }, protection, ...(locked.count > 0 ? { locked } : {}) };
 }
 
 /** How many objects the plans would delete: counted against safety.max_deletes. */
@@ -83,7 +110,13 @@ export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): numbe
 /** One archive's plan (and outcome) as the purge result shows it. */
 export function describeArchiveLocation(
   entry: ArchivePlanEntry,
-  outcome?: { deleted: number; failed: number; keptByNewHold: number; notes: readonly PurgeNote[] },
+  outcome?: {
+    deleted: number;
+    failed: number;
+    keptByNewHold: number;
+    notes: readonly PurgeNote[];
+    locked?: { count: number; until: LockedUntil | undefined };
+  },
 ): LocationPurge {
   const base = {
     id: buildArchivePurgeLocationId(entry.archive.name),
@@ -100,21 +133,36 @@ export function describeArchiveLocation(
       failed: 0,
       undetermined: 0,
       incomplete: true,
-      notes: [verbatim(`${formatArchiveLocation(entry.archive.location)}: could not be listed (${entry.reason}, ${entry.code}); not purged`)],
+      notes: [
+        verbatim(
+          entry.permission === undefined
+            ? `${formatArchiveLocation(entry.archive.location)}: could not be listed (${entry.reason}, ${entry.code}); not purged`
+            : `${formatArchiveLocation(entry.archive.location)}: refused, nothing in it deleted: the credentials lack ${entry.permission} (${entry.code}), which purging a versioned bucket needs`,
+        ),
+      ],
     };
   }
   const { plan } = entry;
-  const scan = plan.scan;
+  const notes: PurgeNote[] = noteScans(plan);
+  const lockedCount = (entry.locked?.count ?? 0) + (outcome?.locked?.count ?? 0);
+  if (lockedCount > 0) {
+    const until = selectLatestLockEnd([...(entry.locked?.until ? [entry.locked.until] : []), ...(outcome?.locked?.until ? [outcome.locked.until] : [])]);
+    const when =
+      until === undefined ? '(its date could not be read)' : until === 'legal_hold' ? 'until the legal hold is lifted' : `until ${until.toISOString()}`;
+    notes.push(verbatim(`${lockedCount} object(s) kept by the bucket's lock ${when}`));
+  }
   return {
     ...base,
     cutoff: plan.cutoff,
     planned: plan.toDelete.length,
     deleted: outcome?.deleted ?? 0,
-    held: plan.held,
+    held: plan.held + lockedCount,
     failed: outcome?.failed ?? 0,
     undetermined: plan.undetermined + (outcome?.keptByNewHold ?? 0),
-    ...(scan ? { scanned: { objects: scan.scanned, bytes: scan.scannedBytes, held: scan.heldByScan, deletable: scan.clearedByScan } } : {}),
-    notes: [...noteScans(plan), ...(outcome?.notes ?? [])],
+    ...(plan.scan
+      ? { scanned: { objects: plan.scan.scanned, bytes: plan.scan.scannedBytes, held: plan.scan.heldByScan, deletable: plan.scan.clearedByScan } }
+      : {}),
+    notes: [...notes, ...(outcome?.notes ?? [])],
   };
 }
 
@@ -155,9 +203,11 @@ export interface ArchiveRun {
   readonly policyHash: string;
   readonly purgeRunId: string;
   readonly open: ArchiveClientFactory;
-  /** The clock holds are judged by when they are read again before each deletion batch. */
-  readonly now: () => Date;
   readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
+  /** The run's time: a version whose lock ends before it is not kept by that lock. */
+  readonly now: Date;
+  /** The clock holds are judged by when they are read again before each deletion batch. */
+  readonly readNow: () => Date;
 }
 
 /**
@@ -207,11 +257,25 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       }
     : {};
   const method = DESTRUCTION_METHODS.archiveDeleteObjects;
+  const versioned = entry.protection !== undefined && entry.protection.versioning !== 'none';
   await run.store.appendAuditEntry(run.signer, {
     ...common,
     event: 'archive.delete.intent',
-    counts: { planned: objects.length, planned_bytes: plan.bytes.toDelete, held: plan.held, undetermined: plan.undetermined, ...scanCounts },
-    details: { purge_run_id: run.purgeRunId, cutoff: plan.cutoff.toISOString(), method, ...span },
+    counts: {
+      planned: objects.length,
+      planned_bytes: plan.bytes.toDelete,
+      held: plan.held,
+      undetermined: plan.undetermined,
+      ...(versioned ? { locked: entry.locked?.count ?? 0, planned_versions: countVersions(objects) } : {}),
+      ...scanCounts,
+    },
+    details: {
+      purge_run_id: run.purgeRunId,
+      cutoff: plan.cutoff.toISOString(),
+      method,
+      ...span,
+      ...(versioned ? { versioning: entry.protection?.versioning } : {}),
+    },
   });
   const client = run.open(archive);
   let deletion;
@@ -221,6 +285,7 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
     client.destroy();
   }
   const { report, keptByNewHold } = deletion;
+  const lockedNow = { count: report.locked.length, until: selectLatestLockEnd(report.locked.flatMap((l) => l.until ?? [])) };
   const sizes = new Map(objects.map((object) => [object.key, object.size]));
   const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
   const failedKeys = report.failed.map((f) => f.key);
@@ -242,6 +307,13 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       requests: report.requests,
       ...scanCounts,
       kept_by_new_hold: keptByNewHold.length,
+      ...(versioned
+        ? {
+            planned_versions: countVersions(objects),
+            locked: (entry.locked?.count ?? 0) + report.locked.length,
+            locked_bytes: (entry.locked?.bytes ?? 0) + bytesOf(report.locked.map((l) => l.key)),
+          }
+        : {}),
     },
     details: {
       purge_run_id: run.purgeRunId,
@@ -251,55 +323,97 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       relist: { checked: objects.length - keptByNewHold.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
       failure_codes: Object.fromEntries(codes),
       ...(plan.scan && Object.keys(plan.scan.failures).length > 0 ? { scan_failure_codes: plan.scan.failures } : {}),
+      ...(report.refused ? { refused: `the credentials lack ${report.refused.permission}` } : {}),
     },
   });
-  const notes = [
-    ...(failedKeys.length > 0
+  const where = formatArchiveLocation(archive.location);
+  const deletionNotes = report.refused
+    ? [
+        verbatim(
+          `${where}: refused, nothing in it deleted: the credentials lack ${report.refused.permission} (${report.refused.code}), which purging a versioned bucket needs` +
+            (entry.protection?.lock.kind === 'unknown'
+              ? `, or an object lock keeps the versions (its configuration could not be read: s3:GetBucketObjectLockConfiguration, ${entry.protection.lock.code})`
+              : ''),
+        ),
+      ]
+    : failedKeys.length > 0
       ? [
           verbatim(
-            `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need s3:DeleteObject)`,
+            `${failedKeys.length} object(s) not deleted: ${[...codes].map(([code, n]) => `${code} ×${n}`).join(', ')} (the credentials need ${versioned ? 's3:DeleteObjectVersion' : 's3:DeleteObject'})`,
           ),
         ]
-      : []),
+      : [];
+  const notes = [
+    ...deletionNotes,
     ...(keptByNewHold.length > 0
       ? [verbatim(`${keptByNewHold.length} object(s) overlap a hold added during this run and were kept as undetermined (not scanned); a later run decides`)]
       : []),
   ];
-  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, keptByNewHold: keptByNewHold.length, notes });
+  return describeArchiveLocation(entry, {
+    deleted: report.gone.length,
+    failed: failedKeys.length,
+    keptByNewHold: keptByNewHold.length,
+    notes,
+    locked: lockedNow,
+  });
 }
 
 /**
- * Deletes the planned objects a batch at a time, reading the holds again just before each batch: an object that
- * a hold added since the plan overlaps in time is left out (kept, undetermined; not scanned again), so a hold
- * placed while the run scans or deletes is honoured by every batch that has not been sent yet.
+ * Deletes the planned objects (every version, in a versioned bucket) a batch at a time, reading the holds again
+ * just before each batch: an object that a hold added since the plan overlaps in time is left out (kept,
+ * undetermined; not scanned again), so a hold placed while the run scans or deletes is honoured by every batch
+ * not sent yet. A versioned bucket that refuses a batch whole is not tried further.
  */
 async function deleteUnlessNewlyHeld(
   run: ArchiveRun,
   entry: Extract<ArchivePlanEntry, { kind: 'planned' }>,
   client: ArchiveClient,
   location: string,
-): Promise<{ report: ArchiveDeleteReport; keptByNewHold: string[] }> {
+): Promise<{ report: ArchiveDeletion; keptByNewHold: string[] }> {
+  const { archive, protection } = entry;
   const objects = [...entry.plan.toDelete].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const gone: string[] = [];
   const failed: { key: string; code: string }[] = [];
+  const locked: ArchiveDeletion['locked'][number][] = [];
   const keptByNewHold: string[] = [];
+  let refused: ArchiveDeletion['refused'];
+  /** Set once a versioned bucket refused a batch whole: the later ones are not tried. */
+  let refusedCode: string | undefined;
   let requests = 0;
   run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
   for (let i = 0; i < objects.length; i += DELETE_BATCH) {
     const batch = objects.slice(i, i + DELETE_BATCH);
-    const newHolds = selectActiveHolds(await run.store.readHolds(), run.now()).filter((hold) => !entry.holdIds.has(hold.id));
+    const newHolds = selectActiveHolds(await run.store.readHolds(), run.readNow()).filter((hold) => !entry.holdIds.has(hold.id));
     const isNewlyHeld = (object: PlannedObject) => newHolds.some((hold) => overlapsHoldTime(hold, object.start?.getTime(), object.end.getTime()));
-    const keys: string[] = [];
-    for (const object of batch) (isNewlyHeld(object) ? keptByNewHold : keys).push(object.key);
-    if (keys.length > 0) {
-      const report = await deleteArchiveObjects(client, entry.archive.location.bucket, keys);
+    const kept = batch.filter(isNewlyHeld);
+    keptByNewHold.push(...kept.map((object) => object.key));
+    const toDelete = batch.filter((object) => !isNewlyHeld(object));
+    if (refusedCode !== undefined) {
+      for (const object of toDelete) failed.push({ key: object.key, code: refusedCode });
+    } else if (toDelete.length > 0) {
+      const report: ArchiveDeletion =
+        protection !== undefined && protection.versioning !== 'none'
+          ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
+          : {
+              ...(await deleteArchiveObjects(
+                client,
+                archive.location.bucket,
+                toDelete.map((object) => object.key),
+              )),
+              locked: [],
+              refused: undefined,
+            };
       gone.push(...report.gone);
       failed.push(...report.failed);
+      locked.push(...report.locked);
       requests += report.requests;
+      refusedCode = report.refused?.code;
+      // "Refused, nothing in it deleted" only while that is true.
+      if (report.refused && gone.length === 0 && locked.length === 0) refused = report.refused;
     }
     run.onProgress?.({ location, phase: 'delete', done: Math.min(i + DELETE_BATCH, objects.length), total: objects.length });
   }
-  return { report: { gone, failed, requests }, keptByNewHold };
+  return { report: { gone, failed, locked, refused, requests }, keptByNewHold };
 }
 
 /**
@@ -321,6 +435,13 @@ export async function reconcileArchiveIntents(store: StorePort, signer: AuditSig
     });
   }
   return open.length;
+}
+
+/** What either deletion did: the versioned one adds what a lock kept and a refusal of the whole archive. */
+type ArchiveDeletion = Pick<VersionDeleteReport, 'gone' | 'failed' | 'locked' | 'refused' | 'requests'>;
+
+function countVersions(objects: readonly { readonly versions?: readonly unknown[] | undefined }[]): number {
+  return objects.reduce((n, object) => n + (object.versions?.length ?? 0), 0);
 }
 
 function verbatim(text: string): PurgeNote {

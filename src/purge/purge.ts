@@ -18,6 +18,7 @@ import {
   type CloudflarePlan,
 } from './cloudflare.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
+import { reclaimAndRecord } from './reclaim.js';
 import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
@@ -135,7 +136,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.openArchiveClient && archives.length > 0) {
     locations.push(
       ...(await executeArchivePurge(
-        { store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, now: deps.now, onProgress: deps.onProgress },
+        { store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress, now, readNow: deps.now },
         archives,
       )),
     );
@@ -146,7 +147,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   const reclaimed: ReclaimedSpace[] = [];
   if (config.secureDelete || store.kind === 'postgres') {
     deps.onProgress?.({ location: 'local', phase: 'reclaim' });
-    reclaimed.push(...(await store.reclaimPurged(outcomes)));
+    reclaimed.push(...(await reclaimAndRecord(store, signer, { runId, policyHash }, outcomes)));
   }
   await store.writeMeta('last_purge_at', now.toISOString());
   const noted = noteUnreclaimed(locations, outcomes, reclaimed);

@@ -44,6 +44,8 @@ export const INVENTORY_CSV_HEADER = [
   'status',
   'notes',
   'requests',
+  // Archives (issue 14): the objects' total size; empty for locations that count rows, not bytes.
+  'bytes',
 ] as const;
 
 /** One row per location; countries as `KR:120 US:30`, notes joined with ` | `. */
@@ -64,6 +66,7 @@ export function renderInventoryCsv(inventory: Inventory, _options: CsvOptions = 
     location.status,
     location.notes.map((note) => renderMessage(ENGLISH, note)).join(' | '),
     location.requests,
+    location.bytes,
   ]);
   return renderCsv(INVENTORY_CSV_HEADER, rows);
 }

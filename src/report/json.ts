@@ -107,6 +107,14 @@ function buildArchiveJson(archive: ArchiveDetail): Record<string, unknown> {
     lifecycle: archive.lifecycle,
     lifecycle_days: archive.lifecycleDays ?? null,
     logpush_jobs: archive.logpushJobs,
+    ...(archive.versions && {
+      versions: {
+        status: archive.versions.status,
+        versions: archive.versions.versions,
+        noncurrent: archive.versions.noncurrent,
+        delete_markers: archive.versions.deleteMarkers,
+      },
+    }),
   };
 }
 

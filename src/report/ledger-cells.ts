@@ -8,7 +8,7 @@ export type LedgerCell = string | number | null;
 export function buildLedgerCells(row: LedgerRow, labels: LedgerLabels): LedgerCell[] {
   const cells: Record<LedgerColumn, LedgerCell> = {
     no: row.no,
-    location: row.location,
+    file_name: row.fileName,
     items: row.items.map((item) => labels.items[item] ?? item).join(', '),
     created: row.createdAt ? formatTimestamp(row.createdAt) : null,
     destroyed: formatTimestamp(row.destroyedAt),
@@ -16,6 +16,7 @@ export function buildLedgerCells(row: LedgerRow, labels: LedgerLabels): LedgerCe
     handler: row.actor,
     approver: null,
     kind: `${labels.kinds[row.kind]} (${labels.scopes[row.scope]})`,
+    location: row.location,
     deleted: row.deleted,
     before: row.before,
     after: row.after,

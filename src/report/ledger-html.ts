@@ -35,20 +35,21 @@ const TIMES = new Set(['created', 'destroyed']);
 /** Column widths (%) for A4 landscape: text columns wide, counts narrow; the 처리부서장 cell leaves room to sign. */
 const WIDTHS: Record<LedgerColumn, number> = {
   no: 3,
-  location: 9,
-  items: 10,
+  file_name: 9,
+  items: 9,
   created: 7,
   destroyed: 7,
-  reason: 11,
-  handler: 6,
+  reason: 10,
+  handler: 5,
   approver: 7,
   kind: 6,
+  location: 6,
   deleted: 4,
   before: 4,
   after: 4,
-  method: 9,
+  method: 8,
   audit_seq: 3,
-  audit_hash: 10,
+  audit_hash: 8,
 };
 
 /** `ledger --format html`: one self-contained, printable page (A4 landscape), every value escaped, a signature line. */

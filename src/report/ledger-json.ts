@@ -23,6 +23,7 @@ function buildRowJson(row: LedgerRow): Record<string, unknown> {
   return {
     no: row.no,
     location: row.location,
+    file_name: row.fileName,
     items: [...row.items],
     created: row.createdAt ? formatTimestamp(row.createdAt) : null,
     destroyed_at: formatTimestamp(row.destroyedAt),

@@ -123,6 +123,11 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       const locations = (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations;
       const archive = locations.find((l) => l.id === 'archive/firewall')!;
       expect(locations.at(-1)).toBe(archive);
+      // The fields every location has, in the same order, then bytes and the archive's own details.
+      const shared = Object.keys(locations.find((l) => l.id === 'local/firewall-events')!);
+      expect(shared).toEqual(expect.arrayContaining(['id', 'kind', 'records', 'oldest', 'newest', 'past_retention', 'held', 'retention', 'status', 'notes']));
+      for (const location of locations) expect(Object.keys(location).slice(0, shared.length), location.id).toEqual(shared);
+      expect(Object.keys(archive)).toEqual([...shared, 'bytes', 'archive']);
 
       const cutoffMs = Date.now() - RETENTION_DAYS * DAY_MS;
       const past = seeded.filter((o) => o.end !== undefined && o.end.getTime() < cutoffMs);
@@ -160,6 +165,22 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       expect(Date.parse(archive['newest'] as string)).toBeGreaterThanOrEqual(Math.floor(seededAt.getTime() / 1000) * 1000 - 1000);
       expect(archive.notes.join('\n')).toContain(`${seeded.length} object(s)`);
       expect(archive.notes.join('\n')).toContain(`${past.length} object(s) (${sum(past)} bytes) hold data older than the retention (30d)`);
+
+      // CSV: the same size in its bytes column; locations that count rows leave it empty.
+      const csv = await runCli(['inventory', '--format', 'csv', '--local-only'], {
+        env: { ...home.env, AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
+        cwd: home.cwd,
+      });
+      const [header, ...lines] = csv.stdout.split('\r\n');
+      // The last column, so quoted notes with commas before it do not shift it.
+      expect(header!.split(',').at(-1)).toBe('bytes');
+      const bytesOf = (id: string) =>
+        lines
+          .find((line) => line.startsWith(`${id},`))
+          ?.split(',')
+          .at(-1);
+      expect(bytesOf('archive/firewall')).toBe(String(sum(seeded)));
+      expect(bytesOf('local/firewall-events')).toBe('');
     } finally {
       home.cleanup();
     }
@@ -174,7 +195,10 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       });
       expect(result.code).toBe(4);
       const archive = (JSON.parse(result.stdout) as { locations: LocationJson[] }).locations.find((l) => l.id === 'archive/firewall')!;
-      expect(archive).toMatchObject({ kind: 'archive', status: 'error', records: 0, past_retention: 0 });
+      expect(archive).toMatchObject({ kind: 'archive', status: 'error', records: 0, past_retention: 0, bytes: 0 });
+      // A failed archive still has every location's fields (and bytes); its details could not be read.
+      const shared = Object.keys((JSON.parse(result.stdout) as { locations: LocationJson[] }).locations.find((l) => l.id === 'local/firewall-events')!);
+      expect(Object.keys(archive)).toEqual([...shared, 'bytes']);
       expect(archive.notes.join('\n')).toContain('the credentials were refused (InvalidAccessKeyId)');
       expect(result.stdout + result.stderr).not.toContain('not-the-secret');
     } finally {

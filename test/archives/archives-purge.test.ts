@@ -1,23 +1,24 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
-import { appendAuditEntry } from '../../src/audit/log.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
-import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
+import { describeEachStore, newStoreTarget, type StoreKind, type TestStoreTarget } from '../helpers/store-kinds.js';
 
 // `purge` of a Logpush archive in a real S3 server (s3rver on 127.0.0.1): objects across {DATE} folders, some past
 // retention; holds keep the objects they overlap in time (no scanning yet); the bucket is listed after each run.
+// The same cases on both stores, each with a bucket of its own: the audit entries, holds and the ledger row go
+// through the store port.
 
 const DAY_MS = 86_400_000;
-const BUCKET = 'luxeret-purge';
+const BUCKETS: Record<StoreKind, string> = { sqlite: 'luxeret-purge-sqlite', postgres: 'luxeret-purge-postgres' };
 const PREFIX = 'firewall/';
 const RETENTION_DAYS = 30;
 const DAYS_AGO = [1, 2, 5, 20, 35, 36, 40, 45, 50, 60];
@@ -54,64 +55,12 @@ function seedObjects(now: Date): Seeded[] {
 }
 
 let server: TestS3Server;
-let seeded: Seeded[];
-let temp: { dir: string; cleanup: () => void };
-let env: Record<string, string>;
-/** The object a hold on every address keeps, and the one an IP-and-country hold keeps (undetermined: not scanned). */
-let heldObject: Seeded;
-let undeterminedObject: Seeded;
-
-async function listKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await server.client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
-    keys.push(...(page.Contents ?? []).map((item) => item.Key!));
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return keys.sort();
-}
-
-// No scan budget: the IP-and-country hold's object stays undetermined here (archives-scan.test.ts scans).
-function writeArchiveConfig(safety = '', endpoint = server.endpoint): void {
-  writeFileSync(
-    join(env.LUXERET_HOME!, 'config.yaml'),
-    `retention:\n  firewall_events: ${RETENTION_DAYS}d\nsafety:\n  archive_scan_budget: 0\n${safety}archives:\n  - name: firewall\n    url: s3://${BUCKET}/${PREFIX}\n    endpoint: ${endpoint}\n`,
-  );
-}
 
 beforeAll(async () => {
-  server = await startS3Server([BUCKET]);
-  seeded = seedObjects(new Date());
-  await putObjects(server.client, BUCKET, [...seeded, { key: 'other/20200101/x.log.gz', body: logpushBody(new Date(0), 0) }]);
-  temp = makeTempDir();
-  env = {
-    LUXERET_HOME: join(temp.dir, 'home'),
-    AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-    CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-  };
-  expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
-  writeArchiveConfig();
-  const past = seeded.filter((o) => o.end.getTime() < Date.now() - RETENTION_DAYS * DAY_MS);
-  heldObject = past[2]!;
-  undeterminedObject = past[9]!;
-  const inside = (o: Seeded) => ['--from', new Date(o.start.getTime() + 60_000).toISOString(), '--to', new Date(o.start.getTime() + 120_000).toISOString()];
-  const everyAddress = await runCli(['hold', 'add', '--ip', '0.0.0.0/0', ...inside(heldObject), '--reason', 'Court order: all traffic'], {
-    env,
-    cwd: temp.dir,
-  });
-  expect(everyAddress.stderr).toBe('');
-  expect(everyAddress.code).toBe(0);
-  const oneAddress = await runCli(['hold', 'add', '--ip', '198.51.100.7', '--country', 'KR', ...inside(undeterminedObject), '--reason', 'Police request'], {
-    env,
-    cwd: temp.dir,
-  });
-  expect(oneAddress.code).toBe(0);
-}, 120_000);
+  server = await startS3Server(Object.values(BUCKETS));
+}, 60_000);
 afterAll(async () => {
   await server?.close();
-  temp?.cleanup();
 });
 
 /**
@@ -144,7 +93,73 @@ function archiveOf(stdout: string) {
   return (JSON.parse(stdout) as PurgeJson).locations.find((l) => l.id === 'archive/firewall')!;
 }
 
-describe('purge: Logpush archives in a real S3 server', () => {
+describeEachStore('purge: Logpush archives in a real S3 server', (kind) => {
+  const BUCKET = BUCKETS[kind];
+  let seeded: Seeded[];
+  let temp: { dir: string; cleanup: () => void };
+  let target: TestStoreTarget;
+  let env: Record<string, string>;
+  /** The object a hold on every address keeps, and the one an IP-and-country hold keeps (undetermined: not scanned). */
+  let heldObject: Seeded;
+  let undeterminedObject: Seeded;
+
+  async function listKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await server.client.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((item) => item.Key!));
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return keys.sort();
+  }
+
+  // No scan budget: the IP-and-country hold's object stays undetermined here (archives-scan.test.ts scans).
+  function writeArchiveConfig(safety = '', endpoint = server.endpoint): void {
+    writeFileSync(
+      join(env.LUXERET_HOME!, 'config.yaml'),
+      `retention:\n  firewall_events: ${RETENTION_DAYS}d\nsafety:\n  archive_scan_budget: 0\n${safety}${target.configYaml}archives:\n  - name: firewall\n    url: s3://${BUCKET}/${PREFIX}\n    endpoint: ${endpoint}\n`,
+    );
+  }
+
+  beforeAll(async () => {
+    seeded = seedObjects(new Date());
+    await putObjects(server.client, BUCKET, [...seeded, { key: 'other/20200101/x.log.gz', body: logpushBody(new Date(0), 0) }]);
+    temp = makeTempDir();
+    target = newStoreTarget(kind);
+    env = {
+      LUXERET_HOME: join(temp.dir, 'home'),
+      AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
+      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
+      ...target.env,
+    };
+    // The config first, so that `init` makes the store it selects (the PostgreSQL schema, migrated) with the keys.
+    mkdirSync(env.LUXERET_HOME!, { recursive: true, mode: 0o700 });
+    writeArchiveConfig();
+    const init = await runCli(['init'], { env, cwd: temp.dir });
+    expect(init.code, init.stderr).toBe(0);
+    const past = seeded.filter((o) => o.end.getTime() < Date.now() - RETENTION_DAYS * DAY_MS);
+    heldObject = past[2]!;
+    undeterminedObject = past[9]!;
+    const inside = (o: Seeded) => ['--from', new Date(o.start.getTime() + 60_000).toISOString(), '--to', new Date(o.start.getTime() + 120_000).toISOString()];
+    const everyAddress = await runCli(['hold', 'add', '--ip', '0.0.0.0/0', ...inside(heldObject), '--reason', 'Court order: all traffic'], {
+      env,
+      cwd: temp.dir,
+    });
+    expect(everyAddress.stderr).toBe('');
+    expect(everyAddress.code).toBe(0);
+    const oneAddress = await runCli(['hold', 'add', '--ip', '198.51.100.7', '--country', 'KR', ...inside(undeterminedObject), '--reason', 'Police request'], {
+      env,
+      cwd: temp.dir,
+    });
+    expect(oneAddress.code).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await target?.cleanup();
+    temp?.cleanup();
+  });
+
   it('plans exactly the past-retention objects not overlapping a hold, and a dry run deletes nothing', async () => {
     const before = await listKeys();
     const dry = await runCli(['purge', '--dry-run', '--json'], { env, cwd: temp.dir });
@@ -194,13 +209,26 @@ describe('purge: Logpush archives in a real S3 server', () => {
     expect(entries[1]!.counts).toMatchObject({ planned: 22, deleted: 22, held: 1, undetermined: 1, failed: 0 });
     // Dates, never keys.
     expect(JSON.stringify(entries)).not.toContain('.log.gz');
+    // Written to the store the config selects: read back through its port; no SQLite file beside a PostgreSQL store.
+    const port = await target.openPort(env.LUXERET_HOME!);
+    try {
+      const stored = (await port.readAuditEntries()).filter((e) => e.location === 'archive/firewall');
+      expect(stored.map((e) => [e.event, e.counts?.['deleted'] ?? null])).toEqual([
+        ['archive.delete.intent', null],
+        ['archive.delete.outcome', 22],
+      ]);
+    } finally {
+      await port.close();
+    }
+    expect(existsSync(join(env.LUXERET_HOME!, 'luxeret.db'))).toBe(kind === 'sqlite');
     expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
 
     const ledger = JSON.parse((await runCli(['ledger', '--json'], { env, cwd: temp.dir })).stdout) as {
-      rows: { location: string; deleted: number; scope: string; method: string }[];
+      rows: { location: string; file_name: string; deleted: number; scope: string; method: string }[];
     };
+    // One row for the destruction, its file named by bucket/prefix (issue 14).
     expect(ledger.rows.filter((row) => row.location === 'archive/firewall')).toEqual([
-      expect.objectContaining({ deleted: 22, scope: 'archive', method: expect.stringMatching(/^S3 DeleteObjects/) }),
+      expect.objectContaining({ file_name: `${BUCKET}/${PREFIX}`, deleted: 22, scope: 'archive', method: expect.stringMatching(/^S3 DeleteObjects/) }),
     ]);
 
     const csvEn = (await runCli(['ledger', '--format', 'csv', '--lang', 'en'], { env, cwd: temp.dir })).stdout;
@@ -208,6 +236,7 @@ describe('purge: Logpush archives in a real S3 server', () => {
     const csvKo = (await runCli(['ledger', '--format', 'csv', '--lang', 'ko'], { env, cwd: temp.dir })).stdout;
     expect(csvKo).toContain('S3/R2의 Cloudflare Logpush 보관 파일');
     expect(csvKo).toContain('S3 DeleteObjects로 보유기간이 지난 Logpush 보관 파일');
+    expect(csvKo.split('\r\n').find((line) => line.includes('archive/firewall'))).toMatch(new RegExp(`^\\d+,${BUCKET}/${PREFIX},`));
 
     const again = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
     expect(again.code).toBe(0);
@@ -254,10 +283,10 @@ describe('purge: Logpush archives in a real S3 server', () => {
       keys.map((key, n) => ({ key, body: logpushBody(new Date(0), n) })),
     );
     // What the killed run managed: its intent, and half of its deletions.
-    const db = openStore(join(env.LUXERET_HOME!, 'luxeret.db'));
+    const port = await target.openPort(env.LUXERET_HOME!);
     try {
       const signer = { privateKey: loadSigningKey(homePaths(env.LUXERET_HOME!).signingKey), actor: 'cron', now: () => new Date() };
-      appendAuditEntry(db, signer, {
+      await port.appendAuditEntry(signer, {
         event: 'archive.delete.intent',
         command: 'purge',
         run_id: 'killed-run',
@@ -267,7 +296,7 @@ describe('purge: Logpush archives in a real S3 server', () => {
         details: { method: 'S3 DeleteObjects' },
       });
     } finally {
-      db.close();
+      await port.close();
     }
     await server.client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Quiet: true, Objects: keys.slice(0, 2).map((Key) => ({ Key })) } }));
     const rerun = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });

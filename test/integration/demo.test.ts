@@ -17,6 +17,16 @@ describe('demo', () => {
     for (const step of ['init', 'pull', 'inventory', 'purge --dry-run', 'purge', 'audit verify', 'ledger --format md']) {
       expect(result.stdout).toContain(`$ luxeret-privacy ${step}`);
     }
+    // The Logpush archive on the demo's own S3 server: reported, and its objects past the shortened retention deleted.
+    expect(result.stdout).toMatch(/archive\/firewall-logpush: \d+ object\(s\), \d+ bytes in cf-logs\/firewall\//);
+    expect(result.stdout).toContain('archive/firewall-logpush: written by Logpush job 100');
+    const archiveRows = [...result.stdout.matchAll(/│ archive\/firewall-logpush *│ [^│]+│ [^│]+│ (\d+) *│ \d+ *│ (\d+) *│ (\d+) *│/g)];
+    expect(archiveRows).toHaveLength(2);
+    const [dryRun, purge] = archiveRows.map((row) => ({ planned: Number(row[1]), deleted: Number(row[2]), failed: Number(row[3]) }));
+    expect(dryRun!.planned).toBeGreaterThan(100);
+    expect(dryRun!.deleted).toBe(0);
+    expect(purge).toEqual({ planned: dryRun!.planned, deleted: dryRun!.planned, failed: 0 });
+    expect(result.stdout + result.stderr).not.toContain('S3RVER');
     const deleted = /Deleted (\d+) of (\d+) planned record/.exec(result.stdout);
     expect(Number(deleted?.[1])).toBeGreaterThan(1000);
     expect(deleted?.[1]).toBe(deleted?.[2]);

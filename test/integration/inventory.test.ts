@@ -289,7 +289,9 @@ describe('inventory', () => {
     const result = await runCli(['inventory', '--format', 'csv'], { env, cwd });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\r\n');
-    expect(lines[0]).toBe('id,kind,records,distinct_ips,countries,oldest,newest,past_retention,held,retention,controlled_by,expires,status,notes,requests');
+    expect(lines[0]).toBe(
+      'id,kind,records,distinct_ips,countries,oldest,newest,past_retention,held,retention,controlled_by,expires,status,notes,requests,bytes',
+    );
     expect(lines.filter((line) => /^(local|cloudflare)\//.test(line)).length).toBe(4);
     expect(result.stdout.endsWith('\r\n')).toBe(true);
   });

@@ -101,6 +101,17 @@ describePg('PostgreSQL shared state and counts', () => {
     expect(await withTransaction(hostB, (tx) => readMeta(tx, 'last_purge_at'))).toBe('2025-03-01T00:00:00Z');
   });
 
+  it('a locked read-modify-write of a meta key no row holds yet is not lost when two hosts do it at once', async () => {
+    const increment = (host: PgStore, pause: number) =>
+      withTransaction(host, async (tx) => {
+        const value = Number((await readMeta(tx, 'counter', { lock: true })) ?? 0);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        await writeMeta(tx, 'counter', String(value + 1));
+      });
+    await Promise.all([increment(store, 300), increment(hostB, 0), increment(store, 100), increment(hostB, 200)]);
+    expect(await withTransaction(store, (tx) => readMeta(tx, 'counter'))).toBe('4');
+  });
+
   it('reads what inventory and doctor need about WAL and backups', async () => {
     const reading = await withTransaction(store, (tx) => readWalAndBackups(tx));
     expect(reading.serverVersionNum).toBeGreaterThanOrEqual(130_000);

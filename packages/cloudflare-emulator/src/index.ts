@@ -21,7 +21,8 @@
  * Exports:
  * - server: startEmulator(options) → Emulator { baseUrl, graphqlUrl, requests, state, close() }; SeenRequest; API_PREFIX.
  * - state (mutable while running): createState, addAccount, addZone, addToken, getZone, getAccount, addFirewallEvents,
- *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs; ALL_PERMISSIONS,
+ *   addHttpRequests, addAccessRules, addIpList, addLockdowns, addRuleset, addLogpushJobs, addR2Bucket
+ *   (+ R2_DEFAULT_MULTIPART_RULE); ALL_PERMISSIONS,
  *   CLOUDFLARE_RATE_LIMITS, NO_FAULTS; zone.plan, zone.logRetention, zone.graphqlOverrides[dataset]
  *   ({ maxPageSize, notOlderThan, maxDuration, maxNumberOfFields, enabled, hiddenFields }), state.limits,
  *   state.faults, state.behaviour ({ graphqlErrorStatus, availableFieldsSpelling, limitErrorWording,
@@ -29,20 +30,24 @@
  *   maxListItemsPerAccount, unknownObjectStatus, serverErrorBody, asyncListStatus, accountRuleScopeType,
  *   zoneListingIncludesAccountRules, lockdownFreeListing, ingestionLagMaxMs }).
  * - models: FirewallEvent, HttpRequestSample, AccessRule, IpList, ListItem, BulkOperation, Lockdown, Ruleset,
- *   RulesetRule, LogpushJob, PlanId.
+ *   RulesetRule, LogpushJob, R2Bucket, R2LifecycleRule, PlanId.
  * - plans: PLAN_NAMES; limits: every limit and plan figure with its source — DATASET_LIMIT_TABLE,
  *   defaultDatasetLimits(dataset, plan), defaultHiddenFields, GRAPHQL_BUDGET (GraphQL); REST_LIMITS (REST).
  * - seeds (deterministic, seeded): generateFirewallEvents, generateHttpRequests, generateAccessRules, generateIpList,
  *   generateLockdowns, generateCustomRuleset, generateLogpushJobs, randomIPv4/6; seedDemoData(state, { now,
  *   tokenValue }) → DemoSummary for `luxeret-privacy demo`.
  * - createRng (mulberry32), TimeSortedStore.
+ * - Logpush archives (an S3-compatible server standing in for R2; needs s3rver, an optional dependency of the CLI):
+ *   startArchiveServer({ buckets }) → ArchiveServer { endpoint, credentials, close() }, putArchiveObjects,
+ *   generateLogpushObjects (gzip NDJSON files named as Logpush names them), seedDemoArchive(server, { now }) for
+ *   `luxeret-privacy demo` (DEMO_ARCHIVE: the bucket and prefix of the demo's firewall_events Logpush jobs).
  *
  * Served: POST /graphql (viewer.zones: settings, firewallEventsAdaptive, httpRequestsAdaptiveGroups); /user/tokens/verify,
  * /accounts/{id}/tokens/verify; /zones, /zones/{id}; {zones|accounts}/{id}/firewall/access_rules/rules[/{id}];
  * /accounts/{id}/rules/lists[/{id}[/items[/{id}]]], …/lists/bulk_operations/{id}; /zones/{id}/firewall/lockdowns[/{id}];
  * {zones|accounts}/{id}/rulesets[/phases/{phase}/entrypoint | /{id}[/rules[/{id}]]]; /zones/{id}/logs/control/retention/flag;
  * /zones/{id}/logs/received[/fields], /zones/{id}/logs/rayids/{ray}; {zones|accounts}/{id}/logpush/jobs[/{id}],
- * …/logpush/datasets/{dataset}/jobs. Anything else: 400 code 7000; an unknown zone/account id: 7003.
+ * …/logpush/datasets/{dataset}/jobs; GET /accounts/{id}/r2/buckets/{name}/lifecycle. Anything else: 400 code 7000; an unknown zone/account id: 7003.
  */
 export { startEmulator, API_PREFIX, type Emulator, type EmulatorOptions, type SeenRequest } from './server.js';
 export * from './state.js';
@@ -53,3 +58,6 @@ export * from './seed.js';
 export { createRng, type Rng } from './rng.js';
 export { TimeSortedStore, type StoredRow } from './event-store.js';
 export { seedDemoData, type DemoSummary, type DemoZoneSummary } from './demo.js';
+export { startArchiveServer, putArchiveObjects, type ArchiveServer, type ArchiveObjectBody } from './archive-server.js';
+export { generateLogpushObjects, LOGPUSH_JOB_FIELDS, type LogpushField } from './logpush-archive.js';
+export { seedDemoArchive, DEMO_ARCHIVE, type DemoArchiveSummary } from './demo-archive.js';

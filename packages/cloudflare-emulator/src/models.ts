@@ -165,5 +165,25 @@ export interface LogpushJob {
   logpull_options: string | null;
 }
 
+/**
+ * An R2 bucket's object lifecycle rule as the API returns it (`r2_lifecycle-rule` of Cloudflare's schema; SDK
+ * `LifecycleGetResponse.Rule`): camelCase keys, ages in seconds.
+ */
+export interface R2LifecycleRule {
+  id: string;
+  enabled: boolean;
+  conditions: { prefix: string };
+  abortMultipartUploadsTransition?: { condition?: { type: 'Age'; maxAge: number } };
+  deleteObjectsTransition?: { condition?: { type: 'Age'; maxAge: number } | { type: 'Date'; date: string } };
+  storageClassTransitions?: { condition: { type: 'Age'; maxAge: number } | { type: 'Date'; date: string }; storageClass: 'InfrequentAccess' }[];
+}
+
+/** An R2 bucket as far as its lifecycle: buckets of the same name may live in different jurisdictions. */
+export interface R2Bucket {
+  name: string;
+  jurisdiction: 'default' | 'eu' | 'fedramp';
+  lifecycleRules: R2LifecycleRule[];
+}
+
 export type TokenKind = 'user' | 'account';
 export type TokenStatus = 'active' | 'disabled' | 'expired';

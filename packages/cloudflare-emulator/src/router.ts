@@ -14,6 +14,8 @@ export interface RestRequest {
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   token: TokenState;
+  /** A request header (lower-case name), e.g. `cf-r2-jurisdiction`. */
+  header: (name: string) => string | undefined;
   /** Counts one modifying list request of `items` item changes against the account's 12-hour list budgets (L3). */
   takeListChange: (accountId: string, items: number) => LimitDecision;
 }

@@ -101,7 +101,7 @@ class Runtime {
     let headers: Record<string, string> = {};
     try {
       const raw = await readBody(req);
-      const outcome = await this.handle(seen, url, path.replace(/\/$/, '') || '/', req.headers.authorization, raw, url.pathname.startsWith(API_PREFIX));
+      const outcome = await this.handle(seen, url, path.replace(/\/$/, '') || '/', req.headers.authorization, raw, url.pathname.startsWith(API_PREFIX), req);
       reply = outcome.reply;
       malformed = outcome.malformed;
       headers = outcome.headers;
@@ -128,6 +128,7 @@ class Runtime {
     authorization: string | undefined,
     raw: string,
     isApiPath: boolean,
+    req: IncomingMessage,
   ): Promise<{ reply: Reply; malformed: boolean; headers: Record<string, string> }> {
     const none = { malformed: false, headers: {} };
     const { state } = this;
@@ -204,6 +205,10 @@ class Runtime {
               query: url.searchParams,
               body,
               token: auth.token,
+              header: (name) => {
+                const value = req.headers[name.toLowerCase()];
+                return Array.isArray(value) ? value[0] : value;
+              },
               takeListChange: (accountId, items) => this.takeListChange(accountId, items),
             })
           : authenticationError());

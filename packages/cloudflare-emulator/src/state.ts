@@ -8,6 +8,8 @@ import type {
   Lockdown,
   LogpushJob,
   PlanId,
+  R2Bucket,
+  R2LifecycleRule,
   Ruleset,
   TokenKind,
   TokenStatus,
@@ -132,6 +134,8 @@ export interface AccountState {
   bulkOperations: Map<string, BulkOperation>;
   logpushJobs: Map<number, LogpushJob>;
   rulesets: Map<string, Ruleset>;
+  /** Keyed by `<jurisdiction>/<name>`. */
+  r2Buckets: Map<string, R2Bucket>;
 }
 
 export interface EmulatorState {
@@ -232,6 +236,7 @@ export function addAccount(state: EmulatorState, input: { id?: string; name?: st
     bulkOperations: new Map(),
     logpushJobs: new Map(),
     rulesets: new Map(),
+    r2Buckets: new Map(),
   };
   state.accounts.set(id, account);
   return account;
@@ -310,6 +315,7 @@ export const ALL_PERMISSIONS: readonly string[] = [
   'Logs Read',
   'Logs Write',
   'Zone Read',
+  'Workers R2 Storage Read',
 ];
 
 /** Where a zone-or-account resource lives. */
@@ -342,4 +348,30 @@ export function addRuleset(state: EmulatorState, owner: ResourceOwner, ruleset: 
 export function addLogpushJobs(state: EmulatorState, owner: ResourceOwner, jobs: Iterable<LogpushJob>): void {
   const target = ownerOf(state, owner).logpushJobs;
   for (const job of jobs) target.set(job.id, job);
+}
+
+/**
+ * R2 keeps a default rule on every bucket: abort multipart uploads seven days after they start (docs,
+ * r2/buckets/object-lifecycles). It deletes no object.
+ */
+export const R2_DEFAULT_MULTIPART_RULE: R2LifecycleRule = {
+  id: 'Default Multipart Abort Rule',
+  enabled: true,
+  conditions: { prefix: '' },
+  abortMultipartUploadsTransition: { condition: { type: 'Age', maxAge: 604_800 } },
+};
+
+/** An R2 bucket of the account; its lifecycle rules default to R2's own multipart rule. */
+export function addR2Bucket(
+  state: EmulatorState,
+  accountId: string,
+  input: { name: string; jurisdiction?: R2Bucket['jurisdiction']; lifecycleRules?: R2LifecycleRule[] },
+): R2Bucket {
+  const bucket: R2Bucket = {
+    name: input.name,
+    jurisdiction: input.jurisdiction ?? 'default',
+    lifecycleRules: input.lifecycleRules ?? [R2_DEFAULT_MULTIPART_RULE],
+  };
+  getAccount(state, accountId).r2Buckets.set(`${bucket.jurisdiction}/${bucket.name}`, bucket);
+  return bucket;
 }

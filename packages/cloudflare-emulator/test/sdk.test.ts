@@ -1,6 +1,18 @@
 import Cloudflare from 'cloudflare';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addAccessRules, addIpList, addToken, addZone, generateAccessRules, generateIpList, type Emulator, type ZoneState } from '../src/index.js';
+import { Ajv } from 'ajv';
+import {
+  addAccessRules,
+  addIpList,
+  addR2Bucket,
+  addToken,
+  addZone,
+  generateAccessRules,
+  generateIpList,
+  R2_DEFAULT_MULTIPART_RULE,
+  type Emulator,
+  type ZoneState,
+} from '../src/index.js';
 import { TEST_TOKEN, callEmulator, startTestEmulator } from '../src/testing.js';
 
 const NOW = new Date('2026-10-20T12:00:00Z');
@@ -160,4 +172,65 @@ describe('the official cloudflare SDK against the emulator', () => {
     emulator.state.behaviour.unknownObjectStatus = 404;
     expect((await callEmulator(emulator, 'GET', path)).status).toBe(404);
   });
+
+  it("reads R2 bucket lifecycle rules (r2.buckets.lifecycle.get) in the shape of Cloudflare's r2_lifecycle-config, jurisdiction buckets by header", async () => {
+    const expiry = {
+      id: 'expire-logs',
+      enabled: true,
+      conditions: { prefix: 'fw/' },
+      deleteObjectsTransition: { condition: { type: 'Age' as const, maxAge: 2_592_000 } },
+    };
+    addR2Bucket(emulator.state, zone.accountId, { name: 'cf-logs', lifecycleRules: [expiry, R2_DEFAULT_MULTIPART_RULE] });
+    addR2Bucket(emulator.state, zone.accountId, { name: 'cf-logs', jurisdiction: 'eu' });
+    const lifecycle = await client.r2.buckets.lifecycle.get('cf-logs', { account_id: zone.accountId });
+    expect(lifecycle.rules).toEqual([expiry, R2_DEFAULT_MULTIPART_RULE]);
+    expect(validateR2LifecycleConfig(lifecycle)).toBe(true);
+    const eu = await client.r2.buckets.lifecycle.get('cf-logs', { account_id: zone.accountId, 'cf-r2-jurisdiction': 'eu' });
+    expect(eu.rules).toEqual([R2_DEFAULT_MULTIPART_RULE]);
+    expect(validateR2LifecycleConfig(eu)).toBe(true);
+
+    const missing = await callEmulator(emulator, 'GET', `/accounts/${zone.accountId}/r2/buckets/no-such/lifecycle`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ success: false, errors: [{ code: 10006 }] });
+    addToken(emulator.state, { value: 'no-r2', permissions: ['Logs Write'] });
+    const refused = await callEmulator(emulator, 'GET', `/accounts/${zone.accountId}/r2/buckets/cf-logs/lifecycle`, { token: 'no-r2' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ success: false, errors: [{ code: 10000 }] });
+  });
+});
+
+/**
+ * Cloudflare's `r2_lifecycle-config` (api-schemas: rules of id, enabled, conditions.prefix and optional transitions;
+ * ages are integer seconds), strict about unknown keys so a misspelt transition fails.
+ */
+const AGE = { type: 'object', required: ['maxAge', 'type'], additionalProperties: false, properties: { maxAge: { type: 'integer' }, type: { const: 'Age' } } };
+const DATE = { type: 'object', required: ['date', 'type'], additionalProperties: false, properties: { date: { type: 'string' }, type: { const: 'Date' } } };
+const validateR2LifecycleConfig = new Ajv({ strict: false }).compile({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rules: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'enabled', 'conditions'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          enabled: { type: 'boolean' },
+          conditions: { type: 'object', required: ['prefix'], properties: { prefix: { type: 'string' } } },
+          abortMultipartUploadsTransition: { type: 'object', additionalProperties: false, properties: { condition: AGE } },
+          deleteObjectsTransition: { type: 'object', additionalProperties: false, properties: { condition: { oneOf: [AGE, DATE] } } },
+          storageClassTransitions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['condition', 'storageClass'],
+              properties: { condition: { oneOf: [AGE, DATE] }, storageClass: { const: 'InfrequentAccess' } },
+            },
+          },
+        },
+      },
+    },
+  },
 });

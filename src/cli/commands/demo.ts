@@ -27,30 +27,40 @@ export const demoCommand = (ctx: CliContext) =>
     .addHelpText('after', `\nExample:\n  luxeret-privacy demo          # leaves ${REPORT_FILE} and ${LEDGER_FILE} in the current directory`)
     .action(async (flags: DemoFlags) => {
       const lang = isLang(flags.lang) ? flags.lang : selectLang(undefined, undefined, ctx.env);
-      const { seedDemoData, startEmulator } = await importEmulator();
+      const { seedDemoData, startEmulator, startArchiveServer, seedDemoArchive, DEMO_ARCHIVE } = await importEmulator();
       const { run } = await import('../main.js'); // lazily: main.ts imports this file
       const home = mkdtempSync(join(tmpdir(), 'luxeret-demo-'));
       const token = `demo-${randomBytes(12).toString('hex')}`;
       const emulator = await startEmulator();
+      let archiveServer: EmulatorPackage.ArchiveServer | undefined;
       try {
         ctx.note('Starting the bundled Cloudflare emulator with a realistic data set…');
-        const demo = seedDemoData(emulator.state, { now: new Date(), tokenValue: token });
+        const now = new Date();
+        const demo = seedDemoData(emulator.state, { now, tokenValue: token });
+        ctx.note('Starting a local S3-compatible server (s3rver) holding a Logpush archive…');
+        archiveServer = await startDemoArchiveServer(() => startArchiveServer({ buckets: [DEMO_ARCHIVE.bucket] }));
+        const archive = { ...(await seedDemoArchive(archiveServer, { now })), endpoint: archiveServer.endpoint };
         const configPath = join(home, 'config.yaml');
         const env = {
-          ...ctx.env,
+          ...withoutAwsSettings(ctx.env),
           LUXERET_HOME: join(home, 'home'),
           LUXERET_CONFIG: configPath,
           CLOUDFLARE_API_TOKEN: token,
           CLOUDFLARE_BASE_URL: emulator.baseUrl,
+          // The local server's own key pair, for this run's env only: never printed, good for nothing else.
+          AWS_ACCESS_KEY_ID: archiveServer.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: archiveServer.credentials.secretAccessKey,
         };
+        const writeConfig = (localRetention: string) => writeFileSync(configPath, demoConfig(demo, archive, localRetention), { mode: 0o600 });
         const steps: { title: string; argv: string[]; before?: () => void }[] = [
-          { title: 'Create the store, keys and config', argv: ['init'], before: () => writeFileSync(configPath, demoConfig(demo, '7d'), { mode: 0o600 }) },
+          { title: 'Create the store, keys and config', argv: ['init'], before: () => writeConfig('7d') },
           { title: 'Pull security events and request analytics from "Cloudflare"', argv: ['pull'] },
           { title: 'What is held, where, since when', argv: ['inventory'] },
           {
-            title: 'The policy changes: local records are kept 2 days, not 7. What would a purge destroy? (dry run: nothing changes)',
+            title:
+              'The policy changes: security events (local and the Logpush archive) are kept 2 days, not 7. What would a purge destroy? (dry run: nothing changes)',
             argv: ['purge', '--dry-run'],
-            before: () => writeFileSync(configPath, demoConfig(demo, '2d'), { mode: 0o600 }),
+            before: () => writeConfig('2d'),
           },
           { title: 'Destroy what has outlived its purpose', argv: ['purge'] },
           { title: 'Verify the audit log, as an auditor would', argv: ['audit', 'verify'] },
@@ -70,6 +80,7 @@ export const demoCommand = (ctx: CliContext) =>
         }
         ctx.io.stdout(`\nDone. Open ./${REPORT_FILE} and ./${LEDGER_FILE}. With a real account: see README "The main job".\n`);
       } finally {
+        await archiveServer?.close();
         await emulator.close();
         if (flags.keep) ctx.note(`Kept the demo's LUXERET_HOME at ${join(home, 'home')}`);
         else rmSync(home, { recursive: true, force: true });
@@ -84,17 +95,37 @@ async function importEmulator(): Promise<typeof EmulatorPackage> {
   try {
     return await import('@luxeret/cloudflare-emulator');
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    const message = 'The demo needs the Cloudflare emulator (@luxeret/cloudflare-emulator and graphql), which this installation left out.';
-    throw new ConfigError(`${message} Nothing was done.`, [], {
-      cause: err,
-      hint: 'Install luxeret-privacy again without --omit=optional (the emulator is an optional dependency); the other commands work without it.',
-    });
+    throw missingOptional(err, 'the Cloudflare emulator (@luxeret/cloudflare-emulator and graphql)');
   }
 }
 
-/** Rules and list items are judged over 2 days: the span a first pull's events can cover on these plans. */
-function demoConfig(demo: EmulatorPackage.DemoSummary, localRetention: string): string {
+/** The archive's S3 server is s3rver, an optional dependency too. */
+async function startDemoArchiveServer(start: () => Promise<EmulatorPackage.ArchiveServer>): Promise<EmulatorPackage.ArchiveServer> {
+  try {
+    return await start();
+  } catch (err) {
+    throw missingOptional(err, 'an S3-compatible server (s3rver) for its Logpush archive');
+  }
+}
+
+function missingOptional(err: unknown, what: string): unknown {
+  if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') return err;
+  return new ConfigError(`The demo needs ${what}, which this installation left out. Nothing was done.`, [], {
+    cause: err,
+    hint: 'Install luxeret-privacy again without --omit=optional (what the demo needs is optional); the other commands work without it.',
+  });
+}
+
+/** The user's own AWS settings (a profile, a session token, an endpoint) must not reach the demo's local server. */
+function withoutAwsSettings(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+}
+
+/**
+ * Rules and list items are judged over 2 days: the span a first pull's events can cover on these plans. The archive
+ * has no retention of its own, so it follows retention.firewall_events.
+ */
+function demoConfig(demo: EmulatorPackage.DemoSummary, archive: EmulatorPackage.DemoArchiveSummary & { endpoint: string }, localRetention: string): string {
   const zones = demo.zones.map((zone) => `  - id: "${zone.id}"\n    name: "${zone.name}"  # ${zone.plan} plan\n`).join('');
   return `# The demo's config: short retentions, so that a first pull already has something to destroy.
 account_id: "${demo.accountId}"
@@ -108,6 +139,11 @@ ${zones}retention:
 managed_lists: ["abuse_ips"]
 statistics: { min_count: 10 }
 safety: { max_deletes: 1000 }
+archives:  # what the zone's Logpush job pushed (${archive.objects} objects over ${archive.days} days), here on a local S3 server; with R2: endpoint https://<account_id>.r2.cloudflarestorage.com
+  - name: firewall-logpush
+    url: s3://${archive.bucket}/${archive.prefix}
+    endpoint: ${archive.endpoint}
+    region: auto
 `;
 }
 

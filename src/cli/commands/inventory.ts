@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { openArchiveReader } from '../../archives/read-archive.js';
+import { openR2LifecycleReader } from '../../archives/r2-lifecycle.js';
 import { assertZoneId, takeInventory, type InventoryResult } from '../../inventory/collect.js';
 import { renderInventoryCsv } from '../../report/csv.js';
 import { renderInventoryHtml } from '../../report/inventory-html.js';
@@ -72,7 +73,11 @@ export const inventoryCommand = (ctx: CliContext) =>
           cloudflare: hasApiToken(ctx) ? () => openRestClient(ctx) : undefined,
           toolVersion: ctx.toolVersion,
           onRead: (status) => ctx.progress(status === undefined ? '' : `Cloudflare: read ${status.part} of ${status.scope.type} ${status.scope.id}`),
-          readArchive: openArchiveReader(ctx.env),
+          // R2 lifecycle rules through the Cloudflare API when it may be asked; else (and for S3) through S3.
+          readArchive: openArchiveReader(
+            ctx.env,
+            hasApiToken(ctx) && flags.localOnly !== true ? openR2LifecycleReader(() => openRestClient(ctx).sdk) : undefined,
+          ),
         },
         {
           zoneId: flags.zone,

@@ -42,7 +42,8 @@ export const ledgerCommand = (ctx: CliContext) =>
       [
         '',
         'Columns: 번호, 개인정보 파일명, 자료의 종류, 생성일, 폐기일, 폐기사유, 처리담당자, 처리부서장 (left blank for a signature),',
-        'then kind, records destroyed/before/after, method, and the audit entry number and hash.',
+        'then kind, location (archive/<name>; the file name of an archive row is its bucket/prefix/), records destroyed/before/after, method,',
+        'and the audit entry number and hash.',
         "CSV starts with a UTF-8 byte order mark so Excel opens the Korean headers correctly; cells starting with = + - @ get a leading '.",
         '',
         'Examples:',

@@ -19,7 +19,7 @@ export type MessageTexts = {
 /** The columns of the Korean ledger form (번호 … 처리부서장), then what lets each row be checked against the log. */
 export const LEDGER_COLUMNS = [
   'no',
-  'location',
+  'file_name',
   'items',
   'created',
   'destroyed',
@@ -27,6 +27,7 @@ export const LEDGER_COLUMNS = [
   'handler',
   'approver',
   'kind',
+  'location',
   'deleted',
   'before',
   'after',

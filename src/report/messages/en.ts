@@ -210,7 +210,10 @@ export const EN: Messages = {
     'archive.lifecycle': (m) =>
       `the bucket's lifecycle rule expires objects after ${m.days} day(s): ${m.verdict === 'earlier' ? 'earlier than' : m.verdict === 'later' ? 'later than' : 'the same as'} our retention (${m.retention})`,
     'archive.lifecycle_none': () => 'the bucket has no lifecycle rule that expires these objects: only a purge removes them',
-    'archive.lifecycle_unknown': (m) => `the bucket's lifecycle rules could not be read (${m.reason}); s3:GetBucketLifecycleConfiguration shows them`,
+    'archive.lifecycle_unknown': (m) =>
+      m.via === 'cloudflare'
+        ? `the R2 bucket's lifecycle rules could not be read through the Cloudflare API (${m.reason}); an API token with Workers R2 Storage Read shows them`
+        : `the bucket's lifecycle rules could not be read (${m.reason}); s3:GetBucketLifecycleConfiguration shows them`,
     'archive.written_by': (m) => `written by Logpush job ${m.jobId}${m.name ? ` "${m.name}"` : ''}`,
     'archive.no_job': () => 'no Logpush job read from Cloudflare writes to this bucket and prefix',
     'archive.failed': (m) =>
@@ -219,6 +222,10 @@ export const EN: Messages = {
         : m.reason === 'no_bucket'
           ? `could not list ${m.where}: no such bucket (${m.errorCode})`
           : `could not list ${m.where}: the server did not answer (${m.errorCode}); check endpoint and network`,
+    'archive.versions': (m) =>
+      `versioning ${m.status}: ${m.versions} version(s), ${m.noncurrent} of them noncurrent, and ${m.deleteMarkers} delete marker(s); the objects counted include ${m.hiddenKeys} whose current version is a delete marker, since noncurrent versions still hold IP addresses (a purge deletes every version)`,
+    'archive.versions_unknown': (m) =>
+      `whether the bucket keeps older versions could not be read (${m.permission}, ${m.errorCode}): only current objects are counted; a purge refuses this archive until the credentials allow it`,
     'undetermined.no_zone': () => 'undetermined: no zone is configured whose events could show activity',
     'undetermined.zone_not_pulled': (m) => `undetermined: no security events have been pulled for zone ${m.zoneId}`,
     'undetermined.zone_pulled_until': (m) => `undetermined: events of zone ${m.zoneId} were pulled only up to ${m.until}`,
@@ -229,7 +236,7 @@ export const EN: Messages = {
     title: 'Personal data destruction ledger',
     columns: {
       no: 'No.',
-      location: 'Personal data file',
+      file_name: 'Personal data file',
       items: 'Data items',
       created: 'Created (oldest record)',
       destroyed: 'Destroyed',
@@ -237,6 +244,7 @@ export const EN: Messages = {
       handler: 'Handled by',
       approver: 'Head of department',
       kind: 'Kind',
+      location: 'Location',
       deleted: 'Records destroyed',
       before: 'Records before',
       after: 'Records after',

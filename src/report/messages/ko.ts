@@ -206,9 +206,16 @@ export const KO: Messages = {
     'archive.lifecycle': (m) =>
       `버킷의 수명 주기 규칙이 ${m.days}일 후 객체를 만료합니다: 보존 기간(${m.retention})${m.verdict === 'earlier' ? '보다 이릅니다' : m.verdict === 'later' ? '보다 늦습니다' : '과 같습니다'}`,
     'archive.lifecycle_none': () => '이 객체들을 만료하는 버킷 수명 주기 규칙이 없습니다: 파기(purge)만이 지웁니다',
-    'archive.lifecycle_unknown': (m) => `버킷의 수명 주기 규칙을 읽을 수 없습니다(${m.reason}); s3:GetBucketLifecycleConfiguration 권한이 필요합니다`,
+    'archive.lifecycle_unknown': (m) =>
+      m.via === 'cloudflare'
+        ? `Cloudflare API로 R2 버킷의 수명 주기 규칙을 읽을 수 없습니다(${m.reason}); API 토큰에 Workers R2 Storage Read 권한이 필요합니다`
+        : `버킷의 수명 주기 규칙을 읽을 수 없습니다(${m.reason}); s3:GetBucketLifecycleConfiguration 권한이 필요합니다`,
     'archive.written_by': (m) => `Logpush 작업 ${m.jobId}${m.name ? ` "${m.name}"` : ''}이(가) 기록합니다`,
     'archive.no_job': () => 'Cloudflare에서 읽은 Logpush 작업 중 이 버킷과 접두어에 기록하는 작업이 없습니다',
+    'archive.versions': (m) =>
+      `버전 관리 ${m.status === 'enabled' ? '사용' : '일시 중지'}: 버전 ${m.versions}개(이전 버전 ${m.noncurrent}개), 삭제 마커 ${m.deleteMarkers}개; 이전 버전에도 IP 주소가 남아 있으므로 현재 버전이 삭제 마커인 객체 ${m.hiddenKeys}개도 셉니다(파기는 모든 버전을 지웁니다)`,
+    'archive.versions_unknown': (m) =>
+      `버킷이 이전 버전을 보관하는지 읽을 수 없습니다(${m.permission}, ${m.errorCode}): 현재 객체만 셉니다; 자격 증명이 허용할 때까지 파기는 이 아카이브를 거부합니다`,
     'archive.failed': (m) =>
       m.reason === 'denied'
         ? `${m.where}을(를) 나열할 수 없습니다: 자격 증명이 거부되었습니다(${m.errorCode}); AWS SDK 자격 증명(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY 또는 AWS_PROFILE)에 s3:ListBucket 권한이 필요합니다`
@@ -225,7 +232,7 @@ export const KO: Messages = {
     title: '개인정보파일 파기 관리대장',
     columns: {
       no: '번호',
-      location: '개인정보 파일명',
+      file_name: '개인정보 파일명',
       items: '자료의 종류',
       created: '생성일',
       destroyed: '폐기일',
@@ -233,6 +240,7 @@ export const KO: Messages = {
       handler: '처리담당자',
       approver: '처리부서장',
       kind: '파기 구분',
+      location: '보관 위치',
       deleted: '파기 건수',
       before: '파기 전 건수',
       after: '파기 후 건수',

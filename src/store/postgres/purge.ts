@@ -82,13 +82,20 @@ export async function vacuumPurgedPartitions(
   purges: readonly LocationPurge[],
   options: { attempts?: number; waitMs?: number } = {},
 ): Promise<VacuumedPartition[]> {
-  const touched = purges.flatMap((purge) => purge.partitions.filter((p) => p.method === 'rows-deleted' && p.deleted > 0).map((p) => p.partition));
-  if (touched.length === 0) return [];
+  const named = new Set(purges.flatMap((purge) => purge.partitions.filter((p) => p.method === 'rows-deleted' && p.deleted > 0).map((p) => p.partition)));
+  if (named.size === 0) return [];
   const client = await connect(store);
   const notices: string[] = [];
   const onNotice = (notice: { message?: string }) => void notices.push(notice.message ?? '');
   client.on('notice', onNotice);
   try {
+    // An earlier run's partition (see src/purge/reclaim.ts) may have been dropped since: nothing left to VACUUM there.
+    const { rows: existing } = await client.query<{ name: string }>(
+      'SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = ANY($2::text[])',
+      [store.schema, [...named]],
+    );
+    const present = new Set(existing.map((row) => row.name));
+    const touched = [...named].filter((name) => present.has(name));
     const result: VacuumedPartition[] = [];
     for (const partition of touched) {
       let notYetRemovable = 0;

@@ -4,6 +4,7 @@ import { LIST_ROUTES } from './lists.js';
 import { LOCKDOWN_ROUTES } from './lockdowns.js';
 import { LOG_ROUTES } from './logs.js';
 import { LOGPULL_ROUTES } from './logpull.js';
+import { R2_ROUTES } from './r2.js';
 import { RULESET_ROUTES } from './rulesets.js';
 import { TOKEN_ROUTES } from './tokens.js';
 import { ZONE_ROUTES } from './zones.js';
@@ -18,4 +19,5 @@ export const REST_ROUTES: readonly Route[] = [
   ...RULESET_ROUTES,
   ...LOG_ROUTES,
   ...LOGPULL_ROUTES,
+  ...R2_ROUTES,
 ];
