@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Hold } from '../policy/holds.js';
-import type { ArchivePurgePlan, PlannedScan } from './purge-plan.js';
-import { buildLogLineTest, scanArchiveObject } from './scan-object.js';
+import type { ArchivePurgePlan, PlannedObject, PlannedScan } from './purge-plan.js';
+import { buildLogLineTest, scanArchiveObject, type LineTest, type ObjectScan } from './scan-object.js';
 
 /** How many bytes (listed object sizes) a run may still read to scan: one budget shared by every archive of the run. */
 export interface ScanBudget {
@@ -11,6 +11,23 @@ export interface ScanBudget {
 
 export function createScanBudget(totalBytes: number): ScanBudget {
   return { totalBytes, remainingBytes: totalBytes };
+}
+
+/**
+ * An unversioned object is read as it is; in a versioned bucket every version with data is (the purge deletes them
+ * all, and an older one may hold other lines): held when one is, clear when all are, else the first undecided.
+ */
+async function scanObjectVersions(client: S3Client, bucket: string, object: PlannedObject, test: LineTest): Promise<ObjectScan> {
+  if (object.versions === undefined) return scanArchiveObject(client, bucket, object.key, test);
+  let lines = 0;
+  let undecided: ObjectScan | undefined;
+  for (const version of object.versions.filter((v) => !v.isDeleteMarker)) {
+    const scan = await scanArchiveObject(client, bucket, object.key, test, version.versionId);
+    lines += scan.lines;
+    if (scan.kind === 'held') return { kind: 'held', lines };
+    if (scan.kind === 'undetermined') undecided ??= scan;
+  }
+  return undecided ?? { kind: 'clear', lines };
 }
 
 /** Objects read at once: GETs are mostly waiting, and each scan holds only a chunk and a line. */
@@ -44,7 +61,7 @@ export async function scanUndeterminedObjects(
       } else {
         budget.remainingBytes -= object.size;
         const test = buildLogLineTest(holds, at, { startMs: object.start?.getTime(), endMs: object.end.getTime() });
-        results.set(object.key, await scanArchiveObject(client, bucket, object.key, test));
+        results.set(object.key, await scanObjectVersions(client, bucket, object, test));
       }
       done += 1;
       onScanned?.(done, objects.length);

@@ -176,11 +176,14 @@ function selectClientIpValue(text: string, key: number, end: number): string | u
   return value.includes('\\') ? undefined : value;
 }
 
-/** GetObject, then scanLogStream of its body; a refused or failed request is undetermined with its S3 code. */
-export async function scanArchiveObject(client: S3Client, bucket: string, key: string, test: LineTest): Promise<ObjectScan> {
+/**
+ * GetObject (of one version, when `versionId` is given), then scanLogStream of its body; a refused or failed request
+ * is undetermined with its S3 code.
+ */
+export async function scanArchiveObject(client: S3Client, bucket: string, key: string, test: LineTest, versionId?: string): Promise<ObjectScan> {
   let body: Readable;
   try {
-    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }));
     if (answer.Body === undefined) return { kind: 'undetermined', reason: 'read_failed', code: 'NoBody', lines: 0 };
     // In Node the SDK's body is the response's IncomingMessage, a Readable.
     body = answer.Body as Readable;
