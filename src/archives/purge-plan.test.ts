@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Hold } from '../policy/holds.js';
-import { planArchivePurge } from './purge-plan.js';
+import { applyArchiveScans, planArchivePurge } from './purge-plan.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const DAY_MS = 86_400_000;
@@ -60,5 +60,43 @@ describe('planArchivePurge', () => {
     const old = { key: 'fw/misc/x.gz', size: 1, lastModified: new Date('2026-10-01T00:00:00Z') };
     const early = hold({ to: new Date('2020-01-01T00:00:00Z') });
     expect(planArchivePurge([old], RETENTION_MS, [early], NOW)).toMatchObject({ held: 1, toDelete: [] });
+  });
+});
+
+describe('applyArchiveScans', () => {
+  const ipHold = hold({ network: '198.51.100.7/32' });
+  const keys = ['fw/20261020/20261020T100000Z_20261020T100500Z_a1.log.gz', 'fw/20261019/20261019T100000Z_20261019T100500Z_b2.log.gz', OLD_C, OLD_B];
+  const plan = planArchivePurge(
+    keys.map((key, i) => object(key, 100 + i)),
+    RETENTION_MS,
+    [ipHold],
+    NOW,
+  );
+
+  it('plans every object an IP hold overlaps for a scan, oldest data first', () => {
+    expect(plan.toScan.map((o) => o.key)).toEqual([OLD_C, keys[1], keys[0], OLD_B]);
+    expect(plan).toMatchObject({ undetermined: 4, toDelete: [], bytes: { undetermined: 406 } });
+  });
+
+  it('held stays, clear goes, failed and over-budget stay undetermined; counts and bytes follow', () => {
+    const scans = new Map([
+      [OLD_C, { kind: 'held', lines: 3 } as const],
+      [keys[1]!, { kind: 'clear', lines: 10 } as const],
+      [keys[0]!, { kind: 'undetermined', reason: 'not_gzip', code: 'Z_DATA_ERROR', lines: 0 } as const],
+      [OLD_B, { kind: 'over_budget' } as const],
+    ]);
+    const settled = applyArchiveScans(plan, scans);
+    expect(settled.toDelete.map((o) => o.key)).toEqual([keys[1]]);
+    expect(settled.toScan.map((o) => o.key)).toEqual([keys[0], OLD_B]);
+    expect(settled).toMatchObject({
+      held: 1,
+      undetermined: 2,
+      bytes: { toDelete: 101, held: 102, undetermined: 203 },
+      scan: { scanned: 3, scannedBytes: 303, heldByScan: 1, clearedByScan: 1, overBudget: 1, overBudgetBytes: 103, failures: { 'not_gzip:Z_DATA_ERROR': 1 } },
+    });
+  });
+
+  it('an object without a result stays undetermined', () => {
+    expect(applyArchiveScans(plan, new Map())).toMatchObject({ undetermined: 4, toDelete: [], scan: { scanned: 0 } });
   });
 });

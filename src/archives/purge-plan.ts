@@ -1,9 +1,12 @@
 import { overlapsHoldTime, selectActiveHolds, type Hold } from '../policy/holds.js';
 import { selectObjectTime } from './object-time.js';
+import type { ObjectScan, ScanFailure } from './scan-object.js';
 import type { ArchiveObject } from './summary.js';
 
 /** One object the purge may delete, with the data time its key (or LastModified) tells. */
 export interface PlannedObject extends ArchiveObject {
+  /** Undefined when only LastModified dates it: its data may be from any earlier time. */
+  readonly start: Date | undefined;
   readonly end: Date;
 }
 
@@ -16,11 +19,34 @@ export interface ArchivePurgePlan {
   readonly held: number;
   /**
    * Past retention, overlapping a hold on some addresses or a country: kept, because whether the object holds
-   * such a line needs a scan of its contents, which this version does not do.
+   * such a line needs a scan of its contents (`toScan`; applyArchiveScans settles those scanned).
    */
   readonly undetermined: number;
   readonly bytes: { readonly toDelete: number; readonly held: number; readonly undetermined: number };
+  /** The undetermined objects, oldest data first: the ones a scan of their lines may settle. */
+  readonly toScan: readonly PlannedObject[];
+  /** What scanning settled; undefined before any scan. */
+  readonly scan?: ArchiveScanSummary;
 }
+
+/** What the scans of an archive's undetermined objects found: counts and codes, never keys or addresses. */
+export interface ArchiveScanSummary {
+  readonly scanned: number;
+  /** Listed sizes of the scanned objects: what the budget counts. */
+  readonly scannedBytes: number;
+  /** A line a hold covers was found: kept (counted in `held`). */
+  readonly heldByScan: number;
+  /** Every line read and none held: deleted (counted in `toDelete`). */
+  readonly clearedByScan: number;
+  /** Not scanned because the run's budget would have been exceeded: still undetermined. */
+  readonly overBudget: number;
+  readonly overBudgetBytes: number;
+  /** Scanned but not decided, by `reason:code` (`read_failed:AccessDenied`, `not_gzip:Z_DATA_ERROR`): still undetermined. */
+  readonly failures: Readonly<Record<string, number>>;
+}
+
+/** A scan's result for one object of `toScan`, or `over_budget` when it was not scanned. */
+export type PlannedScan = ObjectScan | { readonly kind: 'over_budget' };
 
 /**
  * Plans the purge of an archive at `at` (pure): an object is past retention when its data *end* is older than the
@@ -30,27 +56,84 @@ export function planArchivePurge(objects: Iterable<ArchiveObject>, retentionMs: 
   const cutoffMs = at.getTime() - retentionMs;
   const active = selectActiveHolds(holds, at);
   const toDelete: PlannedObject[] = [];
+  const toScan: PlannedObject[] = [];
   const bytes = { toDelete: 0, held: 0, undetermined: 0 };
   let held = 0;
-  let undetermined = 0;
   for (const object of objects) {
     const time = selectObjectTime(object.key, object.lastModified);
     const endMs = time.end.getTime();
     if (endMs >= cutoffMs) continue;
     const overlapping = active.filter((hold) => overlapsHoldTime(hold, time.start?.getTime(), endMs));
     if (overlapping.length === 0) {
-      toDelete.push({ ...object, end: time.end });
+      toDelete.push({ ...object, start: time.start, end: time.end });
       bytes.toDelete += object.size;
     } else if (overlapping.some(holdsEveryAddress)) {
       held += 1;
       bytes.held += object.size;
     } else {
-      undetermined += 1;
+      toScan.push({ ...object, start: time.start, end: time.end });
       bytes.undetermined += object.size;
     }
   }
-  toDelete.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { cutoff: new Date(cutoffMs), toDelete, held, undetermined, bytes };
+  toDelete.sort(byKey);
+  // The most overdue first: when the scan budget runs out, what is left is the most recent.
+  toScan.sort((a, b) => a.end.getTime() - b.end.getTime() || byKey(a, b));
+  return { cutoff: new Date(cutoffMs), toDelete, held, undetermined: toScan.length, bytes, toScan };
+}
+
+/**
+ * Settles the scanned objects of a plan (pure): one with a held line is held, one read whole with none is deleted,
+ * the rest (not scanned, or not decided) stay undetermined and are kept.
+ */
+export function applyArchiveScans(plan: ArchivePurgePlan, scans: ReadonlyMap<string, PlannedScan>): ArchivePurgePlan {
+  const toDelete = [...plan.toDelete];
+  const toScan: PlannedObject[] = [];
+  const bytes = { ...plan.bytes };
+  const failures: Record<string, number> = {};
+  const summary = { scanned: 0, scannedBytes: 0, heldByScan: 0, clearedByScan: 0, overBudget: 0, overBudgetBytes: 0 };
+  for (const object of plan.toScan) {
+    const scan = scans.get(object.key);
+    if (scan === undefined) {
+      toScan.push(object);
+      continue;
+    }
+    if (scan.kind === 'over_budget') {
+      summary.overBudget += 1;
+      summary.overBudgetBytes += object.size;
+      toScan.push(object);
+      continue;
+    }
+    summary.scanned += 1;
+    summary.scannedBytes += object.size;
+    bytes.undetermined -= object.size;
+    if (scan.kind === 'held') {
+      summary.heldByScan += 1;
+      bytes.held += object.size;
+    } else if (scan.kind === 'clear') {
+      summary.clearedByScan += 1;
+      bytes.toDelete += object.size;
+      toDelete.push(object);
+    } else {
+      const key = `${scan.reason satisfies ScanFailure}:${scan.code}`;
+      failures[key] = (failures[key] ?? 0) + 1;
+      bytes.undetermined += object.size;
+      toScan.push(object);
+    }
+  }
+  toDelete.sort(byKey);
+  return {
+    ...plan,
+    toDelete,
+    held: plan.held + summary.heldByScan,
+    undetermined: toScan.length,
+    bytes,
+    toScan,
+    scan: { ...summary, failures },
+  };
+}
+
+function byKey(a: ArchiveObject, b: ArchiveObject): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /** A hold on 0.0.0.0/0 or ::/0 with no country names no address: it covers every line of its time range. */

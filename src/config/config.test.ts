@@ -116,6 +116,15 @@ describe('buildConfig', () => {
     ]);
   });
 
+  it('reads safety.archive_scan_budget (default 1GB) and names it when it is no size', () => {
+    expect(buildConfig(null).config?.safety.archiveScanBudget).toEqual({ text: '1GB', bytes: 1e9 });
+    expect(buildConfig({ safety: { archive_scan_budget: '500MB' } }).config?.safety.archiveScanBudget).toEqual({ text: '500MB', bytes: 5e8 });
+    expect(buildConfig({ safety: { archive_scan_budget: 250_000 } }).config?.safety.archiveScanBudget.bytes).toBe(250_000);
+    expect(buildConfig({ safety: { archive_scan_budget: '2GiB' } }).problems).toEqual([
+      'safety.archive_scan_budget: "2GiB" is not a size (a whole number of bytes, or decimal units like 500MB or 2GB)',
+    ]);
+  });
+
   it('reads the audit section and names its problems', () => {
     const audit = { lodge_command: 'logger -t luxeret-audit', timestamp_url: 'http://127.0.0.1:3180/tsa', tsa_certificate: '/etc/tsa.pem' };
     expect(buildConfig({ audit }).config?.audit).toEqual({

@@ -1,5 +1,6 @@
 import { isLang, LANGS, type Lang } from '../report/messages/index.js';
 import { readArchives, type ArchiveConfig } from './archives.js';
+import { parseByteSize, type ByteSize } from './byte-size.js';
 import { parseDuration, type Duration } from './duration.js';
 import { readStoreConfig, type StoreConfig } from './store.js';
 
@@ -23,7 +24,11 @@ export interface Config {
   readonly retention: RetentionConfig;
   readonly managedLists: readonly string[];
   readonly statistics: { readonly minCount: number };
-  readonly safety: { readonly maxDeletes: number };
+  readonly safety: {
+    readonly maxDeletes: number;
+    /** How many bytes of archive objects one purge (or `subject show --scan-archives`) may read to scan their lines. */
+    readonly archiveScanBudget: ByteSize;
+  };
   /** How much of the already-covered range every pull re-reads for rows that arrived late (config `pull.overlap`). */
   readonly pull: { readonly overlap: Duration };
   /** Extra firewall-event fields to keep beyond the minimum (paths, queries, user agents). */
@@ -92,6 +97,8 @@ const KNOWN_KEYS = [
 const RETENTION_KEYS = ['firewall_events', 'http_analytics', 'access_rules', 'list_items'] as const;
 const DEFAULT_RETENTION = '30d';
 const DEFAULT_OBJECT_RETENTION = '90d';
+/** A gigabyte of Logpush objects a run: minutes of reading, not hours, and the cost of a GET per object. */
+const DEFAULT_ARCHIVE_SCAN_BUDGET = '1GB';
 /**
  * Cloudflare publishes no ingestion delay. Field reports (G10): data is partial "if you query for 3 minutes ago", and
  * an exporter moved its "now" back 5 minutes to be safe. Twice the larger figure leaves room for a slow day; the
@@ -118,7 +125,9 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
   const retention = readRetention(doc['retention'], problems);
   const managedLists = readStringList(doc['managed_lists'], 'managed_lists', problems);
   const minCount = readPositiveInt(section(doc, 'statistics', problems)['min_count'], 'statistics.min_count', 10, problems);
-  const maxDeletes = readPositiveInt(section(doc, 'safety', problems)['max_deletes'], 'safety.max_deletes', 500, problems);
+  const safety = section(doc, 'safety', problems);
+  const maxDeletes = readPositiveInt(safety['max_deletes'], 'safety.max_deletes', 500, problems);
+  const archiveScanBudget = readByteSize(safety['archive_scan_budget'], 'safety.archive_scan_budget', DEFAULT_ARCHIVE_SCAN_BUDGET, problems);
   const overlap = readPullOverlap(section(doc, 'pull', problems), problems);
   const fields = readStringList(doc['fields'], 'fields', problems);
   fields.forEach((field, i) => {
@@ -147,7 +156,7 @@ export function buildConfig(raw: unknown): { config: Config; problems: [] } | { 
       retention,
       managedLists,
       statistics: { minCount },
-      safety: { maxDeletes },
+      safety: { maxDeletes, archiveScanBudget },
       pull: { overlap },
       fields,
       secureDelete: secureDelete === true,
@@ -253,6 +262,15 @@ function readPositiveInt(raw: unknown, path: string, fallback: number, problems:
     return fallback;
   }
   return raw;
+}
+
+function readByteSize(raw: unknown, path: string, fallback: string, problems: Problems): ByteSize {
+  const parsed = parseByteSize(raw ?? fallback);
+  if (parsed === undefined) {
+    problems.push(`${path}: ${JSON.stringify(raw)} is not a size (a whole number of bytes, or decimal units like 500MB or 2GB)`);
+    return parseByteSize(fallback)!;
+  }
+  return parsed;
 }
 
 const AUDIT_KEYS = ['lodge_command', 'timestamp_url', 'tsa_certificate'];

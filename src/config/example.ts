@@ -37,6 +37,9 @@ pull:
 # The most Cloudflare-side deletions one purge may make without --force.
 safety:
   max_deletes: 500
+  # How much of the Logpush archives one purge may read (object sizes, 500MB, 2GB …) to look inside the objects
+  # an IP or country hold overlaps; those it cannot read in time are kept as undetermined.
+  archive_scan_budget: 1GB
 
 # Extra firewall-event fields to keep beyond the minimum (off by default: not needed for the purpose).
 # fields: [clientRequestPath, clientRequestQuery, userAgent]

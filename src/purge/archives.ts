@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
-import { deleteArchiveObjects } from '../archives/delete-objects.js';
-import { planArchivePurge, type ArchivePurgePlan } from '../archives/purge-plan.js';
+import { DELETE_BATCH, deleteArchiveObjects } from '../archives/delete-objects.js';
+import { applyArchiveScans, planArchivePurge, type ArchivePurgePlan, type PlannedObject } from '../archives/purge-plan.js';
 import { type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
 import type { ArchivePermission, BucketProtection } from '../archives/bucket-protection.js';
 import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/delete-versions.js';
 import { listArchiveForPurge } from '../archives/list-for-purge.js';
 import { selectLatestLockEnd, selectLockedObjects, type LockedUntil } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
+import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import type { ArchiveConfig } from '../config/archives.js';
-import type { Hold } from '../policy/holds.js';
+import { formatByteSize } from '../config/byte-size.js';
+import { overlapsHoldTime, selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort } from '../store/port.js';
 import type { ArchiveLocationId } from '../inventory/inventory.js';
@@ -33,6 +35,8 @@ export type ArchivePlanEntry =
       readonly protection?: BucketProtection;
       /** Past retention and not held, but the bucket's default retention still keeps a version: not tried. */
       readonly locked?: { readonly count: number; readonly bytes: number; readonly until: Date | undefined };
+      /** The holds active when the plan was made: any other found before a deletion keeps what it overlaps. */
+      readonly holdIds: ReadonlySet<string>;
     }
   | {
       readonly kind: 'failed';
@@ -48,17 +52,23 @@ export function buildArchivePurgeLocationId(name: string): ArchiveLocationId {
   return `archive/${name}`;
 }
 
-/** Lists every configured archive and plans its purge at `at`. Reads only; deletes nothing. */
+/**
+ * Lists every configured archive and plans its purge at `at`; the objects past retention that overlap an IP or
+ * country hold in time are scanned (GetObject), oldest first, while `scanBudget` lasts. Reads only; deletes nothing.
+ */
 export async function planArchives(
   archives: readonly ArchiveConfig[],
   open: ArchiveClientFactory,
   holds: readonly Hold[],
   at: Date,
+  scanBudget: ScanBudget,
   onProgress?: (progress: PurgeProgress) => void,
 ): Promise<ArchivePlanEntry[]> {
   const entries: ArchivePlanEntry[] = [];
+  const holdIds = new Set(selectActiveHolds(holds, at).map((hold) => hold.id));
   for (const archive of archives) {
-    onProgress?.({ location: buildArchivePurgeLocationId(archive.name), phase: 'plan' });
+    const location = buildArchivePurgeLocationId(archive.name);
+    onProgress?.({ location, phase: 'plan' });
     const client = open(archive);
     try {
       const listing = await listArchiveForPurge(client, archive, at);
@@ -66,10 +76,17 @@ export async function planArchives(
       if (listing.kind === 'failed') entries.push({ kind: 'failed', archive, reason: listing.reason, code: listing.code, cutoff });
       else if (listing.kind === 'refused')
         entries.push({ kind: 'failed', archive, reason: 'denied', code: listing.code, cutoff, permission: listing.permission });
-      else
-        entries.push(
-          withObjectLock({ kind: 'planned', archive, plan: planArchivePurge(listing.objects, archive.retention.ms, holds, at) }, listing.protection, at),
-        );
+      else {
+        const plan = planArchivePurge(listing.objects, archive.retention.ms, holds, at);
+        const scans =
+          plan.toScan.length === 0
+            ? undefined
+            : await scanUndeterminedObjects(client, archive.location.bucket, plan, holds, at, scanBudget, (done, total) =>
+                onProgress?.({ location, phase: 'scan', done, total }),
+              );
+        // The lock is applied to what the scans left deletable too.
+        entries.push(withObjectLock({ kind: 'planned', archive, plan: scans ? applyArchiveScans(plan, scans) : plan, holdIds }, listing.protection, at));
+      }
     } finally {
       client.destroy();
     }
@@ -93,7 +110,13 @@ export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): numbe
 /** One archive's plan (and outcome) as the purge result shows it. */
 export function describeArchiveLocation(
   entry: ArchivePlanEntry,
-  outcome?: { deleted: number; failed: number; notes: readonly PurgeNote[]; locked?: { count: number; until: LockedUntil | undefined } },
+  outcome?: {
+    deleted: number;
+    failed: number;
+    keptByNewHold: number;
+    notes: readonly PurgeNote[];
+    locked?: { count: number; until: LockedUntil | undefined };
+  },
 ): LocationPurge {
   const base = {
     id: buildArchivePurgeLocationId(entry.archive.name),
@@ -120,9 +143,7 @@ export function describeArchiveLocation(
     };
   }
   const { plan } = entry;
-  const notes: PurgeNote[] = [];
-  if (plan.undetermined > 0)
-    notes.push(verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: their contents are not scanned yet`));
+  const notes: PurgeNote[] = noteScans(plan);
   const lockedCount = (entry.locked?.count ?? 0) + (outcome?.locked?.count ?? 0);
   if (lockedCount > 0) {
     const until = selectLatestLockEnd([...(entry.locked?.until ? [entry.locked.until] : []), ...(outcome?.locked?.until ? [outcome.locked.until] : [])]);
@@ -137,9 +158,43 @@ export function describeArchiveLocation(
     deleted: outcome?.deleted ?? 0,
     held: plan.held + lockedCount,
     failed: outcome?.failed ?? 0,
-    undetermined: plan.undetermined,
+    undetermined: plan.undetermined + (outcome?.keptByNewHold ?? 0),
+    ...(plan.scan
+      ? { scanned: { objects: plan.scan.scanned, bytes: plan.scan.scannedBytes, held: plan.scan.heldByScan, deletable: plan.scan.clearedByScan } }
+      : {}),
     notes: [...notes, ...(outcome?.notes ?? [])],
   };
+}
+
+/** What the notes say of scanning: what it kept, what it could not read, and the budget running out. */
+function noteScans(plan: ArchivePurgePlan): PurgeNote[] {
+  const scan = plan.scan;
+  if (!scan) {
+    return plan.undetermined > 0 ? [verbatim(`${plan.undetermined} object(s) overlap an IP or country hold in time and were kept: not scanned`)] : [];
+  }
+  const notes: PurgeNote[] = [];
+  const failures = Object.entries(scan.failures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const undecided = failures.reduce((n, [, count]) => n + count, 0);
+  if (scan.scanned > 0) {
+    notes.push(
+      verbatim(
+        `${scan.scanned} object(s) (${formatByteSize(scan.scannedBytes)}) overlapping an IP or country hold were scanned: ${scan.heldByScan} hold a line a hold covers (kept), ${scan.clearedByScan} none (deletable)${undecided > 0 ? `, ${undecided} undecided (kept)` : ''}`,
+      ),
+    );
+  }
+  if (failures.length > 0) {
+    const codes = failures.map(([key, n]) => `${key} ×${n}`).join(', ');
+    const hint = failures.some(([key]) => key.startsWith('read_failed:')) ? ' (the credentials need s3:GetObject to scan)' : '';
+    notes.push(verbatim(`${undecided} object(s) could not be scanned and were kept as undetermined: ${codes}${hint}`));
+  }
+  if (scan.overBudget > 0) {
+    notes.push(
+      verbatim(
+        `${scan.overBudget} object(s) (${formatByteSize(scan.overBudgetBytes)}) overlapping an IP or country hold were not scanned and were kept as undetermined: the scan budget (safety.archive_scan_budget) ran out`,
+      ),
+    );
+  }
+  return notes;
 }
 
 export interface ArchiveRun {
@@ -151,6 +206,8 @@ export interface ArchiveRun {
   readonly onProgress?: ((progress: PurgeProgress) => void) | undefined;
   /** The run's time: a version whose lock ends before it is not kept by that lock. */
   readonly now: Date;
+  /** The clock holds are judged by when they are read again before each deletion batch. */
+  readonly readNow: () => Date;
 }
 
 /**
@@ -190,6 +247,15 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
     last_object_date: objects[objects.length - 1]!.end.toISOString(),
     items: ARCHIVE_ITEMS,
   };
+  const scanCounts: Record<string, number> = plan.scan
+    ? {
+        scanned: plan.scan.scanned,
+        scanned_bytes: plan.scan.scannedBytes,
+        held_by_scan: plan.scan.heldByScan,
+        deletable_by_scan: plan.scan.clearedByScan,
+        not_scanned_budget: plan.scan.overBudget,
+      }
+    : {};
   const method = DESTRUCTION_METHODS.archiveDeleteObjects;
   const versioned = entry.protection !== undefined && entry.protection.versioning !== 'none';
   await run.store.appendAuditEntry(run.signer, {
@@ -201,6 +267,7 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       held: plan.held,
       undetermined: plan.undetermined,
       ...(versioned ? { locked: entry.locked?.count ?? 0, planned_versions: countVersions(objects) } : {}),
+      ...scanCounts,
     },
     details: {
       purge_run_id: run.purgeRunId,
@@ -211,24 +278,13 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
     },
   });
   const client = run.open(archive);
-  let report: ArchiveDeletion;
+  let deletion;
   try {
-    const onBatch = (done: number): void => run.onProgress?.({ location, phase: 'delete', done, total: objects.length });
-    report = versioned
-      ? await deleteArchiveVersions(client, archive.location.bucket, objects, entry.protection.lock, run.now, onBatch)
-      : {
-          ...(await deleteArchiveObjects(
-            client,
-            archive.location.bucket,
-            objects.map((object) => object.key),
-            onBatch,
-          )),
-          locked: [],
-          refused: undefined,
-        };
+    deletion = await deleteUnlessNewlyHeld(run, entry, client, location);
   } finally {
     client.destroy();
   }
+  const { report, keptByNewHold } = deletion;
   const lockedNow = { count: report.locked.length, until: selectLatestLockEnd(report.locked.flatMap((l) => l.until ?? [])) };
   const sizes = new Map(objects.map((object) => [object.key, object.size]));
   const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
@@ -242,13 +298,15 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       planned: objects.length,
       deleted: report.gone.length,
       held: plan.held,
-      undetermined: plan.undetermined,
+      undetermined: plan.undetermined + keptByNewHold.length,
       failed: failedKeys.length,
       planned_bytes: plan.bytes.toDelete,
       deleted_bytes: bytesOf(report.gone),
-      held_bytes: plan.bytes.held + plan.bytes.undetermined,
+      held_bytes: plan.bytes.held + plan.bytes.undetermined + bytesOf(keptByNewHold),
       failed_bytes: bytesOf(failedKeys),
       requests: report.requests,
+      ...scanCounts,
+      kept_by_new_hold: keptByNewHold.length,
       ...(versioned
         ? {
             planned_versions: countVersions(objects),
@@ -262,13 +320,14 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       cutoff: plan.cutoff.toISOString(),
       method,
       ...span,
-      relist: { checked: objects.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
+      relist: { checked: objects.length - keptByNewHold.length, still_present: failedKeys.length, passed: failedKeys.length === 0 },
       failure_codes: Object.fromEntries(codes),
+      ...(plan.scan && Object.keys(plan.scan.failures).length > 0 ? { scan_failure_codes: plan.scan.failures } : {}),
       ...(report.refused ? { refused: `the credentials lack ${report.refused.permission}` } : {}),
     },
   });
   const where = formatArchiveLocation(archive.location);
-  const notes = report.refused
+  const deletionNotes = report.refused
     ? [
         verbatim(
           `${where}: refused, nothing in it deleted: the credentials lack ${report.refused.permission} (${report.refused.code}), which purging a versioned bucket needs` +
@@ -284,7 +343,77 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
           ),
         ]
       : [];
-  return describeArchiveLocation(entry, { deleted: report.gone.length, failed: failedKeys.length, notes, locked: lockedNow });
+  const notes = [
+    ...deletionNotes,
+    ...(keptByNewHold.length > 0
+      ? [verbatim(`${keptByNewHold.length} object(s) overlap a hold added during this run and were kept as undetermined (not scanned); a later run decides`)]
+      : []),
+  ];
+  return describeArchiveLocation(entry, {
+    deleted: report.gone.length,
+    failed: failedKeys.length,
+    keptByNewHold: keptByNewHold.length,
+    notes,
+    locked: lockedNow,
+  });
+}
+
+/**
+ * Deletes the planned objects (every version, in a versioned bucket) a batch at a time, reading the holds again
+ * just before each batch: an object that a hold added since the plan overlaps in time is left out (kept,
+ * undetermined; not scanned again), so a hold placed while the run scans or deletes is honoured by every batch
+ * not sent yet. A versioned bucket that refuses a batch whole is not tried further.
+ */
+async function deleteUnlessNewlyHeld(
+  run: ArchiveRun,
+  entry: Extract<ArchivePlanEntry, { kind: 'planned' }>,
+  client: ArchiveClient,
+  location: string,
+): Promise<{ report: ArchiveDeletion; keptByNewHold: string[] }> {
+  const { archive, protection } = entry;
+  const objects = [...entry.plan.toDelete].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const gone: string[] = [];
+  const failed: { key: string; code: string }[] = [];
+  const locked: ArchiveDeletion['locked'][number][] = [];
+  const keptByNewHold: string[] = [];
+  let refused: ArchiveDeletion['refused'];
+  /** Set once a versioned bucket refused a batch whole: the later ones are not tried. */
+  let refusedCode: string | undefined;
+  let requests = 0;
+  run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
+  for (let i = 0; i < objects.length; i += DELETE_BATCH) {
+    const batch = objects.slice(i, i + DELETE_BATCH);
+    const newHolds = selectActiveHolds(await run.store.readHolds(), run.readNow()).filter((hold) => !entry.holdIds.has(hold.id));
+    const isNewlyHeld = (object: PlannedObject) => newHolds.some((hold) => overlapsHoldTime(hold, object.start?.getTime(), object.end.getTime()));
+    const kept = batch.filter(isNewlyHeld);
+    keptByNewHold.push(...kept.map((object) => object.key));
+    const toDelete = batch.filter((object) => !isNewlyHeld(object));
+    if (refusedCode !== undefined) {
+      for (const object of toDelete) failed.push({ key: object.key, code: refusedCode });
+    } else if (toDelete.length > 0) {
+      const report: ArchiveDeletion =
+        protection !== undefined && protection.versioning !== 'none'
+          ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
+          : {
+              ...(await deleteArchiveObjects(
+                client,
+                archive.location.bucket,
+                toDelete.map((object) => object.key),
+              )),
+              locked: [],
+              refused: undefined,
+            };
+      gone.push(...report.gone);
+      failed.push(...report.failed);
+      locked.push(...report.locked);
+      requests += report.requests;
+      refusedCode = report.refused?.code;
+      // "Refused, nothing in it deleted" only while that is true.
+      if (report.refused && gone.length === 0 && locked.length === 0) refused = report.refused;
+    }
+    run.onProgress?.({ location, phase: 'delete', done: Math.min(i + DELETE_BATCH, objects.length), total: objects.length });
+  }
+  return { report: { gone, failed, locked, refused, requests }, keptByNewHold };
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   type ArchiveClientFactory,
   type ArchivePlanEntry,
 } from './archives.js';
+import { createScanBudget } from '../archives/scan-archive.js';
 
 export interface PurgeDeps {
   /** The store (SQLite or the shared PostgreSQL schema); the caller holds the run lock. */
@@ -135,7 +136,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
   if (deps.openArchiveClient && archives.length > 0) {
     locations.push(
       ...(await executeArchivePurge(
-        { store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress, now },
+        { store, signer, policyHash, purgeRunId: runId, open: deps.openArchiveClient, onProgress: deps.onProgress, now, readNow: deps.now },
         archives,
       )),
     );
@@ -300,10 +301,14 @@ async function planCloudflare(
   return planCloudflarePurge(deps.store, deps.config, objects, holds, at);
 }
 
-/** The configured Logpush archives, listed and planned at `at`; none without a client factory. */
+/**
+ * The configured Logpush archives, listed and planned at `at`; none without a client factory. A dry run scans too
+ * (GetObject only), so its plan is the one a real run would make, within the same safety.archive_scan_budget.
+ */
 async function planConfiguredArchives(deps: PurgeDeps, holds: Parameters<typeof planArchives>[2], at: Date): Promise<ArchivePlanEntry[]> {
   if (!deps.openArchiveClient || deps.config.archives.length === 0) return [];
-  return planArchives(deps.config.archives, deps.openArchiveClient, holds, at, deps.onProgress);
+  const budget = createScanBudget(deps.config.safety.archiveScanBudget.bytes);
+  return planArchives(deps.config.archives, deps.openArchiveClient, holds, at, budget, deps.onProgress);
 }
 
 function requireSigner(deps: PurgeDeps): AuditSigner | Promise<AuditSigner> {

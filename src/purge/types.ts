@@ -24,6 +24,8 @@ export interface LocationPurge {
   readonly undetermined?: number;
   /** Cloudflare locations: part of it could not be read (token, network), so it was not fully purged. */
   readonly incomplete?: boolean;
+  /** Archives: the objects overlapping an IP or country hold whose lines were read, and what that found. */
+  readonly scanned?: { readonly objects: number; readonly bytes: number; readonly held: number; readonly deletable: number };
   readonly notes: readonly PurgeNote[];
   /** What the server said about failed deletions, word for word: for stderr only, never the log or stdout. */
   readonly serverMessages?: readonly string[];
@@ -41,7 +43,7 @@ export interface PurgeResult {
 
 export interface PurgeProgress {
   readonly location: string;
-  readonly phase: 'plan' | 'delete' | 'reclaim' | 'done';
+  readonly phase: 'plan' | 'scan' | 'delete' | 'reclaim' | 'done';
   readonly done?: number;
   readonly total?: number;
 }

@@ -47,6 +47,7 @@ export function buildPurgeJson(result: PurgeResult): object {
       failed: location.failed,
       ...(location.undetermined !== undefined ? { undetermined: location.undetermined } : {}),
       ...(location.incomplete === true ? { incomplete: true } : {}),
+      ...(location.scanned !== undefined ? { scanned: location.scanned } : {}),
       kind: location.kind,
       rule: location.rule,
       cutoff: location.cutoff.toISOString(),

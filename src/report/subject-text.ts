@@ -1,10 +1,11 @@
 import { sanitiseTerminalText } from './terminal-text.js';
 import Table from 'cli-table3';
 import type { SubjectFindings } from '../subject/find.js';
+import type { SubjectArchive } from '../subject/archives.js';
 import type { SubjectEraseResult } from '../subject/erase.js';
 
 /** `subject show --json`: everything held about the subject, per location, each copy with what becomes of it. */
-export function buildSubjectJson(findings: SubjectFindings): object {
+export function buildSubjectJson(findings: SubjectFindings, archives: readonly SubjectArchive[] = []): object {
   return {
     subject: findings.network.text,
     locations: findings.local.map((l) => ({
@@ -34,11 +35,35 @@ export function buildSubjectJson(findings: SubjectFindings): object {
       kept_until: a.keptUntil?.toISOString() ?? null,
       window_seconds: a.windowSeconds ?? null,
     })),
+    ...(archives.length > 0 ? { archives: archives.map(buildArchiveJson) } : {}),
     notes: findings.notes,
   };
 }
 
-export function renderSubjectText(findings: SubjectFindings): string {
+function buildArchiveJson(a: SubjectArchive): object {
+  return {
+    id: `archive/${a.name}`,
+    where: a.where,
+    objects: a.objects,
+    bytes: a.bytes,
+    oldest_data: a.oldest?.toISOString() ?? null,
+    newest_data: a.newest?.toISOString() ?? null,
+    // Not scanned: every object may contain the subject; scanned: `containing` are the ones that do.
+    disposition: a.failure ? 'not_listed' : a.scan ? 'scanned' : 'may_contain',
+    error: a.failure ? { reason: a.failure.reason, code: a.failure.code } : null,
+    scan: a.scan
+      ? {
+          scanned: a.scan.scanned,
+          scanned_bytes: a.scan.scannedBytes,
+          not_scanned_budget: a.scan.overBudget,
+          failures: a.scan.failures,
+          containing: a.scan.containing.map((o) => ({ key: o.key, start: o.start?.toISOString() ?? null, end: o.end.toISOString() })),
+        }
+      : null,
+  };
+}
+
+export function renderSubjectText(findings: SubjectFindings, archives: readonly SubjectArchive[] = []): string {
   const lines = [`Everything held about ${findings.network.text}:`];
   const table = new Table({ head: ['location', 'what', 'records', 'first seen', 'last seen', 'countries', 'becomes'], style: { head: [], border: [] } });
   for (const l of findings.local) {
@@ -83,7 +108,27 @@ export function renderSubjectText(findings: SubjectFindings): string {
       a.keptUntil ? `kept by Cloudflare until ${iso(a.keptUntil)} (not deletable through the API)` : 'aged out of Cloudflare',
     ]);
   }
-  lines.push(table.toString(), ...findings.notes.map(sanitiseTerminalText));
+  const archiveLines: string[] = [];
+  for (const a of archives) {
+    const id = `archive/${a.name}`;
+    const what = sanitiseTerminalText(`Logpush objects in ${a.where}`);
+    if (a.failure) {
+      table.push([id, what, '', '', '', '', `not listed (${a.failure.reason}, ${a.failure.code})`]);
+      continue;
+    }
+    const becomes = a.scan
+      ? `${a.scan.containing.length} of ${a.scan.scanned} scanned object(s) contain it`
+      : a.objects > 0
+        ? 'may contain it: not scanned (--scan-archives reads them)'
+        : '-';
+    table.push([id, what, a.objects, iso(a.oldest), iso(a.newest), '', becomes]);
+    if (!a.scan) continue;
+    for (const o of a.scan.containing) archiveLines.push(`${id}: contains it: ${sanitiseTerminalText(o.key)}`);
+    const failures = Object.entries(a.scan.failures);
+    if (failures.length > 0) archiveLines.push(`${id}: could not be scanned: ${failures.map(([key, n]) => `${key} ×${n}`).join(', ')}`);
+    if (a.scan.overBudget > 0) archiveLines.push(`${id}: ${a.scan.overBudget} object(s) not scanned: the scan budget (safety.archive_scan_budget) ran out`);
+  }
+  lines.push(table.toString(), ...archiveLines, ...findings.notes.map(sanitiseTerminalText));
   return lines.join('\n') + '\n';
 }
 

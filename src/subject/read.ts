@@ -1,4 +1,6 @@
+import type { ArchiveClient } from '../archives/read-archive.js';
 import type { AuditSigner } from '../audit/log.js';
+import type { ArchiveConfig } from '../config/archives.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import { fetchCloudflareObjects } from '../cloudflare/objects/fetch.js';
 import type { CloudflareObjects, ReadStatus } from '../cloudflare/objects/types.js';
@@ -19,6 +21,8 @@ export interface SubjectDeps {
   /** The keyed hash that names the subject in the audit log (never the address). */
   readonly subjectHash: (network: Network) => string;
   readonly now: () => Date;
+  /** Opens an S3 client for a configured Logpush archive (`subject show`); undefined leaves the archives out. */
+  readonly openArchiveClient?: ((archive: ArchiveConfig) => ArchiveClient) | undefined;
 }
 
 export interface SubjectReading {

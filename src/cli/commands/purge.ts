@@ -28,7 +28,7 @@ interface PurgeFlags {
 export const purgeCommand = (ctx: CliContext) =>
   new Command('purge')
     .description('Delete the IP and country records that have outlived their purpose (legal holds are kept)')
-    .option('--dry-run', 'print the plan; change nothing anywhere (store, Cloudflare, audit log)')
+    .option('--dry-run', 'print the plan; change nothing anywhere (store, Cloudflare, audit log; archive objects are only read)')
     .option('--as-of <iso>', 'plan as if it were this time (only with --dry-run)')
     .addOption(formatOption(FORMATS, 'table', 'output format of the result'))
     .addOption(jsonOption())

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { openArchiveClient } from '../../archives/read-archive.js';
 import { loadSubjectSecret } from '../../audit/keys.js';
 import { subjectHash } from '../../audit/subject-hash.js';
 import type { ReadStatus } from '../../cloudflare/objects/types.js';
@@ -21,6 +22,7 @@ interface SubjectFlags {
   format: (typeof FORMATS)[number];
   json?: boolean;
   dryRun?: boolean;
+  scanArchives?: boolean;
 }
 
 export const subjectCommand = (ctx: CliContext) => {
@@ -41,6 +43,7 @@ export const subjectCommand = (ctx: CliContext) => {
       signer: () => createSigner(ctx),
       subjectHash: (network: Network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network.text),
       now: ctx.now,
+      openArchiveClient: (archive) => openArchiveClient(archive, ctx.env),
     };
   };
   const noteReadProblems = (problems: readonly ReadStatus[]) => {
@@ -51,15 +54,23 @@ export const subjectCommand = (ctx: CliContext) => {
     .command('show')
     .description('List everything held about an address or range, per location, and what becomes of each copy')
     .requiredOption('--ip <ip-or-cidr>', 'the IPv4/IPv6 address or CIDR range the visitor asked about')
+    .option('--scan-archives', 'read the Logpush archive objects (within safety.archive_scan_budget) and list those that contain the address')
     .addOption(formatOption(FORMATS, 'table'))
     .addOption(jsonOption())
-    .addHelpText('after', '\nExample:\n  luxeret-privacy subject show --ip 203.0.113.5 --format json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  luxeret-privacy subject show --ip 203.0.113.5 --format json\n  luxeret-privacy subject show --ip 203.0.113.5 --scan-archives',
+    )
     .action(async (flags: SubjectFlags) => {
       const format = readFormat(flags);
       const network = parseNetworkOption('--ip', flags.ip);
-      const result = await showSubject(await buildDeps(), { network });
+      const result = await showSubject(await buildDeps(), { network, scanArchives: flags.scanArchives === true });
       noteReadProblems(result.readProblems);
-      ctx.io.stdout(format === 'json' ? JSON.stringify(buildSubjectJson(result.findings), null, 2) + '\n' : renderSubjectText(result.findings));
+      ctx.io.stdout(
+        format === 'json'
+          ? JSON.stringify(buildSubjectJson(result.findings, result.archives), null, 2) + '\n'
+          : renderSubjectText(result.findings, result.archives),
+      );
       ctx.recordOutcome(result.outcome);
     });
 

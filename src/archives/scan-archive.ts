@@ -1,0 +1,72 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Hold } from '../policy/holds.js';
+import type { ArchivePurgePlan, PlannedObject, PlannedScan } from './purge-plan.js';
+import { buildLogLineTest, scanArchiveObject, type LineTest, type ObjectScan } from './scan-object.js';
+
+/** How many bytes (listed object sizes) a run may still read to scan: one budget shared by every archive of the run. */
+export interface ScanBudget {
+  readonly totalBytes: number;
+  remainingBytes: number;
+}
+
+export function createScanBudget(totalBytes: number): ScanBudget {
+  return { totalBytes, remainingBytes: totalBytes };
+}
+
+/**
+ * An unversioned object is read as it is; in a versioned bucket every version with data is (the purge deletes them
+ * all, and an older one may hold other lines): held when one is, clear when all are, else the first undecided.
+ */
+async function scanObjectVersions(client: S3Client, bucket: string, object: PlannedObject, test: LineTest): Promise<ObjectScan> {
+  if (object.versions === undefined) return scanArchiveObject(client, bucket, object.key, test);
+  let lines = 0;
+  let undecided: ObjectScan | undefined;
+  for (const version of object.versions.filter((v) => !v.isDeleteMarker)) {
+    const scan = await scanArchiveObject(client, bucket, object.key, test, version.versionId);
+    lines += scan.lines;
+    if (scan.kind === 'held') return { kind: 'held', lines };
+    if (scan.kind === 'undetermined') undecided ??= scan;
+  }
+  return undecided ?? { kind: 'clear', lines };
+}
+
+/** Objects read at once: GETs are mostly waiting, and each scan holds only a chunk and a line. */
+const SCAN_CONCURRENCY = 4;
+
+/**
+ * Scans the plan's undetermined objects in its order (most overdue first), a few at a time, against the holds active
+ * at `at`. An object larger than what is left of the budget is not read (`over_budget`); smaller ones after it may
+ * still be. An empty object holds no line, so it is clear without a request.
+ */
+export async function scanUndeterminedObjects(
+  client: S3Client,
+  bucket: string,
+  plan: Pick<ArchivePurgePlan, 'toScan'>,
+  holds: readonly Hold[],
+  at: Date,
+  budget: ScanBudget,
+  onScanned?: (done: number, total: number) => void,
+): Promise<Map<string, PlannedScan>> {
+  const results = new Map<string, PlannedScan>();
+  const objects = plan.toScan;
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < objects.length) {
+      const object = objects[next++]!;
+      if (object.size === 0) {
+        results.set(object.key, { kind: 'clear', lines: 0 });
+      } else if (object.size > budget.remainingBytes) {
+        results.set(object.key, { kind: 'over_budget' });
+      } else {
+        budget.remainingBytes -= object.size;
+        const test = buildLogLineTest(holds, at, { startMs: object.start?.getTime(), endMs: object.end.getTime() });
+        results.set(object.key, await scanObjectVersions(client, bucket, object, test));
+      }
+      done += 1;
+      onScanned?.(done, objects.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, objects.length) }, worker));
+  return results;
+}
