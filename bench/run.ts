@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchArchives, renderArchivesBench, type ArchivesBenchResult } from './archives.js';
+import { benchArchiveScan, renderArchiveScanBench, type ArchiveScanBenchResult } from './archives-scan.js';
 import { benchCloudflarePurge, renderCloudflarePurgeBench, type CloudflarePurgeBenchResult } from './cloudflare-purge.js';
 import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
 import { benchPostgres, renderPgBench, type PgBenchResult } from './pg.js';
@@ -26,7 +27,16 @@ const BENCHES: readonly Bench[] = [
     render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r),
   },
   { name: 'pg', run: (say) => benchPostgres({ onProgress: say }), render: (r: PgBenchResult) => renderPgBench(r) },
-  { name: 'archives', run: (say) => benchArchives({ onProgress: say }), render: (r: ArchivesBenchResult) => renderArchivesBench(r) },
+  {
+    // Issue 14's three figures: requests per deleted object and RSS of a 100,000-object purge, then the scan.
+    name: 'archives',
+    run: async (say) => {
+      const purge = await benchArchives({ onProgress: say });
+      const scan = await benchArchiveScan({ onProgress: say });
+      return { ok: purge.ok && scan.ok, purge, scan };
+    },
+    render: (r: { purge: ArchivesBenchResult; scan: ArchiveScanBenchResult }) => renderArchivesBench(r.purge) + renderArchiveScanBench(r.scan),
+  },
 ];
 
 async function main(): Promise<number> {

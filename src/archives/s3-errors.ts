@@ -5,6 +5,11 @@ export type ArchiveFailure = 'denied' | 'no_bucket' | 'unreachable';
 
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'CredentialsProviderError']);
 
+/** Whether an error code (as errorCode gives it) says the credentials were refused or lack the permission. */
+export function isDeniedCode(code: string): boolean {
+  return DENIED.has(code) || code === 'Forbidden';
+}
+
 export function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string } {
   const code = errorCode(err);
   if (err instanceof S3ServiceException) {

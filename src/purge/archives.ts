@@ -8,6 +8,7 @@ import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/del
 import { listArchiveForPurge } from '../archives/list-for-purge.js';
 import { selectLatestLockEnd, selectLockedObjects, type LockedUntil } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
+import { isDeniedCode } from '../archives/s3-errors.js';
 import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import type { ArchiveConfig } from '../config/archives.js';
 import { formatByteSize } from '../config/byte-size.js';
@@ -162,8 +163,15 @@ export function describeArchiveLocation(
     ...(plan.scan
       ? { scanned: { objects: plan.scan.scanned, bytes: plan.scan.scannedBytes, held: plan.scan.heldByScan, deletable: plan.scan.clearedByScan } }
       : {}),
+    // Objects the credentials may not read (no s3:GetObject) stay undetermined on every run: a partial run (exit 4)
+    // tells cron, where a budget that ran out (the next run goes on) does not.
+    ...(isScanDenied(plan) ? { incomplete: true } : {}),
     notes: [...notes, ...(outcome?.notes ?? [])],
   };
+}
+
+function isScanDenied(plan: ArchivePurgePlan): boolean {
+  return Object.keys(plan.scan?.failures ?? {}).some((key) => key.startsWith('read_failed:') && isDeniedCode(key.slice('read_failed:'.length)));
 }
 
 /** What the notes say of scanning: what it kept, what it could not read, and the budget running out. */
