@@ -13,42 +13,57 @@ export interface ArchiveDeleteReport {
   readonly requests: number;
 }
 
+/** Deleted batches confirmed by one listing: the listing of two deleted ranges in a row costs one page, like one. */
+export const CONFIRM_EVERY_BATCHES = 2;
+
 /**
- * Deletes the keys with DeleteObjects (Quiet) in batches of up to 1,000, then lists each batch's key range again:
- * what is still listed failed, whatever the answer said. Deleting a key that is already gone is no error in S3, so
- * a re-run after a crash is harmless. A refused request (AccessDenied) fails its whole batch; later batches go on.
+ * Deletes keys with DeleteObjects (Quiet), up to 1,000 a request, and confirms them by listing their key range again
+ * afterwards: what is still listed failed, whatever the answer said. `confirm()` lists what was deleted since the
+ * last confirmation (call it every CONFIRM_EVERY_BATCHES batches and at the end); nothing counts as gone before it.
+ * Deleting a key that is already gone is no error in S3, so a re-run after a crash is harmless. A refused request
+ * (AccessDenied) fails its whole batch; later batches go on.
  */
-export async function deleteArchiveObjects(
+export function openObjectDeleter(
   client: S3Client,
   bucket: string,
-  keys: readonly string[],
-  onBatch?: (done: number) => void,
-): Promise<ArchiveDeleteReport> {
-  const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const gone: string[] = [];
-  const failed: { key: string; code: string }[] = [];
+): { delete(keys: readonly string[]): Promise<void>; confirm(): Promise<ArchiveDeleteReport> } {
+  let pending: string[] = [];
+  let codes = new Map<string, string>();
   let requests = 0;
-  for (let i = 0; i < sorted.length; i += DELETE_BATCH) {
-    const batch = sorted.slice(i, i + DELETE_BATCH);
-    const codes = new Map<string, string>();
-    try {
-      requests += 1;
-      const answer = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((Key) => ({ Key })) } }));
-      for (const error of answer.Errors ?? []) if (error.Key !== undefined) codes.set(error.Key, error.Code ?? 'unknown');
-    } catch (err) {
-      const code = errorCode(err);
-      for (const key of batch) codes.set(key, code);
-    }
-    const check = await listStillPresent(client, bucket, batch);
-    requests += check.requests;
-    for (const key of batch) {
-      if (check.present === undefined) failed.push({ key, code: codes.get(key) ?? `not_confirmed:${check.code}` });
-      else if (check.present.has(key)) failed.push({ key, code: codes.get(key) ?? 'still_present' });
-      else gone.push(key);
-    }
-    onBatch?.(Math.min(i + DELETE_BATCH, sorted.length));
-  }
-  return { gone, failed, requests };
+  return {
+    async delete(keys) {
+      if (keys.length > DELETE_BATCH) throw new Error(`DeleteObjects takes at most ${DELETE_BATCH} keys, got ${keys.length}`);
+      if (keys.length === 0) return;
+      pending.push(...keys);
+      try {
+        requests += 1;
+        const answer = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: keys.map((Key) => ({ Key })) } }));
+        for (const error of answer.Errors ?? []) if (error.Key !== undefined) codes.set(error.Key, error.Code ?? 'unknown');
+      } catch (err) {
+        const code = errorCode(err);
+        for (const key of keys) codes.set(key, code);
+      }
+    },
+    async confirm() {
+      const keys = [...pending].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const gone: string[] = [];
+      const failed: { key: string; code: string }[] = [];
+      if (keys.length > 0) {
+        const check = await listStillPresent(client, bucket, keys);
+        requests += check.requests;
+        for (const key of keys) {
+          if (check.present === undefined) failed.push({ key, code: codes.get(key) ?? `not_confirmed:${check.code}` });
+          else if (check.present.has(key)) failed.push({ key, code: codes.get(key) ?? 'still_present' });
+          else gone.push(key);
+        }
+      }
+      const report = { gone, failed, requests };
+      pending = [];
+      codes = new Map();
+      requests = 0;
+      return report;
+    },
+  };
 }
 
 /**

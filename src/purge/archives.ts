@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
-import { DELETE_BATCH, deleteArchiveObjects } from '../archives/delete-objects.js';
+import { CONFIRM_EVERY_BATCHES, DELETE_BATCH, openObjectDeleter, type ArchiveDeleteReport } from '../archives/delete-objects.js';
 import { applyArchiveScans, planArchivePurge, type ArchivePurgePlan, type PlannedObject } from '../archives/purge-plan.js';
 import { type ArchiveClient, type ArchiveFailure } from '../archives/read-archive.js';
 import type { ArchivePermission, BucketProtection } from '../archives/bucket-protection.js';
@@ -388,6 +388,14 @@ async function deleteUnlessNewlyHeld(
   /** Set once a versioned bucket refused a batch whole: the later ones are not tried. */
   let refusedCode: string | undefined;
   let requests = 0;
+  const versioned = protection !== undefined && protection.versioning !== 'none';
+  // Unversioned: each batch's deletion is confirmed by a listing after it, two batches to a listing (one page).
+  const deleter = openObjectDeleter(client, archive.location.bucket);
+  const asDeletion = (report: ArchiveDeleteReport): ArchiveDeletion => ({ ...report, locked: [], refused: undefined });
+  const deleteThenConfirm = async (keys: readonly string[], batchNumber: number): Promise<ArchiveDeletion> => {
+    await deleter.delete(keys);
+    return asDeletion(batchNumber % CONFIRM_EVERY_BATCHES === 0 ? await deleter.confirm() : { gone: [], failed: [], requests: 0 });
+  };
   run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
   for (let i = 0; i < objects.length; i += DELETE_BATCH) {
     const batch = objects.slice(i, i + DELETE_BATCH);
@@ -399,18 +407,12 @@ async function deleteUnlessNewlyHeld(
     if (refusedCode !== undefined) {
       for (const object of toDelete) failed.push({ key: object.key, code: refusedCode });
     } else if (toDelete.length > 0) {
-      const report: ArchiveDeletion =
-        protection !== undefined && protection.versioning !== 'none'
-          ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
-          : {
-              ...(await deleteArchiveObjects(
-                client,
-                archive.location.bucket,
-                toDelete.map((object) => object.key),
-              )),
-              locked: [],
-              refused: undefined,
-            };
+      const report: ArchiveDeletion = versioned
+        ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
+        : await deleteThenConfirm(
+            toDelete.map((object) => object.key),
+            i / DELETE_BATCH + 1,
+          );
       gone.push(...report.gone);
       failed.push(...report.failed);
       locked.push(...report.locked);
@@ -420,6 +422,12 @@ async function deleteUnlessNewlyHeld(
       if (report.refused && gone.length === 0 && locked.length === 0) refused = report.refused;
     }
     run.onProgress?.({ location, phase: 'delete', done: Math.min(i + DELETE_BATCH, objects.length), total: objects.length });
+  }
+  if (!versioned) {
+    const last = await deleter.confirm();
+    gone.push(...last.gone);
+    failed.push(...last.failed);
+    requests += last.requests;
   }
   return { report: { gone, failed, locked, refused, requests }, keptByNewHold };
 }

@@ -27,6 +27,8 @@ interface Seeded {
 }
 
 /** One Logpush file: firewall-events lines, ClientIP in v4, v6 and v4-mapped forms. */
+const OBJECTS_PER_DAY = 400;
+
 function logpushBody(start: Date, i: number): Buffer {
   const ips = [`198.51.100.${i % 250}`, `2001:db8::${(i % 65_535).toString(16)}`, `::ffff:203.0.113.${i % 250}`];
   const lines = ips.map((ip, n) =>
@@ -46,21 +48,21 @@ function logpushBody(start: Date, i: number): Buffer {
 }
 
 /**
- * 2,520 objects under the prefix: 2,500 Logpush files over 50 {DATE} folders (1–61 days old, none within two days
- * of the 30-day boundary), 10 in {DATE} folders with names not in the pattern, 10 with neither; plus objects
- * outside the prefix that must not be counted.
+ * 20,020 objects under the prefix (21 listing pages): 20,000 Logpush files over 50 {DATE} folders (one each 3 minutes
+ * for 20 hours of each day, 1–61 days old, none within two days of the 30-day boundary), 10 in {DATE} folders with
+ * names not in the pattern, 10 with neither; plus objects outside the prefix that must not be counted.
  */
 function seedObjects(now: Date): { inside: Seeded[]; outside: { key: string; body: Buffer }[] } {
   const inside: Seeded[] = [];
   const days = Array.from({ length: 61 }, (_, d) => d + 1)
     .filter((d) => Math.abs(d - RETENTION_DAYS) > 2)
     .slice(0, 50);
-  for (const daysAgo of days) {
+  for (const [dayIndex, daysAgo] of days.entries()) {
     const day = new Date(Math.floor((now.getTime() - daysAgo * DAY_MS) / DAY_MS) * DAY_MS);
     const folder = formatCompactTime(day).slice(0, 8);
-    for (let n = 0; n < 50; n += 1) {
-      const start = new Date(day.getTime() + n * 5 * 60_000);
-      const end = new Date(start.getTime() + 5 * 60_000);
+    for (let n = 0; n < OBJECTS_PER_DAY; n += 1) {
+      const start = new Date(day.getTime() + n * 3 * 60_000);
+      const end = new Date(start.getTime() + 3 * 60_000);
       const i = inside.length;
       inside.push({
         key: `${PREFIX}${folder}/${formatCompactTime(start)}_${formatCompactTime(end)}_${i.toString(16).padStart(8, '0')}.log.gz`,
@@ -69,7 +71,7 @@ function seedObjects(now: Date): { inside: Seeded[]; outside: { key: string; bod
         source: 'name',
       });
     }
-    if (inside.length <= 10 * 50) {
+    if (dayIndex < 10) {
       // A name Logpush would not write, in a {DATE} folder: the folder's day (its end) is the data time.
       inside.push({ key: `${PREFIX}${folder}/manual-export.ndjson.gz`, body: logpushBody(day, 0), end: new Date(day.getTime() + DAY_MS), source: 'folder' });
     }
@@ -91,7 +93,7 @@ beforeAll(async () => {
   const { inside, outside } = seedObjects(seededAt);
   seeded = inside;
   await putObjects(server.client, BUCKET, [...inside, ...outside]);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await server?.close();
 });
@@ -133,7 +135,7 @@ describe('inventory: Logpush archives in a real S3 server', () => {
       const past = seeded.filter((o) => o.end !== undefined && o.end.getTime() < cutoffMs);
       const ends = seeded.filter((o) => o.end !== undefined).map((o) => o.end!.getTime());
       const sum = (objects: Seeded[]): number => objects.reduce((total, o) => total + o.body.length, 0);
-      expect(seeded.length).toBeGreaterThan(2_000);
+      expect(seeded.length).toBeGreaterThan(20_000);
       expect(past.length).toBeGreaterThan(0);
       expect(past.length).toBeLessThan(seeded.length);
       expect(archive).toMatchObject({

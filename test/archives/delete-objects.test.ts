@@ -1,0 +1,114 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELETE_BATCH, openObjectDeleter } from '../../src/archives/delete-objects.js';
+import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
+
+// DeleteObjects batches confirmed by listing their key range afterwards, two batches to one listing, against a real
+// S3 server (s3rver): what the listing still shows failed, whatever DeleteObjects answered.
+
+const BUCKET = 'luxeret-deleter';
+let server: TestS3Server;
+
+beforeAll(async () => {
+  server = await startS3Server([BUCKET]);
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A pass-through counting requests, answering 403 AccessDenied to the DeleteObjects requests numbered in `deny`. */
+async function startProxy(deny: ReadonlySet<number>): Promise<{ client: S3Client; requests: () => number; close: () => Promise<void> }> {
+  const upstream = new URL(server.endpoint);
+  let requests = 0;
+  let deletes = 0;
+  const proxy: Server = createServer((req, res) => {
+    requests += 1;
+    if (req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '') && deny.has(++deletes)) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      return;
+    }
+    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });
+  return {
+    client,
+    requests: () => requests,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
+
+async function seed(prefix: string, count: number): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, i) => `${prefix}20261101/${i.toString().padStart(6, '0')}.log.gz`);
+  await putObjects(server.client, BUCKET, [...keys.map((key) => ({ key, body: Buffer.from('x') })), { key: `${prefix}zz-kept`, body: Buffer.from('y') }]);
+  return keys;
+}
+
+async function listKeys(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await server.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((item) => item.Key!));
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+describe('deleting archive objects in batches, confirmed by listing', () => {
+  it('two deleted batches are confirmed by one listing page', async () => {
+    const keys = await seed('pair/', 2 * DELETE_BATCH);
+    const proxy = await startProxy(new Set());
+    try {
+      const deleter = openObjectDeleter(proxy.client, BUCKET);
+      await deleter.delete(keys.slice(0, DELETE_BATCH));
+      await deleter.delete(keys.slice(DELETE_BATCH));
+      const report = await deleter.confirm();
+      expect(report.gone).toHaveLength(2 * DELETE_BATCH);
+      expect(report.failed).toEqual([]);
+      expect(report).toMatchObject({ requests: 3 });
+      expect(proxy.requests()).toBe(3);
+    } finally {
+      await proxy.close();
+    }
+    expect(await listKeys('pair/')).toEqual(['pair/zz-kept']);
+  }, 60_000);
+
+  it('a refused batch inside a confirmed pair fails exactly its keys; the others are confirmed gone', async () => {
+    const keys = await seed('refused/', 2 * DELETE_BATCH + 500);
+    const proxy = await startProxy(new Set([2]));
+    try {
+      const deleter = openObjectDeleter(proxy.client, BUCKET);
+      await deleter.delete(keys.slice(0, DELETE_BATCH));
+      await deleter.delete(keys.slice(DELETE_BATCH, 2 * DELETE_BATCH));
+      const pair = await deleter.confirm();
+      await deleter.delete(keys.slice(2 * DELETE_BATCH));
+      const last = await deleter.confirm();
+      expect(pair.gone).toEqual(keys.slice(0, DELETE_BATCH));
+      expect(pair.failed).toEqual(keys.slice(DELETE_BATCH, 2 * DELETE_BATCH).map((key) => ({ key, code: 'AccessDenied' })));
+      expect(last).toMatchObject({ gone: keys.slice(2 * DELETE_BATCH), failed: [] });
+    } finally {
+      await proxy.close();
+    }
+    expect(await listKeys('refused/')).toEqual([...keys.slice(DELETE_BATCH, 2 * DELETE_BATCH), 'refused/zz-kept']);
+  }, 60_000);
+});
