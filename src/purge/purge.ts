@@ -22,15 +22,8 @@ import { reclaimAndRecord } from './reclaim.js';
 import { selectOpenIntents } from './open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
-import {
-  countArchiveDeletes,
-  describeArchiveLocation,
-  executeArchivePurge,
-  planArchives,
-  reconcileArchiveIntents,
-  type ArchiveClientFactory,
-  type ArchivePlanEntry,
-} from './archives.js';
+import { countArchiveDeletes, executeArchivePurge, planArchives, reconcileArchiveIntents, type ArchiveClientFactory } from './archives.js';
+import { describeArchiveLocation, type ArchivePlanEntry } from './archive-location.js';
 import { createScanBudget } from '../archives/scan-archive.js';
 
 export interface PurgeDeps {

@@ -87,8 +87,13 @@ describeEachStore('luxeret-privacy pull', (kind) => {
         const held = await store.listHttpAnalytics(zone.id);
         const hours = held.map((r) => r.hour);
         expect(new Set(hours).size).toBeGreaterThanOrEqual(6);
-        const truth = groupRequests(samples, byIp, Math.min(...hours), Math.max(...hours) + 3600);
-        expect(new Map(held.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
+        // Whole hours the pull has settled: the hour it ran in (and, just after a full hour, the one before, within
+        // the overlap it re-reads next time) may still be partial, as Cloudflare's late rows would leave it.
+        const settledHour = Math.floor((await store.readPullState(zone.id, 'http_analytics'))!.settledTo / 3600) * 3600;
+        const truth = groupRequests(samples, byIp, Math.min(...hours), settledHour);
+        const settled = held.filter((r) => r.hour < settledHour);
+        expect(new Set(settled.map((r) => r.hour)).size).toBeGreaterThanOrEqual(5);
+        expect(new Map(settled.map((r) => [`${r.hour}|${r.clientIp}|${r.clientCountry}`, r.requests]))).toEqual(truth);
       }
     });
   });
