@@ -20,6 +20,9 @@ import { inspectPgStore } from '../store/postgres/inspect.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
 import type { AccountObservations } from './observations.js';
 import { buildPostgresChecks } from './postgres-checks.js';
+import { buildArchiveCheck } from './archive-checks.js';
+import type { ArchiveProbe } from '../archives/probe-archive.js';
+import type { ArchiveConfig } from '../config/archives.js';
 import { probeAccount, type ZoneFacts } from './probe-account.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -55,6 +58,8 @@ export interface DoctorDeps {
   readonly now: () => Date;
   /** The API base URL in use and where it was set. */
   readonly baseUrl?: { readonly url: string; readonly source: 'default' | 'environment' | '.env' };
+  /** Lists one key of a configured Logpush archive and reads its versioning (credentials from the environment). */
+  readonly probeArchive?: (archive: ArchiveConfig) => Promise<ArchiveProbe>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -84,6 +89,8 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): 
   checks.push(await storeCheck(store.value, store.error));
   if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection)));
   checks.push(...keyChecks(deps.keyPaths));
+  const probeArchive = deps.probeArchive;
+  if (config.value && probeArchive) for (const archive of config.value.archives) checks.push(buildArchiveCheck(archive, await probeArchive(archive)));
   if (deps.baseUrl) checks.push(baseUrlCheck(deps.baseUrl));
   let observations: AccountObservations | undefined;
   let objects: CloudflareObjects | undefined;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { openArchiveProber } from '../../archives/probe-archive.js';
 import { createAnalyticsGraphqlClient } from '../../cloudflare/analytics-graphql-client.js';
 import { defaultFetch } from '../../cloudflare/http.js';
 import { createResponseObserver } from '../../cloudflare/response-observer.js';
@@ -16,7 +17,9 @@ const FORMATS = ['table', 'json'] as const;
 
 export const doctorCommand = (ctx: CliContext) =>
   new Command('doctor')
-    .description('Check config, token and its permissions, zone plans and windows, store, keys, clock, the cron schedule, and our assumptions about Cloudflare')
+    .description(
+      'Check config, token and its permissions, zone plans and windows, store, keys, Logpush archives, clock, the cron schedule, and our assumptions about Cloudflare',
+    )
     .addOption(formatOption(FORMATS, 'table', 'output format; json: the checks, assumptions and observations (token, secrets and IP addresses redacted)'))
     .addOption(jsonOption())
     .option('--fail-on-drift', "also check the inventory report's policy drift: a contradiction fails (exit 1)")
@@ -54,6 +57,7 @@ export const doctorCommand = (ctx: CliContext) =>
             : undefined,
           now: ctx.now,
           baseUrl: { url: environment.baseUrl, source: environment.baseUrlSource },
+          probeArchive: openArchiveProber(ctx.env),
         },
         { failOnDrift: flags.failOnDrift === true },
       );
