@@ -74,9 +74,15 @@ function withObjectLock(entry: Extract<ArchivePlanEntry, { kind: 'planned' }>, p
   return { ...entry, plan: { ...entry.plan, toDelete, bytes }, protection, ...(locked.count > 0 ? { locked } : {}) };
 }
 
-/** How many objects the plans would delete: counted against safety.max_deletes. */
+/**
+ * How many objects the plans would delete, counted against safety.max_deletes: in a versioned bucket every version
+ * and delete marker is a deletion of its own.
+ */
 export function countArchiveDeletes(entries: readonly ArchivePlanEntry[]): number {
-  return entries.reduce((n, entry) => n + (entry.kind === 'planned' ? entry.plan.toDelete.length : 0), 0);
+  return entries.reduce(
+    (n, entry) => n + (entry.kind === 'planned' ? entry.plan.toDelete.reduce((m, object) => m + Math.max(1, object.versions?.length ?? 0), 0) : 0),
+    0,
+  );
 }
 
 export interface ArchiveRun {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -167,6 +167,14 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     expect(archive.records).toBe(4);
     expect(archive.archive['versions']).toEqual({ status: 'enabled', versions: 8, noncurrent: 5, delete_markers: 2 });
     expect(archive.notes.join('\n')).toContain('versioning enabled: 8 version(s), 5 of them noncurrent, and 2 delete marker(s)');
+
+    // safety.max_deletes counts versions and delete markers: 3 keys here are 7 deletions (3 + 1 + 2 and a marker).
+    appendFileSync(join(env.LUXERET_HOME!, 'config.yaml'), 'safety:\n  max_deletes: 6\n');
+    const refused = await runCli(['purge', '--trust-clock'], { env, cwd: temp.dir });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toContain('7 archive objects');
+    expect(await listVersions(bucket)).toEqual(before);
+    writeConfig([{ name: 'versioned', bucket }]);
 
     const dry = await runCli(['purge', '--dry-run', '--json'], { env, cwd: temp.dir });
     expect(dry.code).toBe(0);
