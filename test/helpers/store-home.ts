@@ -9,7 +9,7 @@ import type { StorePort } from '../../src/store/port.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { makeTempDir, runCli } from './cli.js';
-import { newStoreTarget, type StoreKind } from './store-kinds.js';
+import { newStoreTarget, type StoreKind, type TestStoreTarget } from './store-kinds.js';
 import { queryStore, type SeedEvent } from './store.js';
 
 /**
@@ -19,6 +19,8 @@ import { queryStore, type SeedEvent } from './store.js';
  */
 export interface StoreHome {
   readonly kind: StoreKind;
+  /** The store the config selects (its config lines, environment, and cleanup). */
+  readonly target: TestStoreTarget;
   readonly dir: string;
   readonly home: string;
   readonly env: Record<string, string>;
@@ -53,6 +55,7 @@ export async function startStoreHome(kind: StoreKind, options: { env?: Record<st
   };
   return {
     kind,
+    target,
     dir: temp.dir,
     home,
     env,

@@ -13,7 +13,8 @@ import { insertHold, readHolds } from '../../src/store/holds.js';
 import { TEST_TOKEN } from '@luxeret/cloudflare-emulator/testing';
 import { insertEvents, queryStore } from '../helpers/store.js';
 import { runCli } from '../helpers/cli.js';
-import { schemaOf, useStoreHome, type StoreHome } from '../helpers/purge-store-home.js';
+import { schemaOf, useStoreHome } from '../helpers/purge-store-home.js';
+import type { StoreHome } from '../helpers/store-home.js';
 import { lockAuditHead } from '../../src/store/postgres/audit-log.js';
 import { openPgStore } from '../../src/store/postgres/connection.js';
 import { insertHold as insertPgHold } from '../../src/store/postgres/holds.js';
@@ -190,7 +191,7 @@ describePg('a hold another host commits while a PostgreSQL purge runs is honoure
       const result = await purge;
       expect(result.code).toBe(0);
       expect(JSON.parse(result.stdout).locations[0]).toMatchObject({ planned: 6, deleted: 5, held: 1 });
-      expect((await made.query<{ client_ip: string }>('SELECT client_ip FROM firewall_events')).map((r) => r.client_ip)).toEqual(['198.18.1.1']);
+      expect((await made.rows<{ client_ip: string }>('SELECT client_ip FROM firewall_events')).map((r) => r.client_ip)).toEqual(['198.18.1.1']);
     } finally {
       tx.release();
       await hostB.close();

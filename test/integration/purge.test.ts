@@ -9,7 +9,8 @@ import type { StorePort } from '../../src/store/port.js';
 import { runCli } from '../helpers/cli.js';
 import pg from 'pg';
 import { describeEachStore } from '../helpers/store-kinds.js';
-import { schemaOf, useStoreHome, type StoreHome } from '../helpers/purge-store-home.js';
+import { schemaOf, useStoreHome } from '../helpers/purge-store-home.js';
+import type { StoreHome } from '../helpers/store-home.js';
 import { describePg, policeHold, TEST_DATABASE_URL } from '../postgres/pg-test-store.js';
 import { insertAnalytics, insertEvents, queryStore, ZONE_ID, type SeedEvent, useInitialisedHome } from '../helpers/store.js';
 import { childEnv } from '../helpers/child-env.js';
@@ -54,9 +55,9 @@ describeEachStore('purge', (kind) => {
 
   const seedEvents = (events: readonly SeedEvent[]) => port.insertFirewallEvents(events.map(toFirewallRecord));
   const countStored = () => port.countLocationRows('local/firewall-events');
-  const storedIps = () => made.query<{ client_ip: string }>('SELECT client_ip FROM firewall_events').then((rows) => rows.map((r) => r.client_ip));
+  const storedIps = () => made.rows<{ client_ip: string }>('SELECT client_ip FROM firewall_events').then((rows) => rows.map((r) => r.client_ip));
   const readRollUps = async () => {
-    const rows = await made.query<{ units: number; cells: number; suppressed: number }>(
+    const rows = await made.rows<{ units: number; cells: number; suppressed: number }>(
       "SELECT COUNT(*) AS units, COALESCE(SUM(cells), 0) AS cells, COALESCE(SUM(suppressed_cells), 0) AS suppressed FROM stats_rollups WHERE dataset = 'firewall_events'",
     );
     return { units: Number(rows[0]!.units), cells: Number(rows[0]!.cells), suppressedCells: Number(rows[0]!.suppressed) };
@@ -139,7 +140,7 @@ describeEachStore('purge', (kind) => {
     expect((await runCli(['purge'], { env })).code).toBe(0);
     // 30 UTC days hold a row past the cut-off; each has 10 events from 10 IPs in each of 4 countries: publishable.
     expect(await readRollUps()).toEqual({ units: 30, cells: 30 * 4, suppressedCells: 0 });
-    const daily = await made.query<{ n: number }>("SELECT SUM(count) AS n FROM stats_daily WHERE dataset = 'firewall_events'");
+    const daily = await made.rows<{ n: number }>("SELECT SUM(count) AS n FROM stats_daily WHERE dataset = 'firewall_events'");
     expect(Number(daily[0]!.n)).toBe(30 * 40);
     expect(await countStored()).toBe(30 * 40);
     // A second purge counts nothing again.
@@ -195,7 +196,7 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
       for (let i = 0; i < 600 && !waiting && exitCode === undefined; i++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         // Asked outside the reader's transaction: the activity view is a snapshot per transaction.
-        const locks = await made.query<{ n: string }>(
+        const locks = await made.rows<{ n: string }>(
           "SELECT count(*)::text AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND l.mode = 'AccessExclusiveLock' AND a.application_name LIKE 'luxeret%'",
         );
         waiting = Number(locks[0]!.n) > 0;
@@ -210,7 +211,7 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
     }
     // The killed run's session ends with its process: nothing of its transaction was deleted, no outcome written.
     for (let i = 0; i < 100; i++) {
-      const sessions = await made.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE application_name LIKE 'luxeret-privacy purge%'");
+      const sessions = await made.rows<{ n: string }>("SELECT count(*)::text AS n FROM pg_stat_activity WHERE application_name LIKE 'luxeret-privacy purge%'");
       if (Number(sessions[0]!.n) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -283,17 +284,17 @@ describePg('purge on PostgreSQL: whole days dropped, the boundary day deleted in
       { partition: dayName(boundaryDay), method: 'rows-deleted', deleted: boundaryRowsBefore, held: 0 },
     ]);
     // The dropped days are gone as tables; the boundary day keeps only its rows from the cut-off on.
-    const partitions = await made.query<{ name: string }>(
+    const partitions = await made.rows<{ name: string }>(
       "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('firewall_events') ORDER BY 1",
     );
     expect(partitions.map((p) => p.name)).toEqual([0, 1, 2, 3].map((d) => dayName(boundaryDay + d * 86_400)));
-    const oldest = await made.query<{ t: string }>(`SELECT min(datetime)::text AS t FROM ${dayName(boundaryDay)}`);
+    const oldest = await made.rows<{ t: string }>(`SELECT min(datetime)::text AS t FROM ${dayName(boundaryDay)}`);
     expect(Number(oldest[0]!.t)).toBeGreaterThanOrEqual(cutoffSeconds);
     // VACUUM ran on the boundary partition after the commit (the statistics view may lag a moment behind).
     let vacuums = 0;
     for (let i = 0; i < 50 && vacuums === 0; i++) {
       if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-      const rows = await made.query<{ n: string }>(
+      const rows = await made.rows<{ n: string }>(
         `SELECT vacuum_count::text AS n FROM pg_stat_user_tables WHERE schemaname = '${schemaOf(made.target)}' AND relname = '${dayName(boundaryDay)}'`,
       );
       vacuums = Number(rows[0]?.n ?? 0);
