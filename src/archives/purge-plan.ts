@@ -36,6 +36,8 @@ export interface ArchiveScanSummary {
   readonly scannedBytes: number;
   /** A line a hold covers was found: kept (counted in `held`). */
   readonly heldByScan: number;
+  /** Held by an earlier run's scan whose holds are all still active: kept without reading (counted in `held`). */
+  readonly heldRemembered: number;
   /** Every line read and none held: deleted (counted in `toDelete`). */
   readonly clearedByScan: number;
   /** Not scanned because the run's budget would have been exceeded: still undetermined. */
@@ -45,8 +47,11 @@ export interface ArchiveScanSummary {
   readonly failures: Readonly<Record<string, number>>;
 }
 
-/** A scan's result for one object of `toScan`, or `over_budget` when it was not scanned. */
-export type PlannedScan = ObjectScan | { readonly kind: 'over_budget' };
+/**
+ * A scan's result for one object of `toScan`; `over_budget` when it was not scanned; held and `remembered` when an
+ * earlier run's scan found it held by holds all still active (not read again; scan-memory.ts).
+ */
+export type PlannedScan = ObjectScan | { readonly kind: 'over_budget' } | { readonly kind: 'held'; readonly lines: 0; readonly remembered: true };
 
 /**
  * Plans the purge of an archive at `at` (pure): an object is past retention when its data *end* is older than the
@@ -90,7 +95,7 @@ export function applyArchiveScans(plan: ArchivePurgePlan, scans: ReadonlyMap<str
   const toScan: PlannedObject[] = [];
   const bytes = { ...plan.bytes };
   const failures: Record<string, number> = {};
-  const summary = { scanned: 0, scannedBytes: 0, heldByScan: 0, clearedByScan: 0, overBudget: 0, overBudgetBytes: 0 };
+  const summary = { scanned: 0, scannedBytes: 0, heldByScan: 0, heldRemembered: 0, clearedByScan: 0, overBudget: 0, overBudgetBytes: 0 };
   for (const object of plan.toScan) {
     const scan = scans.get(object.key);
     if (scan === undefined) {
@@ -103,9 +108,14 @@ export function applyArchiveScans(plan: ArchivePurgePlan, scans: ReadonlyMap<str
       toScan.push(object);
       continue;
     }
+    bytes.undetermined -= object.size;
+    if (scan.kind === 'held' && 'remembered' in scan) {
+      summary.heldRemembered += 1;
+      bytes.held += object.size;
+      continue;
+    }
     summary.scanned += 1;
     summary.scannedBytes += object.size;
-    bytes.undetermined -= object.size;
     if (scan.kind === 'held') {
       summary.heldByScan += 1;
       bytes.held += object.size;
@@ -124,7 +134,7 @@ export function applyArchiveScans(plan: ArchivePurgePlan, scans: ReadonlyMap<str
   return {
     ...plan,
     toDelete,
-    held: plan.held + summary.heldByScan,
+    held: plan.held + summary.heldByScan + summary.heldRemembered,
     undetermined: toScan.length,
     bytes,
     toScan,

@@ -35,8 +35,9 @@ const SCAN_CONCURRENCY = 4;
 
 /**
  * Scans the plan's undetermined objects in its order (most overdue first), a few at a time, against the holds active
- * at `at`. An object larger than what is left of the budget is not read (`over_budget`); smaller ones after it may
- * still be. An empty object holds no line, so it is clear without a request.
+ * at `at`. An object an earlier scan found held by holds still active (`recall`) is held without reading it or
+ * spending budget. An object larger than what is left of the budget is not read (`over_budget`); smaller ones after
+ * it may still be. An empty object holds no line, so it is clear without a request.
  */
 export async function scanUndeterminedObjects(
   client: S3Client,
@@ -46,6 +47,7 @@ export async function scanUndeterminedObjects(
   at: Date,
   budget: ScanBudget,
   onScanned?: (done: number, total: number) => void,
+  recall: (object: PlannedObject) => boolean = () => false,
 ): Promise<Map<string, PlannedScan>> {
   const results = new Map<string, PlannedScan>();
   const objects = plan.toScan;
@@ -54,7 +56,9 @@ export async function scanUndeterminedObjects(
   const worker = async (): Promise<void> => {
     while (next < objects.length) {
       const object = objects[next++]!;
-      if (object.size === 0) {
+      if (recall(object)) {
+        results.set(object.key, { kind: 'held', lines: 0, remembered: true });
+      } else if (object.size === 0) {
         results.set(object.key, { kind: 'clear', lines: 0 });
       } else if (object.size > budget.remainingBytes) {
         results.set(object.key, { kind: 'over_budget' });

@@ -120,6 +120,11 @@ function noteScans(plan: ArchivePurgePlan): PurgeNote[] {
       ),
     );
   }
+  if (scan.heldRemembered > 0) {
+    notes.push(
+      verbatim(`${scan.heldRemembered} object(s) kept as held: an earlier run's scan found a held line and its holds are all still active (not read again)`),
+    );
+  }
   if (failures.length > 0) {
     const codes = failures.map(([key, n]) => `${key} ×${n}`).join(', ');
     const hint = failures.some(([key]) => key.startsWith('read_failed:')) ? ' (the credentials need s3:GetObject to scan)' : '';

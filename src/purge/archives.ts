@@ -9,6 +9,7 @@ import { listArchiveForPurge } from '../archives/list-for-purge.js';
 import { selectLatestLockEnd, selectLockedObjects } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
 import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
+import { buildRecall, parseScanMemory, rememberScans, serialiseScanMemory } from '../archives/scan-memory.js';
 import type { ArchiveConfig } from '../config/archives.js';
 import { overlapsHoldTime, selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
@@ -24,6 +25,12 @@ const ARCHIVE_ITEMS = ['ip_address', 'country', 'time', 'ray_id', 'host', 'actio
 /** Opens an S3 client for an archive (credentials from the run's environment); the caller destroys it. */
 export type ArchiveClientFactory = (archive: ArchiveConfig) => ArchiveClient;
 
+/** Where the scan verdicts of each archive are remembered between runs (the store's meta, by archive name). */
+export interface ArchiveScanMemoryStore {
+  read(archiveName: string): Promise<string | undefined>;
+  write(archiveName: string, text: string): Promise<void>;
+}
+
 /**
  * Lists every configured archive and plans its purge at `at`; the objects past retention that overlap an IP or
  * country hold in time are scanned (GetObject), oldest first, while `scanBudget` lasts. Reads only; deletes nothing.
@@ -35,6 +42,7 @@ export async function planArchives(
   at: Date,
   scanBudget: ScanBudget,
   onProgress?: (progress: PurgeProgress) => void,
+  memory?: ArchiveScanMemoryStore,
 ): Promise<ArchivePlanEntry[]> {
   const entries: ArchivePlanEntry[] = [];
   const holdIds = new Set(selectActiveHolds(holds, at).map((hold) => hold.id));
@@ -50,12 +58,22 @@ export async function planArchives(
         entries.push({ kind: 'failed', archive, reason: 'denied', code: listing.code, cutoff, permission: listing.permission });
       else {
         const plan = planArchivePurge(listing.objects, archive.retention.ms, holds, at);
+        const remembered = parseScanMemory(await memory?.read(archive.name));
         const scans =
           plan.toScan.length === 0
             ? undefined
-            : await scanUndeterminedObjects(client, archive.location.bucket, plan, holds, at, scanBudget, (done, total) =>
-                onProgress?.({ location, phase: 'scan', done, total }),
+            : await scanUndeterminedObjects(
+                client,
+                archive.location.bucket,
+                plan,
+                holds,
+                at,
+                scanBudget,
+                (done, total) => onProgress?.({ location, phase: 'scan', done, total }),
+                buildRecall(remembered, holds, at),
               );
+        const next = rememberScans(remembered, plan.toScan, scans ?? new Map(), holds, at);
+        if (remembered.held.length > 0 || next.held.length > 0) await memory?.write(archive.name, serialiseScanMemory(next));
         // The lock is applied to what the scans left deletable too.
         entries.push(withObjectLock({ kind: 'planned', archive, plan: scans ? applyArchiveScans(plan, scans) : plan, holdIds }, listing.protection, at));
       }
@@ -140,6 +158,7 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
         scanned: plan.scan.scanned,
         scanned_bytes: plan.scan.scannedBytes,
         held_by_scan: plan.scan.heldByScan,
+        held_remembered: plan.scan.heldRemembered,
         deletable_by_scan: plan.scan.clearedByScan,
         not_scanned_budget: plan.scan.overBudget,
       }

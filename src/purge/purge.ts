@@ -54,6 +54,8 @@ export interface PurgeOptions {
 }
 
 const COMMAND = 'purge';
+/** Store meta key prefix of an archive's remembered scan verdicts (src/archives/scan-memory.ts), by archive name. */
+const ARCHIVE_SCAN_MEMORY_KEY = 'archive_scan_memory:';
 
 /** Plans, then (unless a dry run) deletes what has outlived its purpose, recording intent before and outcome after. */
 export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Promise<PurgeResult> {
@@ -69,7 +71,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     const plans = await planLocalPurge(store, config, holds, asOf);
     const cloudflare = deps.cloudflare ? await planCloudflare(deps, deps.cloudflare, holds, asOf) : undefined;
     const cloudflareLocations = cloudflare ? [describeCloudflareLocation(cloudflare.rules), describeCloudflareLocation(cloudflare.items)] : [];
-    const archives = await planConfiguredArchives(deps, holds, asOf);
+    const archives = await planConfiguredArchives(deps, holds, asOf, { remember: false });
     const locations = [...plans.map((plan) => describe(plan, 0)), ...cloudflareLocations, ...archives.map((entry) => describeArchiveLocation(entry))];
     return { dryRun: true, asOf, policyHash, reconciled: 0, locations, outcome: selectPurgeOutcome(locations) };
   }
@@ -83,7 +85,7 @@ export async function purgeExpired(deps: PurgeDeps, options: PurgeOptions): Prom
     cloudflare = await planCloudflare(deps, deps.cloudflare, holds, now);
   }
   reconciled += deps.openArchiveClient && config.archives.length > 0 ? await reconcileArchiveIntents(store, signer, policyHash) : 0;
-  const archives = await planConfiguredArchives(deps, holds, now);
+  const archives = await planConfiguredArchives(deps, holds, now, { remember: true });
   const archiveDeletes = countArchiveDeletes(archives);
   const maxDeletes = config.safety.maxDeletes;
   const total = (cloudflare?.total ?? 0) + archiveDeletes;
@@ -298,10 +300,21 @@ async function planCloudflare(
  * The configured Logpush archives, listed and planned at `at`; none without a client factory. A dry run scans too
  * (GetObject only), so its plan is the one a real run would make, within the same safety.archive_scan_budget.
  */
-async function planConfiguredArchives(deps: PurgeDeps, holds: Parameters<typeof planArchives>[2], at: Date): Promise<ArchivePlanEntry[]> {
+async function planConfiguredArchives(
+  deps: PurgeDeps,
+  holds: Parameters<typeof planArchives>[2],
+  at: Date,
+  options: { readonly remember: boolean },
+): Promise<ArchivePlanEntry[]> {
   if (!deps.openArchiveClient || deps.config.archives.length === 0) return [];
   const budget = createScanBudget(deps.config.safety.archiveScanBudget.bytes);
-  return planArchives(deps.config.archives, deps.openArchiveClient, holds, at, budget, deps.onProgress);
+  // What earlier scans found held is recalled by every run; only a real one records what it found (a dry run changes nothing).
+  const { store } = deps;
+  const memory = {
+    read: (name: string) => store.readMeta(`${ARCHIVE_SCAN_MEMORY_KEY}${name}`),
+    write: options.remember ? (name: string, text: string) => store.writeMeta(`${ARCHIVE_SCAN_MEMORY_KEY}${name}`, text) : () => Promise.resolve(),
+  };
+  return planArchives(deps.config.archives, deps.openArchiveClient, holds, at, budget, deps.onProgress, memory);
 }
 
 function requireSigner(deps: PurgeDeps): AuditSigner | Promise<AuditSigner> {

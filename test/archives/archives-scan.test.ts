@@ -27,6 +27,7 @@ const DAY_MS = 86_400_000;
 const BUCKET = 'luxeret-scan';
 const RETENTION_DAYS = 30;
 const HELD_IP = '203.0.113.7';
+const REMEMBERED_IP = '198.18.77.7';
 
 let server: TestS3Server;
 let temp: { dir: string; cleanup: () => void };
@@ -238,6 +239,37 @@ describe('purge scans the archive objects an IP hold overlaps', () => {
       '2 object(s) could not be scanned and were kept as undetermined: not_gzip:Z_BUF_ERROR ×1, not_gzip:Z_DATA_ERROR ×1',
     );
     expect(await listKeys(prefix)).toEqual([corrupt.key, truncated.key].sort());
+  });
+
+  it('what a scan found held is remembered: later runs keep it without reading it, until one of its holds is released', async () => {
+    const prefix = 'remembered/';
+    const window = pastWindow(21);
+    const object = keyAt(prefix, window, 0, 'abab0001');
+    await putObjects(server.client, BUCKET, [
+      { key: object.key, body: gzipLines(linesOver(object.start, 40, (n) => (n === 17 ? REMEMBERED_IP : otherIp(n)))) },
+    ]);
+    writeConfig(prefix);
+    await addHold(REMEMBERED_IP, window);
+    const first = archiveOf((await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir })).stdout);
+    expect(first).toMatchObject({ deleted: 0, held: 1, scanned: { objects: 1, held: 1 } });
+
+    // No budget at all: only the remembered verdict can keep it held rather than undetermined; a dry run recalls too.
+    writeConfig(prefix, { budget: '0' });
+    for (const args of [['--dry-run'], ['--trust-clock']]) {
+      const again = archiveOf((await runCli(['purge', ...args, '--json'], { env, cwd: temp.dir })).stdout);
+      expect(again).toMatchObject({ deleted: 0, held: 1, undetermined: 0, scanned: { objects: 0 } });
+      expect(again.notes.join('\n')).toContain("1 object(s) kept as held: an earlier run's scan found a held line");
+    }
+
+    // Another hold over the same time, then the first released: the verdict no longer stands, the object is read again
+    // (here: cannot be, no budget) and stays undetermined, not deleted.
+    await addHold('192.0.2.222', window);
+    const holds = JSON.parse((await runCli(['hold', 'list', '--format', 'json'], { env, cwd: temp.dir })).stdout) as { id: string; ip: string }[];
+    const firstHold = holds.find((h) => h.ip.startsWith(REMEMBERED_IP))!;
+    expect((await runCli(['hold', 'release', firstHold.id, '--reason', 'Case closed'], { env, cwd: temp.dir })).code).toBe(0);
+    const after = archiveOf((await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir })).stdout);
+    expect(after).toMatchObject({ deleted: 0, held: 0, undetermined: 1 });
+    expect(await listKeys(prefix)).toEqual([object.key]);
   });
 
   it('the scan budget running out: the objects it cannot cover stay undetermined (kept), the notes say how many; exit 0', async () => {

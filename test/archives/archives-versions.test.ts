@@ -264,6 +264,9 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     );
     expect((await listVersions(bucket)).length).toBe(1_050);
     writeConfig([{ name: 'many', bucket }]);
+    // 350 keys are 1,050 deletions, over the default safety.max_deletes (500): refused until it is raised.
+    expect((await runCli(['purge', '--trust-clock'], { env, cwd: temp.dir })).code).toBe(5);
+    appendFileSync(join(env.LUXERET_HOME!, 'config.yaml'), 'safety:\n  max_deletes: 1100\n');
     const purge = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
     expect(purge.code).toBe(0);
     expect(locationOf(purge.stdout, 'many')).toMatchObject({ planned: 350, deleted: 350, failed: 0 });
