@@ -1,6 +1,4 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -9,6 +7,7 @@ import { formatCompactTime } from '../../src/archives/object-time.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { describeEachStore, newStoreTarget, type StoreKind, type TestStoreTarget } from '../helpers/store-kinds.js';
 
@@ -62,30 +61,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/**
- * A pass-through to the real S3 server that refuses DeleteObjects (POST ?delete) with 403 AccessDenied, as S3 does
- * for credentials without s3:DeleteObject: listing works, deleting does not.
- */
-async function startDenyDeletesProxy(target: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const proxy: Server = createServer((req, res) => {
-    if (req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '')) {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-      return;
-    }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => proxy.close(() => resolve())) };
-}
 
 type PurgeJson = { locations: { id: string; kind: string; planned: number; deleted: number; held: number; failed: number; undetermined?: number }[] };
 
@@ -249,7 +224,7 @@ describeEachStore('purge: Logpush archives in a real S3 server', (kind) => {
       { key: `${PREFIX}20200101/20200101T000000Z_20200101T000500Z_ffffffff.log.gz`, body: logpushBody(new Date(0), 1) },
     ]);
     const before = await listKeys();
-    const proxy = await startDenyDeletesProxy(server.endpoint);
+    const proxy = await startDenyingProxy(server.endpoint, isDeleteObjects);
     writeArchiveConfig('', proxy.endpoint);
     try {
       const denied = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });

@@ -1,6 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -17,6 +15,7 @@ import { openStore } from '../../src/store/db.js';
 import { insertHold } from '../../src/store/holds.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { isGetObject, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
 // `purge` scanning Logpush objects (gzip NDJSON firewall events) in a real S3 server (s3rver on 127.0.0.1): an
@@ -308,7 +307,7 @@ describe('purge scans the archive objects an IP hold overlaps', () => {
     const window = pastWindow(5);
     const object = keyAt(prefix, window, 0, 'eeee0001');
     await putObjects(server.client, BUCKET, [{ key: object.key, body: gzipLines(linesOver(object.start, 10, otherIp)) }]);
-    const proxy = await startDenyGetObjectProxy(server.endpoint);
+    const proxy = await startDenyingProxy(server.endpoint, isGetObject);
     try {
       writeConfig(prefix, { endpoint: proxy.endpoint });
       await addHold(HELD_IP, window);
@@ -384,29 +383,6 @@ describe('purge scans the archive objects an IP hold overlaps', () => {
     expect(outcome.counts).toMatchObject({ planned: 2, deleted: 1, kept_by_new_hold: 1, undetermined: 1 });
   });
 });
-
-/** A pass-through to the real S3 server that refuses GetObject (GET of a key) with 403 AccessDenied; listing works. */
-async function startDenyGetObjectProxy(target: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const proxy: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    // Path style: /bucket is a listing, /bucket/key an object.
-    if (req.method === 'GET' && path.split('/').filter(Boolean).length > 1) {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-      return;
-    }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => proxy.close(() => resolve())) };
-}
 
 describe('property: an object holding a held address is never deleted, whatever its other lines', () => {
   // How an address may be written in a Logpush line: IPv4 as such, IPv4-mapped IPv6 (dotted or hex), and IPv6.

@@ -1,6 +1,4 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { appendAuditEntry } from '../../src/audit/log.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
 
 // `purge` of Logpush archives in versioned and object-locked buckets, in a real S3 server that implements both
@@ -84,37 +83,6 @@ async function auditOutcomes(location: string): Promise<{ counts: Record<string,
     details: Record<string, unknown>;
   }[];
   return audit.filter((e) => e.event === 'archive.delete.outcome' && e.location === location);
-}
-
-/**
- * A pass-through to moto that answers 403 AccessDenied to the requests `isDenied` picks, as S3 does for credentials
- * whose policy lacks the action (moto itself allows everything).
- */
-async function startDenyingProxy(
-  target: string,
-  isDenied: (method: string, url: string, body: string) => boolean,
-): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const proxy: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (isDenied(req.method ?? '', req.url ?? '', body.toString('utf8'))) {
-        res.writeHead(403, { 'content-type': 'application/xml' });
-        res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-        return;
-      }
-      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const { port } = proxy.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => proxy.close(() => resolve())) };
 }
 
 describeMoto('purge: Logpush archives in versioned and object-locked buckets (moto)', () => {

@@ -1,8 +1,7 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELETE_BATCH, openObjectDeleter } from '../../src/archives/delete-objects.js';
+import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
 // DeleteObjects batches confirmed by listing their key range afterwards, two batches to one listing, against a real
@@ -18,28 +17,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A pass-through counting requests, answering 403 AccessDenied to the DeleteObjects requests numbered in `deny`. */
+/** A client through a pass-through that counts requests and refuses the DeleteObjects requests numbered in `deny`. */
 async function startProxy(deny: ReadonlySet<number>): Promise<{ client: S3Client; requests: () => number; close: () => Promise<void> }> {
-  const upstream = new URL(server.endpoint);
-  let requests = 0;
   let deletes = 0;
-  const proxy: Server = createServer((req, res) => {
-    requests += 1;
-    if (req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '') && deny.has(++deletes)) {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-      return;
-    }
-    const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxy = await startDenyingProxy(server.endpoint, (method, url) => isDeleteObjects(method, url) && deny.has(++deletes));
   const client = new S3Client({
-    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    endpoint: proxy.endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
     credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
@@ -49,10 +32,10 @@ async function startProxy(deny: ReadonlySet<number>): Promise<{ client: S3Client
   });
   return {
     client,
-    requests: () => requests,
+    requests: () => proxy.requests(),
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
     },
   };
 }
