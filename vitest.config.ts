@@ -11,6 +11,9 @@ export default defineConfig({
     globalSetup: ['test/setup/source-build.ts'],
     // Integration tests share one CPU-bound emulator per file; two workers fit the 2-core machines.
     maxWorkers: 2,
+    // The tests' own S3 clients (seeding s3rver and moto) would print the AWS SDK's Node 20 support warning; the CLI
+    // sets the same variable for its own runs (src/cli/io.ts).
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     deps: {
       // Each test file imports these afresh, and the SDK alone is some 1,500 modules: bundled once (cached under
       // node_modules/.vite), each file loads one module instead. Most of the suite's import time was this.
