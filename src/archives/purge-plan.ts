@@ -150,3 +150,23 @@ function byKey(a: ArchiveObject, b: ArchiveObject): number {
 function holdsEveryAddress(hold: Hold): boolean {
   return hold.country === undefined && /\/0$/.test(hold.network);
 }
+
+/**
+ * Just before a deletion batch (pure): the objects an active hold the plan did not know (`planHoldIds`) overlaps in
+ * time are kept, unread; the plan's own holds were already applied to it (and its scans).
+ */
+export function splitNewlyHeld<T extends PlannedObject>(
+  batch: readonly T[],
+  holds: readonly Hold[],
+  planHoldIds: ReadonlySet<string>,
+  at: Date,
+): { kept: T[]; toDelete: T[] } {
+  const newHolds = selectActiveHolds(holds, at).filter((hold) => !planHoldIds.has(hold.id));
+  const kept: T[] = [];
+  const toDelete: T[] = [];
+  for (const object of batch) {
+    const isNewlyHeld = newHolds.some((hold) => overlapsHoldTime(hold, object.start?.getTime(), object.end.getTime()));
+    (isNewlyHeld ? kept : toDelete).push(object);
+  }
+  return { kept, toDelete };
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
 import { CONFIRM_EVERY_BATCHES, DELETE_BATCH, openObjectDeleter, type ArchiveDeleteReport } from '../archives/delete-objects.js';
-import { applyArchiveScans, planArchivePurge, type PlannedObject } from '../archives/purge-plan.js';
+import { applyArchiveScans, planArchivePurge, splitNewlyHeld } from '../archives/purge-plan.js';
 import type { ArchiveClient } from '../archives/read-archive.js';
 import type { BucketProtection } from '../archives/bucket-protection.js';
 import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/delete-versions.js';
@@ -11,7 +11,7 @@ import { formatArchiveLocation } from '../archives/archive-url.js';
 import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import { buildRecall, parseScanMemory, rememberScans, serialiseScanMemory } from '../archives/scan-memory.js';
 import type { ArchiveConfig } from '../config/archives.js';
-import { overlapsHoldTime, selectActiveHolds, type Hold } from '../policy/holds.js';
+import { selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort } from '../store/port.js';
 import { selectOpenIntents } from './open-intents.js';
@@ -298,11 +298,8 @@ async function deleteUnlessNewlyHeld(
   run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
   for (let i = 0; i < objects.length; i += DELETE_BATCH) {
     const batch = objects.slice(i, i + DELETE_BATCH);
-    const newHolds = selectActiveHolds(await run.store.readHolds(), run.readNow()).filter((hold) => !entry.holdIds.has(hold.id));
-    const isNewlyHeld = (object: PlannedObject) => newHolds.some((hold) => overlapsHoldTime(hold, object.start?.getTime(), object.end.getTime()));
-    const kept = batch.filter(isNewlyHeld);
+    const { kept, toDelete } = splitNewlyHeld(batch, await run.store.readHolds(), entry.holdIds, run.readNow());
     keptByNewHold.push(...kept.map((object) => object.key));
-    const toDelete = batch.filter((object) => !isNewlyHeld(object));
     if (refusedCode !== undefined) {
       for (const object of toDelete) failed.push({ key: object.key, code: refusedCode });
     } else if (toDelete.length > 0) {

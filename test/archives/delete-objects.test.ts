@@ -1,8 +1,9 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELETE_BATCH, openObjectDeleter } from '../../src/archives/delete-objects.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
-import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
+import { openTestS3Client, putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
 // DeleteObjects batches confirmed by listing their key range afterwards, two batches to one listing, against a real
 // S3 server (s3rver): what the listing still shows failed, whatever DeleteObjects answered.
@@ -21,15 +22,7 @@ afterAll(async () => {
 async function startProxy(deny: ReadonlySet<number>): Promise<{ client: S3Client; requests: () => number; close: () => Promise<void> }> {
   let deletes = 0;
   const proxy = await startDenyingProxy(server.endpoint, (method, url) => isDeleteObjects(method, url) && deny.has(++deletes));
-  const client = new S3Client({
-    endpoint: proxy.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-  });
+  const client = openTestS3Client(proxy.endpoint, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, { maxAttempts: 1 });
   return {
     client,
     requests: () => proxy.requests(),

@@ -1,7 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectLockConfigurationCommand, S3Client, type DefaultRetention } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectLockConfigurationCommand, type DefaultRetention } from '@aws-sdk/client-s3';
 import { describe } from 'vitest';
+import { openTestS3Client } from './s3-server.js';
 
 // A real S3 server with versioning and object lock for the archive tests: moto (python), run as `moto_server` on
 // 127.0.0.1. It accepts any credentials (no IAM unless told), so refusals are made by a pass-through proxy.
@@ -71,14 +73,7 @@ export async function startMotoServer(): Promise<TestMotoServer> {
     child.kill('SIGTERM');
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: MOTO_ACCESS_KEY_ID, secretAccessKey: MOTO_SECRET_ACCESS_KEY },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = openTestS3Client(endpoint, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY);
   return {
     endpoint,
     client,

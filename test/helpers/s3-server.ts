@@ -28,14 +28,7 @@ export async function startS3Server(buckets: readonly string[]): Promise<TestS3S
     createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = openTestS3Client(endpoint, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY);
   return {
     endpoint,
     client,
@@ -47,6 +40,19 @@ export async function startS3Server(buckets: readonly string[]): Promise<TestS3S
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** A client for a local S3 server (s3rver, moto, or a pass-through in front of one): path style, checksums only when required. */
+export function openTestS3Client(endpoint: string, accessKeyId: string, secretAccessKey: string, options: { maxAttempts?: number } = {}): S3Client {
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...options,
+  });
 }
 
 /** Puts objects, a few dozen at a time (the server is one process; more in flight only queues). */
