@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { errorCode } from './read-archive.js';
+import { errorCode } from './s3-errors.js';
 
 /** DeleteObjects takes at most 1,000 keys a request. */
 export const DELETE_BATCH = 1_000;
@@ -14,27 +14,52 @@ export interface ArchiveDeleteReport {
 }
 
 /** Deleted batches confirmed by one listing: the listing of two deleted ranges in a row costs one page, like one. */
-export const CONFIRM_EVERY_BATCHES = 2;
+const CONFIRM_EVERY_BATCHES = 2;
+
+const NOTHING_CONFIRMED: ArchiveDeleteReport = { gone: [], failed: [], requests: 0 };
 
 /**
  * Deletes keys with DeleteObjects (Quiet), up to 1,000 a request, and confirms them by listing their key range again
- * afterwards: what is still listed failed, whatever the answer said. `confirm()` lists what was deleted since the
- * last confirmation (call it every CONFIRM_EVERY_BATCHES batches and at the end); nothing counts as gone before it.
+ * afterwards: what is still listed failed, whatever the answer said. Every second `delete()` confirms the two batches
+ * with one listing and returns that report (an empty one otherwise); `confirm()` at the end confirms what is left.
+ * Nothing counts as gone before its confirmation.
  * Deleting a key that is already gone is no error in S3, so a re-run after a crash is harmless. A refused request
  * (AccessDenied) fails its whole batch; later batches go on.
  */
 export function openObjectDeleter(
   client: S3Client,
   bucket: string,
-): { delete(keys: readonly string[]): Promise<void>; confirm(): Promise<ArchiveDeleteReport> } {
+): { delete(keys: readonly string[]): Promise<ArchiveDeleteReport>; confirm(): Promise<ArchiveDeleteReport> } {
   let pending: string[] = [];
+  let batches = 0;
   let codes = new Map<string, string>();
   let requests = 0;
+  const confirm = async (): Promise<ArchiveDeleteReport> => {
+    const keys = [...pending].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const gone: string[] = [];
+    const failed: { key: string; code: string }[] = [];
+    if (keys.length > 0) {
+      const check = await listStillPresent(client, bucket, keys);
+      requests += check.requests;
+      for (const key of keys) {
+        if (check.present === undefined) failed.push({ key, code: codes.get(key) ?? `not_confirmed:${check.code}` });
+        else if (check.present.has(key)) failed.push({ key, code: codes.get(key) ?? 'still_present' });
+        else gone.push(key);
+      }
+    }
+    const report = { gone, failed, requests };
+    pending = [];
+    codes = new Map();
+    requests = 0;
+    return report;
+  };
   return {
+    confirm,
     async delete(keys) {
       if (keys.length > DELETE_BATCH) throw new Error(`DeleteObjects takes at most ${DELETE_BATCH} keys, got ${keys.length}`);
-      if (keys.length === 0) return;
+      if (keys.length === 0) return NOTHING_CONFIRMED;
       pending.push(...keys);
+      batches += 1;
       try {
         requests += 1;
         const answer = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: keys.map((Key) => ({ Key })) } }));
@@ -43,25 +68,7 @@ export function openObjectDeleter(
         const code = errorCode(err);
         for (const key of keys) codes.set(key, code);
       }
-    },
-    async confirm() {
-      const keys = [...pending].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const gone: string[] = [];
-      const failed: { key: string; code: string }[] = [];
-      if (keys.length > 0) {
-        const check = await listStillPresent(client, bucket, keys);
-        requests += check.requests;
-        for (const key of keys) {
-          if (check.present === undefined) failed.push({ key, code: codes.get(key) ?? `not_confirmed:${check.code}` });
-          else if (check.present.has(key)) failed.push({ key, code: codes.get(key) ?? 'still_present' });
-          else gone.push(key);
-        }
-      }
-      const report = { gone, failed, requests };
-      pending = [];
-      codes = new Map();
-      requests = 0;
-      return report;
+      return batches % CONFIRM_EVERY_BATCHES === 0 ? confirm() : NOTHING_CONFIRMED;
     },
   };
 }

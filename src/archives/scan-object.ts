@@ -5,7 +5,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import ipaddr from 'ipaddr.js';
 import { buildHoldMatcher, type Hold } from '../policy/holds.js';
 import { buildAddressTextFilter, buildNetworkMatcher, normaliseAddress, type Network } from '../policy/network.js';
-import { errorCode } from './read-archive.js';
+import { errorCode } from './s3-errors.js';
 
 /** Why a scan could not decide an object: it is kept (undetermined). */
 export type ScanFailure = 'read_failed' | 'not_gzip' | 'unreadable_line' | 'line_too_long';

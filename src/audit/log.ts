@@ -1,3 +1,4 @@
+import { selectOpenIntents } from './open-intents.js';
 import { StoreError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readMeta, writeMeta, type Db } from '../store/db.js';
@@ -156,9 +157,7 @@ export function readAuditTimestampLines(db: Db): string[] {
 
 /** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id. */
 export function findOpenIntents(db: Db): AuditEntry[] {
-  const lastOfRun = new Map<string, AuditEntry>();
-  for (const entry of readAuditEntries(db)) if (entry.run_id !== null) lastOfRun.set(entry.run_id, entry);
-  return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
+  return selectOpenIntents(readAuditEntries(db));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSigner } from '../audit/log.js';
-import { CONFIRM_EVERY_BATCHES, DELETE_BATCH, openObjectDeleter, type ArchiveDeleteReport } from '../archives/delete-objects.js';
+import { DELETE_BATCH, openObjectDeleter, type ArchiveDeleteReport } from '../archives/delete-objects.js';
 import { applyArchiveScans, planArchivePurge, splitNewlyHeld } from '../archives/purge-plan.js';
 import type { ArchiveClient } from '../archives/read-archive.js';
 import type { BucketProtection } from '../archives/bucket-protection.js';
@@ -14,7 +14,7 @@ import type { ArchiveConfig } from '../config/archives.js';
 import { selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort } from '../store/port.js';
-import { selectOpenIntents } from './open-intents.js';
+import { selectOpenIntents } from '../audit/open-intents.js';
 import { buildArchivePurgeLocationId, describeArchiveLocation, verbatim, type ArchivePlanEntry } from './archive-location.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
 
@@ -147,8 +147,9 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
   };
   const span = {
     where: formatArchiveLocation(archive.location),
-    oldest_record: new Date(Math.min(...ends)).toISOString(),
-    newest_record: new Date(Math.max(...ends)).toISOString(),
+    // reduce, not Math.min(...ends): spreading a year of objects (> ~125,000) overflows the call stack.
+    oldest_record: new Date(ends.reduce((a, b) => Math.min(a, b))).toISOString(),
+    newest_record: new Date(ends.reduce((a, b) => Math.max(a, b))).toISOString(),
     first_object_date: objects[0]!.end.toISOString(),
     last_object_date: objects[objects.length - 1]!.end.toISOString(),
     items: ARCHIVE_ITEMS,
@@ -291,10 +292,6 @@ async function deleteUnlessNewlyHeld(
   // Unversioned: each batch's deletion is confirmed by a listing after it, two batches to a listing (one page).
   const deleter = openObjectDeleter(client, archive.location.bucket);
   const asDeletion = (report: ArchiveDeleteReport): ArchiveDeletion => ({ ...report, locked: [], refused: undefined });
-  const deleteThenConfirm = async (keys: readonly string[], batchNumber: number): Promise<ArchiveDeletion> => {
-    await deleter.delete(keys);
-    return asDeletion(batchNumber % CONFIRM_EVERY_BATCHES === 0 ? await deleter.confirm() : { gone: [], failed: [], requests: 0 });
-  };
   run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
   for (let i = 0; i < objects.length; i += DELETE_BATCH) {
     const batch = objects.slice(i, i + DELETE_BATCH);
@@ -305,10 +302,7 @@ async function deleteUnlessNewlyHeld(
     } else if (toDelete.length > 0) {
       const report: ArchiveDeletion = versioned
         ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
-        : await deleteThenConfirm(
-            toDelete.map((object) => object.key),
-            i / DELETE_BATCH + 1,
-          );
+        : asDeletion(await deleter.delete(toDelete.map((object) => object.key)));
       gone.push(...report.gone);
       failed.push(...report.failed);
       locked.push(...report.locked);

@@ -30,7 +30,7 @@ import {
   type RuleTarget,
 } from '../cloudflare/objects/delete.js';
 import { buildHoldRecheck } from '../hold/recheck.js';
-import { selectOpenIntents } from './open-intents.js';
+import { selectOpenIntents } from '../audit/open-intents.js';
 import { buildFailureRecords, describeFailureCodes, describeFailures, type DeletionFailure } from '../audit/failure-record.js';
 import type { LocationPurge, PurgeNote, PurgeProgress } from './types.js';
 

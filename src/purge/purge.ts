@@ -19,7 +19,7 @@ import {
 } from './cloudflare.js';
 import type { CloudflareWriteDeps } from '../cloudflare/objects/delete.js';
 import { reclaimAndRecord } from './reclaim.js';
-import { selectOpenIntents } from './open-intents.js';
+import { selectOpenIntents } from '../audit/open-intents.js';
 import { selectPurgeOutcome } from './outcome.js';
 import type { LocationPurge, PurgeNote, PurgeProgress, PurgeResult } from './types.js';
 import { countArchiveDeletes, executeArchivePurge, planArchives, reconcileArchiveIntents, type ArchiveClientFactory } from './archives.js';

@@ -70,7 +70,7 @@ export async function findSubjectInArchives(
       const span = {
         objects: objects.length,
         bytes: objects.reduce((n, object) => n + object.size, 0),
-        oldest: objects.length > 0 ? new Date(Math.min(...starts)) : undefined,
+        oldest: objects.length > 0 ? new Date(starts.reduce((a, b) => Math.min(a, b))) : undefined,
         newest: objects.at(-1)?.end,
       };
       const scan = scanBudget ? await scanForSubject(client, archive, objects, network, now, scanBudget) : undefined;

@@ -1,3 +1,4 @@
+import { selectOpenIntents } from '../audit/open-intents.js';
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditSigner } from '../audit/entry.js';
 import { StoreError } from '../errors.js';
@@ -280,13 +281,6 @@ async function readStoredEntries(store: StorePort): Promise<AuditEntry[]> {
       });
     }
   });
-}
-
-/** Runs whose last entry is their intent: they stopped before recording any outcome. */
-function selectOpenIntents(entries: readonly AuditEntry[]): AuditEntry[] {
-  const lastOfRun = new Map<string, AuditEntry>();
-  for (const entry of entries) if (entry.run_id !== null) lastOfRun.set(entry.run_id, entry);
-  return [...lastOfRun.values()].filter((entry) => entry.event.endsWith('.intent')).sort((a, b) => a.seq - b.seq);
 }
 
 function count(found: readonly CloudflareSubjectObject[], disposition: CloudflareSubjectObject['disposition']): number {

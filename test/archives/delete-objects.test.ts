@@ -56,9 +56,9 @@ describe('deleting archive objects in batches, confirmed by listing', () => {
     const proxy = await startProxy(new Set());
     try {
       const deleter = openObjectDeleter(proxy.client, BUCKET);
-      await deleter.delete(keys.slice(0, DELETE_BATCH));
-      await deleter.delete(keys.slice(DELETE_BATCH));
-      const report = await deleter.confirm();
+      expect(await deleter.delete(keys.slice(0, DELETE_BATCH))).toEqual({ gone: [], failed: [], requests: 0 });
+      const report = await deleter.delete(keys.slice(DELETE_BATCH));
+      expect(await deleter.confirm()).toEqual({ gone: [], failed: [], requests: 0 });
       expect(report.gone).toHaveLength(2 * DELETE_BATCH);
       expect(report.failed).toEqual([]);
       expect(report).toMatchObject({ requests: 3 });
@@ -75,8 +75,7 @@ describe('deleting archive objects in batches, confirmed by listing', () => {
     try {
       const deleter = openObjectDeleter(proxy.client, BUCKET);
       await deleter.delete(keys.slice(0, DELETE_BATCH));
-      await deleter.delete(keys.slice(DELETE_BATCH, 2 * DELETE_BATCH));
-      const pair = await deleter.confirm();
+      const pair = await deleter.delete(keys.slice(DELETE_BATCH, 2 * DELETE_BATCH));
       await deleter.delete(keys.slice(2 * DELETE_BATCH));
       const last = await deleter.confirm();
       expect(pair.gone).toEqual(keys.slice(0, DELETE_BATCH));

@@ -1,8 +1,8 @@
-import type { AuditEntry } from '../audit/entry.js';
+import type { AuditEntry } from './entry.js';
 
 /**
- * Intents with no later entry of their run: runs that died between announcing and recording (findOpenIntents of
- * src/audit/log.ts, over entries read through the store port). Oldest first.
+ * Intents with no later entry of their run: runs that died between announcing and recording (over entries read
+ * through the store port, or from SQLite by findOpenIntents). Oldest first.
  */
 export function selectOpenIntents(entries: readonly AuditEntry[]): AuditEntry[] {
   const lastOfRun = new Map<string, AuditEntry>();
