@@ -195,7 +195,7 @@ describePg('holds shared by two hosts on one PostgreSQL schema', () => {
       // The add is seen waiting on the audit head that host B's transaction holds, not guessed from a pause.
       const watcher = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
       try {
-        await waitForLockWait(watcher, 'audit_head');
+        await waitForLockWait(watcher, /store_schema: (\w+)/.exec(target.configYaml)![1]!);
       } finally {
         await watcher.end();
       }

@@ -185,7 +185,7 @@ describePg('a hold another host commits while a PostgreSQL purge runs is honoure
       await insertPgHold(tx, { ...pgPoliceHold({ network: '198.18.1.0/24' }), createdAt: new Date(now - 60_000) });
       let finished = false;
       const purge = runCli(['purge', '--json'], { env: made.env }).finally(() => (finished = true));
-      await waitForLockWait(hostB.pool, 'audit_head');
+      await waitForLockWait(hostB.pool, schemaOf(made.target));
       expect(finished).toBe(false); // host A waits on host B's lock instead of deleting under it
       await tx.query('COMMIT');
       const result = await purge;

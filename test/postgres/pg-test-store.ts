@@ -77,18 +77,22 @@ export function policeHold(fields: Partial<Hold> & Pick<Hold, 'network'>): Hold 
 }
 
 /**
- * Resolves once some session on the server waits for a lock in a statement naming `table` (what a run blocked by
- * another host's transaction does), so a test sees the wait itself instead of guessing from a timed pause.
+ * Resolves once a session on the server waits for a lock that a session holding a lock in `schema` blocks (what a
+ * run blocked by another host's transaction on the same store does), so a test sees the wait itself instead of
+ * guessing from a timed pause; another test's schema can never satisfy it.
  */
-export async function waitForLockWait(pool: pg.Pool, table: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForLockWait(pool: pg.Pool, schema: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await pool.query<{ n: string }>(
-      "SELECT count(*)::text AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE $1",
-      [`%${table}%`],
+      `SELECT count(*)::text AS n FROM pg_stat_activity waiting
+        WHERE waiting.wait_event_type = 'Lock' AND waiting.datname = current_database()
+          AND EXISTS (SELECT 1 FROM pg_locks held JOIN pg_class c ON c.oid = held.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE held.granted AND held.pid = ANY(pg_blocking_pids(waiting.pid)) AND n.nspname = $1)`,
+      [schema],
     );
     if (Number(rows[0]!.n) > 0) return;
-    if (Date.now() > deadline) throw new Error(`no session began waiting for a lock on ${table} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`no session began waiting for a lock held in schema ${schema} within ${timeoutMs} ms`);
     await new Promise((tick) => setTimeout(tick, 20));
   }
 }

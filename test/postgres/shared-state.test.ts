@@ -9,7 +9,7 @@ import { readMeta, writeMeta } from '../../src/store/postgres/meta.js';
 import { readAllPullStates, readPullState, writePullState } from '../../src/store/postgres/pull-state.js';
 import { deleteExpiredRows } from '../../src/store/postgres/purge.js';
 import { readWalAndBackups } from '../../src/store/postgres/wal.js';
-import { describePg, dropTestStore, firewallEvent, openSecondHost, openTestStore, policeHold } from './pg-test-store.js';
+import { describePg, dropTestStore, firewallEvent, openSecondHost, openTestStore, policeHold, waitForLockWait } from './pg-test-store.js';
 
 const ZONE_A = '023e105f4ecef8ad9ca31a8372d0c353';
 const ZONE_B = '9a7806061c88ada191ed06f989cc3dac';
@@ -102,14 +102,27 @@ describePg('PostgreSQL shared state and counts', () => {
   });
 
   it('a locked read-modify-write of a meta key no row holds yet is not lost when two hosts do it at once', async () => {
-    const increment = (host: PgStore, pause: number) =>
+    // Host A reads the absent key under its lock and holds on; host B's locked read must wait for A's commit.
+    let aRead!: () => void;
+    const aHasRead = new Promise<void>((resolve) => (aRead = resolve));
+    let releaseA!: () => void;
+    const aMayWrite = new Promise<void>((resolve) => (releaseA = resolve));
+    const increment = (host: PgStore, between: () => Promise<void>) =>
       withTransaction(host, async (tx) => {
         const value = Number((await readMeta(tx, 'counter', { lock: true })) ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        await between();
         await writeMeta(tx, 'counter', String(value + 1));
       });
-    await Promise.all([increment(store, 300), increment(hostB, 0), increment(store, 100), increment(hostB, 200)]);
-    expect(await withTransaction(store, (tx) => readMeta(tx, 'counter'))).toBe('4');
+    const a = increment(store, async () => {
+      aRead();
+      await aMayWrite;
+    });
+    await aHasRead;
+    const b = increment(hostB, () => Promise.resolve());
+    await waitForLockWait(store.pool, store.schema, 10_000);
+    releaseA();
+    await Promise.all([a, b]);
+    expect(await withTransaction(store, (tx) => readMeta(tx, 'counter'))).toBe('2');
   });
 
   it('reads what inventory and doctor need about WAL and backups', async () => {
