@@ -8,7 +8,7 @@ import { appendAuditEntry } from '../../src/audit/log.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { startDenyingProxy } from '../helpers/s3-deny-proxy.js';
+import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
 
 // `purge` of Logpush archives in versioned and object-locked buckets, in a real S3 server that implements both
@@ -234,10 +234,25 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
     writeConfig([{ name: 'many', bucket }]);
     // 350 keys are 1,050 deletions, over the default safety.max_deletes (500): refused until it is raised.
     expect((await runCli(['purge', '--trust-clock'], { env, cwd: temp.dir })).code).toBe(5);
-    appendFileSync(join(env.LUXERET_HOME!, 'config.yaml'), 'safety:\n  max_deletes: 1100\n');
-    const purge = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    // Through a pass-through that records how many objects (versions) each DeleteObjects request names.
+    const batchSizes: number[] = [];
+    const proxy = await startDenyingProxy(moto.endpoint, (method, url, body) => {
+      if (isDeleteObjects(method, url)) batchSizes.push(body.split('<Object>').length - 1);
+      return false;
+    });
+    let purge;
+    try {
+      writeConfig([{ name: 'many', bucket, endpoint: proxy.endpoint }]);
+      appendFileSync(join(env.LUXERET_HOME!, 'config.yaml'), 'safety:\n  max_deletes: 1100\n');
+      purge = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    } finally {
+      await proxy.close();
+    }
     expect(purge.code).toBe(0);
     expect(locationOf(purge.stdout, 'many')).toMatchObject({ planned: 350, deleted: 350, failed: 0 });
+    expect(batchSizes.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...batchSizes)).toBeLessThanOrEqual(1_000);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(1_050);
     expect(await listVersions(bucket)).toEqual([]);
     const [outcome] = await auditOutcomes('archive/many');
     expect(outcome!.counts).toMatchObject({ planned_versions: 1_050, deleted: 350 });

@@ -58,10 +58,12 @@ describePg('two pulls of one zone into one PostgreSQL schema at once', () => {
     addFirewallEvents(fixture.emulator.state, zone.id, events);
     fixture.writeConfig([{ id: zone.id }]);
 
-    const first = fixture.pull(['--json']);
-    // The first run asks Cloudflare only once it holds the lock.
+    let firstEnded = false;
+    const first = fixture.pull(['--json']).finally(() => (firstEnded = true));
+    // The first run asks Cloudflare only once it holds the lock (and a run that ended early fails below, not hangs).
     const graphqlSeen = () => fixture!.emulator.requests.filter((r) => r.kind === 'graphql').length;
-    while (graphqlSeen() < 3) await new Promise((tick) => setTimeout(tick, 5));
+    while (graphqlSeen() < 3 && !firstEnded) await new Promise((tick) => setTimeout(tick, 5));
+    expect(firstEnded).toBe(false);
     const second = await fixture.pull(['--json']);
     expect(second.code).toBe(6);
     expect(second.stderr).toMatch(/Another luxeret-privacy run holds the lock on the PostgreSQL store .*pull/);
