@@ -54,7 +54,7 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeout
       await answer.arrayBuffer();
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
   throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
