@@ -43,6 +43,8 @@ export interface PgBenchResult {
     targetSeconds: number;
   };
   peakRssMb: number;
+  /** The same peak per step, so a miss names the step that made it. */
+  peakRssMbByPhase: Record<string, number>;
   targetPeakRssMb: number;
   ok: boolean;
 }
@@ -71,8 +73,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
   const ours = openPgStore(url, `lux_bench_${suffix}`);
   const baseline = openPgStore(url, `lux_bench_${suffix}_copy`);
   const inventory = openPgStore(url, `lux_bench_${suffix}_inventory`);
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  const rss = sampleRssByPhase('set-up');
   try {
     for (const store of [ours, baseline, inventory]) await migratePgStore(store);
     const t0 = Math.floor(Date.now() / 1000 / DAY_SECONDS - SPAN_DAYS) * DAY_SECONDS;
@@ -81,11 +82,13 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
     for (const store of [ours, baseline]) await createPartitionsAhead(store, 'firewall_events', t0, end);
     const server = (await ours.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
 
+    rss.enter('pull');
     say('pg bench: pull through the ingest');
     await checkpoint(ours);
     const pullSeconds = await timed(async () => {
       for (const page of pages(count, t0)) await withTransaction(ours, (tx) => insertFirewallEvents(tx, ours.schema, page));
     });
+    rss.enter('baseline COPY');
     say('pg bench: baseline plain COPY');
     await checkpoint(baseline);
     const baselineCopySeconds = await timed(() =>
@@ -102,6 +105,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
     );
 
     const cutoff = new Date((t0 + 90.5 * DAY_SECONDS) * 1000);
+    rss.enter('purge');
     say('pg bench: purge by partition drop');
     await checkpoint(ours);
     let purged = { deleted: 0, dropped: 0 };
@@ -115,6 +119,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
     const baselineDeleteSeconds = await timed(() => baseline.pool.query('DELETE FROM firewall_events WHERE datetime < $1', [cutoff.getTime() / 1000]));
     const baselineVacuumSeconds = await timed(() => baseline.pool.query('VACUUM firewall_events'));
 
+    rss.enter('inventory fill (server side)');
     say(`pg bench: filling ${inventoryRows.toLocaleString('en')} rows for inventory (untimed)`);
     await fillServerSide(inventory, inventoryRows, t0);
     const countsOnlySeconds = await timed(() => withTransaction(inventory, (tx) => readDatasetCounts(tx, 'firewall_events')));
@@ -130,6 +135,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
       if (outcome !== 'done') throw new Error(`inventory ended ${outcome}`);
       return taken;
     };
+    rss.enter('inventory');
     say('pg bench: inventory (local locations through the port)');
     await checkpoint(inventory);
     let taken: Inventory | undefined;
@@ -140,8 +146,8 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
     const withHoldSeconds = await timed(async () => (takenHeld = await takeLocal()));
     const inventoryRecords = recordsOf(taken, 'local/firewall-events');
 
-    clearInterval(sampler);
-    const peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 1024 / 1024);
+    const peaks = rss.stop();
+    const peakRssMb = Math.max(...Object.values(peaks));
     const pullRatio = pullSeconds / baselineCopySeconds;
     const purgeRatio = purgeSeconds / baselineDeleteSeconds;
     return {
@@ -168,6 +174,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
         targetSeconds: 10,
       },
       peakRssMb,
+      peakRssMbByPhase: peaks,
       targetPeakRssMb: 250,
       ok:
         pullRatio <= 1.5 &&
@@ -180,7 +187,7 @@ export async function benchPostgres(options: { events?: number; inventoryRows?: 
         peakRssMb < 250,
     };
   } finally {
-    clearInterval(sampler);
+    rss.stop();
     for (const store of [ours, baseline, inventory]) {
       await store.pool.query(`DROP SCHEMA IF EXISTS ${store.schema} CASCADE`).catch(() => undefined);
       await store.close();
@@ -273,6 +280,27 @@ async function fillServerSide(store: PgStore, rows: number, t0: number): Promise
   await store.pool.query('ANALYZE firewall_events');
 }
 
+/** Samples this process's RSS every 20 ms and keeps the peak of each named step (MB). */
+function sampleRssByPhase(first: string): { enter(phase: string): void; stop(): Record<string, number> } {
+  const peaks: Record<string, number> = {};
+  let phase = first;
+  const sample = () => (peaks[phase] = Math.max(peaks[phase] ?? 0, Math.round(process.memoryUsage.rss() / 1024 / 1024)));
+  sample();
+  const timer = setInterval(sample, 20);
+  return {
+    enter(next) {
+      sample();
+      phase = next;
+      sample();
+    },
+    stop() {
+      sample();
+      clearInterval(timer);
+      return peaks;
+    },
+  };
+}
+
 /** Flushes every dirty page (needs superuser or pg_checkpoint; the bench database is a throw-away one). */
 async function checkpoint(store: PgStore): Promise<void> {
   await store.pool.query('CHECKPOINT');
@@ -318,6 +346,12 @@ export function renderPgBench(r: PgBenchResult): string {
     ],
     ['(row_counts only, as reported before)', `${r.inventory.countsOnlySeconds} s`],
     ['peak RSS', `${r.peakRssMb} MB  (target < ${r.targetPeakRssMb} MB)`],
+    [
+      '  by step',
+      Object.entries(r.peakRssMbByPhase)
+        .map(([phase, mb]) => `${phase} ${mb}`)
+        .join(', '),
+    ],
     ['result', r.ok ? 'OK' : 'MISSED TARGET'],
   ];
   const width = Math.max(...lines.map(([k]) => k!.length));
