@@ -1,42 +1,68 @@
 /**
  * `npm run bench [-- name…]`: runs each bench module (all by default), prints a readable result and writes
- * bench-results/<name>.json. Each module exports one function returning a plain result object; add a line below.
+ * bench-results/<name>.json. Each module exports one function returning a plain result object; add an entry below.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { benchArchives, renderArchivesBench, type ArchivesBenchResult } from './archives.js';
-import { benchArchiveScan, renderArchiveScanBench, type ArchiveScanBenchResult } from './archives-scan.js';
-import { benchCloudflarePurge, renderCloudflarePurgeBench, type CloudflarePurgeBenchResult } from './cloudflare-purge.js';
-import { benchPull, renderPullBench, type PullBenchResult } from './pull.js';
-import { benchPostgres, renderPgBench, type PgBenchResult } from './pg.js';
-import { benchPurge, renderPurgeBench, type PurgeBenchResult } from './purge.js';
-import { benchAuditVerify, renderVerifyBench, type VerifyBenchResult } from './verify.js';
 
 interface Bench {
   readonly name: string;
-  readonly run: (say: (line: string) => void) => Promise<object>;
-  readonly render: (result: never) => string;
+  readonly run: (say: (line: string) => void) => Promise<{ result: object; text: string }>;
 }
 
+// Each bench's module is imported when it runs, so a bench's process (and the peak RSS it reports) holds only what
+// that bench loads: the Cloudflare SDK, the AWS SDK and s3rver of the others weigh 50-100 MB.
 const BENCHES: readonly Bench[] = [
-  { name: 'pull', run: (say) => benchPull({ onProgress: say }), render: (r: PullBenchResult) => renderPullBench(r) },
-  { name: 'purge', run: (say) => benchPurge({ onProgress: say }), render: (r: PurgeBenchResult) => renderPurgeBench(r) },
-  { name: 'verify', run: (say) => benchAuditVerify({ onProgress: say }), render: (r: VerifyBenchResult) => renderVerifyBench(r) },
+  {
+    name: 'pull',
+    run: async (say) => {
+      const { benchPull, renderPullBench } = await import('./pull.js');
+      const result = await benchPull({ onProgress: say });
+      return { result, text: renderPullBench(result) };
+    },
+  },
+  {
+    name: 'purge',
+    run: async (say) => {
+      const { benchPurge, renderPurgeBench } = await import('./purge.js');
+      const result = await benchPurge({ onProgress: say });
+      return { result, text: renderPurgeBench(result) };
+    },
+  },
+  {
+    name: 'verify',
+    run: async (say) => {
+      const { benchAuditVerify, renderVerifyBench } = await import('./verify.js');
+      const result = await benchAuditVerify({ onProgress: say });
+      return { result, text: renderVerifyBench(result) };
+    },
+  },
   {
     name: 'cloudflare-purge',
-    run: (say) => benchCloudflarePurge({ onProgress: say }),
-    render: (r: CloudflarePurgeBenchResult) => renderCloudflarePurgeBench(r),
+    run: async (say) => {
+      const { benchCloudflarePurge, renderCloudflarePurgeBench } = await import('./cloudflare-purge.js');
+      const result = await benchCloudflarePurge({ onProgress: say });
+      return { result, text: renderCloudflarePurgeBench(result) };
+    },
   },
-  { name: 'pg', run: (say) => benchPostgres({ onProgress: say }), render: (r: PgBenchResult) => renderPgBench(r) },
+  {
+    name: 'pg',
+    run: async (say) => {
+      const { benchPostgres, renderPgBench } = await import('./pg.js');
+      const result = await benchPostgres({ onProgress: say });
+      return { result, text: renderPgBench(result) };
+    },
+  },
   {
     // Issue 14's three figures. The scan first: its RSS is this process's, which seeding 100,000 objects would raise
     // (the purge itself runs in a process of its own).
     name: 'archives',
     run: async (say) => {
+      const { benchArchiveScan, renderArchiveScanBench } = await import('./archives-scan.js');
+      const { benchArchives, renderArchivesBench } = await import('./archives.js');
       const scan = await benchArchiveScan({ onProgress: say });
       const purge = await benchArchives({ onProgress: say });
-      return { ok: purge.ok && scan.ok, purge, scan };
+      return { result: { ok: purge.ok && scan.ok, purge, scan }, text: renderArchivesBench(purge) + renderArchiveScanBench(scan) };
     },
-    render: (r: { purge: ArchivesBenchResult; scan: ArchiveScanBenchResult }) => renderArchivesBench(r.purge) + renderArchiveScanBench(r.scan),
   },
 ];
 
@@ -48,9 +74,9 @@ async function main(): Promise<number> {
   let failed = 0;
   for (const bench of selected) {
     try {
-      const result = await bench.run(say);
+      const { result, text } = await bench.run(say);
       if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(72) + '\r');
-      process.stdout.write(`\n== ${bench.name} ==\n${bench.render(result as never)}`);
+      process.stdout.write(`\n== ${bench.name} ==\n${text}`);
       writeFileSync(`bench-results/${bench.name}.json`, JSON.stringify(result, null, 2) + '\n');
       if ('ok' in result && result.ok === false) failed += 1;
     } catch (err) {

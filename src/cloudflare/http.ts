@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent, fetch as UndiciFetch } from 'undici';
 
 /** The slice of `fetch` the client needs; undici's and the global one both fit, so tests can inject either. */
 export type FetchLike = (
@@ -14,10 +14,23 @@ export interface HttpResponse {
   readonly text: string;
 }
 
-/** Keep-alive connections to one API host; undici's default agent would also do, but this caps sockets. */
-const agent = new Agent({ keepAliveTimeout: 10_000, connections: 8 });
+/**
+ * Keep-alive connections to one API host; undici's default agent would also do, but this caps sockets. undici is
+ * loaded on the first request (about 20 MB and 0.1 s at start-up that local commands would pay for nothing).
+ */
+let undici: Promise<{ fetch: typeof UndiciFetch; agent: Agent }> | undefined;
 
-export const defaultFetch: FetchLike = (url, init) => undiciFetch(url, { ...init, dispatcher: agent });
+export const defaultFetch: FetchLike = async (url, init) => {
+  undici ??= import('undici').then(({ Agent, fetch }) => ({ fetch, agent: new Agent({ keepAliveTimeout: 10_000, connections: 8 }) }));
+  const { fetch, agent } = await undici;
+  return fetch(url, { ...init, dispatcher: agent });
+};
+
+/**
+ * A request header that asks the REST client for no retry (a list write whose 429 means "an operation is pending");
+ * not sent on. Here rather than in rest-client.ts, so its users do not load the Cloudflare SDK with it.
+ */
+export const NO_RETRY_HEADER = 'x-luxeret-no-retry';
 
 export const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,5 @@
 import type Cloudflare from 'cloudflare';
-import { APIError, CloudflareError } from 'cloudflare';
+import { APIError, CloudflareError } from 'cloudflare/error';
 import { asRecord, MalformedObjectError, readBoolean, readNumber, readString } from './objects/fields.js';
 
 /** One R2 lifecycle rule, reduced to what decides whether it deletes objects under a prefix. */

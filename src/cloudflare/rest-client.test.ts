@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../test/helpers/virtual-clock.js';
-import { createRestClient, NO_RETRY_HEADER } from './rest-client.js';
+import { NO_RETRY_HEADER } from './http.js';
+import { createRestClient } from './rest-client.js';
 
 const ZONE = '023e105f4ecef8ad9ca31a8372d0c353';
 

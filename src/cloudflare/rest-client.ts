@@ -1,5 +1,5 @@
 import Cloudflare from 'cloudflare';
-import { backoffMs, defaultSleep, type RetryPolicy, type Sleep } from './http.js';
+import { backoffMs, defaultSleep, NO_RETRY_HEADER, type RetryPolicy, type Sleep } from './http.js';
 import { parseRateLimitHeaders } from './rate-budget.js';
 import { createRestPacer, type FetchFn, type RestBudget, type RestPacer } from './rest-pacer.js';
 
@@ -38,8 +38,6 @@ const REST_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8_000 } as const;
 const REST_ATTEMPT_TIMEOUT_MS = 60_000;
 /** The SDK's timeout, for a request with every retry and wait (setTimeout's limit is 2^31 - 1 ms). */
 const SDK_TIMEOUT_MS = 2 ** 31 - 1;
-/** A request header that asks for no retry (a list write whose 429 means "an operation is pending"); not sent on. */
-export const NO_RETRY_HEADER = 'x-luxeret-no-retry';
 
 /**
  * The official SDK client, pointed at `baseUrl`, sending every request through the shared pacer. Its own retries are

@@ -1,5 +1,5 @@
 import type Cloudflare from 'cloudflare';
-import { APIError } from 'cloudflare';
+import { APIError } from 'cloudflare/error';
 import type { AnalyticsGraphqlClient } from '../cloudflare/analytics-graphql-client.js';
 import { classifyReadError } from '../cloudflare/objects/read-status.js';
 import type { CloudflareObjects, ObjectScope, PlanId } from '../cloudflare/objects/types.js';

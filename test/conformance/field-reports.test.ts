@@ -1,4 +1,4 @@
-import { APIError } from 'cloudflare';
+import { APIError } from 'cloudflare/error';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyticsGraphqlClient, type AnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { ACCESS_RULES_PER_PAGE, fetchAccessRules } from '../../src/cloudflare/objects/access-rules.js';

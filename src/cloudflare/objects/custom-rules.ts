@@ -1,4 +1,4 @@
-import { NotFoundError } from 'cloudflare';
+import { NotFoundError } from 'cloudflare/error';
 import type Cloudflare from 'cloudflare';
 import { parseExpression } from '../expression.js';
 import { asRecord, readBoolean, readDate, readString, requireString } from './fields.js';

@@ -1,9 +1,10 @@
 import type Cloudflare from 'cloudflare';
-import { APIError, NotFoundError, RateLimitError } from 'cloudflare';
+import { APIError, NotFoundError, RateLimitError } from 'cloudflare/error';
 import { fetchAccessRules } from './access-rules.js';
 import { LIST_ITEMS_PER_PAGE } from './lists.js';
 import type { ObjectScope } from './types.js';
-import { NO_RETRY_HEADER, type RestClient } from '../rest-client.js';
+import { NO_RETRY_HEADER } from '../http.js';
+import type { RestClient } from '../rest-client.js';
 
 /**
  * Deletes Cloudflare objects the purge planned, and checks afterwards by re-reading that they are gone.

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError } from 'cloudflare';
+import { APIConnectionError, APIError } from 'cloudflare/error';
 import { describe, expect, it } from 'vitest';
 import { LuxeretError } from '../../errors.js';
 import { classifyReadError } from './read-status.js';

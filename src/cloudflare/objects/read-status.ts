@@ -1,4 +1,4 @@
-import { APIError, CloudflareError } from 'cloudflare';
+import { APIError, CloudflareError } from 'cloudflare/error';
 import { LuxeretError } from '../../errors.js';
 import { redactSecrets } from '../redact.js';
 import { MalformedObjectError } from './fields.js';
