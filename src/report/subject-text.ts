@@ -170,7 +170,11 @@ export function renderSubjectText(findings: SubjectFindings, archives: readonly 
     for (const o of a.scan.containing) archiveLines.push(`${id}: contains it: ${sanitiseTerminalText(o.key)}${describeVersion(o.version)}`);
     const failures = Object.entries(a.scan.failures);
     if (failures.length > 0) archiveLines.push(`${id}: could not be scanned: ${failures.map(([key, n]) => `${key} ×${n}`).join(', ')}`);
-    if (a.scan.overBudget > 0) archiveLines.push(`${id}: ${a.scan.overBudget} object(s) not scanned: the scan budget (safety.archive_scan_budget) ran out`);
+    if (a.scan.overBudget > 0) {
+      archiveLines.push(
+        `${id}: ${a.scan.overBudget} object${isVersioned ? ' version' : ''}(s) not scanned: the scan budget (safety.archive_scan_budget) ran out`,
+      );
+    }
   }
   lines.push(table.toString(), ...archiveLines, ...findings.notes.map(sanitiseTerminalText));
   return lines.join('\n') + '\n';

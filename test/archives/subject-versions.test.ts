@@ -49,10 +49,11 @@ async function versionsOf(bucket: string, key: string): Promise<{ id: string; la
   return (page.Versions ?? []).reverse().map((v) => ({ id: v.VersionId!, lastModified: v.LastModified!.toISOString() }));
 }
 
-function writeConfig(bucket: string, endpoint = moto.endpoint): void {
+function writeConfig(bucket: string, endpoint = moto.endpoint, scanBudgetBytes?: number): void {
+  const safety = scanBudgetBytes === undefined ? '' : `safety:\n  archive_scan_budget: ${scanBudgetBytes}\n`;
   writeFileSync(
     join(env.LUXERET_HOME!, 'config.yaml'),
-    `retention:\n  firewall_events: 30d\narchives:\n  - name: firewall\n    url: s3://${bucket}/${PREFIX}\n    endpoint: ${endpoint}\n`,
+    `retention:\n  firewall_events: 30d\n${safety}archives:\n  - name: firewall\n    url: s3://${bucket}/${PREFIX}\n    endpoint: ${endpoint}\n`,
   );
 }
 
@@ -171,6 +172,18 @@ describeMoto('subject show --scan-archives in a versioned bucket (moto_server)',
     const text = await show('203.0.113.9', false);
     expect(text.stdout).toContain('0 of 7 scanned object version(s) contain it');
     expect(text.stdout).not.toContain('contains it:');
+  });
+
+  it('the scan budget counts each version: one the size of the oldest data version reads only that one', async () => {
+    const page = await moto.client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: rewritten.key }));
+    const older = (page.Versions ?? []).find((v) => v.IsLatest !== true)!;
+    writeConfig(BUCKET, moto.endpoint, older.Size);
+    const json = await show(SUBJECT_IP, true);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.archive).toMatchObject({ scan: { scanned: 1, not_scanned_budget: 6 } });
+    expect(json.archive!.scan!.containing).toMatchObject([{ key: rewritten.key, version: { version_id: older.VersionId, current: false } }]);
+    const text = await show(SUBJECT_IP, false);
+    expect(text.stdout).toContain('archive/firewall: 6 object version(s) not scanned: the scan budget (safety.archive_scan_budget) ran out');
   });
 
   it('versioning suspended: the versions kept from while it was enabled are read', async () => {
