@@ -94,52 +94,65 @@ export function applyArchiveScans(plan: ArchivePurgePlan, scans: ReadonlyMap<str
   const toDelete = [...plan.toDelete];
   const toScan: PlannedObject[] = [];
   const bytes = { ...plan.bytes };
-  const failures: Record<string, number> = {};
-  const summary = { scanned: 0, scannedBytes: 0, heldByScan: 0, heldRemembered: 0, clearedByScan: 0, overBudget: 0, overBudgetBytes: 0 };
   for (const object of plan.toScan) {
     const scan = scans.get(object.key);
-    if (scan === undefined) {
-      toScan.push(object);
-      continue;
-    }
-    if (scan.kind === 'over_budget') {
-      summary.overBudget += 1;
-      summary.overBudgetBytes += object.size;
+    if (scan === undefined || scan.kind === 'over_budget' || scan.kind === 'undetermined') {
       toScan.push(object);
       continue;
     }
     bytes.undetermined -= object.size;
-    if (scan.kind === 'held' && 'remembered' in scan) {
-      summary.heldRemembered += 1;
-      bytes.held += object.size;
-      continue;
-    }
-    summary.scanned += 1;
-    summary.scannedBytes += object.size;
     if (scan.kind === 'held') {
-      summary.heldByScan += 1;
       bytes.held += object.size;
-    } else if (scan.kind === 'clear') {
-      summary.clearedByScan += 1;
+    } else {
       bytes.toDelete += object.size;
       toDelete.push(object);
-    } else {
-      const key = `${scan.reason satisfies ScanFailure}:${scan.code}`;
-      failures[key] = (failures[key] ?? 0) + 1;
-      bytes.undetermined += object.size;
-      toScan.push(object);
     }
   }
   toDelete.sort(byKey);
+  const scan = summariseArchiveScans(plan.toScan, (object) => scans.get(object.key));
   return {
     ...plan,
     toDelete,
-    held: plan.held + summary.heldByScan + summary.heldRemembered,
+    held: plan.held + scan.heldByScan + scan.heldRemembered,
     undetermined: toScan.length,
     bytes,
     toScan,
-    scan: { ...summary, failures },
+    scan,
   };
+}
+
+/**
+ * Counts what the scans of `objects` found (pure): `scanOf` gives an object's result (by key, or by position when
+ * one key is scanned version by version), undefined when it was not scanned.
+ */
+export function summariseArchiveScans(
+  objects: readonly PlannedObject[],
+  scanOf: (object: PlannedObject, index: number) => PlannedScan | undefined,
+): ArchiveScanSummary {
+  const failures: Record<string, number> = {};
+  const summary = { scanned: 0, scannedBytes: 0, heldByScan: 0, heldRemembered: 0, clearedByScan: 0, overBudget: 0, overBudgetBytes: 0 };
+  objects.forEach((object, index) => {
+    const scan = scanOf(object, index);
+    if (scan === undefined) return;
+    if (scan.kind === 'over_budget') {
+      summary.overBudget += 1;
+      summary.overBudgetBytes += object.size;
+      return;
+    }
+    if (scan.kind === 'held' && 'remembered' in scan) {
+      summary.heldRemembered += 1;
+      return;
+    }
+    summary.scanned += 1;
+    summary.scannedBytes += object.size;
+    if (scan.kind === 'held') summary.heldByScan += 1;
+    else if (scan.kind === 'clear') summary.clearedByScan += 1;
+    else {
+      const key = `${scan.reason satisfies ScanFailure}:${scan.code}`;
+      failures[key] = (failures[key] ?? 0) + 1;
+    }
+  });
+  return { ...summary, failures };
 }
 
 function byKey(a: ArchiveObject, b: ArchiveObject): number {

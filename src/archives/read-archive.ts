@@ -65,6 +65,25 @@ export type ArchiveVersioning =
  * is listed by version (ListObjectVersions), so keys whose current version was deleted still count while data remains.
  */
 export async function readArchive(client: S3Client, archive: ArchiveConfig, now: Date, lifecycleReader?: LifecycleReader): Promise<ArchiveReading> {
+  const listing = await listArchiveContents(client, archive, now);
+  if (listing.kind === 'failed') return listing;
+  const { objects, pages, versioning } = listing;
+  const summary = buildArchiveSummary(objects, archive.retention.ms, now);
+  const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
+  return { kind: 'read', summary, lifecycle, pages, ...(versioning ? { versioning } : {}) };
+}
+
+/** What an archive holds for a reader that deletes nothing; `versioning` absent for an unversioned bucket. */
+export type ArchiveContents =
+  | { readonly kind: 'listed'; readonly objects: ArchiveObject[]; readonly pages: number; readonly versioning: ArchiveVersioning | undefined }
+  | Extract<ArchiveReading, { kind: 'failed' }>;
+
+/**
+ * Every object under the archive's prefix; in a versioned (or suspended) bucket every version and delete marker of
+ * each key (`versions`). When the versioning or the versions cannot be read, the current objects, with the
+ * permission that was missing (`unknown`): a reader says what it could not see rather than failing.
+ */
+export async function listArchiveContents(client: S3Client, archive: ArchiveConfig, now: Date): Promise<ArchiveContents> {
   const { bucket, prefix } = archive.location;
   const protection = await readBucketProtection(client, bucket);
   let versioning: ArchiveVersioning | undefined;
@@ -73,18 +92,12 @@ export async function readArchive(client: S3Client, archive: ArchiveConfig, now:
     const listing = await listArchiveVersions(client, bucket, prefix, now);
     if (listing.kind === 'failed') return listing;
     if (listing.kind === 'listed') {
-      const summary = buildArchiveSummary(listing.objects, archive.retention.ms, now);
-      const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
-      return { kind: 'read', summary, lifecycle, pages: listing.pages, versioning: { kind: protection.protection.versioning, ...listing.counts } };
+      return { kind: 'listed', objects: listing.objects, pages: listing.pages, versioning: { kind: protection.protection.versioning, ...listing.counts } };
     }
     versioning = { kind: 'unknown', permission: listing.permission, code: listing.code };
   }
   const listing = await listArchiveObjects(client, archive, now);
-  if (listing.kind === 'failed') return listing;
-  const { objects, pages } = listing;
-  const summary = buildArchiveSummary(objects, archive.retention.ms, now);
-  const lifecycle = (await lifecycleReader?.(archive)) ?? (await readLifecycle(client, archive));
-  return { kind: 'read', summary, lifecycle, pages, ...(versioning ? { versioning } : {}) };
+  return listing.kind === 'failed' ? listing : { ...listing, versioning };
 }
 
 /** Every object under the archive's prefix (1,000 a page, continuation tokens), or why they could not be listed. */

@@ -35,9 +35,7 @@ const SCAN_CONCURRENCY = 4;
 
 /**
  * Scans the plan's undetermined objects in its order (most overdue first), a few at a time, against the holds active
- * at `at`. An object an earlier scan found held by holds still active (`recall`) is held without reading it or
- * spending budget. An object larger than what is left of the budget is not read (`over_budget`); smaller ones after
- * it may still be. An empty object holds no line, so it is clear without a request.
+ * at `at` (scanPlannedObjects), by key.
  */
 export async function scanUndeterminedObjects(
   client: S3Client,
@@ -49,23 +47,44 @@ export async function scanUndeterminedObjects(
   onScanned?: (done: number, total: number) => void,
   recall: (object: PlannedObject) => boolean = () => false,
 ): Promise<Map<string, PlannedScan>> {
-  const results = new Map<string, PlannedScan>();
-  const objects = plan.toScan;
+  const scans = await scanPlannedObjects(client, bucket, plan.toScan, holds, at, budget, onScanned, recall);
+  return new Map(plan.toScan.map((object, i) => [object.key, scans[i]!]));
+}
+
+/**
+ * Scans `objects` in their order, a few at a time, against the holds active at `at`; the results in the same order.
+ * An object an earlier scan found held by holds still active (`recall`) is held without reading it or spending
+ * budget. An object larger than what is left of the budget is not read (`over_budget`); smaller ones after it may
+ * still be. An empty object holds no line, so it is clear without a request. An object whose `versions` are given is
+ * read version by version (by VersionId), so one version of a key is scanned alone when it is its only one given.
+ */
+export async function scanPlannedObjects(
+  client: S3Client,
+  bucket: string,
+  objects: readonly PlannedObject[],
+  holds: readonly Hold[],
+  at: Date,
+  budget: ScanBudget,
+  onScanned?: (done: number, total: number) => void,
+  recall: (object: PlannedObject) => boolean = () => false,
+): Promise<PlannedScan[]> {
+  const results: PlannedScan[] = [];
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < objects.length) {
-      const object = objects[next++]!;
+      const index = next++;
+      const object = objects[index]!;
       if (recall(object)) {
-        results.set(object.key, { kind: 'held', lines: 0, remembered: true });
+        results[index] = { kind: 'held', lines: 0, remembered: true };
       } else if (object.size === 0) {
-        results.set(object.key, { kind: 'clear', lines: 0 });
+        results[index] = { kind: 'clear', lines: 0 };
       } else if (object.size > budget.remainingBytes) {
-        results.set(object.key, { kind: 'over_budget' });
+        results[index] = { kind: 'over_budget' };
       } else {
         budget.remainingBytes -= object.size;
         const test = buildLogLineTest(holds, at, { startMs: object.start?.getTime(), endMs: object.end.getTime() });
-        results.set(object.key, await scanObjectVersions(client, bucket, object, test));
+        results[index] = await scanObjectVersions(client, bucket, object, test);
       }
       done += 1;
       onScanned?.(done, objects.length);

@@ -1,7 +1,8 @@
 import { sanitiseTerminalText } from './terminal-text.js';
 import Table from 'cli-table3';
 import type { SubjectFindings } from '../subject/find.js';
-import type { SubjectArchive } from '../subject/archives.js';
+import type { ArchiveVersioning } from '../archives/read-archive.js';
+import type { SubjectArchive, SubjectArchiveVersion } from '../subject/archives.js';
 import type { SubjectEraseResult } from '../subject/erase.js';
 
 /** `subject show --json`: everything held about the subject, per location, each copy with what becomes of it. */
@@ -51,16 +52,56 @@ function buildArchiveJson(a: SubjectArchive): object {
     // Not scanned: every object may contain the subject; scanned: `containing` are the ones that do.
     disposition: a.failure ? 'not_listed' : a.scan ? 'scanned' : 'may_contain',
     error: a.failure ? { reason: a.failure.reason, code: a.failure.code } : null,
+    // Unversioned buckets keep the shape they always had: no versioning, no version on a hit.
+    ...(a.versioning ? { versioning: buildVersioningJson(a.versioning) } : {}),
     scan: a.scan
       ? {
           scanned: a.scan.scanned,
           scanned_bytes: a.scan.scannedBytes,
           not_scanned_budget: a.scan.overBudget,
           failures: a.scan.failures,
-          containing: a.scan.containing.map((o) => ({ key: o.key, start: o.start?.toISOString() ?? null, end: o.end.toISOString() })),
+          containing: a.scan.containing.map((o) => ({
+            key: o.key,
+            start: o.start?.toISOString() ?? null,
+            end: o.end.toISOString(),
+            ...(o.version
+              ? {
+                  version: {
+                    version_id: o.version.id,
+                    last_modified: o.version.lastModified.toISOString(),
+                    current: o.version.isCurrent,
+                    behind_delete_marker: o.version.isBehindDeleteMarker,
+                  },
+                }
+              : {}),
+          })),
         }
       : null,
   };
+}
+
+function buildVersioningJson(v: ArchiveVersioning): object {
+  if (v.kind === 'unknown') return { status: 'unknown', missing_permission: v.permission, code: v.code };
+  return { status: v.kind, versions: v.versions, noncurrent: v.noncurrent, delete_markers: v.deleteMarkers, hidden_keys: v.hiddenKeys };
+}
+
+/** One line on what the bucket's versioning means for this answer; undefined for an unversioned bucket. */
+function describeVersioning(id: string, v: ArchiveVersioning | undefined, isScanned: boolean): string | undefined {
+  if (v === undefined) return undefined;
+  if (v.kind === 'unknown') {
+    return `${id}: versions not read (${v.permission} refused: ${v.code}): only current objects were ${isScanned ? 'listed and scanned' : 'listed'}; older versions and keys behind a delete marker may hold the address too`;
+  }
+  const counts = `${v.versions} version(s) with data (${v.noncurrent} older), ${v.deleteMarkers} delete marker(s), ${v.hiddenKeys} key(s) behind a delete marker`;
+  return `${id}: versioning ${v.kind}: ${counts}; older versions keep their data, so ${isScanned ? 'each version was scanned on its own' : 'they are counted and --scan-archives reads each one'}`;
+}
+
+/** Which version of a key holds the line, in words; empty for an unversioned bucket. */
+function describeVersion(version: SubjectArchiveVersion | undefined): string {
+  if (version === undefined) return '';
+  const id = sanitiseTerminalText(version.id);
+  if (version.isCurrent) return ` (current version ${id})`;
+  const marker = version.isBehindDeleteMarker ? '; the key looks deleted: its current version is a delete marker' : '';
+  return ` (older version ${id}, last modified ${iso(version.lastModified)}${marker})`;
 }
 
 export function renderSubjectText(findings: SubjectFindings, archives: readonly SubjectArchive[] = []): string {
@@ -116,17 +157,24 @@ export function renderSubjectText(findings: SubjectFindings, archives: readonly 
       table.push([id, what, '', '', '', '', `not listed (${a.failure.reason}, ${a.failure.code})`]);
       continue;
     }
+    const isVersioned = a.versioning !== undefined && a.versioning.kind !== 'unknown';
     const becomes = a.scan
-      ? `${a.scan.containing.length} of ${a.scan.scanned} scanned object(s) contain it`
+      ? `${a.scan.containing.length} of ${a.scan.scanned} scanned object${isVersioned ? ' version' : ''}(s) contain it`
       : a.objects > 0
         ? 'may contain it: not scanned (--scan-archives reads them)'
         : '-';
     table.push([id, what, a.objects, iso(a.oldest), iso(a.newest), '', becomes]);
+    const versioning = describeVersioning(id, a.versioning, a.scan !== undefined);
+    if (versioning !== undefined) archiveLines.push(versioning);
     if (!a.scan) continue;
-    for (const o of a.scan.containing) archiveLines.push(`${id}: contains it: ${sanitiseTerminalText(o.key)}`);
+    for (const o of a.scan.containing) archiveLines.push(`${id}: contains it: ${sanitiseTerminalText(o.key)}${describeVersion(o.version)}`);
     const failures = Object.entries(a.scan.failures);
     if (failures.length > 0) archiveLines.push(`${id}: could not be scanned: ${failures.map(([key, n]) => `${key} ×${n}`).join(', ')}`);
-    if (a.scan.overBudget > 0) archiveLines.push(`${id}: ${a.scan.overBudget} object(s) not scanned: the scan budget (safety.archive_scan_budget) ran out`);
+    if (a.scan.overBudget > 0) {
+      archiveLines.push(
+        `${id}: ${a.scan.overBudget} object${isVersioned ? ' version' : ''}(s) not scanned: the scan budget (safety.archive_scan_budget) ran out`,
+      );
+    }
   }
   lines.push(table.toString(), ...archiveLines, ...findings.notes.map(sanitiseTerminalText));
   return lines.join('\n') + '\n';

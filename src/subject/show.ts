@@ -48,9 +48,13 @@ export async function showSubject(deps: SubjectDeps, options: SubjectShowOptions
   return { findings, archives, readProblems, outcome: selectShowOutcome(readOutcome, archives) };
 }
 
-/** An archive that could not be listed, or objects that could not be read, leave the answer partial. */
+/**
+ * An archive that could not be listed, one whose versions could not be read (older versions and keys behind delete
+ * markers may hold the address unseen), or objects that could not be read, leave the answer partial.
+ */
 function selectShowOutcome(readOutcome: Outcome, archives: readonly SubjectArchive[]): Outcome {
   if (readOutcome !== 'done') return readOutcome;
-  const isIncomplete = (a: SubjectArchive) => a.failure !== undefined || Object.keys(a.scan?.failures ?? {}).some((key) => key.startsWith('read_failed:'));
+  const isIncomplete = (a: SubjectArchive) =>
+    a.failure !== undefined || a.versioning?.kind === 'unknown' || Object.keys(a.scan?.failures ?? {}).some((key) => key.startsWith('read_failed:'));
   return archives.some(isIncomplete) ? 'partial' : 'done';
 }

@@ -54,7 +54,10 @@ export const subjectCommand = (ctx: CliContext) => {
     .command('show')
     .description('List everything held about an address or range, per location, and what becomes of each copy')
     .requiredOption('--ip <ip-or-cidr>', 'the IPv4/IPv6 address or CIDR range the visitor asked about')
-    .option('--scan-archives', 'read the Logpush archive objects (within safety.archive_scan_budget) and list those that contain the address')
+    .option(
+      '--scan-archives',
+      'read the Logpush archive objects (within safety.archive_scan_budget; in a versioned bucket every version) and list those that contain the address',
+    )
     .addOption(formatOption(FORMATS, 'table'))
     .addOption(jsonOption())
     .addHelpText(
