@@ -2,12 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatCompactTime } from '../../src/archives/object-time.js';
 import type { AuditEntry } from '../../src/audit/entry.js';
+import { openStore } from '../../src/store/db.js';
+import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { childEnv } from '../helpers/child-env.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
@@ -42,6 +45,34 @@ function seedObjects(daysAgo: number, count: number, first: number): Seeded[] {
     const line = JSON.stringify({ Action: 'block', ClientIP: `198.51.100.${i % 250}`, ClientCountry: 'kr', Datetime: start.toISOString(), RayID: `8f${i}` });
     return { key, body: gzipSync(`${line}\n`) };
   });
+}
+
+/**
+ * Runs `purge` in a child through a pass-through to `endpoint` that holds the DeleteObjects naming `stallKey`
+ * unanswered, and SIGKILLs the child once that request is held: everything before it is done and recorded, nothing
+ * after. `configure` points the archive at an endpoint (the proxy, then the server again).
+ */
+async function killWhenStalled(endpoint: string, stallKey: string, env: Record<string, string>, configure: (endpoint: string) => void): Promise<void> {
+  const proxy = await startDenyingProxy(endpoint, () => false, {
+    isStalled: (method, url, body) => isDeleteObjects(method, url) && body.includes(stallKey),
+  });
+  configure(proxy.endpoint);
+  const child = spawn(process.execPath, sourceCliArgs(['purge', '--trust-clock', '--quiet']), { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let childErr = '';
+  child.stderr.on('data', (chunk: Buffer) => (childErr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
+  try {
+    for (let i = 0; i < 1_200 && !hasExited && proxy.stalled() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hasExited, childErr).toBe(false);
+    expect(proxy.stalled()).toBe(1);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    await proxy.close();
+    configure(endpoint);
+  }
 }
 
 let server: TestS3Server;
@@ -117,27 +148,7 @@ describeEachStore('purge killed while deleting a Logpush archive', (kind) => {
     const thirdBatchKey = sorted[2_000]!;
     const confirmedKeys = new Set(sorted.slice(0, 2_000));
     const confirmedBytes = past.filter((object) => confirmedKeys.has(object.key)).reduce((n, object) => n + object.body.length, 0);
-    const proxy = await startDenyingProxy(server.endpoint, () => false, {
-      isStalled: (method, url, body) => isDeleteObjects(method, url) && body.includes(thirdBatchKey),
-    });
-    writeArchiveConfig(proxy.endpoint);
-    const child = spawn(process.execPath, sourceCliArgs(['purge', '--trust-clock', '--quiet']), { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
-    let childErr = '';
-    child.stderr.on('data', (chunk: Buffer) => (childErr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let hasExited = false;
-    void exited.then(() => (hasExited = true));
-    try {
-      for (let i = 0; i < 1_200 && !hasExited && proxy.stalled() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(hasExited, childErr).toBe(false);
-      expect(proxy.stalled()).toBe(1);
-      child.kill('SIGKILL');
-      await exited;
-    } finally {
-      child.kill('SIGKILL');
-      await proxy.close();
-      writeArchiveConfig(server.endpoint);
-    }
+    await killWhenStalled(server.endpoint, thirdBatchKey, env, writeArchiveConfig);
     // Killed: two batches gone, the third and the recent objects still there, and no outcome.
     expect(await listKeys()).toEqual([...sorted.slice(2_000), ...recent.map((object) => object.key)].sort());
     const killed = await readArchiveEntries();
@@ -202,4 +213,110 @@ describeEachStore('purge killed while deleting a Logpush archive', (kind) => {
       '실행 중단, 확인된 파기 건수를 다음 실행이 기록함',
     );
   }, 180_000);
+});
+
+// The same in a versioned bucket (moto): each batch of 1,000 keys is deleted version by version and confirmed by a
+// version listing; the progress entry counts the versions too. On SQLite (the store makes no difference here).
+describeMoto('purge killed while deleting a versioned Logpush archive (moto)', () => {
+  const BUCKET = 'lux-killed-versions';
+  /** Keys with a second (noncurrent) version: the first batch names 1,000 keys and 1,010 versions. */
+  const TWICE = 10;
+  let moto: TestMotoServer;
+  let temp: { dir: string; cleanup: () => void };
+  let env: Record<string, string>;
+  let past: Seeded[];
+
+  function writeArchiveConfig(endpoint: string): void {
+    writeFileSync(
+      join(env.LUXERET_HOME!, 'config.yaml'),
+      `retention:\n  firewall_events: ${RETENTION_DAYS}d\nsafety:\n  max_deletes: 10000\narchives:\n  - name: firewall\n    url: s3://${BUCKET}/${PREFIX}\n    endpoint: ${endpoint}\n`,
+    );
+  }
+
+  async function countVersions(): Promise<number> {
+    let count = 0;
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      const page = await moto.client.send(new ListObjectVersionsCommand({ Bucket: BUCKET, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+      count += (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
+      keyMarker = page.IsTruncated === true ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.IsTruncated === true ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker !== undefined);
+    return count;
+  }
+
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    await createMotoBucket(moto.client, BUCKET, { versioned: true });
+    past = seedObjects(60, PAST, 0);
+    const sorted = [...past].sort((a, b) => (a.key < b.key ? -1 : 1));
+    // The older versions first, so that every key's current version is the seeded body.
+    await putObjects(moto.client, BUCKET, sorted.slice(0, TWICE), 8);
+    await putObjects(moto.client, BUCKET, past, 8);
+    temp = makeTempDir();
+    env = {
+      LUXERET_HOME: join(temp.dir, 'home'),
+      AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
+      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
+    };
+    mkdirSync(env.LUXERET_HOME!, { recursive: true, mode: 0o700 });
+    writeArchiveConfig(moto.endpoint);
+    const init = await runCli(['init'], { env, cwd: temp.dir });
+    expect(init.code, init.stderr).toBe(0);
+  }, 180_000);
+  afterAll(async () => {
+    await moto?.close();
+    temp?.cleanup();
+  });
+
+  it('the progress entry counts the confirmed keys and versions; the reconciliation and the ledger carry them', async () => {
+    expect(await countVersions()).toBe(PAST + TWICE);
+    const sorted = past.map((object) => object.key).sort();
+    const confirmedKeys = new Set(sorted.slice(0, 2_000));
+    // A versioned object's size is the bytes of all its versions: the twice-written keys count twice.
+    const confirmedBytes =
+      past.filter((object) => confirmedKeys.has(object.key)).reduce((n, object) => n + object.body.length, 0) +
+      past.filter((object) => sorted.slice(0, TWICE).includes(object.key)).reduce((n, object) => n + object.body.length, 0);
+    await killWhenStalled(moto.endpoint, sorted[2_000]!, env, writeArchiveConfig);
+    expect(await countVersions()).toBe(PAST - 2_000);
+
+    const port = createSqliteStorePort(openStore(join(env.LUXERET_HOME!, 'luxeret.db')), {
+      path: join(env.LUXERET_HOME!, 'luxeret.db'),
+      lockPath: join(env.LUXERET_HOME!, 'luxeret.lock'),
+    });
+    let killed: AuditEntry[];
+    try {
+      killed = (await port.readAuditEntries()).filter((entry) => entry.location === 'archive/firewall');
+    } finally {
+      await port.close();
+    }
+    expect(killed.map((entry) => entry.event)).toEqual(['archive.delete.intent', 'archive.delete.progress']);
+    expect(killed[1]!.counts).toEqual({ planned: PAST, deleted: 2_000, deleted_bytes: confirmedBytes, deleted_versions: 2_000 + TWICE, batches: 2 });
+
+    const rerun = await runCli(['purge', '--trust-clock', '--json'], { env, cwd: temp.dir });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: 1 });
+    expect(await countVersions()).toBe(0);
+    const audit = JSON.parse((await runCli(['audit', 'show', '--json'], { env, cwd: temp.dir })).stdout) as AuditEntry[];
+    const reconciled = audit.find((entry) => entry.event === 'archive.delete.reconciled')!;
+    expect(reconciled.run_id).toBe(killed[0]!.run_id);
+    expect(reconciled.counts).toEqual({
+      planned: PAST,
+      deleted: 2_000,
+      deleted_bytes: confirmedBytes,
+      deleted_versions: 2_000 + TWICE,
+      confirmed_batches: 2,
+      progress_entries: 1,
+    });
+    expect((await runCli(['audit', 'verify'], { env, cwd: temp.dir })).code).toBe(0);
+    const ledger = JSON.parse((await runCli(['ledger', '--json'], { env, cwd: temp.dir })).stdout) as {
+      rows: { deleted: number; event: string; file_name: string }[];
+    };
+    expect(ledger.rows.map((row) => [row.event, row.deleted, row.file_name])).toEqual([
+      ['archive.delete.reconciled', 2_000, `${BUCKET}/${PREFIX}`],
+      ['archive.delete.outcome', PAST - 2_000, `${BUCKET}/${PREFIX}`],
+    ]);
+  }, 240_000);
 });
