@@ -148,6 +148,17 @@ describe('findOpenIntents', () => {
     ]);
   });
 
+  it('a progress entry keeps its run open; an outcome or a reconciliation after it closes it', () => {
+    appendAuditEntry(db, signer, { event: 'archive.delete.intent', command: 'purge', run_id: 'killed' });
+    appendAuditEntry(db, signer, { event: 'archive.delete.progress', command: 'purge', run_id: 'killed', counts: { deleted: 2000 } });
+    appendAuditEntry(db, signer, { event: 'archive.delete.intent', command: 'purge', run_id: 'finished' });
+    appendAuditEntry(db, signer, { event: 'archive.delete.progress', command: 'purge', run_id: 'finished', counts: { deleted: 2000 } });
+    appendAuditEntry(db, signer, { event: 'archive.delete.outcome', command: 'purge', run_id: 'finished', counts: { deleted: 2100 } });
+    expect(findOpenIntents(db).map((e) => [e.seq, e.run_id])).toEqual([[2, 'killed']]);
+    appendAuditEntry(db, signer, { event: 'archive.delete.reconciled', command: 'purge', run_id: 'killed', counts: { deleted: 2000 } });
+    expect(findOpenIntents(db)).toEqual([]);
+  });
+
   it('is empty for an empty log', () => {
     expect(findOpenIntents(db)).toEqual([]);
   });

@@ -155,7 +155,7 @@ export function readAuditTimestampLines(db: Db): string[] {
   return rows.map((row) => row.value);
 }
 
-/** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id. */
+/** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id (progress entries aside). */
 export function findOpenIntents(db: Db): AuditEntry[] {
   return selectOpenIntents(readAuditEntries(db));
 }

@@ -14,7 +14,7 @@ import type { ArchiveConfig } from '../config/archives.js';
 import { selectActiveHolds, type Hold } from '../policy/holds.js';
 import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 import type { StorePort } from '../store/port.js';
-import { selectOpenIntents } from '../audit/open-intents.js';
+import { selectOpenIntents, selectProgressOf } from '../audit/open-intents.js';
 import { buildArchivePurgeLocationId, describeArchiveLocation, verbatim, type ArchivePlanEntry } from './archive-location.js';
 import type { LocationPurge, PurgeProgress } from './types.js';
 
@@ -185,17 +185,34 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       ...(versioned ? { versioning: entry.protection?.versioning } : {}),
     },
   });
+  const sizes = new Map(objects.map((object) => [object.key, object.size]));
+  const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
+  const versionCounts = new Map(objects.map((object) => [object.key, object.versions?.length ?? 0]));
+  // What the deletion has confirmed gone so far, written as it goes: a run killed before its outcome leaves these
+  // counts (never keys) for the next run's reconciliation and the ledger.
+  const recordProgress = async (confirmed: ConfirmedProgress): Promise<void> => {
+    await run.store.appendAuditEntry(run.signer, {
+      ...common,
+      event: 'archive.delete.progress',
+      counts: {
+        planned: objects.length,
+        deleted: confirmed.gone.length,
+        deleted_bytes: bytesOf(confirmed.gone),
+        batches: confirmed.batches,
+        ...(versioned ? { deleted_versions: confirmed.gone.reduce((n, key) => n + (versionCounts.get(key) ?? 0), 0) } : {}),
+      },
+      details: { purge_run_id: run.purgeRunId, archive: archive.name },
+    });
+  };
   const client = run.open(archive);
   let deletion;
   try {
-    deletion = await deleteUnlessNewlyHeld(run, entry, client, location);
+    deletion = await deleteUnlessNewlyHeld(run, entry, client, location, recordProgress);
   } finally {
     client.destroy();
   }
   const { report, keptByNewHold } = deletion;
   const lockedNow = { count: report.locked.length, until: selectLatestLockEnd(report.locked.flatMap((l) => l.until ?? [])) };
-  const sizes = new Map(objects.map((object) => [object.key, object.size]));
-  const bytesOf = (keys: readonly string[]): number => keys.reduce((n, key) => n + (sizes.get(key) ?? 0), 0);
   const failedKeys = report.failed.map((f) => f.key);
   const codes = new Map<string, number>();
   for (const failure of report.failed) codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
@@ -266,17 +283,28 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
   });
 }
 
+/** The keys a run's deletion has confirmed gone so far, and how many of its batches were confirmed. */
+interface ConfirmedProgress {
+  readonly gone: readonly string[];
+  readonly batches: number;
+}
+
+/** Confirmed batches between two progress entries: one entry per confirming listing of an unversioned bucket. */
+const PROGRESS_EVERY_BATCHES = 2;
+
 /**
  * Deletes the planned objects (every version, in a versioned bucket) a batch at a time, reading the holds again
  * just before each batch: an object that a hold added since the plan overlaps in time is left out (kept,
  * undetermined; not scanned again), so a hold placed while the run scans or deletes is honoured by every batch
- * not sent yet. A versioned bucket that refuses a batch whole is not tried further.
+ * not sent yet. A versioned bucket that refuses a batch whole is not tried further. Every second confirmed batch
+ * that deleted something more is recorded (`recordProgress`) before the next is sent.
  */
 async function deleteUnlessNewlyHeld(
   run: ArchiveRun,
   entry: Extract<ArchivePlanEntry, { kind: 'planned' }>,
   client: ArchiveClient,
   location: string,
+  recordProgress: (confirmed: ConfirmedProgress) => Promise<void>,
 ): Promise<{ report: ArchiveDeletion; keptByNewHold: string[] }> {
   const { archive, protection } = entry;
   const objects = [...entry.plan.toDelete].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -288,6 +316,9 @@ async function deleteUnlessNewlyHeld(
   /** Set once a versioned bucket refused a batch whole: the later ones are not tried. */
   let refusedCode: string | undefined;
   let requests = 0;
+  let sent = 0;
+  let confirmedBatches = 0;
+  let recorded = { gone: 0, batches: 0 };
   const versioned = protection !== undefined && protection.versioning !== 'none';
   // Unversioned: each batch's deletion is confirmed by a listing after it, two batches to a listing (one page).
   const deleter = openObjectDeleter(client, archive.location.bucket);
@@ -310,6 +341,13 @@ async function deleteUnlessNewlyHeld(
       refusedCode = report.refused?.code;
       // "Refused, nothing in it deleted" only while that is true.
       if (report.refused && gone.length === 0 && locked.length === 0) refused = report.refused;
+      sent += 1;
+      // A versioned batch is confirmed by its own listing; the unversioned deleter reports once it has listed.
+      if (versioned || report.gone.length + report.failed.length > 0) confirmedBatches = sent;
+      if (confirmedBatches - recorded.batches >= PROGRESS_EVERY_BATCHES && gone.length > recorded.gone) {
+        await recordProgress({ gone, batches: confirmedBatches });
+        recorded = { gone: gone.length, batches: confirmedBatches };
+      }
     }
     run.onProgress?.({ location, phase: 'delete', done: Math.min(i + DELETE_BATCH, objects.length), total: objects.length });
   }
@@ -324,20 +362,48 @@ async function deleteUnlessNewlyHeld(
 
 /**
  * An archive intent without an outcome: the run died while deleting. Which of its objects went is not known here
- * (keys are never recorded); that is said, and this run's fresh plan deletes what is left (S3 ignores missing keys).
+ * (keys are never recorded), but how many is, up to its last progress entry: the counts of the objects its deleter
+ * had confirmed gone. The reconciliation carries those totals (a ledger row when there are any); objects deleted
+ * after that confirmation are not counted. This run's fresh plan deletes what is left (S3 ignores missing keys).
  */
 export async function reconcileArchiveIntents(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
-  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.event === 'archive.delete.intent');
+  const entries = await store.readAuditEntries();
+  const open = selectOpenIntents(entries).filter((entry) => entry.command === COMMAND && entry.event === 'archive.delete.intent');
   for (const intent of open) {
+    // Each progress entry carries the run's totals so far: the last one is what was confirmed.
+    const progress = selectProgressOf(entries, intent);
+    const last = progress.at(-1);
+    const confirmed = last?.counts ?? {};
+    const deleted = confirmed['deleted'] ?? 0;
+    const stopped = `run ${intent.run_id ?? '?'} stopped before its outcome (intent #${intent.seq})`;
     await store.appendAuditEntry(signer, {
       event: 'archive.delete.reconciled',
       command: COMMAND,
       run_id: intent.run_id,
       location: intent.location,
-      counts: { planned: intent.counts?.['planned'] ?? 0 },
+      counts: {
+        planned: intent.counts?.['planned'] ?? 0,
+        deleted,
+        ...(last === undefined
+          ? {}
+          : {
+              deleted_bytes: confirmed['deleted_bytes'] ?? 0,
+              ...(confirmed['deleted_versions'] === undefined ? {} : { deleted_versions: confirmed['deleted_versions'] }),
+              confirmed_batches: confirmed['batches'] ?? 0,
+            }),
+        progress_entries: progress.length,
+      },
       retention_rule: intent.retention_rule,
       policy_hash: policyHash,
-      reason: `run ${intent.run_id ?? '?'} stopped before its outcome (intent #${intent.seq}); what it deleted is not counted, this run re-lists and re-plans the rest`,
+      reason:
+        last === undefined
+          ? `${stopped}; what it deleted is not counted, this run re-lists and re-plans the rest`
+          : `${stopped} after confirming ${deleted} object(s) deleted (progress #${last.seq}); any deleted after that are not counted, this run re-lists and re-plans the rest`,
+      details: {
+        ...(typeof intent.details?.['purge_run_id'] === 'string' ? { purge_run_id: intent.details['purge_run_id'] } : {}),
+        interrupted: true,
+        ...(last === undefined ? {} : { last_progress_seq: last.seq }),
+      },
     });
   }
   return open.length;

@@ -39,6 +39,12 @@ export function describePeriod(ledger: Ledger, labels: LedgerLabels): string {
 const RESTATES_ART_36 = /PIPA Art\.? ?36|제 ?36 ?조/i;
 
 function describeReason(row: LedgerRow, labels: LedgerLabels): string {
+  const reason = describeKindReason(row, labels);
+  // The run that destroyed was killed before its outcome: the next run's reconciliation is the record.
+  return row.event.endsWith('.reconciled') ? `${reason} (${labels.reconciledNote})` : reason;
+}
+
+function describeKindReason(row: LedgerRow, labels: LedgerLabels): string {
   switch (row.kind) {
     case 'retention':
       return row.retentionRule ? `${labels.retentionReason} (${row.retentionRule})` : labels.retentionReason;

@@ -6,23 +6,35 @@ export interface DenyingProxy {
   readonly endpoint: string;
   /** Requests received so far, refused ones included. */
   requests(): number;
+  /** Requests held without an answer so far (`isStalled`). */
+  stalled(): number;
   close(): Promise<void>;
 }
 
 /**
  * Answers 403 AccessDenied to the requests `isDenied` picks (given the method, the URL with its query, and the body),
  * as S3 does for credentials whose policy lacks the action; forwards the rest unchanged (the signature covers the
- * Host header as sent, which path-style servers accept).
+ * Host header as sent, which path-style servers accept). The requests `isStalled` picks get no answer at all until
+ * the proxy closes, as from a server that hangs: the client waits, so a test can kill it at that point.
  */
-export async function startDenyingProxy(target: string, isDenied: (method: string, url: string, body: string) => boolean): Promise<DenyingProxy> {
+export async function startDenyingProxy(
+  target: string,
+  isDenied: (method: string, url: string, body: string) => boolean,
+  options: { isStalled?: (method: string, url: string, body: string) => boolean } = {},
+): Promise<DenyingProxy> {
   const upstream = new URL(target);
   let requests = 0;
+  let stalled = 0;
   const proxy: Server = createServer((req, res) => {
     requests += 1;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (options.isStalled?.(req.method ?? '', req.url ?? '', body.toString('utf8')) === true) {
+        stalled += 1;
+        return;
+      }
       if (isDenied(req.method ?? '', req.url ?? '', body.toString('utf8'))) {
         res.writeHead(403, { 'content-type': 'application/xml' });
         res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
@@ -41,7 +53,13 @@ export async function startDenyingProxy(target: string, isDenied: (method: strin
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests: () => requests,
-    close: () => new Promise((resolve) => proxy.close(() => resolve())),
+    stalled: () => stalled,
+    close: () =>
+      new Promise((resolve) => {
+        proxy.close(() => resolve());
+        // A stalled request keeps its connection busy, and close() waits for busy connections.
+        if (stalled > 0) proxy.closeAllConnections();
+      }),
   };
 }
 

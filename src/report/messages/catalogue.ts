@@ -48,6 +48,8 @@ export interface LedgerLabels {
   readonly method: (recorded: string) => string;
   readonly retentionReason: string;
   readonly subjectReason: string;
+  /** After the reason of a destruction recorded by the next run's reconciliation (the run itself was interrupted). */
+  readonly reconciledNote: string;
   readonly controller: string;
   readonly period: string;
   readonly from: string;

@@ -270,6 +270,7 @@ export const EN: Messages = {
     method: (recorded) => recorded,
     retentionReason: 'Retention period ended',
     subjectReason: 'Erasure requested by the data subject (PIPA Art. 36)',
+    reconciledNote: 'run interrupted; confirmed count recorded by the next run',
     controller: 'Controller',
     period: 'Period',
     from: 'the beginning',

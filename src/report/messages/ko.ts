@@ -275,6 +275,7 @@ export const KO: Messages = {
     },
     retentionReason: '보유기간 경과',
     subjectReason: '정보주체의 삭제 요구 (개인정보 보호법 제36조)',
+    reconciledNote: '실행 중단, 확인된 파기 건수를 다음 실행이 기록함',
     controller: '개인정보처리자',
     period: '대상 기간',
     from: '처음부터',
