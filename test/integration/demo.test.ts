@@ -10,10 +10,15 @@ describe('demo', () => {
   it('runs init → pull → inventory → purge → audit verify → ledger against the bundled emulator, leaving the report and ledger', async () => {
     const temp = makeTempDir();
     cleanup = temp.cleanup;
-    // No token and no base URL: the demo brings its own emulator and must not need either.
-    const result = await runCli(['demo'], { cwd: temp.dir, env: { HOME: temp.dir } });
+    // No token and no base URL: the demo brings its own emulator and must not need either. An operator's shell may
+    // name the production store: the demo must not touch it (here it is unreachable, so using it would fail init).
+    const production = 'postgres://operator:db-secret@127.0.0.1:1/production';
+    const result = await runCli(['demo'], { cwd: temp.dir, env: { HOME: temp.dir, LUXERET_DATABASE_URL: production } });
     expect(result.stderr).not.toMatch(/exited \d+/);
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain('LUXERET_DATABASE_URL is set; the demo leaves that database alone');
+    expect(result.stdout).not.toContain('postgres://');
+    expect(result.stdout + result.stderr).not.toContain('db-secret');
     for (const step of ['init', 'pull', 'inventory', 'purge --dry-run', 'purge', 'audit verify', 'ledger --format md']) {
       expect(result.stdout).toContain(`$ luxeret-privacy ${step}`);
     }

@@ -41,8 +41,11 @@ export const demoCommand = (ctx: CliContext) =>
         archiveServer = await startDemoArchiveServer(() => startArchiveServer({ buckets: [DEMO_ARCHIVE.bucket] }));
         const archive = { ...(await seedDemoArchive(archiveServer, { now })), endpoint: archiveServer.endpoint };
         const configPath = join(home, 'config.yaml');
+        if (ctx.env['LUXERET_DATABASE_URL'] !== undefined) {
+          ctx.note('note: LUXERET_DATABASE_URL is set; the demo leaves that database alone and uses a throw-away SQLite store in its temporary home');
+        }
         const env = {
-          ...withoutAwsSettings(ctx.env),
+          ...withoutOperatorSettings(ctx.env),
           LUXERET_HOME: join(home, 'home'),
           LUXERET_CONFIG: configPath,
           CLOUDFLARE_API_TOKEN: token,
@@ -116,9 +119,13 @@ function missingOptional(err: unknown, what: string): unknown {
   });
 }
 
-/** The user's own AWS settings (a profile, a session token, an endpoint) must not reach the demo's local server. */
-function withoutAwsSettings(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+/**
+ * The operator's own settings stay out of the demo's steps: AWS settings (a profile, a session token, an endpoint)
+ * must not reach the demo's local server, and a store named by LUXERET_DATABASE_URL must not receive the demo's
+ * made-up events, its foreign audit entries or its purge under a 2-day retention.
+ */
+function withoutOperatorSettings(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_') && name !== 'LUXERET_DATABASE_URL'));
 }
 
 /**
