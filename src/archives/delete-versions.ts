@@ -23,6 +23,11 @@ export interface VersionDeleteReport {
   /** Set when the first batch was refused whole (no version deleted, none locked): the rest was not tried. */
   readonly refused: { readonly permission: ArchivePermission; readonly code: string } | undefined;
   readonly requests: number;
+  /**
+   * A key the last confirming listing saw still present, below its batch's last key, and not deleted since: the next
+   * call's listings may start after it (pass it back as `presentKey`). Undefined when no such key was seen.
+   */
+  readonly presentKey: string | undefined;
 }
 
 interface Target {
@@ -40,6 +45,7 @@ const LOCK_QUESTIONS = 200;
  * S3 refuses (AccessDenied) in a bucket that may have object lock is asked for its legal hold and retain-until date:
  * kept by the lock, not a failure. When the first batch is refused whole and no lock explains it, the credentials
  * lack s3:DeleteObjectVersion: nothing was deleted, and nothing more is tried.
+ * `presentKey` (a previous call's report's) lets the first listing start after a key known to be there.
  */
 export async function deleteArchiveVersions(
   client: S3Client,
@@ -48,6 +54,7 @@ export async function deleteArchiveVersions(
   lock: ObjectLockSetting,
   now: Date,
   onBatch?: (done: number) => void,
+  presentKey?: string,
 ): Promise<VersionDeleteReport> {
   const targets = objects
     .flatMap((object) => (object.versions ?? []).map((version): Target => ({ key: object.key, version })))
@@ -60,8 +67,13 @@ export async function deleteArchiveVersions(
   let refused: VersionDeleteReport['refused'];
   let requests = 0;
   let questions = 0;
+  // Keys a listing saw still present, none of whose versions was deleted since (ascending, at most two, as a batch's
+  // last key may go on into the next batch): a later listing starts after the greatest one below its batch.
+  let startKeys = presentKey === undefined ? [] : [presentKey];
   for (let i = 0; i < targets.length; i += DELETE_BATCH) {
     const batch = targets.slice(i, i + DELETE_BATCH);
+    // This batch deletes keys from its first on: a start key there may lose its versions, and is past the start anyway.
+    startKeys = startKeys.filter((key) => key < batch[0]!.key);
     if (refused) {
       for (const target of batch) left.set(target, refused.code);
       continue;
@@ -96,8 +108,9 @@ export async function deleteArchiveVersions(
         if (failure.reason === 'denied') denied.add(id);
       }
     }
-    const check = await listVersionsStillPresent(client, bucket, batch, planned);
+    const check = await listVersionsStillPresent(client, bucket, batch, planned, startKeys.at(-1));
     requests += check.requests;
+    startKeys = [...new Set([...startKeys, ...check.presentBelowLast, ...check.presentLast])].sort(compare).slice(-2);
     let goneInBatch = 0;
     for (const target of batch) {
       const id = targetId(target.key, target.version.versionId);
@@ -126,7 +139,7 @@ export async function deleteArchiveVersions(
     }
     onBatch?.(seenKeys.size);
   }
-  return { ...summariseByKey(objects, targets, left, lockedUntil, strayKeys), refused, requests };
+  return { ...summariseByKey(objects, targets, left, lockedUntil, strayKeys), refused, requests, presentKey: startKeys.at(-1) };
 }
 
 /** A key is gone when all its versions are and none new appeared; locked when a lock keeps one of those left; else failed. */
@@ -180,15 +193,31 @@ async function askLock(client: S3Client, bucket: string, target: Target, now: Da
 /**
  * Lists the versions under the sorted batch's common prefix up to its last key and returns which of its versions are
  * still there, and which of its keys have a version the plan did not list (written since): `present` undefined when
- * the listing failed. It starts at the prefix, not at a key marker: moto leaves out the first version after a
- * KeyMarker, and a confirmation must not miss a version.
+ * the listing failed. Also returns the greatest key below the last one, and the last one, that it saw still present.
+ *
+ * The listing starts after `after` (KeyMarker), a key an earlier listing saw present and none of whose versions was
+ * deleted since, when it is below the batch; else at the prefix. Starting at the prefix re-lists every key kept there
+ * before the batch, for each batch: quadratic over a purge among kept (held, locked) keys. The marker must be a key
+ * still present, not a computed one nor the previous batch's last key (deleted): S3 lists the keys after KeyMarker,
+ * but moto (5.x, `list_object_versions`) skips the keys before it and then the first version at or after it as well,
+ * which is the newest version of the next key when no key is named exactly so. Naming a present key `after` below the
+ * batch, moto skips a version of that key, and S3 none of the batch's. (Were that key deleted by someone else in the
+ * meantime, moto would skip the next key's newest version; S3 does not depend on the key being there.)
  */
 async function listVersionsStillPresent(
   client: S3Client,
   bucket: string,
   batch: readonly Target[],
   planned: ReadonlySet<string>,
-): Promise<{ present: Set<string> | undefined; strays: Set<string>; code: string; requests: number }> {
+  after: string | undefined,
+): Promise<{
+  present: Set<string> | undefined;
+  strays: Set<string>;
+  code: string;
+  requests: number;
+  presentBelowLast: string[];
+  presentLast: string[];
+}> {
   const first = batch[0]!.key;
   const last = batch[batch.length - 1]!.key;
   const keys = new Set(batch.map((target) => target.key));
@@ -197,8 +226,10 @@ async function listVersionsStillPresent(
   let prefix = '';
   while (prefix.length < first.length && first[prefix.length] === last[prefix.length]) prefix += first[prefix.length];
   let requests = 0;
+  let belowLast: string | undefined;
+  let isLastPresent = false;
   try {
-    let keyMarker: string | undefined;
+    let keyMarker = after !== undefined && after > prefix && after < first ? after : undefined;
     let versionIdMarker: string | undefined;
     let isPast = false;
     do {
@@ -208,8 +239,13 @@ async function listVersionsStillPresent(
       );
       for (const item of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
         if (item.Key === undefined) continue;
-        if (item.Key > last) isPast = true;
-        else if (keys.has(item.Key)) {
+        if (item.Key > last) {
+          isPast = true;
+          continue;
+        }
+        if (item.Key === last) isLastPresent = true;
+        else if (belowLast === undefined || item.Key > belowLast) belowLast = item.Key;
+        if (keys.has(item.Key)) {
           const id = targetId(item.Key, item.VersionId ?? 'null');
           present.add(id);
           if (!planned.has(id)) strays.add(item.Key);
@@ -220,9 +256,16 @@ async function listVersionsStillPresent(
       versionIdMarker = isTruncated ? page.NextVersionIdMarker : undefined;
     } while (keyMarker !== undefined);
   } catch (err) {
-    return { present: undefined, strays, code: classifyFailure(err).code, requests };
+    return { present: undefined, strays, code: classifyFailure(err).code, requests, presentBelowLast: [], presentLast: [] };
   }
-  return { present, strays, code: '', requests };
+  return {
+    present,
+    strays,
+    code: '',
+    requests,
+    presentBelowLast: belowLast === undefined ? [] : [belowLast],
+    presentLast: isLastPresent ? [last] : [],
+  };
 }
 
 function targetId(key: string, versionId: string): string {

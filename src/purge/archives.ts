@@ -6,7 +6,7 @@ import type { ArchiveClient } from '../archives/read-archive.js';
 import type { BucketProtection } from '../archives/bucket-protection.js';
 import { deleteArchiveVersions, type VersionDeleteReport } from '../archives/delete-versions.js';
 import { listArchiveForPurge } from '../archives/list-for-purge.js';
-import { selectLatestLockEnd, selectLockedObjects } from '../archives/object-lock.js';
+import { selectLatestLockEnd, selectLockedObjects, type ObjectLockSetting } from '../archives/object-lock.js';
 import { formatArchiveLocation } from '../archives/archive-url.js';
 import { scanUndeterminedObjects, type ScanBudget } from '../archives/scan-archive.js';
 import { buildRecall, parseScanMemory, rememberScans, serialiseScanMemory } from '../archives/scan-memory.js';
@@ -323,6 +323,13 @@ async function deleteUnlessNewlyHeld(
   // Unversioned: each batch's deletion is confirmed by a listing after it, two batches to a listing (one page).
   const deleter = openObjectDeleter(client, archive.location.bucket);
   const asDeletion = (report: ArchiveDeleteReport): ArchiveDeletion => ({ ...report, locked: [], refused: undefined });
+  // Versioned: each batch's confirming listing starts after a key an earlier one saw still there, not at the prefix.
+  let presentKey: string | undefined;
+  const deleteVersions = async (toDelete: typeof objects, lock: ObjectLockSetting): Promise<ArchiveDeletion> => {
+    const report = await deleteArchiveVersions(client, archive.location.bucket, toDelete, lock, run.now, undefined, presentKey);
+    presentKey = report.presentKey;
+    return report;
+  };
   run.onProgress?.({ location, phase: 'delete', done: 0, total: objects.length });
   for (let i = 0; i < objects.length; i += DELETE_BATCH) {
     const batch = objects.slice(i, i + DELETE_BATCH);
@@ -332,7 +339,7 @@ async function deleteUnlessNewlyHeld(
       for (const object of toDelete) failed.push({ key: object.key, code: refusedCode });
     } else if (toDelete.length > 0) {
       const report: ArchiveDeletion = versioned
-        ? await deleteArchiveVersions(client, archive.location.bucket, toDelete, protection.lock, run.now)
+        ? await deleteVersions(toDelete, protection.lock)
         : asDeletion(await deleter.delete(toDelete.map((object) => object.key)));
       gone.push(...report.gone);
       failed.push(...report.failed);

@@ -60,10 +60,16 @@ async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeout
   throw new Error(`moto_server did not answer at ${endpoint} within ${timeoutMs} ms`);
 }
 
-/** Starts moto_server on a free 127.0.0.1 port and waits until it answers; close() stops it. */
-export async function startMotoServer(): Promise<TestMotoServer> {
+/**
+ * Starts moto_server on a free 127.0.0.1 port and waits until it answers; close() stops it. `env` adds to its
+ * environment (e.g. MOTO_S3_DEFAULT_MAX_KEYS, the page size of a listing that names none; 1,000 as in S3 otherwise).
+ */
+export async function startMotoServer(options: { env?: Record<string, string> } = {}): Promise<TestMotoServer> {
   const port = await findFreePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const endpoint = `http://127.0.0.1:${port}`;
