@@ -10,7 +10,8 @@ import { openStore } from '../../src/store/db.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { childEnv } from '../helpers/child-env.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { createMotoBucket, describeMoto, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { motoCliEnv } from '../helpers/logpush-objects.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
@@ -255,12 +256,7 @@ describeMoto('purge killed while deleting a versioned Logpush archive (moto)', (
     await putObjects(moto.client, BUCKET, sorted.slice(0, TWICE), 8);
     await putObjects(moto.client, BUCKET, past, 8);
     temp = makeTempDir();
-    env = {
-      LUXERET_HOME: join(temp.dir, 'home'),
-      AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
-      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-    };
+    env = motoCliEnv(join(temp.dir, 'home'));
     mkdirSync(env.LUXERET_HOME!, { recursive: true, mode: 0o700 });
     writeArchiveConfig(moto.endpoint);
     const init = await runCli(['init'], { env, cwd: temp.dir });

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatCompactTime } from '../../src/archives/object-time.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
-import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { createMotoBucket, describeMoto, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { logpushBody, logpushObjectAt, motoCliEnv } from '../helpers/logpush-objects.js';
 
 // Scanning in a versioned bucket (moto_server on 127.0.0.1): the purge deletes every version of a key, so every
 // version with data is scanned, not only the current one; a key hidden behind a delete marker is scanned too.
@@ -21,20 +20,8 @@ let env: Record<string, string>;
 
 const day = new Date(Math.floor((Date.now() - 40 * DAY_MS) / DAY_MS) * DAY_MS);
 
-function keyAt(n: number): { key: string; start: Date } {
-  const start = new Date(day.getTime() + n * 5 * 60_000);
-  const end = new Date(start.getTime() + 5 * 60_000);
-  return {
-    key: `${PREFIX}${formatCompactTime(day).slice(0, 8)}/${formatCompactTime(start)}_${formatCompactTime(end)}_${n.toString(16).padStart(8, '0')}.log.gz`,
-    start,
-  };
-}
-
-function body(start: Date, ips: readonly string[]): Buffer {
-  return gzipSync(
-    ips.map((ip, i) => JSON.stringify({ ClientIP: ip, ClientCountry: 'kr', Datetime: new Date(start.getTime() + i * 1000).toISOString() })).join('\n') + '\n',
-  );
-}
+const keyAt = (n: number) => logpushObjectAt(PREFIX, day, n);
+const body = logpushBody;
 
 async function put(key: string, data: Buffer): Promise<void> {
   await moto.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: data }));
@@ -49,12 +36,7 @@ describeMoto('purge scans every version of a key in a versioned bucket (moto_ser
   beforeAll(async () => {
     moto = await startMotoServer();
     temp = makeTempDir();
-    env = {
-      LUXERET_HOME: join(temp.dir, 'home'),
-      AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
-      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-    };
+    env = motoCliEnv(join(temp.dir, 'home'));
     expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
     await createMotoBucket(moto.client, BUCKET, { versioned: true });
     writeFileSync(

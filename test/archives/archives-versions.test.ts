@@ -9,7 +9,8 @@ import { homePaths } from '../../src/cli/paths.js';
 import { openStore } from '../../src/store/db.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
-import { createMotoBucket, describeMoto, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { createMotoBucket, describeMoto, MOTO_SECRET_ACCESS_KEY, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
+import { motoCliEnv } from '../helpers/logpush-objects.js';
 
 // `purge` of Logpush archives in versioned and object-locked buckets, in a real S3 server that implements both
 // (moto_server on 127.0.0.1): every version and delete marker of a purged key goes; credentials that cannot see or
@@ -89,12 +90,7 @@ describeMoto('purge: Logpush archives in versioned and object-locked buckets (mo
   beforeAll(async () => {
     moto = await startMotoServer();
     temp = makeTempDir();
-    env = {
-      LUXERET_HOME: join(temp.dir, 'home'),
-      AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
-      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-    };
+    env = motoCliEnv(join(temp.dir, 'home'));
     expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
   }, 120_000);
   afterAll(async () => {
