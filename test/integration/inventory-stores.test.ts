@@ -6,12 +6,12 @@ import type { HttpAnalyticsRecord } from '../../src/store/http-analytics.js';
 import { runCli } from '../helpers/cli.js';
 import { startSeededEmulator, TOKEN, writeConfig, ZONE_ENT, ZONE_FREE, ZONE_PRO } from './cloudflare-inventory-fixture.js';
 import { describeEachStore, useTargetHome, type TestStoreTarget } from '../helpers/store-kinds.js';
+import { ageAwayFromBoundaries, seededRandom } from '../helpers/seeded-random.js';
 
 // The main inventory scenario on both stores: rows written through the port, `inventory` run as a command, its
 // numbers checked against a ground truth computed here from the rows themselves.
 
 const DAY_S = 86_400;
-const HOUR_S = 3_600;
 const ZONE_A = '0123456789abcdef0123456789abcdef'; // window learnt by a pull: 3 days
 const ZONE_B = 'fedcba9876543210fedcba9876543210'; // configured, window not learnt yet
 const ZONE_A_WINDOW_S = 3 * DAY_S;
@@ -19,28 +19,8 @@ const COUNTRIES = ['KR', 'US', 'JP', 'DE', 'VN', ''];
 
 type LocationJson = Record<string, unknown> & { id: string; kind: string; countries: Record<string, number>; notes: string[] };
 
-/** A small deterministic PRNG, so the data set is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Ages in seconds kept an hour away from every boundary the test checks, so run time cannot flip one. */
-function safeAge(next: () => number, maxDays: number, boundaries: readonly number[]): number {
-  for (;;) {
-    const age = Math.floor(next() * maxDays * DAY_S);
-    if (boundaries.every((b) => Math.abs(age - b) > HOUR_S)) return age;
-  }
-}
-
 function seed(nowS: number): { events: FirewallEventRecord[]; analytics: HttpAnalyticsRecord[] } {
-  const next = random(7);
+  const next = seededRandom(7);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const ips = [
     ...Array.from({ length: 60 }, (_, i) => `198.18.${i >> 4}.${i & 15}`),
@@ -49,7 +29,7 @@ function seed(nowS: number): { events: FirewallEventRecord[]; analytics: HttpAna
   ];
   const events = Array.from({ length: 900 }, (_, i): FirewallEventRecord => ({
     zoneId: i % 3 === 0 ? ZONE_B : ZONE_A,
-    datetime: nowS - safeAge(next, 60, [30 * DAY_S, ZONE_A_WINDOW_S]),
+    datetime: nowS - ageAwayFromBoundaries(next, 60, [30 * DAY_S, ZONE_A_WINDOW_S]),
     rayName: `ray${i.toString(16).padStart(12, '0')}`,
     clientIp: pick(ips),
     clientCountry: pick(COUNTRIES),
@@ -66,7 +46,7 @@ function seed(nowS: number): { events: FirewallEventRecord[]; analytics: HttpAna
   for (let i = 0; i < 300; i++) {
     const row = {
       zoneId: pick([ZONE_A, ZONE_B]),
-      hour: nowS - safeAge(next, 14, [7 * DAY_S]),
+      hour: nowS - ageAwayFromBoundaries(next, 14, [7 * DAY_S]),
       clientIp: next() < 0.2 ? '' : pick(ips),
       clientCountry: pick(COUNTRIES.filter((c) => c !== '')),
       requests: 1 + Math.floor(next() * 50),

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { insertHold } from '../../src/store/holds.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { ageAwayFromBoundaries, seededRandom } from '../helpers/seeded-random.js';
 
 const DAY_S = 86_400;
-const HOUR_S = 3_600;
 const ZONE_A = '0123456789abcdef0123456789abcdef'; // window learnt by a pull: 3 days
 const ZONE_B = 'fedcba9876543210fedcba9876543210'; // configured, window not learnt yet
 const ZONE_A_WINDOW_S = 3 * DAY_S;
@@ -49,28 +49,8 @@ async function initHome(): Promise<void> {
   );
 }
 
-/** A small deterministic PRNG, so the data set is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Ages in seconds, kept well away (an hour) from every boundary the test checks, so run time cannot flip one. */
-function safeAge(next: () => number, maxDays: number, boundaries: readonly number[]): number {
-  for (;;) {
-    const age = Math.floor(next() * maxDays * DAY_S);
-    if (boundaries.every((b) => Math.abs(age - b) > HOUR_S)) return age;
-  }
-}
-
 function seed(nowS: number): { events: Event[]; analytics: Analytics[] } {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   // 150 IPv4 addresses, 50 IPv6, and a /24 that a hold covers; many events share an address.
   const ips = [
@@ -81,7 +61,7 @@ function seed(nowS: number): { events: Event[]; analytics: Analytics[] } {
   const events: Event[] = [];
   for (let i = 0; i < 3000; i++) {
     const zone = i % 3 === 0 ? ZONE_B : ZONE_A;
-    events.push({ zone, at: nowS - safeAge(next, 60, [30 * DAY_S, ZONE_A_WINDOW_S]), ip: pick(ips), country: pick(COUNTRIES) });
+    events.push({ zone, at: nowS - ageAwayFromBoundaries(next, 60, [30 * DAY_S, ZONE_A_WINDOW_S]), ip: pick(ips), country: pick(COUNTRIES) });
   }
   // Several events in the same second from the same address (one request, several rules).
   for (let i = 0; i < 5; i++) events.push({ zone: ZONE_A, at: nowS - 100, ip: '198.18.0.1', country: 'KR' });
@@ -89,7 +69,7 @@ function seed(nowS: number): { events: Event[]; analytics: Analytics[] } {
   const analytics: Analytics[] = [];
   for (let i = 0; i < 800; i++) {
     const zone = pick([ZONE_A, ZONE_B]);
-    const hour = nowS - safeAge(next, 14, [7 * DAY_S]);
+    const hour = nowS - ageAwayFromBoundaries(next, 14, [7 * DAY_S]);
     const ip = next() < 0.2 ? '' : pick(ips);
     const country = pick(COUNTRIES.filter((c) => c !== ''));
     const key = `${zone}|${hour}|${ip}|${country}`;

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type Browser } from '../helpers/headless-chromium.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 // The HTML inventory report, end to end: a real store with hostile values planted where visitors control the text,
 // `inventory --format html` through the CLI, then Debian's headless Chromium loads the file from disk.
@@ -25,21 +26,10 @@ let home: string;
 let env: Record<string, string>;
 let browser: Browser | undefined;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** ~3,000 events over 75 days (some past the 30-day retention and its 5-day grace), analytics over 12 days. */
 function seedStore(storePath: string, nowS: number): { events: number; planted: number } {
   const db = new Database(storePath);
-  const next = random(7);
+  const next = seededRandom(7);
   const insertEvent = db.prepare(
     `INSERT INTO firewall_events (zone_id, datetime, ray_name, client_ip, client_country, client_asn, action, source, rule_id, host)
      VALUES (?, ?, ?, ?, ?, '64500', 'block', 'firewallCustom', 'rule-1', ?)`,
