@@ -177,7 +177,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         GENERATED ALWAYS AS (CASE WHEN json_valid(entry) THEN json_extract(entry, '$.command') END) VIRTUAL;
       -- Covering: the reads answer "a later entry of this run?" from the index alone, parsing no entry.
       CREATE INDEX audit_log_run ON audit_log (run_id, seq, event, command) WHERE run_id IS NOT NULL;
-      CREATE INDEX audit_log_event ON audit_log (event, seq, run_id, command);
+      CREATE INDEX audit_log_event ON audit_log (event, run_id, seq, command);
       -- The few reclaim entries that name earlier runs (after a run that died before its own reclaim).
       CREATE INDEX audit_log_earlier_runs ON audit_log (seq)
         WHERE event = 'purge.reclaimed' AND json_extract(entry, '$.details.earlier_runs') <> '[]';

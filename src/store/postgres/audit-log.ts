@@ -105,22 +105,23 @@ export async function readPgUnreclaimedEntries(tx: PgTx): Promise<AuditEntry[]> 
   const { rows } = await tx.query<{ seq: number; entry: string }>(
     `
     WITH uncovered AS MATERIALIZED (
-      SELECT o.seq, o.run_id FROM audit_log o
+      SELECT o.seq FROM audit_log o
        WHERE o.event = 'purge.outcome' AND o.command = 'purge' AND o.run_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM audit_log r WHERE r.run_id = o.run_id AND r.seq > o.seq AND r.event = 'purge.reclaimed' AND r.command = 'purge')
     )
-    SELECT l.seq::integer AS seq, l.entry FROM uncovered u JOIN audit_log l ON l.seq = u.seq
+    SELECT l.seq::integer AS seq, l.entry FROM audit_log l
      CROSS JOIN LATERAL (SELECT l.entry::jsonb AS e) j
-     WHERE (j.e ->> 'location') LIKE 'local/%'
+     WHERE l.seq = ANY (ARRAY(SELECT seq FROM uncovered))
+       AND (j.e ->> 'location') LIKE 'local/%'
        AND CASE jsonb_typeof(j.e -> 'counts' -> 'deleted') WHEN 'number' THEN (j.e -> 'counts' ->> 'deleted')::numeric > 0
              ELSE coalesce(jsonb_typeof(j.e -> 'counts' -> 'deleted'), 'null') <> 'null' END
        AND (j.e -> 'details' ->> 'method') IS DISTINCT FROM $1
        AND NOT EXISTS (
          SELECT 1 FROM audit_log x
           WHERE x.event = 'purge.reclaimed' AND (x.entry::jsonb -> 'details' -> 'earlier_runs') <> '[]'::jsonb
-            AND x.seq > u.seq AND x.command = 'purge' AND x.run_id IS NOT NULL
+            AND x.seq > l.seq AND x.command = 'purge' AND x.run_id IS NOT NULL
             AND jsonb_typeof(x.entry::jsonb -> 'details' -> 'earlier_runs') = 'array'
-            AND (x.entry::jsonb -> 'details' -> 'earlier_runs') @> jsonb_build_array(u.run_id))
+            AND (x.entry::jsonb -> 'details' -> 'earlier_runs') @> jsonb_build_array(l.run_id))
      ORDER BY l.seq`,
     [DESTRUCTION_METHODS.localPlain],
   );

@@ -136,7 +136,7 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
         ADD COLUMN event text GENERATED ALWAYS AS ((entry::jsonb) ->> 'event') STORED,
         ADD COLUMN command text GENERATED ALWAYS AS ((entry::jsonb) ->> 'command') STORED;
       CREATE INDEX audit_log_run ON audit_log (run_id, seq) INCLUDE (event, command) WHERE run_id IS NOT NULL;
-      CREATE INDEX audit_log_event ON audit_log (event, seq) INCLUDE (run_id, command);
+      CREATE INDEX audit_log_event ON audit_log (event, run_id, seq) INCLUDE (command);
       CREATE INDEX audit_log_earlier_runs ON audit_log (seq)
         WHERE event = 'purge.reclaimed' AND (entry::jsonb -> 'details' -> 'earlier_runs') <> '[]'::jsonb;
     `,
