@@ -1,8 +1,21 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Db } from '../store/db.js';
+import { MIGRATIONS } from '../store/migrations/index.js';
 import { canonicalJson } from './canonical-json.js';
-import { buildAuditEntry, buildAuditHead, buildCanonicalBytes, buildHeadBytes, GENESIS_HASH, hasValidSignature, hashBytes, type AuditSigner } from './entry.js';
+import {
+  buildAuditEntry,
+  buildAuditHead,
+  buildCanonicalBytes,
+  buildHeadBytes,
+  GENESIS_HASH,
+  hasValidSignature,
+  hashBytes,
+  type AuditEntry,
+  type AuditSigner,
+} from './entry.js';
 import { encodePublicKey, keyFingerprint } from './key-entries.js';
 import {
   AuditContentError,
@@ -14,6 +27,8 @@ import {
   readAuditHead,
   readAuditHeadText,
   readAuditLines,
+  readOpenRunEntries,
+  readUnreclaimedEntries,
 } from './log.js';
 import { verifyAuditLog } from './verify.js';
 import { useTempStore } from '../../test/helpers/store.js';
@@ -161,6 +176,37 @@ describe('findOpenIntents', () => {
 
   it('is empty for an empty log', () => {
     expect(findOpenIntents(db)).toEqual([]);
+  });
+
+  it('a store from before the run/event columns migrates, even with an entry that is not JSON, and finds its open runs', () => {
+    const path = join(dirname(db.name), 'old.db');
+    const old = new Database(path);
+    for (const migration of MIGRATIONS.filter((m) => m.version < 6)) old.exec(migration.sql);
+    old.pragma('user_version = 5');
+    const insert = old.prepare('INSERT INTO audit_log (seq, entry, hash) VALUES (?, ?, ?)');
+    let previous: AuditEntry | undefined;
+    for (const [event, runId] of [
+      ['purge.intent', 'done'],
+      ['purge.outcome', 'done'],
+      ['archive.delete.intent', 'killed'],
+      ['archive.delete.progress', 'killed'],
+    ] as const) {
+      previous = buildAuditEntry(previous, signer, { event, command: 'purge', run_id: runId });
+      insert.run(previous.seq, canonicalJson(previous), previous.hash);
+    }
+    insert.run(5, '{"event":"purge.outcome","run_id":"killed"', 'sha256:tampered'); // cut short: not JSON
+    old.close();
+    const migrated = openStore(path);
+    try {
+      expect(readOpenRunEntries(migrated).map((e) => [e.seq, e.event])).toEqual([
+        [3, 'archive.delete.intent'],
+        [4, 'archive.delete.progress'],
+      ]);
+      expect(readUnreclaimedEntries(migrated)).toEqual([]);
+      expect(() => readAuditEntries(migrated)).toThrow('Audit entry 5 in the store is not valid JSON');
+    } finally {
+      migrated.close();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { KEY_EVENTS, planChainWrite, readKeysInForce, type ChainLink, type Chain
 import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
 import { findForbiddenContent } from './guard.js';
 import { buildRotationInput } from './key-entries.js';
+import { DESTRUCTION_METHODS } from '../policy/destruction-methods.js';
 
 export type { AuditEntry, AuditHead, AuditInput, AuditSigner } from './entry.js';
 
@@ -120,6 +121,53 @@ export function readAuditEntries(db: Db, options: { since?: Date } = {}): AuditE
   return since ? entries.filter((entry) => Date.parse(entry.time) >= since.getTime()) : entries;
 }
 
+/**
+ * The entries of runs still open, ordered by seq: each run whose last entry other than progress is an intent, that
+ * intent and the progress entries after it. selectOpenIntents and selectProgressOf decide on these as on the whole
+ * log; SQLite finds them by the run_id and event columns (migration 6) instead of parsing every entry.
+ */
+export function readOpenRunEntries(db: Db): AuditEntry[] {
+  const rows = db.prepare(OPEN_RUN_ENTRIES_SQL).all() as { seq: number; entry: string }[];
+  return rows.map((row) => parseStoredEntry(row.seq, row.entry));
+}
+
+// GLOB, not LIKE: case-sensitive, as selectOpenIntents's endsWith.
+const OPEN_RUN_ENTRIES_SQL = `
+  WITH open_runs AS (
+    SELECT a.run_id, a.seq FROM audit_log a
+     WHERE a.run_id IS NOT NULL AND a.event GLOB '*.intent'
+       AND NOT EXISTS (SELECT 1 FROM audit_log b WHERE b.run_id = a.run_id AND b.seq > a.seq AND b.event NOT GLOB '*.progress')
+  )
+  SELECT l.seq, l.entry FROM open_runs o JOIN audit_log l ON l.run_id = o.run_id AND l.seq >= o.seq ORDER BY l.seq`;
+
+/**
+ * What selectUnreclaimedRuns needs of the log, ordered by seq: the local purge outcomes that deleted rows (not by a
+ * plain SQLite delete, which promises no reclaim) and that no later `purge.reclaimed` covered, neither their own
+ * run's nor one naming their run among its earlier runs. SQLite finds them by index (migration 6).
+ */
+export function readUnreclaimedEntries(db: Db): AuditEntry[] {
+  const rows = db.prepare(UNRECLAIMED_ENTRIES_SQL).all(DESTRUCTION_METHODS.localPlain) as { seq: number; entry: string }[];
+  return rows.map((row) => parseStoredEntry(row.seq, row.entry));
+}
+
+// Index only first (no entry parsed for outcomes their own run's reclaim covered), then the few that are left.
+// INDEXED BY: the reclaim entries naming earlier runs are few, and only that index holds just them.
+const UNRECLAIMED_ENTRIES_SQL = `
+  WITH uncovered AS MATERIALIZED (
+    SELECT o.seq, o.run_id FROM audit_log o
+     WHERE o.event = 'purge.outcome' AND o.command = 'purge' AND o.run_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM audit_log r WHERE r.run_id = o.run_id AND r.seq > o.seq AND r.event = 'purge.reclaimed' AND r.command = 'purge')
+  )
+  SELECT l.seq, l.entry FROM uncovered u JOIN audit_log l ON l.seq = u.seq
+   WHERE json_extract(l.entry, '$.location') GLOB 'local/*' AND json_extract(l.entry, '$.counts.deleted') > 0
+     AND json_extract(l.entry, '$.details.method') IS NOT ?
+     AND NOT EXISTS (
+       SELECT 1 FROM audit_log x INDEXED BY audit_log_earlier_runs, json_each(x.entry, '$.details.earlier_runs') j
+        WHERE x.event = 'purge.reclaimed' AND json_extract(x.entry, '$.details.earlier_runs') <> '[]'
+          AND x.seq > u.seq AND x.command = 'purge' AND x.run_id IS NOT NULL
+          AND json_type(x.entry, '$.details.earlier_runs') = 'array' AND j.type = 'text' AND j.value = u.run_id)
+   ORDER BY l.seq`;
+
 /** The stored rows exactly as written (canonical JSON text), ordered by seq: what `audit export` copies. */
 export function readAuditLines(db: Db): string[] {
   return (db.prepare('SELECT entry FROM audit_log ORDER BY seq').all() as { entry: string }[]).map((row) => row.entry);
@@ -157,7 +205,7 @@ export function readAuditTimestampLines(db: Db): string[] {
 
 /** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id (progress entries aside). */
 export function findOpenIntents(db: Db): AuditEntry[] {
-  return selectOpenIntents(readAuditEntries(db));
+  return selectOpenIntents(readOpenRunEntries(db));
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { AuditEntry } from './entry.js';
 
 /**
- * Intents with no later entry of their run: runs that died between announcing and recording (over entries read
- * through the store port, or from SQLite by findOpenIntents). Oldest first. A progress entry (event ending in
+ * Intents with no later entry of their run: runs that died between announcing and recording (over the whole log,
+ * or over what the store's readOpenRunEntries narrows it to: the same answer). Oldest first. A progress entry (event ending in
  * '.progress', what a run confirmed so far) does not close its run's intent: only an outcome or a reconciliation does.
  */
 export function selectOpenIntents(entries: readonly AuditEntry[]): AuditEntry[] {

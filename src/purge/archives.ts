@@ -374,7 +374,7 @@ async function deleteUnlessNewlyHeld(
  * after that confirmation are not counted. This run's fresh plan deletes what is left (S3 ignores missing keys).
  */
 export async function reconcileArchiveIntents(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
-  const entries = await store.readAuditEntries();
+  const entries = await store.readOpenRunEntries();
   const open = selectOpenIntents(entries).filter((entry) => entry.command === COMMAND && entry.event === 'archive.delete.intent');
   for (const intent of open) {
     // Each progress entry carries the run's totals so far: the last one is what was confirmed.

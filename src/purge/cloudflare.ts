@@ -347,7 +347,7 @@ async function purgeLocation(
  * found by re-reading Cloudflare; that is recorded, and this run's fresh plan deletes what is left.
  */
 export async function reconcileCloudflareIntents(client: RestClient, store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
-  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('cloudflare/'));
+  const open = selectOpenIntents(await store.readOpenRunEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('cloudflare/'));
   for (const intent of open) {
     const targets = readTargets(intent);
     const check =

@@ -208,7 +208,7 @@ async function purgeLocation(
  * transaction), so nothing of it was applied: record that, and let this run's plan do the work.
  */
 async function reconcileOpenIntents(store: StorePort, signer: AuditSigner, policyHash: string): Promise<number> {
-  const open = selectOpenIntents(await store.readAuditEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('local/'));
+  const open = selectOpenIntents(await store.readOpenRunEntries()).filter((entry) => entry.command === COMMAND && entry.location?.startsWith('local/'));
   for (const intent of open) {
     await store.appendAuditEntry(signer, {
       event: 'purge.reconciled',

@@ -18,7 +18,7 @@ export async function reclaimAndRecord(
   run: { readonly runId: string; readonly policyHash: string },
   outcomes: readonly LocationPurgeOutcome[],
 ): Promise<readonly ReclaimedSpace[]> {
-  const earlier = selectUnreclaimedRuns(await store.readAuditEntries(), run.runId);
+  const earlier = selectUnreclaimedRuns(await store.readUnreclaimedEntries(), run.runId);
   if (outcomes.length === 0 && earlier.length === 0) return [];
   const reclaimed = await store.reclaimPurged([...outcomes, ...earlier.flatMap((r) => r.outcomes)]);
   await store.appendAuditEntry(signer, {
@@ -39,7 +39,8 @@ export async function reclaimAndRecord(
 
 /**
  * Purge runs (other than `currentRunId`) that recorded a local outcome and no `purge.reclaimed` entry after it,
- * with the partitions their PostgreSQL outcomes deleted rows from (pure). Runs from before reclaim entries existed
+ * with the partitions their PostgreSQL outcomes deleted rows from (pure: over the whole log, or over what the
+ * store's readUnreclaimedEntries narrows it to, with the same answer). Runs from before reclaim entries existed
  * count too: reclaiming again is harmless.
  */
 export function selectUnreclaimedRuns(entries: readonly AuditEntry[], currentRunId: string): { runId: string; outcomes: LocationPurgeOutcome[] }[] {

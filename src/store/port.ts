@@ -103,6 +103,18 @@ export interface StoreSession {
   appendKeyRotation(signer: AuditSigner, newPrivateKey: KeyObject, reason: string): Promise<AuditEntry>;
   readKeyInForce(): Promise<string | undefined>;
   readAuditEntries(options?: { since?: Date }): Promise<AuditEntry[]>;
+  /**
+   * What the purge's reconciles need instead of the whole log: the entries of runs still open (a run whose last
+   * entry other than progress is an intent: that intent and the progress entries after it), ordered by seq.
+   * selectOpenIntents and selectProgressOf decide on these as they would on every entry.
+   */
+  readOpenRunEntries(): Promise<AuditEntry[]>;
+  /**
+   * What the reclaim check needs instead of the whole log: the local purge outcomes that deleted rows and that no
+   * later `purge.reclaimed` covered (their own run's, or one naming their run among its earlier runs), ordered by
+   * seq. selectUnreclaimedRuns decides on these as it would on every entry.
+   */
+  readUnreclaimedEntries(): Promise<AuditEntry[]>;
   /** The stored entries exactly as written (canonical JSON), ordered by seq. */
   readAuditLines(): Promise<string[]>;
   readAuditHead(): Promise<AuditHead | undefined>;

@@ -27,8 +27,8 @@ describeEachStore('doctor reads the store and the schedule through the port', (k
     expect(store?.status).toBe('pass');
     expect(store?.detail).toMatch(
       kind === 'sqlite'
-        ? /^readable, schema version 5, 0 firewall event\(s\)$/
-        : /^PostgreSQL postgres:\/\/.*\(schema lux_test_\w+\), readable, schema version 5/,
+        ? /^readable, schema version 6, 0 firewall event\(s\)$/
+        : /^PostgreSQL postgres:\/\/.*\(schema lux_test_\w+\), readable, schema version 6/,
     );
     expect(pull).toMatchObject({ status: 'warn', detail: 'no successful pull recorded' });
     expect(purge).toMatchObject({ status: 'warn', detail: 'no purge recorded' });

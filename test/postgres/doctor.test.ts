@@ -65,7 +65,7 @@ describePg('doctor on a PostgreSQL store', () => {
       ['postgres WAL', 'pass'],
     ]);
     expect(checks[0]!.detail).toContain('every command uses it instead of the SQLite store in LUXERET_HOME');
-    expect(checks[4]!.detail).toBe(`schema ${store.schema} at version 5`);
+    expect(checks[4]!.detail).toBe(`schema ${store.schema} at version 6`);
     expect(checks[5]!.detail).toMatch(
       /^wal_level \w+, archiving off; WAL keeps copies of deleted rows until its segments are recycled \(wal_keep_size \d+ MB, max_wal_size \d+ MB\)$/,
     );

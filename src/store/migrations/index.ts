@@ -161,4 +161,26 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       UPDATE pull_state SET settled_to = MAX(covered_from, MIN(covered_to, last_pull_at - 600));
     `,
   },
+  {
+    version: 6,
+    name: 'audit entries by run and event',
+    sql: `
+      -- Every purge reconciles the runs still open and reclaims what earlier runs left (src/audit/open-intents.ts,
+      -- src/purge/reclaim.ts): reading the whole log for that grows with years of daily runs. These columns are
+      -- computed from the entry itself (never written on their own, so they cannot disagree with it; NULL for an
+      -- entry that is not JSON, which audit verify reports), and the indexes find open runs by them.
+      ALTER TABLE audit_log ADD COLUMN run_id TEXT
+        GENERATED ALWAYS AS (CASE WHEN json_valid(entry) THEN json_extract(entry, '$.run_id') END) VIRTUAL;
+      ALTER TABLE audit_log ADD COLUMN event TEXT
+        GENERATED ALWAYS AS (CASE WHEN json_valid(entry) THEN json_extract(entry, '$.event') END) VIRTUAL;
+      ALTER TABLE audit_log ADD COLUMN command TEXT
+        GENERATED ALWAYS AS (CASE WHEN json_valid(entry) THEN json_extract(entry, '$.command') END) VIRTUAL;
+      -- Covering: the reads answer "a later entry of this run?" from the index alone, parsing no entry.
+      CREATE INDEX audit_log_run ON audit_log (run_id, seq, event, command) WHERE run_id IS NOT NULL;
+      CREATE INDEX audit_log_event ON audit_log (event, run_id, seq, command);
+      -- The few reclaim entries that name earlier runs (after a run that died before its own reclaim).
+      CREATE INDEX audit_log_earlier_runs ON audit_log (seq)
+        WHERE event = 'purge.reclaimed' AND json_extract(entry, '$.details.earlier_runs') <> '[]';
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../../audit
 import { buildRotationInput } from '../../audit/key-entries.js';
 import { assertAuditable, GENESIS_META_KEY, STORE_CREATED_META_KEY } from '../../audit/log.js';
 import { StoreError } from '../../errors.js';
+import { DESTRUCTION_METHODS } from '../../policy/destruction-methods.js';
 import type { PgTx } from './connection.js';
 import { readMeta } from './meta.js';
 
@@ -82,6 +83,49 @@ export async function readPgAuditEntries(tx: PgTx, options: { since?: Date } = {
   const entries = rows.map((row) => parseEntry(row.seq, row.entry));
   const since = options.since;
   return since ? entries.filter((entry) => Date.parse(entry.time) >= since.getTime()) : entries;
+}
+
+/** The entries of runs still open, ordered by seq, found by index (migration 6): as readOpenRunEntries on SQLite. */
+export async function readPgOpenRunEntries(tx: PgTx): Promise<AuditEntry[]> {
+  const { rows } = await tx.query<{ seq: number; entry: string }>(`
+    WITH open_runs AS (
+      SELECT a.run_id, a.seq FROM audit_log a
+       WHERE a.run_id IS NOT NULL AND a.event LIKE '%.intent'
+         AND NOT EXISTS (SELECT 1 FROM audit_log b WHERE b.run_id = a.run_id AND b.seq > a.seq AND b.event NOT LIKE '%.progress')
+    )
+    SELECT l.seq::integer AS seq, l.entry FROM open_runs o JOIN audit_log l ON l.run_id = o.run_id AND l.seq >= o.seq ORDER BY l.seq`);
+  return rows.map((row) => parseEntry(row.seq, row.entry));
+}
+
+/**
+ * The local purge outcomes no later `purge.reclaimed` covered, ordered by seq: as readUnreclaimedEntries on SQLite.
+ * Each test is written so that no value of an unexpected JSON type can make it fail with an error.
+ */
+export async function readPgUnreclaimedEntries(tx: PgTx): Promise<AuditEntry[]> {
+  const { rows } = await tx.query<{ seq: number; entry: string }>(
+    `
+    WITH uncovered AS MATERIALIZED (
+      SELECT o.seq FROM audit_log o
+       WHERE o.event = 'purge.outcome' AND o.command = 'purge' AND o.run_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM audit_log r WHERE r.run_id = o.run_id AND r.seq > o.seq AND r.event = 'purge.reclaimed' AND r.command = 'purge')
+    )
+    SELECT l.seq::integer AS seq, l.entry FROM audit_log l
+     CROSS JOIN LATERAL (SELECT l.entry::jsonb AS e) j
+     WHERE l.seq = ANY (ARRAY(SELECT seq FROM uncovered))
+       AND (j.e ->> 'location') LIKE 'local/%'
+       AND CASE jsonb_typeof(j.e -> 'counts' -> 'deleted') WHEN 'number' THEN (j.e -> 'counts' ->> 'deleted')::numeric > 0
+             ELSE coalesce(jsonb_typeof(j.e -> 'counts' -> 'deleted'), 'null') <> 'null' END
+       AND (j.e -> 'details' ->> 'method') IS DISTINCT FROM $1
+       AND NOT EXISTS (
+         SELECT 1 FROM audit_log x
+          WHERE x.event = 'purge.reclaimed' AND (x.entry::jsonb -> 'details' -> 'earlier_runs') <> '[]'::jsonb
+            AND x.seq > l.seq AND x.command = 'purge' AND x.run_id IS NOT NULL
+            AND jsonb_typeof(x.entry::jsonb -> 'details' -> 'earlier_runs') = 'array'
+            AND (x.entry::jsonb -> 'details' -> 'earlier_runs') @> jsonb_build_array(l.run_id))
+     ORDER BY l.seq`,
+    [DESTRUCTION_METHODS.localPlain],
+  );
+  return rows.map((row) => parseEntry(row.seq, row.entry));
 }
 
 /** The stored entries, ordered by seq, as written (canonical JSON text): what verify and export read. */

@@ -9,6 +9,8 @@ import {
   readAuditLines,
   readAuditTimestampLines,
   readKeyInForce,
+  readOpenRunEntries,
+  readUnreclaimedEntries,
   writeAuditTimestamp,
 } from '../../audit/log.js';
 import type { DatasetSummary } from '../../inventory/inventory.js';
@@ -138,6 +140,8 @@ function bindSession(db: Db): StoreSession {
     appendKeyRotation: (signer, key, reason) => later(() => appendKeyRotation(db, signer, key, reason)),
     readKeyInForce: () => later(() => readKeyInForce(db)),
     readAuditEntries: (options) => later(() => readAuditEntries(db, options)),
+    readOpenRunEntries: () => later(() => readOpenRunEntries(db)),
+    readUnreclaimedEntries: () => later(() => readUnreclaimedEntries(db)),
     readAuditLines: () => later(() => readAuditLines(db)),
     readAuditHead: () => later(() => readAuditHead(db)),
     readAuditHeadText: () => later(() => readAuditHeadText(db)),
