@@ -89,13 +89,13 @@ function readChainSnapshot(db: Db): ChainSnapshot {
 }
 
 /**
- * The genesis, rotation and enrolment entries, oldest first. They are rare: found by their event text (quotes
- * inside string values are escaped, so only an entry's own event matches) rather than by parsing every entry.
+ * The genesis, rotation and enrolment entries, oldest first: every append reads them, so they are found through the
+ * event column's index (migration 6), not by scanning the log. The event is still checked on the parsed entry.
  */
 function readKeyEntries(db: Db): Record<string, unknown>[] {
-  const rows = db
-    .prepare(`SELECT entry FROM audit_log WHERE ${KEY_EVENTS.map(() => 'entry LIKE ?').join(' OR ')} ORDER BY seq`)
-    .all(...KEY_EVENTS.map((event) => `%"event":"${event}"%`)) as { entry: string }[];
+  const rows = db.prepare(`SELECT entry FROM audit_log WHERE event IN (${KEY_EVENTS.map(() => '?').join(', ')}) ORDER BY seq`).all(...KEY_EVENTS) as {
+    entry: string;
+  }[];
   return rows.map((row) => JSON.parse(row.entry) as Record<string, unknown>).filter((entry) => KEY_EVENTS.some((event) => entry.event === event));
 }
 

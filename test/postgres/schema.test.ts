@@ -1,6 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/db.js';
 import type { PgStore } from '../../src/store/postgres/connection.js';
+import { readPgAuditEntries, readPgOpenRunEntries, readPgUnreclaimedEntries } from '../../src/store/postgres/audit-log.js';
+import { withTransaction } from '../../src/store/postgres/connection.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { assertPgStoreMigrated, migratePgStore, readPgSchemaVersion } from '../../src/store/postgres/schema.js';
 import { describePg, dropTestStore, openSecondHost, openTestStore } from './pg-test-store.js';
 
@@ -52,5 +55,36 @@ describePg('PostgreSQL schema (init and migrations)', () => {
     await store.pool.query(`INSERT INTO ${store.schema}.schema_version (version, name) VALUES (99, 'future')`);
     await expect(migratePgStore(store)).rejects.toThrow(`has schema version 99, newer than this tool knows (${LATEST_SCHEMA_VERSION})`);
     await expect(assertPgStoreMigrated(store)).rejects.toThrow('newer than this tool knows');
+  });
+
+  it('a store from before the run/event columns migrates, even with an audit row that is not JSON (verify must still run)', async () => {
+    store = await openTestStore({ migrate: false });
+    await store.pool.query(`CREATE SCHEMA ${store.schema}`);
+    await store.pool.query(`CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    for (const migration of PG_MIGRATIONS.filter((m) => m.version < 6)) {
+      await store.pool.query(migration.sql);
+      await store.pool.query('INSERT INTO schema_version (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    }
+    const insert = 'INSERT INTO audit_log (seq, entry, hash) VALUES ($1, $2, $3)';
+    await store.pool.query(insert, [1, JSON.stringify({ seq: 1, event: 'purge.intent', command: 'purge', run_id: 'killed' }), 'sha256:1']);
+    await store.pool.query(insert, [2, '{"event":"purge.outcome","run_id":"killed"', 'sha256:tampered']); // cut short: not JSON
+    await store.pool.query(insert, [
+      3,
+      JSON.stringify({ seq: 3, event: 'purge.reclaimed', command: 'purge', run_id: 'r2', details: { earlier_runs: ['x'] } }),
+      'sha256:3',
+    ]);
+    expect(await migratePgStore(store)).toEqual({ from: 5, to: LATEST_SCHEMA_VERSION });
+    const { rows } = await store.pool.query<{ seq: number; run_id: string | null; event: string | null }>(
+      'SELECT seq::int, run_id, event FROM audit_log ORDER BY seq',
+    );
+    expect(rows).toEqual([
+      { seq: 1, run_id: 'killed', event: 'purge.intent' },
+      { seq: 2, run_id: null, event: null },
+      { seq: 3, run_id: 'r2', event: 'purge.reclaimed' },
+    ]);
+    // The narrowed reads go on past the damaged row; reading the whole log names it (what verify reports).
+    expect((await withTransaction(store, (tx) => readPgOpenRunEntries(tx))).map((e) => e.seq)).toEqual([1]);
+    expect(await withTransaction(store, (tx) => readPgUnreclaimedEntries(tx))).toEqual([]);
+    await expect(withTransaction(store, (tx) => readPgAuditEntries(tx))).rejects.toThrow('2');
   });
 });

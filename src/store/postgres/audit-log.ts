@@ -65,10 +65,9 @@ async function readPgChainSnapshot(tx: PgTx): Promise<ChainSnapshot> {
   };
 }
 
-/** The genesis, rotation and enrolment entries, oldest first, found by their event text (as on SQLite). */
+/** The genesis, rotation and enrolment entries, oldest first, found through the event column's index (as on SQLite). */
 async function readPgKeyEntries(tx: PgTx): Promise<Record<string, unknown>[]> {
-  const patterns = KEY_EVENTS.map((event) => `%"event":"${event}"%`);
-  const { rows } = await tx.query<{ entry: string }>('SELECT entry FROM audit_log WHERE entry LIKE ANY ($1::text[]) ORDER BY seq', [patterns]);
+  const { rows } = await tx.query<{ entry: string }>('SELECT entry FROM audit_log WHERE event = ANY ($1::text[]) ORDER BY seq', [[...KEY_EVENTS]]);
   return rows.map((row) => JSON.parse(row.entry) as Record<string, unknown>).filter((entry) => KEY_EVENTS.some((event) => entry.event === event));
 }
 
@@ -110,7 +109,7 @@ export async function readPgUnreclaimedEntries(tx: PgTx): Promise<AuditEntry[]> 
          AND NOT EXISTS (SELECT 1 FROM audit_log r WHERE r.run_id = o.run_id AND r.seq > o.seq AND r.event = 'purge.reclaimed' AND r.command = 'purge')
     )
     SELECT l.seq::integer AS seq, l.entry FROM audit_log l
-     CROSS JOIN LATERAL (SELECT l.entry::jsonb AS e) j
+     CROSS JOIN LATERAL (SELECT audit_entry_json(l.entry) AS e) j
      WHERE l.seq = ANY (ARRAY(SELECT seq FROM uncovered))
        AND (j.e ->> 'location') LIKE 'local/%'
        AND CASE jsonb_typeof(j.e -> 'counts' -> 'deleted') WHEN 'number' THEN (j.e -> 'counts' ->> 'deleted')::numeric > 0
@@ -118,10 +117,10 @@ export async function readPgUnreclaimedEntries(tx: PgTx): Promise<AuditEntry[]> 
        AND (j.e -> 'details' ->> 'method') IS DISTINCT FROM $1
        AND NOT EXISTS (
          SELECT 1 FROM audit_log x
-          WHERE x.event = 'purge.reclaimed' AND (x.entry::jsonb -> 'details' -> 'earlier_runs') <> '[]'::jsonb
+          WHERE x.event = 'purge.reclaimed' AND (audit_entry_json(x.entry) -> 'details' -> 'earlier_runs') <> '[]'::jsonb
             AND x.seq > l.seq AND x.command = 'purge' AND x.run_id IS NOT NULL
-            AND jsonb_typeof(x.entry::jsonb -> 'details' -> 'earlier_runs') = 'array'
-            AND (x.entry::jsonb -> 'details' -> 'earlier_runs') @> jsonb_build_array(l.run_id))
+            AND jsonb_typeof(audit_entry_json(x.entry) -> 'details' -> 'earlier_runs') = 'array'
+            AND (audit_entry_json(x.entry) -> 'details' -> 'earlier_runs') @> jsonb_build_array(l.run_id))
      ORDER BY l.seq`,
     [DESTRUCTION_METHODS.localPlain],
   );

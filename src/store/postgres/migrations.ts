@@ -130,15 +130,24 @@ export const PG_MIGRATIONS: readonly { version: number; name: string; sql: strin
     name: 'audit entries by run and event',
     sql: `
       -- As SQLite's version 6: columns computed from the entry, so the purge reads only runs still open. STORED, as
-      -- PostgreSQL computes no virtual columns; the cast refuses an entry that is not JSON, as no append writes one.
+      -- PostgreSQL computes no virtual columns. An entry that is not JSON (a damaged or tampered row, which audit
+      -- verify reports) reads as NULL, as in SQLite: a plain cast would fail this migration on it, and with it every
+      -- command, verify included.
+      CREATE FUNCTION audit_entry_json(entry text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+      BEGIN
+        RETURN entry::jsonb;
+      EXCEPTION WHEN invalid_text_representation THEN
+        RETURN NULL;
+      END
+      $fn$;
       ALTER TABLE audit_log
-        ADD COLUMN run_id text GENERATED ALWAYS AS ((entry::jsonb) ->> 'run_id') STORED,
-        ADD COLUMN event text GENERATED ALWAYS AS ((entry::jsonb) ->> 'event') STORED,
-        ADD COLUMN command text GENERATED ALWAYS AS ((entry::jsonb) ->> 'command') STORED;
+        ADD COLUMN run_id text GENERATED ALWAYS AS (audit_entry_json(entry) ->> 'run_id') STORED,
+        ADD COLUMN event text GENERATED ALWAYS AS (audit_entry_json(entry) ->> 'event') STORED,
+        ADD COLUMN command text GENERATED ALWAYS AS (audit_entry_json(entry) ->> 'command') STORED;
       CREATE INDEX audit_log_run ON audit_log (run_id, seq) INCLUDE (event, command) WHERE run_id IS NOT NULL;
       CREATE INDEX audit_log_event ON audit_log (event, run_id, seq) INCLUDE (command);
       CREATE INDEX audit_log_earlier_runs ON audit_log (seq)
-        WHERE event = 'purge.reclaimed' AND (entry::jsonb -> 'details' -> 'earlier_runs') <> '[]'::jsonb;
+        WHERE event = 'purge.reclaimed' AND (audit_entry_json(entry) -> 'details' -> 'earlier_runs') <> '[]'::jsonb;
     `,
   },
 ];
