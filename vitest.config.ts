@@ -19,7 +19,7 @@ export default defineConfig({
       // node_modules/.vite), each file loads one module instead. Most of the suite's import time was this. The code
       // imports the SDK's errors from cloudflare/error (cheap, without the client): bundled together, the two share
       // one copy of the error classes, as they do outside the tests.
-      optimizer: { ssr: { enabled: true, include: ['cloudflare', 'cloudflare/error', 'date-fns', 'graphql', 'pkijs', 'asn1js', 'yaml'] } },
+      optimizer: { ssr: { enabled: true, include: ['cloudflare', 'cloudflare/error', 'graphql', 'pkijs', 'asn1js', 'yaml'] } },
     },
   },
   // The emulator workspace runs from its TypeScript sources under test, as the rest of the code does (no build needed).

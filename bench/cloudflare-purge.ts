@@ -119,7 +119,7 @@ async function runCase(
     };
     const clock = createClockRecordingFetch(Date.now, recording);
     // As the CLI builds it: no budget given, so the pacer follows the server's Ratelimit-Policy, at the CLI's margin.
-    const client = createRestClient({ baseUrl: ready.baseUrl, token: ready.token, fetch: clock.fetch, share: REST_BUDGET_SHARE });
+    const client = await createRestClient({ baseUrl: ready.baseUrl, token: ready.token, fetch: clock.fetch, share: REST_BUDGET_SHARE });
     const { privateKey } = generateKeyPairSync('ed25519');
     say('cloudflare purge bench: purging');
     const started = performance.now();

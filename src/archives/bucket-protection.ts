@@ -1,6 +1,7 @@
-import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectLockSetting } from './object-lock.js';
 import { classifyFailure, errorCode, type ArchiveFailure } from './s3-errors.js';
+import { isS3ServiceException, loadS3Sdk } from './s3-sdk.js';
 
 /** An IAM action the archive purge needs on a versioned bucket, named as a policy names it. */
 export type ArchivePermission = 's3:GetBucketVersioning' | 's3:ListBucketVersions' | 's3:DeleteObjectVersion';
@@ -27,6 +28,7 @@ const NOT_IMPLEMENTED = new Set(['NotImplemented', 'MethodNotAllowed', 'XNotImpl
  * purge could leave every deleted object behind as a noncurrent version.
  */
 export async function readBucketProtection(client: S3Client, bucket: string): Promise<BucketProtectionReading> {
+  const { GetBucketVersioningCommand } = await loadS3Sdk();
   let versioning: BucketProtection['versioning'];
   try {
     const answer = await client.send(new GetBucketVersioningCommand({ Bucket: bucket }));
@@ -45,6 +47,7 @@ export async function readBucketProtection(client: S3Client, bucket: string): Pr
 }
 
 async function readObjectLock(client: S3Client, bucket: string): Promise<ObjectLockSetting> {
+  const { GetObjectLockConfigurationCommand } = await loadS3Sdk();
   try {
     const answer = await client.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
     const config = answer.ObjectLockConfiguration;
@@ -56,7 +59,7 @@ async function readObjectLock(client: S3Client, bucket: string): Promise<ObjectL
     if (mode === undefined || (days <= 0 && years <= 0)) return { kind: 'enabled', defaultRetention: undefined };
     return { kind: 'enabled', defaultRetention: { mode, ...(days > 0 ? { days } : { years }) } };
   } catch (err) {
-    if (err instanceof S3ServiceException && err.name === 'ObjectLockConfigurationNotFoundError') return { kind: 'none' };
+    if (isS3ServiceException(err) && err.name === 'ObjectLockConfigurationNotFoundError') return { kind: 'none' };
     if (isNotImplemented(err)) return { kind: 'none' };
     // Not allowed (s3:GetBucketObjectLockConfiguration): a refused version deletion is then asked about its lock.
     return { kind: 'unknown', code: errorCode(err) };
@@ -64,5 +67,5 @@ async function readObjectLock(client: S3Client, bucket: string): Promise<ObjectL
 }
 
 function isNotImplemented(err: unknown): boolean {
-  return err instanceof S3ServiceException && (NOT_IMPLEMENTED.has(err.name) || err.$metadata.httpStatusCode === 501);
+  return isS3ServiceException(err) && (NOT_IMPLEMENTED.has(err.name) || err.$metadata.httpStatusCode === 501);
 }

@@ -1,5 +1,6 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { errorCode } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 
 /** DeleteObjects takes at most 1,000 keys a request. */
 export const DELETE_BATCH = 1_000;
@@ -58,6 +59,7 @@ export function openObjectDeleter(
     async delete(keys) {
       if (keys.length > DELETE_BATCH) throw new Error(`DeleteObjects takes at most ${DELETE_BATCH} keys, got ${keys.length}`);
       if (keys.length === 0) return NOTHING_CONFIRMED;
+      const { DeleteObjectsCommand } = await loadS3Sdk();
       pending.push(...keys);
       batches += 1;
       try {
@@ -88,6 +90,7 @@ async function listStillPresent(
   const present = new Set<string>();
   let prefix = '';
   while (prefix.length < first.length && first[prefix.length] === last[prefix.length]) prefix += first[prefix.length];
+  const { ListObjectsV2Command } = await loadS3Sdk();
   let requests = 0;
   try {
     let token: string | undefined;

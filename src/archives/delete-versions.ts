@@ -1,15 +1,9 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectLegalHoldCommand,
-  GetObjectRetentionCommand,
-  ListObjectVersionsCommand,
-  type ListObjectVersionsCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { ListObjectVersionsCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { ArchivePermission } from './bucket-protection.js';
 import { DELETE_BATCH } from './delete-objects.js';
 import { selectLatestLockEnd, type LockedUntil, type ObjectLockSetting } from './object-lock.js';
 import { classifyFailure } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 import type { ObjectVersion } from './summary.js';
 
 /** What deleting every version of a set of keys did, as the bucket's version listing shows it afterwards. */
@@ -56,6 +50,7 @@ export async function deleteArchiveVersions(
   onBatch?: (done: number) => void,
   presentKey?: string,
 ): Promise<VersionDeleteReport> {
+  const { DeleteObjectsCommand } = await loadS3Sdk();
   const targets = objects
     .flatMap((object) => (object.versions ?? []).map((version): Target => ({ key: object.key, version })))
     .sort((a, b) => compare(a.key, b.key) || compare(a.version.versionId, b.version.versionId));
@@ -174,6 +169,7 @@ function summariseByKey(
 
 /** A legal hold, or a retain-until date still ahead, on one version; undefined when neither could be learnt. */
 async function askLock(client: S3Client, bucket: string, target: Target, now: Date): Promise<{ until: LockedUntil | undefined; requests: number }> {
+  const { GetObjectLegalHoldCommand, GetObjectRetentionCommand } = await loadS3Sdk();
   const input = { Bucket: bucket, Key: target.key, VersionId: target.version.versionId };
   try {
     const hold = await client.send(new GetObjectLegalHoldCommand(input));
@@ -225,6 +221,7 @@ async function listVersionsStillPresent(
   const strays = new Set<string>();
   let prefix = '';
   while (prefix.length < first.length && first[prefix.length] === last[prefix.length]) prefix += first[prefix.length];
+  const { ListObjectVersionsCommand } = await loadS3Sdk();
   let requests = 0;
   let belowLast: string | undefined;
   let isLastPresent = false;

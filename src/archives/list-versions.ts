@@ -1,6 +1,7 @@
-import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchivePermission } from './bucket-protection.js';
 import { classifyFailure, type ArchiveFailure } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 import type { ArchiveObject, ObjectVersion } from './summary.js';
 
 /** One row of ListObjectVersions: a version or a delete marker of `key`. */
@@ -28,6 +29,7 @@ export interface VersionCounts {
  * markers), grouped by key. Needs s3:ListBucketVersions; refused without it.
  */
 export async function listArchiveVersions(client: S3Client, bucket: string, prefix: string, now: Date): Promise<VersionListing> {
+  const { ListObjectVersionsCommand } = await loadS3Sdk();
   const rows: ListedVersion[] = [];
   let pages = 0;
   try {

@@ -1,9 +1,10 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveConfig } from '../config/archives.js';
 import type { EnvVars } from '../config/environment.js';
 import { readBucketProtection, type BucketProtectionReading } from './bucket-protection.js';
 import { openArchiveClient } from './read-archive.js';
 import { classifyFailure, type ArchiveFailure } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 
 /** What `doctor` learns of one archive without reading or deleting any object. */
 export interface ArchiveProbe {
@@ -18,6 +19,7 @@ export interface ArchiveProbe {
 /** Lists one key under the archive's prefix and reads the bucket's versioning and lock; deletes nothing. */
 export async function probeArchive(client: S3Client, archive: ArchiveConfig, credentials: ArchiveProbe['credentials']): Promise<ArchiveProbe> {
   const { bucket, prefix } = archive.location;
+  const { ListObjectsV2Command } = await loadS3Sdk();
   try {
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
     const protection = await readBucketProtection(client, bucket);
@@ -32,7 +34,7 @@ export function openArchiveProber(env: EnvVars): (archive: ArchiveConfig) => Pro
   const credentials: ArchiveProbe['credentials'] =
     env['AWS_ACCESS_KEY_ID']?.trim() && env['AWS_SECRET_ACCESS_KEY']?.trim() ? 'environment' : env['AWS_PROFILE']?.trim() ? 'profile' : 'none';
   return async (archive) => {
-    const client = openArchiveClient(archive, env);
+    const client = await openArchiveClient(archive, env);
     try {
       return await probeArchive(client, archive, credentials);
     } finally {

@@ -17,13 +17,13 @@ const SECONDS_PER_DAY = 86_400;
  * R2 access keys are usually scoped to objects and cannot read the bucket's configuration. A refusal (the token
  * lacks R2 read) is an `unknown` verdict with the reason, never a failure of the archive.
  */
-export function openR2LifecycleReader(sdk: () => Cloudflare): LifecycleReader {
+export function openR2LifecycleReader(sdk: () => Promise<Cloudflare>): LifecycleReader {
   return (archive) => {
     const r2 = parseR2Endpoint(archive.endpoint);
     if (r2 === undefined) return undefined;
     return (async (): Promise<LifecycleVerdict> => {
       try {
-        const rules = await fetchR2ExpiryRules(sdk(), { ...r2, name: archive.location.bucket });
+        const rules = await fetchR2ExpiryRules(await sdk(), { ...r2, name: archive.location.bucket });
         return selectLifecycleVerdict(rules.map(toLifecycleRule), archive.location.prefix, archive.retention.ms);
       } catch (err) {
         return { kind: 'unknown', reason: describeR2ReadFailure(err), via: 'cloudflare' };

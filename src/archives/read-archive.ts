@@ -1,16 +1,11 @@
-import {
-  GetBucketLifecycleConfigurationCommand,
-  ListObjectsV2Command,
-  S3Client,
-  S3ServiceException,
-  type LifecycleRule as S3LifecycleRule,
-} from '@aws-sdk/client-s3';
+import type { LifecycleRule as S3LifecycleRule, S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveConfig } from '../config/archives.js';
 import type { EnvVars } from '../config/environment.js';
 import { selectLifecycleVerdict, type LifecycleRule, type LifecycleVerdict } from './lifecycle.js';
 import { readBucketProtection, type ArchivePermission } from './bucket-protection.js';
 import { listArchiveVersions, type VersionCounts } from './list-versions.js';
 import { classifyFailure, errorCode, type ArchiveFailure } from './s3-errors.js';
+import { isS3ServiceException, loadS3Sdk } from './s3-sdk.js';
 import type { LifecycleReader } from './r2-lifecycle.js';
 import { buildArchiveSummary, type ArchiveObject, type ArchiveSummary } from './summary.js';
 
@@ -31,9 +26,11 @@ export type ArchiveReading =
 /**
  * An S3 client for one archive. Credentials come from the AWS SDK's default chain, read from the run's environment
  * (the CLI hands it in): AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY(/AWS_SESSION_TOKEN), else AWS_PROFILE and the
- * SDK's other sources. Never from the config, never from a Logpush job's destination_conf.
+ * SDK's other sources. Never from the config, never from a Logpush job's destination_conf. The SDK is loaded by the
+ * first client a run opens.
  */
-export function openArchiveClient(archive: ArchiveConfig, env: EnvVars): S3Client {
+export async function openArchiveClient(archive: ArchiveConfig, env: EnvVars): Promise<S3Client> {
+  const { S3Client } = await loadS3Sdk();
   const accessKeyId = env['AWS_ACCESS_KEY_ID']?.trim();
   const secretAccessKey = env['AWS_SECRET_ACCESS_KEY']?.trim();
   const sessionToken = env['AWS_SESSION_TOKEN']?.trim();
@@ -107,6 +104,7 @@ export async function listArchiveObjects(
   now: Date,
 ): Promise<{ readonly kind: 'listed'; readonly objects: ArchiveObject[]; readonly pages: number } | Extract<ArchiveReading, { kind: 'failed' }>> {
   const { bucket, prefix } = archive.location;
+  const { ListObjectsV2Command } = await loadS3Sdk();
   const objects: ArchiveObject[] = [];
   let pages = 0;
   try {
@@ -127,11 +125,12 @@ export async function listArchiveObjects(
 }
 
 async function readLifecycle(client: S3Client, archive: ArchiveConfig): Promise<LifecycleVerdict> {
+  const { GetBucketLifecycleConfigurationCommand } = await loadS3Sdk();
   try {
     const answer = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: archive.location.bucket }));
     return selectLifecycleVerdict((answer.Rules ?? []).map(toLifecycleRule), archive.location.prefix, archive.retention.ms);
   } catch (err) {
-    if (err instanceof S3ServiceException && err.name === 'NoSuchLifecycleConfiguration') return { kind: 'none' };
+    if (isS3ServiceException(err) && err.name === 'NoSuchLifecycleConfiguration') return { kind: 'none' };
     // Not allowed (s3:GetBucketLifecycleConfiguration missing) or not implemented by the server: said, not fatal.
     return { kind: 'unknown', reason: errorCode(err) };
   }
@@ -146,7 +145,7 @@ function toLifecycleRule(rule: S3LifecycleRule): LifecycleRule {
 /** Reads archives with clients opened from the run's environment; each client is closed after its archive. */
 export function openArchiveReader(env: EnvVars, lifecycleReader?: LifecycleReader): (archive: ArchiveConfig, now: Date) => Promise<ArchiveReading> {
   return async (archive, now) => {
-    const client = openArchiveClient(archive, env);
+    const client = await openArchiveClient(archive, env);
     try {
       return await readArchive(client, archive, now, lifecycleReader);
     } finally {

@@ -1,4 +1,4 @@
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { isS3ServiceException } from './s3-sdk.js';
 
 /** `denied`: the credentials were refused or lack s3:ListBucket; `no_bucket`: no such bucket; `unreachable`: no answer. */
 export type ArchiveFailure = 'denied' | 'no_bucket' | 'unreachable';
@@ -12,7 +12,7 @@ export function isDeniedCode(code: string): boolean {
 
 export function classifyFailure(err: unknown): { reason: ArchiveFailure; code: string } {
   const code = errorCode(err);
-  if (err instanceof S3ServiceException) {
+  if (isS3ServiceException(err)) {
     if (code === 'NoSuchBucket') return { reason: 'no_bucket', code };
     const status = err.$metadata.httpStatusCode;
     if (DENIED.has(code) || status === 401 || status === 403) return { reason: 'denied', code };
@@ -23,7 +23,7 @@ export function classifyFailure(err: unknown): { reason: ArchiveFailure; code: s
 
 /** The S3 error code or the network error's code: never a message, which may quote a key or a header. */
 export function errorCode(err: unknown): string {
-  if (err instanceof S3ServiceException) return err.name;
+  if (isS3ServiceException(err)) return err.name;
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;
     return typeof code === 'string' ? code : err.name;

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import ipaddr from 'ipaddr.js';
 import { buildHoldMatcher, type Hold } from '../policy/holds.js';
 import { buildAddressTextFilter, buildNetworkMatcher, normaliseAddress, type Network } from '../policy/network.js';
 import { errorCode } from './s3-errors.js';
+import { loadS3Sdk } from './s3-sdk.js';
 
 /** Why a scan could not decide an object: it is kept (undetermined). */
 export type ScanFailure = 'read_failed' | 'not_gzip' | 'unreadable_line' | 'line_too_long';
@@ -181,6 +182,7 @@ function selectClientIpValue(text: string, key: number, end: number): string | u
  * is undetermined with its S3 code.
  */
 export async function scanArchiveObject(client: S3Client, bucket: string, key: string, test: LineTest, versionId?: string): Promise<ObjectScan> {
+  const { GetObjectCommand } = await loadS3Sdk();
   let body: Readable;
   try {
     const answer = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId === undefined ? {} : { VersionId: versionId }) }));

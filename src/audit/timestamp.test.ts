@@ -11,7 +11,7 @@ beforeAll(async () => (tsa = await startLocalTsa()));
 afterAll(() => tsa.close());
 
 async function stamp(data: Buffer): Promise<Buffer> {
-  const request = buildTimestampRequest(data);
+  const request = await buildTimestampRequest(data);
   const response = await fetch(tsa.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query' }, body: request.der });
   return readTimestampResponse(Buffer.from(await response.arrayBuffer()), request, data);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as Asn1js from 'asn1js';
+import type * as Pkijs from 'pkijs';
 
 /**
  * RFC 3161 time stamps of signed audit heads, through pkijs/asn1js (no hand-written DER). A token proves the head,
@@ -9,12 +9,23 @@ import * as pkijs from 'pkijs';
  */
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
-let engineReady = false;
 
-function useNodeCrypto(): void {
-  if (engineReady) return;
-  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: globalThis.crypto }));
-  engineReady = true;
+interface Pki {
+  readonly pkijs: typeof Pkijs;
+  readonly asn1js: typeof Asn1js;
+}
+let pki: Promise<Pki> | undefined;
+
+/**
+ * pkijs and asn1js, imported by the first time stamp a run asks for or checks (most runs do neither), with pkijs's
+ * engine set to Node's WebCrypto.
+ */
+function loadPki(): Promise<Pki> {
+  pki ??= Promise.all([import('pkijs'), import('asn1js')]).then(([pkijs, asn1js]) => {
+    pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: globalThis.crypto }));
+    return { pkijs, asn1js };
+  });
+  return pki;
 }
 
 export interface TimestampRequest {
@@ -23,8 +34,8 @@ export interface TimestampRequest {
 }
 
 /** A DER TimeStampReq for SHA-256 of `data`, asking for the TSA's certificate in the token (verify needs it). */
-export function buildTimestampRequest(data: Buffer): TimestampRequest {
-  useNodeCrypto();
+export async function buildTimestampRequest(data: Buffer): Promise<TimestampRequest> {
+  const { pkijs, asn1js } = await loadPki();
   const nonce = randomBytes(8);
   nonce[0] = nonce[0]! & 0x7f; // a positive INTEGER
   const request = new pkijs.TimeStampReq({
@@ -44,7 +55,7 @@ export function buildTimestampRequest(data: Buffer): TimestampRequest {
  * nonce and stamps our data; otherwise an Error saying why.
  */
 export async function readTimestampResponse(der: Buffer, request: TimestampRequest, data: Buffer): Promise<Buffer> {
-  useNodeCrypto();
+  const { pkijs } = await loadPki();
   const response = pkijs.TimeStampResp.fromBER(toArrayBuffer(der));
   const status = response.status.status;
   if (status !== pkijs.PKIStatus.granted && status !== pkijs.PKIStatus.grantedWithMods) {
@@ -53,7 +64,7 @@ export async function readTimestampResponse(der: Buffer, request: TimestampReque
     );
   }
   if (response.timeStampToken === undefined) throw new Error('the time-stamping authority sent no token');
-  const info = readTstInfo(response.timeStampToken);
+  const info = readTstInfo(pkijs, response.timeStampToken);
   if (info.nonce === undefined || !Buffer.from(info.nonce.valueBlock.valueHexView).equals(request.nonce))
     throw new Error('the token does not answer our nonce');
   if (!(await info.verify({ data: toArrayBuffer(data) }))) throw new Error('the token stamps other data than the head sent');
@@ -69,11 +80,11 @@ export interface TimestampCheck {
 
 /** Whether `token` (DER) stamps exactly `data` and is signed by the TSA certificate `certificatePem`. */
 export async function verifyTimestampToken(token: Buffer, data: Buffer, certificatePem: string): Promise<TimestampCheck> {
-  useNodeCrypto();
+  const { pkijs } = await loadPki();
   let genTime: Date | undefined;
   try {
     const contentInfo = pkijs.ContentInfo.fromBER(toArrayBuffer(token));
-    const info = readTstInfo(contentInfo);
+    const info = readTstInfo(pkijs, contentInfo);
     genTime = info.genTime;
     if (!(await info.verify({ data: toArrayBuffer(data) }))) return { ok: false, genTime, problem: 'the token stamps other data: it belongs to another head' };
     const trusted = pkijs.Certificate.fromBER(toArrayBuffer(readPemDer(certificatePem)));
@@ -91,7 +102,7 @@ export async function verifyTimestampToken(token: Buffer, data: Buffer, certific
   }
 }
 
-function readTstInfo(contentInfo: pkijs.ContentInfo): pkijs.TSTInfo {
+function readTstInfo(pkijs: typeof Pkijs, contentInfo: Pkijs.ContentInfo): Pkijs.TSTInfo {
   const signed = new pkijs.SignedData({ schema: contentInfo.content });
   const content = signed.encapContentInfo.eContent;
   if (content === undefined) throw new Error('the token has no TSTInfo');

@@ -14,7 +14,7 @@ interface RunPacer {
 }
 
 const pacers = new WeakMap<CliContext, RunPacer>();
-const clients = new WeakMap<CliContext, RestClient>();
+const clients = new WeakMap<CliContext, Promise<RestClient>>();
 
 /**
  * The run's one REST pacer: every REST request, and every GraphQL request's cost (G8: GraphQL also counts against
@@ -46,8 +46,8 @@ export function createObservedRestPacer(ctx: CliContext, wrap: (fetch: FetchFn) 
   return createRestPacer({ ...(ceiling ? { ceiling } : {}), share: REST_BUDGET_SHARE, fetch: wrap(globalThis.fetch), now: ctx.io.now, sleep: ctx.io.sleep });
 }
 
-/** The run's one REST client (official SDK + the run's pacer). */
-export function openRestClient(ctx: CliContext): RestClient {
+/** The run's one REST client (official SDK + the run's pacer); the SDK is loaded by the first call. */
+export function openRestClient(ctx: CliContext): Promise<RestClient> {
   const existing = clients.get(ctx);
   if (existing) return existing;
   const client = createRestClient({
@@ -71,7 +71,7 @@ export function hasApiToken(ctx: CliContext): boolean {
  * to reach: local work goes on alone. List changes are paced to Cloudflare's 12-hour list budget (L3);
  * `LUXERET_LIST_ITEM_BUDGET` (`1000000/12h` by default) lowers the item budget.
  */
-export function buildCloudflareDeps(ctx: CliContext, config: Config): CloudflareWriteDeps | undefined {
+export async function buildCloudflareDeps(ctx: CliContext, config: Config): Promise<CloudflareWriteDeps | undefined> {
   const token = ctx.environment().apiToken;
   if (!token) {
     ctx.note('note: CLOUDFLARE_API_TOKEN is not set; access rules and list items held in Cloudflare are left alone this run');
@@ -83,7 +83,7 @@ export function buildCloudflareDeps(ctx: CliContext, config: Config): Cloudflare
   }
   const itemBudget = readBudget(ctx, 'LUXERET_LIST_ITEM_BUDGET') ?? LIST_ITEM_CHANGE_BUDGET;
   return {
-    client: openRestClient(ctx),
+    client: await openRestClient(ctx),
     itemBudget,
     requestBudget: LIST_REQUEST_BUDGET,
     concurrency: REST_CONCURRENCY,

@@ -45,7 +45,7 @@ const TIMESTAMP_TIMEOUT_MS = 30_000;
 async function fetchHeadTimestamp(ctx: CliContext, url: string, head: string): Promise<{ line?: string; problem?: string }> {
   try {
     const data = Buffer.from(head, 'utf8');
-    const request = buildTimestampRequest(data);
+    const request = await buildTimestampRequest(data);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },

@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
-import { isValid, parseISO } from 'date-fns';
+import { isValid } from 'date-fns/isValid';
+import { parseISO } from 'date-fns/parseISO';
 import { parseDuration } from '../config/duration.js';
 import { UsageError } from '../errors.js';
 import { parseNetwork, type Network } from '../policy/network.js';

@@ -24,7 +24,7 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('retries a 5xx after its Retry-After, and otherwise after a backoff, waiting only on the injected clock', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 503, headers: { 'retry-after': '7' } }, { status: 500 }]);
-    const client = createRestClient({
+    const client = await createRestClient({
       baseUrl: 'http://127.0.0.1:1/client/v4',
       token: 't',
       fetch: net.fetch,
@@ -39,7 +39,7 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('spends a 429 Retry-After once, in the pacer that holds every caller, not again in the retry', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 429, headers: { 'retry-after': '30' } }]);
-    const client = createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep });
+    const client = await createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep });
     await client.sdk.zones.get({ zone_id: ZONE });
     expect(net.seen.map((s) => s.atMs - net.seen[0]!.atMs)).toEqual([0, 30_000]);
   });
@@ -47,7 +47,7 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('gives the SDK the last answer after maxRetries, so it raises its own typed error', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 500 }, { status: 500 }, { status: 500 }]);
-    const client = createRestClient({
+    const client = await createRestClient({
       baseUrl: 'http://127.0.0.1:1/client/v4',
       token: 't',
       fetch: net.fetch,
@@ -62,7 +62,7 @@ describe('createRestClient retries (ours, on the injected clock; the SDK retries
   it('does not retry a 4xx the server marks final, nor a request that asks for no retry, and never sends that header on', async () => {
     const clock = virtualClock();
     const net = network(clock, [{ status: 409, headers: { 'x-should-retry': 'false' } }, { status: 503 }]);
-    const client = createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep });
+    const client = await createRestClient({ baseUrl: 'http://127.0.0.1:1/client/v4', token: 't', fetch: net.fetch, now: clock.now, sleep: clock.sleep });
     await expect(client.sdk.zones.get({ zone_id: ZONE })).rejects.toMatchObject({ status: 409 });
     await expect(client.sdk.zones.get({ zone_id: ZONE }, { headers: { [NO_RETRY_HEADER]: '1' } })).rejects.toMatchObject({ status: 503 });
     expect(net.seen).toHaveLength(2);

@@ -1,4 +1,4 @@
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { backoffMs, defaultSleep, NO_RETRY_HEADER, type RetryPolicy, type Sleep } from './http.js';
 import { parseRateLimitHeaders } from './rate-budget.js';
 import { createRestPacer, type FetchFn, type RestBudget, type RestPacer } from './rest-pacer.js';
@@ -41,9 +41,12 @@ const SDK_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * The official SDK client, pointed at `baseUrl`, sending every request through the shared pacer. Its own retries are
- * off: they wait on real timers. Ours (retryingFetch) wait through the injected `sleep`, each attempt paced.
+ * off: they wait on real timers. Ours (retryingFetch) wait through the injected `sleep`, each attempt paced. The SDK
+ * is imported here, on first use: its index loads every resource (some 1,500 modules), which commands that never
+ * ask Cloudflare must not pay. Its errors come from `cloudflare/error`, the same classes, so no caller needs the index.
  */
-export function createRestClient(options: RestClientOptions): RestClient {
+export async function createRestClient(options: RestClientOptions): Promise<RestClient> {
+  const { default: Cloudflare } = await import('cloudflare');
   const pacer =
     options.pacer ??
     createRestPacer({

@@ -16,7 +16,6 @@ import { LuxeretError } from '../errors.js';
 import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
 import { LATEST_SCHEMA_VERSION } from '../store/db.js';
 import type { StorePort } from '../store/port.js';
-import { inspectPgStore } from '../store/postgres/inspect.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
 import type { AccountObservations } from './observations.js';
 import { buildPostgresChecks } from './postgres-checks.js';
@@ -136,6 +135,8 @@ async function postgresStoreChecks(selectStore: () => StoreSelection): Promise<C
   const selection = attempt(selectStore);
   if (!selection.value) return [check('postgres store', 'fail', describe(selection.error), hintOf(selection.error))];
   if (selection.value.kind !== 'postgres') return [];
+  // Loaded here, with pg, only when the store is PostgreSQL.
+  const { inspectPgStore } = await import('../store/postgres/inspect.js');
   const inspection = await inspectPgStore(selection.value.url, selection.value.schema);
   return buildPostgresChecks(selection.value, inspection, LATEST_SCHEMA_VERSION);
 }

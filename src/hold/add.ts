@@ -104,7 +104,7 @@ async function findProtectedObjects(deps: HoldDeps, network: Network): Promise<P
   if (openClient === undefined || (!config.accountId && config.zones.length === 0)) return { protectedObjects: undefined, cloudflareProblem: undefined };
   let objects: CloudflareObjects;
   try {
-    objects = await fetchCloudflareObjects(openClient(), config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
+    objects = await fetchCloudflareObjects(await openClient(), config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
   } catch (err) {
     // The hold is recorded and protects by address whatever Cloudflare answers; only the listing is lost.
     return { protectedObjects: undefined, cloudflareProblem: err instanceof Error ? err.message : String(err) };

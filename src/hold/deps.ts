@@ -15,5 +15,5 @@ export interface HoldDeps {
   readonly actor: () => string;
   readonly now: () => Date;
   /** Opens Cloudflare's REST API, to list what a new hold keeps there; undefined when there is no token. */
-  readonly cloudflare: (() => RestClient) | undefined;
+  readonly cloudflare: (() => Promise<RestClient>) | undefined;
 }

@@ -13,7 +13,7 @@ import type { StorePort } from '../store/port.js';
 
 export interface CloudflareObjectsDeps {
   /** The run's REST client, opened on first use. */
-  readonly openClient: () => RestClient;
+  readonly openClient: () => Promise<RestClient>;
   readonly store: StorePort;
   readonly config: Config;
   readonly now: () => Date;
@@ -38,11 +38,15 @@ export function buildCloudflareObjectBuilders(deps: CloudflareObjectsDeps, optio
   // One read of Cloudflare, judged once by the purge's own purpose rule, so "past retention" here is exactly what
   // the next purge would delete.
   const judged = (): Promise<{ objects: CloudflareObjects; plan: CloudflarePlan }> =>
-    (snapshot ??= fetchCloudflareObjects(deps.openClient(), config, {
-      ...(options.zoneId === undefined ? {} : { zoneIds: [options.zoneId] }),
-      now: deps.now,
-      onProgress: (status) => deps.onRead?.(status),
-    })
+    (snapshot ??= deps
+      .openClient()
+      .then((client) =>
+        fetchCloudflareObjects(client, config, {
+          ...(options.zoneId === undefined ? {} : { zoneIds: [options.zoneId] }),
+          now: deps.now,
+          onProgress: (status) => deps.onRead?.(status),
+        }),
+      )
       .finally(() => deps.onRead?.(undefined))
       .then(async (objects) => {
         options.onSnapshot?.(objects);

@@ -21,7 +21,7 @@ export interface InventoryDeps {
   readonly config: () => Config;
   readonly now: () => Date;
   /** Opens the run's REST client; undefined without an API token (what Cloudflare holds is then left out). */
-  readonly cloudflare: (() => RestClient) | undefined;
+  readonly cloudflare: (() => Promise<RestClient>) | undefined;
   /** This program's version, stated in the report. */
   readonly toolVersion: string;
   /** Each Cloudflare part read (for a progress line), then undefined once the snapshot is complete. */
@@ -88,7 +88,10 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
   let outcome = selectInventoryOutcome(inventory, failed);
   // Every Cloudflare read refused looks like missing permissions; a revoked or mistyped token is a failure (3).
   const isTokenRejected =
-    asksCloudflare && outcome === 'done' && isEveryCloudflareReadRefused(inventory) && (await isTokenActive(openClient().sdk, config.accountId)) === false;
+    asksCloudflare &&
+    outcome === 'done' &&
+    isEveryCloudflareReadRefused(inventory) &&
+    (await isTokenActive((await openClient()).sdk, config.accountId)) === false;
   if (isTokenRejected) outcome = 'cloudflare_failed';
   const logSettings = objects && selectLogSettings(objects);
   const reportData = options.withReportData

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import type { Gauge } from 'prom-client';
 import type { InventoryLocation } from '../inventory/inventory.js';
 import type { DriftCheck, DriftFinding, DriftRuleKey } from '../policy/policy-drift.js';
 
@@ -116,9 +116,11 @@ function isDriftKind(finding: DriftFinding): finding is Extract<DriftFinding, { 
 
 /**
  * The exposition text for `carried` (already advanced by this run) and this run's store facts, from a registry of
- * its own (never prom-client's global one, which would mix in whatever else registered there).
+ * its own (never prom-client's global one, which would mix in whatever else registered there). prom-client is loaded
+ * here, by the runs that write a metrics file.
  */
 export async function renderMetrics(carried: CarriedMetrics, input: RunMetricsInput): Promise<string> {
+  const { Counter, Gauge, Registry } = await import('prom-client');
   const registry = new Registry();
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers: [registry] });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers: [registry] });

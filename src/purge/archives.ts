@@ -23,7 +23,7 @@ const COMMAND = 'purge';
 const ARCHIVE_ITEMS = ['ip_address', 'country', 'time', 'ray_id', 'host', 'action', 'rule'];
 
 /** Opens an S3 client for an archive (credentials from the run's environment); the caller destroys it. */
-export type ArchiveClientFactory = (archive: ArchiveConfig) => ArchiveClient;
+export type ArchiveClientFactory = (archive: ArchiveConfig) => Promise<ArchiveClient>;
 
 /** Where the scan verdicts of each archive are remembered between runs (the store's meta, by archive name). */
 export interface ArchiveScanMemoryStore {
@@ -49,7 +49,7 @@ export async function planArchives(
   for (const archive of archives) {
     const location = buildArchivePurgeLocationId(archive.name);
     onProgress?.({ location, phase: 'plan' });
-    const client = open(archive);
+    const client = await open(archive);
     try {
       const listing = await listArchiveForPurge(client, archive, at);
       const cutoff = new Date(at.getTime() - archive.retention.ms);
@@ -204,7 +204,7 @@ async function purgeArchive(run: ArchiveRun, entry: Extract<ArchivePlanEntry, { 
       details: { purge_run_id: run.purgeRunId, archive: archive.name },
     });
   };
-  const client = run.open(archive);
+  const client = await run.open(archive);
   let deletion;
   try {
     deletion = await deleteUnlessNewlyHeld(run, entry, client, location, recordProgress);

@@ -1,9 +1,6 @@
 import type { StoreSelection } from '../config/store.js';
 import type { Db } from './db.js';
 import type { StorePort } from './port.js';
-import { openPgStore } from './postgres/connection.js';
-import { createPgStorePort } from './postgres/adapter.js';
-import { assertPgStoreMigrated, migratePgStore } from './postgres/schema.js';
 import { createSqliteStorePort, type SqliteStoreOptions } from './sqlite/adapter.js';
 
 export interface OpenStoreOptions extends Omit<SqliteStoreOptions, 'path'> {
@@ -22,6 +19,12 @@ export async function openStorePort(selection: StoreSelection, options: OpenStor
   if (selection.kind === 'sqlite') {
     return createSqliteStorePort(options.openSqlite(), { path: options.sqlitePath, lockPath: options.lockPath, onTakeOver: options.onTakeOver });
   }
+  // The PostgreSQL adapter, and pg with it, load only for a PostgreSQL store: a SQLite run never pays for them.
+  const [{ openPgStore }, { createPgStorePort }, { assertPgStoreMigrated, migratePgStore }] = await Promise.all([
+    import('./postgres/connection.js'),
+    import('./postgres/adapter.js'),
+    import('./postgres/schema.js'),
+  ]);
   const store = openPgStore(selection.url, selection.schema, { applicationName: options.applicationName ?? 'luxeret-privacy' });
   try {
     if (options.create === true) await migratePgStore(store);

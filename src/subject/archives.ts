@@ -66,7 +66,7 @@ export interface SubjectArchiveVersion {
  */
 export async function findSubjectInArchives(
   archives: readonly ArchiveConfig[],
-  open: (archive: ArchiveConfig) => ArchiveClient,
+  open: (archive: ArchiveConfig) => Promise<ArchiveClient>,
   network: Network,
   now: Date,
   scanBudget: ScanBudget | undefined,
@@ -74,7 +74,7 @@ export async function findSubjectInArchives(
   const found: SubjectArchive[] = [];
   for (const archive of archives) {
     const base = { name: archive.name, where: formatArchiveLocation(archive.location) };
-    const client = open(archive);
+    const client = await open(archive);
     try {
       const listing = await listArchiveContents(client, archive, now);
       if (listing.kind === 'failed') {

@@ -22,7 +22,7 @@ export interface SubjectDeps {
   readonly subjectHash: (network: Network) => string;
   readonly now: () => Date;
   /** Opens an S3 client for a configured Logpush archive (`subject show`); undefined leaves the archives out. */
-  readonly openArchiveClient?: ((archive: ArchiveConfig) => ArchiveClient) | undefined;
+  readonly openArchiveClient?: ((archive: ArchiveConfig) => Promise<ArchiveClient>) | undefined;
 }
 
 export interface SubjectReading {

@@ -49,13 +49,13 @@ function archiveAt(endpoint: string, retention = '30d', url = `s3://${BUCKET}/fw
 }
 
 function r2Reader(token = TEST_TOKEN): LifecycleReader {
-  const { sdk } = createRestClient({ baseUrl: emulator.baseUrl, token, maxRetries: 0 });
-  return openR2LifecycleReader(() => sdk);
+  const client = createRestClient({ baseUrl: emulator.baseUrl, token, maxRetries: 0 });
+  return openR2LifecycleReader(async () => (await client).sdk);
 }
 
 /** Lists from s3rver whatever endpoint the archive names; the lifecycle goes where the reader sends it. */
 async function read(archive: ArchiveConfig, reader: LifecycleReader | undefined): Promise<Extract<ArchiveReading, { kind: 'read' }>> {
-  const client = openArchiveClient(
+  const client = await openArchiveClient(
     { ...archive, endpoint: server.endpoint, region: 'us-east-1', forcePathStyle: true },
     { AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY },
   );

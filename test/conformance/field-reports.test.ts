@@ -103,7 +103,7 @@ function graphqlClient(): AnalyticsGraphqlClient {
   return createAnalyticsGraphqlClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, now, sleep, random: () => 0.5 });
 }
 
-function restClient(options: { maxRetries?: number; budget?: { capacity: number; windowMs: number } } = {}): RestClient {
+function restClient(options: { maxRetries?: number; budget?: { capacity: number; windowMs: number } } = {}): Promise<RestClient> {
   const pacer = createRestPacer({ now, sleep, ...(options.budget ? { budget: options.budget } : {}) });
   return createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, pacer, maxRetries: options.maxRetries ?? 0 });
 }
@@ -498,7 +498,7 @@ const FACTS: readonly Fact[] = [
           clockMs += 120_000;
           expect((await callEmulator(emulator, 'GET', `/zones/${zones.pro.id}`)).status).toBe(429);
           clockMs += 300_000;
-          const client = restClient({ budget: { capacity: 3, windowMs: 300_000 } });
+          const client = await restClient({ budget: { capacity: 3, windowMs: 300_000 } });
           const startedMs = clockMs;
           for (let i = 0; i < 7; i++) await client.sdk.zones.get({ zone_id: zones.pro.id });
           expect(client.pacer.stats().rateLimited).toBe(0);
@@ -537,7 +537,7 @@ const FACTS: readonly Fact[] = [
         expect(route.status).toBe(400);
         expect(route.body).toMatchObject({ errors: [{ code: 7000, message: 'No route for that URI' }] });
         const unknownZone = '0'.repeat(32);
-        const err = await apiErrorOf(() => restClient().sdk.zones.get({ zone_id: unknownZone }));
+        const err = await apiErrorOf(async () => (await restClient()).sdk.zones.get({ zone_id: unknownZone }));
         expect(err.status).toBe(status);
         expect(codesOf(err)).toEqual([7003]);
         expect(classifyReadError('zone', { type: 'zone', id: unknownZone }, err)).toMatchObject({ state: 'error', status, codes: [7003] });
@@ -570,7 +570,7 @@ const FACTS: readonly Fact[] = [
             result: { status: 'active' },
           });
           // The client verifies an account-owned token at the account endpoint.
-          const sdk = createRestClient({ baseUrl: emulator.baseUrl, token: 'account-owned-token', maxRetries: 0 }).sdk;
+          const { sdk } = await createRestClient({ baseUrl: emulator.baseUrl, token: 'account-owned-token', maxRetries: 0 });
           expect(await sdk.accounts.tokens.verify({ account_id: account.id })).toMatchObject({ status: 'active' });
         },
       },
@@ -597,7 +597,7 @@ const FACTS: readonly Fact[] = [
             return response;
           },
         });
-        const client = createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, pacer, maxRetries: 2, now, sleep });
+        const client = await createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, pacer, maxRetries: 2, now, sleep });
         expect(await client.sdk.zones.get({ zone_id: zones.pro.id })).toMatchObject({ id: zones.pro.id });
         expect(client.pacer.stats().requests).toBe(2);
       },
@@ -617,7 +617,7 @@ const FACTS: readonly Fact[] = [
         expect(raw.body).toMatchObject({ success: true, result: { operation_id: expect.any(String) } });
         clockMs += 60_000;
         const rest = ids.slice(1).map((id) => ({ id, listId: list.id, accountId: account.id }));
-        const report = await deleteListItems(restClient().sdk, rest, { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET, sleep, now });
+        const report = await deleteListItems((await restClient()).sdk, rest, { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET, sleep, now });
         expect(report.failures).toEqual([]);
         expect(report.accepted).toHaveLength(5);
         expect(list.items.size).toBe(0);
@@ -642,7 +642,7 @@ const FACTS: readonly Fact[] = [
           });
           expect(refused.status).toBe(429);
           const report = await deleteListItems(
-            restClient().sdk,
+            (await restClient()).sdk,
             rest.map((id) => ({ id, listId: list.id, accountId: account.id })),
             { concurrency: 1, itemBudget: LIST_ITEM_CHANGE_BUDGET, sleep, now, random: () => 0.5 },
           );
@@ -705,7 +705,7 @@ const FACTS: readonly Fact[] = [
           const tooNarrow = await callEmulator(emulator, 'POST', `/accounts/${account.id}/rules/lists/${list.id}/items`, { body: [{ ip: '2001:db8:4::/65' }] });
           expect(tooNarrow.status).toBe(400);
           const items = (
-            await fetchCloudflareObjects({ sdk: restClient().sdk }, { zones: [], accountId: account.id, managedLists: [] }, { parts: ['list-items'] })
+            await fetchCloudflareObjects({ sdk: (await restClient()).sdk }, { zones: [], accountId: account.id, managedLists: [] }, { parts: ['list-items'] })
           ).listItems;
           expect(items.find((item) => item.ip === '2001:db8:4::/64')?.network).toBeDefined();
         },
@@ -732,7 +732,7 @@ const FACTS: readonly Fact[] = [
           expect((await create(zones.pro, 'block', 'ip_range', '198.51.96.0/20')).status).toBe(400);
           expect((await create(zones.pro, 'block', 'country', 'KP')).status).toBeGreaterThanOrEqual(400);
           expect((await create(zones.enterprise, 'block', 'country', 'KP')).status).toBe(200);
-          const rules = await fetchAccessRules(restClient().sdk, { type: 'zone', id: zones.pro.id });
+          const rules = await fetchAccessRules((await restClient()).sdk, { type: 'zone', id: zones.pro.id });
           for (const [mode, target, value] of valid) {
             const rule = rules.find((r) => r.notes === 'A1' && r.mode === mode);
             expect(rule).toMatchObject({ target, value });
@@ -754,7 +754,7 @@ const FACTS: readonly Fact[] = [
         const listedIds = (zoneListing.body as { result: { id: string }[] }).result.map((r) => r.id);
         expect(listedIds.includes(accountRule)).toBe(included);
         const objects = await fetchCloudflareObjects(
-          { sdk: restClient().sdk },
+          { sdk: (await restClient()).sdk },
           { zones: [{ id: zones.business.id, name: undefined }], accountId: account.id, managedLists: [] },
           { parts: ['access-rules'] },
         );
@@ -776,7 +776,7 @@ const FACTS: readonly Fact[] = [
         expect(raw?.scope).toMatchObject({ type: scopeType, id: account.id });
         // Read only through the zone: the rule still belongs to the account.
         const objects = await fetchCloudflareObjects(
-          { sdk: restClient().sdk },
+          { sdk: (await restClient()).sdk },
           { zones: [{ id: zones.business.id, name: undefined }], accountId: undefined, managedLists: [] },
           { parts: ['access-rules'] },
         );
@@ -803,7 +803,7 @@ const FACTS: readonly Fact[] = [
           expect(missing.body).toMatchObject({ errors: [{ code: 10001, message: 'firewallaccessrules.api.not_found' }] });
           expect((await callEmulator(emulator, 'GET', `${path}?per_page=1000`)).status).toBe(200);
           // The purge takes "not found" for "already gone"; the re-read confirms it.
-          const report = await deleteAccessRules(restClient().sdk, [{ id: 'f'.repeat(32), scope: { type: 'zone', id: zones.pro.id } }], {
+          const report = await deleteAccessRules((await restClient()).sdk, [{ id: 'f'.repeat(32), scope: { type: 'zone', id: zones.pro.id } }], {
             concurrency: 1,
             itemBudget: LIST_ITEM_CHANGE_BUDGET,
           });
@@ -826,9 +826,9 @@ const FACTS: readonly Fact[] = [
         const free = await callEmulator(emulator, 'GET', `/zones/${zones.free.id}/firewall/lockdowns?per_page=5`);
         if (answer === 'refused') expect(free.status).toBeGreaterThanOrEqual(400);
         else expect(free.body).toMatchObject({ success: true, result: [] });
-        expect(await fetchLockdowns(restClient().sdk, zones.pro.id)).toEqual([]);
+        expect(await fetchLockdowns((await restClient()).sdk, zones.pro.id)).toEqual([]);
         const objects = await fetchCloudflareObjects(
-          { sdk: restClient().sdk },
+          { sdk: (await restClient()).sdk },
           { zones: [{ id: zones.free.id, name: undefined }], accountId: undefined, managedLists: [] },
           { parts: ['zone', 'lockdowns'] },
         );
@@ -844,7 +844,7 @@ const FACTS: readonly Fact[] = [
         mode: 'documented',
         check: async () => {
           zones.enterprise.logRetention = true;
-          const sdk = restClient().sdk;
+          const sdk = (await restClient()).sdk;
           expect(await fetchLogRetention(sdk, zones.enterprise.id)).toEqual({ zoneId: zones.enterprise.id, flag: true });
           const err = await apiErrorOf(() => fetchLogRetention(sdk, zones.business.id));
           expect(err.status).toBeGreaterThanOrEqual(400);
@@ -865,7 +865,7 @@ const FACTS: readonly Fact[] = [
           const raw = await callEmulator(emulator, 'GET', `/zones/${zones.enterprise.id}/logpush/jobs`);
           const secret = /secret-access-key=([0-9a-f]+)/.exec(jobs[0]!.destination_conf)![1]!;
           expect(raw.text).toContain(secret);
-          const read = await fetchLogpushJobs(restClient().sdk, { type: 'zone', id: zones.enterprise.id });
+          const read = await fetchLogpushJobs((await restClient()).sdk, { type: 'zone', id: zones.enterprise.id });
           expect(read.filter((job) => job.id >= 900)).toHaveLength(2);
           expect(JSON.stringify(read)).not.toContain(secret);
           expect(read[0]?.destination).toContain('secret-access-key=REDACTED');

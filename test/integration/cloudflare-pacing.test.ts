@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalyticsGraphqlClient } from '../../src/cloudflare/analytics-graphql-client.js';
 import { createRateBudget } from '../../src/cloudflare/rate-budget.js';
-import { createRestClient } from '../../src/cloudflare/rest-client.js';
+import { createRestClient, type RestClient } from '../../src/cloudflare/rest-client.js';
 import { buildConfig } from '../../src/config/config.js';
 import { parseDuration } from '../../src/config/duration.js';
 import {
@@ -80,7 +80,7 @@ async function setup(clock: VirtualClock, limits: { restRequests: number; graphq
 }
 
 /** A purge of every rule of PURGE_ZONE (old, idle, 200 days of evidence), with the REST client the CLI would build. */
-function startPurge(clock: VirtualClock, db: Db, client: ReturnType<typeof createRestClient>) {
+function startPurge(clock: VirtualClock, db: Db, client: RestClient) {
   const nowS = Math.floor(clock.now() / 1000);
   writePullState(db, { zoneId: PURGE_ZONE, dataset: 'firewall_events', coveredFrom: nowS - 200 * 86_400, coveredTo: nowS, settledTo: nowS, lastPullAt: nowS });
   const { config } = buildConfig({ account_id: ACCOUNT, zones: [{ id: PURGE_ZONE }], safety: { max_deletes: 10_000 } });
@@ -113,7 +113,7 @@ describe('REST pacing against the emulator', () => {
     const clock = virtualClock(Date.now());
     const { emulator, open } = await setup(clock, { restRequests: 60, graphqlQueries: 300 }, 300);
     // No budget and no ceiling: the pacer starts at 1,200 / 5 min and follows the announcement.
-    const client = createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
+    const client = await createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
 
     const result = await startPurge(clock, open('purge'), client);
 
@@ -138,7 +138,7 @@ describe('REST pacing against the emulator', () => {
     };
     const events = generateFirewallEvents({ seed: 3, from: new Date(clock.now() - 20 * 3_600_000), to: new Date(clock.now() - 10 * 60_000), count: 4000 });
     addFirewallEvents(emulator.state, PULL_ZONE, events);
-    const rest = createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
+    const rest = await createRestClient({ baseUrl: emulator.baseUrl, token: TOKEN, share: REST_BUDGET_SHARE, now: clock.now, sleep: clock.sleep });
     const graphql = createAnalyticsGraphqlClient({
       baseUrl: emulator.baseUrl,
       token: TOKEN,

@@ -34,7 +34,7 @@ const youngest = () =>
   queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events WHERE datetime > ?', Math.floor((Date.now() - 30 * DAY) / 1000))[0]!.n;
 const all = () => queryStore<{ n: number }>(store(), 'SELECT COUNT(*) AS n FROM firewall_events')[0]!.n;
 
-function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean }): PurgeDeps {
+async function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean }): Promise<PurgeDeps> {
   const now = () => new Date(Date.now() + clockOffsetMs);
   // With a token the purge reads the time from its own paced responses, as the CLI wires it.
   const clock = createClockRecordingFetch(() => now().getTime());
@@ -48,7 +48,7 @@ function deps(clockOffsetMs: number, options: { baseUrl: string; token: boolean 
       : () => fetchServerClock(options.baseUrl, () => now().getTime()),
     cloudflare: options.token
       ? {
-          client: createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN, fetch: clock.fetch }),
+          client: await createRestClient({ baseUrl: options.baseUrl, token: TEST_TOKEN, fetch: clock.fetch }),
           itemBudget: LIST_ITEM_CHANGE_BUDGET,
           concurrency: 1,
           serverClock: clock.sample,
@@ -64,8 +64,10 @@ describe('a wrong clock cannot delete young data', () => {
   ])('clock 60 days ahead, %s: refused with exit-2 error, nothing deleted', async (_name, token) => {
     seedDays();
     const before = all();
-    await expect(purgeExpired(deps(60 * DAY, { baseUrl: env['CLOUDFLARE_BASE_URL']!, token }), { dryRun: false })).rejects.toThrow(UsageError);
-    await expect(purgeExpired(deps(60 * DAY, { baseUrl: env['CLOUDFLARE_BASE_URL']!, token }), { dryRun: false })).rejects.toThrow(/ahead of Cloudflare's/);
+    await expect(purgeExpired(await deps(60 * DAY, { baseUrl: env['CLOUDFLARE_BASE_URL']!, token }), { dryRun: false })).rejects.toThrow(UsageError);
+    await expect(purgeExpired(await deps(60 * DAY, { baseUrl: env['CLOUDFLARE_BASE_URL']!, token }), { dryRun: false })).rejects.toThrow(
+      /ahead of Cloudflare's/,
+    );
     expect(all()).toBe(before);
     expect(youngest()).toBe(30);
   });
@@ -77,7 +79,9 @@ describe('a wrong clock cannot delete young data', () => {
     expect(refused.stderr).toContain('--trust-clock');
     expect(all()).toBe(60);
     // A clock 60 days ahead with nothing to check it against: refused too.
-    await expect(purgeExpired(deps(60 * DAY, { baseUrl: UNREACHABLE, token: false }), { dryRun: false })).rejects.toThrow(/Could not check the system clock/);
+    await expect(purgeExpired(await deps(60 * DAY, { baseUrl: UNREACHABLE, token: false }), { dryRun: false })).rejects.toThrow(
+      /Could not check the system clock/,
+    );
     expect(all()).toBe(60);
 
     const trusted = await runCli(['purge', '--trust-clock', '--json'], { env: { ...env, CLOUDFLARE_BASE_URL: UNREACHABLE } });

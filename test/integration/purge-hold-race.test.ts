@@ -115,7 +115,7 @@ async function runPurgeWithHolds(schedule: readonly Scheduled[]): Promise<{ viol
         },
         readServerClock: () => fetchServerClock(home.emulator.baseUrl, () => Date.now()),
         cloudflare: {
-          client: createRestClient({ baseUrl: home.emulator.baseUrl, token: TEST_TOKEN, fetch: watchingFetch }),
+          client: await createRestClient({ baseUrl: home.emulator.baseUrl, token: TEST_TOKEN, fetch: watchingFetch }),
           itemBudget: { capacity: 8, windowMs: 1 },
           concurrency: 1,
           serverClock: () => undefined,

@@ -68,7 +68,7 @@ describeEachStore('subject erase and holds added while it runs', (kind) => {
       await onRequest(method, ruleId ? [ruleId] : (body.items ?? []).map((item) => item.id));
       return fetch(input, init);
     };
-    const client = createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, fetch: watching });
+    const client = await createRestClient({ baseUrl: emulator.baseUrl, token: TEST_TOKEN, fetch: watching });
     const objects = await fetchCloudflareObjects(client, config, { parts: ['zone', 'access-rules', 'list-items', 'lockdowns', 'custom-rules'] });
     const findings = await gatherSubject(
       store.port,

@@ -43,7 +43,7 @@ export const doctorCommand = (ctx: CliContext) =>
           keyPaths: ctx.paths(),
           cloudflare: token
             ? {
-                sdk: createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep }).sdk,
+                sdk: (await createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep })).sdk,
                 graphql: createAnalyticsGraphqlClient({
                   baseUrl: environment.baseUrl,
                   token,

@@ -76,7 +76,7 @@ export const inventoryCommand = (ctx: CliContext) =>
           // R2 lifecycle rules through the Cloudflare API when it may be asked; else (and for S3) through S3.
           readArchive: openArchiveReader(
             ctx.env,
-            hasApiToken(ctx) && flags.localOnly !== true ? openR2LifecycleReader(() => openRestClient(ctx).sdk) : undefined,
+            hasApiToken(ctx) && flags.localOnly !== true ? openR2LifecycleReader(async () => (await openRestClient(ctx)).sdk) : undefined,
           ),
         },
         {

@@ -59,7 +59,7 @@ export const purgeCommand = (ctx: CliContext) =>
           config,
           signer: dryRun ? undefined : () => createSigner(ctx),
           now: ctx.now,
-          cloudflare: buildCloudflareDeps(ctx, config),
+          cloudflare: await buildCloudflareDeps(ctx, config),
           readServerClock: () => fetchServerClock(ctx.environment().baseUrl, () => ctx.now().getTime()),
           openArchiveClient: (archive) => openArchiveClient(archive, ctx.env),
           onProgress: (progress) => {

@@ -39,7 +39,7 @@ export const subjectCommand = (ctx: CliContext) => {
     return {
       config,
       store,
-      cloudflare: buildCloudflareDeps(ctx, config),
+      cloudflare: await buildCloudflareDeps(ctx, config),
       signer: () => createSigner(ctx),
       subjectHash: (network: Network) => subjectHash(loadSubjectSecret(ctx.paths().subjectSecret), network.text),
       now: ctx.now,
