@@ -6,6 +6,7 @@ import { loadConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
 import { sanitiseTerminalText } from '../report/terminal-text.js';
+import { assertStoreMatchesHome, readPostgresHomeMark } from '../config/home-store-mark.js';
 import { DEFAULT_STORE_SCHEMA, selectStore, storePasswords, type StoreSelection } from '../config/store.js';
 import { openStore } from '../store/db.js';
 import { openStorePort } from '../store/open.js';
@@ -123,7 +124,12 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
     config: () => (config ??= loadConfigFile(ctx.configPath())),
     paths: () => homePaths(ctx.environment().home),
-    storeSelection: () => selectStore(readStoreSection(ctx), env),
+    storeSelection: () => {
+      const selection = selectStore(readStoreSection(ctx), env);
+      const home = ctx.environment().home;
+      assertStoreMatchesHome(selection, home, readPostgresHomeMark(home));
+      return selection;
+    },
     storePort: () => {
       port ??= openStorePort(ctx.storeSelection(), {
         sqlitePath: ctx.paths().store,

@@ -4,6 +4,7 @@ import { assertKeysDirIsOurs } from '../audit/keys-dir.js';
 import { ensureKeys, type KeyPaths } from '../audit/keys.js';
 import { STORE_CREATED_META_KEY, type AuditEntry, type AuditSigner } from '../audit/log.js';
 import { EXAMPLE_CONFIG } from '../config/example.js';
+import { POSTGRES_HOME_MARKER } from '../config/home-store-mark.js';
 import type { StoreSelection } from '../config/store.js';
 import { StoreError } from '../errors.js';
 import type { Outcome } from '../outcome.js';
@@ -37,17 +38,13 @@ export interface InitResult {
 }
 
 /**
- * In LUXERET_HOME, the mark that init made this home for a PostgreSQL store (there is no store file to tell): a
- * signing key found without it (or the SQLite file) was not made by init.
- */
-export const POSTGRES_HOME_MARKER = 'postgres-store.json';
-
-/**
  * `init`: LUXERET_HOME, the store (the SQLite file, or the PostgreSQL schema created or migrated), the audit keys,
  * the log's genesis entry and an example config; never overwrites, and running it again changes nothing.
  */
 export async function initHome(deps: InitDeps): Promise<InitResult> {
   const { paths } = deps;
+  // The mark of a PostgreSQL home (config/home-store-mark.ts): a signing key found without it (or the SQLite file)
+  // was not made by init.
   const marker = join(paths.home, POSTGRES_HOME_MARKER);
   // Before anything is created: a planted key must not be adopted.
   assertKeysDirIsOurs(paths, existsSync(paths.store) || existsSync(marker));

@@ -91,3 +91,35 @@ describePg('init on a PostgreSQL schema that is not ours', () => {
     }
   });
 });
+
+describePg('a home set up for PostgreSQL, run without LUXERET_DATABASE_URL (a cron line that does not see the shell’s export)', () => {
+  let temp: { dir: string; cleanup: () => void };
+  let target: TestStoreTarget;
+  beforeEach(() => {
+    temp = makeTempDir();
+    target = newStoreTarget('postgres');
+  });
+  afterEach(async () => {
+    await target.cleanup();
+    temp.cleanup();
+  });
+
+  it('is refused (exit 2, nothing done) by every command, init included, instead of growing an SQLite store of its own', async () => {
+    const home = join(temp.dir, 'home');
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.yaml'), `${target.configYaml}zones:\n  - id: "023e105f4ecef8ad9ca31a8372d0c353"\n`, { mode: 0o600 });
+    expect((await runCli(['init'], { env: { LUXERET_HOME: home, ...target.env } })).code).toBe(0);
+    const schema = /store_schema: (\w+)/.exec(target.configYaml)![1]!;
+    for (const argv of [['purge', '--dry-run'], ['pull'], ['init'], ['hold', 'list'], ['inventory', '--local-only']]) {
+      const result = await runCli(argv, { env: { LUXERET_HOME: home, CLOUDFLARE_API_TOKEN: 'test-token', CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9' } });
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr).toContain(`LUXERET_HOME ${home} was set up for the PostgreSQL store postgres://`);
+      expect(result.stderr).toContain(`(schema ${schema}), but this run selects SQLite`);
+      expect(result.stderr).toContain('Nothing was done');
+      expect(result.stderr).toContain('EnvironmentFile');
+    }
+    expect(existsSync(join(home, 'luxeret.db'))).toBe(false);
+    // With the store named again, the same home works.
+    expect((await runCli(['hold', 'list'], { env: { LUXERET_HOME: home, ...target.env } })).code).toBe(0);
+  });
+});
