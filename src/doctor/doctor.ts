@@ -14,6 +14,7 @@ import { ed25519Backend } from '../audit/ed25519.js';
 import { isPrivateKeyProtected, loadSigningKey, keyFingerprint } from '../audit/keys.js';
 import { LuxeretError } from '../errors.js';
 import { DRIFT_GRACE_DAYS, MAX_CLOCK_SKEW_MS } from '../policy/tolerances.js';
+import { describeSqliteLeftBehind } from '../store/sqlite-left-behind.js';
 import { LATEST_SCHEMA_VERSION } from '../store/db.js';
 import type { StorePort } from '../store/port.js';
 import { evaluateAssumptions, type Assumption } from './assumptions.js';
@@ -51,6 +52,8 @@ export interface DoctorDeps {
   /** Which store the config selects (it throws on a bad LUXERET_DATABASE_URL); a PostgreSQL one gets checked too. */
   readonly storeSelection?: () => StoreSelection;
   readonly keyPaths: { readonly signingKey: string; readonly subjectSecret: string };
+  /** Where an SQLite store would be in LUXERET_HOME: one left there after a move to PostgreSQL is warned about. */
+  readonly sqliteStorePath?: string;
   /** Undefined when no API token is set. `responses` is what both clients' fetch saw (response-observer.ts). */
   readonly cloudflare:
     { readonly sdk: Cloudflare; readonly graphql: AnalyticsGraphqlClient; readonly responses: () => readonly ObservedResponse[] } | undefined;
@@ -86,7 +89,7 @@ export async function runDoctor(deps: DoctorDeps, options: DoctorOptions = {}): 
   // Whichever store is selected, through the port; a PostgreSQL one also gets its server's checks.
   const store = await attemptAsync(() => deps.store());
   checks.push(await storeCheck(store.value, store.error));
-  if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection)));
+  if (config.value && deps.storeSelection) checks.push(...(await postgresStoreChecks(deps.storeSelection, deps.sqliteStorePath)));
   checks.push(...keyChecks(deps.keyPaths));
   const probeArchive = deps.probeArchive;
   if (config.value && probeArchive) for (const archive of config.value.archives) checks.push(buildArchiveCheck(archive, await probeArchive(archive)));
@@ -131,14 +134,20 @@ async function storeCheck(store: StorePort | undefined, error: unknown): Promise
   return check('store', 'pass', `${where}readable, schema version ${LATEST_SCHEMA_VERSION}${count}`);
 }
 
-async function postgresStoreChecks(selectStore: () => StoreSelection): Promise<Check[]> {
+async function postgresStoreChecks(selectStore: () => StoreSelection, sqliteStorePath: string | undefined): Promise<Check[]> {
   const selection = attempt(selectStore);
   if (!selection.value) return [check('postgres store', 'fail', describe(selection.error), hintOf(selection.error))];
   if (selection.value.kind !== 'postgres') return [];
   // Loaded here, with pg, only when the store is PostgreSQL.
   const { inspectPgStore } = await import('../store/postgres/inspect.js');
   const inspection = await inspectPgStore(selection.value.url, selection.value.schema);
-  return buildPostgresChecks(selection.value, inspection, LATEST_SCHEMA_VERSION);
+  const leftBehind = sqliteStorePath === undefined ? undefined : describeSqliteLeftBehind(selection.value, sqliteStorePath);
+  return [
+    ...buildPostgresChecks(selection.value, inspection, LATEST_SCHEMA_VERSION),
+    ...(leftBehind === undefined
+      ? []
+      : [check('sqlite store left behind', 'warn', leftBehind, 'Move what must be kept into the PostgreSQL store (or export it), then delete the file.')]),
+  ];
 }
 
 function keyChecks(paths: DoctorDeps['keyPaths']): Check[] {

@@ -41,6 +41,7 @@ export const doctorCommand = (ctx: CliContext) =>
           store: ctx.storePort,
           storeSelection: () => (storeSelection = selectStore(ctx.config().store, ctx.env)),
           keyPaths: ctx.paths(),
+          sqliteStorePath: ctx.paths().store,
           cloudflare: token
             ? {
                 sdk: (await createRestClient({ baseUrl: environment.baseUrl, token, pacer, now: ctx.io.now, sleep: ctx.io.sleep })).sdk,

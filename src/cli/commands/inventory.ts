@@ -16,6 +16,7 @@ import { writeOutputFile } from '../output-file.js';
 import { metricsFileOption, selectMetricsPath, startMetricsRun } from '../metrics-file.js';
 import { LANGS, type Lang } from '../../report/messages/index.js';
 import { countContradictions, type DriftCheck } from '../../policy/policy-drift.js';
+import { noteSqliteLeftBehind } from '../store-left-behind.js';
 
 /** The human-readable inventory formats: built from the inventory plus the report data the use case gathers. */
 const REPORT_FORMATS = ['html', 'md'] as const;
@@ -64,6 +65,7 @@ export const inventoryCommand = (ctx: CliContext) =>
       startMetricsRun(ctx, 'inventory', flags.metricsFile);
       const format = readFormat(flags);
       assertZoneId(flags.zone);
+      noteSqliteLeftBehind(ctx);
       const result = await takeInventory(
         {
           // With no store there is nothing to report, and `init` is the fix (exit 7).

@@ -12,6 +12,7 @@ import { formatOption, jsonOption, readFormat } from '../format-option.js';
 import { formatProgress } from '../progress-line.js';
 import { readTimeOption } from '../time-option.js';
 import { metricsFileOption, startMetricsRun } from '../metrics-file.js';
+import { noteSqliteLeftBehind } from '../store-left-behind.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -50,6 +51,7 @@ export const purgeCommand = (ctx: CliContext) =>
       }
       const config = ctx.config();
       const store = await ctx.storePort();
+      noteSqliteLeftBehind(ctx);
       // One purge at a time across every host sharing the store (exit 6 when another holds it).
       if (!dryRun) await lockStore(ctx, 'purge');
       const started = new Map<string, number>();
