@@ -38,7 +38,7 @@ export async function insertFirewallEvents(tx: PgTx, schema: string, rows: reado
   // A page need not wait for its own WAL flush: a crash loses whole pages, never part of one, and the pull state
   // that vouches for them (same transaction) with them, so the next pull fetches them again. The first synchronous
   // commit after (the audit entry, the run's end) flushes every page before it.
-  const [from, to] = timeRange(rows.map((r) => r.datetime));
+  const [from, to] = timeRange(rows, (r) => r.datetime);
   await ensureDayPartitions(tx, schema, 'firewall_events', from, to);
   const days = Array.from({ length: dayOf(to) - dayOf(from) + 1 }, (_, i) => partitionName('firewall_events', dayOf(from) + i));
   await tx.query(`SET LOCAL synchronous_commit = off; LOCK TABLE ${days.map(quoteIdent).join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
@@ -57,7 +57,8 @@ export async function insertFirewallEvents(tx: PgTx, schema: string, rows: reado
 async function copyNewEvents(tx: PgTx, rows: readonly FirewallEventRecord[]): Promise<number> {
   await tx.query('SAVEPOINT new_page');
   try {
-    await copyRows(tx, 'firewall_events', FIREWALL_EVENT_COLUMNS, rows.map(firewallEventValues));
+    // Each row's values are made as the COPY stream asks for them: a page's worth at once is garbage to collect.
+    await copyRows(tx, 'firewall_events', FIREWALL_EVENT_COLUMNS, valuesOf(rows));
   } catch (err) {
     if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
     await tx.query('ROLLBACK TO SAVEPOINT new_page');
@@ -75,6 +76,10 @@ async function copyNewEvents(tx: PgTx, rows: readonly FirewallEventRecord[]): Pr
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+function* valuesOf(rows: readonly FirewallEventRecord[]): Generator<(string | number | null)[]> {
+  for (const row of rows) yield firewallEventValues(row);
+}
 
 /** Rows per (day, zone, country): nested maps, so no key string is built per row. */
 function countCells(rows: readonly FirewallEventRecord[]): { day: number; zoneId: string; country: string; rows: number }[] {
@@ -116,7 +121,7 @@ async function insertOverlappingEvents(tx: PgTx, rows: readonly FirewallEventRec
  */
 export async function upsertHttpAnalytics(tx: PgTx, schema: string, rows: readonly HttpAnalyticsRecord[]): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, changed: 0 };
-  await ensureDayPartitions(tx, schema, 'http_analytics', ...timeRange(rows.map((r) => r.hour)));
+  await ensureDayPartitions(tx, schema, 'http_analytics', ...timeRange(rows, (r) => r.hour));
   await tx.query(
     'CREATE TEMP TABLE IF NOT EXISTS http_analytics_staging (zone_id text, hour bigint, client_ip text, client_country text, requests bigint, ord bigserial) ON COMMIT DELETE ROWS',
   );
@@ -154,10 +159,11 @@ export function addCounts(dataset: string, source: string, time: string): string
           ON CONFLICT (dataset, day, zone_id, client_country) DO UPDATE SET rows = row_counts.rows + excluded.rows`;
 }
 
-function timeRange(times: readonly number[]): [number, number] {
+function timeRange<T>(rows: readonly T[], timeOf: (row: T) => number): [number, number] {
   let min = Infinity;
   let max = -Infinity;
-  for (const t of times) {
+  for (const row of rows) {
+    const t = timeOf(row);
     if (t < min) min = t;
     if (t > max) max = t;
   }

@@ -46,11 +46,17 @@ export async function listDayPartitions(tx: PgTx, dataset: PgDataset): Promise<D
  * them. Two hosts creating the same day queue on an advisory lock, so neither fails on the other's CREATE.
  */
 export async function ensureDayPartitions(tx: PgTx, schema: string, dataset: PgDataset, fromSeconds: number, toSeconds: number): Promise<string[]> {
-  const wanted = new Set<number>();
-  for (let day = dayOf(fromSeconds); day <= dayOf(toSeconds); day++) wanted.add(day);
+  const wanted: number[] = [];
+  for (let day = dayOf(fromSeconds); day <= dayOf(toSeconds); day++) wanted.push(day);
+  // Only the wanted days are looked up (every ingested page asks, for one or two days, of a hundred or more).
   const missing = async () => {
-    const held = new Set((await listDayPartitions(tx, dataset)).map((p) => p.day));
-    return [...wanted].filter((day) => !held.has(day));
+    const { rows } = await tx.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = to_regclass($1) AND c.relname = ANY($2::text[])`,
+      [DATASET_TABLES[dataset], wanted.map((day) => partitionName(dataset, day))],
+    );
+    const held = new Set(rows.map((row) => row.name));
+    return wanted.filter((day) => !held.has(partitionName(dataset, day)));
   };
   if ((await missing()).length === 0) return [];
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [deriveLockKey(`partitions:${schema}`)]);
