@@ -92,22 +92,23 @@ describePg('init on a PostgreSQL schema that is not ours', () => {
   });
 });
 
-describePg('a home set up for PostgreSQL, run without LUXERET_DATABASE_URL (a cron line that does not see the shell’s export)', () => {
+describePg('a home set up for PostgreSQL', () => {
   let temp: { dir: string; cleanup: () => void };
   let target: TestStoreTarget;
+  let home: string;
   beforeEach(() => {
     temp = makeTempDir();
     target = newStoreTarget('postgres');
+    home = join(temp.dir, 'home');
+    mkdirSync(home, { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, 'config.yaml'), `${target.configYaml}zones:\n  - id: "023e105f4ecef8ad9ca31a8372d0c353"\n`, { mode: 0o600 });
   });
   afterEach(async () => {
     await target.cleanup();
     temp.cleanup();
   });
 
-  it('is refused (exit 2, nothing done) by every command, init included, instead of growing an SQLite store of its own', async () => {
-    const home = join(temp.dir, 'home');
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, 'config.yaml'), `${target.configYaml}zones:\n  - id: "023e105f4ecef8ad9ca31a8372d0c353"\n`, { mode: 0o600 });
+  it('run without LUXERET_DATABASE_URL (a cron line that does not see the shell’s export) is refused by every command, init included: exit 2, nothing done, no SQLite store of its own', async () => {
     expect((await runCli(['init'], { env: { LUXERET_HOME: home, ...target.env } })).code).toBe(0);
     const schema = /store_schema: (\w+)/.exec(target.configYaml)![1]!;
     for (const argv of [['purge', '--dry-run'], ['pull'], ['init'], ['hold', 'list'], ['inventory', '--local-only']]) {
@@ -122,36 +123,19 @@ describePg('a home set up for PostgreSQL, run without LUXERET_DATABASE_URL (a cr
     // With the store named again, the same home works.
     expect((await runCli(['hold', 'list'], { env: { LUXERET_HOME: home, ...target.env } })).code).toBe(0);
   });
-});
 
-describePg('a home that moved from SQLite to PostgreSQL', () => {
-  let temp: { dir: string; cleanup: () => void };
-  let target: TestStoreTarget;
-  beforeEach(() => {
-    temp = makeTempDir();
-    target = newStoreTarget('postgres');
-  });
-  afterEach(async () => {
-    await target.cleanup();
-    temp.cleanup();
-  });
-
-  it('says, in inventory, purge and doctor, that the SQLite store left behind is neither inventoried nor purged', async () => {
-    const home = join(temp.dir, 'home');
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    writeFileSync(join(home, 'config.yaml'), `${target.configYaml}zones:\n  - id: "023e105f4ecef8ad9ca31a8372d0c353"\n`, { mode: 0o600 });
+  it('after SQLite: inventory, purge and doctor say that the SQLite store left behind is neither inventoried nor purged', async () => {
     expect((await runCli(['init'], { env: { LUXERET_HOME: home } })).code).toBe(0);
     expect(existsSync(join(home, 'luxeret.db'))).toBe(true);
     const env = { LUXERET_HOME: home, ...target.env };
     expect((await runCli(['init'], { env })).code).toBe(0);
-    const said = `${join(home, 'luxeret.db')} (`;
     for (const argv of [
       ['inventory', '--local-only'],
       ['purge', '--dry-run'],
     ]) {
       const result = await runCli(argv, { env });
       expect(result.code, argv.join(' ')).toBe(0);
-      expect(result.stderr).toContain(`note: ${said}`);
+      expect(result.stderr).toContain(`note: ${join(home, 'luxeret.db')} (`);
       expect(result.stderr).toContain(
         'is an SQLite store from before this home used PostgreSQL: while PostgreSQL is selected, no command inventories or purges it',
       );
