@@ -87,6 +87,7 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
   let environment: Environment | undefined;
   let config: Config | undefined;
   let port: Promise<StorePort> | undefined;
+  let storeSelection: StoreSelection | undefined;
   let lastProgressLength = 0;
   let lastJsonProgressMs: number | undefined;
   // In JSON mode, text that code writes to stderr itself becomes log lines too: every stderr line is JSON.
@@ -124,11 +125,13 @@ export function createContext(io: Io, getGlobals: () => GlobalOptions, toolVersi
     configPath: () => resolveConfigPath(getGlobals().config, env, io.cwd, ctx.environment().home),
     config: () => (config ??= loadConfigFile(ctx.configPath())),
     paths: () => homePaths(ctx.environment().home),
+    // Once per run (the store, the secrets to redact and the left-behind note all ask): a refusal is thrown again.
     storeSelection: () => {
+      if (storeSelection) return storeSelection;
       const selection = selectStore(readStoreSection(ctx), env);
       const home = ctx.environment().home;
       assertStoreMatchesHome(selection, home, readPostgresHomeMark(home));
-      return selection;
+      return (storeSelection = selection);
     },
     storePort: () => {
       port ??= openStorePort(ctx.storeSelection(), {
