@@ -151,7 +151,8 @@ function buildLogpushObjects(count: number, newestEndMs: number): ArchiveObjectB
 /** A pass-through to the S3 server that counts each request by operation (the signature covers Host, kept as sent). */
 async function startCountingProxy(target: string): Promise<{ endpoint: string; reset(): void; counts(): S3RequestCounts; close(): Promise<void> }> {
   const upstream = new URL(target);
-  let counts: S3RequestCounts = { list: 0, confirm: 0, deleteObjects: 0, other: 0, total: 0, serverErrors: 0 };
+  const zero = (): S3RequestCounts => ({ list: 0, confirm: 0, deleteObjects: 0, other: 0, total: 0, serverErrors: 0 });
+  let counts = zero();
   const proxy: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     counts.total += 1;
@@ -172,7 +173,7 @@ async function startCountingProxy(target: string): Promise<{ endpoint: string; r
   const { port } = proxy.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    reset: () => void (counts = { list: 0, confirm: 0, deleteObjects: 0, other: 0, total: 0, serverErrors: 0 }),
+    reset: () => void (counts = zero()),
     counts: () => ({ ...counts }),
     close: () => new Promise((resolve) => proxy.close(() => resolve())),
   };

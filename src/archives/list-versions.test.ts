@@ -35,3 +35,25 @@ describe('buildVersionedObjects', () => {
     expect(buildVersionedObjects(rows).some((o) => o.key === 'f/m')).toBe(false);
   });
 });
+
+describe('toListedVersions', () => {
+  it('lists versions then delete markers, in page order; a marker has no size; a row without a key is skipped', () => {
+    const now = at('2025-03-01T00:00:00Z');
+    const rows = toListedVersions(
+      {
+        Versions: [
+          { Key: 'f/a', VersionId: 'a1', IsLatest: false, LastModified: at('2025-01-02T00:00:00Z'), Size: 3 },
+          { VersionId: 'x', Size: 9 },
+          { Key: 'f/n', Size: 1 },
+        ],
+        DeleteMarkers: [{ Key: 'f/a', VersionId: 'am', IsLatest: true, LastModified: at('2025-02-01T00:00:00Z') }, { VersionId: 'y' }],
+      },
+      now,
+    );
+    expect(rows).toEqual([
+      { key: 'f/a', versionId: 'a1', isDeleteMarker: false, isLatest: false, lastModified: at('2025-01-02T00:00:00Z'), size: 3 },
+      { key: 'f/n', versionId: 'null', isDeleteMarker: false, isLatest: false, lastModified: now, size: 1 },
+      { key: 'f/a', versionId: 'am', isDeleteMarker: true, isLatest: true, lastModified: at('2025-02-01T00:00:00Z'), size: 0 },
+    ]);
+  });
+});

@@ -60,30 +60,23 @@ export function toListedVersions(
   },
   now: Date,
 ): ListedVersion[] {
-  const rows: ListedVersion[] = [];
-  for (const item of page.Versions ?? []) {
-    if (item.Key === undefined) continue;
-    rows.push({
-      key: item.Key,
-      versionId: item.VersionId ?? 'null',
-      isDeleteMarker: false,
-      isLatest: item.IsLatest === true,
-      lastModified: item.LastModified ?? now,
-      size: item.Size ?? 0,
-    });
-  }
-  for (const item of page.DeleteMarkers ?? []) {
-    if (item.Key === undefined) continue;
-    rows.push({
-      key: item.Key,
-      versionId: item.VersionId ?? 'null',
-      isDeleteMarker: true,
-      isLatest: item.IsLatest === true,
-      lastModified: item.LastModified ?? now,
-      size: 0,
-    });
-  }
-  return rows;
+  const toRow = (
+    item: { Key?: string; VersionId?: string; IsLatest?: boolean; LastModified?: Date; Size?: number },
+    isDeleteMarker: boolean,
+  ): ListedVersion[] =>
+    item.Key === undefined
+      ? []
+      : [
+          {
+            key: item.Key,
+            versionId: item.VersionId ?? 'null',
+            isDeleteMarker,
+            isLatest: item.IsLatest === true,
+            lastModified: item.LastModified ?? now,
+            size: isDeleteMarker ? 0 : (item.Size ?? 0),
+          },
+        ];
+  return [...(page.Versions ?? []).flatMap((item) => toRow(item, false)), ...(page.DeleteMarkers ?? []).flatMap((item) => toRow(item, true))];
 }
 
 /**

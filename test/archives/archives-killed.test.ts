@@ -11,7 +11,7 @@ import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { childEnv } from '../helpers/child-env.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
 import { createMotoBucket, describeMoto, startMotoServer, type TestMotoServer } from '../helpers/moto-server.js';
-import { motoCliEnv } from '../helpers/logpush-objects.js';
+import { motoCliEnv, s3CliEnv } from '../helpers/logpush-objects.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { sourceCliArgs } from '../helpers/source-cli.js';
@@ -126,13 +126,7 @@ describeEachStore('purge killed while deleting a Logpush archive', (kind) => {
     await putObjects(server.client, BUCKET, [...past, ...recent]);
     temp = makeTempDir();
     target = newStoreTarget(kind);
-    env = {
-      LUXERET_HOME: join(temp.dir, 'home'),
-      AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-      ...target.env,
-    };
+    env = { ...s3CliEnv(join(temp.dir, 'home'), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), ...target.env };
     mkdirSync(env.LUXERET_HOME!, { recursive: true, mode: 0o700 });
     writeArchiveConfig(server.endpoint);
     const init = await runCli(['init'], { env, cwd: temp.dir });

@@ -7,6 +7,7 @@ import { formatCompactTime } from '../../src/archives/object-time.js';
 import { loadSigningKey } from '../../src/audit/keys.js';
 import { homePaths } from '../../src/cli/paths.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { s3CliEnv } from '../helpers/logpush-objects.js';
 import { isDeleteObjects, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 import { describeEachStore, newStoreTarget, type StoreKind, type TestStoreTarget } from '../helpers/store-kinds.js';
@@ -102,13 +103,7 @@ describeEachStore('purge: Logpush archives in a real S3 server', (kind) => {
     await putObjects(server.client, BUCKET, [...seeded, { key: 'other/20200101/x.log.gz', body: logpushBody(new Date(0), 0) }]);
     temp = makeTempDir();
     target = newStoreTarget(kind);
-    env = {
-      LUXERET_HOME: join(temp.dir, 'home'),
-      AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-      ...target.env,
-    };
+    env = { ...s3CliEnv(join(temp.dir, 'home'), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), ...target.env };
     // The config first, so that `init` makes the store it selects (the PostgreSQL schema, migrated) with the keys.
     mkdirSync(env.LUXERET_HOME!, { recursive: true, mode: 0o700 });
     writeArchiveConfig();

@@ -21,7 +21,6 @@ let env: Record<string, string>;
 const day = new Date(Math.floor((Date.now() - 40 * DAY_MS) / DAY_MS) * DAY_MS);
 
 const keyAt = (n: number) => logpushObjectAt(PREFIX, day, n);
-const body = logpushBody;
 
 async function put(key: string, data: Buffer): Promise<void> {
   await moto.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: data }));
@@ -54,13 +53,13 @@ describeMoto('purge scans every version of a key in a versioned bucket (moto_ser
     const hidden = keyAt(1);
     const clean = keyAt(2);
     // The held line only in the older version of `rewritten`; the current version has other addresses.
-    await put(rewritten.key, body(rewritten.start, ['198.51.100.1', `::ffff:${HELD_IP}`]));
-    await put(rewritten.key, body(rewritten.start, ['198.51.100.2', '198.51.100.3']));
+    await put(rewritten.key, logpushBody(rewritten.start, ['198.51.100.1', `::ffff:${HELD_IP}`]));
+    await put(rewritten.key, logpushBody(rewritten.start, ['198.51.100.2', '198.51.100.3']));
     // A key behind a delete marker (GetObject without a version would answer 404): its data is still there.
-    await put(hidden.key, body(hidden.start, ['2001:db8::1', '198.51.100.4']));
+    await put(hidden.key, logpushBody(hidden.start, ['2001:db8::1', '198.51.100.4']));
     await moto.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: hidden.key }));
-    await put(clean.key, body(clean.start, ['198.51.100.5']));
-    await put(clean.key, body(clean.start, ['198.51.100.6']));
+    await put(clean.key, logpushBody(clean.start, ['198.51.100.5']));
+    await put(clean.key, logpushBody(clean.start, ['198.51.100.6']));
 
     const hold = await runCli(
       ['hold', 'add', '--ip', HELD_IP, '--from', day.toISOString(), '--to', new Date(day.getTime() + 3_600_000).toISOString(), '--reason', 'Police request'],

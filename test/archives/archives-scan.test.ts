@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/db.js';
 import { insertHold } from '../../src/store/holds.js';
 import { createSqliteStorePort } from '../../src/store/sqlite/adapter.js';
 import { makeTempDir, runCli } from '../helpers/cli.js';
+import { s3CliEnv } from '../helpers/logpush-objects.js';
 import { isGetObject, startDenyingProxy } from '../helpers/s3-deny-proxy.js';
 import { putObjects, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3Server, type TestS3Server } from '../helpers/s3-server.js';
 
@@ -35,12 +36,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   server = await startS3Server([BUCKET]);
   temp = makeTempDir();
-  env = {
-    LUXERET_HOME: join(temp.dir, 'home'),
-    AWS_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-    CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
-  };
+  env = s3CliEnv(join(temp.dir, 'home'), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY);
   expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
 }, 60_000);
 afterAll(async () => {

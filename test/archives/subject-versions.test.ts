@@ -24,7 +24,6 @@ let env: Record<string, string>;
 const day = new Date(Math.floor((Date.now() - 10 * DAY_MS) / DAY_MS) * DAY_MS);
 
 const keyAt = (n: number) => logpushObjectAt(PREFIX, day, n);
-const body = logpushBody;
 
 async function put(bucket: string, key: string, data: Buffer): Promise<void> {
   await moto.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data }));
@@ -70,16 +69,16 @@ describeMoto('subject show --scan-archives in a versioned bucket (moto_server)',
     expect((await runCli(['init'], { env, cwd: temp.dir })).code).toBe(0);
     await createMotoBucket(moto.client, BUCKET, { versioned: true });
     // The subject only in the older version of `rewritten` (its current version has other addresses) …
-    await put(BUCKET, rewritten.key, body(rewritten.start, ['198.51.100.1', `::ffff:${SUBJECT_IP}`]));
-    await put(BUCKET, rewritten.key, body(rewritten.start, ['198.51.100.2', '203.0.113.8']));
+    await put(BUCKET, rewritten.key, logpushBody(rewritten.start, ['198.51.100.1', `::ffff:${SUBJECT_IP}`]));
+    await put(BUCKET, rewritten.key, logpushBody(rewritten.start, ['198.51.100.2', '203.0.113.8']));
     // … only in `hidden`, whose current version is a delete marker …
-    await put(BUCKET, hidden.key, body(hidden.start, ['2001:db8::1', SUBJECT_IP]));
+    await put(BUCKET, hidden.key, logpushBody(hidden.start, ['2001:db8::1', SUBJECT_IP]));
     await moto.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: hidden.key }));
     // … in no version of `clean`, and in the current version of `current`.
-    await put(BUCKET, clean.key, body(clean.start, ['198.51.100.5', '203.0.113.6']));
-    await put(BUCKET, clean.key, body(clean.start, ['198.51.100.6']));
-    await put(BUCKET, current.key, body(current.start, ['198.51.100.9']));
-    await put(BUCKET, current.key, body(current.start, [SUBJECT_IP]));
+    await put(BUCKET, clean.key, logpushBody(clean.start, ['198.51.100.5', '203.0.113.6']));
+    await put(BUCKET, clean.key, logpushBody(clean.start, ['198.51.100.6']));
+    await put(BUCKET, current.key, logpushBody(current.start, ['198.51.100.9']));
+    await put(BUCKET, current.key, logpushBody(current.start, [SUBJECT_IP]));
   }, 120_000);
   afterAll(async () => {
     await moto?.close();
@@ -170,8 +169,8 @@ describeMoto('subject show --scan-archives in a versioned bucket (moto_server)',
 
   it('versioning suspended: the versions kept from while it was enabled are read', async () => {
     await createMotoBucket(moto.client, SUSPENDED, { versioned: true });
-    await put(SUSPENDED, rewritten.key, body(rewritten.start, [SUBJECT_IP]));
-    await put(SUSPENDED, rewritten.key, body(rewritten.start, ['198.51.100.1']));
+    await put(SUSPENDED, rewritten.key, logpushBody(rewritten.start, [SUBJECT_IP]));
+    await put(SUSPENDED, rewritten.key, logpushBody(rewritten.start, ['198.51.100.1']));
     // (moto drops the older versions when a key is written again while suspended, unlike S3: no write after this.)
     await moto.client.send(new PutBucketVersioningCommand({ Bucket: SUSPENDED, VersioningConfiguration: { Status: 'Suspended' } }));
     writeConfig(SUSPENDED);

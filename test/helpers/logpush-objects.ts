@@ -22,12 +22,17 @@ export function logpushBody(start: Date, ips: readonly string[]): Buffer {
   );
 }
 
-/** A CLI run's environment against moto: its own home, moto's key pair, and a Cloudflare URL nothing answers. */
-export function motoCliEnv(home: string): Record<string, string> {
+/** A CLI run's environment against an S3 server: its own home, the server's key pair, and a Cloudflare URL nothing answers. */
+export function s3CliEnv(home: string, accessKeyId: string, secretAccessKey: string): Record<string, string> {
   return {
     LUXERET_HOME: home,
-    AWS_ACCESS_KEY_ID: MOTO_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: MOTO_SECRET_ACCESS_KEY,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
     CLOUDFLARE_BASE_URL: 'http://127.0.0.1:9',
   };
+}
+
+/** s3CliEnv against moto. */
+export function motoCliEnv(home: string): Record<string, string> {
+  return s3CliEnv(home, MOTO_ACCESS_KEY_ID, MOTO_SECRET_ACCESS_KEY);
 }
