@@ -1,4 +1,3 @@
-import { selectOpenIntents } from './open-intents.js';
 import { StoreError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readMeta, writeMeta, type Db } from '../store/db.js';
@@ -201,11 +200,6 @@ export function writeAuditTimestamp(db: Db, count: number, line: string): void {
 export function readAuditTimestampLines(db: Db): string[] {
   const rows = db.prepare("SELECT value FROM meta WHERE key LIKE 'audit\\_timestamp:%' ESCAPE '\\' ORDER BY key").all() as { value: string }[];
   return rows.map((row) => row.value);
-}
-
-/** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id (progress entries aside). */
-export function findOpenIntents(db: Db): AuditEntry[] {
-  return selectOpenIntents(readOpenRunEntries(db));
 }
 
 /**
