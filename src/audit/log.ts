@@ -217,7 +217,8 @@ function assertLoggable(input: AuditInput, actor: string): void {
   if (problem) throw new AuditContentError(`refusing to write the audit entry: ${problem}`);
 }
 
-function parseStoredEntry(seq: number, text: string): AuditEntry {
+/** One stored entry's text, parsed; a StoreError naming its seq when it is not JSON (both stores read through it). */
+export function parseStoredEntry(seq: number, text: string): AuditEntry {
   try {
     return JSON.parse(text) as AuditEntry;
   } catch (err) {
