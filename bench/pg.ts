@@ -310,16 +310,21 @@ function sampleRssByPhase(first: string): { enter(phase: string): void; stop(): 
   const sample = () => (peaks[phase] = Math.max(peaks[phase] ?? 0, Math.round(process.memoryUsage.rss() / 1024 / 1024)));
   sample();
   const timer = setInterval(sample, 20);
+  let stopped = false;
   return {
     enter(next) {
       sample();
       phase = next;
       sample();
     },
+    // Once only: the finally's call after the result is built must not raise a peak the result already holds.
     stop() {
-      sample();
-      clearInterval(timer);
-      return peaks;
+      if (!stopped) {
+        sample();
+        clearInterval(timer);
+        stopped = true;
+      }
+      return { ...peaks };
     },
   };
 }

@@ -4,54 +4,57 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 
+type Say = (line: string) => void;
+
 interface Bench {
   readonly name: string;
-  readonly run: (say: (line: string) => void) => Promise<{ result: object; text: string }>;
+  readonly run: (say: Say) => Promise<{ result: object; text: string }>;
+}
+
+/** A bench run from its module, imported only when it runs; `pick` names the module's bench and render functions. */
+function lazyBench<M, R extends object>(
+  name: string,
+  load: () => Promise<M>,
+  pick: (module: M) => readonly [bench: (options: { onProgress: Say }) => Promise<R>, render: (result: R) => string],
+): Bench {
+  return {
+    name,
+    run: async (say) => {
+      const [bench, render] = pick(await load());
+      const result = await bench({ onProgress: say });
+      return { result, text: render(result) };
+    },
+  };
 }
 
 // Each bench's module is imported when it runs, so a bench's process (and the peak RSS it reports) holds only what
 // that bench loads: the Cloudflare SDK, the AWS SDK and s3rver of the others weigh 50-100 MB.
 const BENCHES: readonly Bench[] = [
-  {
-    name: 'pull',
-    run: async (say) => {
-      const { benchPull, renderPullBench } = await import('./pull.js');
-      const result = await benchPull({ onProgress: say });
-      return { result, text: renderPullBench(result) };
-    },
-  },
-  {
-    name: 'purge',
-    run: async (say) => {
-      const { benchPurge, renderPurgeBench } = await import('./purge.js');
-      const result = await benchPurge({ onProgress: say });
-      return { result, text: renderPurgeBench(result) };
-    },
-  },
-  {
-    name: 'verify',
-    run: async (say) => {
-      const { benchAuditVerify, renderVerifyBench } = await import('./verify.js');
-      const result = await benchAuditVerify({ onProgress: say });
-      return { result, text: renderVerifyBench(result) };
-    },
-  },
-  {
-    name: 'cloudflare-purge',
-    run: async (say) => {
-      const { benchCloudflarePurge, renderCloudflarePurgeBench } = await import('./cloudflare-purge.js');
-      const result = await benchCloudflarePurge({ onProgress: say });
-      return { result, text: renderCloudflarePurgeBench(result) };
-    },
-  },
-  {
-    name: 'pg',
-    run: async (say) => {
-      const { benchPostgres, renderPgBench } = await import('./pg.js');
-      const result = await benchPostgres({ onProgress: say });
-      return { result, text: renderPgBench(result) };
-    },
-  },
+  lazyBench(
+    'pull',
+    () => import('./pull.js'),
+    (m) => [m.benchPull, m.renderPullBench],
+  ),
+  lazyBench(
+    'purge',
+    () => import('./purge.js'),
+    (m) => [m.benchPurge, m.renderPurgeBench],
+  ),
+  lazyBench(
+    'verify',
+    () => import('./verify.js'),
+    (m) => [m.benchAuditVerify, m.renderVerifyBench],
+  ),
+  lazyBench(
+    'cloudflare-purge',
+    () => import('./cloudflare-purge.js'),
+    (m) => [m.benchCloudflarePurge, m.renderCloudflarePurgeBench],
+  ),
+  lazyBench(
+    'pg',
+    () => import('./pg.js'),
+    (m) => [m.benchPostgres, m.renderPgBench],
+  ),
   {
     // Issue 14's three figures. The scan first: its RSS is this process's, which seeding 100,000 objects would raise
     // (the purge itself runs in a process of its own).

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Db } from '../store/db.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { canonicalJson } from './canonical-json.js';
+import { selectOpenIntents } from './open-intents.js';
 import {
   buildAuditEntry,
   buildAuditHead,
@@ -22,7 +23,6 @@ import {
   appendAuditEntry,
   appendKeyRotation,
   ensureAuditGenesis,
-  findOpenIntents,
   readAuditEntries,
   readAuditHead,
   readAuditHeadText,
@@ -150,7 +150,9 @@ describe('appendAuditEntry', () => {
   });
 });
 
-describe('findOpenIntents', () => {
+describe('open intents (selectOpenIntents over readOpenRunEntries)', () => {
+  const findOpenIntents = (store: Db) => selectOpenIntents(readOpenRunEntries(store));
+
   it('returns intents whose run has no later entry', () => {
     appendAuditEntry(db, signer, { event: 'purge.intent', command: 'purge', run_id: 'done' });
     appendAuditEntry(db, signer, { event: 'purge.intent', command: 'purge', run_id: 'crashed' });

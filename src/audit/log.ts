@@ -1,4 +1,3 @@
-import { selectOpenIntents } from './open-intents.js';
 import { StoreError } from '../errors.js';
 import type { KeyObject } from 'node:crypto';
 import { readMeta, writeMeta, type Db } from '../store/db.js';
@@ -203,11 +202,6 @@ export function readAuditTimestampLines(db: Db): string[] {
   return rows.map((row) => row.value);
 }
 
-/** Intents (event ending in '.intent') with a run_id that has no later entry with the same run_id (progress entries aside). */
-export function findOpenIntents(db: Db): AuditEntry[] {
-  return selectOpenIntents(readOpenRunEntries(db));
-}
-
 /**
  * Throws (AuditContentError) when `input` could not be appended: callers check an entry they must write after an
  * irreversible act (an outcome after Cloudflare deleted) before acting.
@@ -223,7 +217,8 @@ function assertLoggable(input: AuditInput, actor: string): void {
   if (problem) throw new AuditContentError(`refusing to write the audit entry: ${problem}`);
 }
 
-function parseStoredEntry(seq: number, text: string): AuditEntry {
+/** One stored entry's text, parsed; a StoreError naming its seq when it is not JSON (both stores read through it). */
+export function parseStoredEntry(seq: number, text: string): AuditEntry {
   try {
     return JSON.parse(text) as AuditEntry;
   } catch (err) {

@@ -34,9 +34,9 @@ describeEachStore('purge reads only what is still open, and decides as over the 
         expect(selectOpenIntents(open)).toEqual(selectOpenIntents(all));
         for (const intent of selectOpenIntents(all)) expect(selectProgressOf(open, intent)).toEqual(selectProgressOf(all, intent));
         for (const current of ['none', ...RUNS]) expect(selectUnreclaimedRuns(unreclaimed, current)).toEqual(selectUnreclaimedRuns(all, current));
-        // Narrowed, not a copy: only entries of open runs and uncovered outcomes come back.
-        const openRuns = new Set(selectOpenIntents(all).map((e) => e.run_id));
-        expect(open.every((e) => openRuns.has(e.run_id))).toBe(true);
+        // Narrowed, not a copy: exactly each open run's intent and the progress after it, and only outcomes.
+        const openEntries = selectOpenIntents(all).flatMap((intent) => [intent, ...selectProgressOf(all, intent)]);
+        expect(open).toEqual(openEntries.sort((a, b) => a.seq - b.seq));
         expect(unreclaimed.every((e) => e.event === 'purge.outcome')).toBe(true);
       }),
       { numRuns: 300 },

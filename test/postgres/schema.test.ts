@@ -85,6 +85,6 @@ describePg('PostgreSQL schema (init and migrations)', () => {
     // The narrowed reads go on past the damaged row; reading the whole log names it (what verify reports).
     expect((await withTransaction(store, (tx) => readPgOpenRunEntries(tx))).map((e) => e.seq)).toEqual([1]);
     expect(await withTransaction(store, (tx) => readPgUnreclaimedEntries(tx))).toEqual([]);
-    await expect(withTransaction(store, (tx) => readPgAuditEntries(tx))).rejects.toThrow('2');
+    await expect(withTransaction(store, (tx) => readPgAuditEntries(tx))).rejects.toThrow('Audit entry 2 in the store is not valid JSON');
   });
 });

@@ -3,7 +3,7 @@ import { KEY_EVENTS, planChainWrite, readKeysInForce, type ChainLink, type Chain
 import { canonicalJson } from '../../audit/canonical-json.js';
 import type { AuditEntry, AuditHead, AuditInput, AuditSigner } from '../../audit/entry.js';
 import { buildRotationInput } from '../../audit/key-entries.js';
-import { assertAuditable, GENESIS_META_KEY, STORE_CREATED_META_KEY } from '../../audit/log.js';
+import { assertAuditable, GENESIS_META_KEY, parseStoredEntry, STORE_CREATED_META_KEY } from '../../audit/log.js';
 import { StoreError } from '../../errors.js';
 import { DESTRUCTION_METHODS } from '../../policy/destruction-methods.js';
 import type { PgTx } from './connection.js';
@@ -79,7 +79,7 @@ export async function readPgKeysInForce(tx: PgTx): Promise<string[]> {
 /** Every entry, ordered by seq; with `since`, only those at or after that instant. */
 export async function readPgAuditEntries(tx: PgTx, options: { since?: Date } = {}): Promise<AuditEntry[]> {
   const { rows } = await tx.query<{ seq: number; entry: string }>('SELECT seq::integer AS seq, entry FROM audit_log ORDER BY seq');
-  const entries = rows.map((row) => parseEntry(row.seq, row.entry));
+  const entries = rows.map((row) => parseStoredEntry(row.seq, row.entry));
   const since = options.since;
   return since ? entries.filter((entry) => Date.parse(entry.time) >= since.getTime()) : entries;
 }
@@ -93,7 +93,7 @@ export async function readPgOpenRunEntries(tx: PgTx): Promise<AuditEntry[]> {
          AND NOT EXISTS (SELECT 1 FROM audit_log b WHERE b.run_id = a.run_id AND b.seq > a.seq AND b.event NOT LIKE '%.progress')
     )
     SELECT l.seq::integer AS seq, l.entry FROM open_runs o JOIN audit_log l ON l.run_id = o.run_id AND l.seq >= o.seq ORDER BY l.seq`);
-  return rows.map((row) => parseEntry(row.seq, row.entry));
+  return rows.map((row) => parseStoredEntry(row.seq, row.entry));
 }
 
 /**
@@ -124,7 +124,7 @@ export async function readPgUnreclaimedEntries(tx: PgTx): Promise<AuditEntry[]> 
      ORDER BY l.seq`,
     [DESTRUCTION_METHODS.localPlain],
   );
-  return rows.map((row) => parseEntry(row.seq, row.entry));
+  return rows.map((row) => parseStoredEntry(row.seq, row.entry));
 }
 
 /** The stored entries, ordered by seq, as written (canonical JSON text): what verify and export read. */
@@ -188,16 +188,5 @@ function parseHead(text: string): AuditHead {
     return JSON.parse(text) as AuditHead;
   } catch (err) {
     throw new StoreError('The audit head checkpoint in the store is not valid JSON', { cause: err });
-  }
-}
-
-function parseEntry(seq: number, text: string): AuditEntry {
-  try {
-    return JSON.parse(text) as AuditEntry;
-  } catch (err) {
-    throw new StoreError(`Audit entry ${seq} in the store is not valid JSON`, {
-      cause: err,
-      hint: 'Run `luxeret-privacy audit verify`; the store may have been altered.',
-    });
   }
 }

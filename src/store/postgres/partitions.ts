@@ -31,12 +31,12 @@ function dayFromName(name: string): number {
   return Date.UTC(Number(digits[1]), Number(digits[2]) - 1, Number(digits[3])) / 1000 / DAY_SECONDS;
 }
 
-/** The dataset's day partitions, oldest first. */
-export async function listDayPartitions(tx: PgTx, dataset: PgDataset): Promise<DayPartition[]> {
+/** The dataset's day partitions, oldest first; with `days`, only those of them that exist. */
+export async function listDayPartitions(tx: PgTx, dataset: PgDataset, days?: readonly number[]): Promise<DayPartition[]> {
   const { rows } = await tx.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-      WHERE i.inhparent = to_regclass($1) ORDER BY 1`,
-    [DATASET_TABLES[dataset]],
+      WHERE i.inhparent = to_regclass($1)${days === undefined ? '' : ' AND c.relname = ANY($2::text[])'} ORDER BY 1`,
+    days === undefined ? [DATASET_TABLES[dataset]] : [DATASET_TABLES[dataset], days.map((day) => partitionName(dataset, day))],
   );
   return rows.map(({ name }) => ({ name, day: dayFromName(name) }));
 }
@@ -50,13 +50,8 @@ export async function ensureDayPartitions(tx: PgTx, schema: string, dataset: PgD
   for (let day = dayOf(fromSeconds); day <= dayOf(toSeconds); day++) wanted.push(day);
   // Only the wanted days are looked up (every ingested page asks, for one or two days, of a hundred or more).
   const missing = async () => {
-    const { rows } = await tx.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = to_regclass($1) AND c.relname = ANY($2::text[])`,
-      [DATASET_TABLES[dataset], wanted.map((day) => partitionName(dataset, day))],
-    );
-    const held = new Set(rows.map((row) => row.name));
-    return wanted.filter((day) => !held.has(partitionName(dataset, day)));
+    const held = new Set((await listDayPartitions(tx, dataset, wanted)).map((p) => p.day));
+    return wanted.filter((day) => !held.has(day));
   };
   if ((await missing()).length === 0) return [];
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [deriveLockKey(`partitions:${schema}`)]);
